@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+namespace bs {
+
+/// One channel of a stream: what it is called and in which unit its values are.
+struct ChannelInfo
+{
+    QString name;   ///< e.g. "COUNTER1.OUT.Mean", "Position"
+    QString unit;   ///< e.g. "V", "µm", "s", "counts"; empty when dimensionless
+    QString description;
+
+    QString label() const { return unit.isEmpty() ? name : name + QStringLiteral(" [") + unit + QLatin1Char(']'); }
+    bool operator==(const ChannelInfo &o) const = default;
+};
+
+/// A stream is a set of channels sampled together (one time column per stream).
+struct StreamInfo
+{
+    QString id;              ///< stable within the instrument, e.g. "pcap"
+    QString name;            ///< human-readable
+    QVector<ChannelInfo> channels;
+    bool regular = false;    ///< true: fixed dt between samples; false: explicit time per sample
+    double nominalRate = 0;  ///< samples/s when known (0 = unknown)
+
+    int channelIndex(const QString &channelName) const;
+    QJsonObject toJson() const;
+    bool operator==(const StreamInfo &o) const = default;
+};
+
+} // namespace bs
+
+Q_DECLARE_METATYPE(bs::StreamInfo)
+Q_DECLARE_METATYPE(QVector<bs::StreamInfo>)
