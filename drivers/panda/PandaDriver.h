@@ -1,2 +1,94 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include "Instrument.h"
+#include "PandaDriverControlLink.h"
+#include "PandaProtocol.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+namespace bs {
+struct DriverInfo;
+}
+
+namespace bs::panda {
+
+/// PandABox position capture over TCP (control port 8888, data port 8889).
+///
+/// Address: `host[:control_port]`. On open() both connections are made and the data port is
+/// configured with `XML FRAMED RAW` (or SCALED). start() writes the capture settings of the
+/// ParameterSet (`capture.<FIELD>`), the trigger clock, then arms; every frame becomes one
+/// irregular SampleBlock on stream "pcap" whose times come from PCAP.TS_TRIG (else TS_START,
+/// else the row index × clock period) on the session timeline. END reasons are reported; error
+/// reasons (Data overrun, Framing error, ...) keep every row already received.
+class PandaDriver : public Instrument
+{
+    Q_OBJECT
+public:
+    explicit PandaDriver(QObject *parent = nullptr);
+    ~PandaDriver() override;
+
+    static DriverInfo info();
+    QString type() const override { return QStringLiteral("panda"); }
+
+public Q_SLOTS:
+    void open() override;
+    void close() override;
+    void start() override;
+    void stop() override;
+    void invoke(const QString &action) override;
+
+protected:
+    QString applyParameter(const QString &key, const QVariant &value) override;
+
+private:
+    void buildParameters();
+    void onControlConnected();
+    void connectData();
+    void onDataReadyRead();
+    void onDataLost(const QString &reason);
+    void handleEvent(DataEvent &ev);
+    void beginCapture(const DataHeader &h);
+    void addFrame(DataEvent &ev);
+    void flushFrames();
+    void endCapture(const DataEvent &ev);
+    void pollStatus();
+    void connectionFailed(const QString &reason);
+    void checkConnected();
+    void sendCaptureSetup();
+    void arm();
+    void disarm();
+    void setRunning(bool running);
+    QString peerText() const;
+
+    PandaDriverControlLink m_control;
+    QTcpSocket m_data;
+    std::unique_ptr<DataStreamParser> m_parser;
+    QTimer m_statusTimer;
+    QTimer m_dataTimeout;
+
+    QString m_host;
+    quint16 m_controlPort = 8888;
+    bool m_identified = false;
+    bool m_dataReady = false;
+    bool m_running = false;      // armed by us, until END or stop
+    bool m_closing = false;
+
+    // Current capture (driver thread only).
+    DataHeader m_header;
+    bool m_inCapture = false;
+    int m_timeColumn = -1;
+    double m_captureT0 = 0;       // session time of the capture's arm
+    double m_armSessionTime = -1; // set when our ARM is acknowledged
+    double m_clockPeriod = 1e-3;
+    quint64 m_captureRows = 0;    // rows received in this capture
+    quint64 m_rowLimit = 0;
+    quint64 m_streamIndex = 0;    // rows of stream "pcap" since start()
+    bool m_limitReached = false;
+    std::vector<DataEvent> m_pendingFrames;
+};
+
+} // namespace bs::panda

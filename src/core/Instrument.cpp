@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Instrument.h"
+
+#include <QMetaEnum>
+
+namespace bs {
+
+namespace {
+const int s_registered = [] {
+    qRegisterMetaType<SampleBlockPtr>();
+    qRegisterMetaType<StreamInfo>();
+    qRegisterMetaType<QVector<StreamInfo>>();
+    qRegisterMetaType<Instrument::State>();
+    return 0;
+}();
+} // namespace
+
+Instrument::Instrument(QObject *parent)
+    : QObject(parent)
+{
+    Q_UNUSED(s_registered);
+}
+
+Instrument::~Instrument() = default;
+
+QString Instrument::stateName(State s)
+{
+    switch (s) {
+    case State::Disconnected: return tr("Disconnected");
+    case State::Connecting: return tr("Connecting");
+    case State::Connected: return tr("Connected");
+    case State::Running: return tr("Running");
+    case State::Error: return tr("Error");
+    }
+    return {};
+}
+
+void Instrument::setAddress(const QString &address)
+{
+    m_address = address.trimmed();
+}
+
+void Instrument::setParameter(const QString &key, const QVariant &value)
+{
+    const ParameterSpec *spec = m_params.spec(key);
+    if (!spec) {
+        fail(tr("%1: unknown parameter '%2'").arg(type(), key));
+        return;
+    }
+    if (spec->readOnly) {
+        fail(tr("%1: '%2' is read-only").arg(type(), key));
+        return;
+    }
+    QVariant v;
+    QString err = m_params.validate(key, value, &v);
+    if (err.isEmpty())
+        err = applyParameter(key, v);
+    if (!err.isEmpty()) {
+        fail(err);
+        Q_EMIT parameterChanged(key, m_params.value(key)); // let views snap back to the kept value
+        return;
+    }
+    m_params.set(key, v);
+    Q_EMIT parameterChanged(key, v);
+}
+
+void Instrument::invoke(const QString &action)
+{
+    fail(tr("%1: unknown action '%2'").arg(type(), action));
+}
+
+QString Instrument::applyParameter(const QString &, const QVariant &)
+{
+    return {};
+}
+
+void Instrument::setState(State s, const QString &detail)
+{
+    m_state = s;
+    Q_EMIT stateChanged(s, detail);
+}
+
+void Instrument::setStreams(const QVector<StreamInfo> &streams)
+{
+    if (streams == m_streams)
+        return;
+    m_streams = streams;
+    Q_EMIT streamsChanged(streams);
+}
+
+void Instrument::updateParameter(const QString &key, const QVariant &value)
+{
+    if (m_params.value(key) == value)
+        return;
+    if (m_params.set(key, value, true).isEmpty())
+        Q_EMIT parameterChanged(key, m_params.value(key));
+}
+
+void Instrument::fail(const QString &message)
+{
+    Q_EMIT errorOccurred(message);
+}
+
+void Instrument::publish(const MutableSampleBlockPtr &block)
+{
+    block->instrumentId = m_id;
+    Q_EMIT blockReady(block);
+}
+
+} // namespace bs

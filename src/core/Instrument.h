@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ParameterSet.h"
+#include "SampleBlock.h"
+#include "StreamInfo.h"
+
+#include <QObject>
+
+namespace bs {
+
+/// Base class of every driver.
+///
+/// Threading contract: an Instrument is constructed on the GUI (or main) thread, configured with
+/// setId()/setAddress() and its default parameters, then moved to its own QThread by
+/// InstrumentHost. From then on every slot runs on that worker thread and nothing else may touch
+/// the object; other threads talk to it only through queued slot calls and its signals.
+/// `blockReady` is emitted on the worker thread and is connected with Qt::DirectConnection to the
+/// data sinks (TraceStore, Recorder), which are thread-safe.
+class Instrument : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Running, Error };
+    Q_ENUM(State)
+
+    explicit Instrument(QObject *parent = nullptr);
+    ~Instrument() override;
+
+    /// Driver type id as registered (e.g. "panda").
+    virtual QString type() const = 0;
+
+    QString id() const { return m_id; }
+    void setId(const QString &id) { m_id = id; }
+    QString address() const { return m_address; }
+
+    /// The settings with their current values (worker thread once started; a copy is taken by
+    /// InstrumentHost before the move).
+    const ParameterSet &parameters() const { return m_params; }
+    const QVector<ActionSpec> &actions() const { return m_actions; }
+    const QVector<StreamInfo> &streams() const { return m_streams; }
+    State state() const { return m_state; }
+
+    static QString stateName(State s);
+
+public Q_SLOTS:
+    void setAddress(const QString &address);
+    /// Connects to the device (or its simulator). Emits stateChanged(Connecting → Connected or
+    /// Error). Must not block the thread for longer than a connect timeout.
+    virtual void open() = 0;
+    /// Disconnects; stops a running acquisition first. Must leave no pending I/O.
+    virtual void close() = 0;
+    /// Validates against the ParameterSet, then calls applyParameter(). Emits parameterChanged on
+    /// success or errorOccurred naming the key on refusal.
+    void setParameter(const QString &key, const QVariant &value);
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    /// Runs one of actions(); the default reports an unknown action.
+    virtual void invoke(const QString &action);
+
+Q_SIGNALS:
+    void stateChanged(bs::Instrument::State state, const QString &detail);
+    void streamsChanged(const QVector<bs::StreamInfo> &streams);
+    void blockReady(const bs::SampleBlockPtr &block);
+    void parameterChanged(const QString &key, const QVariant &value);
+    void progress(double fraction, const QString &text);
+    void errorOccurred(const QString &message);
+    /// Something worth showing in the panel's log (END reasons, device identity, ...).
+    void message(const QString &text);
+
+protected:
+    /// Applies an already validated value (to the device if connected). Return an error text to
+    /// refuse it (the old value is kept), or an empty string to accept.
+    virtual QString applyParameter(const QString &key, const QVariant &value);
+
+    void setState(State s, const QString &detail = {});
+    void setStreams(const QVector<StreamInfo> &streams);
+    /// Stores a read-back value (also read-only ones) and emits parameterChanged if it changed.
+    void updateParameter(const QString &key, const QVariant &value);
+    /// Reports an error: emits errorOccurred(message).
+    void fail(const QString &message);
+    void publish(const MutableSampleBlockPtr &block);
+
+    ParameterSet m_params;
+    QVector<ActionSpec> m_actions;
+
+private:
+    QString m_id;
+    QString m_address;
+    QVector<StreamInfo> m_streams;
+    State m_state = State::Disconnected;
+};
+
+} // namespace bs

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "InstrumentHost.h"
+
+namespace bs {
+
+InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *parent)
+    : QObject(parent)
+    , m_instrument(instrument.release())
+{
+    m_id = m_instrument->id();
+    m_type = m_instrument->type();
+    m_name = m_id;
+    m_address = m_instrument->address();
+    m_params = m_instrument->parameters();
+    m_actions = m_instrument->actions();
+    m_streams = m_instrument->streams();
+    m_state = m_instrument->state();
+
+    m_thread.setObjectName(QStringLiteral("drv-") + m_id);
+    m_instrument->moveToThread(&m_thread);
+
+    // Data path: stays on the driver thread.
+    connect(m_instrument, &Instrument::blockReady, m_instrument,
+            [this](const SampleBlockPtr &b) { route(b); }, Qt::DirectConnection);
+    connect(m_instrument, &Instrument::streamsChanged, m_instrument,
+            [this](const QVector<StreamInfo> &s) { routeStreams(s); }, Qt::DirectConnection);
+
+    // Mirror: queued to this object's thread.
+    connect(m_instrument, &Instrument::stateChanged, this, [this](Instrument::State s, const QString &d) {
+        m_state = s;
+        m_stateDetail = d;
+        Q_EMIT stateChanged(s, d);
+        if (s == Instrument::State::Connected && m_startWhenConnected) {
+            m_startWhenConnected = false;
+            start();
+        } else if (s == Instrument::State::Error || s == Instrument::State::Disconnected) {
+            m_startWhenConnected = false;
+        }
+    });
+    connect(m_instrument, &Instrument::streamsChanged, this, [this](const QVector<StreamInfo> &s) {
+        m_streams = s;
+        Q_EMIT streamsChanged(s);
+    });
+    connect(m_instrument, &Instrument::parameterChanged, this, [this](const QString &k, const QVariant &v) {
+        m_params.set(k, v, true);
+        Q_EMIT parameterChanged(k, v);
+    });
+    connect(m_instrument, &Instrument::progress, this, &InstrumentHost::progress);
+    connect(m_instrument, &Instrument::message, this, &InstrumentHost::message);
+    connect(m_instrument, &Instrument::errorOccurred, this, [this](const QString &m) {
+        m_lastError = m;
+        Q_EMIT errorOccurred(m);
+    });
+    m_thread.start();
+}
+
+InstrumentHost::~InstrumentHost()
+{
+    Instrument *inst = m_instrument;
+    m_instrument = nullptr;
+    if (inst && m_thread.isRunning()) {
+        // Close and delete on the driver's own thread, then stop its event loop.
+        QMetaObject::invokeMethod(
+            inst,
+            [inst] {
+                inst->close();
+                delete inst;
+                QThread::currentThread()->quit();
+            },
+            Qt::BlockingQueuedConnection);
+    } else {
+        delete inst;
+    }
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void InstrumentHost::setName(const QString &name)
+{
+    if (name == m_name)
+        return;
+    m_name = name;
+    Q_EMIT nameChanged(name);
+}
+
+InstrumentStats InstrumentHost::stats() const
+{
+    InstrumentStats s;
+    s.blocks = m_blocks.load();
+    s.samples = m_samples.load();
+    s.bytes = m_bytes.load();
+    s.lostSamples = m_lost.load();
+    s.overflowBlocks = m_overflows.load();
+    return s;
+}
+
+void InstrumentHost::addSink(BlockSink *sink)
+{
+    {
+        QWriteLocker lock(&m_sinkLock);
+        if (m_sinks.contains(sink))
+            return;
+        m_sinks.append(sink);
+    }
+    if (!m_instrument)
+        return;
+    // Tell the new sink which streams exist, on the driver thread so it is ordered before blocks.
+    QMetaObject::invokeMethod(m_instrument, [this, sink] {
+        QReadLocker lock(&m_sinkLock);
+        if (m_sinks.contains(sink) && !m_routedStreams.isEmpty())
+            sink->setStreams(m_id, m_routedStreams);
+    });
+}
+
+void InstrumentHost::removeSink(BlockSink *sink)
+{
+    QWriteLocker lock(&m_sinkLock);
+    m_sinks.removeAll(sink);
+}
+
+void InstrumentHost::route(const SampleBlockPtr &b)
+{
+    quint64 lost = b->lostBefore;
+    const auto [it, first] = m_nextIndex.try_emplace(b->streamId.toStdString(), b->firstIndex);
+    if (!first && b->firstIndex > it->second)
+        lost += b->firstIndex - it->second; // a jump in sample indices is a gap
+    it->second = b->endIndex();
+    m_blocks.fetch_add(1, std::memory_order_relaxed);
+    m_samples.fetch_add(b->sampleCount, std::memory_order_relaxed);
+    m_bytes.fetch_add(b->payloadBytes(), std::memory_order_relaxed);
+    if (lost)
+        m_lost.fetch_add(lost, std::memory_order_relaxed);
+    if (b->flags & SampleBlock::Overflow)
+        m_overflows.fetch_add(1, std::memory_order_relaxed);
+
+    QReadLocker lock(&m_sinkLock);
+    for (BlockSink *s : std::as_const(m_sinks))
+        s->consume(b);
+}
+
+void InstrumentHost::routeStreams(const QVector<StreamInfo> &streams)
+{
+    m_routedStreams = streams;
+    m_nextIndex.clear();
+    QReadLocker lock(&m_sinkLock);
+    for (BlockSink *s : std::as_const(m_sinks))
+        s->setStreams(m_id, streams);
+}
+
+void InstrumentHost::setAddress(const QString &address)
+{
+    m_address = address.trimmed();
+    QMetaObject::invokeMethod(m_instrument, [i = m_instrument, address] { i->setAddress(address); });
+}
+
+void InstrumentHost::setParameter(const QString &key, const QVariant &value)
+{
+    QMetaObject::invokeMethod(m_instrument, [i = m_instrument, key, value] { i->setParameter(key, value); });
+}
+
+void InstrumentHost::open()
+{
+    QMetaObject::invokeMethod(m_instrument, &Instrument::open, Qt::QueuedConnection);
+}
+
+void InstrumentHost::close()
+{
+    QMetaObject::invokeMethod(m_instrument, &Instrument::close, Qt::QueuedConnection);
+}
+
+void InstrumentHost::start()
+{
+    if (m_state == Instrument::State::Disconnected || m_state == Instrument::State::Error) {
+        m_startWhenConnected = true; // connect first, then start (see the stateChanged handler)
+        open();
+        return;
+    }
+    if (m_state == Instrument::State::Connecting) {
+        m_startWhenConnected = true;
+        return;
+    }
+    QMetaObject::invokeMethod(m_instrument, &Instrument::start, Qt::QueuedConnection);
+}
+
+void InstrumentHost::stop()
+{
+    m_startWhenConnected = false;
+    QMetaObject::invokeMethod(m_instrument, &Instrument::stop, Qt::QueuedConnection);
+}
+
+void InstrumentHost::invoke(const QString &action)
+{
+    QMetaObject::invokeMethod(m_instrument, [i = m_instrument, action] { i->invoke(action); });
+}
+
+} // namespace bs

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "BlockSink.h"
+#include "Instrument.h"
+
+#include <QObject>
+#include <QReadWriteLock>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+
+namespace bs {
+
+/// Counters of one instrument's data path, updated on the driver thread, read from any thread.
+struct InstrumentStats
+{
+    quint64 blocks = 0;
+    quint64 samples = 0;        ///< rows (samples per channel) received
+    quint64 bytes = 0;          ///< payload bytes received
+    quint64 lostSamples = 0;    ///< device-reported losses and sample-index gaps
+    quint64 overflowBlocks = 0; ///< blocks flagged Overflow
+};
+
+/// Owns one Instrument and the QThread it runs on, and mirrors its state for the GUI thread.
+///
+/// Lives on the thread that created it (the GUI or main thread). Commands are queued to the
+/// worker; the driver's signals come back queued and update the mirror (`parameters()`,
+/// `streams()`, `state()`), which is what the GUI and the session file read. Sample blocks never
+/// pass through this thread: they go directly from the driver thread to the sinks.
+class InstrumentHost : public QObject
+{
+    Q_OBJECT
+public:
+    explicit InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *parent = nullptr);
+    /// Orderly shutdown: closes the driver on its thread, deletes it there, joins the thread.
+    ~InstrumentHost() override;
+
+    QString id() const { return m_id; }
+    QString type() const { return m_type; }
+    QString name() const { return m_name; }
+    void setName(const QString &name);
+    QString address() const { return m_address; }
+
+    const ParameterSet &parameters() const { return m_params; }
+    const QVector<ActionSpec> &actions() const { return m_actions; }
+    const QVector<StreamInfo> &streams() const { return m_streams; }
+    Instrument::State state() const { return m_state; }
+    QString stateDetail() const { return m_stateDetail; }
+    QString lastError() const { return m_lastError; }
+    InstrumentStats stats() const;
+
+    /// Adds a data sink; blocks published from now on reach it (on the driver thread).
+    void addSink(BlockSink *sink);
+    void removeSink(BlockSink *sink);
+
+    // Commands, queued to the driver thread.
+    void setAddress(const QString &address);
+    void setParameter(const QString &key, const QVariant &value);
+    void open();
+    void close();
+    /// Starts the acquisition; a disconnected instrument is connected first.
+    void start();
+    void stop();
+    void invoke(const QString &action);
+
+    /// For tests and the CLI: the driver object (touch it only through queued calls).
+    Instrument *instrument() const { return m_instrument; }
+
+Q_SIGNALS:
+    void stateChanged(bs::Instrument::State state, const QString &detail);
+    void streamsChanged(const QVector<bs::StreamInfo> &streams);
+    void parameterChanged(const QString &key, const QVariant &value);
+    void progress(double fraction, const QString &text);
+    void errorOccurred(const QString &message);
+    void message(const QString &text);
+    void nameChanged(const QString &name);
+
+private:
+    void route(const SampleBlockPtr &block);         // driver thread
+    void routeStreams(const QVector<StreamInfo> &s); // driver thread
+
+    QThread m_thread;
+    Instrument *m_instrument = nullptr;
+    QString m_id, m_type, m_name, m_address;
+    ParameterSet m_params;
+    QVector<ActionSpec> m_actions;
+    QVector<StreamInfo> m_streams;
+    Instrument::State m_state = Instrument::State::Disconnected;
+    QString m_stateDetail, m_lastError;
+    bool m_startWhenConnected = false;
+
+    mutable QReadWriteLock m_sinkLock;
+    QVector<BlockSink *> m_sinks;
+    QVector<StreamInfo> m_routedStreams;                    // driver thread only
+    std::unordered_map<std::string, quint64> m_nextIndex;   // driver thread only
+    std::atomic<quint64> m_blocks{0}, m_samples{0}, m_bytes{0}, m_lost{0}, m_overflows{0};
+};
+
+} // namespace bs

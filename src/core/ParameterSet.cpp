@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ParameterSet.h"
+
+#include <QCoreApplication>
+#include <QJsonValue>
+
+#include <cmath>
+
+namespace bs {
+
+namespace {
+QString tr(const char *text) { return QCoreApplication::translate("ParameterSet", text); }
+
+QString formatNumber(double v) { return QString::number(v, 'g', 12); }
+
+QString rangeText(const ParameterSpec &s)
+{
+    return QStringLiteral("[%1, %2]").arg(formatNumber(s.minimum), formatNumber(s.maximum));
+}
+} // namespace
+
+QString ParameterSpec::typeName(Type t)
+{
+    switch (t) {
+    case Type::Bool: return QStringLiteral("bool");
+    case Type::Int: return QStringLiteral("integer");
+    case Type::Double: return QStringLiteral("number");
+    case Type::String: return QStringLiteral("string");
+    case Type::Enum: return QStringLiteral("enum");
+    }
+    return {};
+}
+
+int ParameterSet::indexOf(const QString &key) const
+{
+    for (int i = 0; i < m_specs.size(); ++i)
+        if (m_specs[i].key == key)
+            return i;
+    return -1;
+}
+
+ParameterSpec &ParameterSet::add(const ParameterSpec &spec)
+{
+    int i = indexOf(spec.key);
+    if (i < 0) {
+        m_specs.append(spec);
+        m_values.append(QVariant());
+        i = int(m_specs.size()) - 1;
+    } else {
+        m_specs[i] = spec;
+    }
+    QVariant v;
+    if (!spec.defaultValue.isValid() || !validate(spec.key, spec.defaultValue, &v).isEmpty()) {
+        switch (spec.type) {
+        case ParameterSpec::Type::Bool: v = false; break;
+        case ParameterSpec::Type::Int: v = qint64(std::isfinite(spec.minimum) ? spec.minimum : 0); break;
+        case ParameterSpec::Type::Double: v = std::isfinite(spec.minimum) ? spec.minimum : 0.0; break;
+        case ParameterSpec::Type::String: v = QString(); break;
+        case ParameterSpec::Type::Enum: v = spec.enumValues.value(0); break;
+        }
+    }
+    m_values[i] = v;
+    m_specs[i].defaultValue = v;
+    return m_specs[i];
+}
+
+ParameterSpec &ParameterSet::addBool(const QString &key, const QString &label, bool def, const QString &group)
+{
+    ParameterSpec s;
+    s.key = key, s.label = label, s.type = ParameterSpec::Type::Bool, s.group = group, s.defaultValue = def;
+    return add(s);
+}
+
+ParameterSpec &ParameterSet::addInt(const QString &key, const QString &label, qint64 def, qint64 min, qint64 max,
+                                    const QString &group, const QString &unit)
+{
+    ParameterSpec s;
+    s.key = key, s.label = label, s.type = ParameterSpec::Type::Int, s.group = group, s.unit = unit;
+    s.minimum = double(min), s.maximum = double(max), s.defaultValue = def;
+    return add(s);
+}
+
+ParameterSpec &ParameterSet::addDouble(const QString &key, const QString &label, double def, double min,
+                                       double max, const QString &group, const QString &unit)
+{
+    ParameterSpec s;
+    s.key = key, s.label = label, s.type = ParameterSpec::Type::Double, s.group = group, s.unit = unit;
+    s.minimum = min, s.maximum = max, s.defaultValue = def;
+    return add(s);
+}
+
+ParameterSpec &ParameterSet::addString(const QString &key, const QString &label, const QString &def,
+                                       const QString &group)
+{
+    ParameterSpec s;
+    s.key = key, s.label = label, s.type = ParameterSpec::Type::String, s.group = group, s.defaultValue = def;
+    return add(s);
+}
+
+ParameterSpec &ParameterSet::addEnum(const QString &key, const QString &label, const QStringList &values,
+                                     const QString &def, const QString &group)
+{
+    ParameterSpec s;
+    s.key = key, s.label = label, s.type = ParameterSpec::Type::Enum, s.group = group;
+    s.enumValues = values, s.defaultValue = def;
+    return add(s);
+}
+
+void ParameterSet::remove(const QString &key)
+{
+    const int i = indexOf(key);
+    if (i >= 0) {
+        m_specs.removeAt(i);
+        m_values.removeAt(i);
+    }
+}
+
+const ParameterSpec *ParameterSet::spec(const QString &key) const
+{
+    const int i = indexOf(key);
+    return i < 0 ? nullptr : &m_specs[i];
+}
+
+QStringList ParameterSet::groups() const
+{
+    QStringList g;
+    for (const auto &s : m_specs)
+        if (!g.contains(s.group))
+            g.append(s.group);
+    return g;
+}
+
+QVariant ParameterSet::value(const QString &key) const
+{
+    const int i = indexOf(key);
+    return i < 0 ? QVariant() : m_values[i];
+}
+
+QString ParameterSet::validate(const QString &key, const QVariant &value, QVariant *normalised) const
+{
+    const ParameterSpec *s = spec(key);
+    if (!s)
+        return tr("unknown parameter '%1'").arg(key);
+    QVariant out;
+    switch (s->type) {
+    case ParameterSpec::Type::Bool:
+        if (value.typeId() == QMetaType::Bool) {
+            out = value.toBool();
+        } else if (value.typeId() == QMetaType::QString) {
+            const QString t = value.toString().trimmed().toLower();
+            if (t == QLatin1String("true") || t == QLatin1String("1") || t == QLatin1String("on"))
+                out = true;
+            else if (t == QLatin1String("false") || t == QLatin1String("0") || t == QLatin1String("off"))
+                out = false;
+        }
+        if (!out.isValid())
+            return tr("'%1' must be true or false, got '%2'").arg(key, value.toString());
+        break;
+    case ParameterSpec::Type::Int: {
+        bool ok = false;
+        double d = 0;
+        if (value.typeId() == QMetaType::QString)
+            d = value.toString().trimmed().toDouble(&ok);
+        else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
+            d = value.toDouble(&ok);
+        if (!ok || !std::isfinite(d) || d != std::floor(d))
+            return tr("'%1' must be an integer, got '%2'").arg(key, value.toString());
+        if (d < s->minimum || d > s->maximum)
+            return tr("'%1' = %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
+        out = qint64(d);
+        break;
+    }
+    case ParameterSpec::Type::Double: {
+        bool ok = false;
+        double d = 0;
+        if (value.typeId() == QMetaType::QString)
+            d = value.toString().trimmed().toDouble(&ok);
+        else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
+            d = value.toDouble(&ok);
+        if (!ok || std::isnan(d))
+            return tr("'%1' must be a number, got '%2'").arg(key, value.toString());
+        if (d < s->minimum || d > s->maximum)
+            return tr("'%1' = %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
+        out = d;
+        break;
+    }
+    case ParameterSpec::Type::String:
+        if (value.typeId() != QMetaType::QString && !value.canConvert<QString>())
+            return tr("'%1' must be text").arg(key);
+        out = value.toString();
+        break;
+    case ParameterSpec::Type::Enum:
+        if (!s->enumValues.contains(value.toString()))
+            return tr("'%1' = '%2' is not one of: %3").arg(key, value.toString(), s->enumValues.join(QStringLiteral(", ")));
+        out = value.toString();
+        break;
+    }
+    if (normalised)
+        *normalised = out;
+    return {};
+}
+
+QString ParameterSet::set(const QString &key, const QVariant &value, bool allowReadOnly)
+{
+    const int i = indexOf(key);
+    if (i < 0)
+        return tr("unknown parameter '%1'").arg(key);
+    if (m_specs[i].readOnly && !allowReadOnly)
+        return tr("'%1' is read-only").arg(key);
+    QVariant v;
+    const QString err = validate(key, value, &v);
+    if (err.isEmpty())
+        m_values[i] = v;
+    return err;
+}
+
+QString ParameterSet::setFromString(const QString &key, const QString &text)
+{
+    return set(key, QVariant(text));
+}
+
+QJsonObject ParameterSet::toJson() const
+{
+    QJsonObject o;
+    for (int i = 0; i < m_specs.size(); ++i) {
+        if (m_specs[i].readOnly || !m_specs[i].persistent)
+            continue;
+        o.insert(m_specs[i].key, QJsonValue::fromVariant(m_values[i]));
+    }
+    return o;
+}
+
+QString ParameterSet::applyJson(const QJsonObject &obj, const QString &context)
+{
+    const QString prefix = context.isEmpty() ? QString() : context + QLatin1Char('.');
+    QVector<QPair<int, QVariant>> pending;
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        const int i = indexOf(it.key());
+        if (i < 0)
+            return tr("%1%2: unknown parameter").arg(prefix, it.key());
+        if (m_specs[i].readOnly)
+            return tr("%1%2: parameter is read-only").arg(prefix, it.key());
+        if (it.value().isArray() || it.value().isObject() || it.value().isNull())
+            return tr("%1%2: expected a %3 value").arg(prefix, it.key(), ParameterSpec::typeName(m_specs[i].type));
+        QVariant v = it.value().toVariant();
+        const auto type = m_specs[i].type;
+        const bool typeOk = type == ParameterSpec::Type::Bool ? it.value().isBool()
+            : (type == ParameterSpec::Type::Int || type == ParameterSpec::Type::Double) ? it.value().isDouble()
+                                                                                        : it.value().isString();
+        if (!typeOk)
+            return tr("%1%2: expected a %3 value").arg(prefix, it.key(), ParameterSpec::typeName(type));
+        QVariant norm;
+        const QString err = validate(it.key(), v, &norm);
+        if (!err.isEmpty())
+            return prefix + err;
+        pending.append({i, norm});
+    }
+    for (const auto &[i, v] : pending)
+        m_values[i] = v;
+    return {};
+}
+
+} // namespace bs

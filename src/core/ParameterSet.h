@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <QVector>
+
+#include <limits>
+
+namespace bs {
+
+/// Description of one typed setting of a driver. The GUI panel, the session file and the CLI's
+/// `--set key=value` are all generated from these descriptions.
+struct ParameterSpec
+{
+    enum class Type { Bool, Int, Double, String, Enum };
+
+    QString key;        ///< stable identifier used in session files and `--set`
+    QString label;      ///< shown in the panel
+    Type type = Type::String;
+    QString unit;       ///< e.g. "s", "Hz", "V"
+    double minimum = -std::numeric_limits<double>::infinity();
+    double maximum = std::numeric_limits<double>::infinity();
+    QStringList enumValues;  ///< Enum: allowed values, shown in this order
+    QString group;      ///< panel group box, e.g. "Connection", "Capture"
+    bool readOnly = false;   ///< read back from the device; never saved or set by the user
+    bool persistent = true;  ///< saved in session files
+    QVariant defaultValue;
+    QString toolTip;
+
+    static QString typeName(Type t);
+};
+
+/// A one-shot command of a driver (arm, trigger a step, download a log).
+struct ActionSpec
+{
+    QString key;
+    QString label;
+    QString group;
+    QString toolTip;
+};
+
+/// Typed settings with their current values. Every value stored is valid for its spec: `set()`
+/// refuses out-of-range numbers, unknown enum values and wrong types with a message naming the key.
+class ParameterSet
+{
+public:
+    /// Adds a parameter; its value starts at `spec.defaultValue` (normalised to the type).
+    ParameterSpec &add(const ParameterSpec &spec);
+    ParameterSpec &addBool(const QString &key, const QString &label, bool def, const QString &group);
+    ParameterSpec &addInt(const QString &key, const QString &label, qint64 def, qint64 min, qint64 max,
+                          const QString &group, const QString &unit = {});
+    ParameterSpec &addDouble(const QString &key, const QString &label, double def, double min, double max,
+                             const QString &group, const QString &unit = {});
+    ParameterSpec &addString(const QString &key, const QString &label, const QString &def, const QString &group);
+    ParameterSpec &addEnum(const QString &key, const QString &label, const QStringList &values,
+                           const QString &def, const QString &group);
+    void remove(const QString &key);
+
+    const QVector<ParameterSpec> &specs() const { return m_specs; }
+    const ParameterSpec *spec(const QString &key) const;
+    bool contains(const QString &key) const { return spec(key) != nullptr; }
+    QStringList groups() const;
+
+    QVariant value(const QString &key) const;
+    bool boolValue(const QString &key) const { return value(key).toBool(); }
+    qint64 intValue(const QString &key) const { return value(key).toLongLong(); }
+    double doubleValue(const QString &key) const { return value(key).toDouble(); }
+    QString stringValue(const QString &key) const { return value(key).toString(); }
+
+    /// Checks `value` against the spec of `key`; on success returns an empty string and stores the
+    /// normalised value (e.g. "12" → 12 for an Int) in `normalised`.
+    QString validate(const QString &key, const QVariant &value, QVariant *normalised = nullptr) const;
+    /// Validates then stores. Returns the error message, empty on success. `allowReadOnly` is for
+    /// drivers storing read-back values.
+    QString set(const QString &key, const QVariant &value, bool allowReadOnly = false);
+    /// Parses a user-typed string (CLI `--set key=value`) for the type of `key`.
+    QString setFromString(const QString &key, const QString &text);
+
+    /// Persistent, writable values as JSON (what a session file stores).
+    QJsonObject toJson() const;
+    /// Validates every entry first and applies all or nothing. Unknown keys are refused.
+    /// `context` prefixes the key in error messages, e.g. "instruments[0].parameters".
+    QString applyJson(const QJsonObject &obj, const QString &context = {});
+
+private:
+    QVector<ParameterSpec> m_specs;
+    QVector<QVariant> m_values;
+    int indexOf(const QString &key) const;
+};
+
+} // namespace bs
+
+Q_DECLARE_METATYPE(bs::ParameterSpec)
+Q_DECLARE_METATYPE(bs::ActionSpec)

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Workspace.h"
+
+#include "DriverRegistry.h"
+#include "SessionClock.h"
+
+namespace bs {
+
+Workspace::Workspace(QObject *parent)
+    : QObject(parent)
+{
+}
+
+Workspace::~Workspace()
+{
+    clear();
+}
+
+void Workspace::addSink(BlockSink *sink)
+{
+    if (m_sinks.contains(sink))
+        return;
+    m_sinks.append(sink);
+    for (auto &h : m_hosts)
+        h->addSink(sink);
+}
+
+void Workspace::removeSink(BlockSink *sink)
+{
+    m_sinks.removeAll(sink);
+    for (auto &h : m_hosts)
+        h->removeSink(sink);
+}
+
+QVector<InstrumentHost *> Workspace::instruments() const
+{
+    QVector<InstrumentHost *> v;
+    for (const auto &h : m_hosts)
+        v.append(h.get());
+    return v;
+}
+
+InstrumentHost *Workspace::instrument(const QString &id) const
+{
+    for (const auto &h : m_hosts)
+        if (h->id() == id)
+            return h.get();
+    return nullptr;
+}
+
+InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString *error)
+{
+    if (entry.id.isEmpty() || instrument(entry.id)) {
+        if (error)
+            *error = tr("instrument id '%1' is empty or already used").arg(entry.id);
+        return nullptr;
+    }
+    auto driver = DriverRegistry::instance().create(entry.type, entry.id, error);
+    if (!driver)
+        return nullptr;
+    if (!entry.address.isEmpty())
+        driver->setAddress(entry.address);
+    // Apply saved parameters before the driver moves to its thread (validated all-or-nothing).
+    ParameterSet params = driver->parameters();
+    const QString err = params.applyJson(entry.parameters, entry.id + QStringLiteral(".parameters"));
+    if (!err.isEmpty()) {
+        if (error)
+            *error = err;
+        return nullptr;
+    }
+    for (auto it = entry.parameters.begin(); it != entry.parameters.end(); ++it)
+        driver->setParameter(it.key(), params.value(it.key()));
+    auto host = std::make_unique<InstrumentHost>(std::move(driver));
+    host->setName(entry.name.isEmpty() ? entry.id : entry.name);
+    for (BlockSink *s : std::as_const(m_sinks))
+        host->addSink(s);
+    InstrumentHost *raw = host.get();
+    m_hosts.push_back(std::move(host));
+    Q_EMIT instrumentAdded(raw);
+    return raw;
+}
+
+void Workspace::removeInstrument(const QString &id)
+{
+    for (auto it = m_hosts.begin(); it != m_hosts.end(); ++it) {
+        if ((*it)->id() == id) {
+            auto host = std::move(*it);
+            m_hosts.erase(it);
+            host.reset(); // joins the driver thread
+            Q_EMIT instrumentRemoved(id);
+            return;
+        }
+    }
+}
+
+void Workspace::clear()
+{
+    while (!m_hosts.empty())
+        removeInstrument(m_hosts.back()->id());
+}
+
+bool Workspace::applySession(const Session &session, QString *error)
+{
+    // Validate the whole session before touching the current instruments.
+    QString err;
+    auto checked = Session::fromJson(session.toJson(), &err);
+    if (!checked) {
+        if (error)
+            *error = err;
+        return false;
+    }
+    clear();
+    for (const auto &entry : checked->instruments) {
+        if (!addInstrument(entry, &err)) {
+            if (error)
+                *error = err;
+            return false;
+        }
+    }
+    return true;
+}
+
+Session Workspace::toSession() const
+{
+    Session s;
+    for (const auto &h : m_hosts)
+        s.instruments.append({h->id(), h->type(), h->name(), h->address(), h->parameters().toJson()});
+    return s;
+}
+
+QString Workspace::uniqueId(const QString &type) const
+{
+    return toSession().uniqueId(type);
+}
+
+void Workspace::openAll()
+{
+    for (auto &h : m_hosts)
+        h->open();
+}
+
+void Workspace::closeAll()
+{
+    for (auto &h : m_hosts)
+        h->close();
+}
+
+void Workspace::runAll()
+{
+    SessionClock::restart();
+    for (auto &h : m_hosts)
+        h->start();
+}
+
+void Workspace::stopAll()
+{
+    for (auto &h : m_hosts)
+        h->stop();
+}
+
+} // namespace bs

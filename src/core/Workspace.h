@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "BlockSink.h"
+#include "InstrumentHost.h"
+#include "Session.h"
+
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+namespace bs {
+
+/// The instruments of the open session, each with its InstrumentHost, plus the data sinks every
+/// instrument feeds (TraceStore, Recorder, ...). Used by the GUI and by benchscope-rec alike.
+/// Lives on the GUI/main thread.
+class Workspace : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Workspace(QObject *parent = nullptr);
+    ~Workspace() override;
+
+    /// Sinks are attached to every current and future instrument. Not owned.
+    void addSink(BlockSink *sink);
+    void removeSink(BlockSink *sink);
+
+    QVector<InstrumentHost *> instruments() const;
+    InstrumentHost *instrument(const QString &id) const;
+
+    /// Creates the driver, applies address and parameters, starts its thread. Returns nullptr and
+    /// an error naming the problem (unknown type, bad parameter) without changing anything.
+    InstrumentHost *addInstrument(const SessionInstrument &entry, QString *error);
+    void removeInstrument(const QString &id);
+    void clear();
+
+    /// Replaces all instruments by those of `session` (validated first; on error nothing changes).
+    bool applySession(const Session &session, QString *error);
+    /// The current instruments with their parameter values (views/recording left to the caller).
+    Session toSession() const;
+    QString uniqueId(const QString &type) const;
+
+    void openAll();
+    void closeAll();
+    /// Restarts the session clock, then starts every connected instrument.
+    void runAll();
+    void stopAll();
+
+Q_SIGNALS:
+    void instrumentAdded(bs::InstrumentHost *host);
+    void instrumentRemoved(const QString &id);
+
+private:
+    std::vector<std::unique_ptr<InstrumentHost>> m_hosts;
+    QVector<BlockSink *> m_sinks;
+};
+
+} // namespace bs

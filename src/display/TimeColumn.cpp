@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TimeColumn.h"
+
+#include <algorithm>
+
+namespace bs {
+
+TimeColumn::TimeColumn(std::size_t capacity)
+    : m_capacity(capacity)
+{
+}
+
+void TimeColumn::appendRegular(double t0, double dt, std::size_t offset, std::size_t n)
+{
+    if (n == 0)
+        return;
+    m_segments.push_back(Segment{m_size, offset, t0, dt, false});
+    m_size += n;
+}
+
+void TimeColumn::appendExplicit(const double *times, std::size_t n)
+{
+    if (n == 0)
+        return;
+    const bool extend = !m_segments.empty() && m_segments.back().explicitTimes;
+    if (!extend)
+        m_segments.push_back(Segment{m_size, m_times.size(), 0.0, 0.0, true});
+    const std::size_t needed = m_times.size() + n;
+    if (needed > m_times.capacity())
+        m_times.reserve(std::min(m_capacity, std::max({needed, 2 * m_times.capacity(), std::size_t(64)})));
+    m_times.insert(m_times.end(), times, times + n);
+    m_size += n;
+}
+
+double TimeColumn::at(std::size_t row) const
+{
+    // Last segment starting at or before `row`.
+    auto it = std::upper_bound(m_segments.begin(), m_segments.end(), row,
+                               [](std::size_t r, const Segment &s) { return r < s.start; });
+    return timeIn(*(it - 1), row);
+}
+
+std::size_t TimeColumn::lowerBound(double t) const
+{
+    // Segments whose first time is < t form a prefix; the answer lies in the last of them.
+    auto it = std::partition_point(m_segments.begin(), m_segments.end(),
+                                   [&](const Segment &s) { return timeIn(s, s.start) < t; });
+    if (it == m_segments.begin())
+        return 0;
+    const Segment &seg = *(it - 1);
+    std::size_t lo = seg.start;
+    std::size_t hi = it == m_segments.end() ? m_size : it->start;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (timeIn(seg, mid) < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+std::size_t TimeColumn::bytes() const
+{
+    return m_times.capacity() * sizeof(double) + m_segments.capacity() * sizeof(Segment);
+}
+
+} // namespace bs

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace bs {
+
+/// The sample times of one chunk of a stream, shared by all its channels.
+///
+/// Stored as segments, one per appended block piece: a regular piece costs one segment (time of
+/// row i is `t0 + double(offset + i - start) * dt`, bit-identical to SampleBlock::time()), an
+/// irregular piece stores its explicit times (consecutive irregular pieces share one segment).
+/// Times must be non-decreasing. Not thread-safe: the owning stream's lock guards it.
+class TimeColumn
+{
+public:
+    explicit TimeColumn(std::size_t capacity);
+
+    /// Rows `[offset, offset + n)` of a regular block starting at `t0` with step `dt`.
+    void appendRegular(double t0, double dt, std::size_t offset, std::size_t n);
+    /// `n` explicit times.
+    void appendExplicit(const double *times, std::size_t n);
+
+    std::size_t size() const { return m_size; }
+    double at(std::size_t row) const;
+    double last() const { return m_size ? at(m_size - 1) : 0.0; }
+    /// First row whose time is >= t (`size()` if none), O(log segments + log rows).
+    std::size_t lowerBound(double t) const;
+    /// Heap bytes allocated (explicit times and segment table, by capacity).
+    std::size_t bytes() const;
+
+private:
+    struct Segment
+    {
+        std::size_t start;  ///< first row of this segment in the chunk
+        std::size_t offset; ///< regular: row offset within its block; explicit: index in m_times
+        double t0;
+        double dt;
+        bool explicitTimes;
+    };
+    double timeIn(const Segment &s, std::size_t row) const
+    {
+        return s.explicitTimes ? m_times[s.offset + (row - s.start)]
+                               : s.t0 + double(s.offset + (row - s.start)) * s.dt;
+    }
+
+    std::size_t m_capacity;
+    std::size_t m_size = 0;
+    std::vector<Segment> m_segments;
+    std::vector<double> m_times;
+};
+
+} // namespace bs

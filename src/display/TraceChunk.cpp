@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TraceChunk.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace bs {
+
+TraceChunk::TraceChunk(int channels, std::size_t capacity, std::uint64_t firstRow)
+    : m_capacity(capacity)
+    , m_firstRow(firstRow)
+    , m_times(capacity)
+{
+    m_channels.reserve(std::size_t(std::max(channels, 0)));
+    for (int ch = 0; ch < channels; ++ch)
+        m_channels.emplace_back(capacity);
+}
+
+void TraceChunk::append(const SampleBlock &block, std::size_t from, std::size_t n, double minTime)
+{
+    if (n == 0)
+        return;
+    const bool wasEmpty = size() == 0;
+    if (block.times.empty()) {
+        m_times.appendRegular(block.t0, std::max(block.dt, 0.0), from, n);
+    } else {
+        const double *t = block.times.data() + from;
+        bool sorted = !(t[0] < minTime);
+        for (std::size_t i = 1; sorted && i < n; ++i)
+            sorted = !(t[i] < t[i - 1]);
+        if (sorted) {
+            m_times.appendExplicit(t, n);
+        } else {
+            std::vector<double> fixed(t, t + n);
+            double floor = minTime;
+            for (double &x : fixed)
+                floor = x = std::max(x, floor);
+            m_times.appendExplicit(fixed.data(), n);
+        }
+    }
+    if (wasEmpty)
+        m_firstTime = m_times.at(0);
+    m_lastTime = m_times.last();
+
+    std::vector<double> nans;
+    for (int ch = 0; ch < channelCount(); ++ch) {
+        if (ch < block.channelCount) {
+            m_channels[std::size_t(ch)].append(block.channel(ch) + from, n);
+        } else {
+            if (nans.empty())
+                nans.assign(n, std::numeric_limits<double>::quiet_NaN());
+            m_channels[std::size_t(ch)].append(nans.data(), n);
+        }
+    }
+}
+
+std::size_t TraceChunk::bytes() const
+{
+    std::size_t b = sizeof(TraceChunk) + m_times.bytes() + m_channels.capacity() * sizeof(MinMaxPyramid);
+    for (const auto &c : m_channels)
+        b += c.bytes();
+    return b;
+}
+
+} // namespace bs

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "MinMaxPyramid.h"
+#include "TimeColumn.h"
+
+#include <SampleBlock.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace bs {
+
+/// A run of consecutive rows of one stream: one shared time column and, per channel, the values
+/// with their min/max pyramid. The unit of eviction. Not thread-safe (owning stream's lock).
+class TraceChunk
+{
+public:
+    TraceChunk(int channels, std::size_t capacity, std::uint64_t firstRow);
+
+    /// Appends rows `[from, from + n)` of `block` (n <= free()). Explicit times are raised to at
+    /// least `minTime` (keeps the column sorted if a driver sends a step backwards). Channels the
+    /// block lacks are filled with NaN; extra block channels are ignored.
+    void append(const SampleBlock &block, std::size_t from, std::size_t n, double minTime);
+
+    std::size_t size() const { return m_times.size(); }
+    std::size_t capacity() const { return m_capacity; }
+    std::size_t free() const { return m_capacity - size(); }
+    std::uint64_t firstRow() const { return m_firstRow; }
+    double firstTime() const { return m_firstTime; }
+    double lastTime() const { return m_lastTime; }
+    const TimeColumn &times() const { return m_times; }
+    const MinMaxPyramid &channel(int ch) const { return m_channels[std::size_t(ch)]; }
+    int channelCount() const { return int(m_channels.size()); }
+    /// Bytes this chunk occupies: its heap storage (by capacity) plus the objects themselves.
+    std::size_t bytes() const;
+
+private:
+    std::size_t m_capacity;
+    std::uint64_t m_firstRow;
+    double m_firstTime = 0.0;
+    double m_lastTime = 0.0;
+    TimeColumn m_times;
+    std::vector<MinMaxPyramid> m_channels;
+};
+
+} // namespace bs

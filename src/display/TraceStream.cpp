@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TraceStream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace bs {
+
+TraceStream::TraceStream(const QString &instrumentId, const StreamInfo &info)
+    : instrumentId(instrumentId)
+    , info(info)
+    , m_channelCount(int(info.channels.size()))
+{
+}
+
+std::int64_t TraceStream::kill()
+{
+    m_dead = true;
+    return -std::int64_t(clear());
+}
+
+std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows)
+{
+    const std::size_t before = m_bytes;
+    double minTime = -std::numeric_limits<double>::infinity();
+    if (!m_chunks.empty()) {
+        const double last = m_chunks.back()->lastTime();
+        // Going back in time (restarted clock/capture): start this stream over so it stays sorted.
+        if (block.time(0) < last)
+            clear();
+        else
+            minTime = last;
+    }
+    std::size_t done = 0;
+    while (done < block.sampleCount) {
+        if (m_chunks.empty() || m_chunks.back()->free() == 0) {
+            m_chunks.push_back(std::make_unique<TraceChunk>(m_channelCount, chunkRows, m_endRow));
+            m_bytes += m_chunks.back()->bytes();
+        }
+        TraceChunk &chunk = *m_chunks.back();
+        const std::size_t n = std::min(chunk.free(), block.sampleCount - done);
+        const std::size_t oldBytes = chunk.bytes();
+        chunk.append(block, done, n, minTime);
+        m_bytes += chunk.bytes() - oldBytes;
+        minTime = chunk.lastTime();
+        m_endRow += n;
+        done += n;
+    }
+    return std::int64_t(m_bytes) - std::int64_t(before);
+}
+
+std::size_t TraceStream::evictOldest(std::size_t &rows)
+{
+    rows = 0;
+    if (m_chunks.empty())
+        return 0;
+    const std::size_t b = m_chunks.front()->bytes();
+    rows = m_chunks.front()->size();
+    m_chunks.pop_front();
+    m_bytes -= b;
+    return b;
+}
+
+std::size_t TraceStream::clear()
+{
+    const std::size_t b = m_bytes;
+    m_chunks.clear();
+    m_bytes = 0;
+    return b;
+}
+
+TimeRange TraceStream::timeRange() const
+{
+    if (m_chunks.empty())
+        return {};
+    return TimeRange{m_chunks.front()->firstTime(), m_chunks.back()->lastTime(), true};
+}
+
+std::optional<double> TraceStream::latestValue(int ch) const
+{
+    if (m_chunks.empty() || ch < 0 || ch >= m_channelCount)
+        return std::nullopt;
+    const TraceChunk &c = *m_chunks.back();
+    return c.channel(ch).value(c.size() - 1);
+}
+
+TraceStream::Pos TraceStream::lowerBound(double t) const
+{
+    // First chunk whose newest sample is >= t; the answer is inside it.
+    auto it = std::partition_point(m_chunks.begin(), m_chunks.end(),
+                                   [t](const auto &c) { return c->lastTime() < t; });
+    if (it == m_chunks.end())
+        return endPos();
+    return Pos{std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t)};
+}
+
+TraceStream::Pos TraceStream::next(Pos p) const
+{
+    if (++p.row >= m_chunks[p.chunk]->size())
+        p = Pos{p.chunk + 1, 0};
+    return p;
+}
+
+TraceStream::Pos TraceStream::prev(Pos p) const
+{
+    if (p.row > 0)
+        return Pos{p.chunk, p.row - 1};
+    return Pos{p.chunk - 1, m_chunks[p.chunk - 1]->size() - 1};
+}
+
+MinMax TraceStream::range(int ch, Pos from, Pos to) const
+{
+    MinMax m;
+    for (std::size_t c = from.chunk; c <= to.chunk && c < m_chunks.size(); ++c) {
+        const std::size_t lo = c == from.chunk ? from.row : 0;
+        const std::size_t hi = c == to.chunk ? to.row : m_chunks[c]->size();
+        m.add(m_chunks[c]->channel(ch).range(lo, hi));
+    }
+    return m;
+}
+
+Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) const
+{
+    Envelope e;
+    if (ch < 0 || ch >= m_channelCount || columns <= 0 || !(tFrom < tTo) || m_chunks.empty())
+        return e;
+    e.t.reserve(std::size_t(columns) * 2 + 2);
+    e.v.reserve(std::size_t(columns) * 2 + 2);
+    auto addSample = [&](Pos p) {
+        const double v = valueAt(p, ch);
+        if (!std::isnan(v))
+            e.add(timeAt(p), v);
+    };
+
+    Pos lo = lowerBound(tFrom);
+    if (rowOf(lo) > firstRow())
+        addSample(prev(lo)); // last sample before the window (outside the column budget)
+
+    for (int c = 0; c < columns && !isEnd(lo); ++c) {
+        const double tLo = timeAt(lo);
+        if (!(tLo < tTo))
+            break;
+        const double edge = columnEdge(tFrom, tTo, columns, c + 1);
+        if (!(tLo < edge))
+            continue; // empty column: cheap check, no search
+        const Pos hi = lowerBound(edge);
+        const std::uint64_t n = rowOf(hi) - rowOf(lo);
+        if (n <= 2) {
+            addSample(lo);
+            if (n == 2)
+                addSample(next(lo));
+        } else {
+            const MinMax m = range(ch, lo, hi);
+            if (m.isValid()) {
+                const Pos last = prev(hi);
+                // Follow the column's trend: max first when its first value exceeds its last.
+                const bool maxFirst = valueAt(lo, ch) > valueAt(last, ch);
+                e.add(timeAt(lo), maxFirst ? m.max : m.min);
+                e.add(timeAt(last), maxFirst ? m.min : m.max);
+            }
+        }
+        lo = hi;
+    }
+
+    const Pos after = lowerBound(tTo); // first sample at or after the window's end
+    if (!isEnd(after))
+        addSample(after);
+    return e;
+}
+
+} // namespace bs

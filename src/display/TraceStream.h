@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "TraceChunk.h"
+#include "TraceTypes.h"
+
+#include <SampleBlock.h>
+#include <StreamInfo.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+
+namespace bs {
+
+/// The display history of one stream: a sequence of chunks, oldest first, sharing one row
+/// numbering. Locking is the caller's job (TraceStore): `mutex` shared for the const queries,
+/// exclusive for append/evict/clear. `info` and `instrumentId` are guarded by the store's
+/// registry lock instead.
+class TraceStream
+{
+public:
+    TraceStream(const QString &instrumentId, const StreamInfo &info);
+
+    const QString instrumentId;
+    StreamInfo info;
+    mutable std::shared_mutex mutex;
+
+    int channelCount() const { return m_channelCount; }
+    bool isDead() const { return m_dead; }
+    /// Drops all data and refuses further appends (the stream left the registry).
+    std::int64_t kill();
+
+    /// Appends a block, opening chunks of `chunkRows` rows as needed. Returns the change in bytes
+    /// held (negative if a block going back in time restarted the stream).
+    std::int64_t append(const SampleBlock &block, std::size_t chunkRows);
+    /// Drops the oldest chunk; returns its bytes and (via `rows`) its row count.
+    std::size_t evictOldest(std::size_t &rows);
+    /// Drops all chunks; returns the bytes freed.
+    std::size_t clear();
+
+    bool isEmpty() const { return m_chunks.empty(); }
+    std::size_t bytes() const { return m_bytes; }
+    std::uint64_t rowsHeld() const { return m_endRow - firstRow(); }
+    /// Newest time in the oldest chunk (the eviction order key). Stream must not be empty.
+    double oldestChunkLastTime() const { return m_chunks.front()->lastTime(); }
+    TimeRange timeRange() const;
+    std::optional<double> latestValue(int ch) const;
+    /// See TraceStore::envelope().
+    Envelope envelope(int ch, double tFrom, double tTo, int columns) const;
+
+private:
+    struct Pos
+    {
+        std::size_t chunk; ///< m_chunks.size() = end
+        std::size_t row;
+    };
+    std::uint64_t firstRow() const { return m_chunks.empty() ? m_endRow : m_chunks.front()->firstRow(); }
+    Pos lowerBound(double t) const;
+    Pos endPos() const { return Pos{m_chunks.size(), 0}; }
+    bool isEnd(Pos p) const { return p.chunk >= m_chunks.size(); }
+    std::uint64_t rowOf(Pos p) const { return isEnd(p) ? m_endRow : m_chunks[p.chunk]->firstRow() + p.row; }
+    Pos next(Pos p) const;
+    Pos prev(Pos p) const;
+    double timeAt(Pos p) const { return m_chunks[p.chunk]->times().at(p.row); }
+    double valueAt(Pos p, int ch) const { return m_chunks[p.chunk]->channel(ch).value(p.row); }
+    MinMax range(int ch, Pos from, Pos to) const;
+
+    int m_channelCount;
+    bool m_dead = false;
+    std::deque<std::unique_ptr<TraceChunk>> m_chunks;
+    std::uint64_t m_endRow = 0; ///< row number of the next appended row
+    std::size_t m_bytes = 0;
+};
+
+} // namespace bs
