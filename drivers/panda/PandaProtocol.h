@@ -1,2 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+// PandABox / PandABlocks protocol, pure encode/parse without I/O (spec: shared/protocols/panda.md).
+//   PandaProtocolControl.h  control port 8888: requests, replies, *IDN?
+//   PandaProtocolOptions.h  data port 8889: option line (DataOptions, DataFormat, Process)
+//   PandaProtocolHeader.h   capture header: FieldInfo, DataHeader, XML/text parsing
+//   PandaProtocolDecoder.h  samples -> processed column-major doubles (SCALED/RAW)
+//   PandaProtocolEnd.h      END reasons
+//   PandaProtocolData.h     DataStreamParser: byte stream -> Ready/Start/Frame/End events
+
+#include "PandaProtocolControl.h"
+#include "PandaProtocolData.h"
+#include "PandaProtocolDecoder.h"
+#include "PandaProtocolEnd.h"
+#include "PandaProtocolHeader.h"
+#include "PandaProtocolOptions.h"

@@ -1,2 +1,174 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PandaSimulator.h"
+
+#include "PandaSimulatorCapture.h"
+#include "PandaSimulatorCommands.h"
+#include "PandaSimulatorControlClient.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <cmath>
+
+namespace bs::panda {
+
+/// Connects the command handler to the capture engine and the client lists.
+class PandaSimulatorCaptureBridge final : public PandaSimulatorCaptureControl
+{
+public:
+    explicit PandaSimulatorCaptureBridge(PandaSimulator &sim) : m_sim(sim) { }
+
+    Reply arm() override { return m_sim.m_capture->arm(); }
+    void disarm() override { m_sim.m_capture->disarm(); }
+    QByteArray captureStatus() const override { return m_sim.m_capture->captureStatus(); }
+    quint64 capturedSamples() const override { return m_sim.m_capture->rowsGenerated(); }
+    QByteArray completion() const override { return m_sim.m_capture->completion(); }
+    QList<QByteArray> connectedClients() const override
+    {
+        QList<QByteArray> lines;
+        for (const auto &c : m_sim.m_controlClients) {
+            if (c)
+                lines.append(c->whoLine());
+        }
+        return lines + m_sim.m_capture->dataClientLines();
+    }
+
+private:
+    PandaSimulator &m_sim;
+};
+
+namespace {
+
+CaptureSettings captureSettings(const PandaSimulatorConfig &c)
+{
+    CaptureSettings s;
+    s.captureLimit = c.captureLimit;
+    s.base64Nul = c.base64Nul;
+    s.oldGateDurationType = c.oldGateDurationType;
+    s.sendArmStartTime = c.sendArmStartTime;
+    s.lateJoinReportsMissed = c.lateJoinReportsMissed;
+    s.overrunBytes = c.overrunBytes;
+    s.tickMs = c.tickMs;
+    s.replay = c.replayData;
+    s.replayChunkBytes = c.replayChunkBytes;
+    s.replayDelayMs = c.replayDelayMs;
+    return s;
+}
+
+} // namespace
+
+PandaSimulator::PandaSimulator(const Config &cfg, QObject *parent)
+    : QObject(parent), m_config(cfg), m_model(std::make_unique<PandaSimulatorModel>()),
+      m_bridge(std::make_unique<PandaSimulatorCaptureBridge>(*this)),
+      m_commands(std::make_unique<PandaSimulatorCommands>(*m_model, *m_bridge)),
+      m_capture(new PandaSimulatorCapture(*m_model, captureSettings(cfg), this)),
+      m_controlServer(new QTcpServer(this)), m_dataServer(new QTcpServer(this))
+{
+    connect(m_controlServer, &QTcpServer::newConnection, this, &PandaSimulator::onControlConnection);
+    connect(m_dataServer, &QTcpServer::newConnection, this, &PandaSimulator::onDataConnection);
+    connect(m_capture, &PandaSimulatorCapture::captureFinished, this,
+            [this](quint64 rows, const QByteArray &reason) { emit captureFinished(rows, QString::fromUtf8(reason)); });
+}
+
+PandaSimulator::~PandaSimulator()
+{
+    if (QThread::currentThread() != thread() && thread() && thread()->isRunning())
+        QMetaObject::invokeMethod(this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
+    else
+        stopHere();
+}
+
+bool PandaSimulator::start(QString *error)
+{
+    if (QThread::currentThread() == thread())
+        return startHere(error);
+    bool ok = false;
+    QMetaObject::invokeMethod(this, [&] { ok = startHere(error); }, Qt::BlockingQueuedConnection);
+    return ok;
+}
+
+void PandaSimulator::stop()
+{
+    if (QThread::currentThread() == thread())
+        stopHere();
+    else
+        QMetaObject::invokeMethod(this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
+}
+
+bool PandaSimulator::startHere(QString *error)
+{
+    if (m_running)
+        return true;
+    auto fail = [&](QTcpServer *server, const char *what) {
+        if (error)
+            *error = tr("PandA simulator: cannot listen on %1 port %2: %3")
+                         .arg(QLatin1String(what), m_config.address.toString(), server->errorString());
+        m_controlServer->close();
+        m_dataServer->close();
+        return false;
+    };
+    if (!m_controlServer->listen(m_config.address, m_config.controlPort))
+        return fail(m_controlServer, "control");
+    if (!m_dataServer->listen(m_config.address, m_config.dataPort))
+        return fail(m_dataServer, "data");
+    m_controlPort = m_controlServer->serverPort();
+    m_dataPort = m_dataServer->serverPort();
+    m_running = true;
+    return true;
+}
+
+void PandaSimulator::stopHere()
+{
+    m_controlServer->close();
+    m_dataServer->close();
+    const auto clients = m_controlClients;
+    m_controlClients.clear();
+    for (const auto &c : clients)
+        delete c.data();
+    m_capture->shutdown();
+    m_running = false;
+    m_controlPort = 0;
+    m_dataPort = 0;
+}
+
+void PandaSimulator::onControlConnection()
+{
+    while (QTcpSocket *socket = m_controlServer->nextPendingConnection()) {
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        auto *client = new PandaSimulatorControlClient(socket, *m_commands, this);
+        m_controlClients.append(client);
+        connect(client, &PandaSimulatorControlClient::closed, this,
+                [this, client] { m_controlClients.removeAll(client); });
+    }
+}
+
+void PandaSimulator::onDataConnection()
+{
+    while (QTcpSocket *socket = m_dataServer->nextPendingConnection())
+        m_capture->addDataClient(socket);
+}
+
+void PandaSimulator::setTriggerRate(double rowsPerSecond)
+{
+    qint64 ticks = 0;
+    if (rowsPerSecond > 0 && std::isfinite(rowsPerSecond))
+        ticks = qMax<qint64>(1, std::llround(double(kClockHz) / rowsPerSecond));
+    auto apply = [this, ticks] { m_model->setClockPeriodTicks(0, ticks); };
+    if (QThread::currentThread() == thread())
+        apply();
+    else
+        QMetaObject::invokeMethod(this, apply, Qt::QueuedConnection);
+}
+
+void PandaSimulator::injectFault(Fault f)
+{
+    m_capture->requestFault(CaptureFault(int(f)));
+}
+
+quint64 PandaSimulator::rowsGenerated() const
+{
+    return m_capture->rowsGenerated();
+}
+
+} // namespace bs::panda

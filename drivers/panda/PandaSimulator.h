@@ -1,2 +1,106 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+// PandABox simulator: the device side of the PandABlocks control (8888) and data (8889) protocols,
+// as specified in shared/protocols/panda.md. Product code: used by `benchscope --demo`,
+// `benchscope-sim panda` and every PandA driver test.
+//
+// Threading: the object and everything it owns live on one thread (the creator's, or the worker it
+// was moved to before start()). start()/stop() called from another thread are forwarded to that
+// thread with a blocking queued call, so its event loop must be running. setTriggerRate(),
+// injectFault() and rowsGenerated() are thread-safe. Destroy it on its own thread (deleteLater) or
+// after that thread has finished.
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+
+class QTcpServer;
+
+namespace bs::panda {
+
+class PandaSimulatorModel;
+class PandaSimulatorCommands;
+class PandaSimulatorCapture;
+class PandaSimulatorControlClient;
+class PandaSimulatorCaptureBridge;
+
+/// Settings of PandaSimulator (also reachable as PandaSimulator::Config).
+struct PandaSimulatorConfig
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 controlPort = 8888, dataPort = 8889;   // 0 = ephemeral
+    quint64 captureLimit = 0;   // 0 = run until DISARM; else END with "Ok" after that many rows
+    bool base64Nul = true;      // U4: NUL before LF in BASE64 lines
+    bool oldGateDurationType = false; // U7: uint32 scale 1 form
+    bool sendArmStartTime = true; // U6: arm_time / start_time in the header
+
+    // Additions beyond the required API:
+    bool lateJoinReportsMissed = false;   // late data client: missed = rows already generated (else 0)
+    qint64 overrunBytes = 64ll << 20;     // per-client socket backlog that ends with "Data overrun"
+    int tickMs = 5;                       // generation period (rows come in batches of elapsed × rate)
+    /// Replay mode (spec §8): when non-empty, every data client gets these bytes verbatim after its
+    /// option line (e.g. a fixture .bin, which starts with "OK"), in chunks, then is closed.
+    QByteArray replayData;
+    int replayChunkBytes = 0;   // 0 = all at once
+    int replayDelayMs = 0;      // pause between chunks
+};
+
+class PandaSimulator : public QObject
+{
+    Q_OBJECT
+public:
+    using Config = PandaSimulatorConfig;
+    enum class Fault { None, DropMidFrame, DataOverrun, Garbage, FramingError };
+    Q_ENUM(Fault)
+
+    explicit PandaSimulator(const Config &cfg = {}, QObject *parent = nullptr);
+    ~PandaSimulator() override;
+
+    /// Listens on both ports. Idempotent. Returns false (and a message) if a port cannot be bound.
+    bool start(QString *error = nullptr);
+    /// Closes both servers and every connection (no END is sent).
+    void stop();
+    bool isRunning() const { return m_running.load(); }
+    const Config &config() const { return m_config; }
+
+    /// Actual ports after start() (0 before).
+    quint16 controlPort() const { return m_controlPort.load(); }
+    quint16 dataPort() const { return m_dataPort.load(); }
+
+    /// Sets CLOCK1.PERIOD = 1 / rate (the default PCAP.TRIG source). ≤ 0 stops the clock.
+    void setTriggerRate(double rowsPerSecond);
+    /// Applies to the current capture, or the next one if none is running, on all data clients.
+    void injectFault(Fault f);
+    /// Rows generated in the current (or last) capture, as `*PCAP.CAPTURED?`. Thread-safe.
+    quint64 rowsGenerated() const;
+
+Q_SIGNALS:
+    /// A capture ended (reason as in the END line: Ok, Disarmed, Framing error).
+    void captureFinished(quint64 rows, const QString &reason);
+
+private:
+    bool startHere(QString *error);
+    void stopHere();
+    void onControlConnection();
+    void onDataConnection();
+
+    friend class PandaSimulatorCaptureBridge;
+
+    Config m_config;
+    std::unique_ptr<PandaSimulatorModel> m_model;
+    std::unique_ptr<PandaSimulatorCaptureBridge> m_bridge;
+    std::unique_ptr<PandaSimulatorCommands> m_commands;
+    PandaSimulatorCapture *m_capture;
+    QTcpServer *m_controlServer;
+    QTcpServer *m_dataServer;
+    QList<QPointer<PandaSimulatorControlClient>> m_controlClients;
+    std::atomic<bool> m_running{false};
+    std::atomic<quint16> m_controlPort{0};
+    std::atomic<quint16> m_dataPort{0};
+};
+
+} // namespace bs::panda

@@ -44,11 +44,11 @@ void Instrument::setParameter(const QString &key, const QVariant &value)
 {
     const ParameterSpec *spec = m_params.spec(key);
     if (!spec) {
-        fail(tr("%1: unknown parameter '%2'").arg(type(), key));
+        fail(tr("%1 %2: unknown parameter").arg(id(), key));
         return;
     }
     if (spec->readOnly) {
-        fail(tr("%1: '%2' is read-only").arg(type(), key));
+        fail(tr("%1 %2: read-only").arg(id(), key));
         return;
     }
     QVariant v;
@@ -56,7 +56,7 @@ void Instrument::setParameter(const QString &key, const QVariant &value)
     if (err.isEmpty())
         err = applyParameter(key, v);
     if (!err.isEmpty()) {
-        fail(err);
+        fail(id() + QLatin1Char(' ') + err);
         Q_EMIT parameterChanged(key, m_params.value(key)); // let views snap back to the kept value
         return;
     }

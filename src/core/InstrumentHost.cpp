@@ -59,20 +59,20 @@ InstrumentHost::~InstrumentHost()
     Instrument *inst = m_instrument;
     m_instrument = nullptr;
     if (inst && m_thread.isRunning()) {
-        // Close and delete on the driver's own thread, then stop its event loop.
+        // Close on the driver's own thread and hand the object back here, then stop the thread.
+        QThread *home = thread();
         QMetaObject::invokeMethod(
             inst,
-            [inst] {
+            [inst, home] {
                 inst->close();
-                delete inst;
-                QThread::currentThread()->quit();
+                inst->disconnect();
+                inst->moveToThread(home);
             },
             Qt::BlockingQueuedConnection);
-    } else {
-        delete inst;
     }
     m_thread.quit();
     m_thread.wait();
+    delete inst;
 }
 
 void InstrumentHost::setName(const QString &name)

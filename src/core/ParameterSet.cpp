@@ -140,7 +140,7 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
 {
     const ParameterSpec *s = spec(key);
     if (!s)
-        return tr("unknown parameter '%1'").arg(key);
+        return tr("%1: unknown parameter").arg(key);
     QVariant out;
     switch (s->type) {
     case ParameterSpec::Type::Bool:
@@ -154,7 +154,7 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
                 out = false;
         }
         if (!out.isValid())
-            return tr("'%1' must be true or false, got '%2'").arg(key, value.toString());
+            return tr("%1: must be true or false, got '%2'").arg(key, value.toString());
         break;
     case ParameterSpec::Type::Int: {
         bool ok = false;
@@ -164,9 +164,9 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
         else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
             d = value.toDouble(&ok);
         if (!ok || !std::isfinite(d) || d != std::floor(d))
-            return tr("'%1' must be an integer, got '%2'").arg(key, value.toString());
+            return tr("%1: must be an integer, got '%2'").arg(key, value.toString());
         if (d < s->minimum || d > s->maximum)
-            return tr("'%1' = %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
+            return tr("%1: %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
         out = qint64(d);
         break;
     }
@@ -178,20 +178,20 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
         else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
             d = value.toDouble(&ok);
         if (!ok || std::isnan(d))
-            return tr("'%1' must be a number, got '%2'").arg(key, value.toString());
+            return tr("%1: must be a number, got '%2'").arg(key, value.toString());
         if (d < s->minimum || d > s->maximum)
-            return tr("'%1' = %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
+            return tr("%1: %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
         out = d;
         break;
     }
     case ParameterSpec::Type::String:
         if (value.typeId() != QMetaType::QString && !value.canConvert<QString>())
-            return tr("'%1' must be text").arg(key);
+            return tr("%1: must be text").arg(key);
         out = value.toString();
         break;
     case ParameterSpec::Type::Enum:
         if (!s->enumValues.contains(value.toString()))
-            return tr("'%1' = '%2' is not one of: %3").arg(key, value.toString(), s->enumValues.join(QStringLiteral(", ")));
+            return tr("%1: '%2' is not one of: %3").arg(key, value.toString(), s->enumValues.join(QStringLiteral(", ")));
         out = value.toString();
         break;
     }
@@ -204,9 +204,9 @@ QString ParameterSet::set(const QString &key, const QVariant &value, bool allowR
 {
     const int i = indexOf(key);
     if (i < 0)
-        return tr("unknown parameter '%1'").arg(key);
+        return tr("%1: unknown parameter").arg(key);
     if (m_specs[i].readOnly && !allowReadOnly)
-        return tr("'%1' is read-only").arg(key);
+        return tr("%1: read-only").arg(key);
     QVariant v;
     const QString err = validate(key, value, &v);
     if (err.isEmpty())

@@ -1,2 +1,118 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include "TraceTypes.h"
+
+#include <BlockSink.h>
+#include <StreamInfo.h>
+
+#include <QStringList>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+namespace bs {
+
+class TraceStream;
+
+/// The display history of every live channel, fed straight from the driver threads and read by
+/// the plots: per-stream chunked rings (one shared time column per stream) with an incremental
+/// min/max pyramid per channel, all inside one memory budget.
+///
+/// Threading: every public function is thread-safe. `consume()`/`setStreams()` run on driver
+/// threads (concurrently); they take the registry lock only briefly (shared) and then the one
+/// stream's lock. Queries take the registry lock (shared) and one stream lock (shared) at a time.
+/// Budget eviction is serialised by its own mutex and locks one stream at a time.
+class TraceStore final : public BlockSink
+{
+public:
+    static constexpr quint64 DefaultMemoryBudget = quint64(1) << 30; ///< 1 GiB
+
+    struct Stats
+    {
+        quint64 samplesHeld = 0;    ///< values held: rows × channels, over all streams
+        quint64 rowsHeld = 0;       ///< time points held, over all streams
+        quint64 bytesUsed = 0;      ///< see memory accounting in README.md
+        quint64 memoryBudget = 0;
+        quint64 evictedSamples = 0; ///< values dropped to stay within budget (since last clear())
+        quint64 rejectedBlocks = 0; ///< malformed blocks ignored (since last clear())
+    };
+
+    TraceStore();
+    ~TraceStore() override;
+    TraceStore(const TraceStore &) = delete;
+    TraceStore &operator=(const TraceStore &) = delete;
+
+    // --- BlockSink (driver threads) -----------------------------------------------------------
+    /// Declares the instrument's streams. A stream whose id and channel count are unchanged keeps
+    /// its data (names/units are updated); others start empty; streams not listed are dropped.
+    void setStreams(const QString &instrumentId, const QVector<StreamInfo> &streams) override;
+    /// Appends a block. A block for an undeclared stream declares it (channels "ch0", "ch1", ...).
+    /// A block starting earlier than its stream's newest sample restarts that stream.
+    void consume(const SampleBlockPtr &block) override;
+
+    // --- Housekeeping ---------------------------------------------------------------------------
+    /// Drops all samples (new acquisition); channels stay declared; counters reset.
+    void clear();
+    void removeInstrument(const QString &instrumentId);
+    /// Bytes the store may use for display data; evicts the oldest chunks at once if exceeded.
+    void setMemoryBudget(quint64 bytes);
+    quint64 memoryBudget() const;
+
+    // --- Queries (any thread, typically the GUI) -------------------------------------------------
+    /// Bumped on every append, eviction, clear, removal and stream change.
+    quint64 revision() const;
+    /// Bumped only when the set of channels or their descriptions change.
+    quint64 layoutRevision() const;
+    QStringList instruments() const;
+    QVector<ChannelKey> channels() const;
+    std::optional<ChannelInfo> channelInfo(const ChannelKey &key) const;
+    QVector<StreamInfo> streams(const QString &instrumentId) const;
+    /// Time range held by the key's stream (all channels of a stream share it; `channel` ignored).
+    TimeRange timeRange(const ChannelKey &key) const;
+    TimeRange timeRange(const QString &instrumentId, const QString &streamId) const;
+    /// Union over the whole store.
+    TimeRange timeRange() const;
+    /// Newest value of the channel (may be NaN if the device sent NaN); nullopt if nothing held.
+    std::optional<double> latestValue(const ChannelKey &key) const;
+    /// At most 2 points per column of [tFrom, tTo) split into `columns` equal time columns (edges
+    /// from columnEdge()), plus the last non-NaN sample before tFrom and the first at/after tTo.
+    /// A column with 1–2 samples yields its non-NaN samples exactly; with more, its min and max
+    /// (NaN skipped) at the column's first and last sample times, min first unless the column's
+    /// first value exceeds its last. Empty or all-NaN columns yield nothing. Cost O(columns·log n).
+    Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const;
+    Stats stats() const;
+
+private:
+    struct Instrument
+    {
+        QString id;
+        std::vector<std::shared_ptr<TraceStream>> streams;
+    };
+
+    std::shared_ptr<TraceStream> findLocked(const QString &instrumentId, const QString &streamId) const;
+    std::shared_ptr<TraceStream> find(const QString &instrumentId, const QString &streamId) const;
+    std::shared_ptr<TraceStream> findOrDeclare(const SampleBlock &block);
+    std::vector<std::shared_ptr<TraceStream>> allStreams() const;
+    void killLocked(TraceStream &stream);
+    std::size_t chunkRowsFor(int channels) const;
+    void evictToBudget();
+    void bump(bool layout = false);
+
+    mutable std::shared_mutex m_registryMutex;
+    std::vector<Instrument> m_instruments;
+    std::mutex m_evictMutex;
+    std::atomic<std::int64_t> m_bytes{0};
+    std::atomic<quint64> m_budget{DefaultMemoryBudget};
+    std::atomic<quint64> m_revision{0};
+    std::atomic<quint64> m_layoutRevision{0};
+    std::atomic<quint64> m_evictedSamples{0};
+    std::atomic<quint64> m_rejectedBlocks{0};
+};
+
+} // namespace bs

@@ -1,2 +1,151 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Recorder.h"
+
+#include "RecordingSession.h"
+#include "RecordingWriter.h"
+
+#include <QCoreApplication>
+
+namespace bs {
+
+Recorder::Recorder(QObject *parent) : QObject(parent) {}
+
+Recorder::~Recorder()
+{
+    stop();
+}
+
+bool Recorder::start(const RecordingOptions &options, QString *error)
+{
+    if (std::this_thread::get_id() == m_threadId.load()) {
+        if (error)
+            *error = tr("A recording cannot be started from the recorder's own thread");
+        return false;
+    }
+    std::lock_guard control(m_control);
+    if (m_queue.isOpen()) {
+        if (error)
+            *error = tr("A recording is already running");
+        return false;
+    }
+    if (m_thread.joinable())
+        m_thread.join(); // a recording that stopped by itself after an error
+    m_threadId = std::thread::id();
+    if (options.path.isEmpty() && options.format != RecordingOptions::Format::Null) {
+        if (error)
+            *error = tr("No recording path given");
+        return false;
+    }
+    std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(options.format);
+    if (!writer->open(options, error))
+        return false;
+    auto session = std::make_shared<RecordingSession>(std::move(writer), options, m_queue.announced());
+    {
+        std::lock_guard lock(m_sessionMutex);
+        m_session = session;
+    }
+    m_startTime = std::chrono::steady_clock::now();
+    m_finalElapsed = -1.0;
+    m_queue.open(options.queueBudgetBytes);
+    const double flushInterval = options.flushIntervalS > 0 ? options.flushIntervalS : 1.0;
+    m_thread = std::thread([this, flushInterval] { run(flushInterval); });
+    m_threadId = m_thread.get_id();
+    return true;
+}
+
+void Recorder::stop()
+{
+    m_queue.closeIntake();
+    if (std::this_thread::get_id() == m_threadId.load())
+        return; // called from our own signal: the writer thread finishes by itself
+    std::lock_guard control(m_control);
+    if (m_thread.joinable())
+        m_thread.join();
+    m_threadId = std::thread::id();
+}
+
+bool Recorder::isRecording() const
+{
+    return m_queue.isOpen();
+}
+
+void Recorder::setWriterPaused(bool paused)
+{
+    m_queue.setPaused(paused);
+}
+
+void Recorder::setStreams(const QString &instrumentId, const QVector<StreamInfo> &streams)
+{
+    m_queue.announce(instrumentId, streams);
+}
+
+void Recorder::consume(const SampleBlockPtr &block)
+{
+    m_queue.push(block);
+}
+
+RecorderStats Recorder::stats() const
+{
+    RecorderStats s;
+    std::shared_ptr<RecordingSession> session;
+    {
+        std::lock_guard lock(m_sessionMutex);
+        session = m_session;
+    }
+    if (session)
+        session->stats(&s, m_queue.pendingDrops());
+    const RecorderQueue::Counters c = m_queue.counters();
+    s.recording = c.open;
+    s.queuedBytes = c.queuedBytes;
+    s.peakQueuedBytes = c.peakQueuedBytes;
+    s.droppedSamples = c.droppedSamples;
+    s.lostSamples = c.lostSamples;
+    const double final = m_finalElapsed.load();
+    if (session)
+        s.elapsedS = final >= 0 ? final
+                                : std::chrono::duration<double>(std::chrono::steady_clock::now() - m_startTime).count();
+    return s;
+}
+
+void Recorder::run(double flushIntervalS)
+{
+    using Clock = std::chrono::steady_clock;
+    std::shared_ptr<RecordingSession> session;
+    {
+        std::lock_guard lock(m_sessionMutex);
+        session = m_session;
+    }
+    const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flushIntervalS));
+    auto nextFlush = Clock::now() + interval;
+    bool reported = false;
+    auto reportFailure = [&] {
+        if (reported || !session->failed())
+            return;
+        reported = true;
+        m_queue.closeIntake(); // stop cleanly; what is queued is still written as far as possible
+        emit errorOccurred(session->error());
+    };
+    for (;;) {
+        QueueItem item;
+        const RecorderQueue::Pop r = m_queue.pop(&item, nextFlush);
+        if (r == RecorderQueue::Pop::Closed)
+            break;
+        if (r == RecorderQueue::Pop::Item) {
+            session->handle(item);
+            item.block.reset();
+            m_queue.release(item.bytes);
+        }
+        if (Clock::now() >= nextFlush) {
+            session->flush();
+            nextFlush = Clock::now() + interval;
+        }
+        reportFailure();
+    }
+    session->handleDrops(m_queue.takePendingDrops());
+    session->finish();
+    m_finalElapsed = std::chrono::duration<double>(Clock::now() - m_startTime).count();
+    reportFailure();
+    emit stopped();
+}
+
+} // namespace bs

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// TraceStore: append throughput and envelope query cost versus a naive scan, measured in one run.
+// Prints figures only; not a unit test.
+#include <TraceStore.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <thread>
+#include <vector>
+
+using namespace bs;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+SampleBlockPtr makeBlock(const QString &inst, int channels, std::size_t n, std::uint64_t first, double dt,
+                         bool irregular)
+{
+    auto b = SampleBlock::make(inst, QStringLiteral("s"), channels, n, irregular);
+    b->firstIndex = first;
+    b->t0 = double(first) * dt;
+    b->dt = irregular ? 0.0 : dt;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (irregular)
+            b->times[i] = double(first + i) * dt;
+        for (int ch = 0; ch < channels; ++ch)
+            b->channel(ch)[i] = std::sin(double(first + i) * 1e-4 * (ch + 1)) + 1e-3 * double((first + i) % 7);
+    }
+    return b;
+}
+
+/// Appends `rows` rows of `channels` channels in blocks of `blockRows` from `threads` drivers.
+void benchAppend(int threads, int channels, bool irregular, std::size_t rows, quint64 budget)
+{
+    const std::size_t blockRows = 10000; // 10 ms at 1 MSa/s
+    TraceStore store;
+    store.setMemoryBudget(budget);
+    std::vector<std::vector<SampleBlockPtr>> blocks;
+    blocks.resize(std::size_t(threads));
+    for (int t = 0; t < threads; ++t) {
+        const QString inst = QStringLiteral("drv%1").arg(t);
+        for (std::size_t r = 0; r < rows; r += blockRows)
+            blocks[std::size_t(t)].push_back(makeBlock(inst, channels, blockRows, r, 1e-6, irregular));
+    }
+    const auto t0 = Clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&store, &blocks, t] {
+            for (const auto &b : blocks[std::size_t(t)])
+                store.consume(b);
+        });
+    }
+    for (auto &w : workers)
+        w.join();
+    const double s = secondsSince(t0);
+    const TraceStore::Stats st = store.stats();
+    const double samples = double(rows) * channels * threads;
+    std::printf("append %d thread(s) x %d ch %-9s %9.3g rows/s/thread %9.3g samples/s total"
+                "  (%.0f MB held, %.3g samples evicted)\n",
+                threads, channels, irregular ? "irregular" : "regular", double(rows) / s, samples / s,
+                double(st.bytesUsed) / 1e6, double(st.evictedSamples));
+}
+
+/// The naive envelope: one linear pass over all samples with per-column min/max.
+std::size_t naiveEnvelope(const std::vector<double> &t, const std::vector<double> &v, double a, double b,
+                          int columns, Envelope &out)
+{
+    out.t.clear();
+    out.v.clear();
+    std::size_t i = 0;
+    while (i < t.size() && t[i] < a)
+        ++i;
+    for (int c = 0; c < columns; ++c) {
+        const double hi = columnEdge(a, b, columns, c + 1);
+        double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+        const std::size_t first = i;
+        for (; i < t.size() && t[i] < hi; ++i) {
+            mn = std::min(mn, v[i]);
+            mx = std::max(mx, v[i]);
+        }
+        if (i > first) {
+            out.add(t[first], mn);
+            out.add(t[i - 1], mx);
+        }
+    }
+    return out.size();
+}
+
+void benchEnvelope(std::size_t n)
+{
+    const int columns = 1000;
+    TraceStore store;
+    std::vector<double> t, v;
+    t.reserve(n);
+    v.reserve(n);
+    for (std::size_t r = 0; r < n; r += 10000) {
+        const auto b = makeBlock(QStringLiteral("e"), 1, std::min<std::size_t>(10000, n - r), r, 1e-6, false);
+        for (std::size_t i = 0; i < b->sampleCount; ++i) {
+            t.push_back(b->time(i));
+            v.push_back(b->values[i]);
+        }
+        store.consume(b);
+    }
+    const ChannelKey key{QStringLiteral("e"), QStringLiteral("s"), 0};
+    const TimeRange range = store.timeRange(key);
+    const double a = range.first, b = range.last + 1e-6;
+
+    std::size_t sink = 0;
+    int reps = 0;
+    auto t0 = Clock::now();
+    do {
+        sink += store.envelope(key, a, b, columns).size();
+        ++reps;
+    } while (secondsSince(t0) < 0.3);
+    const double storeUs = secondsSince(t0) / reps * 1e6;
+
+    Envelope naive;
+    int naiveReps = 0;
+    t0 = Clock::now();
+    do {
+        sink += naiveEnvelope(t, v, a, b, columns, naive);
+        ++naiveReps;
+    } while (secondsSince(t0) < 0.3);
+    const double naiveUs = secondsSince(t0) / naiveReps * 1e6;
+
+    // A zoomed-in window (1/100 of the data) costs the store about the same, the naive scan less.
+    const double za = a + 0.45 * (b - a), zb = a + 0.46 * (b - a);
+    int zoomReps = 0;
+    t0 = Clock::now();
+    do {
+        sink += store.envelope(key, za, zb, columns).size();
+        ++zoomReps;
+    } while (secondsSince(t0) < 0.2);
+    const double zoomUs = secondsSince(t0) / zoomReps * 1e6;
+
+    std::printf("envelope %8.0e samples, %d columns: store %9.1f us  naive scan %11.1f us  ratio %8.1fx"
+                "  (zoom 1%%: %.1f us)  [%zu]\n",
+                double(n), columns, storeUs, naiveUs, naiveUs / storeUs, zoomUs, sink % 10);
+}
+
+} // namespace
+
+int main()
+{
+    std::printf("TraceStore benchmark (one run; figures depend on the machine)\n");
+    benchAppend(1, 8, false, 2000000, TraceStore::DefaultMemoryBudget);
+    benchAppend(1, 8, true, 2000000, TraceStore::DefaultMemoryBudget);
+    benchAppend(3, 8, false, 1000000, TraceStore::DefaultMemoryBudget);
+    benchAppend(1, 8, false, 2000000, 64ull << 20); // with continuous eviction
+    for (std::size_t n : {std::size_t(1000), std::size_t(100000), std::size_t(10000000)})
+        benchEnvelope(n);
+    return 0;
+}

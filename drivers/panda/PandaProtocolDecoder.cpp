@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "PandaProtocolDecoder.h"
+
+#include <QtEndian>
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace bs::panda {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Unaligned little-endian loads, portable to big-endian hosts.
+template <typename T>
+T load(const unsigned char *p)
+{
+    return qFromLittleEndian<T>(p);
+}
+
+template <>
+double load<double>(const unsigned char *p)
+{
+    return std::bit_cast<double>(qFromLittleEndian<quint64>(p));
+}
+
+// Integer value of a field as a double (int64 converted once, exactly when |v| < 2^53).
+double loadAsDouble(const unsigned char *p, FieldType type)
+{
+    switch (type) {
+    case FieldType::UInt32: return double(load<quint32>(p));
+    case FieldType::Int32: return double(load<qint32>(p));
+    case FieldType::Int64: return double(load<qint64>(p));
+    case FieldType::Double: return load<double>(p);
+    case FieldType::Int96: break;
+    }
+    return kNaN;
+}
+
+template <typename T, typename F>
+void forRows(const unsigned char *src, std::size_t rows, std::size_t stride, double *out, F f)
+{
+    for (std::size_t r = 0; r < rows; ++r)
+        out[r] = f(load<T>(src + r * stride));
+}
+
+template <typename T>
+void copyOrLinear(const unsigned char *src, std::size_t rows, std::size_t stride, double *out,
+                  bool linear, double scale, double offset)
+{
+    if (linear)
+        forRows<T>(src, rows, stride, out, [=](T v) { return double(v) * scale + offset; });
+    else
+        forRows<T>(src, rows, stride, out, [](T v) { return double(v); });
+}
+
+} // namespace
+
+void SampleDecoder::setHeader(const DataHeader &h)
+{
+    m_columns.clear();
+    m_process = h.process;
+    m_rowBytes = h.sampleBytes > 0 ? h.sampleBytes : h.fieldBytes();
+    const int gate = h.gateColumn();
+    int offset = 0;
+    m_gateOffset = -1;
+    for (int i = 0; i < h.fields.size(); ++i) {
+        const FieldInfo &f = h.fields[i];
+        Column c;
+        c.offset = offset;
+        c.type = f.type;
+        c.scale = f.scale;
+        c.offset0 = f.offset;
+        if (i == gate) {
+            m_gateOffset = offset;
+            m_gateType = f.type;
+        }
+        offset += f.bytes();
+        if (f.type == FieldType::Int96)
+            c.op = Op::Nan;
+        else if (f.type == FieldType::Double || h.process == Process::Scaled)
+            c.op = Op::Copy;
+        else if (f.capture == QLatin1String("StdDev"))
+            c.op = Op::Nan;
+        else if (f.capture == QLatin1String("Mean"))
+            c.op = gate >= 0 ? Op::Mean : Op::Nan;
+        else if (f.scalable && (f.scale != 1.0 || f.offset != 0.0))
+            c.op = Op::Linear;
+        else
+            c.op = Op::Copy;
+        m_columns.push_back(c);
+    }
+    m_scratch.assign(std::size_t(m_rowBytes), 0);
+}
+
+void SampleDecoder::decodeColumn(const Column &c, const unsigned char *src, std::size_t rows, double *out) const
+{
+    const std::size_t stride = std::size_t(m_rowBytes);
+    const unsigned char *p = src + c.offset;
+    const bool linear = c.op == Op::Linear;
+    switch (c.op) {
+    case Op::Nan:
+        std::fill(out, out + rows, kNaN);
+        return;
+    case Op::Mean: {
+        const unsigned char *g = src + m_gateOffset;
+        const FieldType gt = m_gateType, vt = c.type;
+        const double scale = c.scale, off = c.offset0;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const double gate = loadAsDouble(g + r * stride, gt);
+            out[r] = gate == 0.0 ? kNaN : loadAsDouble(p + r * stride, vt) * scale / gate + off;
+        }
+        return;
+    }
+    case Op::Copy:
+    case Op::Linear:
+        break;
+    }
+    switch (c.type) {
+    case FieldType::UInt32: copyOrLinear<quint32>(p, rows, stride, out, linear, c.scale, c.offset0); break;
+    case FieldType::Int32: copyOrLinear<qint32>(p, rows, stride, out, linear, c.scale, c.offset0); break;
+    case FieldType::Int64: copyOrLinear<qint64>(p, rows, stride, out, linear, c.scale, c.offset0); break;
+    case FieldType::Double: forRows<double>(p, rows, stride, out, [](double v) { return v; }); break;
+    case FieldType::Int96: std::fill(out, out + rows, kNaN); break;
+    }
+}
+
+void SampleDecoder::decode(const unsigned char *src, std::size_t rows, double *out, std::size_t stride,
+                           std::size_t row0) const
+{
+    for (std::size_t c = 0; c < m_columns.size(); ++c)
+        decodeColumn(m_columns[c], src, rows, out + c * stride + row0);
+}
+
+bool SampleDecoder::decodeAsciiLine(QByteArrayView line, double *out, std::size_t stride, std::size_t row,
+                                    QString *error)
+{
+    const char *p = line.data();
+    const char *const end = p + line.size();
+    const std::size_t expected = m_process == Process::Raw ? std::size_t(m_rowBytes / 4) : m_columns.size();
+    std::size_t count = 0;
+    while (true) {
+        while (p < end && *p == ' ')
+            ++p;
+        if (p == end)
+            break;
+        const char *tokenEnd = p;
+        while (tokenEnd < end && *tokenEnd != ' ')
+            ++tokenEnd;
+        if (count >= expected) {
+            ++count;
+            p = tokenEnd;
+            continue;
+        }
+        std::from_chars_result res{};
+        if (m_process == Process::Raw) {
+            const char *digits = (tokenEnd - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
+            quint32 word = 0;
+            res = std::from_chars(digits, tokenEnd, word, 16);
+            qToLittleEndian<quint32>(word, m_scratch.data() + 4 * count);
+        } else {
+            double v = 0.0;
+            res = std::from_chars(p, tokenEnd, v);
+            out[count * stride + row] = v;
+        }
+        if (res.ec != std::errc() || res.ptr != tokenEnd) {
+            if (error)
+                *error = QStringLiteral("Bad ASCII value '%1'").arg(QString::fromLatin1(p, tokenEnd - p).left(40));
+            return false;
+        }
+        ++count;
+        p = tokenEnd;
+    }
+    if (count != expected) {
+        if (error)
+            *error = QStringLiteral("ASCII sample has %1 values, expected %2").arg(count).arg(expected);
+        return false;
+    }
+    if (m_process == Process::Raw)
+        decode(m_scratch.data(), 1, out, stride, row);
+    return true;
+}
+
+} // namespace bs::panda

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecordingRun.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+
+#include <cmath>
+#include <cstdio>
+
+namespace bs::cli {
+
+namespace {
+constexpr int kTickMs = 200;
+constexpr int kConnectTimeoutMs = 10000;
+constexpr int kDrainTimeoutMs = 5000;
+
+void err(const QString &line)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+} // namespace
+
+RecordingRun::RecordingRun(const RecOptions &opts, const Session &session, QObject *parent)
+    : QObject(parent)
+    , m_opts(opts)
+    , m_session(session)
+{
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &RecordingRun::onTick);
+    connect(&m_recorder, &Recorder::errorOccurred, this, [this](const QString &m) {
+        m_errors.append(m);
+        err(tr("recording error: %1").arg(m));
+        m_instrumentFailed = true;
+        stopAcquisition();
+    });
+}
+
+RecordingRun::~RecordingRun()
+{
+    m_recorder.stop();
+    m_workspace.clear();
+}
+
+void RecordingRun::start()
+{
+    QString error;
+    if (!m_workspace.applySession(m_session, &error)) {
+        m_errors.append(error);
+        err(error);
+        m_summary = buildSummary(Failed);
+        Q_EMIT finished(Failed);
+        return;
+    }
+    for (InstrumentHost *h : m_workspace.instruments()) {
+        connect(h, &InstrumentHost::errorOccurred, this, [this, h](const QString &m) {
+            m_errors.append(h->id() + QStringLiteral(": ") + m);
+            err(h->id() + QStringLiteral(": ") + m);
+        });
+        connect(h, &InstrumentHost::message, this, [this, h](const QString &m) {
+            if (!m_opts.quiet)
+                err(h->id() + QStringLiteral(": ") + m);
+        });
+        connect(h, &InstrumentHost::stateChanged, this, [this, h](Instrument::State s, const QString &d) {
+            if (s == Instrument::State::Error) {
+                m_instrumentFailed = true;
+                err(tr("%1 failed: %2").arg(h->id(), d));
+                stopAcquisition();
+            }
+        });
+    }
+    RecordingOptions ro;
+    ro.format = m_opts.format;
+    ro.path = m_opts.outputPath();
+    ro.queueBudgetBytes = m_session.recording.queueMiB << 20;
+    ro.sessionSnapshot = m_session.toBytes();
+    for (const auto &i : m_session.instruments)
+        ro.instruments.append({i.id, i.type, i.name, i.address});
+    if (!m_recorder.start(ro, &error)) {
+        m_errors.append(error);
+        err(error);
+        m_summary = buildSummary(Failed);
+        Q_EMIT finished(Failed);
+        return;
+    }
+    m_workspace.addSink(&m_recorder);
+    err(tr("recording %1 s to %2").arg(m_opts.durationS).arg(ro.path));
+    m_workspace.runAll(); // connects each instrument, then starts it
+    m_clock.start();
+    m_tick.start();
+}
+
+bool RecordingRun::allIdle() const
+{
+    for (InstrumentHost *h : m_workspace.instruments())
+        if (h->state() == Instrument::State::Running || h->state() == Instrument::State::Connecting)
+            return false;
+    return true;
+}
+
+void RecordingRun::onTick()
+{
+    const qint64 now = m_clock.elapsed();
+    if (m_stoppingSinceMs >= 0) {
+        if (allIdle() || now - m_stoppingSinceMs > kDrainTimeoutMs)
+            finish();
+        return;
+    }
+    bool allRunning = true;
+    for (InstrumentHost *h : m_workspace.instruments())
+        allRunning = allRunning && h->state() == Instrument::State::Running;
+    if (m_stopAtMs < 0) {
+        if (allRunning) {
+            m_stopAtMs = now + qint64(m_opts.durationS * 1000);
+        } else if (now > kConnectTimeoutMs) {
+            m_instrumentFailed = true;
+            err(tr("instruments did not start within %1 s").arg(kConnectTimeoutMs / 1000));
+            stopAcquisition();
+            return;
+        }
+    } else if (now >= m_stopAtMs) {
+        stopAcquisition();
+        return;
+    }
+    if (!m_opts.quiet && now % 1000 < kTickMs)
+        progressLine();
+}
+
+void RecordingRun::progressLine()
+{
+    const RecorderStats s = m_recorder.stats();
+    quint64 rows = 0;
+    for (InstrumentHost *h : m_workspace.instruments())
+        rows += h->stats().samples;
+    err(tr("t=%1 s  rows=%2  written=%3 MB  queue=%4 MB  dropped=%5  lost=%6")
+            .arg(s.elapsedS, 0, 'f', 1)
+            .arg(rows)
+            .arg(double(s.bytesWritten) / 1e6, 0, 'f', 1)
+            .arg(double(s.queuedBytes) / 1e6, 0, 'f', 1)
+            .arg(s.droppedSamples)
+            .arg(s.lostSamples));
+}
+
+void RecordingRun::stopAcquisition()
+{
+    if (m_stoppingSinceMs >= 0)
+        return;
+    m_stoppingSinceMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    m_workspace.stopAll();
+    if (!m_tick.isActive())
+        m_tick.start();
+}
+
+void RecordingRun::finish()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_tick.stop();
+    m_workspace.closeAll();
+    m_workspace.removeSink(&m_recorder);
+    m_recorder.stop();
+    const RecorderStats s = m_recorder.stats();
+    quint64 hostLost = 0;
+    for (InstrumentHost *h : m_workspace.instruments())
+        hostLost += h->stats().lostSamples;
+    int code = Ok;
+    if (m_instrumentFailed || !s.lastError.isEmpty())
+        code = Failed;
+    else if (s.droppedSamples || s.lostSamples || hostLost)
+        code = SamplesLost;
+    m_summary = buildSummary(code);
+    Q_EMIT finished(code);
+}
+
+QJsonObject RecordingRun::buildSummary(int code) const
+{
+    const RecorderStats s = m_recorder.stats();
+    QJsonArray streams;
+    for (const auto &st : s.streams) {
+        streams.append(QJsonObject{{QStringLiteral("instrument"), st.instrumentId},
+                                   {QStringLiteral("stream"), st.streamId},
+                                   {QStringLiteral("samples"), double(st.samples)},
+                                   {QStringLiteral("dropped"), double(st.droppedSamples)},
+                                   {QStringLiteral("lost"), double(st.deviceLostSamples)},
+                                   {QStringLiteral("first_time"), std::isnan(st.firstTime) ? QJsonValue() : st.firstTime},
+                                   {QStringLiteral("last_time"), std::isnan(st.lastTime) ? QJsonValue() : st.lastTime},
+                                   {QStringLiteral("file"), QFileInfo(st.file).absoluteFilePath()},
+                                   {QStringLiteral("group"), st.group}});
+    }
+    QJsonArray instruments;
+    for (InstrumentHost *h : m_workspace.instruments()) {
+        const InstrumentStats is = h->stats();
+        instruments.append(QJsonObject{{QStringLiteral("id"), h->id()},
+                                       {QStringLiteral("type"), h->type()},
+                                       {QStringLiteral("state"), Instrument::stateName(h->state())},
+                                       {QStringLiteral("samples"), double(is.samples)},
+                                       {QStringLiteral("lost"), double(is.lostSamples)},
+                                       {QStringLiteral("last_error"), h->lastError()}});
+    }
+    return {{QStringLiteral("ok"), code == Ok},
+            {QStringLiteral("exit_code"), code},
+            {QStringLiteral("output"), QFileInfo(m_opts.outputPath()).absoluteFilePath()},
+            {QStringLiteral("format"), m_opts.format == RecordingOptions::Format::Csv ? QStringLiteral("csv")
+                                                                                     : QStringLiteral("hdf5")},
+            {QStringLiteral("duration_s"), s.elapsedS},
+            {QStringLiteral("bytes_written"), double(s.bytesWritten)},
+            {QStringLiteral("dropped"), double(s.droppedSamples)},
+            {QStringLiteral("lost"), double(s.lostSamples)},
+            {QStringLiteral("errors"), QJsonArray::fromStringList(m_errors)},
+            {QStringLiteral("streams"), streams},
+            {QStringLiteral("instruments"), instruments}};
+}
+
+} // namespace bs::cli

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
+#include "panda/PandaSimulator.h"
+
+#include <QCoreApplication>
+
+#include <csignal>
+#include <cstdio>
+
+namespace {
+const char *kUsage =
+    "Usage: benchscope-sim ID [--port N | --pty] [options]\n"
+    "Simulators:\n"
+    "  panda   PandABox: control port (default 8888) and data port (default control+1)\n"
+    "          --data-port N   data port\n"
+    "          --rate HZ       trigger rate (rows/s), default 1000\n"
+    "          --limit N       end each capture with 'Ok' after N rows (0 = until disarmed)\n"
+    "Port 0 picks a free port. The simulator listens on 127.0.0.1 and prints where; Ctrl+C ends it.\n";
+
+int usageError(const QString &msg)
+{
+    std::fprintf(stderr, "benchscope-sim: %s\n%s", qPrintable(msg), kUsage);
+    return 64;
+}
+
+bool takeNumber(const QStringList &args, int &i, double min, double max, double *out, QString *error)
+{
+    if (i + 1 >= args.size()) {
+        *error = QStringLiteral("%1 needs a value").arg(args[i]);
+        return false;
+    }
+    bool ok = false;
+    const double v = args[i + 1].toDouble(&ok);
+    if (!ok || v < min || v > max) {
+        *error = QStringLiteral("%1: '%2' must be a number in [%3, %4]").arg(args[i], args[i + 1]).arg(min).arg(max);
+        return false;
+    }
+    *out = v;
+    ++i;
+    return true;
+}
+
+int runPanda(const QStringList &args)
+{
+    bs::panda::PandaSimulator::Config cfg;
+    double port = 8888, dataPort = -1, rate = 1000, limit = 0;
+    QString error;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString a = args[i];
+        bool ok = true;
+        if (a == QLatin1String("--port"))
+            ok = takeNumber(args, i, 0, 65535, &port, &error);
+        else if (a == QLatin1String("--data-port"))
+            ok = takeNumber(args, i, 0, 65535, &dataPort, &error);
+        else if (a == QLatin1String("--rate"))
+            ok = takeNumber(args, i, 1e-3, 1e7, &rate, &error);
+        else if (a == QLatin1String("--limit"))
+            ok = takeNumber(args, i, 0, 1e15, &limit, &error);
+        else if (a == QLatin1String("--pty"))
+            return usageError(QStringLiteral("the PandABox has no serial port; use --port"));
+        else
+            return usageError(QStringLiteral("unknown argument '%1'").arg(a));
+        if (!ok)
+            return usageError(error);
+    }
+    cfg.controlPort = quint16(port);
+    cfg.dataPort = dataPort >= 0 ? quint16(dataPort) : (port == 0 ? 0 : quint16(port + 1));
+    cfg.captureLimit = quint64(limit);
+    bs::panda::PandaSimulator sim(cfg);
+    if (!sim.start(&error)) {
+        std::fprintf(stderr, "benchscope-sim: panda: %s\n", qPrintable(error));
+        return 2;
+    }
+    sim.setTriggerRate(rate);
+    std::fprintf(stdout, "panda simulator listening: control 127.0.0.1:%u data 127.0.0.1:%u (trigger %g rows/s)\n",
+                 sim.controlPort(), sim.dataPort(), rate);
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("benchscope-sim"));
+    std::signal(SIGINT, [](int) { std::_Exit(0); });
+    std::signal(SIGTERM, [](int) { std::_Exit(0); });
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty() || args[0] == QLatin1String("--help") || args[0] == QLatin1String("-h")) {
+        std::fprintf(args.isEmpty() ? stderr : stdout, "%s", kUsage);
+        return args.isEmpty() ? 64 : 0;
+    }
+    const QString id = args.takeFirst();
+    if (id == QLatin1String("panda"))
+        return runPanda(args);
+    return usageError(QStringLiteral("unknown simulator '%1' (known: panda)").arg(id));
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "InstrumentPanel.h"
+
+#include "ChannelListWidget.h"
+#include "CollapsibleGroupBox.h"
+#include "ParameterEditor.h"
+#include "StateStyle.h"
+
+#include <DriverRegistry.h>
+#include <InstrumentHost.h>
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace bs {
+
+namespace {
+bool isConnectionGroup(const QString &group)
+{
+    return group.compare(QLatin1String("Connection"), Qt::CaseInsensitive) == 0
+        || group == InstrumentPanel::tr("Connection");
+}
+
+QFormLayout *makeForm(QWidget *content)
+{
+    auto *form = new QFormLayout(content);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setHorizontalSpacing(8);
+    form->setVerticalSpacing(4);
+    return form;
+}
+} // namespace
+
+InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QWidget *parent)
+    : QDockWidget(host->name(), parent)
+    , m_host(host)
+    , m_id(host->id())
+{
+    setObjectName(QStringLiteral("panel_") + m_id);
+    setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *body = new QWidget(scroll);
+    auto *layout = new QVBoxLayout(body);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(6);
+
+    layout->addWidget(buildConnectionGroup(body));
+
+    auto *channelsGroup = new CollapsibleGroupBox(tr("Channels"), body);
+    channelsGroup->setObjectName(QStringLiteral("group_channels"));
+    auto *channelsLayout = new QVBoxLayout(channelsGroup->content());
+    channelsLayout->setContentsMargins(0, 0, 0, 0);
+    m_channels = new ChannelListWidget(m_id, styles, channelsGroup->content());
+    m_channels->setStreams(host->streams());
+    channelsLayout->addWidget(m_channels);
+    layout->addWidget(channelsGroup);
+
+    buildParameterGroups(body, layout);
+    layout->addStretch(1);
+    scroll->setWidget(body);
+    setWidget(scroll);
+    setMinimumWidth(300);
+
+    connect(host, &InstrumentHost::stateChanged, this, &InstrumentPanel::onStateChanged);
+    connect(host, &InstrumentHost::streamsChanged, m_channels, &ChannelListWidget::setStreams);
+    connect(host, &InstrumentHost::progress, this, &InstrumentPanel::onProgress);
+    connect(host, &InstrumentHost::errorOccurred, this, &InstrumentPanel::onError);
+    connect(host, &InstrumentHost::nameChanged, this, &QDockWidget::setWindowTitle);
+    connect(host, &InstrumentHost::message, this, [this](const QString &text) {
+        m_message->setText(text);
+        m_message->setVisible(!text.isEmpty());
+    });
+    connect(host, &InstrumentHost::parameterChanged, this, [this](const QString &key, const QVariant &value) {
+        if (ParameterEditor *e = m_editors.value(key))
+            e->setValue(value);
+    });
+    onStateChanged(host->state(), host->stateDetail());
+    if (!host->lastError().isEmpty())
+        onError(host->lastError());
+}
+
+QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
+{
+    m_connectionGroup = new CollapsibleGroupBox(tr("Connection"), parent);
+    m_connectionGroup->setObjectName(QStringLiteral("group_connection"));
+    QWidget *content = m_connectionGroup->content();
+    auto *form = makeForm(content);
+
+    const DriverInfo *info = DriverRegistry::instance().find(m_host->type());
+    auto *type = new QLabel(info ? info->displayName : m_host->type(), content);
+    type->setWordWrap(true);
+    form->addRow(tr("Type"), type);
+
+    auto *addressRow = new QHBoxLayout;
+    m_address = new QLineEdit(m_host->address(), content);
+    m_address->setObjectName(QStringLiteral("address"));
+    if (info) {
+        m_address->setPlaceholderText(info->defaultAddress);
+        m_address->setToolTip(info->addressHelp);
+    }
+    m_connect = new QPushButton(tr("Connect"), content);
+    m_connect->setObjectName(QStringLiteral("connectButton"));
+    addressRow->addWidget(m_address, 1);
+    addressRow->addWidget(m_connect);
+    form->addRow(tr("Address"), addressRow);
+
+    m_state = new QLabel(content);
+    m_state->setObjectName(QStringLiteral("stateLabel"));
+    form->addRow(tr("State"), m_state);
+
+    m_error = new QLabel(content);
+    m_error->setObjectName(QStringLiteral("errorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #c01818;"));
+    m_error->hide();
+    form->addRow(m_error);
+
+    m_message = new QLabel(content);
+    m_message->setWordWrap(true);
+    m_message->setEnabled(false);
+    m_message->hide();
+    form->addRow(m_message);
+
+    m_progress = new QProgressBar(content);
+    m_progress->setObjectName(QStringLiteral("progress"));
+    m_progress->setRange(0, 1000);
+    m_progress->hide();
+    form->addRow(m_progress);
+    m_progressHide = new QTimer(this);
+    m_progressHide->setSingleShot(true);
+    m_progressHide->setInterval(3000);
+    connect(m_progressHide, &QTimer::timeout, m_progress, &QWidget::hide);
+
+    connect(m_address, &QLineEdit::editingFinished, this, &InstrumentPanel::commitAddress);
+    connect(m_connect, &QPushButton::clicked, this, &InstrumentPanel::toggleConnection);
+    return m_connectionGroup;
+}
+
+void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
+{
+    const ParameterSet &params = m_host->parameters();
+    const QVector<ActionSpec> &actions = m_host->actions();
+    QStringList groups = params.groups();
+    for (const ActionSpec &a : actions)
+        if (!groups.contains(a.group))
+            groups.append(a.group);
+
+    for (const QString &group : std::as_const(groups)) {
+        QWidget *content = nullptr;
+        if (isConnectionGroup(group)) {
+            content = m_connectionGroup->content();
+        } else {
+            auto *box = new CollapsibleGroupBox(group.isEmpty() ? tr("Settings") : group, parent);
+            box->setObjectName(QStringLiteral("group_") + group);
+            layout->addWidget(box);
+            content = box->content();
+            makeForm(content);
+        }
+        auto *form = qobject_cast<QFormLayout *>(content->layout());
+        for (const ParameterSpec &spec : params.specs()) {
+            if (spec.group != group)
+                continue;
+            auto *editor = new ParameterEditor(spec, params.value(spec.key), content);
+            m_editors.insert(spec.key, editor);
+            connect(editor, &ParameterEditor::edited, this, [this](const QString &key, const QVariant &v) {
+                if (m_host)
+                    m_host->setParameter(key, v);
+            });
+            const bool unitInText = editor->kind() == ParameterEditor::Kind::IntLineEdit && !spec.unit.isEmpty();
+            auto *label = new QLabel(unitInText ? QStringLiteral("%1 [%2]").arg(spec.label, spec.unit) : spec.label, content);
+            label->setToolTip(spec.key);
+            label->setBuddy(editor->widget());
+            form->addRow(label, editor->widget());
+        }
+        QHBoxLayout *buttons = nullptr;
+        for (const ActionSpec &a : actions) {
+            if (a.group != group)
+                continue;
+            if (!buttons) {
+                buttons = new QHBoxLayout;
+                form->addRow(buttons);
+            }
+            auto *b = new QPushButton(a.label, content);
+            b->setObjectName(QStringLiteral("action_") + a.key);
+            b->setToolTip(a.toolTip);
+            buttons->addWidget(b);
+            connect(b, &QPushButton::clicked, this, [this, key = a.key] {
+                if (m_host)
+                    m_host->invoke(key);
+            });
+        }
+        if (buttons)
+            buttons->addStretch(1);
+    }
+}
+
+QString InstrumentPanel::errorText() const
+{
+    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
+
+void InstrumentPanel::onStateChanged(Instrument::State state, const QString &detail)
+{
+    QString text = Instrument::stateName(state);
+    if (!detail.isEmpty())
+        text += QStringLiteral(" — ") + detail;
+    StateStyle::apply(m_state, state, text);
+    const bool idle = state == Instrument::State::Disconnected || state == Instrument::State::Error;
+    m_connect->setText(idle ? tr("Connect") : tr("Disconnect"));
+    m_address->setReadOnly(!idle);
+    if (state == Instrument::State::Connecting) {
+        m_error->clear();
+        m_error->hide();
+    }
+}
+
+void InstrumentPanel::onProgress(double fraction, const QString &text)
+{
+    m_progress->show();
+    m_progressHide->stop();
+    if (fraction < 0) {
+        m_progress->setRange(0, 0); // busy, no known fraction
+    } else {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(qBound(0.0, fraction, 1.0) * 1000));
+        if (fraction >= 1.0)
+            m_progressHide->start();
+    }
+    m_progress->setFormat(text.isEmpty() ? QStringLiteral("%p%") : text + QStringLiteral(" (%p%)"));
+}
+
+void InstrumentPanel::onError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+    Q_EMIT statusMessage(QStringLiteral("%1: %2").arg(windowTitle(), message));
+}
+
+void InstrumentPanel::toggleConnection()
+{
+    if (!m_host)
+        return;
+    const Instrument::State s = m_host->state();
+    if (s == Instrument::State::Disconnected || s == Instrument::State::Error) {
+        commitAddress();
+        m_host->open();
+    } else {
+        m_host->close();
+    }
+}
+
+void InstrumentPanel::commitAddress()
+{
+    if (m_host && m_address->text().trimmed() != m_host->address())
+        m_host->setAddress(m_address->text());
+}
+
+} // namespace bs

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <InstrumentHost.h>
+
+#include <QDockWidget>
+#include <QHash>
+#include <QPointer>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+class QVBoxLayout;
+
+namespace bs {
+
+class ChannelListWidget;
+class ChannelStyles;
+class CollapsibleGroupBox;
+class ParameterEditor;
+
+/// The dock of one instrument, generated from its host's ParameterSet: a Connection group
+/// (address, Connect/Disconnect, coloured state, last error, progress), the channel list, one
+/// collapsible group box per parameter group with the group's action buttons, all in a scroll
+/// area. Edits go to InstrumentHost::setParameter; the host's parameterChanged updates the
+/// widgets without feeding back (a refused value snaps back).
+///
+/// Object names for tests and saveState(): dock "panel_<id>", "address", "connectButton",
+/// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>".
+class InstrumentPanel : public QDockWidget
+{
+    Q_OBJECT
+public:
+    InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QWidget *parent = nullptr);
+
+    InstrumentHost *host() const { return m_host; }
+    QString instrumentId() const { return m_id; }
+    ParameterEditor *editor(const QString &key) const { return m_editors.value(key); }
+    QList<ParameterEditor *> editors() const { return m_editors.values(); }
+    ChannelListWidget *channelList() const { return m_channels; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QString errorText() const;
+
+Q_SIGNALS:
+    /// Something for the main window's status bar (errors, messages), already prefixed with the
+    /// instrument's name.
+    void statusMessage(const QString &text);
+
+private:
+    QWidget *buildConnectionGroup(QWidget *parent);
+    void buildParameterGroups(QWidget *parent, QVBoxLayout *layout);
+    void onStateChanged(Instrument::State state, const QString &detail);
+    void onProgress(double fraction, const QString &text);
+    void onError(const QString &message);
+    void toggleConnection();
+    void commitAddress();
+
+    QPointer<InstrumentHost> m_host;
+    QString m_id;
+    QHash<QString, ParameterEditor *> m_editors;
+    ChannelListWidget *m_channels = nullptr;
+    QLineEdit *m_address = nullptr;
+    QPushButton *m_connect = nullptr;
+    QLabel *m_state = nullptr;
+    QLabel *m_error = nullptr;
+    QLabel *m_message = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QTimer *m_progressHide = nullptr;
+    CollapsibleGroupBox *m_connectionGroup = nullptr;
+};
+
+} // namespace bs

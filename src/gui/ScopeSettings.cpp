@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ScopeSettings.h"
+
+#include <cmath>
+
+namespace bs {
+
+namespace {
+bool validRange(double lo, double hi)
+{
+    return std::isfinite(lo) && std::isfinite(hi) && lo < hi;
+}
+} // namespace
+
+QJsonObject ScopeSettings::toJson() const
+{
+    QJsonObject o{{QStringLiteral("type"), kType},
+                  {QStringLiteral("span_s"), spanSeconds},
+                  {QStringLiteral("follow"), follow},
+                  {QStringLiteral("y_auto"), yAuto},
+                  {QStringLiteral("channels"), channels}};
+    const auto primary = yRanges.constFind(primaryUnit);
+    if (primary != yRanges.constEnd()) {
+        o.insert(QStringLiteral("y_min"), primary->first);
+        o.insert(QStringLiteral("y_max"), primary->second);
+    }
+    QJsonObject ranges;
+    for (auto it = yRanges.constBegin(); it != yRanges.constEnd(); ++it)
+        ranges.insert(it.key(), QJsonArray{it->first, it->second});
+    if (!ranges.isEmpty())
+        o.insert(QStringLiteral("y_ranges"), ranges);
+    if (!primaryUnit.isNull())
+        o.insert(QStringLiteral("y_unit"), primaryUnit);
+    return o;
+}
+
+ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
+{
+    ScopeSettings s;
+    const double span = o.value(QStringLiteral("span_s")).toDouble(s.spanSeconds);
+    if (std::isfinite(span) && span >= kMinSpan && span <= kMaxSpan)
+        s.spanSeconds = span;
+    s.follow = o.value(QStringLiteral("follow")).toBool(s.follow);
+    s.yAuto = o.value(QStringLiteral("y_auto")).toBool(s.yAuto);
+    s.primaryUnit = o.value(QStringLiteral("y_unit")).toString();
+    const QJsonObject ranges = o.value(QStringLiteral("y_ranges")).toObject();
+    for (auto it = ranges.begin(); it != ranges.end(); ++it) {
+        const QJsonArray a = it.value().toArray();
+        if (a.size() == 2 && a[0].isDouble() && a[1].isDouble() && validRange(a[0].toDouble(), a[1].toDouble()))
+            s.yRanges.insert(it.key(), {a[0].toDouble(), a[1].toDouble()});
+    }
+    const QJsonValue lo = o.value(QStringLiteral("y_min"));
+    const QJsonValue hi = o.value(QStringLiteral("y_max"));
+    if (lo.isDouble() && hi.isDouble() && validRange(lo.toDouble(), hi.toDouble()) && !s.yRanges.contains(s.primaryUnit))
+        s.yRanges.insert(s.primaryUnit, {lo.toDouble(), hi.toDouble()});
+    s.channels = o.value(QStringLiteral("channels")).toArray();
+    return s;
+}
+
+} // namespace bs

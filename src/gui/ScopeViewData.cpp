@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ScopeView: pulling envelopes from the TraceStore into the plot (graphs, axes, ranges).
+#include "ScopeView.h"
+
+#include "ChannelStyles.h"
+
+#include <TraceStore.h>
+
+#include <QSet>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bs {
+
+namespace {
+QCPRange paddedRange(double lo, double hi)
+{
+    if (hi > lo) {
+        const double m = (hi - lo) * 0.05;
+        return {lo - m, hi + m};
+    }
+    const double m = lo != 0.0 ? std::abs(lo) * 0.05 : 1.0;
+    return {lo - m, hi + m};
+}
+
+void styleAxis(QCPAxis *axis, const QColor &color)
+{
+    axis->setLabelColor(color);
+    axis->setTickLabelColor(color);
+    axis->setBasePen(QPen(color));
+    axis->setTickPen(QPen(color));
+    axis->setSubTickPen(QPen(color));
+}
+} // namespace
+
+QString ScopeView::emptyText() const
+{
+    return m_emptyItem->visible() ? m_emptyItem->text() : QString();
+}
+
+QCPAxis *ScopeView::axisForUnit(const QString &unit)
+{
+    for (const auto &[u, axis] : std::as_const(m_axes))
+        if (u == unit)
+            return axis;
+    const auto n = m_axes.size();
+    QCPAxis *axis = nullptr;
+    if (n == 0) {
+        axis = m_plot->yAxis;
+    } else if (n == 1) {
+        axis = m_plot->yAxis2;
+    } else {
+        axis = m_plot->axisRect()->addAxis(n % 2 == 0 ? QCPAxis::atLeft : QCPAxis::atRight);
+        axis->grid()->setVisible(false);
+        m_extraAxes.append(axis);
+    }
+    m_axes.append({unit, axis});
+    return axis;
+}
+
+QString ScopeView::legendName(const Trace &t, bool multiInstrument) const
+{
+    const QString label = t.info.label();
+    return multiInstrument ? t.key.instrumentId + QStringLiteral(": ") + label : label;
+}
+
+void ScopeView::rebuildGraphs()
+{
+    m_graphsDirty = false;
+    for (const auto &c : std::as_const(m_axisConnections))
+        disconnect(c);
+    m_axisConnections.clear();
+    m_plot->clearGraphs();
+    for (QCPAxis *a : std::as_const(m_extraAxes))
+        m_plot->axisRect()->removeAxis(a);
+    m_extraAxes.clear();
+    m_axes.clear();
+    m_traces.clear();
+
+    QSet<QString> instruments;
+    bool primaryPresent = false;
+    for (const ChannelKey &key : m_store->channels()) {
+        const auto info = m_store->channelInfo(key);
+        if (!info)
+            continue;
+        Trace t;
+        t.key = key;
+        t.info = *info;
+        t.styleKey = ChannelStyles::keyOf(key.instrumentId, key.streamId, info->name);
+        if (!m_styles->style(t.styleKey).visible)
+            continue;
+        instruments.insert(key.instrumentId);
+        primaryPresent = primaryPresent || (!m_savedPrimaryUnit.isNull() && info->unit == m_savedPrimaryUnit);
+        m_traces.append(t);
+    }
+    if (primaryPresent)
+        axisForUnit(m_savedPrimaryUnit); // keep the left axis the user had
+    QHash<QCPAxis *, QVector<const Trace *>> onAxis;
+    for (Trace &t : m_traces) {
+        t.axis = axisForUnit(t.info.unit);
+        const ChannelStyles::Style st = m_styles->style(t.styleKey);
+        t.graph = m_plot->addGraph(m_plot->xAxis, t.axis);
+        QPen pen(st.color);
+        pen.setWidthF(1.5);
+        t.graph->setPen(pen);
+        t.graph->setName(legendName(t, instruments.size() > 1));
+        t.graph->setAdaptiveSampling(false); // the store already decimated to ≤ 2 points per pixel
+        onAxis[t.axis].append(&t);
+    }
+
+    styleAxis(m_plot->yAxis, Qt::black);
+    styleAxis(m_plot->yAxis2, Qt::black);
+    m_plot->yAxis->setLabel(QString());
+    m_plot->yAxis2->setLabel(QString());
+    QList<QCPAxis *> valueAxes;
+    for (const auto &[unit, axis] : std::as_const(m_axes)) {
+        valueAxes.append(axis);
+        const auto &traces = onAxis[axis];
+        if (traces.size() == 1) {
+            axis->setLabel(traces.first()->info.label());
+            styleAxis(axis, m_styles->style(traces.first()->styleKey).color.darker(115));
+        } else {
+            axis->setLabel(unit.isEmpty() ? tr("Value") : QStringLiteral("[%1]").arg(unit));
+        }
+        const QString u = unit;
+        m_axisConnections.append(connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+                                         [this, u](const QCPRange &r) {
+                                             if (m_programmatic || m_yAuto)
+                                                 return;
+                                             m_manualRanges.insert(u, {r.lower, r.upper});
+                                             syncControls();
+                                         }));
+        if (!m_yAuto) {
+            const auto it = m_manualRanges.constFind(unit);
+            if (it != m_manualRanges.constEnd()) {
+                m_programmatic = true;
+                axis->setRange(it->first, it->second);
+                m_programmatic = false;
+            }
+        }
+    }
+    m_plot->yAxis2->setVisible(m_axes.size() >= 2);
+    if (valueAxes.isEmpty())
+        valueAxes.append(m_plot->yAxis);
+    m_plot->axisRect()->setRangeDragAxes({m_plot->xAxis}, valueAxes);
+    m_plot->axisRect()->setRangeZoomAxes({m_plot->xAxis}, valueAxes);
+    m_plot->legend->setVisible(!m_traces.isEmpty());
+    if (!m_axes.isEmpty())
+        m_savedPrimaryUnit = m_axes.first().first;
+    syncControls();
+}
+
+void ScopeView::updateXRange()
+{
+    if (!m_follow)
+        return;
+    TimeRange r;
+    for (const Trace &t : std::as_const(m_traces)) {
+        const TimeRange tr = m_store->timeRange(t.key);
+        if (!tr.valid)
+            continue;
+        r.first = r.valid ? std::min(r.first, tr.first) : tr.first;
+        r.last = r.valid ? std::max(r.last, tr.last) : tr.last;
+        r.valid = true;
+    }
+    double lo = 0.0, hi = m_span;
+    if (r.valid) {
+        if (r.last - m_span < r.first) // a fresh acquisition fills the window from the left
+            lo = r.first, hi = r.first + m_span;
+        else
+            lo = r.last - m_span, hi = r.last;
+    }
+    m_programmatic = true;
+    m_plot->xAxis->setRange(lo, hi);
+    m_programmatic = false;
+}
+
+void ScopeView::fetchData()
+{
+    const QCPRange x = m_plot->xAxis->range();
+    m_maxPoints = 0;
+    m_hasPoints = false;
+    for (Trace &t : m_traces) {
+        const Envelope env = m_store->envelope(t.key, x.lower, x.upper, m_columns);
+        t.graph->setData(QVector<double>(env.t.begin(), env.t.end()), QVector<double>(env.v.begin(), env.v.end()),
+                         true);
+        // Sparse data (slow or triggered captures) gets dots so single samples stay visible.
+        const bool sparse = !env.empty() && int(env.size()) < m_columns / 8;
+        t.graph->setScatterStyle(sparse ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4) : QCPScatterStyle());
+        m_maxPoints = std::max(m_maxPoints, int(env.size()));
+        m_hasPoints = m_hasPoints
+            || std::any_of(env.t.begin(), env.t.end(), [&x](double t) { return t >= x.lower && t <= x.upper; });
+    }
+}
+
+void ScopeView::autoscale()
+{
+    const QCPRange x = m_plot->xAxis->range();
+    for (const auto &[unit, axis] : std::as_const(m_axes)) {
+        if (!m_yAuto && m_manualRanges.contains(unit))
+            continue;
+        bool found = false;
+        double lo = 0.0, hi = 0.0;
+        for (const Trace &t : std::as_const(m_traces)) {
+            if (t.axis != axis)
+                continue;
+            bool ok = false;
+            const QCPRange r = t.graph->getValueRange(ok, QCP::sdBoth, x);
+            if (!ok)
+                continue;
+            lo = found ? std::min(lo, r.lower) : r.lower;
+            hi = found ? std::max(hi, r.upper) : r.upper;
+            found = true;
+        }
+        if (!found)
+            continue;
+        const QCPRange target = paddedRange(lo, hi);
+        const QCPRange cur = axis->range();
+        // Hysteresis: do not let the scale breathe with every frame of noise.
+        const bool keep = cur.lower <= target.lower && cur.upper >= target.upper && target.size() > 0.6 * cur.size();
+        if (!keep) {
+            m_programmatic = true;
+            axis->setRange(target);
+            m_programmatic = false;
+        }
+        if (!m_yAuto) // a unit that had no manual range yet: freeze its first fit
+            m_manualRanges.insert(unit, {axis->range().lower, axis->range().upper});
+    }
+}
+
+void ScopeView::updateEmptyText()
+{
+    QString text;
+    if (m_store->channels().isEmpty())
+        text = m_running ? tr("Waiting for data…") : tr("Add an instrument or press Run");
+    else if (m_traces.isEmpty())
+        text = tr("All channels are hidden.\nTick a channel in an instrument panel to show it.");
+    else if (!m_hasPoints && m_follow)
+        text = m_running ? tr("Waiting for data…") : tr("No data yet — press Run (Space)");
+    else if (!m_hasPoints)
+        text = tr("No data in this time window.\nPress F (Follow) to jump to the newest data.");
+    m_emptyItem->setText(text);
+    m_emptyItem->setVisible(!text.isEmpty());
+}
+
+bool ScopeView::refresh()
+{
+    const quint64 layout = m_store->layoutRevision();
+    if (layout != m_layoutRevision) {
+        m_layoutRevision = layout;
+        m_graphsDirty = true;
+    }
+    if (m_graphsDirty) {
+        rebuildGraphs();
+        m_dirty = true;
+    }
+    const int columns = std::max(1, m_plot->axisRect()->width());
+    if (columns != m_columns) {
+        m_plot->legend->setWrap(std::max(1, m_plot->width() / 240));
+        m_dirty = true;
+    }
+    const quint64 revision = m_store->revision();
+    if (revision == m_revision && !m_dirty)
+        return false;
+    m_revision = revision;
+    m_columns = columns;
+    m_dirty = false;
+    updateXRange();
+    fetchData();
+    autoscale();
+    updateEmptyText();
+    syncControls();
+    m_plot->replot();
+    ++m_replots;
+    return true;
+}
+
+} // namespace bs

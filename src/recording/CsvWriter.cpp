@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "CsvWriter.h"
+
+#include "SessionClock.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace bs {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bs::CsvWriter", text);
+}
+void setError(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+}
+} // namespace
+
+bool CsvWriter::open(const RecordingOptions &options, QString *error)
+{
+    m_dir = QDir(options.path).absolutePath();
+    m_session = options.sessionSnapshot;
+    m_startTime = isoUtc(SessionClock::wallClockStartMs());
+    if (!QDir().mkpath(m_dir) || !QFileInfo(m_dir).isDir()) {
+        setError(error, tr("Cannot create the recording directory %1").arg(QDir::toNativeSeparators(m_dir)));
+        return false;
+    }
+    if (!QFileInfo(m_dir).isWritable()) {
+        setError(error, tr("Cannot write into the recording directory %1: permission denied")
+                            .arg(QDir::toNativeSeparators(m_dir)));
+        return false;
+    }
+    return true;
+}
+
+int CsvWriter::addStream(const StreamHeader &h, StreamLocation *where, QString *error)
+{
+    auto s = std::make_unique<Stream>();
+    const QString name = m_names.take(csvBaseName(h.instrument.id, h.stream.id, h.generation));
+    s->file.setFileName(QDir(m_dir).filePath(name + QStringLiteral(".csv")));
+    s->channels = int(h.stream.channels.size());
+    s->regular = h.stream.regular;
+    if (where)
+        *where = {s->file.fileName(), QString()};
+    if (!s->file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+        setError(error, tr("Cannot create %1: %2").arg(QDir::toNativeSeparators(s->file.fileName()),
+                                                        s->file.errorString()));
+        return -1;
+    }
+    CsvHeaderInfo info;
+    info.version = benchScopeVersion();
+    info.instrumentId = h.instrument.id;
+    info.instrumentName = h.instrument.name;
+    info.instrumentType = h.instrument.type;
+    info.instrumentAddress = h.instrument.address;
+    info.streamId = h.stream.id;
+    info.streamName = h.stream.name;
+    info.generation = h.generation;
+    info.startTime = m_startTime;
+    info.regular = h.stream.regular;
+    info.session = m_session;
+    for (const ChannelInfo &c : h.stream.channels) {
+        info.names << c.name;
+        info.units << c.unit;
+    }
+    s->buffer.reserve(BufferBytes + (1 << 16));
+    csv::appendHeader(s->buffer, info);
+    m_streams.push_back(std::move(s));
+    return int(m_streams.size()) - 1;
+}
+
+CsvWriter::Stream *CsvWriter::stream(int handle, QString *error)
+{
+    if (handle < 0 || std::size_t(handle) >= m_streams.size() || m_streams[handle]->finished) {
+        setError(error, tr("Internal error: unknown CSV stream %1").arg(handle));
+        return nullptr;
+    }
+    return m_streams[handle].get();
+}
+
+bool CsvWriter::writeOut(Stream &s, QString *error)
+{
+    if (s.failed) {
+        s.buffer.clear();
+        return false;
+    }
+    std::size_t done = 0;
+    while (done < s.buffer.size()) {
+        const qint64 n = s.file.write(s.buffer.data() + done, qint64(s.buffer.size() - done));
+        if (n <= 0) {
+            s.failed = true;
+            s.buffer.clear();
+            setError(error, tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(s.file.fileName()),
+                                                           s.file.errorString()));
+            return false;
+        }
+        done += std::size_t(n);
+        m_fileBytes += n;
+    }
+    s.buffer.clear();
+    return true;
+}
+
+bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegment, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    if (newSegment)
+        s->segment = *newSegment;
+    const int channels = std::min(s->channels, b.channelCount);
+    std::vector<const double *> cols(std::size_t(std::max(channels, 1)));
+    std::vector<double> times;
+    if (!s->regular && b.times.empty()) {
+        times.resize(b.sampleCount);
+        for (std::size_t i = 0; i < b.sampleCount; ++i)
+            times[i] = b.time(i);
+    }
+    const double *t = s->regular ? nullptr : (b.times.empty() ? times.data() : b.times.data());
+    // Format in pieces so that the buffer stays near its size.
+    const std::size_t step = std::max<std::size_t>(1, BufferBytes / (std::size_t(channels + 1) * 24));
+    for (std::size_t first = 0; first < b.sampleCount; first += step) {
+        const std::size_t n = std::min(step, b.sampleCount - first);
+        for (int c = 0; c < channels; ++c)
+            cols[std::size_t(c)] = b.channel(c) + first;
+        csv::appendRows(s->buffer, cols.data(), channels, n, t ? t + first : nullptr, s->segment, s->rows + first);
+        if (s->buffer.size() >= BufferBytes && !writeOut(*s, error))
+            return false;
+    }
+    s->rows += b.sampleCount;
+    return !s->failed;
+}
+
+bool CsvWriter::addEvent(int handle, const LossEvent &event, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    csv::appendEvent(s->buffer, event);
+    return !s->failed;
+}
+
+bool CsvWriter::finishStream(int handle, const StreamRecordStats &totals, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    csv::appendEnd(s->buffer, totals);
+    bool ok = writeOut(*s, error);
+    s->file.close();
+    s->finished = true;
+    return ok;
+}
+
+bool CsvWriter::flush(QString *error)
+{
+    bool ok = true;
+    for (auto &s : m_streams)
+        if (!s->finished && !s->buffer.empty())
+            ok = writeOut(*s, ok ? error : nullptr) && ok;
+    return ok;
+}
+
+bool CsvWriter::close(QString *error)
+{
+    return flush(error);
+}
+
+} // namespace bs

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Hdf5Util.h"
+
+namespace bs::h5 {
+
+/// Names and record types of the HDF5 recording layout (README.md), shared by writer and export.
+inline constexpr const char *TimeDataset = "time";
+inline constexpr const char *SegmentsDataset = "segments";
+inline constexpr const char *EventsDataset = "events";
+inline constexpr const char *EventKindNames = "1=queue_overflow,2=device_lost,3=index_gap,4=device_overflow";
+inline constexpr const char *FormatName = "benchscope-recording";
+inline constexpr qint64 FormatVersion = 1;
+
+struct SegmentRecord
+{
+    quint64 fileRow;
+    quint64 sampleIndex;
+    double t0;
+    double dt;
+};
+
+struct EventRecord
+{
+    quint64 fileRow;
+    double time;
+    quint64 sampleIndex;
+    quint64 count;
+    qint32 kind;
+};
+
+/// In-memory (native, padded) and on-disk (little-endian, packed) compound types.
+Id segmentType(bool onDisk);
+Id eventType(bool onDisk);
+
+} // namespace bs::h5

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Hdf5Util.h"
+
+#include <QCoreApplication>
+
+#include <vector>
+
+namespace bs::h5 {
+
+namespace {
+
+std::recursive_mutex &hdf5Mutex()
+{
+    static std::recursive_mutex m;
+    return m;
+}
+
+struct ErrorWalk
+{
+    QString outer, osMessage, inner;
+};
+
+herr_t walkError(unsigned n, const H5E_error2_t *e, void *data)
+{
+    auto *w = static_cast<ErrorWalk *>(data);
+    const QString desc = QString::fromUtf8(e->desc ? e->desc : "").simplified();
+    if (n == 0)
+        w->outer = desc;
+    w->inner = desc;
+    const QLatin1String key("error message = '");
+    const qsizetype at = desc.indexOf(key);
+    if (at >= 0 && w->osMessage.isEmpty()) {
+        const qsizetype from = at + key.size();
+        w->osMessage = desc.mid(from, desc.indexOf(QLatin1Char('\''), from) - from);
+    }
+    return 0;
+}
+
+Id stringType()
+{
+    Id t = type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(t.get(), H5T_VARIABLE);
+    H5Tset_cset(t.get(), H5T_CSET_UTF8);
+    return t;
+}
+
+bool writeRaw(hid_t obj, const char *name, hid_t fileType, hid_t memType, hid_t spaceId, const void *data)
+{
+    if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0)
+        return false;
+    Id a = attribute(H5Acreate2(obj, name, fileType, spaceId, H5P_DEFAULT, H5P_DEFAULT));
+    return a.valid() && H5Awrite(a.get(), memType, data) >= 0 && a.close();
+}
+
+bool writeScalar(hid_t obj, const char *name, hid_t fileType, hid_t memType, const void *data)
+{
+    Id s = space(H5Screate(H5S_SCALAR));
+    return s.valid() && writeRaw(obj, name, fileType, memType, s.get(), data);
+}
+
+bool readScalar(hid_t obj, const char *name, hid_t memType, void *data)
+{
+    Id a = attribute(H5Aopen(obj, name, H5P_DEFAULT));
+    return a.valid() && H5Aread(a.get(), memType, data) >= 0;
+}
+
+/// Reads a string attribute (scalar or 1-D, variable or fixed length) into `out`.
+bool readStrings(hid_t obj, const char *name, std::vector<QByteArray> *out)
+{
+    Id a = attribute(H5Aopen(obj, name, H5P_DEFAULT));
+    if (!a.valid())
+        return false;
+    Id ft = type(H5Aget_type(a.get()));
+    Id sp = space(H5Aget_space(a.get()));
+    if (!ft.valid() || !sp.valid() || H5Tget_class(ft.get()) != H5T_STRING)
+        return false;
+    const hssize_t n = H5Sget_simple_extent_npoints(sp.get());
+    if (n < 0)
+        return false;
+    out->clear();
+    if (n == 0)
+        return true;
+    if (H5Tis_variable_str(ft.get()) > 0) {
+        Id mt = stringType();
+        std::vector<char *> ptrs(std::size_t(n), nullptr);
+        if (H5Aread(a.get(), mt.get(), ptrs.data()) < 0)
+            return false;
+        for (char *p : ptrs)
+            out->push_back(QByteArray(p ? p : ""));
+        H5Dvlen_reclaim(mt.get(), sp.get(), H5P_DEFAULT, ptrs.data());
+        return true;
+    }
+    const std::size_t size = H5Tget_size(ft.get());
+    std::vector<char> buf(size * std::size_t(n) + 1, 0);
+    if (H5Aread(a.get(), ft.get(), buf.data()) < 0)
+        return false;
+    for (hssize_t i = 0; i < n; ++i) {
+        const char *p = buf.data() + std::size_t(i) * size;
+        out->push_back(QByteArray(p, qsizetype(qstrnlen(p, uint(size)))));
+    }
+    return true;
+}
+
+} // namespace
+
+Lock::Lock() : m_lock(hdf5Mutex())
+{
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+QString errorText()
+{
+    ErrorWalk w;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walkError, &w);
+    H5Eclear2(H5E_DEFAULT);
+    if (!w.osMessage.isEmpty())
+        return w.osMessage;
+    if (!w.outer.isEmpty())
+        return w.inner == w.outer ? w.outer : w.outer + QStringLiteral(" (") + w.inner + QLatin1Char(')');
+    return QCoreApplication::translate("bs::Hdf5Writer", "HDF5 library error");
+}
+
+bool writeAttribute(hid_t obj, const char *name, const QByteArray &utf8)
+{
+    Id t = stringType();
+    const char *p = utf8.constData();
+    return writeScalar(obj, name, t.get(), t.get(), &p);
+}
+
+bool writeAttribute(hid_t obj, const char *name, const QString &text)
+{
+    return writeAttribute(obj, name, text.toUtf8());
+}
+
+bool writeAttribute(hid_t obj, const char *name, const QStringList &texts)
+{
+    std::vector<QByteArray> utf8;
+    std::vector<const char *> ptrs;
+    for (const QString &s : texts)
+        utf8.push_back(s.toUtf8());
+    for (const QByteArray &b : utf8)
+        ptrs.push_back(b.constData());
+    Id t = stringType();
+    const hsize_t n = ptrs.size();
+    Id s = space(n ? H5Screate_simple(1, &n, nullptr) : H5Screate(H5S_NULL));
+    return s.valid() && writeRaw(obj, name, t.get(), t.get(), s.get(), ptrs.data());
+}
+
+bool writeAttribute(hid_t obj, const char *name, double value)
+{
+    return writeScalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+bool writeAttribute(hid_t obj, const char *name, quint64 value)
+{
+    return writeScalar(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+bool writeAttribute(hid_t obj, const char *name, qint64 value)
+{
+    return writeScalar(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+bool hasAttribute(hid_t obj, const char *name)
+{
+    return H5Aexists(obj, name) > 0;
+}
+
+bool readAttribute(hid_t obj, const char *name, QByteArray *utf8)
+{
+    std::vector<QByteArray> v;
+    if (!readStrings(obj, name, &v) || v.size() != 1)
+        return false;
+    *utf8 = v.front();
+    return true;
+}
+
+bool readAttribute(hid_t obj, const char *name, QString *text)
+{
+    QByteArray b;
+    if (!readAttribute(obj, name, &b))
+        return false;
+    *text = QString::fromUtf8(b);
+    return true;
+}
+
+bool readAttribute(hid_t obj, const char *name, QStringList *texts)
+{
+    std::vector<QByteArray> v;
+    if (!readStrings(obj, name, &v))
+        return false;
+    texts->clear();
+    for (const QByteArray &b : v)
+        texts->append(QString::fromUtf8(b));
+    return true;
+}
+
+bool readAttribute(hid_t obj, const char *name, double *value)
+{
+    return readScalar(obj, name, H5T_NATIVE_DOUBLE, value);
+}
+
+bool readAttribute(hid_t obj, const char *name, quint64 *value)
+{
+    return readScalar(obj, name, H5T_NATIVE_UINT64, value);
+}
+
+bool readAttribute(hid_t obj, const char *name, qint64 *value)
+{
+    return readScalar(obj, name, H5T_NATIVE_INT64, value);
+}
+
+} // namespace bs::h5

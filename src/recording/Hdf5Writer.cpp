@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Hdf5Writer.h"
+
+#include "SessionClock.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+
+namespace bs {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bs::Hdf5Writer", text);
+}
+} // namespace
+
+Hdf5Writer::~Hdf5Writer()
+{
+    h5::Lock lock;
+    m_streams.clear();
+    m_file.close();
+}
+
+bool Hdf5Writer::failed(QString *error)
+{
+    const QString reason = h5::errorText();
+    if (error)
+        *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
+    return false;
+}
+
+bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
+{
+    h5::Lock lock;
+    m_path = QFileInfo(options.path).absoluteFilePath();
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    h5::Id fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
+    // Readable by HDF5 1.8 (older MATLAB); chunks aligned to 4 KiB pages.
+    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    H5Pset_alignment(fapl.get(), 64 * 1024, 4096);
+    m_file = h5::file(H5Fcreate(m_path.toLocal8Bit().constData(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+    if (!m_file.valid()) {
+        const QString reason = h5::errorText();
+        if (error)
+            *error = tr("Cannot create HDF5 file %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
+        return false;
+    }
+    m_segmentMemType = h5::segmentType(false);
+    m_segmentFileType = h5::segmentType(true);
+    m_eventMemType = h5::eventType(false);
+    m_eventFileType = h5::eventType(true);
+    const hid_t root = m_file.get();
+    if (!h5::writeAttribute(root, "session", options.sessionSnapshot)
+        || !h5::writeAttribute(root, "start_time", isoUtc(SessionClock::wallClockStartMs()))
+        || !h5::writeAttribute(root, "benchscope_version", benchScopeVersion())
+        || !h5::writeAttribute(root, "format", QString::fromLatin1(h5::FormatName))
+        || !h5::writeAttribute(root, "format_version", h5::FormatVersion)
+        || H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) {
+        failed(error);
+        m_file.close();
+        return false;
+    }
+    return true;
+}
+
+h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk)
+{
+    const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    h5::Id space = h5::space(H5Screate_simple(1, &zero, &unlimited));
+    h5::Id dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+    return h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+}
+
+bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream &s, QString *error)
+{
+    s.groupId = h5::group(H5Gcreate2(m_file.get(), path.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!s.groupId.valid())
+        return failed(error);
+    const hid_t g = s.groupId.get();
+    QStringList columns, names, units;
+    NameAllocator datasetNames({QString::fromLatin1(h5::TimeDataset), QString::fromLatin1(h5::SegmentsDataset),
+                                QString::fromLatin1(h5::EventsDataset)});
+    for (int c = 0; c < h.stream.channels.size(); ++c) {
+        const ChannelInfo &ch = h.stream.channels[c];
+        columns << datasetNames.take(sanitizeH5Name(ch.name.isEmpty() ? QStringLiteral("ch%1").arg(c + 1) : ch.name));
+        names << ch.name;
+        units << ch.unit;
+    }
+    bool ok = h5::writeAttribute(g, "instrument_id", h.instrument.id)
+              && h5::writeAttribute(g, "instrument_name", h.instrument.name)
+              && h5::writeAttribute(g, "instrument_type", h.instrument.type)
+              && h5::writeAttribute(g, "instrument_address", h.instrument.address)
+              && h5::writeAttribute(g, "stream_id", h.stream.id)
+              && h5::writeAttribute(g, "stream_name", h.stream.name)
+              && h5::writeAttribute(g, "generation", qint64(h.generation))
+              && h5::writeAttribute(g, "order", qint64(h.order))
+              && h5::writeAttribute(g, "regular", qint64(h.stream.regular ? 1 : 0))
+              && h5::writeAttribute(g, "nominal_rate", h.stream.nominalRate)
+              && h5::writeAttribute(g, "columns", columns)
+              && h5::writeAttribute(g, "channel_names", names)
+              && h5::writeAttribute(g, "channel_units", units)
+              && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt));
+    for (int c = 0; ok && c < columns.size(); ++c) {
+        Column col;
+        col.dataset = createDataset(g, columns[c].toUtf8().constData(), H5T_IEEE_F64LE, s.chunk);
+        const ChannelInfo &ch = h.stream.channels[c];
+        ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", ch.unit)
+             && h5::writeAttribute(col.dataset.get(), "name", ch.name)
+             && (ch.description.isEmpty() || h5::writeAttribute(col.dataset.get(), "description", ch.description));
+        s.columns.push_back(std::move(col));
+    }
+    if (ok && !s.regular) {
+        Column col;
+        col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk);
+        ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"));
+        s.columns.push_back(std::move(col));
+    }
+    if (ok) {
+        s.segments = createDataset(g, h5::SegmentsDataset, m_segmentFileType.get(), 256);
+        s.events = createDataset(g, h5::EventsDataset, m_eventFileType.get(), 256);
+        ok = s.segments.valid() && s.events.valid()
+             && h5::writeAttribute(s.events.get(), "kind_names", QString::fromLatin1(h5::EventKindNames));
+    }
+    for (Column &c : s.columns)
+        c.buffer.reserve(s.chunk + 16384);
+    return ok || failed(error);
+}
+
+int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString *error)
+{
+    h5::Lock lock;
+    auto s = std::make_unique<Stream>();
+    s->regular = h.stream.regular;
+    const double rate = h.stream.nominalRate > 0 ? h.stream.nominalRate : 65536.0;
+    s->chunk = std::clamp<hsize_t>(std::bit_ceil(hsize_t(std::min(rate, double(MaxChunkRows)))), MinChunkRows, MaxChunkRows);
+    if (!m_instrumentGroups.contains(h.instrument.id)) {
+        const QString name = m_instrumentNames.take(sanitizeH5Name(h.instrument.id));
+        h5::Id g = h5::group(H5Gcreate2(m_file.get(), name.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        if (!g.valid() || !h5::writeAttribute(g.get(), "instrument_id", h.instrument.id)
+            || !h5::writeAttribute(g.get(), "instrument_name", h.instrument.name)
+            || !h5::writeAttribute(g.get(), "instrument_type", h.instrument.type)
+            || !h5::writeAttribute(g.get(), "instrument_address", h.instrument.address)) {
+            failed(error);
+            return -1;
+        }
+        m_instrumentGroups.insert(h.instrument.id, name);
+    }
+    const QString instGroup = m_instrumentGroups.value(h.instrument.id);
+    const QString name = m_streamNames[instGroup].take(h5StreamBaseName(h.stream.id, h.generation));
+    s->group = QLatin1Char('/') + instGroup + QLatin1Char('/') + name;
+    if (where)
+        *where = {m_path, s->group};
+    if (!createGroup(s->group, h, *s, error))
+        return -1;
+    m_streams.push_back(std::move(s));
+    return int(m_streams.size()) - 1;
+}
+
+Hdf5Writer::Stream *Hdf5Writer::stream(int handle, QString *error)
+{
+    if (handle < 0 || std::size_t(handle) >= m_streams.size() || m_streams[handle]->finished) {
+        if (error)
+            *error = tr("Internal error: unknown HDF5 stream %1").arg(handle);
+        return nullptr;
+    }
+    return m_streams[handle].get();
+}
+
+bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
+{
+    if (n == 0)
+        return true;
+    const hsize_t extent = s.rows + n;
+    h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
+    for (Column &c : s.columns) {
+        if (H5Dset_extent(c.dataset.get(), &extent) < 0)
+            return false;
+        h5::Id file = h5::space(H5Dget_space(c.dataset.get()));
+        if (!file.valid() || H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) < 0
+            || H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT, c.buffer.data()) < 0)
+            return false;
+        c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
+    }
+    s.rows = extent;
+    return true;
+}
+
+bool Hdf5Writer::appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n)
+{
+    if (n == 0)
+        return true;
+    const hsize_t extent = *written + n;
+    if (H5Dset_extent(dataset, &extent) < 0)
+        return false;
+    h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
+    h5::Id file = h5::space(H5Dget_space(dataset));
+    if (!file.valid() || H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, written, nullptr, &n, nullptr) < 0
+        || H5Dwrite(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, data) < 0)
+        return false;
+    *written = extent;
+    return true;
+}
+
+bool Hdf5Writer::flushStream(Stream &s)
+{
+    if (!writeRows(s, buffered(s))
+        || !appendRecords(s.segments.get(), m_segmentMemType.get(), &s.segmentRows, s.pendingSegments.data(),
+                          s.pendingSegments.size())
+        || !appendRecords(s.events.get(), m_eventMemType.get(), &s.eventRows, s.pendingEvents.data(),
+                          s.pendingEvents.size()))
+        return false;
+    s.pendingSegments.clear();
+    s.pendingEvents.clear();
+    return true;
+}
+
+bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QString *error)
+{
+    h5::Lock lock;
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    if (seg)
+        s->pendingSegments.push_back({seg->fileRow, seg->sampleIndex, seg->t0, seg->dt});
+    const std::size_t n = b.sampleCount;
+    const std::size_t channels = s->columns.size() - (s->regular ? 0 : 1);
+    for (std::size_t c = 0; c < channels; ++c) {
+        std::vector<double> &buf = s->columns[c].buffer;
+        const double *src = int(c) < b.channelCount ? b.channel(int(c)) : nullptr;
+        const std::size_t at = buf.size();
+        buf.resize(at + n);
+        if (src)
+            std::memcpy(buf.data() + at, src, n * sizeof(double));
+        else
+            std::fill(buf.begin() + std::ptrdiff_t(at), buf.end(), std::numeric_limits<double>::quiet_NaN());
+    }
+    if (!s->regular) {
+        std::vector<double> &buf = s->columns.back().buffer;
+        if (b.times.size() == n) {
+            buf.insert(buf.end(), b.times.begin(), b.times.end());
+        } else {
+            for (std::size_t i = 0; i < n; ++i)
+                buf.push_back(b.time(i));
+        }
+    }
+    const hsize_t total = s->rows + buffered(*s);
+    if (total - s->rows >= s->chunk && !writeRows(*s, total / s->chunk * s->chunk - s->rows))
+        return failed(error);
+    return true;
+}
+
+bool Hdf5Writer::addEvent(int handle, const LossEvent &e, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    s->pendingEvents.push_back({e.fileRow, e.time, e.sampleIndex, e.count, qint32(e.kind)});
+    return true;
+}
+
+bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *error)
+{
+    h5::Lock lock;
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    s->finished = true;
+    const hid_t g = s->groupId.get();
+    bool ok = flushStream(*s) && h5::writeAttribute(g, "samples", quint64(t.samples))
+              && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
+              && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
+              && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
+              && h5::writeAttribute(g, "first_time", t.firstTime)
+              && h5::writeAttribute(g, "last_time", t.lastTime);
+    for (Column &c : s->columns)
+        ok = c.dataset.close() && ok;
+    ok = s->segments.close() && ok;
+    ok = s->events.close() && ok;
+    ok = s->groupId.close() && ok;
+    s->columns.clear();
+    s->columns.shrink_to_fit();
+    return ok || failed(error);
+}
+
+bool Hdf5Writer::flush(QString *error)
+{
+    h5::Lock lock;
+    if (!m_file.valid())
+        return true;
+    for (auto &s : m_streams)
+        if (!s->finished && !flushStream(*s))
+            return failed(error);
+    if (H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) < 0)
+        return failed(error);
+    hsize_t size = 0;
+    if (H5Fget_filesize(m_file.get(), &size) >= 0)
+        m_fileBytes = qint64(size);
+    return true;
+}
+
+bool Hdf5Writer::close(QString *error)
+{
+    h5::Lock lock;
+    if (!m_file.valid())
+        return true;
+    bool ok = flush(error);
+    m_streams.clear();
+    m_segmentMemType.close();
+    m_segmentFileType.close();
+    m_eventMemType.close();
+    m_eventFileType.close();
+    if (!m_file.close() && ok)
+        ok = failed(error);
+    m_fileBytes = QFileInfo(m_path).size();
+    return ok;
+}
+
+} // namespace bs

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Hdf5Layout.h"
+#include "RecordingNames.h"
+#include "RecordingWriter.h"
+
+#include <QHash>
+
+#include <memory>
+#include <vector>
+
+namespace bs {
+
+/// One HDF5 file, a group per stream (`/<instrument>/<stream>`) with a chunked, extendable
+/// float64 dataset per channel; see README.md for the layout. Rows are buffered per channel and
+/// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush.
+class Hdf5Writer final : public RecordingWriter
+{
+public:
+    static constexpr hsize_t MinChunkRows = 1024;
+    static constexpr hsize_t MaxChunkRows = 128 * 1024;
+
+    ~Hdf5Writer() override;
+    bool open(const RecordingOptions &options, QString *error) override;
+    int addStream(const StreamHeader &header, StreamLocation *where, QString *error) override;
+    bool write(int stream, const SampleBlock &block, const Segment *newSegment, QString *error) override;
+    bool addEvent(int stream, const LossEvent &event, QString *error) override;
+    bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
+    bool flush(QString *error) override;
+    bool close(QString *error) override;
+    qint64 fileBytes() const override { return m_fileBytes; }
+
+private:
+    struct Column
+    {
+        h5::Id dataset;
+        std::vector<double> buffer;
+    };
+    struct Stream
+    {
+        QString group;
+        h5::Id groupId;
+        std::vector<Column> columns; ///< channels, then `time` for irregular streams
+        bool regular = false;
+        hsize_t chunk = MinChunkRows;
+        hsize_t rows = 0; ///< rows in the datasets
+        h5::Id segments, events;
+        hsize_t segmentRows = 0, eventRows = 0;
+        std::vector<h5::SegmentRecord> pendingSegments;
+        std::vector<h5::EventRecord> pendingEvents;
+        bool finished = false;
+    };
+
+    Stream *stream(int handle, QString *error);
+    bool createGroup(const QString &path, const StreamHeader &h, Stream &s, QString *error);
+    h5::Id createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk);
+    bool writeRows(Stream &s, hsize_t n);
+    bool appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n);
+    bool flushStream(Stream &s);
+    bool failed(QString *error);
+    std::size_t buffered(const Stream &s) const { return s.columns.empty() ? 0 : s.columns.front().buffer.size(); }
+
+    QString m_path;
+    h5::Id m_file;
+    h5::Id m_segmentMemType, m_segmentFileType, m_eventMemType, m_eventFileType;
+    NameAllocator m_instrumentNames;
+    QHash<QString, QString> m_instrumentGroups; ///< instrument id -> group name
+    QHash<QString, NameAllocator> m_streamNames; ///< per instrument group
+    std::vector<std::unique_ptr<Stream>> m_streams;
+    qint64 m_fileBytes = 0;
+};
+
+} // namespace bs

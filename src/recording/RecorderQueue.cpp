@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecorderQueue.h"
+
+#include <algorithm>
+
+namespace bs {
+
+namespace {
+bool wellFormed(const SampleBlock &b)
+{
+    return b.channelCount >= 0 && b.values.size() >= std::size_t(b.channelCount) * b.sampleCount
+           && (b.times.empty() || b.times.size() == b.sampleCount);
+}
+} // namespace
+
+void RecorderQueue::open(qint64 budgetBytes)
+{
+    std::lock_guard lock(m_mutex);
+    m_items.clear();
+    m_intake.clear();
+    m_budget = budgetBytes;
+    m_queued = 0;
+    m_peak = 0;
+    m_dropped = m_lost = 0;
+    m_paused = false;
+    m_open = true;
+}
+
+void RecorderQueue::closeIntake()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_open = false;
+        m_paused = false;
+    }
+    m_cv.notify_all();
+}
+
+bool RecorderQueue::isOpen() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_open;
+}
+
+void RecorderQueue::announce(const QString &instrumentId, const QVector<StreamInfo> &streams)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_announced.insert(instrumentId, streams);
+        if (!m_open)
+            return;
+        QueueItem item;
+        item.instrumentId = instrumentId;
+        item.streams = streams;
+        m_items.push_back(std::move(item));
+    }
+    m_cv.notify_one();
+}
+
+QHash<QString, QVector<StreamInfo>> RecorderQueue::announced() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_announced;
+}
+
+void RecorderQueue::push(const SampleBlockPtr &block)
+{
+    if (!block)
+        return;
+    const SampleBlock &b = *block;
+    const qint64 bytes = qint64(b.payloadBytes());
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_open)
+            return;
+        const QString key = b.instrumentId + QChar(0x1f) + b.streamId;
+        Intake &in = m_intake[key];
+        if (!in.seen) {
+            in.instrumentId = b.instrumentId;
+            in.streamId = b.streamId;
+        }
+        const quint64 gap = in.seen && b.firstIndex > in.nextIndex ? b.firstIndex - in.nextIndex : 0;
+        const quint64 lost = std::max<quint64>(b.lostBefore, gap);
+        in.seen = true;
+        in.nextIndex = b.endIndex();
+        m_lost += lost;
+        const qint64 queued = m_queued.load(std::memory_order_relaxed);
+        if (!wellFormed(b) || (queued > 0 && queued + bytes > m_budget)) {
+            DropRun &run = in.pending;
+            if (run.blocks == 0) {
+                run.firstIndex = b.firstIndex;
+                run.t0 = b.t0;
+                run.channelCount = b.channelCount;
+                run.regular = b.isRegular();
+                run.dt = b.dt;
+            }
+            ++run.blocks;
+            run.samples += b.sampleCount;
+            run.deviceLost += lost;
+            if (b.flags & (SampleBlock::Overflow | SampleBlock::DataLost))
+                ++run.overflowBlocks;
+            m_dropped += b.sampleCount;
+            return;
+        }
+        QueueItem item;
+        item.block = block;
+        item.bytes = bytes;
+        item.gap = gap;
+        item.dropped = std::exchange(in.pending, DropRun());
+        m_items.push_back(std::move(item));
+        m_queued.store(queued + bytes, std::memory_order_relaxed);
+        m_peak = std::max(m_peak, queued + bytes);
+    }
+    m_cv.notify_one();
+}
+
+RecorderQueue::Pop RecorderQueue::pop(QueueItem *item, std::chrono::steady_clock::time_point deadline)
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        if (!m_paused && !m_items.empty()) {
+            *item = std::move(m_items.front());
+            m_items.pop_front();
+            return Pop::Item;
+        }
+        if (!m_open && m_items.empty())
+            return Pop::Closed;
+        if (m_cv.wait_until(lock, deadline) == std::cv_status::timeout)
+            return Pop::Timeout;
+    }
+}
+
+void RecorderQueue::release(qint64 bytes)
+{
+    std::lock_guard lock(m_mutex);
+    m_queued.store(m_queued.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
+}
+
+namespace {
+void sortDrops(QList<PendingDrop> &drops)
+{
+    std::sort(drops.begin(), drops.end(), [](const PendingDrop &a, const PendingDrop &b) {
+        return a.instrumentId != b.instrumentId ? a.instrumentId < b.instrumentId : a.streamId < b.streamId;
+    });
+}
+} // namespace
+
+QList<PendingDrop> RecorderQueue::pendingDrops() const
+{
+    std::lock_guard lock(m_mutex);
+    QList<PendingDrop> out;
+    for (const Intake &in : m_intake)
+        if (in.pending.blocks)
+            out.append({in.instrumentId, in.streamId, in.pending});
+    sortDrops(out);
+    return out;
+}
+
+QList<PendingDrop> RecorderQueue::takePendingDrops()
+{
+    std::lock_guard lock(m_mutex);
+    QList<PendingDrop> out;
+    for (Intake &in : m_intake)
+        if (in.pending.blocks)
+            out.append({in.instrumentId, in.streamId, std::exchange(in.pending, DropRun())});
+    sortDrops(out);
+    return out;
+}
+
+void RecorderQueue::setPaused(bool paused)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = paused && m_open;
+    }
+    m_cv.notify_all();
+}
+
+RecorderQueue::Counters RecorderQueue::counters() const
+{
+    std::lock_guard lock(m_mutex);
+    return {m_open, m_queued.load(std::memory_order_relaxed), m_peak, m_dropped, m_lost};
+}
+
+} // namespace bs

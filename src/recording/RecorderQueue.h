@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "SampleBlock.h"
+#include "StreamInfo.h"
+
+#include <QHash>
+#include <QList>
+#include <QVector>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+namespace bs {
+
+/// Blocks of one stream dropped in a row because the queue was full (or malformed).
+struct DropRun
+{
+    quint64 blocks = 0, samples = 0;
+    quint64 firstIndex = 0;     ///< index of the first dropped sample
+    double t0 = 0;              ///< t0 of the first dropped block
+    quint64 deviceLost = 0;     ///< device losses announced by the dropped blocks
+    quint64 overflowBlocks = 0; ///< dropped blocks flagged Overflow/DataLost
+    int channelCount = 0;
+    bool regular = false;
+    double dt = 0;
+};
+
+/// One entry of the queue: a block (with the losses detected in front of it) or an announcement.
+struct QueueItem
+{
+    SampleBlockPtr block;          ///< null for a stream announcement
+    QString instrumentId;          ///< announcement
+    QVector<StreamInfo> streams;   ///< announcement
+    qint64 bytes = 0;              ///< payload bytes counted against the budget
+    quint64 gap = 0;               ///< samples missing between the stream's previous block and this one
+    DropRun dropped;               ///< blocks of this stream dropped just before this one
+};
+
+/// Dropped blocks not yet followed by an accepted block of their stream.
+struct PendingDrop
+{
+    QString instrumentId, streamId;
+    DropRun run;
+};
+
+/// The bounded queue between driver threads (push, announce: never block on the writer) and the
+/// recorder's writer thread (pop, release). Also tracks sample-index continuity per stream so that
+/// gaps and dropped blocks are attributed exactly.
+class RecorderQueue
+{
+public:
+    enum class Pop { Item, Timeout, Closed };
+    struct Counters
+    {
+        bool open = false;
+        qint64 queuedBytes = 0, peakQueuedBytes = 0;
+        quint64 droppedSamples = 0, lostSamples = 0;
+    };
+
+    void open(qint64 budgetBytes);
+    /// Stops accepting blocks; pop() returns what is queued, then Closed.
+    void closeIntake();
+    bool isOpen() const;
+
+    void announce(const QString &instrumentId, const QVector<StreamInfo> &streams);
+    QHash<QString, QVector<StreamInfo>> announced() const;
+    void push(const SampleBlockPtr &block);
+
+    Pop pop(QueueItem *item, std::chrono::steady_clock::time_point deadline);
+    /// The writer finished with an item of `bytes` (they stay counted until then).
+    void release(qint64 bytes);
+    QList<PendingDrop> pendingDrops() const;
+    QList<PendingDrop> takePendingDrops();
+    /// Test hook: while paused, pop() hands out nothing (closeIntake() resumes).
+    void setPaused(bool paused);
+
+    Counters counters() const;
+    qint64 queuedBytes() const { return m_queued.load(std::memory_order_relaxed); }
+
+private:
+    struct Intake
+    {
+        QString instrumentId, streamId;
+        bool seen = false;
+        quint64 nextIndex = 0;
+        DropRun pending;
+    };
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<QueueItem> m_items;
+    QHash<QString, Intake> m_intake;
+    QHash<QString, QVector<StreamInfo>> m_announced;
+    qint64 m_budget = 0;
+    std::atomic<qint64> m_queued{0};
+    qint64 m_peak = 0;
+    quint64 m_dropped = 0, m_lost = 0;
+    bool m_open = false;
+    bool m_paused = false;
+};
+
+} // namespace bs

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace bs {
+
+/// Names of one instrument, written into the headers of its streams.
+struct RecordingInstrument
+{
+    QString id;      ///< Instrument::id(); matches SampleBlock::instrumentId
+    QString type;    ///< driver family, e.g. "panda"
+    QString name;    ///< user-visible name
+    QString address; ///< e.g. "127.0.0.1:8888"
+};
+
+/// What and where to record. See README.md in this folder for the file layouts.
+struct RecordingOptions
+{
+    enum class Format {
+        Hdf5, ///< one .h5 file, a group per stream
+        Csv,  ///< a directory with one <instrument>_<stream>.csv per stream
+        Null, ///< discard the data (dry runs, benchmarks); counters still work
+    };
+    Format format = Format::Hdf5;
+    QString path;                           ///< Hdf5: the .h5 file; Csv: a directory (created)
+    qint64 queueBudgetBytes = 512ll << 20;  ///< queue limit in SampleBlock::payloadBytes()
+    QList<RecordingInstrument> instruments; ///< names/types for the headers
+    QByteArray sessionSnapshot;             ///< session JSON, stored as attribute / comment line
+    double flushIntervalS = 1.0;            ///< data reaches the OS at least this often
+
+    /// The listed instrument `id`, or one named after the id when it is not listed.
+    RecordingInstrument instrument(const QString &id) const
+    {
+        for (const auto &i : instruments)
+            if (i.id == id)
+                return i;
+        return {id, QString(), id, QString()};
+    }
+};
+
+} // namespace bs

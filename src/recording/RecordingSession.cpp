@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecordingSession.h"
+
+#include <QCoreApplication>
+
+namespace bs {
+
+RecordingSession::RecordingSession(std::unique_ptr<RecordingWriter> writer, const RecordingOptions &options,
+                                   QHash<QString, QVector<StreamInfo>> announced)
+    : m_writer(std::move(writer)), m_options(options), m_announced(std::move(announced))
+{
+}
+
+QString RecordingSession::error() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
+void RecordingSession::check(bool ok, const QString &error)
+{
+    if (ok || m_failed)
+        return;
+    m_failed = true;
+    std::lock_guard lock(m_mutex);
+    m_error = error.isEmpty() ? QCoreApplication::translate("bs::Recorder", "Writing the recording failed") : error;
+}
+
+RecordingSession::Slot &RecordingSession::slot(const QString &instrumentId, const QString &streamId)
+{
+    const QString key = instrumentId + QChar(0x1f) + streamId;
+    auto it = m_slots.find(key);
+    if (it == m_slots.end()) {
+        it = m_slots.insert(key, Slot());
+        it->instrumentId = instrumentId;
+        it->streamId = streamId;
+        m_slotOrder << key;
+    }
+    return *it;
+}
+
+StreamInfo RecordingSession::streamInfo(const Slot &s, int channels, bool regular) const
+{
+    StreamInfo info;
+    info.id = s.streamId;
+    info.name = s.streamId;
+    for (const StreamInfo &announced : m_announced.value(s.instrumentId))
+        if (announced.id == s.streamId)
+            info = announced;
+    info.regular = regular;
+    info.channels.resize(channels);
+    for (int c = 0; c < channels; ++c)
+        if (info.channels[c].name.isEmpty())
+            info.channels[c].name = QStringLiteral("ch%1").arg(c + 1);
+    return info;
+}
+
+bool RecordingSession::ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange)
+{
+    if (s.handle >= 0 && (!newGenerationOnChange || (s.channelCount == channels && s.regular == regular)))
+        return true;
+    if (s.handle >= 0)
+        finishSlot(s);
+    if (m_failed)
+        return false;
+    StreamHeader h;
+    h.instrument = m_options.instrument(s.instrumentId);
+    h.stream = streamInfo(s, channels, regular);
+    h.generation = ++s.generation;
+    h.order = m_order++;
+    h.dt = regular ? dt : 0.0;
+    StreamLocation where;
+    QString error;
+    const int handle = m_writer->addStream(h, &where, &error);
+    check(handle >= 0, error);
+    if (handle < 0)
+        return false;
+    s.handle = handle;
+    s.channelCount = channels;
+    s.regular = regular;
+    s.timeline = StreamTimeline();
+    StreamRecordStats st;
+    st.instrumentId = s.instrumentId;
+    st.streamId = s.streamId;
+    st.file = where.file;
+    st.group = where.group;
+    st.generation = h.generation;
+    std::lock_guard lock(m_mutex);
+    m_stats.append(st);
+    s.statsIndex = m_stats.size() - 1;
+    return true;
+}
+
+void RecordingSession::finishSlot(Slot &s)
+{
+    if (s.handle < 0)
+        return;
+    StreamRecordStats totals;
+    {
+        std::lock_guard lock(m_mutex);
+        totals = m_stats[s.statsIndex];
+    }
+    QString error;
+    check(m_writer->finishStream(s.handle, totals, &error), error);
+    s.handle = -1;
+}
+
+void RecordingSession::addEvent(Slot &s, const LossEvent &e)
+{
+    QString error;
+    check(m_writer->addEvent(s.handle, e, &error), error);
+}
+
+void RecordingSession::recordDrop(Slot &s, const DropRun &run)
+{
+    if (!ensureStream(s, run.channelCount, run.regular, run.dt, false))
+        return;
+    const quint64 row = s.timeline.rows();
+    if (run.deviceLost)
+        addEvent(s, {row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost});
+    addEvent(s, {row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow});
+    std::lock_guard lock(m_mutex);
+    StreamRecordStats &st = m_stats[s.statsIndex];
+    st.droppedSamples += run.samples;
+    st.deviceLostSamples += run.deviceLost;
+    st.overflowBlocks += run.overflowBlocks;
+}
+
+void RecordingSession::handle(const QueueItem &item)
+{
+    if (!item.block) {
+        m_announced.insert(item.instrumentId, item.streams);
+        return;
+    }
+    const SampleBlock &b = *item.block;
+    Slot &s = slot(b.instrumentId, b.streamId);
+    if (item.dropped.blocks)
+        recordDrop(s, item.dropped);
+    const bool regular = b.isRegular();
+    if (!ensureStream(s, b.channelCount, regular, b.dt, true))
+        return;
+    const quint64 lost = std::max<quint64>(b.lostBefore, item.gap);
+    const bool flagged = b.flags & (SampleBlock::Overflow | SampleBlock::DataLost);
+    const quint64 row = s.timeline.rows();
+    if (lost)
+        addEvent(s, {row, b.t0, item.gap ? b.firstIndex - item.gap : b.firstIndex, lost,
+                     b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap});
+    else if (flagged)
+        addEvent(s, {row, b.t0, b.firstIndex, 0, LossKind::DeviceOverflow});
+    double first = NAN, last = NAN;
+    if (b.sampleCount) {
+        Segment segment;
+        const bool fresh = s.timeline.append(b, &segment);
+        QString error;
+        check(m_writer->write(s.handle, b, fresh ? &segment : nullptr, &error), error);
+        first = regular ? s.timeline.time(row) : b.time(0);
+        last = regular ? s.timeline.time(s.timeline.rows() - 1) : b.time(b.sampleCount - 1);
+    }
+    std::lock_guard lock(m_mutex);
+    StreamRecordStats &st = m_stats[s.statsIndex];
+    st.deviceLostSamples += lost;
+    st.overflowBlocks += flagged ? 1 : 0;
+    st.samples += b.sampleCount;
+    if (b.sampleCount) {
+        if (std::isnan(st.firstTime))
+            st.firstTime = first;
+        st.lastTime = last;
+    }
+    m_bytesWritten += qint64(b.payloadBytes());
+}
+
+void RecordingSession::handleDrops(const QList<PendingDrop> &drops)
+{
+    for (const PendingDrop &d : drops)
+        recordDrop(slot(d.instrumentId, d.streamId), d.run);
+}
+
+void RecordingSession::flush()
+{
+    QString error;
+    check(m_writer->flush(&error), error);
+    std::lock_guard lock(m_mutex);
+    m_fileBytes = m_writer->fileBytes();
+}
+
+void RecordingSession::finish()
+{
+    for (const QString &key : std::as_const(m_slotOrder))
+        finishSlot(m_slots[key]);
+    QString error;
+    check(m_writer->close(&error), error);
+    std::lock_guard lock(m_mutex);
+    m_fileBytes = m_writer->fileBytes();
+}
+
+void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pending) const
+{
+    {
+        std::lock_guard lock(m_mutex);
+        out->streams = m_stats;
+        out->bytesWritten = m_bytesWritten;
+        out->fileBytes = m_fileBytes;
+        out->lastError = m_error;
+    }
+    for (const PendingDrop &d : pending) {
+        qsizetype i = out->streams.size() - 1;
+        while (i >= 0 && (out->streams[i].instrumentId != d.instrumentId || out->streams[i].streamId != d.streamId))
+            --i;
+        if (i < 0) {
+            StreamRecordStats st;
+            st.instrumentId = d.instrumentId;
+            st.streamId = d.streamId;
+            st.generation = 0;
+            out->streams.append(st);
+            i = out->streams.size() - 1;
+        }
+        out->streams[i].droppedSamples += d.run.samples;
+        out->streams[i].deviceLostSamples += d.run.deviceLost;
+        out->streams[i].overflowBlocks += d.run.overflowBlocks;
+    }
+}
+
+} // namespace bs

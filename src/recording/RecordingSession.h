@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "RecorderQueue.h"
+#include "RecordingStats.h"
+#include "RecordingWriter.h"
+#include "StreamTimeline.h"
+
+#include <QHash>
+
+#include <memory>
+#include <mutex>
+
+namespace bs {
+
+/// The writer-thread side of a recording: turns queue items into writer calls (lazily creating a
+/// stream, a new generation when its channel count changes), loss events and per-stream counters.
+/// All methods except stats() run on the writer thread.
+class RecordingSession
+{
+public:
+    RecordingSession(std::unique_ptr<RecordingWriter> writer, const RecordingOptions &options,
+                     QHash<QString, QVector<StreamInfo>> announced);
+
+    void handle(const QueueItem &item);
+    /// Drops not followed by a block of their stream (at the end of the recording).
+    void handleDrops(const QList<PendingDrop> &drops);
+    void flush();
+    /// Writes the totals of every stream and closes the file(s).
+    void finish();
+
+    bool failed() const { return m_failed; }
+    QString error() const;
+    /// Any thread: per-stream counters, with `pending` drops added to their streams.
+    void stats(RecorderStats *out, const QList<PendingDrop> &pending) const;
+
+private:
+    struct Slot
+    {
+        QString instrumentId, streamId;
+        int handle = -1;
+        int generation = 0;
+        int channelCount = -1;
+        bool regular = false;
+        qsizetype statsIndex = -1;
+        StreamTimeline timeline;
+    };
+
+    Slot &slot(const QString &instrumentId, const QString &streamId);
+    bool ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange);
+    void finishSlot(Slot &s);
+    void recordDrop(Slot &s, const DropRun &run);
+    void addEvent(Slot &s, const LossEvent &e);
+    StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;
+    void check(bool ok, const QString &error);
+
+    std::unique_ptr<RecordingWriter> m_writer;
+    RecordingOptions m_options;
+    QHash<QString, QVector<StreamInfo>> m_announced;
+    QHash<QString, Slot> m_slots;
+    QStringList m_slotOrder;
+    int m_order = 0;
+    bool m_failed = false;
+
+    mutable std::mutex m_mutex; // guards the members below (read by stats())
+    QVector<StreamRecordStats> m_stats;
+    qint64 m_bytesWritten = 0, m_fileBytes = 0;
+    QString m_error;
+};
+
+} // namespace bs

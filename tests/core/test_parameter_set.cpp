@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ParameterSet.h"
+
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace bs;
+
+class TestParameterSet : public QObject
+{
+    Q_OBJECT
+
+    ParameterSet make()
+    {
+        ParameterSet p;
+        p.addBool(QStringLiteral("on"), QStringLiteral("On"), true, QStringLiteral("A"));
+        p.addInt(QStringLiteral("n"), QStringLiteral("N"), 5, 1, 10, QStringLiteral("A"));
+        p.addDouble(QStringLiteral("rate"), QStringLiteral("Rate"), 1e3, 1, 1e6, QStringLiteral("B"), QStringLiteral("Hz"));
+        p.addString(QStringLiteral("name"), QStringLiteral("Name"), QStringLiteral("x"), QStringLiteral("B"));
+        p.addEnum(QStringLiteral("mode"), QStringLiteral("Mode"), {QStringLiteral("Raw"), QStringLiteral("Scaled")},
+                  QStringLiteral("Scaled"), QStringLiteral("B"));
+        auto &ro = p.addString(QStringLiteral("idn"), QStringLiteral("Identity"), {}, QStringLiteral("C"));
+        ro.readOnly = true;
+        return p;
+    }
+
+private Q_SLOTS:
+    void defaults()
+    {
+        const ParameterSet p = make();
+        QCOMPARE(p.boolValue(QStringLiteral("on")), true);
+        QCOMPARE(p.intValue(QStringLiteral("n")), 5);
+        QCOMPARE(p.doubleValue(QStringLiteral("rate")), 1e3);
+        QCOMPARE(p.stringValue(QStringLiteral("mode")), QStringLiteral("Scaled"));
+        QCOMPARE(p.groups(), (QStringList{QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")}));
+    }
+
+    void setValidates()
+    {
+        ParameterSet p = make();
+        QVERIFY(p.set(QStringLiteral("n"), 11).contains(QStringLiteral("out of range")));
+        QVERIFY(p.set(QStringLiteral("n"), 2.5).contains(QStringLiteral("integer")));
+        QCOMPARE(p.intValue(QStringLiteral("n")), 5);
+        QVERIFY(p.set(QStringLiteral("n"), QStringLiteral("7")).isEmpty());
+        QCOMPARE(p.intValue(QStringLiteral("n")), 7);
+        QVERIFY(p.set(QStringLiteral("rate"), 0.5).contains(QStringLiteral("rate")));
+        QVERIFY(p.set(QStringLiteral("mode"), QStringLiteral("Bogus")).contains(QStringLiteral("Raw, Scaled")));
+        QVERIFY(p.set(QStringLiteral("idn"), QStringLiteral("x")).contains(QStringLiteral("read-only")));
+        QVERIFY(p.set(QStringLiteral("idn"), QStringLiteral("x"), true).isEmpty());
+        QVERIFY(p.set(QStringLiteral("nope"), 1).contains(QStringLiteral("unknown")));
+        QVERIFY(p.setFromString(QStringLiteral("on"), QStringLiteral("off")).isEmpty());
+        QCOMPARE(p.boolValue(QStringLiteral("on")), false);
+        QVERIFY(!p.setFromString(QStringLiteral("on"), QStringLiteral("maybe")).isEmpty());
+        QVERIFY(!p.set(QStringLiteral("rate"), QStringLiteral("nan")).isEmpty());
+    }
+
+    void jsonRoundTrip()
+    {
+        ParameterSet p = make();
+        QVERIFY(p.set(QStringLiteral("rate"), 12345.678).isEmpty());
+        QVERIFY(p.set(QStringLiteral("mode"), QStringLiteral("Raw")).isEmpty());
+        const QJsonObject j = p.toJson();
+        QVERIFY(!j.contains(QStringLiteral("idn")));
+        ParameterSet q = make();
+        QVERIFY(q.applyJson(j).isEmpty());
+        for (const auto &s : p.specs())
+            QCOMPARE(q.value(s.key), p.value(s.key));
+    }
+
+    void applyJsonIsAllOrNothing()
+    {
+        ParameterSet p = make();
+        const QJsonObject bad{{QStringLiteral("n"), 3}, {QStringLiteral("rate"), 1e9}};
+        const QString err = p.applyJson(bad, QStringLiteral("instruments[0].parameters"));
+        QVERIFY2(err.startsWith(QStringLiteral("instruments[0].parameters.rate")), qPrintable(err));
+        QCOMPARE(p.intValue(QStringLiteral("n")), 5);
+        QVERIFY(p.applyJson({{QStringLiteral("n"), QStringLiteral("3")}}).contains(QStringLiteral("n")));
+        QVERIFY(p.applyJson({{QStringLiteral("on"), 1}}).contains(QStringLiteral("on")));
+        QVERIFY(p.applyJson({{QStringLiteral("zzz"), 1}}).contains(QStringLiteral("zzz")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestParameterSet)
+#include "test_parameter_set.moc"

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "DriverRegistry.h"
+#include "FakeInstrument.h"
+#include "Session.h"
+#include "Workspace.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace bs;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+    static QByteArray validJson()
+    {
+        return R"({"format":"benchscope-session","version":1,
+                   "instruments":[{"id":"f1","type":"fake","name":"Bench fake","address":"x:1",
+                                   "parameters":{"rate":250.5,"mode":"B"}}],
+                   "views":[{"type":"scope","span_s":5}],
+                   "recording":{"format":"csv","directory":"/tmp","base_name":"run","queue_mib":64}})";
+    }
+
+    static QString errorOf(const QByteArray &json)
+    {
+        QString err;
+        auto s = Session::fromBytes(json, &err);
+        return s ? QString() : err;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        DriverRegistry::instance().add({QStringLiteral("fake"), QStringLiteral("Fake"), QStringLiteral("x:1"), {},
+                                        [] { return std::make_unique<test::FakeInstrument>(); }});
+    }
+
+    void parsesValidFile()
+    {
+        QString err;
+        auto s = Session::fromBytes(validJson(), &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->instruments.size(), 1);
+        QCOMPARE(s->instruments[0].name, QStringLiteral("Bench fake"));
+        QCOMPARE(s->recording.format, QStringLiteral("csv"));
+        QCOMPARE(s->recording.queueMiB, 64);
+        QCOMPARE(s->views.size(), 1);
+    }
+
+    void refusesBadFilesNamingTheKey_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not json") << QByteArray("{nope") << QStringLiteral("not valid JSON");
+        QTest::newRow("array") << QByteArray("[]") << QStringLiteral("top level");
+        QTest::newRow("format") << QByteArray(R"({"format":"x","version":1})") << QStringLiteral("format");
+        QTest::newRow("version") << QByteArray(R"({"format":"benchscope-session","version":2})") << QStringLiteral("version");
+        QTest::newRow("type") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a","type":"warp"}]})")
+                              << QStringLiteral("instruments[0].type");
+        QTest::newRow("range") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a","type":"fake","parameters":{"rate":1e9}}]})")
+                               << QStringLiteral("instruments[0].parameters.rate");
+        QTest::newRow("enum") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a","type":"fake","parameters":{"mode":"Z"}}]})")
+                              << QStringLiteral("instruments[0].parameters.mode");
+        QTest::newRow("unknown param") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a","type":"fake","parameters":{"warp":1}}]})")
+                                       << QStringLiteral("instruments[0].parameters.warp");
+        QTest::newRow("dup id") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a","type":"fake"},{"id":"a","type":"fake"}]})")
+                                << QStringLiteral("instruments[1].id");
+        QTest::newRow("rec format") << QByteArray(R"({"format":"benchscope-session","version":1,"recording":{"format":"xls"}})")
+                                    << QStringLiteral("recording.format");
+        QTest::newRow("views") << QByteArray(R"({"format":"benchscope-session","version":1,"views":{}})") << QStringLiteral("views");
+    }
+
+    void refusesBadFilesNamingTheKey()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        const QString err = errorOf(json);
+        QVERIFY2(err.contains(expected), qPrintable(err));
+    }
+
+    void saveLoadRoundTripThroughWorkspace()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("a") + Session::kSuffix);
+        Workspace ws;
+        QString err;
+        auto s = Session::fromBytes(validJson(), &err);
+        QVERIFY2(ws.applySession(*s, &err), qPrintable(err));
+        auto *h = ws.instrument(QStringLiteral("f1"));
+        QVERIFY(h);
+        QCOMPARE(h->parameters().doubleValue(QStringLiteral("rate")), 250.5);
+        QCOMPARE(h->name(), QStringLiteral("Bench fake"));
+        Session out = ws.toSession();
+        out.views = s->views;
+        out.recording = s->recording;
+        QVERIFY2(out.save(path, &err), qPrintable(err));
+        auto back = Session::load(path, &err);
+        QVERIFY2(back, qPrintable(err));
+        QCOMPARE(back->toJson(), out.toJson());
+
+        // A bad session leaves the workspace as it was.
+        Session bad = *back;
+        bad.instruments[0].parameters.insert(QStringLiteral("rate"), -5);
+        QVERIFY(!ws.applySession(bad, &err));
+        QVERIFY(err.contains(QStringLiteral("rate")));
+        QVERIFY(ws.instrument(QStringLiteral("f1")));
+        QCOMPARE(ws.instruments().size(), 1);
+    }
+
+    void loadReportsMissingFile()
+    {
+        QString err;
+        QVERIFY(!Session::load(QStringLiteral("/nonexistent/x.benchscope.json"), &err));
+        QVERIFY(err.contains(QStringLiteral("/nonexistent/x.benchscope.json")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "test_session.moc"
