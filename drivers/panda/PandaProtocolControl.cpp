@@ -94,8 +94,7 @@ void ControlReplyParser::handleLine(const QByteArray &line)
 
 std::optional<Identity> parseIdentity(const QString &idnValue)
 {
-    static const QRegularExpression re(
-        QStringLiteral("^(\\S+) SW: (.*) FPGA: (.*) rootfs: (.*)$"));
+    static const QRegularExpression re(QStringLiteral("^(\\S+) SW: (.*) FPGA: (.*) rootfs: (.*)$"));
     static const QRegularExpression version(QStringLiteral("^(\\d+)\\.(\\d+)"));
     const QRegularExpressionMatch m = re.match(idnValue);
     if (!m.hasMatch())

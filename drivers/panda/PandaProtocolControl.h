@@ -18,7 +18,7 @@ struct ControlReply
 {
     enum class Kind { Ok, Value, Error, Multi };
     Kind kind = Kind::Ok;
-    QString value;     ///< Value: text after "OK =", Error: text after "ERR "
+    QString value; ///< Value: text after "OK =", Error: text after "ERR "
     QStringList lines; ///< Multi: each "!" line without the "!" (empty for the bare "." list)
     bool isError() const { return kind == Kind::Error; }
 };
@@ -53,11 +53,11 @@ private:
 struct Identity
 {
     QString software; ///< "1.1"
-    QString fpga;     ///< "0.1.9 d1275f61 00000000"
-    QString rootfs;   ///< "PandA 1.1"
+    QString fpga; ///< "0.1.9 d1275f61 00000000"
+    QString rootfs; ///< "PandA 1.1"
     int apiMajor = 0; ///< leading "major.minor" of the software field (0 when not numeric)
     int apiMinor = 0;
-    QString product;  ///< text before " SW:" ("PandA")
+    QString product; ///< text before " SW:" ("PandA")
 };
 
 /// Parses the value of *IDN? (without "OK ="); nullopt if it has not the SW/FPGA/rootfs shape.

@@ -39,8 +39,10 @@ bool DataStreamParser::inCapture() const
     case State::Unframed:
     case State::AsciiLines:
     case State::Base64Lines:
-    case State::EndLine: return true;
-    default: return false;
+    case State::EndLine:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -48,7 +50,7 @@ void DataStreamParser::feed(const char *data, std::size_t size)
 {
     if (m_failed || !data)
         return;
-    Input in{data, size};
+    Input in { data, size };
     while (in.n > 0 && !m_failed)
         step(in);
     // Non-framed payloads: one Frame per feed() with the samples completed so far.
@@ -107,12 +109,24 @@ void DataStreamParser::step(Input &in)
     case State::XmlHeader:
     case State::XmlBlankLine:
     case State::TextHeader:
-    case State::WaitCapture: stepHeaderStates(in); return;
-    case State::FramedMarker: stepFramedMarker(in); return;
-    case State::FramedBody: stepFramedBody(in); return;
-    case State::Unframed: stepUnframed(in); return;
-    case State::AsciiLines: stepAsciiLines(in); return;
-    case State::Base64Lines: stepBase64Lines(in); return;
+    case State::WaitCapture:
+        stepHeaderStates(in);
+        return;
+    case State::FramedMarker:
+        stepFramedMarker(in);
+        return;
+    case State::FramedBody:
+        stepFramedBody(in);
+        return;
+    case State::Unframed:
+        stepUnframed(in);
+        return;
+    case State::AsciiLines:
+        stepAsciiLines(in);
+        return;
+    case State::Base64Lines:
+        stepBase64Lines(in);
+        return;
     case State::EndLine:
         if (const auto line = nextLine(in))
             handleEndLine(*line);
@@ -122,7 +136,9 @@ void DataStreamParser::step(Input &in)
                  .arg(m_consumed)
                  .arg(detail::describeBytes(in.p, qsizetype(in.n))));
         return;
-    case State::Refused: consume(in, in.n); return;
+    case State::Refused:
+        consume(in, in.n);
+        return;
     }
 }
 
@@ -130,7 +146,8 @@ void DataStreamParser::stepHeaderStates(Input &in)
 {
     if (m_state == State::WaitCapture) {
         if (!m_assumed) {
-            fail(QStringLiteral("Capture data without a header and no assumed header at byte %1").arg(m_consumed));
+            fail(QStringLiteral("Capture data without a header and no assumed header at byte %1")
+                     .arg(m_consumed));
             return;
         }
         DataHeader h = *m_assumed;
@@ -157,7 +174,9 @@ void DataStreamParser::stepHeaderStates(Input &in)
     switch (m_state) {
     case State::WaitReady:
         if (*line == "OK") {
-            m_events.push_back(DataEvent{});
+            DataEvent ev;
+            ev.kind = DataEvent::Kind::Ready;
+            m_events.push_back(std::move(ev));
             m_state = m_requested.header ? State::WaitHeader : State::WaitCapture;
         } else if (line->startsWith("ERR")) {
             DataEvent ev;
@@ -199,7 +218,8 @@ void DataStreamParser::stepHeaderStates(Input &in)
         }
         finishTextHeader();
         return;
-    default: return;
+    default:
+        return;
     }
 }
 
@@ -217,7 +237,7 @@ bool DataStreamParser::lineStartsHeader(QByteArrayView line) const
 void DataStreamParser::beginHeader(QByteArrayView line)
 {
     flushFrame();
-    m_header = DataHeader{};
+    m_header = DataHeader {};
     m_header.format = m_requested.format;
     m_header.process = m_requested.process;
     m_headerText.clear();
@@ -279,10 +299,18 @@ void DataStreamParser::startCapture(DataHeader header)
     m_events.push_back(std::move(ev));
 
     switch (m_header.format) {
-    case DataFormat::Framed: m_state = State::FramedMarker; break;
-    case DataFormat::Unframed: m_state = State::Unframed; break;
-    case DataFormat::Ascii: m_state = State::AsciiLines; break;
-    case DataFormat::Base64: m_state = State::Base64Lines; break;
+    case DataFormat::Framed:
+        m_state = State::FramedMarker;
+        break;
+    case DataFormat::Unframed:
+        m_state = State::Unframed;
+        break;
+    case DataFormat::Ascii:
+        m_state = State::AsciiLines;
+        break;
+    case DataFormat::Base64:
+        m_state = State::Base64Lines;
+        break;
     }
 }
 
@@ -296,7 +324,8 @@ void DataStreamParser::handleEndLine(QByteArrayView text)
         ok = ok && c >= '0' && c <= '9';
     const quint64 samples = ok ? number.toULongLong(&ok) : 0;
     if (!ok) {
-        fail(QStringLiteral("Malformed END line 'END %1'").arg(detail::describeBytes(text.data(), text.size())));
+        fail(QStringLiteral("Malformed END line 'END %1'")
+                 .arg(detail::describeBytes(text.data(), text.size())));
         return;
     }
     flushFrame();

@@ -25,14 +25,14 @@ struct DataEvent
     /// Ready = "OK" to the option line; Refused = "ERR ..." to the option line.
     enum class Kind { Ready, Refused, Start, Frame, End };
     Kind kind = Kind::Ready;
-    QString message;            ///< Refused: error text after "ERR "
-    DataHeader header;          ///< Start
-    std::size_t rows = 0;       ///< Frame: rows in this frame
+    QString message; ///< Refused: error text after "ERR "
+    DataHeader header; ///< Start
+    std::size_t rows = 0; ///< Frame: rows in this frame
     /// Frame: column-major processed values, values[col * rows + row], one column per
     /// header.fields entry (see SampleDecoder::decode for the processing rules).
     std::vector<double> values;
-    quint64 endSamples = 0;     ///< End: N of "END N reason"
-    QString endReasonText;      ///< End: reason text as sent
+    quint64 endSamples = 0; ///< End: N of "END N reason"
+    QString endReasonText; ///< End: reason text as sent
     EndReason endReason = EndReason::Other;
 };
 
@@ -67,15 +67,28 @@ public:
     /// Unrecoverable stream corruption; error() names what was wrong and where.
     bool failed() const { return m_failed; }
     QString error() const { return m_error; }
-    /// Bytes accepted so far (on failure: the stream offset at which the error was found).
+    /// Bytes taken from the input so far: everything fed unless failed(); after a failure, the
+    /// bytes up to the point where the problem was detected (error() gives the exact offset).
     std::uint64_t bytesConsumed() const { return m_consumed; }
     /// True between Start and End (or the next header with NO_STATUS).
     bool inCapture() const;
 
 private:
     enum class State {
-        WaitReady, WaitHeader, XmlHeader, XmlBlankLine, TextHeader, WaitCapture,
-        FramedMarker, FramedBody, Unframed, AsciiLines, Base64Lines, EndLine, Closed, Refused
+        WaitReady,
+        WaitHeader,
+        XmlHeader,
+        XmlBlankLine,
+        TextHeader,
+        WaitCapture,
+        FramedMarker,
+        FramedBody,
+        Unframed,
+        AsciiLines,
+        Base64Lines,
+        EndLine,
+        Closed,
+        Refused
     };
     struct Input
     {
@@ -118,22 +131,22 @@ private:
     std::uint64_t m_consumed = 0;
     std::deque<DataEvent> m_events;
 
-    QByteArray m_partialLine;            // incomplete line of a line-based state
-    QByteArray m_lineHolder;             // storage of the last line returned by nextLine()
-    QByteArray m_headerText;             // XML header being collected
-    QByteArrayList m_headerLines;        // text header being collected
-    unsigned char m_marker[8] = {};      // "BIN " + length, or "END "
+    QByteArray m_partialLine; // incomplete line of a line-based state
+    QByteArray m_lineHolder; // storage of the last line returned by nextLine()
+    QByteArray m_headerText; // XML header being collected
+    QByteArrayList m_headerLines; // text header being collected
+    unsigned char m_marker[8] = {}; // "BIN " + length, or "END "
     std::size_t m_markerLen = 0;
-    std::uint64_t m_blockRemaining = 0;  // payload bytes left in the current BIN block
-    std::vector<unsigned char> m_carry;  // bytes of an incomplete sample (or END candidate)
+    std::uint64_t m_blockRemaining = 0; // payload bytes left in the current BIN block
+    std::vector<unsigned char> m_carry; // bytes of an incomplete sample (or END candidate)
     std::vector<unsigned char> m_binary; // BASE64: decoded bytes not yet a whole sample
 
-    DataHeader m_header;                 // layout of the current capture
+    DataHeader m_header; // layout of the current capture
     SampleDecoder m_decoder;
     std::size_t m_sampleBytes = 0;
     std::size_t m_columns = 0;
 
-    std::vector<double> m_frameValues;   // pending Frame, capacity m_frameCap rows per column
+    std::vector<double> m_frameValues; // pending Frame, capacity m_frameCap rows per column
     std::size_t m_frameCap = 0;
     std::size_t m_frameRows = 0;
 };

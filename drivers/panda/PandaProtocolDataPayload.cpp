@@ -27,7 +27,8 @@ void DataStreamParser::ensureFrame(std::size_t rowsHint)
         return;
     if (m_frameCap > 0)
         flushFrame();
-    const std::size_t maxRows = std::max<std::size_t>(1, kMaxFrameValues / std::max<std::size_t>(1, m_columns));
+    const std::size_t maxRows
+        = std::max<std::size_t>(1, kMaxFrameValues / std::max<std::size_t>(1, m_columns));
     m_frameCap = std::clamp<std::size_t>(rowsHint, 1, maxRows);
     m_frameRows = 0;
     m_frameValues.resize(m_frameCap * m_columns);
@@ -205,8 +206,8 @@ bool DataStreamParser::unframedCarry(Input &in)
                 continue;
             }
             if (c.kind == detail::EndCandidate::Kind::End) {
-                const QByteArray text(reinterpret_cast<const char *>(m_carry.data()) + 4,
-                                      qsizetype(c.length - 5));
+                const QByteArray text(
+                    reinterpret_cast<const char *>(m_carry.data()) + 4, qsizetype(c.length - 5));
                 m_carry.clear();
                 handleEndLine(text);
                 return true;
@@ -238,7 +239,9 @@ void DataStreamParser::endOfPayloadLine(QByteArrayView line, std::uint64_t lineS
         beginHeader(line);
         return;
     }
-    fail(QStringLiteral("Bad data '%1' at byte %2").arg(detail::describeBytes(line.data(), line.size())).arg(lineStart));
+    fail(QStringLiteral("Bad data '%1' at byte %2")
+             .arg(detail::describeBytes(line.data(), line.size()))
+             .arg(lineStart));
 }
 
 void DataStreamParser::stepAsciiLines(Input &in)

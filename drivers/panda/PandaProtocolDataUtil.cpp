@@ -41,31 +41,31 @@ EndCandidate classifyEndCandidate(const unsigned char *p, std::size_t n)
     std::size_t i = 0;
     for (; i < 4; ++i) {
         if (i >= n)
-            return {K::NeedMore, 0};
+            return { K::NeedMore, 0 };
         if (p[i] != static_cast<unsigned char>(kPrefix[i]))
-            return {K::Sample, 0};
+            return { K::Sample, 0 };
     }
     const std::size_t digitsStart = i;
     while (i < n && p[i] >= '0' && p[i] <= '9' && i - digitsStart < 20)
         ++i;
     if (i == n)
-        return {K::NeedMore, 0};
+        return { K::NeedMore, 0 };
     if (i == digitsStart || p[i] != ' ')
-        return {K::Sample, 0};
+        return { K::Sample, 0 };
     for (++i; i < n && p[i] != '\n'; ++i) {
         if (p[i] < 0x20 || p[i] > 0x7e || i + 1 >= kMaxEndLineBytes)
-            return {K::Sample, 0};
+            return { K::Sample, 0 };
     }
     if (i == n)
-        return {K::NeedMore, 0};
-    return {K::End, i + 1};
+        return { K::NeedMore, 0 };
+    return { K::End, i + 1 };
 }
 
 namespace {
 
 constexpr std::array<signed char, 256> makeBase64Table()
 {
-    std::array<signed char, 256> t{};
+    std::array<signed char, 256> t {};
     for (auto &v : t)
         v = -1;
     const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -88,7 +88,7 @@ bool decodeBase64(QByteArrayView text, std::vector<unsigned char> &out)
     for (qsizetype i = 0; i < n; i += 4) {
         const bool last = i + 4 == n;
         const int pad = (last && s[i + 3] == '=') ? (s[i + 2] == '=' ? 2 : 1) : 0;
-        int v[4] = {0, 0, 0, 0};
+        int v[4] = { 0, 0, 0, 0 };
         for (int k = 0; k < 4 - pad; ++k) {
             v[k] = kBase64[s[i + k]];
             if (v[k] < 0)

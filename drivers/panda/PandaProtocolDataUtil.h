@@ -19,8 +19,8 @@ constexpr std::size_t kMaxHeaderBytes = std::size_t(16) << 20;
 constexpr std::size_t kMaxEndLineBytes = 160;
 
 /// Line beginnings of the text header form.
-constexpr const char *kTextHeaderKeys[] = {"arm_time:", "start_time:", "hw_time_offset_ns:", "missed:",
-                                           "process:", "format:", "sample_bytes:", "fields:"};
+constexpr const char *kTextHeaderKeys[] = { "arm_time:", "start_time:", "hw_time_offset_ns:", "missed:",
+    "process:", "format:", "sample_bytes:", "fields:" };
 
 /// Up to 16 bytes as readable text: printable ASCII as is, others as \xNN.
 QString describeBytes(const char *data, qsizetype size);

@@ -16,14 +16,12 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Unaligned little-endian loads, portable to big-endian hosts.
-template <typename T>
-T load(const unsigned char *p)
+template <typename T> T load(const unsigned char *p)
 {
     return qFromLittleEndian<T>(p);
 }
 
-template <>
-double load<double>(const unsigned char *p)
+template <> double load<double>(const unsigned char *p)
 {
     return std::bit_cast<double>(qFromLittleEndian<quint64>(p));
 }
@@ -32,11 +30,16 @@ double load<double>(const unsigned char *p)
 double loadAsDouble(const unsigned char *p, FieldType type)
 {
     switch (type) {
-    case FieldType::UInt32: return double(load<quint32>(p));
-    case FieldType::Int32: return double(load<qint32>(p));
-    case FieldType::Int64: return double(load<qint64>(p));
-    case FieldType::Double: return load<double>(p);
-    case FieldType::Int96: break;
+    case FieldType::UInt32:
+        return double(load<quint32>(p));
+    case FieldType::Int32:
+        return double(load<qint32>(p));
+    case FieldType::Int64:
+        return double(load<qint64>(p));
+    case FieldType::Double:
+        return load<double>(p);
+    case FieldType::Int96:
+        break;
     }
     return kNaN;
 }
@@ -49,8 +52,8 @@ void forRows(const unsigned char *src, std::size_t rows, std::size_t stride, dou
 }
 
 template <typename T>
-void copyOrLinear(const unsigned char *src, std::size_t rows, std::size_t stride, double *out,
-                  bool linear, double scale, double offset)
+void copyOrLinear(const unsigned char *src, std::size_t rows, std::size_t stride, double *out, bool linear,
+    double scale, double offset)
 {
     if (linear)
         forRows<T>(src, rows, stride, out, [=](T v) { return double(v) * scale + offset; });
@@ -97,7 +100,8 @@ void SampleDecoder::setHeader(const DataHeader &h)
     m_scratch.assign(std::size_t(m_rowBytes), 0);
 }
 
-void SampleDecoder::decodeColumn(const Column &c, const unsigned char *src, std::size_t rows, double *out) const
+void SampleDecoder::decodeColumn(
+    const Column &c, const unsigned char *src, std::size_t rows, double *out) const
 {
     const std::size_t stride = std::size_t(m_rowBytes);
     const unsigned char *p = src + c.offset;
@@ -121,23 +125,33 @@ void SampleDecoder::decodeColumn(const Column &c, const unsigned char *src, std:
         break;
     }
     switch (c.type) {
-    case FieldType::UInt32: copyOrLinear<quint32>(p, rows, stride, out, linear, c.scale, c.offset0); break;
-    case FieldType::Int32: copyOrLinear<qint32>(p, rows, stride, out, linear, c.scale, c.offset0); break;
-    case FieldType::Int64: copyOrLinear<qint64>(p, rows, stride, out, linear, c.scale, c.offset0); break;
-    case FieldType::Double: forRows<double>(p, rows, stride, out, [](double v) { return v; }); break;
-    case FieldType::Int96: std::fill(out, out + rows, kNaN); break;
+    case FieldType::UInt32:
+        copyOrLinear<quint32>(p, rows, stride, out, linear, c.scale, c.offset0);
+        break;
+    case FieldType::Int32:
+        copyOrLinear<qint32>(p, rows, stride, out, linear, c.scale, c.offset0);
+        break;
+    case FieldType::Int64:
+        copyOrLinear<qint64>(p, rows, stride, out, linear, c.scale, c.offset0);
+        break;
+    case FieldType::Double:
+        forRows<double>(p, rows, stride, out, [](double v) { return v; });
+        break;
+    case FieldType::Int96:
+        std::fill(out, out + rows, kNaN);
+        break;
     }
 }
 
-void SampleDecoder::decode(const unsigned char *src, std::size_t rows, double *out, std::size_t stride,
-                           std::size_t row0) const
+void SampleDecoder::decode(
+    const unsigned char *src, std::size_t rows, double *out, std::size_t stride, std::size_t row0) const
 {
     for (std::size_t c = 0; c < m_columns.size(); ++c)
         decodeColumn(m_columns[c], src, rows, out + c * stride + row0);
 }
 
-bool SampleDecoder::decodeAsciiLine(QByteArrayView line, double *out, std::size_t stride, std::size_t row,
-                                    QString *error)
+bool SampleDecoder::decodeAsciiLine(
+    QByteArrayView line, double *out, std::size_t stride, std::size_t row, QString *error)
 {
     const char *p = line.data();
     const char *const end = p + line.size();
@@ -156,9 +170,10 @@ bool SampleDecoder::decodeAsciiLine(QByteArrayView line, double *out, std::size_
             p = tokenEnd;
             continue;
         }
-        std::from_chars_result res{};
+        std::from_chars_result res {};
         if (m_process == Process::Raw) {
-            const char *digits = (tokenEnd - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
+            const char *digits
+                = (tokenEnd - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
             quint32 word = 0;
             res = std::from_chars(digits, tokenEnd, word, 16);
             qToLittleEndian<quint32>(word, m_scratch.data() + 4 * count);
@@ -169,7 +184,8 @@ bool SampleDecoder::decodeAsciiLine(QByteArrayView line, double *out, std::size_
         }
         if (res.ec != std::errc() || res.ptr != tokenEnd) {
             if (error)
-                *error = QStringLiteral("Bad ASCII value '%1'").arg(QString::fromLatin1(p, tokenEnd - p).left(40));
+                *error = QStringLiteral("Bad ASCII value '%1'")
+                             .arg(QString::fromLatin1(p, tokenEnd - p).left(40));
             return false;
         }
         ++count;

@@ -26,14 +26,14 @@ public:
     /// sample r goes to out[c * stride + row0 + r]. SCALED: values as sent. RAW: Mean =
     /// sum * scale / gate_ticks + offset (NaN if the gate is 0 or absent), other scalable fields
     /// raw * scale + offset, the rest unchanged. int96 and RAW StdDev columns give NaN.
-    void decode(const unsigned char *src, std::size_t rows, double *out, std::size_t stride,
-                std::size_t row0) const;
+    void decode(
+        const unsigned char *src, std::size_t rows, double *out, std::size_t stride, std::size_t row0) const;
 
     /// Decodes one ASCII sample line (without LF) into row `row` of `out` (layout as decode()).
     /// SCALED: one number per field ("nan" accepted); RAW: one " 0x%08x" word per 32 bits,
     /// 64-bit values low word first. False with *error naming the problem on a malformed line.
-    bool decodeAsciiLine(QByteArrayView line, double *out, std::size_t stride, std::size_t row,
-                         QString *error);
+    bool decodeAsciiLine(
+        QByteArrayView line, double *out, std::size_t stride, std::size_t row, QString *error);
 
 private:
     enum class Op { Copy, Linear, Mean, Nan };

@@ -8,16 +8,16 @@ namespace bs::panda {
 
 namespace {
 
-constexpr std::array<std::pair<EndReason, const char *>, 8> kReasons{{
-    {EndReason::Ok, "Ok"},
-    {EndReason::Disarmed, "Disarmed"},
-    {EndReason::EarlyDisconnect, "Early disconnect"},
-    {EndReason::DataOverrun, "Data overrun"},
-    {EndReason::FramingError, "Framing error"},
-    {EndReason::DriverDataOverrun, "Driver data overrun"},
-    {EndReason::DmaDataError, "DMA data error"},
-    {EndReason::UnexpectedCompletionError, "Unexpected completion error"},
-}};
+constexpr std::array<std::pair<EndReason, const char *>, 8> kReasons { {
+    { EndReason::Ok, "Ok" },
+    { EndReason::Disarmed, "Disarmed" },
+    { EndReason::EarlyDisconnect, "Early disconnect" },
+    { EndReason::DataOverrun, "Data overrun" },
+    { EndReason::FramingError, "Framing error" },
+    { EndReason::DriverDataOverrun, "Driver data overrun" },
+    { EndReason::DmaDataError, "DMA data error" },
+    { EndReason::UnexpectedCompletionError, "Unexpected completion error" },
+} };
 
 } // namespace
 

@@ -8,15 +8,15 @@
 namespace bs::panda {
 
 enum class EndReason {
-    Ok,                        ///< "Ok": capture completed (ENABLE fell)
-    Disarmed,                  ///< "Disarmed": *PCAP.DISARM=
-    EarlyDisconnect,           ///< "Early disconnect"
-    DataOverrun,               ///< "Data overrun": this client did not keep up
-    FramingError,              ///< "Framing error"
-    DriverDataOverrun,         ///< "Driver data overrun"
-    DmaDataError,              ///< "DMA data error"
+    Ok, ///< "Ok": capture completed (ENABLE fell)
+    Disarmed, ///< "Disarmed": *PCAP.DISARM=
+    EarlyDisconnect, ///< "Early disconnect"
+    DataOverrun, ///< "Data overrun": this client did not keep up
+    FramingError, ///< "Framing error"
+    DriverDataOverrun, ///< "Driver data overrun"
+    DmaDataError, ///< "DMA data error"
     UnexpectedCompletionError, ///< "Unexpected completion error"
-    Other,                     ///< any other text (kept verbatim in DataEvent::endReasonText)
+    Other, ///< any other text (kept verbatim in DataEvent::endReasonText)
 };
 
 /// Exact, case-sensitive mapping of the server's text; unknown text gives Other.

@@ -8,13 +8,13 @@ namespace bs::panda {
 
 namespace {
 
-constexpr std::array<std::pair<FieldType, const char *>, 5> kTypes{{
-    {FieldType::UInt32, "uint32"},
-    {FieldType::Int32, "int32"},
-    {FieldType::Int64, "int64"},
-    {FieldType::Int96, "int96"},
-    {FieldType::Double, "double"},
-}};
+constexpr std::array<std::pair<FieldType, const char *>, 5> kTypes { {
+    { FieldType::UInt32, "uint32" },
+    { FieldType::Int32, "int32" },
+    { FieldType::Int64, "int64" },
+    { FieldType::Int96, "int96" },
+    { FieldType::Double, "double" },
+} };
 
 // PCAP captures at most a few dozen 32-bit words; anything far beyond is corruption.
 constexpr int kMaxSampleBytes = 16384;
@@ -49,10 +49,13 @@ int fieldTypeBytes(FieldType type)
 {
     switch (type) {
     case FieldType::UInt32:
-    case FieldType::Int32: return 4;
+    case FieldType::Int32:
+        return 4;
     case FieldType::Int64:
-    case FieldType::Double: return 8;
-    case FieldType::Int96: return 12;
+    case FieldType::Double:
+        return 8;
+    case FieldType::Int96:
+        return 12;
     }
     return 0;
 }
@@ -67,7 +70,7 @@ int DataHeader::fieldBytes() const
 
 int DataHeader::gateColumn() const
 {
-    for (const char *name : {"PCAP.GATE_DURATION", "PCAP.SAMPLES"}) {
+    for (const char *name : { "PCAP.GATE_DURATION", "PCAP.SAMPLES" }) {
         for (int i = 0; i < fields.size(); ++i) {
             if (fields[i].name == QLatin1String(name) && fields[i].capture == QLatin1String("Value"))
                 return i;
@@ -103,13 +106,13 @@ bool completeHeader(DataHeader &h, QString *error)
         h.insertedSamplesColumn = true;
         return true;
     }
-    const bool hasStdDev = std::any_of(h.fields.cbegin(), h.fields.cend(), [](const FieldInfo &f) {
-        return f.capture == QLatin1String("StdDev");
-    });
+    const bool hasStdDev = std::any_of(h.fields.cbegin(), h.fields.cend(),
+        [](const FieldInfo &f) { return f.capture == QLatin1String("StdDev"); });
     if (excess < 0 || (excess > 0 && !hasStdDev)) {
-        setError(error, QStringLiteral("sample_bytes %1 does not match the fields (%2 bytes)")
-                            .arg(h.sampleBytes)
-                            .arg(sum));
+        setError(error,
+            QStringLiteral("sample_bytes %1 does not match the fields (%2 bytes)")
+                .arg(h.sampleBytes)
+                .arg(sum));
         return false;
     }
     return true;

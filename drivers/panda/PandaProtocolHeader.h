@@ -25,12 +25,12 @@ int fieldTypeBytes(FieldType type);
 /// One captured column as announced in the header.
 struct FieldInfo
 {
-    QString name;          ///< "COUNTER1.OUT"
-    QString capture;       ///< "Min"
+    QString name; ///< "COUNTER1.OUT"
+    QString capture; ///< "Min"
     FieldType type = FieldType::Double;
     bool scalable = false; ///< the header gave scale/offset/units attributes
     double scale = 1.0, offset = 0.0;
-    QString units;         ///< "(null)" normalised to empty
+    QString units; ///< "(null)" normalised to empty
     QString column() const { return name + QLatin1Char('.') + capture; }
     int bytes() const { return fieldTypeBytes(type); }
 };
@@ -43,8 +43,8 @@ struct DataHeader
     quint64 missed = 0;
     Process process = Process::Scaled;
     DataFormat format = DataFormat::Framed;
-    int sampleBytes = 0;              ///< 0 for ASCII
-    QVector<FieldInfo> fields;        ///< including the inserted PCAP.SAMPLES column of old servers
+    int sampleBytes = 0; ///< 0 for ASCII
+    QVector<FieldInfo> fields; ///< including the inserted PCAP.SAMPLES column of old servers
     bool insertedSamplesColumn = false;
 
     /// Sum of the fields' wire sizes (what an ASCII RAW line carries, in bytes).

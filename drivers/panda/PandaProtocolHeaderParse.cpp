@@ -90,7 +90,7 @@ bool readXmlField(const QXmlStreamAttributes &a, DataHeader &h, QString *error)
         return false;
     f.units = normalisedUnits(a.value(QLatin1String("units")).toString());
     f.scalable = a.hasAttribute(QLatin1String("scale")) || a.hasAttribute(QLatin1String("offset"))
-                 || a.hasAttribute(QLatin1String("units"));
+        || a.hasAttribute(QLatin1String("units"));
     h.fields.append(f);
     return true;
 }

@@ -8,17 +8,21 @@ namespace bs::panda {
 QString dataFormatName(DataFormat format)
 {
     switch (format) {
-    case DataFormat::Ascii: return QStringLiteral("ASCII");
-    case DataFormat::Base64: return QStringLiteral("Base64");
-    case DataFormat::Framed: return QStringLiteral("Framed");
-    case DataFormat::Unframed: return QStringLiteral("Unframed");
+    case DataFormat::Ascii:
+        return QStringLiteral("ASCII");
+    case DataFormat::Base64:
+        return QStringLiteral("Base64");
+    case DataFormat::Framed:
+        return QStringLiteral("Framed");
+    case DataFormat::Unframed:
+        return QStringLiteral("Unframed");
     }
     return {};
 }
 
 std::optional<DataFormat> dataFormatFromName(QStringView text)
 {
-    for (DataFormat f : {DataFormat::Ascii, DataFormat::Base64, DataFormat::Framed, DataFormat::Unframed}) {
+    for (DataFormat f : { DataFormat::Ascii, DataFormat::Base64, DataFormat::Framed, DataFormat::Unframed }) {
         if (text.compare(dataFormatName(f), Qt::CaseInsensitive) == 0)
             return f;
     }
@@ -77,7 +81,7 @@ bool applyWord(DataOptions &o, const QByteArray &w)
         o.status = false;
         o.oneShot = true;
     } else if (w == "DEFAULT")
-        o = DataOptions{};
+        o = DataOptions {};
     else
         return false;
     return true;
@@ -117,10 +121,18 @@ QByteArray DataOptions::toLine() const
     if (xml)
         words << "XML";
     switch (format) {
-    case DataFormat::Ascii: words << "ASCII"; break;
-    case DataFormat::Base64: words << "BASE64"; break;
-    case DataFormat::Framed: words << "FRAMED"; break;
-    case DataFormat::Unframed: words << "UNFRAMED"; break;
+    case DataFormat::Ascii:
+        words << "ASCII";
+        break;
+    case DataFormat::Base64:
+        words << "BASE64";
+        break;
+    case DataFormat::Framed:
+        words << "FRAMED";
+        break;
+    case DataFormat::Unframed:
+        words << "UNFRAMED";
+        break;
     }
     words << (process == Process::Raw ? "RAW" : "SCALED");
     if (!header)

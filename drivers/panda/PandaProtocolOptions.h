@@ -27,10 +27,10 @@ struct DataOptions
 {
     DataFormat format = DataFormat::Ascii;
     Process process = Process::Scaled;
-    bool header = true;   ///< false = NO_HEADER
-    bool status = true;   ///< false = NO_STATUS (no "OK" reply, no END line)
+    bool header = true; ///< false = NO_HEADER
+    bool status = true; ///< false = NO_STATUS (no "OK" reply, no END line)
     bool oneShot = false; ///< ONE_SHOT: one capture, then the server closes
-    bool xml = false;     ///< XML header instead of the text form
+    bool xml = false; ///< XML header instead of the text form
 
     /// Parses an option line (trailing LF optional). Words are case-sensitive and separated by
     /// spaces or tabs; later words override earlier ones; BARE = UNFRAMED RAW NO_HEADER NO_STATUS

@@ -17,7 +17,10 @@ namespace bs::panda {
 class PandaSimulatorCaptureBridge final : public PandaSimulatorCaptureControl
 {
 public:
-    explicit PandaSimulatorCaptureBridge(PandaSimulator &sim) : m_sim(sim) { }
+    explicit PandaSimulatorCaptureBridge(PandaSimulator &sim)
+        : m_sim(sim)
+    {
+    }
 
     Reply arm() override { return m_sim.m_capture->arm(); }
     void disarm() override { m_sim.m_capture->disarm(); }
@@ -59,22 +62,28 @@ CaptureSettings captureSettings(const PandaSimulatorConfig &c)
 } // namespace
 
 PandaSimulator::PandaSimulator(const Config &cfg, QObject *parent)
-    : QObject(parent), m_config(cfg), m_model(std::make_unique<PandaSimulatorModel>()),
-      m_bridge(std::make_unique<PandaSimulatorCaptureBridge>(*this)),
-      m_commands(std::make_unique<PandaSimulatorCommands>(*m_model, *m_bridge)),
-      m_capture(new PandaSimulatorCapture(*m_model, captureSettings(cfg), this)),
-      m_controlServer(new QTcpServer(this)), m_dataServer(new QTcpServer(this))
+    : QObject(parent)
+    , m_config(cfg)
+    , m_model(std::make_unique<PandaSimulatorModel>())
+    , m_bridge(std::make_unique<PandaSimulatorCaptureBridge>(*this))
+    , m_commands(std::make_unique<PandaSimulatorCommands>(*m_model, *m_bridge))
+    , m_capture(new PandaSimulatorCapture(*m_model, captureSettings(cfg), this))
+    , m_controlServer(new QTcpServer(this))
+    , m_dataServer(new QTcpServer(this))
 {
     connect(m_controlServer, &QTcpServer::newConnection, this, &PandaSimulator::onControlConnection);
     connect(m_dataServer, &QTcpServer::newConnection, this, &PandaSimulator::onDataConnection);
     connect(m_capture, &PandaSimulatorCapture::captureFinished, this,
-            [this](quint64 rows, const QByteArray &reason) { emit captureFinished(rows, QString::fromUtf8(reason)); });
+        [this](quint64 rows, const QByteArray &reason) {
+            emit captureFinished(rows, QString::fromUtf8(reason));
+        });
 }
 
 PandaSimulator::~PandaSimulator()
 {
     if (QThread::currentThread() != thread() && thread() && thread()->isRunning())
-        QMetaObject::invokeMethod(this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
     else
         stopHere();
 }
@@ -84,7 +93,8 @@ bool PandaSimulator::start(QString *error)
     if (QThread::currentThread() == thread())
         return startHere(error);
     bool ok = false;
-    QMetaObject::invokeMethod(this, [&] { ok = startHere(error); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [&] { ok = startHere(error); }, Qt::BlockingQueuedConnection);
     return ok;
 }
 
@@ -93,7 +103,8 @@ void PandaSimulator::stop()
     if (QThread::currentThread() == thread())
         stopHere();
     else
-        QMetaObject::invokeMethod(this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { stopHere(); }, Qt::BlockingQueuedConnection);
 }
 
 bool PandaSimulator::startHere(QString *error)
@@ -139,7 +150,7 @@ void PandaSimulator::onControlConnection()
         auto *client = new PandaSimulatorControlClient(socket, *m_commands, this);
         m_controlClients.append(client);
         connect(client, &PandaSimulatorControlClient::closed, this,
-                [this, client] { m_controlClients.removeAll(client); });
+            [this, client] { m_controlClients.removeAll(client); });
     }
 }
 

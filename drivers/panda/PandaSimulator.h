@@ -32,21 +32,21 @@ class PandaSimulatorCaptureBridge;
 struct PandaSimulatorConfig
 {
     QHostAddress address = QHostAddress::LocalHost;
-    quint16 controlPort = 8888, dataPort = 8889;   // 0 = ephemeral
-    quint64 captureLimit = 0;   // 0 = run until DISARM; else END with "Ok" after that many rows
-    bool base64Nul = true;      // U4: NUL before LF in BASE64 lines
+    quint16 controlPort = 8888, dataPort = 8889; // 0 = ephemeral
+    quint64 captureLimit = 0; // 0 = run until DISARM; else END with "Ok" after that many rows
+    bool base64Nul = true; // U4: NUL before LF in BASE64 lines
     bool oldGateDurationType = false; // U7: uint32 scale 1 form
     bool sendArmStartTime = true; // U6: arm_time / start_time in the header
 
     // Additions beyond the required API:
-    bool lateJoinReportsMissed = false;   // late data client: missed = rows already generated (else 0)
-    qint64 overrunBytes = 64ll << 20;     // per-client socket backlog that ends with "Data overrun"
-    int tickMs = 5;                       // generation period (rows come in batches of elapsed × rate)
+    bool lateJoinReportsMissed = false; // late data client: missed = rows already generated (else 0)
+    qint64 overrunBytes = 64ll << 20; // per-client socket backlog that ends with "Data overrun"
+    int tickMs = 5; // generation period (rows come in batches of elapsed × rate)
     /// Replay mode (spec §8): when non-empty, every data client gets these bytes verbatim after its
     /// option line (e.g. a fixture .bin, which starts with "OK"), in chunks, then is closed.
     QByteArray replayData;
-    int replayChunkBytes = 0;   // 0 = all at once
-    int replayDelayMs = 0;      // pause between chunks
+    int replayChunkBytes = 0; // 0 = all at once
+    int replayDelayMs = 0; // pause between chunks
 };
 
 class PandaSimulator : public QObject
@@ -98,9 +98,9 @@ private:
     QTcpServer *m_controlServer;
     QTcpServer *m_dataServer;
     QList<QPointer<PandaSimulatorControlClient>> m_controlClients;
-    std::atomic<bool> m_running{false};
-    std::atomic<quint16> m_controlPort{0};
-    std::atomic<quint16> m_dataPort{0};
+    std::atomic<bool> m_running { false };
+    std::atomic<quint16> m_controlPort { 0 };
+    std::atomic<quint16> m_dataPort { 0 };
 };
 
 } // namespace bs::panda

@@ -8,10 +8,13 @@
 
 namespace bs::panda {
 
-PandaSimulatorCapture::PandaSimulatorCapture(PandaSimulatorModel &model, const CaptureSettings &settings,
-                                             QObject *parent)
-    : QObject(parent), m_model(model), m_settings(settings), m_timer(new QTimer(this)),
-      m_encoder(settings.base64Nul)
+PandaSimulatorCapture::PandaSimulatorCapture(
+    PandaSimulatorModel &model, const CaptureSettings &settings, QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_settings(settings)
+    , m_timer(new QTimer(this))
+    , m_encoder(settings.base64Nul)
 {
     m_timer->setTimerType(Qt::PreciseTimer);
     m_timer->setInterval(qMax(1, settings.tickMs));
@@ -55,7 +58,8 @@ QByteArray PandaSimulatorCapture::captureStatus() const
 {
     int readers = 0;
     int taking = 0;
-    for (const auto &c : m_clients) {
+    const auto clients = m_clients; // takingData() flushes, which may close a client
+    for (const auto &c : clients) {
         if (!c || c->state() == PandaSimulatorDataClient::State::AwaitingOptions
             || c->state() == PandaSimulatorDataClient::State::Closed)
             continue;
@@ -64,7 +68,7 @@ QByteArray PandaSimulatorCapture::captureStatus() const
             ++taking;
     }
     return QByteArray(m_armed ? "Busy" : "Idle") + ' ' + QByteArray::number(readers) + ' '
-           + QByteArray::number(taking);
+        + QByteArray::number(taking);
 }
 
 QByteArray PandaSimulatorCapture::headerFor(const DataOptions &options) const
@@ -83,7 +87,8 @@ Reply PandaSimulatorCapture::arm()
         return Reply::error("Data capture already in progress");
     if (!m_model.anythingCaptured())
         return Reply::error("Nothing configured for capture");
-    for (const auto &c : std::as_const(m_clients)) {
+    const auto clients = m_clients; // takingData() flushes, which may close a client
+    for (const auto &c : clients) {
         if (c && c->takingData())
             return Reply::error("Data clients still taking data");
     }
@@ -100,7 +105,7 @@ Reply PandaSimulatorCapture::arm()
     m_lastWallNs = 0;
     m_deviceNs = 0;
     m_armed = true;
-    for (const auto &c : std::as_const(m_clients)) {
+    for (const auto &c : clients) {
         if (c && c->state() == PandaSimulatorDataClient::State::Idle)
             c->beginCapture(headerFor(c->options()));
     }
@@ -125,7 +130,7 @@ void PandaSimulatorCapture::disarm()
 {
     if (!m_armed)
         return;
-    onTick();   // rows up to the DISARM instant
+    onTick(); // rows up to the DISARM instant
     finish("Disarmed");
 }
 
@@ -147,7 +152,7 @@ void PandaSimulatorCapture::produce(qint64 deviceTick)
         maxRows = qMin<qint64>(maxRows, qint64(limit - m_generator.rowCount()));
     const RowBatch batch = m_generator.generate(m_model, deviceTick, maxRows);
     if (batch.rows == kMaxRowsPerBatch)
-        m_deviceNs = m_generator.lastTriggerTick() * 8;   // cannot keep up: simulated time falls behind
+        m_deviceNs = m_generator.lastTriggerTick() * 8; // cannot keep up: simulated time falls behind
     m_model.setTriggerCount(qint64(m_generator.rowCount()));
     m_rowsGenerated.store(m_generator.rowCount(), std::memory_order_relaxed);
     if (batch.rows > 0)
@@ -163,11 +168,12 @@ void PandaSimulatorCapture::distribute(const RowBatch &batch)
     for (const auto &c : std::as_const(m_clients))
         anyCapturing = anyCapturing || (c && c->state() == PandaSimulatorDataClient::State::Capturing);
 
+    // A framing error ends the capture itself; the other faults wait for a capturing client.
     auto fault = CaptureFault(m_pendingFault.load());
-    if (fault == CaptureFault::FramingError || (fault != CaptureFault::None && anyCapturing))
-        m_pendingFault.store(int(CaptureFault::None));
-    else if (fault != CaptureFault::FramingError)
-        fault = CaptureFault::None;   // client faults wait for a capturing client
+    if (fault != CaptureFault::None && (fault == CaptureFault::FramingError || anyCapturing))
+        fault = CaptureFault(m_pendingFault.exchange(int(CaptureFault::None)));
+    else
+        fault = CaptureFault::None;
 
     const auto clients = m_clients;
     for (const auto &c : clients) {

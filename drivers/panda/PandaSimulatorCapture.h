@@ -27,14 +27,14 @@ enum class CaptureFault : int { None, DropMidFrame, DataOverrun, Garbage, Framin
 
 struct CaptureSettings
 {
-    quint64 captureLimit = 0;            // 0 = until DISARM, else END n Ok after that many rows
-    bool base64Nul = true;               // U4
-    bool oldGateDurationType = false;    // U7
-    bool sendArmStartTime = true;        // U6
-    bool lateJoinReportsMissed = false;  // late data client: header missed = rows already generated
-    qint64 overrunBytes = 64ll << 20;    // per-client socket backlog that triggers Data overrun
-    int tickMs = 5;                      // generation period
-    QByteArray replay;                   // replay mode: bytes served after any option line
+    quint64 captureLimit = 0; // 0 = until DISARM, else END n Ok after that many rows
+    bool base64Nul = true; // U4
+    bool oldGateDurationType = false; // U7
+    bool sendArmStartTime = true; // U6
+    bool lateJoinReportsMissed = false; // late data client: header missed = rows already generated
+    qint64 overrunBytes = 64ll << 20; // per-client socket backlog that triggers Data overrun
+    int tickMs = 5; // generation period
+    QByteArray replay; // replay mode: bytes served after any option line
     int replayChunkBytes = 0;
     int replayDelayMs = 0;
 };
@@ -48,7 +48,8 @@ public:
     /// Most wall time one tick catches up (a stall does not turn into a huge batch).
     static constexpr qint64 kMaxCatchUpNs = 100'000'000;
 
-    PandaSimulatorCapture(PandaSimulatorModel &model, const CaptureSettings &settings, QObject *parent = nullptr);
+    PandaSimulatorCapture(
+        PandaSimulatorModel &model, const CaptureSettings &settings, QObject *parent = nullptr);
     ~PandaSimulatorCapture() override;
 
     void addDataClient(QTcpSocket *socket);
@@ -92,8 +93,8 @@ private:
     QByteArray m_completion = "Ok";
     QByteArray m_armTime;
     QByteArray m_startTime;
-    std::atomic<quint64> m_rowsGenerated{0};
-    std::atomic<int> m_pendingFault{0};
+    std::atomic<quint64> m_rowsGenerated { 0 };
+    std::atomic<int> m_pendingFault { 0 };
 };
 
 } // namespace bs::panda

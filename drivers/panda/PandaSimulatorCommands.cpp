@@ -22,14 +22,17 @@ Split splitFirstDot(QByteArrayView name)
 {
     const qsizetype dot = name.indexOf('.');
     if (dot < 0)
-        return {name, {}, false};
-    return {name.first(dot), name.sliced(dot + 1), true};
+        return { name, {}, false };
+    return { name.first(dot), name.sliced(dot + 1), true };
 }
 
 } // namespace
 
-PandaSimulatorCommands::PandaSimulatorCommands(PandaSimulatorModel &model, PandaSimulatorCaptureControl &capture)
-    : m_model(model), m_fields(model), m_capture(capture)
+PandaSimulatorCommands::PandaSimulatorCommands(
+    PandaSimulatorModel &model, PandaSimulatorCaptureControl &capture)
+    : m_model(model)
+    , m_fields(model)
+    , m_capture(capture)
 {
 }
 
@@ -75,7 +78,8 @@ Reply PandaSimulatorCommands::dispatch(QByteArrayView line, ControlSession &sess
     return isSystem ? system(name, op, value, session) : entity(name, op, value);
 }
 
-Reply PandaSimulatorCommands::system(QByteArrayView name, char op, QByteArrayView value, ControlSession &session)
+Reply PandaSimulatorCommands::system(
+    QByteArrayView name, char op, QByteArrayView value, ControlSession &session)
 {
     if (name == "ECHO")
         return op == '?' ? Reply::error("Character ' ' expected") : Reply::error("Unknown command");
@@ -176,7 +180,7 @@ Reply PandaSimulatorCommands::capture(QByteArrayView rest, char op, QByteArrayVi
         return Reply::list(lines);
     }
     if (rest == "OPTIONS") {
-        QList<QByteArray> lines;   // no StdDev (U5)
+        QList<QByteArray> lines; // no StdDev (U5)
         for (int o = 0; o < kCaptureOptionCount; ++o)
             lines.append(captureOptionName(CaptureOption(o)));
         return Reply::list(lines);
@@ -186,7 +190,8 @@ Reply PandaSimulatorCommands::capture(QByteArrayView rest, char op, QByteArrayVi
     return Reply::error("Unknown command");
 }
 
-Reply PandaSimulatorCommands::changes(QByteArrayView group, char op, QByteArrayView value, ControlSession &session)
+Reply PandaSimulatorCommands::changes(
+    QByteArrayView group, char op, QByteArrayView value, ControlSession &session)
 {
     QList<ChangeGroup> groups;
     for (int g = 0; g < kChangeGroupCount; ++g) {

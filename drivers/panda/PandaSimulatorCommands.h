@@ -33,8 +33,8 @@ public:
 /// Per-connection state of a control client.
 struct ControlSession
 {
-    bool swallowingTable = false;   // after a table write: lines are data until an empty line
-    QHash<QByteArray, QByteArray> reported[kChangeGroupCount];   // what *CHANGES last reported
+    bool swallowingTable = false; // after a table write: lines are data until an empty line
+    QHash<QByteArray, QByteArray> reported[kChangeGroupCount]; // what *CHANGES last reported
 };
 
 class PandaSimulatorCommands
@@ -52,13 +52,13 @@ private:
     struct Target
     {
         int block = -1;
-        int instance = -1;          // 0-based; -1 = no number given
+        int instance = -1; // 0-based; -1 = no number given
         int field = -1;
-        bool fieldList = false;     // BLOCK.*
+        bool fieldList = false; // BLOCK.*
         bool hasAttr = false;
-        bool attrList = false;      // BLOCK.FIELD.*
+        bool attrList = false; // BLOCK.FIELD.*
         QByteArray attr;
-        FieldRef ref() const { return {block, field, instance < 0 ? 0 : instance}; }
+        FieldRef ref() const { return { block, field, instance < 0 ? 0 : instance }; }
     };
     Reply parseTarget(QByteArrayView name, Target &t, bool numberOptional) const;
 

@@ -13,13 +13,15 @@ constexpr qsizetype kMaxPendingBytes = 1 << 20;
 
 } // namespace
 
-PandaSimulatorControlClient::PandaSimulatorControlClient(QTcpSocket *socket, PandaSimulatorCommands &commands,
-                                                         QObject *parent)
-    : QObject(parent), m_socket(socket), m_commands(commands)
+PandaSimulatorControlClient::PandaSimulatorControlClient(
+    QTcpSocket *socket, PandaSimulatorCommands &commands, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_commands(commands)
 {
     m_socket->setParent(this);
     m_who = isoTimeNow() + " config " + m_socket->peerAddress().toString().toUtf8() + ':'
-            + QByteArray::number(m_socket->peerPort());
+        + QByteArray::number(m_socket->peerPort());
     connect(m_socket, &QTcpSocket::readyRead, this, &PandaSimulatorControlClient::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
         emit closed();

@@ -18,7 +18,8 @@ class PandaSimulatorControlClient : public QObject
     Q_OBJECT
 public:
     /// Takes ownership of the socket.
-    PandaSimulatorControlClient(QTcpSocket *socket, PandaSimulatorCommands &commands, QObject *parent = nullptr);
+    PandaSimulatorControlClient(
+        QTcpSocket *socket, PandaSimulatorCommands &commands, QObject *parent = nullptr);
 
     /// "<ISO time> config <ip:port>" for `*WHO?`.
     QByteArray whoLine() const;

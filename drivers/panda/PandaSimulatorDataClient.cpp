@@ -13,7 +13,9 @@ constexpr qsizetype kMaxOptionLine = 4096;
 } // namespace
 
 PandaSimulatorDataClient::PandaSimulatorDataClient(QTcpSocket *socket, QObject *parent)
-    : QObject(parent), m_socket(socket), m_connectedAt(isoTimeNow())
+    : QObject(parent)
+    , m_socket(socket)
+    , m_connectedAt(isoTimeNow())
 {
     m_socket->setParent(this);
     m_peer = m_socket->peerAddress().toString().toUtf8() + ':' + QByteArray::number(m_socket->peerPort());
@@ -54,7 +56,7 @@ bool PandaSimulatorDataClient::takingData() const
 void PandaSimulatorDataClient::onReadyRead()
 {
     if (m_state != State::AwaitingOptions) {
-        m_socket->readAll();   // ignored, but drained (spec §4.1 step 3)
+        m_socket->readAll(); // ignored, but drained (spec §4.1 step 3)
         return;
     }
     m_buffer += m_socket->readAll();
@@ -162,7 +164,7 @@ void PandaSimulatorDataClient::dropMidFrame(const QByteArray &payload)
     qsizetype cut = payload.size() / 2;
     if (m_options.format == DataOptions::Format::Framed && payload.size() >= 8) {
         const qsizetype blockBytes = qFromLittleEndian<quint32>(payload.constData() + 4);
-        cut = 8 + (blockBytes - 8) / 2;   // inside the first block's data
+        cut = 8 + (blockBytes - 8) / 2; // inside the first block's data
     }
     m_socket->write(payload.constData(), qMax<qsizetype>(1, cut));
     close();

@@ -97,8 +97,8 @@ const QByteArray &PandaSimulatorEncoder::payload(const DataOptions &options)
     QByteArray bytes;
     switch (options.format) {
     case DataOptions::Format::Framed:
-        bytes = framed(samplesFor(options.raw), sampleBytes,
-                       options.raw ? kMaxRawBlockBytes : kMaxScaledBlockBytes);
+        bytes = framed(
+            samplesFor(options.raw), sampleBytes, options.raw ? kMaxRawBlockBytes : kMaxScaledBlockBytes);
         break;
     case DataOptions::Format::Unframed:
         bytes = samplesFor(options.raw);

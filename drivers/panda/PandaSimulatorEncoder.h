@@ -22,7 +22,10 @@ public:
     /// Bytes encoded per BASE64 line.
     static constexpr int kBase64LineBytes = 57;
 
-    explicit PandaSimulatorEncoder(bool base64Nul = true) : m_base64Nul(base64Nul) { }
+    explicit PandaSimulatorEncoder(bool base64Nul = true)
+        : m_base64Nul(base64Nul)
+    {
+    }
 
     void setBase64Nul(bool on) { m_base64Nul = on; }
     /// Starts a capture with this layout (kept by pointer; must outlive the capture).
@@ -47,10 +50,10 @@ private:
     const CaptureLayout *m_layout = nullptr;
     const RowBatch *m_batch = nullptr;
     bool m_base64Nul = true;
-    QByteArray m_samples[2];     // [raw]
-    bool m_haveSamples[2] = {false, false};
+    QByteArray m_samples[2]; // [raw]
+    bool m_haveSamples[2] = { false, false };
     QHash<int, QByteArray> m_payloads;
-    SimRandom m_rng{0xB10C5};
+    SimRandom m_rng { 0xB10C5 };
 };
 
 } // namespace bs::panda

@@ -68,8 +68,8 @@ Reply parseBounded(QByteArrayView text, qint64 min, qint64 max, qint64 &out)
 
 QByteArray changeGroupName(ChangeGroup group)
 {
-    static const char *const names[kChangeGroupCount] = {"CONFIG", "BITS", "POSN", "READ",
-                                                         "ATTR", "TABLE", "METADATA"};
+    static const char *const names[kChangeGroupCount]
+        = { "CONFIG", "BITS", "POSN", "READ", "ATTR", "TABLE", "METADATA" };
     return names[int(group)];
 }
 
@@ -82,7 +82,7 @@ QByteArray PandaSimulatorFields::formatDouble(double v)
 
 QList<QByteArray> PandaSimulatorFields::posCaptureEnums()
 {
-    return {"No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean"};
+    return { "No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean" };
 }
 
 QByteArray PandaSimulatorFields::timeText(FieldRef r) const
@@ -162,37 +162,45 @@ Reply PandaSimulatorFields::put(FieldRef r, QByteArrayView text)
 QList<QByteArray> PandaSimulatorFields::attributeNames(FieldKind kind)
 {
     switch (kind) {
-    case FieldKind::BitOut: return {"CAPTURE_WORD", "OFFSET", "INFO"};
-    case FieldKind::BitMux: return {"DELAY", "MAX_DELAY", "INFO"};
-    case FieldKind::PosOut: return {"CAPTURE", "SCALE", "OFFSET", "UNITS", "SCALED", "INFO"};
+    case FieldKind::BitOut:
+        return { "CAPTURE_WORD", "OFFSET", "INFO" };
+    case FieldKind::BitMux:
+        return { "DELAY", "MAX_DELAY", "INFO" };
+    case FieldKind::PosOut:
+        return { "CAPTURE", "SCALE", "OFFSET", "UNITS", "SCALED", "INFO" };
     case FieldKind::ExtTimestamp:
-    case FieldKind::ExtSamples: return {"CAPTURE", "INFO"};
-    case FieldKind::ExtBits: return {"CAPTURE", "BITS", "INFO"};
-    case FieldKind::ParamUint: return {"MAX", "INFO"};
-    case FieldKind::ParamTime: return {"UNITS", "RAW", "MIN", "INFO"};
+    case FieldKind::ExtSamples:
+        return { "CAPTURE", "INFO" };
+    case FieldKind::ExtBits:
+        return { "CAPTURE", "BITS", "INFO" };
+    case FieldKind::ParamUint:
+        return { "MAX", "INFO" };
+    case FieldKind::ParamTime:
+        return { "UNITS", "RAW", "MIN", "INFO" };
     case FieldKind::ParamEnum:
     case FieldKind::ParamInt:
-    case FieldKind::ReadEnum: break;
+    case FieldKind::ReadEnum:
+        break;
     }
-    return {"INFO"};
+    return { "INFO" };
 }
 
 QByteArray PandaSimulatorFields::attributeDescription(QByteArrayView attr)
 {
     static const QList<QPair<QByteArray, QByteArray>> descriptions = {
-        {"CAPTURE_WORD", "Name of field containing this bit"},
-        {"OFFSET", "Offset"},
-        {"INFO", "Class information for field"},
-        {"DELAY", "Clock delay on input"},
-        {"MAX_DELAY", "Maximum valid delay"},
-        {"CAPTURE", "Capture options"},
-        {"SCALE", "Scale factor"},
-        {"UNITS", "Units string"},
-        {"SCALED", "Value with scaling applied"},
-        {"BITS", "Bits in this capture word"},
-        {"MAX", "Maximum valid value for this field"},
-        {"RAW", "Raw value in FPGA clock cycles"},
-        {"MIN", "Minimum programmable time"},
+        { "CAPTURE_WORD", "Name of field containing this bit" },
+        { "OFFSET", "Offset" },
+        { "INFO", "Class information for field" },
+        { "DELAY", "Clock delay on input" },
+        { "MAX_DELAY", "Maximum valid delay" },
+        { "CAPTURE", "Capture options" },
+        { "SCALE", "Scale factor" },
+        { "UNITS", "Units string" },
+        { "SCALED", "Value with scaling applied" },
+        { "BITS", "Bits in this capture word" },
+        { "MAX", "Maximum valid value for this field" },
+        { "RAW", "Raw value in FPGA clock cycles" },
+        { "MIN", "Minimum programmable time" },
     };
     for (const auto &[name, text] : descriptions) {
         if (name == attr)
@@ -232,8 +240,8 @@ Reply PandaSimulatorFields::getAttribute(FieldRef r, QByteArrayView attr) const
             QList<QByteArray> names;
             for (int bit = 0; bit < 32; ++bit) {
                 const int bus = word * 32 + bit;
-                names.append(bus < m_model.bitBus().size() ? m_model.fieldName(m_model.bitBus()[bus])
-                                                           : QByteArray());
+                names.append(
+                    bus < m_model.bitBus().size() ? m_model.fieldName(m_model.bitBus()[bus]) : QByteArray());
             }
             return Reply::list(names);
         }
@@ -333,7 +341,7 @@ Reply PandaSimulatorFields::enumLabels(FieldRef r, QByteArrayView attr) const
         if (d.kind == FieldKind::PosOut)
             return Reply::list(posCaptureEnums());
         if (isExtOut(d.kind))
-            return Reply::list({"No", "Value"});
+            return Reply::list({ "No", "Value" });
     } else if (attr == "UNITS" && d.kind == FieldKind::ParamTime) {
         QList<QByteArray> units;
         for (int u = 0; u < kTimeUnitCount; ++u)
@@ -350,23 +358,23 @@ QList<QPair<QByteArray, QByteArray>> PandaSimulatorFields::changeValues(ChangeGr
     for (int b = 0; b < blocks.size(); ++b) {
         for (int i = 0; i < blocks[b].count; ++i) {
             for (int f = 0; f < blocks[b].fields.size(); ++f) {
-                const FieldRef r{b, f, i};
+                const FieldRef r { b, f, i };
                 const FieldKind kind = blocks[b].fields[f].kind;
                 const QByteArray name = m_model.fieldName(r);
                 const bool config = kind == FieldKind::BitMux || kind == FieldKind::ParamEnum
-                                    || kind == FieldKind::ParamUint || kind == FieldKind::ParamInt
-                                    || kind == FieldKind::ParamTime;
+                    || kind == FieldKind::ParamUint || kind == FieldKind::ParamInt
+                    || kind == FieldKind::ParamTime;
                 if ((group == ChangeGroup::Config && config)
                     || (group == ChangeGroup::Bits && kind == FieldKind::BitOut)
                     || (group == ChangeGroup::Posn && kind == FieldKind::PosOut)
                     || (group == ChangeGroup::Read && kind == FieldKind::ReadEnum)) {
-                    values.append({name, get(r).text});
+                    values.append({ name, get(r).text });
                 } else if (group == ChangeGroup::Attr) {
                     for (const QByteArray &attr : attributeNames(kind)) {
                         const bool writable = attr == "CAPTURE" || attr == "SCALE" || attr == "UNITS"
-                                              || attr == "DELAY" || (attr == "OFFSET" && kind == FieldKind::PosOut);
+                            || attr == "DELAY" || (attr == "OFFSET" && kind == FieldKind::PosOut);
                         if (writable)
-                            values.append({name + '.' + attr, getAttribute(r, attr).text});
+                            values.append({ name + '.' + attr, getAttribute(r, attr).text });
                     }
                 }
             }

@@ -17,7 +17,10 @@ QByteArray changeGroupName(ChangeGroup group);
 class PandaSimulatorFields
 {
 public:
-    explicit PandaSimulatorFields(PandaSimulatorModel &model) : m_model(model) { }
+    explicit PandaSimulatorFields(PandaSimulatorModel &model)
+        : m_model(model)
+    {
+    }
 
     Reply get(FieldRef r) const;
     Reply put(FieldRef r, QByteArrayView text);

@@ -5,8 +5,8 @@
 
 namespace bs::panda {
 
-void PandaSimulatorGenerator::start(const PandaSimulatorModel &model, const CaptureLayout &layout,
-                                    qint64 armAbsTick)
+void PandaSimulatorGenerator::start(
+    const PandaSimulatorModel &model, const CaptureLayout &layout, qint64 armAbsTick)
 {
     m_layout = &layout;
     m_armAbsTick = armAbsTick;
@@ -30,17 +30,29 @@ void PandaSimulatorGenerator::start(const PandaSimulatorModel &model, const Capt
     }
     for (int i = 0; i < model.bitBus().size(); ++i) {
         const FieldRef r = model.bitBus()[i];
-        m_bits.push_back({i, model.def(r).signal, r.instance});
+        m_bits.push_back({ i, model.def(r).signal, r.instance });
     }
     for (int c = 0; c < layout.columns.size(); ++c) {
         const CaptureColumn &col = layout.columns[c];
         switch (col.source) {
-        case ColumnSource::Pos: m_pos[size_t(col.index)].column[int(col.option)] = c; break;
-        case ColumnSource::Bits: m_bitsColumns[col.index].push_back(c); break;
-        case ColumnSource::GateDuration: m_gateColumns.push_back(c); break;
-        case ColumnSource::TsStart: m_tsStart.push_back(c); break;
-        case ColumnSource::TsEnd: m_tsEnd.push_back(c); break;
-        case ColumnSource::TsTrig: m_tsTrig.push_back(c); break;
+        case ColumnSource::Pos:
+            m_pos[size_t(col.index)].column[int(col.option)] = c;
+            break;
+        case ColumnSource::Bits:
+            m_bitsColumns[col.index].push_back(c);
+            break;
+        case ColumnSource::GateDuration:
+            m_gateColumns.push_back(c);
+            break;
+        case ColumnSource::TsStart:
+            m_tsStart.push_back(c);
+            break;
+        case ColumnSource::TsEnd:
+            m_tsEnd.push_back(c);
+            break;
+        case ColumnSource::TsTrig:
+            m_tsTrig.push_back(c);
+            break;
         }
     }
     // Values at ARM are the "previous" values of the first row.
@@ -71,10 +83,17 @@ quint32 PandaSimulatorGenerator::bitsWord(qint64 absTick, qint64 relTick) const
     for (const BitSource &b : m_bits) {
         bool level = false;
         switch (b.signal) {
-        case SignalKind::Ttl: level = ttlLevel(b.instance + 1, absTick); break;
-        case SignalKind::Clock: level = clockLevel(m_clockPeriod[b.instance], relTick); break;
-        case SignalKind::Active: level = true; break;
-        default: break;
+        case SignalKind::Ttl:
+            level = ttlLevel(b.instance + 1, absTick);
+            break;
+        case SignalKind::Clock:
+            level = clockLevel(m_clockPeriod[b.instance], relTick);
+            break;
+        case SignalKind::Active:
+            level = true;
+            break;
+        default:
+            break;
         }
         if (level)
             word |= 1u << b.bit;
@@ -82,7 +101,8 @@ quint32 PandaSimulatorGenerator::bitsWord(qint64 absTick, qint64 relTick) const
     return word;
 }
 
-RowBatch PandaSimulatorGenerator::generate(const PandaSimulatorModel &model, qint64 deviceTick, qint64 maxRows)
+RowBatch PandaSimulatorGenerator::generate(
+    const PandaSimulatorModel &model, qint64 deviceTick, qint64 maxRows)
 {
     RowBatch batch;
     batch.firstRow = m_rows;
@@ -131,7 +151,7 @@ RowBatch PandaSimulatorGenerator::generate(const PandaSimulatorModel &model, qin
             const qint64 cur = evaluate(s, abs, triggers);
             const qint64 prev = s.previous;
             s.previous = cur;
-            const bool constant = s.signal == SignalKind::Counter;   // counters hold their value over the gate
+            const bool constant = s.signal == SignalKind::Counter; // counters hold their value over the gate
             const int *col = s.column;
             if (col[0] >= 0)
                 out[col[0]] = cur;
@@ -158,7 +178,7 @@ RowBatch PandaSimulatorGenerator::generate(const PandaSimulatorModel &model, qin
         }
         for (int w = 1; w < 4; ++w) {
             for (int c : m_bitsColumns[w])
-                out[c] = 0;   // nothing is wired to the upper bit-bus quadrants
+                out[c] = 0; // nothing is wired to the upper bit-bus quadrants
         }
         m_lastTrigger = t;
     }

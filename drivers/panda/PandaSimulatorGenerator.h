@@ -15,9 +15,9 @@ struct RowBatch
 {
     int rows = 0;
     int columns = 0;
-    quint64 firstRow = 0;          // 0-based index of the first row in the capture
-    std::vector<qint64> values;    // row-major, rows × columns: RAW values (sign- or zero-extended)
-    std::vector<qint64> gates;     // per row: the gate duration word as captured (for SCALED Mean)
+    quint64 firstRow = 0; // 0-based index of the first row in the capture
+    std::vector<qint64> values; // row-major, rows × columns: RAW values (sign- or zero-extended)
+    std::vector<qint64> gates; // per row: the gate duration word as captured (for SCALED Mean)
 
     qint64 value(int row, int column) const { return values[size_t(row) * size_t(columns) + size_t(column)]; }
 };
@@ -38,10 +38,10 @@ private:
     {
         SignalKind signal = SignalKind::None;
         int instance = 0;
-        qint64 start = 0;              // COUNTER START / STEP (refreshed every batch)
+        qint64 start = 0; // COUNTER START / STEP (refreshed every batch)
         qint64 step = 0;
-        qint64 previous = 0;           // value at the previous trigger
-        int column[kCaptureOptionCount];   // layout column per option, -1 if not captured
+        qint64 previous = 0; // value at the previous trigger
+        int column[kCaptureOptionCount]; // layout column per option, -1 if not captured
     };
     struct BitSource
     {
@@ -55,15 +55,15 @@ private:
 
     const CaptureLayout *m_layout = nullptr;
     std::vector<PosSource> m_pos;
-    std::vector<BitSource> m_bits;       // sources of BITS0 (all bit_outs live in word 0)
-    std::vector<int> m_bitsColumns[4];   // layout columns carrying BITSn
+    std::vector<BitSource> m_bits; // sources of BITS0 (all bit_outs live in word 0)
+    std::vector<int> m_bitsColumns[4]; // layout columns carrying BITSn
     std::vector<int> m_gateColumns;
     std::vector<int> m_tsStart, m_tsEnd, m_tsTrig;
-    qint64 m_clockPeriod[2] = {0, 0};
+    qint64 m_clockPeriod[2] = { 0, 0 };
     qint64 m_armAbsTick = 0;
     qint64 m_lastTrigger = 0;
     quint64 m_rows = 0;
-    SimRandom m_rng{0xC0FFEE};
+    SimRandom m_rng { 0xC0FFEE };
 };
 
 } // namespace bs::panda

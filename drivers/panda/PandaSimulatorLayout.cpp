@@ -34,9 +34,9 @@ bool DataOptions::parse(QByteArrayView line)
         else if (w == "XML")
             xml = true;
         else if (w == "BARE")
-            *this = DataOptions{Format::Unframed, true, true, true, true, false};
+            *this = DataOptions { Format::Unframed, true, true, true, true, false };
         else if (w == "DEFAULT")
-            *this = DataOptions{};
+            *this = DataOptions {};
         else
             return false;
     }
@@ -58,12 +58,24 @@ QByteArray xmlEscaped(const QByteArray &s)
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-        case '<': out += "&lt;"; break;
-        case '&': out += "&amp;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += c; break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        default:
+            out += c;
+            break;
         }
     }
     return out;
@@ -144,7 +156,7 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
         }
         case FieldKind::ExtTimestamp:
             c.source = def.name == "TS_START" ? ColumnSource::TsStart
-                       : def.name == "TS_END" ? ColumnSource::TsEnd
+                : def.name == "TS_END"        ? ColumnSource::TsEnd
                                               : ColumnSource::TsTrig;
             c.group = ColumnGroup::Scaled64;
             c.rawBytes = 8;
@@ -184,7 +196,7 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
 
 QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options, const HeaderInfo &info)
 {
-    static const char *const formatNames[] = {"ASCII", "Base64", "Framed", "Unframed"};
+    static const char *const formatNames[] = { "ASCII", "Base64", "Framed", "Unframed" };
     const bool xml = options.xml;
     QByteArray out;
     out.reserve(256 + 128 * layout.columns.size());
@@ -192,14 +204,14 @@ QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options,
     // The <data> attributes, in their fixed order.
     QList<QPair<QByteArray, QByteArray>> attrs;
     if (!info.armTime.isEmpty()) {
-        attrs.append({"arm_time", info.armTime});
-        attrs.append({"start_time", info.startTime});
+        attrs.append({ "arm_time", info.armTime });
+        attrs.append({ "start_time", info.startTime });
     }
-    attrs.append({"missed", QByteArray::number(info.missed)});
-    attrs.append({"process", QByteArray(options.raw ? "Raw" : "Scaled")});
-    attrs.append({"format", QByteArray(formatNames[int(options.format)])});
+    attrs.append({ "missed", QByteArray::number(info.missed) });
+    attrs.append({ "process", QByteArray(options.raw ? "Raw" : "Scaled") });
+    attrs.append({ "format", QByteArray(formatNames[int(options.format)]) });
     if (options.format != DataOptions::Format::Ascii)
-        attrs.append({"sample_bytes", QByteArray::number(layout.sampleBytes(options.raw))});
+        attrs.append({ "sample_bytes", QByteArray::number(layout.sampleBytes(options.raw)) });
 
     if (xml) {
         out += "<header>\n<data";
@@ -220,12 +232,13 @@ QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options,
             out += "<field name=\"" + c.name + "\" type=\"" + type + "\" capture=\"" + c.capture + '"';
             if (scaled)
                 out += " scale=\"" + formatG12(c.scale) + "\" offset=\"" + formatG12(c.offset) + "\" units=\""
-                       + xmlEscaped(c.units) + '"';
+                    + xmlEscaped(c.units) + '"';
             out += " />\n";
         } else {
             out += ' ' + c.name + ' ' + type + ' ' + c.capture;
             if (scaled)
-                out += " scale: " + formatG12(c.scale) + " offset: " + formatG12(c.offset) + " units: " + c.units;
+                out += " scale: " + formatG12(c.scale) + " offset: " + formatG12(c.offset)
+                    + " units: " + c.units;
             out += '\n';
         }
     }
@@ -240,11 +253,11 @@ QByteArray isoTimeNow()
     using namespace std::chrono;
     const auto ns = duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
     const std::time_t secs = std::time_t(ns / 1'000'000'000);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&secs, &tm);
     char buf[48];
     std::snprintf(buf, sizeof buf, "%4d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, long(ns % 1'000'000'000));
+        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, long(ns % 1'000'000'000));
     return buf;
 }
 

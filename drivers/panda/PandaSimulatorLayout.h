@@ -16,7 +16,7 @@ struct DataOptions
 {
     enum class Format : quint8 { Ascii, Base64, Framed, Unframed };
     Format format = Format::Ascii;
-    bool raw = false;          // RAW, else SCALED
+    bool raw = false; // RAW, else SCALED
     bool noHeader = false;
     bool noStatus = false;
     bool oneShot = false;
@@ -34,13 +34,13 @@ enum class ColumnGroup : quint8 { SampleCount, Unscaled, Scaled32, Scaled64, Ave
 
 struct CaptureColumn
 {
-    QByteArray name;        // "COUNTER1.OUT"
-    QByteArray capture;     // "Min"
+    QByteArray name; // "COUNTER1.OUT"
+    QByteArray capture; // "Min"
     ColumnSource source = ColumnSource::Pos;
     ColumnGroup group = ColumnGroup::Scaled32;
     CaptureOption option = CaptureOption::Value;
-    int index = 0;          // Bits: word number; Pos: index into CaptureLayout::posSources
-    int rawBytes = 4;       // 4 or 8
+    int index = 0; // Bits: word number; Pos: index into CaptureLayout::posSources
+    int rawBytes = 4; // 4 or 8
     bool unsignedRaw = false;
     double scale = 1.0;
     double offset = 0.0;
@@ -68,7 +68,7 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
 
 struct HeaderInfo
 {
-    QByteArray armTime;     // ISO-8601 with 9 fractional digits and Z; empty = omitted (U6)
+    QByteArray armTime; // ISO-8601 with 9 fractional digits and Z; empty = omitted (U6)
     QByteArray startTime;
     quint64 missed = 0;
 };

@@ -6,17 +6,28 @@ namespace bs::panda {
 QByteArray fieldKindName(FieldKind kind)
 {
     switch (kind) {
-    case FieldKind::BitOut: return "bit_out";
-    case FieldKind::BitMux: return "bit_mux";
-    case FieldKind::PosOut: return "pos_out";
-    case FieldKind::ExtTimestamp: return "ext_out timestamp";
-    case FieldKind::ExtSamples: return "ext_out samples";
-    case FieldKind::ExtBits: return "ext_out bits";
-    case FieldKind::ParamEnum: return "param enum";
-    case FieldKind::ParamUint: return "param uint";
-    case FieldKind::ParamInt: return "param int";
-    case FieldKind::ParamTime: return "param time";
-    case FieldKind::ReadEnum: return "read enum";
+    case FieldKind::BitOut:
+        return "bit_out";
+    case FieldKind::BitMux:
+        return "bit_mux";
+    case FieldKind::PosOut:
+        return "pos_out";
+    case FieldKind::ExtTimestamp:
+        return "ext_out timestamp";
+    case FieldKind::ExtSamples:
+        return "ext_out samples";
+    case FieldKind::ExtBits:
+        return "ext_out bits";
+    case FieldKind::ParamEnum:
+        return "param enum";
+    case FieldKind::ParamUint:
+        return "param uint";
+    case FieldKind::ParamInt:
+        return "param int";
+    case FieldKind::ParamTime:
+        return "param time";
+    case FieldKind::ReadEnum:
+        return "read enum";
     }
     return {};
 }
@@ -28,7 +39,7 @@ bool isExtOut(FieldKind kind)
 
 QByteArray captureOptionName(CaptureOption option)
 {
-    static const char *const names[kCaptureOptionCount] = {"Value", "Diff", "Sum", "Min", "Max", "Mean"};
+    static const char *const names[kCaptureOptionCount] = { "Value", "Diff", "Sum", "Min", "Max", "Mean" };
     return names[int(option)];
 }
 
@@ -47,17 +58,18 @@ QByteArray captureMaskText(quint32 mask)
 
 QByteArray timeUnitName(int unit)
 {
-    static const char *const names[kTimeUnitCount] = {"min", "s", "ms", "us"};
+    static const char *const names[kTimeUnitCount] = { "min", "s", "ms", "us" };
     return names[unit];
 }
 
 double timeUnitSeconds(int unit)
 {
-    static const double seconds[kTimeUnitCount] = {60.0, 1.0, 1e-3, 1e-6};
+    static const double seconds[kTimeUnitCount] = { 60.0, 1.0, 1e-3, 1e-6 };
     return seconds[unit];
 }
 
-PandaSimulatorModel::PandaSimulatorModel() : m_blocks(pandaSimulatorBlockTable())
+PandaSimulatorModel::PandaSimulatorModel()
+    : m_blocks(pandaSimulatorBlockTable())
 {
     m_epoch.start();
     buildBuses();
@@ -67,12 +79,12 @@ PandaSimulatorModel::PandaSimulatorModel() : m_blocks(pandaSimulatorBlockTable()
 
 void PandaSimulatorModel::buildBuses()
 {
-    m_bitMuxLabels = {"ZERO", "ONE"};
+    m_bitMuxLabels = { "ZERO", "ONE" };
     for (int b = 0; b < m_blocks.size(); ++b) {
         const SimBlock &block = m_blocks[b];
         for (int i = 0; i < block.count; ++i) {
             for (int f = 0; f < block.fields.size(); ++f) {
-                const FieldRef r{b, f, i};
+                const FieldRef r { b, f, i };
                 switch (block.fields[f].kind) {
                 case FieldKind::BitOut:
                     m_bitBus.append(r);
@@ -120,7 +132,7 @@ FieldRef PandaSimulatorModel::ref(QByteArrayView block, int instance, QByteArray
     if (b < 0 || instance < 0 || instance >= m_blocks[b].count)
         return {};
     const int f = fieldIndex(b, field);
-    return f < 0 ? FieldRef{} : FieldRef{b, f, instance};
+    return f < 0 ? FieldRef {} : FieldRef { b, f, instance };
 }
 
 QByteArray PandaSimulatorModel::instanceName(int block, int instance) const
@@ -164,8 +176,8 @@ qint64 PandaSimulatorModel::liveValue(FieldRef r) const
     return signalValue(r, now, now - m_armAbsTick, m_triggerCount, m_liveRng);
 }
 
-qint64 PandaSimulatorModel::signalValue(FieldRef r, qint64 absTick, qint64 relTick, qint64 triggers,
-                                        SimRandom &rng) const
+qint64 PandaSimulatorModel::signalValue(
+    FieldRef r, qint64 absTick, qint64 relTick, qint64 triggers, SimRandom &rng) const
 {
     switch (def(r).signal) {
     case SignalKind::Ttl:
@@ -200,13 +212,13 @@ void PandaSimulatorModel::setClockPeriodTicks(int instance, qint64 ticks)
 FieldRef PandaSimulatorModel::muxSource(QByteArrayView field) const
 {
     const qint64 index = state(ref("PCAP", 0, field)).value;
-    return index >= 2 ? m_bitBus.value(index - 2) : FieldRef{};
+    return index >= 2 ? m_bitBus.value(index - 2) : FieldRef {};
 }
 
 qint64 PandaSimulatorModel::edgePeriodTicks(FieldRef source) const
 {
     if (!source.isValid())
-        return 0;   // ZERO / ONE never toggle
+        return 0; // ZERO / ONE never toggle
     switch (def(source).signal) {
     case SignalKind::Clock:
         return clockPeriodTicks(source.instance);
@@ -220,7 +232,7 @@ qint64 PandaSimulatorModel::edgePeriodTicks(FieldRef source) const
 qint64 PandaSimulatorModel::triggerPeriodTicks() const
 {
     if (state(ref("PCAP", 0, "ENABLE")).value == 0)
-        return 0;   // ENABLE = ZERO: nothing is ever captured
+        return 0; // ENABLE = ZERO: nothing is ever captured
     const qint64 period = edgePeriodTicks(muxSource("TRIG"));
     const bool either = state(ref("PCAP", 0, "TRIG_EDGE")).value == 2;
     return either ? (period + 1) / 2 : period;

@@ -44,7 +44,7 @@ QByteArray captureMaskText(quint32 mask);
 
 /// Time units of `param time` fields, index = stored unit.
 inline constexpr int kTimeUnitCount = 4;
-QByteArray timeUnitName(int unit);   // min, s, ms, us
+QByteArray timeUnitName(int unit); // min, s, ms, us
 double timeUnitSeconds(int unit);
 
 struct SimFieldDef
@@ -53,24 +53,24 @@ struct SimFieldDef
     int uiIndex = 0;
     FieldKind kind = FieldKind::ParamUint;
     QByteArray description;
-    QList<QByteArray> labels;   // enum labels (param enum / read enum)
-    qint64 maxValue = 0;        // param uint
+    QList<QByteArray> labels; // enum labels (param enum / read enum)
+    qint64 maxValue = 0; // param uint
     SignalKind signal = SignalKind::None;
-    QVector<qint64> defaults;   // per instance (the last entry repeats); enum index, number, ticks
-    double scale = 1.0;         // pos_out defaults
+    QVector<qint64> defaults; // per instance (the last entry repeats); enum index, number, ticks
+    double scale = 1.0; // pos_out defaults
     double offset = 0.0;
     QByteArray units;
 };
 
 struct SimFieldState
 {
-    qint64 value = 0;           // enum index, number, time in ticks, bit_mux index into bitMuxLabels()
-    quint32 capture = 0;        // pos_out: option mask; ext_out: 1 = Value
+    qint64 value = 0; // enum index, number, time in ticks, bit_mux index into bitMuxLabels()
+    quint32 capture = 0; // pos_out: option mask; ext_out: 1 = Value
     double scale = 1.0;
     double offset = 0.0;
     QByteArray units;
-    quint32 delay = 0;          // bit_mux DELAY
-    int timeUnit = 1;           // param time: index for timeUnitName()
+    quint32 delay = 0; // bit_mux DELAY
+    int timeUnit = 1; // param time: index for timeUnitName()
 };
 
 struct SimBlock
@@ -79,7 +79,7 @@ struct SimBlock
     int count = 1;
     QByteArray description;
     QVector<SimFieldDef> fields;
-    QVector<QVector<SimFieldState>> states;   // [field][instance]
+    QVector<QVector<SimFieldState>> states; // [field][instance]
 };
 
 /// A field instance: block index, field index, instance (0-based).
@@ -150,8 +150,8 @@ public:
 
 private:
     void buildBuses();
-    FieldRef muxSource(QByteArrayView field) const;   // PCAP bit_mux source, invalid for ZERO/ONE
-    qint64 edgePeriodTicks(FieldRef source) const;    // ticks between rising edges, 0 = none
+    FieldRef muxSource(QByteArrayView field) const; // PCAP bit_mux source, invalid for ZERO/ONE
+    qint64 edgePeriodTicks(FieldRef source) const; // ticks between rising edges, 0 = none
 
     QVector<SimBlock> m_blocks;
     QVector<FieldRef> m_bitBus;
@@ -162,7 +162,7 @@ private:
     bool m_active = false;
     qint64 m_armAbsTick = 0;
     qint64 m_triggerCount = 0;
-    mutable SimRandom m_liveRng{0x5EED};
+    mutable SimRandom m_liveRng { 0x5EED };
 };
 
 } // namespace bs::panda

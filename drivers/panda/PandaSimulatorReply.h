@@ -13,13 +13,13 @@ struct Reply
 {
     enum class Kind : quint8 { Ok, Value, List, Error };
     Kind kind = Kind::Ok;
-    QByteArray text;            // value or error message
-    QList<QByteArray> lines;    // multi-value lines, without '!'
+    QByteArray text; // value or error message
+    QList<QByteArray> lines; // multi-value lines, without '!'
 
     static Reply ok() { return {}; }
-    static Reply value(QByteArray v) { return {Kind::Value, std::move(v), {}}; }
-    static Reply list(QList<QByteArray> l) { return {Kind::List, {}, std::move(l)}; }
-    static Reply error(QByteArray message) { return {Kind::Error, std::move(message), {}}; }
+    static Reply value(QByteArray v) { return { Kind::Value, std::move(v), {} }; }
+    static Reply list(QList<QByteArray> l) { return { Kind::List, {}, std::move(l) }; }
+    static Reply error(QByteArray message) { return { Kind::Error, std::move(message), {} }; }
 
     bool isError() const { return kind == Kind::Error; }
 

@@ -19,7 +19,10 @@ inline constexpr double kSecondsPerTick = 8e-9;
 class SimRandom
 {
 public:
-    explicit SimRandom(quint64 seed = 0x9E3779B97F4A7C15ull) : m_state(seed ? seed : 1) { }
+    explicit SimRandom(quint64 seed = 0x9E3779B97F4A7C15ull)
+        : m_state(seed ? seed : 1)
+    {
+    }
     quint64 next()
     {
         m_state ^= m_state >> 12;

@@ -50,6 +50,7 @@ public:
     std::size_t size() const { return m_values.size(); }
     std::size_t capacity() const { return m_capacity; }
     double value(std::size_t i) const { return m_values[i]; }
+    const double *data() const { return m_values.data(); }
     /// Min/max of the values with index in [from, to).
     MinMax range(std::size_t from, std::size_t to) const;
     /// Heap bytes allocated (values and all pyramid levels, by capacity).

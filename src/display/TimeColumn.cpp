@@ -40,6 +40,19 @@ double TimeColumn::at(std::size_t row) const
     return timeIn(*(it - 1), row);
 }
 
+void TimeColumn::copy(std::size_t from, std::size_t to, double *out) const
+{
+    if (from >= to)
+        return;
+    auto it = std::upper_bound(m_segments.begin(), m_segments.end(), from,
+                               [](std::size_t r, const Segment &s) { return r < s.start; }) - 1;
+    for (std::size_t row = from; row < to; ++it) {
+        const std::size_t segEnd = std::min(to, it + 1 == m_segments.end() ? m_size : (it + 1)->start);
+        for (; row < segEnd; ++row)
+            *out++ = timeIn(*it, row);
+    }
+}
+
 std::size_t TimeColumn::lowerBound(double t) const
 {
     // Segments whose first time is < t form a prefix; the answer lies in the last of them.

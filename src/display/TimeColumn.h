@@ -25,6 +25,8 @@ public:
 
     std::size_t size() const { return m_size; }
     double at(std::size_t row) const;
+    /// Writes the times of rows [from, to) to `out` (sequential walk, O(1) per row).
+    void copy(std::size_t from, std::size_t to, double *out) const;
     double last() const { return m_size ? at(m_size - 1) : 0.0; }
     /// First row whose time is >= t (`size()` if none), O(log segments + log rows).
     std::size_t lowerBound(double t) const;

@@ -25,16 +25,16 @@ void TraceChunk::append(const SampleBlock &block, std::size_t from, std::size_t 
         m_times.appendRegular(block.t0, std::max(block.dt, 0.0), from, n);
     } else {
         const double *t = block.times.data() + from;
-        bool sorted = !(t[0] < minTime);
+        bool sorted = t[0] >= minTime; // false for NaN too
         for (std::size_t i = 1; sorted && i < n; ++i)
-            sorted = !(t[i] < t[i - 1]);
+            sorted = t[i] >= t[i - 1];
         if (sorted) {
             m_times.appendExplicit(t, n);
         } else {
             std::vector<double> fixed(t, t + n);
             double floor = minTime;
             for (double &x : fixed)
-                floor = x = std::max(x, floor);
+                floor = x = x >= floor ? x : floor; // NaN and steps back become the previous time
             m_times.appendExplicit(fixed.data(), n);
         }
     }

@@ -4,6 +4,7 @@
 #include "TraceStream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace bs {
@@ -12,6 +13,8 @@ namespace {
 
 bool isWellFormed(const SampleBlock &b)
 {
+    if (b.times.empty() && !(std::isfinite(b.t0) && std::isfinite(b.dt)))
+        return false;
     return b.channelCount >= 0 && b.values.size() >= std::size_t(b.channelCount) * b.sampleCount
         && (b.times.empty() || b.times.size() == b.sampleCount);
 }

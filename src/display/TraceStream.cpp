@@ -95,13 +95,6 @@ TraceStream::Pos TraceStream::lowerBound(double t) const
     return Pos{std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t)};
 }
 
-TraceStream::Pos TraceStream::next(Pos p) const
-{
-    if (++p.row >= m_chunks[p.chunk]->size())
-        p = Pos{p.chunk + 1, 0};
-    return p;
-}
-
 TraceStream::Pos TraceStream::prev(Pos p) const
 {
     if (p.row > 0)
@@ -120,23 +113,69 @@ MinMax TraceStream::range(int ch, Pos from, Pos to) const
     return m;
 }
 
-Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) const
+void TraceStream::emitColumn(Envelope &e, const Column &col)
 {
-    Envelope e;
-    if (ch < 0 || ch >= m_channelCount || columns <= 0 || !(tFrom < tTo) || m_chunks.empty())
-        return e;
-    e.t.reserve(std::size_t(columns) * 2 + 2);
-    e.v.reserve(std::size_t(columns) * 2 + 2);
-    auto addSample = [&](Pos p) {
-        const double v = valueAt(p, ch);
-        if (!std::isnan(v))
-            e.add(timeAt(p), v);
-    };
+    if (col.n <= 2) {
+        if (!std::isnan(col.firstV))
+            e.add(col.firstT, col.firstV);
+        if (col.n == 2 && !std::isnan(col.lastV))
+            e.add(col.lastT, col.lastV);
+    } else if (col.m.isValid()) {
+        // Follow the column's trend: max first when its first value exceeds its last.
+        const bool maxFirst = col.firstV > col.lastV;
+        e.add(col.firstT, maxFirst ? col.m.max : col.m.min);
+        e.add(col.lastT, maxFirst ? col.m.min : col.m.max);
+    }
+}
 
-    Pos lo = lowerBound(tFrom);
-    if (rowOf(lo) > firstRow())
-        addSample(prev(lo)); // last sample before the window (outside the column budget)
+void TraceStream::addSample(Envelope &e, int ch, Pos p) const
+{
+    const double v = valueAt(p, ch);
+    if (!std::isnan(v))
+        e.add(timeAt(p), v);
+}
 
+void TraceStream::scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const
+{
+    // Few samples in the window: one sequential pass over them, O(samples) <= O(4 · columns).
+    Column col;
+    int c = 0;
+    double edge = columnEdge(tFrom, tTo, columns, 1);
+    std::vector<double> times;
+    for (std::size_t k = lo.chunk; k < m_chunks.size() && k <= end.chunk; ++k) {
+        const TraceChunk &chunk = *m_chunks[k];
+        const std::size_t from = k == lo.chunk ? lo.row : 0;
+        const std::size_t to = k == end.chunk ? end.row : chunk.size();
+        times.resize(to - from);
+        chunk.times().copy(from, to, times.data());
+        const double *values = chunk.channel(ch).data();
+        for (std::size_t row = from; row < to; ++row) {
+            const double t = times[row - from];
+            const double v = values[row];
+            if (c < columns - 1 && !(t < edge)) {
+                if (col.n)
+                    emitColumn(e, col);
+                col = Column{};
+                while (c < columns - 1 && !(t < edge))
+                    edge = columnEdge(tFrom, tTo, columns, ++c + 1);
+            }
+            if (!col.n) {
+                col.firstT = t;
+                col.firstV = v;
+            }
+            col.lastT = t;
+            col.lastV = v;
+            ++col.n;
+            col.m.add(v);
+        }
+    }
+    if (col.n)
+        emitColumn(e, col);
+}
+
+void TraceStream::pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const
+{
+    // Many samples: per column two binary searches and one pyramid query, O(columns · log n).
     for (int c = 0; c < columns && !isEnd(lo); ++c) {
         const double tLo = timeAt(lo);
         if (!(tLo < tTo))
@@ -145,27 +184,40 @@ Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) co
         if (!(tLo < edge))
             continue; // empty column: cheap check, no search
         const Pos hi = lowerBound(edge);
-        const std::uint64_t n = rowOf(hi) - rowOf(lo);
-        if (n <= 2) {
-            addSample(lo);
-            if (n == 2)
-                addSample(next(lo));
-        } else {
-            const MinMax m = range(ch, lo, hi);
-            if (m.isValid()) {
-                const Pos last = prev(hi);
-                // Follow the column's trend: max first when its first value exceeds its last.
-                const bool maxFirst = valueAt(lo, ch) > valueAt(last, ch);
-                e.add(timeAt(lo), maxFirst ? m.max : m.min);
-                e.add(timeAt(last), maxFirst ? m.min : m.max);
-            }
-        }
+        const Pos last = prev(hi);
+        Column col;
+        col.n = rowOf(hi) - rowOf(lo);
+        col.firstT = tLo;
+        col.firstV = valueAt(lo, ch);
+        col.lastT = timeAt(last);
+        col.lastV = valueAt(last, ch);
+        if (col.n > 2)
+            col.m = range(ch, lo, hi);
+        emitColumn(e, col);
         lo = hi;
     }
+}
 
-    const Pos after = lowerBound(tTo); // first sample at or after the window's end
-    if (!isEnd(after))
-        addSample(after);
+Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) const
+{
+    Envelope e;
+    if (ch < 0 || ch >= m_channelCount || columns <= 0 || !(tFrom < tTo) || m_chunks.empty())
+        return e;
+    const Pos lo = lowerBound(tFrom);
+    const Pos end = lowerBound(tTo);
+    const std::uint64_t rows = rowOf(end) - rowOf(lo);
+    const std::size_t reserve = std::size_t(std::min<std::uint64_t>(rows, std::uint64_t(columns) * 2)) + 2;
+    e.t.reserve(reserve);
+    e.v.reserve(reserve);
+
+    if (rowOf(lo) > firstRow())
+        addSample(e, ch, prev(lo)); // last sample before the window (outside the column budget)
+    if (rows <= std::uint64_t(columns) * 4)
+        scanColumns(e, ch, lo, end, tFrom, tTo, columns);
+    else
+        pyramidColumns(e, ch, lo, tFrom, tTo, columns);
+    if (!isEnd(end))
+        addSample(e, ch, end); // first sample at or after the window's end
     return e;
 }
 

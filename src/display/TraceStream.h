@@ -62,11 +62,20 @@ private:
     Pos endPos() const { return Pos{m_chunks.size(), 0}; }
     bool isEnd(Pos p) const { return p.chunk >= m_chunks.size(); }
     std::uint64_t rowOf(Pos p) const { return isEnd(p) ? m_endRow : m_chunks[p.chunk]->firstRow() + p.row; }
-    Pos next(Pos p) const;
     Pos prev(Pos p) const;
     double timeAt(Pos p) const { return m_chunks[p.chunk]->times().at(p.row); }
     double valueAt(Pos p, int ch) const { return m_chunks[p.chunk]->channel(ch).value(p.row); }
     MinMax range(int ch, Pos from, Pos to) const;
+    void addSample(Envelope &e, int ch, Pos p) const;
+    struct Column
+    {
+        double firstT = 0, firstV = 0, lastT = 0, lastV = 0;
+        std::uint64_t n = 0;
+        MinMax m;
+    };
+    static void emitColumn(Envelope &e, const Column &col);
+    void scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const;
+    void pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const;
 
     int m_channelCount;
     bool m_dead = false;

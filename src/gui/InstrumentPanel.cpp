@@ -179,6 +179,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             connect(editor, &ParameterEditor::edited, this, [this](const QString &key, const QVariant &v) {
                 if (m_host)
                     m_host->setParameter(key, v);
+                Q_EMIT userEdited();
             });
             const bool unitInText = editor->kind() == ParameterEditor::Kind::IntLineEdit && !spec.unit.isEmpty();
             auto *label = new QLabel(unitInText ? QStringLiteral("%1 [%2]").arg(spec.label, spec.unit) : spec.label, content);
@@ -265,8 +266,10 @@ void InstrumentPanel::toggleConnection()
 
 void InstrumentPanel::commitAddress()
 {
-    if (m_host && m_address->text().trimmed() != m_host->address())
+    if (m_host && m_address->text().trimmed() != m_host->address()) {
         m_host->setAddress(m_address->text());
+        Q_EMIT userEdited();
+    }
 }
 
 } // namespace bs

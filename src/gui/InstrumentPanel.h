@@ -47,6 +47,8 @@ Q_SIGNALS:
     /// Something for the main window's status bar (errors, messages), already prefixed with the
     /// instrument's name.
     void statusMessage(const QString &text);
+    /// The user changed a setting or the address here (the session is modified).
+    void userEdited();
 
 private:
     QWidget *buildConnectionGroup(QWidget *parent);

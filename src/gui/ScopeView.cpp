@@ -260,8 +260,9 @@ QJsonObject ScopeView::saveState() const
     s.follow = m_follow;
     s.yAuto = m_yAuto;
     s.yRanges = m_manualRanges;
-    for (const auto &[unit, axis] : std::as_const(m_axes))
-        s.yRanges.insert(unit, {axis->range().lower, axis->range().upper});
+    if (!m_yAuto) // autoscaled ranges change every frame; only manual ones are worth keeping
+        for (const auto &[unit, axis] : std::as_const(m_axes))
+            s.yRanges.insert(unit, {axis->range().lower, axis->range().upper});
     s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
     s.channels = m_styles->toJson();
     return s.toJson();

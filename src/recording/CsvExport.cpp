@@ -68,7 +68,7 @@ QList<StreamGroup> streamGroups(hid_t file)
                 continue;
             h5::Id sg = h5::group(H5Gopen2(g.get(), stream.toUtf8().constData(), H5P_DEFAULT));
             StreamGroup s{QLatin1Char('/') + inst + QLatin1Char('/') + stream, 0};
-            if (h5::readAttribute(sg.get(), "order", &s.order))
+            if (h5::hasAttribute(sg.get(), "order") && h5::readAttribute(sg.get(), "order", &s.order))
                 out.append(s);
         }
     }
@@ -259,8 +259,9 @@ bool exportCsv(const QString &h5Path, const QString &outDir, QStringList *writte
     QList<StreamGroup> groups;
     {
         h5::Lock lock;
+        h5::errorText(); // forget earlier failures
         file = h5::file(H5Fopen(h5Path.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT));
-        if (!file.valid())
+        if (!h5::check(file.valid()))
             return fail(tr("Cannot open HDF5 file %1: %2").arg(nativeH5, h5::errorText()));
         if (!h5::readAttribute(file.get(), "start_time", &src.startTime)
             || !h5::readAttribute(file.get(), "benchscope_version", &src.version)

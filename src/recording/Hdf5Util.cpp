@@ -9,6 +9,13 @@ namespace bs::h5 {
 
 namespace {
 
+#if !H5_VERSION_GE(1, 14, 1)
+// HDF5 before 1.14.1 leaves a dangling file ID when H5Fclose fails (disk full), and its atexit
+// clean-up then crashes (HDFFV-11052). We close every file explicitly, so we switch that clean-up
+// off; this must happen before the library initializes, hence at static-initialization time.
+[[maybe_unused]] const bool s_noAtExit = H5dont_atexit() >= 0;
+#endif
+
 std::recursive_mutex &hdf5Mutex()
 {
     static std::recursive_mutex m;
@@ -46,10 +53,10 @@ Id stringType()
 
 bool writeRaw(hid_t obj, const char *name, hid_t fileType, hid_t memType, hid_t spaceId, const void *data)
 {
-    if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0)
+    if (H5Aexists(obj, name) > 0 && !check(H5Adelete(obj, name) >= 0))
         return false;
     Id a = attribute(H5Acreate2(obj, name, fileType, spaceId, H5P_DEFAULT, H5P_DEFAULT));
-    return a.valid() && H5Awrite(a.get(), memType, data) >= 0 && a.close();
+    return check(a.valid()) && check(H5Awrite(a.get(), memType, data) >= 0) && check(a.close());
 }
 
 bool writeScalar(hid_t obj, const char *name, hid_t fileType, hid_t memType, const void *data)
@@ -61,14 +68,14 @@ bool writeScalar(hid_t obj, const char *name, hid_t fileType, hid_t memType, con
 bool readScalar(hid_t obj, const char *name, hid_t memType, void *data)
 {
     Id a = attribute(H5Aopen(obj, name, H5P_DEFAULT));
-    return a.valid() && H5Aread(a.get(), memType, data) >= 0;
+    return check(a.valid()) && check(H5Aread(a.get(), memType, data) >= 0);
 }
 
 /// Reads a string attribute (scalar or 1-D, variable or fixed length) into `out`.
 bool readStrings(hid_t obj, const char *name, std::vector<QByteArray> *out)
 {
     Id a = attribute(H5Aopen(obj, name, H5P_DEFAULT));
-    if (!a.valid())
+    if (!check(a.valid()))
         return false;
     Id ft = type(H5Aget_type(a.get()));
     Id sp = space(H5Aget_space(a.get()));
@@ -101,14 +108,9 @@ bool readStrings(hid_t obj, const char *name, std::vector<QByteArray> *out)
     return true;
 }
 
-} // namespace
+thread_local QString t_captured;
 
-Lock::Lock() : m_lock(hdf5Mutex())
-{
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
-
-QString errorText()
+QString stackText()
 {
     ErrorWalk w;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walkError, &w);
@@ -117,7 +119,33 @@ QString errorText()
         return w.osMessage;
     if (!w.outer.isEmpty())
         return w.inner == w.outer ? w.outer : w.outer + QStringLiteral(" (") + w.inner + QLatin1Char(')');
-    return QCoreApplication::translate("bs::Hdf5Writer", "HDF5 library error");
+    return {};
+}
+
+} // namespace
+
+Lock::Lock() : m_lock(hdf5Mutex())
+{
+    thread_local bool silenced = false;
+    if (!silenced) {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        silenced = true;
+    }
+}
+
+bool check(bool ok)
+{
+    if (!ok && t_captured.isEmpty())
+        t_captured = stackText();
+    return ok;
+}
+
+QString errorText()
+{
+    QString text = t_captured.isEmpty() ? stackText() : t_captured;
+    t_captured.clear();
+    H5Eclear2(H5E_DEFAULT);
+    return text.isEmpty() ? QCoreApplication::translate("bs::Hdf5Writer", "HDF5 library error") : text;
 }
 
 bool writeAttribute(hid_t obj, const char *name, const QByteArray &utf8)

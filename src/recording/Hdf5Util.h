@@ -70,8 +70,11 @@ inline Id type(hid_t id) { return {id, H5Tclose}; }
 inline Id plist(hid_t id) { return {id, H5Pclose}; }
 inline Id attribute(hid_t id) { return {id, H5Aclose}; }
 
-/// The reason of the last HDF5 failure on this thread (the OS message when there is one), and
-/// clears the error stack.
+/// Call right after an HDF5 call with its success: on failure the reason is captured from the
+/// error stack (any later HDF5 call clears that stack). Returns `ok`.
+bool check(bool ok);
+/// The captured reason of the first failure since the last call (the OS message when there is
+/// one), or the current error stack; clears both.
 QString errorText();
 
 bool writeAttribute(hid_t obj, const char *name, const QByteArray &utf8);

@@ -46,7 +46,7 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     H5Pset_alignment(fapl.get(), 64 * 1024, 4096);
     m_file = h5::file(H5Fcreate(m_path.toLocal8Bit().constData(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-    if (!m_file.valid()) {
+    if (!h5::check(m_file.valid())) {
         const QString reason = h5::errorText();
         if (error)
             *error = tr("Cannot create HDF5 file %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
@@ -62,7 +62,7 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
         || !h5::writeAttribute(root, "benchscope_version", benchScopeVersion())
         || !h5::writeAttribute(root, "format", QString::fromLatin1(h5::FormatName))
         || !h5::writeAttribute(root, "format_version", h5::FormatVersion)
-        || H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) {
+        || !h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL) >= 0)) {
         failed(error);
         m_file.close();
         return false;
@@ -77,13 +77,15 @@ h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, 
     h5::Id dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
-    return h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    h5::Id d = h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    h5::check(d.valid());
+    return d;
 }
 
 bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream &s, QString *error)
 {
     s.groupId = h5::group(H5Gcreate2(m_file.get(), path.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    if (!s.groupId.valid())
+    if (!h5::check(s.groupId.valid()))
         return failed(error);
     const hid_t g = s.groupId.get();
     QStringList columns, names, units;
@@ -145,7 +147,7 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     if (!m_instrumentGroups.contains(h.instrument.id)) {
         const QString name = m_instrumentNames.take(sanitizeH5Name(h.instrument.id));
         h5::Id g = h5::group(H5Gcreate2(m_file.get(), name.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        if (!g.valid() || !h5::writeAttribute(g.get(), "instrument_id", h.instrument.id)
+        if (!h5::check(g.valid()) || !h5::writeAttribute(g.get(), "instrument_id", h.instrument.id)
             || !h5::writeAttribute(g.get(), "instrument_name", h.instrument.name)
             || !h5::writeAttribute(g.get(), "instrument_type", h.instrument.type)
             || !h5::writeAttribute(g.get(), "instrument_address", h.instrument.address)) {
@@ -182,11 +184,13 @@ bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
     const hsize_t extent = s.rows + n;
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
     for (Column &c : s.columns) {
-        if (H5Dset_extent(c.dataset.get(), &extent) < 0)
+        if (!h5::check(H5Dset_extent(c.dataset.get(), &extent) >= 0))
             return false;
         h5::Id file = h5::space(H5Dget_space(c.dataset.get()));
-        if (!file.valid() || H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) < 0
-            || H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT, c.buffer.data()) < 0)
+        if (!h5::check(file.valid())
+            || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) >= 0)
+            || !h5::check(H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT,
+                                   c.buffer.data()) >= 0))
             return false;
         c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
     }
@@ -199,12 +203,13 @@ bool Hdf5Writer::appendRecords(hid_t dataset, hid_t memType, hsize_t *written, c
     if (n == 0)
         return true;
     const hsize_t extent = *written + n;
-    if (H5Dset_extent(dataset, &extent) < 0)
+    if (!h5::check(H5Dset_extent(dataset, &extent) >= 0))
         return false;
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
     h5::Id file = h5::space(H5Dget_space(dataset));
-    if (!file.valid() || H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, written, nullptr, &n, nullptr) < 0
-        || H5Dwrite(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, data) < 0)
+    if (!h5::check(file.valid())
+        || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, written, nullptr, &n, nullptr) >= 0)
+        || !h5::check(H5Dwrite(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, data) >= 0))
         return false;
     *written = extent;
     return true;
@@ -282,10 +287,10 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
               && h5::writeAttribute(g, "first_time", t.firstTime)
               && h5::writeAttribute(g, "last_time", t.lastTime);
     for (Column &c : s->columns)
-        ok = c.dataset.close() && ok;
-    ok = s->segments.close() && ok;
-    ok = s->events.close() && ok;
-    ok = s->groupId.close() && ok;
+        ok = h5::check(c.dataset.close()) && ok;
+    ok = h5::check(s->segments.close()) && ok;
+    ok = h5::check(s->events.close()) && ok;
+    ok = h5::check(s->groupId.close()) && ok;
     s->columns.clear();
     s->columns.shrink_to_fit();
     return ok || failed(error);
@@ -299,7 +304,7 @@ bool Hdf5Writer::flush(QString *error)
     for (auto &s : m_streams)
         if (!s->finished && !flushStream(*s))
             return failed(error);
-    if (H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) < 0)
+    if (!h5::check(H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) >= 0))
         return failed(error);
     hsize_t size = 0;
     if (H5Fget_filesize(m_file.get(), &size) >= 0)
@@ -318,7 +323,7 @@ bool Hdf5Writer::close(QString *error)
     m_segmentFileType.close();
     m_eventMemType.close();
     m_eventFileType.close();
-    if (!m_file.close() && ok)
+    if (!h5::check(m_file.close()) && ok)
         ok = failed(error);
     m_fileBytes = QFileInfo(m_path).size();
     return ok;

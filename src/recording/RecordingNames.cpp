@@ -2,7 +2,6 @@
 #include "RecordingNames.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 
 #ifndef BENCHSCOPE_VERSION
 #define BENCHSCOPE_VERSION "0.1.0"
@@ -17,7 +16,7 @@ QString benchScopeVersion()
 
 QString isoUtc(qint64 msSinceEpoch)
 {
-    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 QString NameAllocator::take(const QString &base)

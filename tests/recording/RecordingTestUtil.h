@@ -139,6 +139,7 @@ inline QString readStringAttr(hid_t file, const char *object, const char *name)
         return QStringLiteral("<missing>");
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
     char *p = nullptr;
     H5Aread(a, t, &p);
     const QString s = QString::fromUtf8(p);

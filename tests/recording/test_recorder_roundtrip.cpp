@@ -2,6 +2,7 @@
 // Round trip through both writers: random regular and irregular blocks (NaN, inf, -0, denormals)
 // are read back with the raw HDF5 C API / a plain CSV parser; values and times must be bit-exact.
 #include "RecordingNames.h"
+#include "RecordingWriter.h"
 #include "RecordingTestUtil.h"
 #include "SessionClock.h"
 

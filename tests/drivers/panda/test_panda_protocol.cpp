@@ -60,7 +60,8 @@ struct Run
 
     int count(DataEvent::Kind k) const
     {
-        return int(std::count_if(events.begin(), events.end(), [k](const DataEvent &e) { return e.kind == k; }));
+        return int(
+            std::count_if(events.begin(), events.end(), [k](const DataEvent &e) { return e.kind == k; }));
     }
     const DataEvent *nth(DataEvent::Kind k, int n) const
     {
@@ -83,7 +84,7 @@ struct Run
             } else if (e.kind == DataEvent::Kind::Frame && seen == capture) {
                 for (std::size_t c = 0; c < cols.size(); ++c)
                     cols[c].insert(cols[c].end(), e.values.begin() + std::ptrdiff_t(c * e.rows),
-                                   e.values.begin() + std::ptrdiff_t((c + 1) * e.rows));
+                        e.values.begin() + std::ptrdiff_t((c + 1) * e.rows));
             }
         }
         return cols;
@@ -91,7 +92,7 @@ struct Run
 };
 
 Run parse(const QByteArray &bytes, const DataOptions &options, qsizetype chunk = 0,
-          const std::optional<DataHeader> &assumed = std::nullopt)
+    const std::optional<DataHeader> &assumed = std::nullopt)
 {
     DataStreamParser p(options);
     if (assumed)
@@ -118,7 +119,8 @@ DataOptions options(const char *line)
 // ---- hand-built streams ------------------------------------------------------------------
 
 // RAW layout used by the non-fixture tests (current-server style, 28 bytes):
-// gate int32 (scale 8e-9 s) | BITS0 uint32 | C1.Value int32 (x0.5+10 mm) | TS_START int64 | C2.Mean int64 (x2+1)
+// gate int32 (scale 8e-9 s) | BITS0 uint32 | C1.Value int32 (x0.5+10 mm) | TS_START int64 | C2.Mean int64
+// (x2+1)
 struct RawRow
 {
     qint32 gate;
@@ -130,22 +132,25 @@ struct RawRow
 
 constexpr int kRawBytes = 28;
 
-const char *const kRawFieldsXml =
-    "<fields>\n"
-    "<field name=\"PCAP.GATE_DURATION\" type=\"int32\" capture=\"Value\" scale=\"8e-09\" offset=\"0\" units=\"s\" />\n"
-    "<field name=\"PCAP.BITS0\" type=\"uint32\" capture=\"Value\" />\n"
-    "<field capture=\"Value\" units=\"mm\" offset=\"10\" scale=\"0.5\" type=\"int32\" name=\"COUNTER1.OUT\" />\n"
-    "<field name=\"PCAP.TS_START\" type=\"int64\" capture=\"Value\" scale=\"8e-09\" offset=\"0\" units=\"s\" />\n"
-    "<field name=\"COUNTER2.OUT\" type=\"int64\" capture=\"Mean\" scale=\"2\" offset=\"1\" "
-    "units=\"&lt;&amp;&gt;&quot;&apos;\" />\n"
-    "</fields>\n";
+const char *const kRawFieldsXml
+    = "<fields>\n"
+      "<field name=\"PCAP.GATE_DURATION\" type=\"int32\" capture=\"Value\" scale=\"8e-09\" offset=\"0\" "
+      "units=\"s\" />\n"
+      "<field name=\"PCAP.BITS0\" type=\"uint32\" capture=\"Value\" />\n"
+      "<field capture=\"Value\" units=\"mm\" offset=\"10\" scale=\"0.5\" type=\"int32\" "
+      "name=\"COUNTER1.OUT\" />\n"
+      "<field name=\"PCAP.TS_START\" type=\"int64\" capture=\"Value\" scale=\"8e-09\" offset=\"0\" "
+      "units=\"s\" />\n"
+      "<field name=\"COUNTER2.OUT\" type=\"int64\" capture=\"Mean\" scale=\"2\" offset=\"1\" "
+      "units=\"&lt;&amp;&gt;&quot;&apos;\" />\n"
+      "</fields>\n";
 
 QByteArray rawXmlHeader(const char *format, const char *extra = "")
 {
     return QByteArray("<header>\n<data arm_time=\"2026-01-22T01:43:02.190522630Z\" "
                       "start_time=\"2026-01-22T01:43:02.290522630Z\" hw_time_offset_ns=\"-42\" missed=\"3\" "
                       "process=\"Raw\" format=\"")
-           + format + "\" " + extra + "/>\n" + kRawFieldsXml + "</header>\n\n";
+        + format + "\" " + extra + "/>\n" + kRawFieldsXml + "</header>\n\n";
 }
 
 DataHeader rawHeader(DataFormat format)
@@ -195,8 +200,9 @@ QByteArray asciiRawRows(const std::vector<RawRow> &rows)
     const QByteArray bin = encodeRows(rows);
     for (qsizetype i = 0; i < bin.size(); i += kRawBytes) {
         for (int w = 0; w < kRawBytes / 4; ++w)
-            out += " 0x" + QByteArray::number(qFromLittleEndian<quint32>(bin.constData() + i + 4 * w), 16)
-                                   .rightJustified(8, '0');
+            out += " 0x"
+                + QByteArray::number(qFromLittleEndian<quint32>(bin.constData() + i + 4 * w), 16)
+                      .rightJustified(8, '0');
         out += '\n';
     }
     return out;
@@ -258,6 +264,8 @@ private slots:
     void base64_data();
     void base64();
     void framedRawLargeBlock();
+    void framedBlockAboveFrameLimit();
+    void textHeaderFramed();
     void framedBadLengths_data();
     void framedBadLengths();
     void unframedWithStatus();
@@ -283,8 +291,9 @@ void TestPandaProtocol::fixtures_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("chunk");
-    for (const char *file : {"slow_dump.bin", "fast_dump.bin", "raw_dump.bin", "raw_dump_no_duration.bin"}) {
-        for (int chunk : {0, 1, 44, 500, 200000})
+    for (const char *file :
+        { "slow_dump.bin", "fast_dump.bin", "raw_dump.bin", "raw_dump_no_duration.bin" }) {
+        for (int chunk : { 0, 1, 44, 500, 200000 })
             QTest::addRow("%s/%d", file, chunk) << QString::fromLatin1(file) << chunk;
     }
 }
@@ -295,7 +304,8 @@ void TestPandaProtocol::fixtures()
     QFETCH(int, chunk);
     const QByteArray bytes = fixture(file);
     const QJsonObject exp = expectedFor(file);
-    const Run run = parse(bytes, options(exp[QLatin1String("client_option_line")].toString().toLatin1()), chunk);
+    const Run run
+        = parse(bytes, options(exp[QLatin1String("client_option_line")].toString().toLatin1()), chunk);
     QVERIFY2(!run.failed, qPrintable(run.error));
     QCOMPARE(run.consumed, std::uint64_t(bytes.size()));
 
@@ -319,7 +329,8 @@ void TestPandaProtocol::fixtures()
     QVERIFY(!h.armTime && !h.startTime && !h.hwTimeOffsetNs);
     const bool noDuration = file == QLatin1String("raw_dump_no_duration.bin");
     QCOMPARE(h.insertedSamplesColumn, noDuration);
-    const QJsonArray fields = exp[QLatin1String(noDuration ? "fields_after_client_fixup" : "fields")].toArray();
+    const QJsonArray fields
+        = exp[QLatin1String(noDuration ? "fields_after_client_fixup" : "fields")].toArray();
     QCOMPARE(h.fields.size(), fields.size());
     for (int i = 0; i < fields.size(); ++i) {
         const QJsonObject f = fields[i].toObject();
@@ -347,7 +358,7 @@ void TestPandaProtocol::fixtures()
                 const QJsonArray values = r.toArray();
                 for (int c = 0; c < values.size(); ++c)
                     QVERIFY2(close(cols[std::size_t(c)][row], values[c].toDouble(), 1e-9),
-                             qPrintable(QStringLiteral("row %1 col %2").arg(row).arg(c)));
+                        qPrintable(QStringLiteral("row %1 col %2").arg(row).arg(c)));
                 ++row;
             }
         }
@@ -383,7 +394,7 @@ void TestPandaProtocol::overrunVariant()
     QByteArray bytes = fixture(QStringLiteral("raw_dump.bin"));
     QCOMPARE(bytes.count("Disarmed"), 1);
     bytes.replace("Disarmed", "Data overrun");
-    for (int chunk : {0, 200000, 4096}) {
+    for (int chunk : { 0, 200000, 4096 }) {
         const Run run = parse(bytes, options("XML FRAMED RAW"), chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.columns()[2].size(), std::size_t(10000));
@@ -403,7 +414,7 @@ void TestPandaProtocol::twoExperimentsOnOneStream()
     const QByteArray fast = fixture(QStringLiteral("fast_dump.bin"));
     QVERIFY(fast.startsWith("OK\n"));
     const QByteArray both = slow + fast.mid(3) + slow.mid(3);
-    for (int chunk : {0, 1, 44, 500}) {
+    for (int chunk : { 0, 1, 44, 500 }) {
         const Run run = parse(both, options("XML FRAMED SCALED"), chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.count(DataEvent::Kind::Ready), 1);
@@ -422,8 +433,8 @@ void TestPandaProtocol::optionalHeaderAttributes()
 {
     QByteArray bytes = fixture(QStringLiteral("fast_dump.bin"));
     bytes.replace("sample_bytes=\"52\"",
-                  "sample_bytes=\"52\" arm_time=\"2024-03-05T20:27:12.607841574Z\" "
-                  "start_time=\"2024-03-05T20:27:12.608875498Z\" hw_time_offset_ns=\"100555\"");
+        "sample_bytes=\"52\" arm_time=\"2024-03-05T20:27:12.607841574Z\" "
+        "start_time=\"2024-03-05T20:27:12.608875498Z\" hw_time_offset_ns=\"100555\"");
     bytes.replace("units=\"s\"", "units=\"(null)\"");
     const Run run = parse(bytes, options("XML FRAMED SCALED"), 7);
     QVERIFY2(!run.failed, qPrintable(run.error));
@@ -452,8 +463,8 @@ void TestPandaProtocol::asciiScaledTextHeader()
                               " 257 9036.611193 nan 4445962241\n"
                               " 1 -1.5 -nan 1e-300\n"
                               "END 2 Ok\n";
-    for (int chunk : {0, 1, 5, 44}) {
-        const Run run = parse(stream, DataOptions{}, chunk);
+    for (int chunk : { 0, 1, 5, 44 }) {
+        const Run run = parse(stream, DataOptions {}, chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.count(DataEvent::Kind::Ready), 1);
         const DataHeader &h = run.nth(DataEvent::Kind::Start, 0)->header;
@@ -468,17 +479,17 @@ void TestPandaProtocol::asciiScaledTextHeader()
         QCOMPARE(h.fields[2].units, QString());
         QCOMPARE(h.fields[3].scale, 8e-09);
         const auto cols = run.columns();
-        QCOMPARE(cols[0], (std::vector<double>{257, 1}));
-        QCOMPARE(cols[1], (std::vector<double>{9036.611193, -1.5}));
+        QCOMPARE(cols[0], (std::vector<double> { 257, 1 }));
+        QCOMPARE(cols[1], (std::vector<double> { 9036.611193, -1.5 }));
         QVERIFY(std::isnan(cols[2][0]) && std::isnan(cols[2][1]));
-        QCOMPARE(cols[3], (std::vector<double>{4445962241.0, 1e-300}));
+        QCOMPARE(cols[3], (std::vector<double> { 4445962241.0, 1e-300 }));
         QCOMPARE(run.events.back().endReason, EndReason::Ok);
         QCOMPARE(run.events.back().endSamples, quint64(2));
     }
     // A value that is not a number is corruption.
     QByteArray bad = stream;
     bad.replace(" 1 -1.5", " 1 -1.5x");
-    const Run run = parse(bad, DataOptions{});
+    const Run run = parse(bad, DataOptions {});
     QVERIFY(run.failed);
     QVERIFY2(run.error.contains(QLatin1String("-1.5x")), qPrintable(run.error));
 }
@@ -487,7 +498,7 @@ void TestPandaProtocol::asciiRaw()
 {
     const auto rows = makeRows(40);
     const QByteArray stream = "OK\n" + rawXmlHeader("ASCII") + asciiRawRows(rows) + "END 40 Disarmed\n";
-    for (int chunk : {0, 1, 13, 500}) {
+    for (int chunk : { 0, 1, 13, 500 }) {
         const Run run = parse(stream, options("XML ASCII RAW"), chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         const DataHeader &h = run.nth(DataEvent::Kind::Start, 0)->header;
@@ -501,7 +512,8 @@ void TestPandaProtocol::asciiRaw()
         QCOMPARE(run.events.back().endReason, EndReason::Disarmed);
     }
     // Wrong number of words.
-    const Run bad = parse("OK\n" + rawXmlHeader("ASCII") + " 0x00000001 0x00000002\n", options("XML ASCII RAW"));
+    const Run bad
+        = parse("OK\n" + rawXmlHeader("ASCII") + " 0x00000001 0x00000002\n", options("XML ASCII RAW"));
     QVERIFY(bad.failed);
     QVERIFY2(bad.error.contains(QLatin1String("2 values, expected 7")), qPrintable(bad.error));
 }
@@ -510,8 +522,8 @@ void TestPandaProtocol::base64_data()
 {
     QTest::addColumn<bool>("nul");
     QTest::addColumn<int>("chunk");
-    for (bool nul : {true, false}) {
-        for (int chunk : {0, 1, 44, 1000})
+    for (bool nul : { true, false }) {
+        for (int chunk : { 0, 1, 44, 1000 })
             QTest::addRow("%s/%d", nul ? "nul" : "no-nul", chunk) << nul << chunk;
     }
 }
@@ -522,8 +534,9 @@ void TestPandaProtocol::base64()
     QFETCH(int, chunk);
     const auto rows = makeRows(300);
     // 57-byte lines, with "block boundaries" giving short lines that split samples.
-    const QByteArray payload = base64Lines(encodeRows(rows), {57, 57, 20, 57, 1, 57, 30}, nul);
-    const QByteArray stream = "OK\n" + rawXmlHeader("Base64", "sample_bytes=\"28\" ") + payload + "END 300 Ok\n";
+    const QByteArray payload = base64Lines(encodeRows(rows), { 57, 57, 20, 57, 1, 57, 30 }, nul);
+    const QByteArray stream
+        = "OK\n" + rawXmlHeader("Base64", "sample_bytes=\"28\" ") + payload + "END 300 Ok\n";
     const Run run = parse(stream, options("XML BASE64 RAW"), chunk);
     QVERIFY2(!run.failed, qPrintable(run.error));
     QCOMPARE(run.nth(DataEvent::Kind::Start, 0)->header.sampleBytes, kRawBytes);
@@ -542,8 +555,8 @@ void TestPandaProtocol::framedRawLargeBlock()
     // One 2 MiB-ish block (far above 64 KiB) fed in 64 KiB pieces, then a 1-sample block.
     const auto rows = makeRows(75000);
     const QByteArray bin = encodeRows(rows);
-    const QByteArray stream = "OK\n" + rawXmlHeader("Framed", "sample_bytes=\"28\" ") + framed(bin.left(74999 * 28))
-                              + framed(bin.right(28)) + "END 75000 Ok\n";
+    const QByteArray stream = "OK\n" + rawXmlHeader("Framed", "sample_bytes=\"28\" ")
+        + framed(bin.left(74999 * 28)) + framed(bin.right(28)) + "END 75000 Ok\n";
     QVERIFY(stream.size() > 2 * 1024 * 1024);
     QElapsedTimer timer;
     timer.start();
@@ -555,6 +568,54 @@ void TestPandaProtocol::framedRawLargeBlock()
     QCOMPARE(run.nth(DataEvent::Kind::Frame, 1)->rows, std::size_t(1));
     checkRawColumns(run.columns(), rows);
     qInfo("2.1 MB FRAMED RAW in 64 KiB pieces: %lld ms", ms);
+}
+
+void TestPandaProtocol::framedBlockAboveFrameLimit()
+{
+    // A block holding more than kMaxFrameValues values is delivered as several Frames.
+    const std::size_t perFrame = DataStreamParser::kMaxFrameValues / 5;
+    const auto rows = makeRows(int(perFrame) + 10);
+    const QByteArray stream = "OK\n" + rawXmlHeader("Framed") + framed(encodeRows(rows)) + "END 0 Ok\n";
+    const Run run = parse(stream, options("XML FRAMED RAW"), 1 << 20);
+    QVERIFY2(!run.failed, qPrintable(run.error));
+    QCOMPARE(run.count(DataEvent::Kind::Frame), 2);
+    QCOMPARE(run.nth(DataEvent::Kind::Frame, 0)->rows, perFrame);
+    QCOMPARE(run.nth(DataEvent::Kind::Frame, 1)->rows, std::size_t(10));
+    const auto cols = run.columns();
+    QCOMPARE(cols[2].size(), rows.size());
+    for (std::size_t i : { std::size_t(0), perFrame - 1, perFrame, rows.size() - 1 }) {
+        QCOMPARE(cols[2][i], double(rows[i].c1) * 0.5 + 10);
+        QCOMPARE(cols[3][i], double(rows[i].ts) * 8e-09);
+    }
+}
+
+void TestPandaProtocol::textHeaderFramed()
+{
+    const auto rows = makeRows(12);
+    const QByteArray header = "arm_time: 2026-01-22T01:43:02.190522630Z\n"
+                              "start_time: 2026-01-22T01:43:02.290522630Z\n"
+                              "missed: 0\n"
+                              "process: Raw\n"
+                              "format: Framed\n"
+                              "sample_bytes: 28\n"
+                              "fields:\n"
+                              " PCAP.GATE_DURATION int32 Value scale: 8e-09 offset: 0 units: s\n"
+                              " PCAP.BITS0 uint32 Value\n"
+                              " COUNTER1.OUT int32 Value scale: 0.5 offset: 10 units: mm\n"
+                              " PCAP.TS_START int64 Value scale: 8e-09 offset: 0 units: s\n"
+                              " COUNTER2.OUT int64 Mean scale: 2 offset: 1 units: (null)\n"
+                              "\n";
+    const QByteArray stream = "OK\n" + header + framed(encodeRows(rows)) + "END 12 Disarmed\n";
+    for (int chunk : { 0, 1, 9 }) {
+        const Run run = parse(stream, options("FRAMED RAW"), chunk);
+        QVERIFY2(!run.failed, qPrintable(run.error));
+        const DataHeader &h = run.nth(DataEvent::Kind::Start, 0)->header;
+        QCOMPARE(h.armTime.value_or(QString()), QStringLiteral("2026-01-22T01:43:02.190522630Z"));
+        QCOMPARE(h.sampleBytes, kRawBytes);
+        QCOMPARE(h.fields[0].units, QStringLiteral("s"));
+        QCOMPARE(h.fields[4].units, QString());
+        checkRawColumns(run.columns(), rows);
+    }
 }
 
 void TestPandaProtocol::framedBadLengths_data()
@@ -595,8 +656,8 @@ void TestPandaProtocol::unframedWithStatus()
     rows[49].bits = qFromLittleEndian<quint32>("7 Ok");
     rows[49].c1 = qFromLittleEndian<qint32>("\x01\x02\x03\x04");
     const QByteArray stream = "OK\n" + rawXmlHeader("Unframed") + encodeRows(rows) + "END 50 Framing error\n"
-                              + rawXmlHeader("Unframed") + encodeRows(makeRows(3)) + "END 3 Ok\n";
-    for (int chunk : {0, 1, 3, 29, 100}) {
+        + rawXmlHeader("Unframed") + encodeRows(makeRows(3)) + "END 3 Ok\n";
+    for (int chunk : { 0, 1, 3, 29, 100 }) {
         const Run run = parse(stream, options("XML UNFRAMED RAW"), chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.nth(DataEvent::Kind::Start, 0)->header.sampleBytes, kRawBytes);
@@ -613,7 +674,7 @@ void TestPandaProtocol::unframedNoStatus()
 {
     const auto rows = makeRows(64);
     const QByteArray stream = rawXmlHeader("Unframed") + encodeRows(rows);
-    for (int chunk : {0, 1, 27, 64}) {
+    for (int chunk : { 0, 1, 27, 64 }) {
         const Run run = parse(stream, options("XML UNFRAMED RAW NO_STATUS"), chunk);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.count(DataEvent::Kind::Ready), 0);
@@ -627,7 +688,7 @@ void TestPandaProtocol::bareWithAssumedHeader()
 {
     const auto rows = makeRows(33);
     const QByteArray stream = encodeRows(rows);
-    for (int chunk : {0, 1, 28, 100}) {
+    for (int chunk : { 0, 1, 28, 100 }) {
         const Run run = parse(stream, options("BARE"), chunk, rawHeader(DataFormat::Framed));
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.events.front().kind, DataEvent::Kind::Start);
@@ -657,11 +718,12 @@ void TestPandaProtocol::stdDevColumns()
 {
     // SCALED StdDev is a plain double (kept); RAW StdDev (int96, layout unverified) is NaN and the
     // rows stay aligned by sample_bytes (here 4 spare bytes beyond the listed sizes).
-    const QByteArray header = "<header>\n<data missed=\"0\" process=\"Raw\" format=\"Framed\" sample_bytes=\"40\" />\n"
-                              "<fields>\n<field name=\"PCAP.SAMPLES\" type=\"uint32\" capture=\"Value\" />\n"
-                              "<field name=\"COUNTER1.OUT\" type=\"int64\" capture=\"Mean\" scale=\"1\" offset=\"0\" "
-                              "units=\"\" />\n<field name=\"COUNTER1.OUT\" type=\"int96\" capture=\"StdDev\" scale=\"1\" "
-                              "offset=\"0\" units=\"\" />\n</fields>\n</header>\n\n";
+    const QByteArray header
+        = "<header>\n<data missed=\"0\" process=\"Raw\" format=\"Framed\" sample_bytes=\"40\" />\n"
+          "<fields>\n<field name=\"PCAP.SAMPLES\" type=\"uint32\" capture=\"Value\" />\n"
+          "<field name=\"COUNTER1.OUT\" type=\"int64\" capture=\"Mean\" scale=\"1\" offset=\"0\" "
+          "units=\"\" />\n<field name=\"COUNTER1.OUT\" type=\"int96\" capture=\"StdDev\" scale=\"1\" "
+          "offset=\"0\" units=\"\" />\n</fields>\n</header>\n\n";
     QByteArray payload;
     for (int i = 0; i < 3; ++i) {
         uchar row[40] = {};
@@ -673,7 +735,7 @@ void TestPandaProtocol::stdDevColumns()
     const Run run = parse("OK\n" + header + framed(payload) + "END 3 Ok\n", options("XML FRAMED RAW"), 1);
     QVERIFY2(!run.failed, qPrintable(run.error));
     const auto cols = run.columns();
-    QCOMPARE(cols[0], (std::vector<double>{0, 1, 2}));
+    QCOMPARE(cols[0], (std::vector<double> { 0, 1, 2 }));
     QVERIFY(std::isnan(cols[1][0])); // zero gate
     QCOMPARE(cols[1][1], 10.0);
     QCOMPARE(cols[1][2], 10.0);
@@ -681,10 +743,11 @@ void TestPandaProtocol::stdDevColumns()
 
     DataHeader scaled;
     QString err;
-    QVERIFY(parseXmlHeader("<header><data process=\"Scaled\" format=\"Framed\" sample_bytes=\"8\"/><fields>"
-                           "<field name=\"C.OUT\" type=\"double\" capture=\"StdDev\" scale=\"1\" offset=\"0\" "
-                           "units=\"\"/></fields></header>",
-                           scaled, &err));
+    QVERIFY(
+        parseXmlHeader("<header><data process=\"Scaled\" format=\"Framed\" sample_bytes=\"8\"/><fields>"
+                       "<field name=\"C.OUT\" type=\"double\" capture=\"StdDev\" scale=\"1\" offset=\"0\" "
+                       "units=\"\"/></fields></header>",
+            scaled, &err));
     QVERIFY(completeHeader(scaled, &err));
     SampleDecoder dec;
     dec.setHeader(scaled);
@@ -698,7 +761,7 @@ void TestPandaProtocol::stdDevColumns()
     DataHeader bad;
     QVERIFY(parseXmlHeader("<header><data sample_bytes=\"20\"/><fields><field name=\"A\" type=\"int32\" "
                            "capture=\"Value\"/></fields></header>",
-                           bad, &err));
+        bad, &err));
     QVERIFY(!completeHeader(bad, &err));
     QVERIFY2(err.contains(QLatin1String("sample_bytes 20")), qPrintable(err));
 }
@@ -732,10 +795,11 @@ void TestPandaProtocol::garbageAfterHeader()
     const QByteArray slow = fixture(QStringLiteral("slow_dump.bin"));
     const qsizetype payload = slow.indexOf("</header>\n\n") + 11;
     QByteArray bad = slow.left(payload) + "XYZW" + slow.mid(payload);
-    for (int chunk : {0, 1, 44}) {
+    for (int chunk : { 0, 1, 44 }) {
         const Run run = parse(bad, options("XML FRAMED SCALED"), chunk);
         QVERIFY(run.failed);
-        QVERIFY2(run.error.contains(QStringLiteral("Bad data 'XYZW' at byte %1").arg(payload)), qPrintable(run.error));
+        QVERIFY2(run.error.contains(QStringLiteral("Bad data 'XYZW' at byte %1").arg(payload)),
+            qPrintable(run.error));
         QCOMPARE(run.count(DataEvent::Kind::Start), 1);
         QCOMPARE(run.count(DataEvent::Kind::Frame), 0);
     }
@@ -745,7 +809,7 @@ void TestPandaProtocol::garbageAfterHeader()
     const Run run = parse(bad, options("XML FRAMED SCALED"), 7);
     QVERIFY(run.failed);
     QVERIFY2(run.error.contains(QStringLiteral("'\\x01\\xffZ\\x0a' at byte %1").arg(payload + 60)),
-             qPrintable(run.error));
+        qPrintable(run.error));
     QCOMPARE(run.count(DataEvent::Kind::Frame), 1);
     // A missing empty line after the XML header.
     const Run noBlank = parse(slow.left(payload - 1) + slow.mid(payload), options("XML FRAMED SCALED"));
@@ -770,7 +834,7 @@ void TestPandaProtocol::truncatedInput()
         QVERIFY(rows <= 5);
     }
     const QByteArray raw = fixture(QStringLiteral("raw_dump.bin"));
-    for (qsizetype n : {1, 100, 900, 65535, 65536, 200001, 440000}) {
+    for (qsizetype n : { 1, 100, 900, 65535, 65536, 200001, 440000 }) {
         const Run run = parse(raw.left(n), options("XML FRAMED RAW"), 4096);
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.count(DataEvent::Kind::End), 0);
@@ -789,8 +853,8 @@ void TestPandaProtocol::randomGarbage()
         "OK\n" + rawXmlHeader("Base64"),
         "OK\nmissed: 0\nprocess: Scaled\nformat: ASCII\nfields:\n PCAP.BITS0 uint32 Value\n\n",
     };
-    const char *optionLines[] = {"XML FRAMED RAW", "XML UNFRAMED RAW", "XML ASCII RAW", "XML BASE64 RAW",
-                                 "ASCII", "BARE", "XML FRAMED RAW NO_STATUS"};
+    const char *optionLines[] = { "XML FRAMED RAW", "XML UNFRAMED RAW", "XML ASCII RAW", "XML BASE64 RAW",
+        "ASCII", "BARE", "XML FRAMED RAW NO_STATUS" };
     int runs = 0, failures = 0, withFrames = 0;
     for (int len = 0; len < 3000; len += 1 + len / 4) {
         for (const QByteArray &prefix : prefixes) {
@@ -801,8 +865,8 @@ void TestPandaProtocol::randomGarbage()
                     const quint32 r = rng.generate();
                     c = (r & 3) == 0 ? " END0123\nBIN<x"[(r >> 8) % 15] : char(r >> 16);
                 }
-                const Run run = parse(prefix + junk, options(opt), 1 + int(rng.bounded(64)),
-                                      rawHeader(DataFormat::Unframed));
+                const Run run = parse(
+                    prefix + junk, options(opt), 1 + int(rng.bounded(64)), rawHeader(DataFormat::Unframed));
                 bool frames = false;
                 for (const DataEvent &e : run.events) {
                     if (e.kind == DataEvent::Kind::Frame) {
@@ -847,7 +911,7 @@ void TestPandaProtocol::controlReplies()
     r = q.takeReply();
     QCOMPARE(r.kind, ControlReply::Kind::Multi);
     QVERIFY(r.lines.isEmpty());
-    QCOMPARE(q.takeReply().lines, QStringList{QStringLiteral("a")});
+    QCOMPARE(q.takeReply().lines, QStringList { QStringLiteral("a") });
     r = q.takeReply();
     QVERIFY(r.isError());
     QVERIFY(r.value.isEmpty());
@@ -863,7 +927,7 @@ void TestPandaProtocol::controlRepliesSplit()
 {
     const QByteArray stream = "OK\nOK =PandA SW: 1.1 FPGA: 0.1.9 d1275f61 00000000 rootfs: PandA 1.1\n"
                               "ERR No such field\n!TTLIN 6\n!PCAP 1\n!COUNTER 8\n.\n.\nOK =\nOK =µm = x\n";
-    for (int chunk : {1, 2, 3, 7, 1000}) {
+    for (int chunk : { 1, 2, 3, 7, 1000 }) {
         ControlReplyParser p;
         QList<ControlReply> replies;
         for (qsizetype i = 0; i < stream.size(); i += chunk) {
@@ -879,7 +943,8 @@ void TestPandaProtocol::controlRepliesSplit()
         QCOMPARE(replies[2].value, QStringLiteral("No such field"));
         QCOMPARE(replies[3].kind, ControlReply::Kind::Multi);
         QCOMPARE(replies[3].lines,
-                 (QStringList{QStringLiteral("TTLIN 6"), QStringLiteral("PCAP 1"), QStringLiteral("COUNTER 8")}));
+            (QStringList {
+                QStringLiteral("TTLIN 6"), QStringLiteral("PCAP 1"), QStringLiteral("COUNTER 8") }));
         QCOMPARE(replies[4].kind, ControlReply::Kind::Multi);
         QVERIFY(replies[4].lines.isEmpty());
         QCOMPARE(replies[5].kind, ControlReply::Kind::Value);
@@ -899,24 +964,24 @@ void TestPandaProtocol::dataOptions()
         bool header, status, oneShot, xml;
     };
     const Case cases[] = {
-        {"", DataFormat::Ascii, Process::Scaled, true, true, false, false},
-        {"\n", DataFormat::Ascii, Process::Scaled, true, true, false, false},
-        {"ASCII", DataFormat::Ascii, Process::Scaled, true, true, false, false},
-        {"BASE64", DataFormat::Base64, Process::Scaled, true, true, false, false},
-        {"FRAMED", DataFormat::Framed, Process::Scaled, true, true, false, false},
-        {"UNFRAMED", DataFormat::Unframed, Process::Scaled, true, true, false, false},
-        {"RAW", DataFormat::Ascii, Process::Raw, true, true, false, false},
-        {"RAW SCALED", DataFormat::Ascii, Process::Scaled, true, true, false, false},
-        {"NO_HEADER", DataFormat::Ascii, Process::Scaled, false, true, false, false},
-        {"NO_STATUS", DataFormat::Ascii, Process::Scaled, true, false, false, false},
-        {"ONE_SHOT", DataFormat::Ascii, Process::Scaled, true, true, true, false},
-        {"XML FRAMED RAW\n", DataFormat::Framed, Process::Raw, true, true, false, true},
-        {"XML  FRAMED\tSCALED", DataFormat::Framed, Process::Scaled, true, true, false, true},
-        {"BARE", DataFormat::Unframed, Process::Raw, false, false, true, false},
-        {"XML BARE", DataFormat::Unframed, Process::Raw, false, false, true, true},
-        {"BARE FRAMED", DataFormat::Framed, Process::Raw, false, false, true, false},
-        {"XML BARE DEFAULT", DataFormat::Ascii, Process::Scaled, true, true, false, false},
-        {"DEFAULT BASE64", DataFormat::Base64, Process::Scaled, true, true, false, false},
+        { "", DataFormat::Ascii, Process::Scaled, true, true, false, false },
+        { "\n", DataFormat::Ascii, Process::Scaled, true, true, false, false },
+        { "ASCII", DataFormat::Ascii, Process::Scaled, true, true, false, false },
+        { "BASE64", DataFormat::Base64, Process::Scaled, true, true, false, false },
+        { "FRAMED", DataFormat::Framed, Process::Scaled, true, true, false, false },
+        { "UNFRAMED", DataFormat::Unframed, Process::Scaled, true, true, false, false },
+        { "RAW", DataFormat::Ascii, Process::Raw, true, true, false, false },
+        { "RAW SCALED", DataFormat::Ascii, Process::Scaled, true, true, false, false },
+        { "NO_HEADER", DataFormat::Ascii, Process::Scaled, false, true, false, false },
+        { "NO_STATUS", DataFormat::Ascii, Process::Scaled, true, false, false, false },
+        { "ONE_SHOT", DataFormat::Ascii, Process::Scaled, true, true, true, false },
+        { "XML FRAMED RAW\n", DataFormat::Framed, Process::Raw, true, true, false, true },
+        { "XML  FRAMED\tSCALED", DataFormat::Framed, Process::Scaled, true, true, false, true },
+        { "BARE", DataFormat::Unframed, Process::Raw, false, false, true, false },
+        { "XML BARE", DataFormat::Unframed, Process::Raw, false, false, true, true },
+        { "BARE FRAMED", DataFormat::Framed, Process::Raw, false, false, true, false },
+        { "XML BARE DEFAULT", DataFormat::Ascii, Process::Scaled, true, true, false, false },
+        { "DEFAULT BASE64", DataFormat::Base64, Process::Scaled, true, true, false, false },
     };
     for (const Case &c : cases) {
         QString err;
@@ -933,8 +998,8 @@ void TestPandaProtocol::dataOptions()
     }
     QCOMPARE(options("XML FRAMED RAW").toLine(), QByteArray("XML FRAMED RAW\n"));
     QCOMPARE(options("BARE").toLine(), QByteArray("UNFRAMED RAW NO_HEADER NO_STATUS ONE_SHOT\n"));
-    QCOMPARE(DataOptions{}.toLine(), QByteArray("ASCII SCALED\n"));
-    for (const char *bad : {"XML FRAMED BOGUS", "xml", "FRAMED,RAW", "NO_HEADERS"}) {
+    QCOMPARE(DataOptions {}.toLine(), QByteArray("ASCII SCALED\n"));
+    for (const char *bad : { "XML FRAMED BOGUS", "xml", "FRAMED,RAW", "NO_HEADERS" }) {
         QString err;
         QVERIFY2(!DataOptions::parse(bad, &err), bad);
         QCOMPARE(err, QStringLiteral("Invalid data capture option"));
@@ -946,7 +1011,8 @@ void TestPandaProtocol::dataOptions()
 
 void TestPandaProtocol::identity()
 {
-    const auto id = parseIdentity(QStringLiteral("PandA SW: 1.1 FPGA: 0.1.9 d1275f61 00000000 rootfs: PandA 1.1"));
+    const auto id
+        = parseIdentity(QStringLiteral("PandA SW: 1.1 FPGA: 0.1.9 d1275f61 00000000 rootfs: PandA 1.1"));
     QVERIFY(id);
     QCOMPARE(id->product, QStringLiteral("PandA"));
     QCOMPARE(id->software, QStringLiteral("1.1"));
@@ -954,7 +1020,8 @@ void TestPandaProtocol::identity()
     QCOMPARE(id->rootfs, QStringLiteral("PandA 1.1"));
     QCOMPARE(id->apiMajor, 1);
     QCOMPARE(id->apiMinor, 1);
-    const auto newer = parseIdentity(QStringLiteral("PandA SW: 4.1-3-gabcdef FPGA: 3.0.0 00000000 00000000 rootfs: x"));
+    const auto newer
+        = parseIdentity(QStringLiteral("PandA SW: 4.1-3-gabcdef FPGA: 3.0.0 00000000 00000000 rootfs: x"));
     QVERIFY(newer);
     QCOMPARE(newer->apiMajor, 4);
     QCOMPARE(newer->apiMinor, 1);
@@ -966,7 +1033,7 @@ void TestPandaProtocol::encodeRequests()
 {
     QCOMPARE(encodeQuery(QStringLiteral("*IDN")), QByteArray("*IDN?\n"));
     QCOMPARE(encodeAssign(QStringLiteral("COUNTER1.OUT.CAPTURE"), QStringLiteral("Min Max")),
-             QByteArray("COUNTER1.OUT.CAPTURE=Min Max\n"));
+        QByteArray("COUNTER1.OUT.CAPTURE=Min Max\n"));
     QCOMPARE(encodeAssign(QStringLiteral("*PCAP.ARM"), QString()), QByteArray("*PCAP.ARM=\n"));
     QCOMPARE(encodeAssign(QStringLiteral("TTLIN1.TERM"), QStringLiteral("50-Ohm\r")), QByteArray());
     QCOMPARE(encodeAssign(QStringLiteral("A"), QStringLiteral("x\ny")), QByteArray());
@@ -976,14 +1043,14 @@ void TestPandaProtocol::encodeRequests()
 void TestPandaProtocol::endReasons()
 {
     const std::pair<const char *, EndReason> known[] = {
-        {"Ok", EndReason::Ok},
-        {"Disarmed", EndReason::Disarmed},
-        {"Early disconnect", EndReason::EarlyDisconnect},
-        {"Data overrun", EndReason::DataOverrun},
-        {"Framing error", EndReason::FramingError},
-        {"Driver data overrun", EndReason::DriverDataOverrun},
-        {"DMA data error", EndReason::DmaDataError},
-        {"Unexpected completion error", EndReason::UnexpectedCompletionError},
+        { "Ok", EndReason::Ok },
+        { "Disarmed", EndReason::Disarmed },
+        { "Early disconnect", EndReason::EarlyDisconnect },
+        { "Data overrun", EndReason::DataOverrun },
+        { "Framing error", EndReason::FramingError },
+        { "Driver data overrun", EndReason::DriverDataOverrun },
+        { "DMA data error", EndReason::DmaDataError },
+        { "Unexpected completion error", EndReason::UnexpectedCompletionError },
     };
     for (const auto &[text, reason] : known) {
         QCOMPARE(endReasonFromString(QString::fromLatin1(text)), reason);
@@ -995,7 +1062,7 @@ void TestPandaProtocol::endReasons()
         QVERIFY2(!run.failed, qPrintable(run.error));
         QCOMPARE(run.events.back().endReason, reason);
     }
-    for (const char *other : {"Manually stopped", "ok", "", "Data overrun "})
+    for (const char *other : { "Manually stopped", "ok", "", "Data overrun " })
         QCOMPARE(endReasonFromString(QString::fromLatin1(other)), EndReason::Other);
     QVERIFY(isErrorReason(EndReason::Other));
 }

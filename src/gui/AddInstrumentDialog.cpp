@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "AddInstrumentDialog.h"
+
+#include "ui_AddInstrumentDialog.h"
+
+#include <DriverRegistry.h>
+#include <Workspace.h>
+
+#include <QPushButton>
+
+namespace bs {
+
+AddInstrumentDialog::AddInstrumentDialog(const Workspace *workspace, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::AddInstrumentDialog>())
+    , m_workspace(workspace)
+{
+    m_ui->setupUi(this);
+    for (const DriverInfo &d : DriverRegistry::instance().all())
+        m_ui->typeCombo->addItem(d.displayName.isEmpty() ? d.type : d.displayName, d.type);
+    const bool any = m_ui->typeCombo->count() > 0;
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(any);
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("Add"));
+    if (!any)
+        m_ui->addressHelp->setText(tr("No instrument drivers are available in this build."));
+    connect(m_ui->typeCombo, &QComboBox::currentIndexChanged, this, &AddInstrumentDialog::onTypeChanged);
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    onTypeChanged();
+}
+
+AddInstrumentDialog::~AddInstrumentDialog() = default;
+
+void AddInstrumentDialog::setType(const QString &type)
+{
+    const int i = m_ui->typeCombo->findData(type);
+    if (i >= 0)
+        m_ui->typeCombo->setCurrentIndex(i);
+}
+
+void AddInstrumentDialog::onTypeChanged()
+{
+    const QString type = m_ui->typeCombo->currentData().toString();
+    const DriverInfo *info = DriverRegistry::instance().find(type);
+    if (!info)
+        return;
+    m_ui->addressEdit->setText(info->defaultAddress);
+    m_ui->addressEdit->setPlaceholderText(info->defaultAddress);
+    m_ui->addressHelp->setText(info->addressHelp);
+    const QString id = m_workspace ? m_workspace->uniqueId(type) : type + QLatin1Char('1');
+    m_ui->idValue->setText(id);
+    if (m_ui->nameEdit->text().isEmpty() || m_ui->nameEdit->text() == m_autoName) {
+        m_autoName = id;
+        m_ui->nameEdit->setText(id);
+    }
+}
+
+SessionInstrument AddInstrumentDialog::entry() const
+{
+    SessionInstrument e;
+    e.type = m_ui->typeCombo->currentData().toString();
+    e.id = m_ui->idValue->text();
+    e.name = m_ui->nameEdit->text().trimmed().isEmpty() ? e.id : m_ui->nameEdit->text().trimmed();
+    e.address = m_ui->addressEdit->text().trimmed();
+    return e;
+}
+
+} // namespace bs

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <InstrumentHost.h>
+#include <Session.h>
+
+#include <QHash>
+#include <QJsonArray>
+#include <QMainWindow>
+
+#include <memory>
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace bs {
+
+class InstrumentPanel;
+class RecentFiles;
+class RecordController;
+class Recorder;
+class ScopeView;
+class StatusMonitor;
+class TraceStore;
+class Workspace;
+
+/// The BenchScope main window (layout in ui/MainWindow.ui): the scope view in the centre, a dock
+/// per instrument, menus File / Instruments / Acquisition / Record / View / Help, a toolbar
+/// (Open, Save, Run/Stop, Record, Add Instrument) and a status bar with states, rates and losses.
+///
+/// It only commands and displays: the Workspace, TraceStore and Recorder are created and wired
+/// by the composition root (app/main.cpp); the GUI thread never parses, decimates or writes
+/// sample data. Session files carry the instruments (Workspace), the views (`views[0]` is the
+/// scope, see ScopeSettings) and the recording settings.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    /// `recorder` may be null (recording then disabled).
+    MainWindow(Workspace *workspace, TraceStore *store, Recorder *recorder, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Loads and applies a session file. A bad file is refused with a message naming the key and
+    /// the current session stays as it was. (The File menu shows the message in a QMessageBox.)
+    bool openSessionFile(const QString &path, QString *error);
+    bool saveSessionFile(const QString &path, QString *error);
+    /// Replaces instruments, views and recording settings (all or nothing for the instruments).
+    bool applySession(const Session &session, QString *error);
+    /// The workspace's instruments and parameters plus the views and the recording settings.
+    Session currentSession() const;
+    /// Removes every instrument and resets views and recording settings (no questions asked).
+    void newSession();
+    QString sessionPath() const { return m_sessionPath; }
+
+    ScopeView *scopeView() const { return m_scope; }
+    InstrumentPanel *panel(const QString &instrumentId) const { return m_panels.value(instrumentId); }
+    QList<InstrumentPanel *> panels() const { return m_panels.values(); }
+    StatusMonitor *statusMonitor() const { return m_status; }
+    RecordController *recordController() const { return m_record; }
+
+    /// Run all (restarts the session clock and the display history) or Stop all.
+    void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void setupActions();
+    void setupViewMenu();
+    void onInstrumentAdded(InstrumentHost *host);
+    void onInstrumentRemoved(const QString &id);
+    void onHostState(const QString &id, Instrument::State state);
+    void updateRunAction();
+    void updateRecordAction();
+    void updateTitle();
+    void setModified(bool modified = true);
+    void restoreViews(const QJsonArray &views);
+
+    // Interactive commands (may show dialogs).
+    void onNew();
+    void onOpen();
+    void openRecent(const QString &path);
+    bool onSave();
+    bool onSaveAs();
+    bool maybeSave();
+    void onAddInstrument();
+    void onRemoveInstrument();
+    void onRecordTriggered(bool on);
+    void onRecordingSettings();
+    void onExportCsv();
+    void onAbout();
+    QString documentsDir() const;
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    Workspace *m_workspace = nullptr;
+    TraceStore *m_store = nullptr;
+    Recorder *m_recorder = nullptr;
+    ScopeView *m_scope = nullptr;
+    StatusMonitor *m_status = nullptr;
+    RecordController *m_record = nullptr;
+    RecentFiles *m_recent = nullptr;
+    QHash<QString, InstrumentPanel *> m_panels;
+    QHash<QString, Instrument::State> m_states;
+    QJsonArray m_otherViews; ///< views of types this window does not show, kept for saving
+    QString m_sessionPath;
+    bool m_running = false;
+    bool m_restoring = false;
+};
+
+} // namespace bs

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecordController.h"
+
+#include <Recorder.h>
+#include <Workspace.h>
+
+#include <QDir>
+#include <QStandardPaths>
+#include <QThread>
+
+namespace bs {
+
+RecordController::RecordController(Recorder *recorder, Workspace *workspace, QObject *parent)
+    : QObject(parent)
+    , m_recorder(recorder)
+    , m_workspace(workspace)
+{
+    if (m_recorder) {
+        connect(m_recorder, &Recorder::stopped, this, &RecordController::onRecorderStopped, Qt::QueuedConnection);
+        connect(m_recorder, &Recorder::errorOccurred, this, &RecordController::errorOccurred, Qt::QueuedConnection);
+    }
+}
+
+RecordController::~RecordController()
+{
+    if (m_stopThread)
+        m_stopThread->wait();
+}
+
+QString RecordController::directory() const
+{
+    if (!m_settings.directory.isEmpty())
+        return m_settings.directory;
+    QString docs = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return docs.isEmpty() ? QDir::homePath() : docs;
+}
+
+QString RecordController::pathFor(const QDateTime &when) const
+{
+    const QString base = m_settings.baseName.trimmed().isEmpty() ? QStringLiteral("recording") : m_settings.baseName.trimmed();
+    QString name = base + QLatin1Char('_') + when.toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    if (m_settings.format != QLatin1String("csv"))
+        name += QStringLiteral(".h5");
+    return QDir(directory()).filePath(name);
+}
+
+bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
+{
+    if (!m_recorder) {
+        if (error)
+            *error = tr("Recording is not available in this build.");
+        return false;
+    }
+    if (m_recording || m_stopThread) {
+        if (error)
+            *error = tr("A recording is still being finished; try again in a moment.");
+        return false;
+    }
+    if (!QDir().mkpath(directory())) {
+        if (error)
+            *error = tr("Cannot create the recording folder %1").arg(QDir::toNativeSeparators(directory()));
+        return false;
+    }
+    RecordingOptions options;
+    options.format = m_settings.format == QLatin1String("csv") ? RecordingOptions::Format::Csv
+                                                                : RecordingOptions::Format::Hdf5;
+    options.path = pathFor(QDateTime::currentDateTime());
+    options.queueBudgetBytes = m_settings.queueMiB << 20;
+    options.sessionSnapshot = sessionSnapshot;
+    if (m_workspace)
+        for (const InstrumentHost *h : m_workspace->instruments())
+            options.instruments.append({h->id(), h->type(), h->name(), h->address()});
+    if (!m_recorder->start(options, error))
+        return false;
+    m_path = options.path;
+    m_recording = true;
+    Q_EMIT recordingChanged(true);
+    return true;
+}
+
+void RecordController::stop()
+{
+    if (!m_recorder || !m_recording || m_stopThread)
+        return;
+    // Recorder::stop() writes out the queue and closes the files: do it off the GUI thread.
+    Recorder *recorder = m_recorder;
+    m_stopThread = QThread::create([recorder] { recorder->stop(); });
+    m_stopThread->setObjectName(QStringLiteral("recorder-stop"));
+    connect(m_stopThread, &QThread::finished, this, [this] {
+        m_stopThread->deleteLater();
+        m_stopThread = nullptr;
+        onRecorderStopped();
+    });
+    m_stopThread->start();
+}
+
+void RecordController::onRecorderStopped()
+{
+    if (!m_recording || m_stopThread)
+        return; // the stop thread's finished() reports it
+    m_recording = false;
+    Q_EMIT recordingChanged(false);
+    Q_EMIT finished(m_path);
+}
+
+} // namespace bs

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <Session.h>
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+
+class QThread;
+
+namespace bs {
+
+class Recorder;
+class Workspace;
+
+/// Starts and stops recordings for the main window: names the file
+/// (`<base>_<yyyyMMdd-HHmmss>.h5`, or a folder of that name for CSV) in the session's recording
+/// folder or the Documents location, fills RecordingOptions from the workspace, and stops the
+/// recorder on a helper thread (stop() waits for the queue to drain, which must not freeze the GUI).
+class RecordController : public QObject
+{
+    Q_OBJECT
+public:
+    RecordController(Recorder *recorder, Workspace *workspace, QObject *parent = nullptr);
+    ~RecordController() override;
+
+    bool isAvailable() const { return m_recorder != nullptr; }
+    bool isRecording() const { return m_recording; }
+    bool isStopping() const { return m_stopThread != nullptr; }
+    QString currentPath() const { return m_path; }
+
+    SessionRecording settings() const { return m_settings; }
+    void setSettings(const SessionRecording &settings) { m_settings = settings; }
+
+    /// The folder recordings go to: the settings' directory, else Documents (else home).
+    QString directory() const;
+    /// Where a recording started at `when` would be written.
+    QString pathFor(const QDateTime &when) const;
+
+    /// Starts a recording; `sessionSnapshot` is stored in the file. False with a message on error.
+    bool start(const QByteArray &sessionSnapshot, QString *error);
+    /// Asks the recorder to finish; `recordingChanged(false)` follows when the files are closed.
+    void stop();
+
+Q_SIGNALS:
+    void recordingChanged(bool recording);
+    void errorOccurred(const QString &message);
+    /// A recording was closed; `path` is the file or folder written.
+    void finished(const QString &path);
+
+private:
+    void onRecorderStopped();
+
+    Recorder *m_recorder = nullptr;
+    Workspace *m_workspace = nullptr;
+    SessionRecording m_settings;
+    QString m_path;
+    bool m_recording = false;
+    QThread *m_stopThread = nullptr;
+};
+
+} // namespace bs

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// PandaDriver against PandaSimulator over real loopback sockets, the driver on its own thread.
+#include "InstrumentHost.h"
+#include "PandaDriver.h"
+#include "PandaSimulator.h"
+#include "SimulatorThread.h"
+
+#include <QMutex>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace bs;
+using namespace bs::panda;
+
+namespace {
+
+/// Collects every block the driver publishes (called on the driver thread).
+class CollectingSink : public BlockSink
+{
+public:
+    void setStreams(const QString &, const QVector<StreamInfo> &s) override
+    {
+        QMutexLocker l(&m_mutex);
+        m_streams = s;
+    }
+    void consume(const SampleBlockPtr &b) override
+    {
+        QMutexLocker l(&m_mutex);
+        m_blocks.push_back(b);
+        m_rows += b->sampleCount;
+    }
+    quint64 rows() const
+    {
+        QMutexLocker l(&m_mutex);
+        return m_rows;
+    }
+    std::vector<SampleBlockPtr> blocks() const
+    {
+        QMutexLocker l(&m_mutex);
+        return m_blocks;
+    }
+    QVector<StreamInfo> streams() const
+    {
+        QMutexLocker l(&m_mutex);
+        return m_streams;
+    }
+    /// All rows of one channel, concatenated.
+    std::vector<double> column(const QString &name) const
+    {
+        QMutexLocker l(&m_mutex);
+        std::vector<double> out;
+        const int c = m_streams.isEmpty() ? -1 : m_streams[0].channelIndex(name);
+        if (c < 0)
+            return out;
+        for (const auto &b : m_blocks)
+            if (b->sampleCount)
+                out.insert(out.end(), b->channel(c), b->channel(c) + b->sampleCount);
+        return out;
+    }
+    std::vector<double> times() const
+    {
+        QMutexLocker l(&m_mutex);
+        std::vector<double> out;
+        for (const auto &b : m_blocks)
+            out.insert(out.end(), b->times.begin(), b->times.end());
+        return out;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QVector<StreamInfo> m_streams;
+    std::vector<SampleBlockPtr> m_blocks;
+    quint64 m_rows = 0;
+};
+
+struct Bench
+{
+    explicit Bench(PandaSimulator::Config cfg = {})
+    {
+        cfg.controlPort = 0;
+        cfg.dataPort = 0;
+        sim = std::make_unique<SimulatorThread>(QStringLiteral("sim"), [cfg] { return new PandaSimulator(cfg); });
+        sim->call([this](QObject *o) {
+            auto *p = static_cast<PandaSimulator *>(o);
+            started = p->start(&error);
+            control = p->controlPort();
+            data = p->dataPort();
+        });
+        auto drv = std::make_unique<PandaDriver>();
+        drv->setId(QStringLiteral("panda1"));
+        drv->setAddress(QStringLiteral("127.0.0.1:%1").arg(control));
+        drv->setParameter(QStringLiteral("data_port"), int(data));
+        host = std::make_unique<InstrumentHost>(std::move(drv));
+        host->addSink(&sink);
+    }
+    PandaSimulator *simulator() const { return static_cast<PandaSimulator *>(sim->object()); }
+    void inject(PandaSimulator::Fault f)
+    {
+        sim->call([f](QObject *o) { static_cast<PandaSimulator *>(o)->injectFault(f); });
+    }
+
+    std::unique_ptr<SimulatorThread> sim;
+    CollectingSink sink;
+    std::unique_ptr<InstrumentHost> host;
+    bool started = false;
+    QString error;
+    quint16 control = 0, data = 0;
+};
+
+bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (h.state() != s && t.elapsed() < ms)
+        QTest::qWait(5);
+    return h.state() == s;
+}
+
+} // namespace
+
+class TestPandaDriver : public QObject
+{
+    Q_OBJECT
+
+    void captureRows(const QString &process)
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.host->setParameter(QStringLiteral("process"), process);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->setParameter(QStringLiteral("rows"), 2500);
+        b.host->setParameter(QStringLiteral("capture.COUNTER1.OUT"), QStringLiteral("Value"));
+        b.host->setParameter(QStringLiteral("capture.INENC2.VAL"), QStringLiteral("Min Max Mean"));
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QTRY_VERIFY(b.host->parameters().stringValue(QStringLiteral("identity")).contains(QStringLiteral("FPGA")));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000)); // END after our DISARM
+        QCOMPARE(b.sink.rows(), quint64(2500));
+        const QVector<StreamInfo> streams = b.sink.streams();
+        QCOMPARE(streams.size(), 1);
+        QVERIFY(streams[0].channelIndex(QStringLiteral("PCAP.TS_TRIG.Value")) >= 0);
+        QCOMPARE(streams[0].channels[streams[0].channelIndex(QStringLiteral("PCAP.TS_TRIG.Value"))].unit, QStringLiteral("s"));
+        QVERIFY(streams[0].channelIndex(QStringLiteral("INENC2.VAL.Mean")) >= 0);
+        // Times: TS_TRIG every 100 µs, on the session timeline, strictly increasing.
+        const auto t = b.sink.times();
+        QCOMPARE(t.size(), std::size_t(2500));
+        for (std::size_t i = 1; i < t.size(); ++i)
+            QVERIFY2(std::abs((t[i] - t[i - 1]) - 1e-4) < 1e-6, qPrintable(QString::number(t[i] - t[i - 1])));
+        // COUNTER1 counts triggers: consecutive rows differ by its STEP (1).
+        const auto c1 = b.sink.column(QStringLiteral("COUNTER1.OUT.Value"));
+        QCOMPARE(c1.size(), std::size_t(2500));
+        for (std::size_t i = 1; i < c1.size(); ++i)
+            QCOMPARE(c1[i] - c1[i - 1], 1.0);
+        // Min ≤ Mean ≤ Max for every row.
+        const auto mn = b.sink.column(QStringLiteral("INENC2.VAL.Min"));
+        const auto mx = b.sink.column(QStringLiteral("INENC2.VAL.Max"));
+        const auto me = b.sink.column(QStringLiteral("INENC2.VAL.Mean"));
+        for (std::size_t i = 0; i < mn.size(); ++i)
+            QVERIFY(mn[i] <= me[i] + 1e-9 && me[i] <= mx[i] + 1e-9);
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        // The end-of-capture marker arrives without a loss.
+        const auto blocks = b.sink.blocks();
+        QVERIFY(blocks.back()->flags & SampleBlock::EndOfCapture);
+        QVERIFY(!(blocks.back()->flags & SampleBlock::Overflow));
+    }
+
+private Q_SLOTS:
+    void captureRaw() { captureRows(QStringLiteral("Raw")); }
+    void captureScaled() { captureRows(QStringLiteral("Scaled")); }
+
+    void endOkFromDevice()
+    {
+        PandaSimulator::Config cfg;
+        cfg.captureLimit = 300;
+        Bench b(cfg);
+        QVERIFY(b.started);
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->start(); // connects first
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QCOMPARE(b.sink.rows(), quint64(300));
+        bool sawOk = false;
+        for (const auto &m : msgs)
+            sawOk = sawOk || m.at(0).toString().contains(QStringLiteral("300 rows: Ok"));
+        QVERIFY(sawOk);
+        QCOMPARE(errors.count(), 0);
+        // A second capture on the same connection continues the sample index (no false gap).
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QCOMPARE(b.sink.rows(), quint64(600));
+    }
+
+    void deviceErrorIsSurfacedVerbatim()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("trigger_source"), QStringLiteral("NOSUCH1.OUT"));
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.host->start();
+        QTRY_VERIFY(errors.count() >= 1);
+        QVERIFY2(errors.at(0).at(0).toString().contains(QStringLiteral("PCAP.TRIG")), qPrintable(errors.at(0).at(0).toString()));
+        b.host->stop();
+    }
+
+    void dataOverrunKeepsRows()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTRY_VERIFY(b.sink.rows() > 100);
+        b.inject(PandaSimulator::Fault::DataOverrun);
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 5000));
+        QTRY_VERIFY(errors.count() >= 1);
+        QVERIFY(errors.last().at(0).toString().contains(QStringLiteral("Data overrun")));
+        const auto blocks = b.sink.blocks();
+        QVERIFY(blocks.back()->flags & SampleBlock::Overflow);
+        QVERIFY(b.sink.rows() > 100);
+    }
+
+    void droppedConnectionThenReconnect()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTRY_VERIFY(b.sink.rows() > 100);
+        b.inject(PandaSimulator::Fault::DropMidFrame);
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY(errors.count() >= 1);
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("data connection")),
+                 qPrintable(errors.last().at(0).toString()));
+        const quint64 kept = b.sink.rows();
+        QVERIFY(kept > 100);
+        // Reconnect and capture again.
+        b.sim->call([](QObject *o) { static_cast<PandaSimulator *>(o)->injectFault(PandaSimulator::Fault::None); });
+        b.host->setParameter(QStringLiteral("rows"), 200);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QCOMPARE(b.sink.rows(), kept + 200);
+    }
+
+    void garbageIsACleanError()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTRY_VERIFY(b.sink.rows() > 10);
+        b.inject(PandaSimulator::Fault::Garbage);
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("corrupt")),
+                 qPrintable(errors.last().at(0).toString()));
+    }
+
+    void unreachableAndBadAddresses()
+    {
+        auto drv = std::make_unique<PandaDriver>();
+        drv->setId(QStringLiteral("p"));
+        drv->setAddress(QStringLiteral("127.0.0.1:99999"));
+        InstrumentHost host(std::move(drv));
+        QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
+        host.open();
+        QVERIFY(waitState(host, Instrument::State::Error));
+        QVERIFY(errors.at(0).at(0).toString().contains(QStringLiteral("port")));
+        // A closed port: connection refused, named in the message.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        host.setAddress(QStringLiteral("127.0.0.1:%1").arg(port));
+        host.open();
+        QTRY_COMPARE(errors.count(), 2);
+        QVERIFY2(errors.at(1).at(0).toString().contains(QString::number(port)), qPrintable(errors.at(1).at(0).toString()));
+        QCOMPARE(host.state(), Instrument::State::Error);
+    }
+
+    void simulatorVanishes()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTRY_VERIFY(b.sink.rows() > 10);
+        b.sim.reset(); // the device disappears
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY(!b.host->lastError().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPandaDriver)
+#include "test_panda_driver.moc"
