@@ -21,8 +21,8 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-SampleBlockPtr makeBlock(const QString &inst, int channels, std::size_t n, std::uint64_t first, double dt,
-                         bool irregular)
+SampleBlockPtr makeBlock(
+    const QString &inst, int channels, std::size_t n, std::uint64_t first, double dt, bool irregular)
 {
     auto b = SampleBlock::make(inst, QStringLiteral("s"), channels, n, irregular);
     b->firstIndex = first;
@@ -32,7 +32,8 @@ SampleBlockPtr makeBlock(const QString &inst, int channels, std::size_t n, std::
         if (irregular)
             b->times[i] = double(first + i) * dt;
         for (int ch = 0; ch < channels; ++ch)
-            b->channel(ch)[i] = std::sin(double(first + i) * 1e-4 * (ch + 1)) + 1e-3 * double((first + i) % 7);
+            b->channel(ch)[i]
+                = std::sin(double(first + i) * 1e-4 * (ch + 1)) + 1e-3 * double((first + i) % 7);
     }
     return b;
 }
@@ -65,13 +66,13 @@ void benchAppend(int threads, int channels, bool irregular, std::size_t rows, qu
     const double samples = double(rows) * channels * threads;
     std::printf("append %d thread(s) x %d ch %-9s %9.3g rows/s/thread %9.3g samples/s total"
                 "  (%.0f MB held, %.3g samples evicted)\n",
-                threads, channels, irregular ? "irregular" : "regular", double(rows) / s, samples / s,
-                double(st.bytesUsed) / 1e6, double(st.evictedSamples));
+        threads, channels, irregular ? "irregular" : "regular", double(rows) / s, samples / s,
+        double(st.bytesUsed) / 1e6, double(st.evictedSamples));
 }
 
 /// The naive envelope: one linear pass over all samples with per-column min/max.
 std::size_t naiveEnvelope(const std::vector<double> &t, const std::vector<double> &v, double a, double b,
-                          int columns, Envelope &out)
+    int columns, Envelope &out)
 {
     out.t.clear();
     out.v.clear();
@@ -109,7 +110,7 @@ void benchEnvelope(std::size_t n)
         }
         store.consume(b);
     }
-    const ChannelKey key{QStringLiteral("e"), QStringLiteral("s"), 0};
+    const ChannelKey key { QStringLiteral("e"), QStringLiteral("s"), 0 };
     const TimeRange range = store.timeRange(key);
     const double a = range.first, b = range.last + 1e-6;
 
@@ -143,7 +144,7 @@ void benchEnvelope(std::size_t n)
 
     std::printf("envelope %8.0e samples, %d columns: store %9.1f us  naive scan %11.1f us  ratio %8.1fx"
                 "  (zoom 1%%: %.1f us)  [%zu]\n",
-                double(n), columns, storeUs, naiveUs, naiveUs / storeUs, zoomUs, sink % 10);
+        double(n), columns, storeUs, naiveUs, naiveUs / storeUs, zoomUs, sink % 10);
 }
 
 } // namespace
@@ -155,7 +156,7 @@ int main()
     benchAppend(1, 8, true, 2000000, TraceStore::DefaultMemoryBudget);
     benchAppend(3, 8, false, 1000000, TraceStore::DefaultMemoryBudget);
     benchAppend(1, 8, false, 2000000, 64ull << 20); // with continuous eviction
-    for (std::size_t n : {std::size_t(1000), std::size_t(100000), std::size_t(10000000)})
+    for (std::size_t n : { std::size_t(1000), std::size_t(100000), std::size_t(10000000) })
         benchEnvelope(n);
     return 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// bench_writers [seconds]: the machine's sequential write rate, then the rate through the Recorder
+// bench_writers [seconds] [null|csv|hdf5 ...]: the machine's sequential write rate, then the rate through the Recorder
 // into nothing (NullWriter), CSV and HDF5 for 8 channels x 10k-row blocks, all in one run.
 #include "Recorder.h"
 
@@ -151,7 +151,12 @@ int main(int argc, char **argv)
                           {"csv", RecordingOptions::Format::Csv, base + QStringLiteral("_csv")},
                           {"hdf5", RecordingOptions::Format::Hdf5, base + QStringLiteral(".h5")}};
     int rc = 0;
+    QStringList only;
+    for (int i = 2; i < argc; ++i)
+        only << QString::fromLocal8Bit(argv[i]);
     for (const Mode &m : modes) {
+        if (!only.isEmpty() && !only.contains(QLatin1String(m.name)))
+            continue;
         const Result r = run(m.format, m.path, seconds);
         if (!r.error.isEmpty()) {
             std::printf("%-6s error: %s\n", m.name, qPrintable(r.error));
@@ -161,7 +166,9 @@ int main(int argc, char **argv)
                         disk > 0 ? r.mbps / disk : 0.0, r.fileMB, static_cast<unsigned long long>(r.lost));
             rc |= r.lost ? 1 : 0;
         }
-        if (m.format == RecordingOptions::Format::Csv)
+        if (qEnvironmentVariableIsSet("BENCH_KEEP_FILES"))
+            std::printf("       kept %s\n", qPrintable(m.path));
+        else if (m.format == RecordingOptions::Format::Csv)
             QDir(m.path).removeRecursively();
         else if (!m.path.isEmpty())
             QFile::remove(m.path);

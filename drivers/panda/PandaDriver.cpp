@@ -153,6 +153,24 @@ void PandaDriver::open()
 
 void PandaDriver::onControlConnected()
 {
+    if (m_disarmOnConnect) {
+        // Our capture broke with the connection; the PandA is probably still armed. Disarm it
+        // before the data port joins, so the new connection does not pick up a stale capture.
+        m_disarmOnConnect = false;
+        m_control.send("*PCAP.DISARM=", [this](const ControlReply &r) {
+            if (r.isError())
+                fail(tr("PandA refused to disarm the interrupted capture: %1").arg(r.value));
+            else
+                Q_EMIT message(tr("Disarmed the capture interrupted by the lost connection"));
+            identifyAndConnectData();
+        });
+        return;
+    }
+    identifyAndConnectData();
+}
+
+void PandaDriver::identifyAndConnectData()
+{
     m_control.query(QStringLiteral("*IDN"), [this](const ControlReply &r) {
         if (r.isError()) {
             connectionFailed(tr("PandA at %1 refused *IDN?: %2").arg(peerText(), r.value));
@@ -198,6 +216,7 @@ void PandaDriver::connectionFailed(const QString &reason)
         return;
     flushFrames();
     const bool wasRunning = m_running;
+    m_disarmOnConnect = m_disarmOnConnect || wasRunning;
     m_running = false;
     m_statusTimer.stop();
     m_dataTimeout.stop();

@@ -47,6 +47,7 @@ protected:
 private:
     void buildParameters();
     void onControlConnected();
+    void identifyAndConnectData();
     void connectData();
     void onDataReadyRead();
     void onDataLost(const QString &reason);
@@ -76,6 +77,7 @@ private:
     bool m_dataReady = false;
     bool m_running = false;      // armed by us, until END or stop
     bool m_closing = false;
+    bool m_disarmOnConnect = false; // a capture of ours was cut off by a lost connection
 
     // Current capture (driver thread only).
     DataHeader m_header;

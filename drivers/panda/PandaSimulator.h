@@ -14,11 +14,10 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QTcpServer>
 
 #include <atomic>
 #include <memory>
-
-class QTcpServer;
 
 namespace bs::panda {
 

@@ -71,7 +71,7 @@ QByteArray PandaSimulatorCapture::captureStatus() const
         + QByteArray::number(taking);
 }
 
-QByteArray PandaSimulatorCapture::headerFor(const DataOptions &options) const
+QByteArray PandaSimulatorCapture::headerFor(const SimDataOptions &options) const
 {
     HeaderInfo info;
     if (m_settings.sendArmStartTime) {

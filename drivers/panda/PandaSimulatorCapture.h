@@ -77,7 +77,7 @@ private:
     void distribute(const RowBatch &batch);
     void finish(const QByteArray &reason);
     void joinCapture(PandaSimulatorDataClient *client);
-    QByteArray headerFor(const DataOptions &options) const;
+    QByteArray headerFor(const SimDataOptions &options) const;
 
     PandaSimulatorModel &m_model;
     CaptureSettings m_settings;

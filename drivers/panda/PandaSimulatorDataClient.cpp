@@ -162,7 +162,7 @@ void PandaSimulatorDataClient::dropMidFrame(const QByteArray &payload)
     if (m_state != State::Capturing)
         return;
     qsizetype cut = payload.size() / 2;
-    if (m_options.format == DataOptions::Format::Framed && payload.size() >= 8) {
+    if (m_options.format == SimDataOptions::Format::Framed && payload.size() >= 8) {
         const qsizetype blockBytes = qFromLittleEndian<quint32>(payload.constData() + 4);
         cut = 8 + (blockBytes - 8) / 2; // inside the first block's data
     }
@@ -175,7 +175,7 @@ void PandaSimulatorDataClient::sendGarbage(const QByteArray &payload, quint64 ro
     if (m_state != State::Capturing)
         return;
     static const QByteArray junk("\xde\xad\xbe\xefJUNK", 8);
-    if (m_options.format == DataOptions::Format::Framed && payload.startsWith("BIN ")) {
+    if (m_options.format == SimDataOptions::Format::Framed && payload.startsWith("BIN ")) {
         QByteArray corrupted = payload;
         corrupted.replace(0, 4, junk.left(4));
         m_socket->write(corrupted);

@@ -28,7 +28,7 @@ public:
     void setReplay(const QByteArray &bytes, int chunkBytes, int delayMs);
 
     State state() const { return m_state; }
-    const DataOptions &options() const { return m_options; }
+    const SimDataOptions &options() const { return m_options; }
     /// "<ISO time> data <ip:port>" for `*WHO?`.
     QByteArray whoLine() const;
     quint64 samplesSent() const { return m_samples; }
@@ -66,7 +66,7 @@ private:
     QByteArray m_connectedAt;
     QByteArray m_peer;
     QByteArray m_buffer;
-    DataOptions m_options;
+    SimDataOptions m_options;
     State m_state = State::AwaitingOptions;
     quint64 m_samples = 0;
     QByteArray m_replay;

@@ -87,7 +87,7 @@ const QByteArray &PandaSimulatorEncoder::samplesFor(bool raw)
     return m_samples[raw];
 }
 
-const QByteArray &PandaSimulatorEncoder::payload(const DataOptions &options)
+const QByteArray &PandaSimulatorEncoder::payload(const SimDataOptions &options)
 {
     const int key = options.encodingKey();
     auto it = m_payloads.find(key);
@@ -96,17 +96,17 @@ const QByteArray &PandaSimulatorEncoder::payload(const DataOptions &options)
     const int sampleBytes = m_layout->sampleBytes(options.raw);
     QByteArray bytes;
     switch (options.format) {
-    case DataOptions::Format::Framed:
+    case SimDataOptions::Format::Framed:
         bytes = framed(
             samplesFor(options.raw), sampleBytes, options.raw ? kMaxRawBlockBytes : kMaxScaledBlockBytes);
         break;
-    case DataOptions::Format::Unframed:
+    case SimDataOptions::Format::Unframed:
         bytes = samplesFor(options.raw);
         break;
-    case DataOptions::Format::Base64:
+    case SimDataOptions::Format::Base64:
         bytes = base64(samplesFor(options.raw), sampleBytes);
         break;
-    case DataOptions::Format::Ascii:
+    case SimDataOptions::Format::Ascii:
         bytes = asciiLines(*m_batch, options.raw);
         break;
     }

@@ -33,7 +33,7 @@ public:
     /// Starts a new batch; payload() results are cached until the next call.
     void beginBatch(const RowBatch *batch);
     /// The payload bytes of the current batch for a client's options.
-    const QByteArray &payload(const DataOptions &options);
+    const QByteArray &payload(const SimDataOptions &options);
 
     // Building blocks, exposed for tests and reuse.
     QByteArray rawSamples(const RowBatch &batch) const;

@@ -7,7 +7,7 @@
 
 namespace bs::panda {
 
-bool DataOptions::parse(QByteArrayView line)
+bool SimDataOptions::parse(QByteArrayView line)
 {
     const QList<QByteArray> words = line.toByteArray().simplified().split(' ');
     for (const QByteArray &w : words) {
@@ -34,9 +34,9 @@ bool DataOptions::parse(QByteArrayView line)
         else if (w == "XML")
             xml = true;
         else if (w == "BARE")
-            *this = DataOptions { Format::Unframed, true, true, true, true, false };
+            *this = SimDataOptions { Format::Unframed, true, true, true, true, false };
         else if (w == "DEFAULT")
-            *this = DataOptions {};
+            *this = SimDataOptions {};
         else
             return false;
     }
@@ -194,7 +194,7 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
     return layout;
 }
 
-QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options, const HeaderInfo &info)
+QByteArray renderHeader(const CaptureLayout &layout, const SimDataOptions &options, const HeaderInfo &info)
 {
     static const char *const formatNames[] = { "ASCII", "Base64", "Framed", "Unframed" };
     const bool xml = options.xml;
@@ -210,7 +210,7 @@ QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options,
     attrs.append({ "missed", QByteArray::number(info.missed) });
     attrs.append({ "process", QByteArray(options.raw ? "Raw" : "Scaled") });
     attrs.append({ "format", QByteArray(formatNames[int(options.format)]) });
-    if (options.format != DataOptions::Format::Ascii)
+    if (options.format != SimDataOptions::Format::Ascii)
         attrs.append({ "sample_bytes", QByteArray::number(layout.sampleBytes(options.raw)) });
 
     if (xml) {

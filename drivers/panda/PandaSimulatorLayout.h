@@ -12,7 +12,7 @@
 namespace bs::panda {
 
 /// Data-port option words of one client (spec §4.2).
-struct DataOptions
+struct SimDataOptions
 {
     enum class Format : quint8 { Ascii, Base64, Framed, Unframed };
     Format format = Format::Ascii;
@@ -74,7 +74,7 @@ struct HeaderInfo
 };
 
 /// The header exactly as sent, including the terminating empty line.
-QByteArray renderHeader(const CaptureLayout &layout, const DataOptions &options, const HeaderInfo &info);
+QByteArray renderHeader(const CaptureLayout &layout, const SimDataOptions &options, const HeaderInfo &info);
 
 /// Current UTC time as `%4d-%02d-%02dT%02d:%02d:%02d.%09ldZ`.
 QByteArray isoTimeNow();

@@ -23,7 +23,8 @@ void MinMaxPyramid::append(const double *values, std::size_t n)
 {
     const std::size_t needed = m_values.size() + n;
     if (needed > m_values.capacity())
-        m_values.reserve(std::min(m_capacity, std::max({needed, 2 * m_values.capacity(), std::size_t(64)})));
+        m_values.reserve(
+            std::min(m_capacity, std::max({ needed, 2 * m_values.capacity(), std::size_t(64) })));
     m_values.insert(m_values.end(), values, values + n);
 
     // Complete every node that the new samples have filled, bottom-up.

@@ -14,7 +14,7 @@ void TimeColumn::appendRegular(double t0, double dt, std::size_t offset, std::si
 {
     if (n == 0)
         return;
-    m_segments.push_back(Segment{m_size, offset, t0, dt, false});
+    m_segments.push_back(Segment { m_size, offset, t0, dt, false });
     m_size += n;
 }
 
@@ -24,10 +24,10 @@ void TimeColumn::appendExplicit(const double *times, std::size_t n)
         return;
     const bool extend = !m_segments.empty() && m_segments.back().explicitTimes;
     if (!extend)
-        m_segments.push_back(Segment{m_size, m_times.size(), 0.0, 0.0, true});
+        m_segments.push_back(Segment { m_size, m_times.size(), 0.0, 0.0, true });
     const std::size_t needed = m_times.size() + n;
     if (needed > m_times.capacity())
-        m_times.reserve(std::min(m_capacity, std::max({needed, 2 * m_times.capacity(), std::size_t(64)})));
+        m_times.reserve(std::min(m_capacity, std::max({ needed, 2 * m_times.capacity(), std::size_t(64) })));
     m_times.insert(m_times.end(), times, times + n);
     m_size += n;
 }
@@ -36,7 +36,7 @@ double TimeColumn::at(std::size_t row) const
 {
     // Last segment starting at or before `row`.
     auto it = std::upper_bound(m_segments.begin(), m_segments.end(), row,
-                               [](std::size_t r, const Segment &s) { return r < s.start; });
+        [](std::size_t r, const Segment &s) { return r < s.start; });
     return timeIn(*(it - 1), row);
 }
 
@@ -45,7 +45,8 @@ void TimeColumn::copy(std::size_t from, std::size_t to, double *out) const
     if (from >= to)
         return;
     auto it = std::upper_bound(m_segments.begin(), m_segments.end(), from,
-                               [](std::size_t r, const Segment &s) { return r < s.start; }) - 1;
+                  [](std::size_t r, const Segment &s) { return r < s.start; })
+        - 1;
     for (std::size_t row = from; row < to; ++it) {
         const std::size_t segEnd = std::min(to, it + 1 == m_segments.end() ? m_size : (it + 1)->start);
         for (; row < segEnd; ++row)
@@ -56,8 +57,8 @@ void TimeColumn::copy(std::size_t from, std::size_t to, double *out) const
 std::size_t TimeColumn::lowerBound(double t) const
 {
     // Segments whose first time is < t form a prefix; the answer lies in the last of them.
-    auto it = std::partition_point(m_segments.begin(), m_segments.end(),
-                                   [&](const Segment &s) { return timeIn(s, s.start) < t; });
+    auto it = std::partition_point(
+        m_segments.begin(), m_segments.end(), [&](const Segment &s) { return timeIn(s, s.start) < t; });
     if (it == m_segments.begin())
         return 0;
     const Segment &seg = *(it - 1);

@@ -36,7 +36,7 @@ public:
 private:
     struct Segment
     {
-        std::size_t start;  ///< first row of this segment in the chunk
+        std::size_t start; ///< first row of this segment in the chunk
         std::size_t offset; ///< regular: row offset within its block; explicit: index in m_times
         double t0;
         double dt;

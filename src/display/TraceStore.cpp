@@ -27,7 +27,7 @@ StreamInfo defaultInfo(const SampleBlock &b)
     info.regular = b.isRegular();
     info.nominalRate = b.isRegular() ? 1.0 / b.dt : 0.0;
     for (int ch = 0; ch < b.channelCount; ++ch)
-        info.channels.push_back(ChannelInfo{QStringLiteral("ch%1").arg(ch), {}, {}});
+        info.channels.push_back(ChannelInfo { QStringLiteral("ch%1").arg(ch), {}, {} });
     return info;
 }
 
@@ -43,7 +43,8 @@ void TraceStore::bump(bool layout)
     m_revision.fetch_add(1, std::memory_order_acq_rel);
 }
 
-std::shared_ptr<TraceStream> TraceStore::findLocked(const QString &instrumentId, const QString &streamId) const
+std::shared_ptr<TraceStream> TraceStore::findLocked(
+    const QString &instrumentId, const QString &streamId) const
 {
     for (const auto &inst : m_instruments) {
         if (inst.id != instrumentId)
@@ -71,9 +72,9 @@ std::shared_ptr<TraceStream> TraceStore::findOrDeclare(const SampleBlock &block)
     if (auto s = findLocked(block.instrumentId, block.streamId))
         return s;
     auto it = std::find_if(m_instruments.begin(), m_instruments.end(),
-                           [&](const Instrument &i) { return i.id == block.instrumentId; });
+        [&](const Instrument &i) { return i.id == block.instrumentId; });
     if (it == m_instruments.end())
-        it = m_instruments.insert(m_instruments.end(), Instrument{block.instrumentId, {}});
+        it = m_instruments.insert(m_instruments.end(), Instrument { block.instrumentId, {} });
     auto s = std::make_shared<TraceStream>(block.instrumentId, defaultInfo(block));
     it->streams.push_back(s);
     lock.unlock();
@@ -101,9 +102,9 @@ void TraceStore::setStreams(const QString &instrumentId, const QVector<StreamInf
     {
         std::unique_lock lock(m_registryMutex);
         auto it = std::find_if(m_instruments.begin(), m_instruments.end(),
-                               [&](const Instrument &i) { return i.id == instrumentId; });
+            [&](const Instrument &i) { return i.id == instrumentId; });
         if (it == m_instruments.end())
-            it = m_instruments.insert(m_instruments.end(), Instrument{instrumentId, {}});
+            it = m_instruments.insert(m_instruments.end(), Instrument { instrumentId, {} });
         std::vector<std::shared_ptr<TraceStream>> kept;
         for (const StreamInfo &info : streams) {
             auto old = std::find_if(it->streams.begin(), it->streams.end(), [&](const auto &s) {
@@ -182,7 +183,8 @@ void TraceStore::evictToBudget()
         std::unique_lock lock(oldest->mutex);
         std::size_t rows = 0;
         m_bytes.fetch_sub(std::int64_t(oldest->evictOldest(rows)));
-        m_evictedSamples.fetch_add(quint64(rows) * quint64(oldest->channelCount()), std::memory_order_relaxed);
+        m_evictedSamples.fetch_add(
+            quint64(rows) * quint64(oldest->channelCount()), std::memory_order_relaxed);
         evicted = evicted || rows > 0;
     }
     if (evicted)
@@ -205,7 +207,7 @@ void TraceStore::removeInstrument(const QString &instrumentId)
     {
         std::unique_lock lock(m_registryMutex);
         auto it = std::find_if(m_instruments.begin(), m_instruments.end(),
-                               [&](const Instrument &i) { return i.id == instrumentId; });
+            [&](const Instrument &i) { return i.id == instrumentId; });
         if (it == m_instruments.end())
             return;
         for (const auto &s : it->streams)
@@ -252,7 +254,7 @@ QVector<ChannelKey> TraceStore::channels() const
     for (const auto &inst : m_instruments) {
         for (const auto &s : inst.streams) {
             for (int ch = 0; ch < s->channelCount(); ++ch)
-                out.push_back(ChannelKey{inst.id, s->info.id, ch});
+                out.push_back(ChannelKey { inst.id, s->info.id, ch });
         }
     }
     return out;

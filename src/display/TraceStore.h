@@ -35,9 +35,9 @@ public:
 
     struct Stats
     {
-        quint64 samplesHeld = 0;    ///< values held: rows × channels, over all streams
-        quint64 rowsHeld = 0;       ///< time points held, over all streams
-        quint64 bytesUsed = 0;      ///< see memory accounting in README.md
+        quint64 samplesHeld = 0; ///< values held: rows × channels, over all streams
+        quint64 rowsHeld = 0; ///< time points held, over all streams
+        quint64 bytesUsed = 0; ///< see memory accounting in README.md
         quint64 memoryBudget = 0;
         quint64 evictedSamples = 0; ///< values dropped to stay within budget (since last clear())
         quint64 rejectedBlocks = 0; ///< malformed blocks ignored (since last clear())
@@ -80,11 +80,13 @@ public:
     TimeRange timeRange() const;
     /// Newest value of the channel (may be NaN if the device sent NaN); nullopt if nothing held.
     std::optional<double> latestValue(const ChannelKey &key) const;
-    /// At most 2 points per column of [tFrom, tTo) split into `columns` equal time columns (edges
-    /// from columnEdge()), plus the last non-NaN sample before tFrom and the first at/after tTo.
-    /// A column with 1–2 samples yields its non-NaN samples exactly; with more, its min and max
-    /// (NaN skipped) at the column's first and last sample times, min first unless the column's
-    /// first value exceeds its last. Empty or all-NaN columns yield nothing. Cost O(columns·log n).
+    /// Plot points of [tFrom, tTo) split into `columns` equal time columns (edges: columnEdge()),
+    /// in time order. Per column: none if it holds no samples; its samples exactly (NaN ones
+    /// dropped) if it holds 1 or 2; otherwise its min and max (NaN skipped; none if all NaN) placed
+    /// at the column's first and last sample times, min first unless the column's first value
+    /// exceeds its last (so a ramp draws as a ramp). Outside this 2-per-column budget: the last
+    /// sample before tFrom and the first at/after tTo, each if present and not NaN.
+    /// Cost O(columns · log n) (a window holding <= 4·columns samples is scanned directly).
     Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const;
     Stats stats() const;
 
@@ -107,12 +109,12 @@ private:
     mutable std::shared_mutex m_registryMutex;
     std::vector<Instrument> m_instruments;
     std::mutex m_evictMutex;
-    std::atomic<std::int64_t> m_bytes{0};
-    std::atomic<quint64> m_budget{DefaultMemoryBudget};
-    std::atomic<quint64> m_revision{0};
-    std::atomic<quint64> m_layoutRevision{0};
-    std::atomic<quint64> m_evictedSamples{0};
-    std::atomic<quint64> m_rejectedBlocks{0};
+    std::atomic<std::int64_t> m_bytes { 0 };
+    std::atomic<quint64> m_budget { DefaultMemoryBudget };
+    std::atomic<quint64> m_revision { 0 };
+    std::atomic<quint64> m_layoutRevision { 0 };
+    std::atomic<quint64> m_evictedSamples { 0 };
+    std::atomic<quint64> m_rejectedBlocks { 0 };
 };
 
 } // namespace bs

@@ -74,7 +74,7 @@ TimeRange TraceStream::timeRange() const
 {
     if (m_chunks.empty())
         return {};
-    return TimeRange{m_chunks.front()->firstTime(), m_chunks.back()->lastTime(), true};
+    return TimeRange { m_chunks.front()->firstTime(), m_chunks.back()->lastTime(), true };
 }
 
 std::optional<double> TraceStream::latestValue(int ch) const
@@ -88,18 +88,18 @@ std::optional<double> TraceStream::latestValue(int ch) const
 TraceStream::Pos TraceStream::lowerBound(double t) const
 {
     // First chunk whose newest sample is >= t; the answer is inside it.
-    auto it = std::partition_point(m_chunks.begin(), m_chunks.end(),
-                                   [t](const auto &c) { return c->lastTime() < t; });
+    auto it = std::partition_point(
+        m_chunks.begin(), m_chunks.end(), [t](const auto &c) { return c->lastTime() < t; });
     if (it == m_chunks.end())
         return endPos();
-    return Pos{std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t)};
+    return Pos { std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t) };
 }
 
 TraceStream::Pos TraceStream::prev(Pos p) const
 {
     if (p.row > 0)
-        return Pos{p.chunk, p.row - 1};
-    return Pos{p.chunk - 1, m_chunks[p.chunk - 1]->size() - 1};
+        return Pos { p.chunk, p.row - 1 };
+    return Pos { p.chunk - 1, m_chunks[p.chunk - 1]->size() - 1 };
 }
 
 MinMax TraceStream::range(int ch, Pos from, Pos to) const
@@ -135,7 +135,8 @@ void TraceStream::addSample(Envelope &e, int ch, Pos p) const
         e.add(timeAt(p), v);
 }
 
-void TraceStream::scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const
+void TraceStream::scanColumns(
+    Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const
 {
     // Few samples in the window: one sequential pass over them, O(samples) <= O(4 · columns).
     Column col;
@@ -155,7 +156,7 @@ void TraceStream::scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom
             if (c < columns - 1 && !(t < edge)) {
                 if (col.n)
                     emitColumn(e, col);
-                col = Column{};
+                col = Column {};
                 while (c < columns - 1 && !(t < edge))
                     edge = columnEdge(tFrom, tTo, columns, ++c + 1);
             }

@@ -59,7 +59,7 @@ private:
     };
     std::uint64_t firstRow() const { return m_chunks.empty() ? m_endRow : m_chunks.front()->firstRow(); }
     Pos lowerBound(double t) const;
-    Pos endPos() const { return Pos{m_chunks.size(), 0}; }
+    Pos endPos() const { return Pos { m_chunks.size(), 0 }; }
     bool isEnd(Pos p) const { return p.chunk >= m_chunks.size(); }
     std::uint64_t rowOf(Pos p) const { return isEnd(p) ? m_endRow : m_chunks[p.chunk]->firstRow() + p.row; }
     Pos prev(Pos p) const;

@@ -20,7 +20,7 @@ std::optional<ChannelKey> ChannelKey::fromString(const QString &text)
     const int ch = text.mid(chSep + 1).toInt(&ok);
     if (!ok || ch < 0)
         return std::nullopt;
-    return ChannelKey{text.left(streamSep), text.mid(streamSep + 1, chSep - streamSep - 1), ch};
+    return ChannelKey { text.left(streamSep), text.mid(streamSep + 1, chSep - streamSep - 1), ch };
 }
 
 } // namespace bs

@@ -133,7 +133,7 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     InstrumentPanel *anchor = first ? nullptr : m_panels.constBegin().value();
     m_panels.insert(host->id(), panel);
     addDockWidget(Qt::RightDockWidgetArea, panel);
-    if (!restoreDockWidget(panel) && anchor)
+    if (anchor) // instruments share the right-hand side as tabs: the plot keeps its width
         tabifyDockWidget(anchor, panel);
     panel->show();
     panel->raise();
@@ -142,6 +142,8 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     m_states.insert(host->id(), host->state());
 
     const QString id = host->id();
+    m_scope->setInstrumentName(id, host->name());
+    connect(host, &InstrumentHost::nameChanged, this, [this, id](const QString &name) { m_scope->setInstrumentName(id, name); });
     connect(panel, &InstrumentPanel::statusMessage, this, [this](const QString &text) {
         statusBar()->showMessage(text, 10000);
     });

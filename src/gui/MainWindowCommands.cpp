@@ -9,7 +9,6 @@
 #include "RecordController.h"
 #include "RecordingSettingsDialog.h"
 
-#include <CsvExport.h>
 #include <Workspace.h>
 
 #include <QDir>
@@ -18,7 +17,6 @@
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QProgressDialog>
-#include <QThread>
 
 namespace bs {
 
@@ -100,27 +98,24 @@ void MainWindow::onExportCsv()
     if (outDir.isEmpty())
         return;
 
-    // The export reads and writes files: do it on a helper thread behind a busy dialog.
+    // The export reads and writes files: RecordController runs it on a helper thread.
+    if (!m_record->exportCsv(h5, outDir)) {
+        QMessageBox::information(this, tr("Export CSV"), tr("An export is already running."));
+        return;
+    }
     auto *progress = new QProgressDialog(tr("Exporting %1 …").arg(info.fileName()), QString(), 0, 0, this);
     progress->setWindowTitle(tr("Export CSV"));
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
-    auto result = std::make_shared<std::pair<bool, QString>>();
-    auto files = std::make_shared<QStringList>();
-    QThread *worker = QThread::create([h5, outDir, result, files] {
-        result->first = exportCsv(h5, outDir, files.get(), &result->second);
-    });
-    connect(worker, &QThread::finished, this, [this, worker, progress, result, files, outDir] {
-        worker->deleteLater();
-        progress->deleteLater();
-        if (result->first)
-            QMessageBox::information(this, tr("Export CSV"),
-                                     tr("Wrote %n CSV file(s) to %1.", nullptr, int(files->size()))
-                                         .arg(QDir::toNativeSeparators(outDir)));
-        else
-            QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(result->second));
-    });
-    worker->start();
+    connect(m_record, &RecordController::exportFinished, progress,
+            [this, progress, outDir](bool ok, const QStringList &files, const QString &error) {
+                progress->deleteLater();
+                if (ok)
+                    QMessageBox::information(this, tr("Export CSV"),
+                                             tr("Wrote %n CSV file(s) to %1.", nullptr, int(files.size()))
+                                                 .arg(QDir::toNativeSeparators(outDir)));
+                else
+                    QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(error));
+            });
 }
-
 } // namespace bs

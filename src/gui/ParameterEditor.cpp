@@ -201,7 +201,7 @@ QString ParameterEditor::displayText(const QVariant &value) const
 {
     switch (m_spec.type) {
     case ParameterSpec::Type::Bool: return value.toBool() ? tr("On") : tr("Off");
-    case ParameterSpec::Type::Double: return EngineeringFormat::format(value.toDouble(), m_spec.unit);
+    case ParameterSpec::Type::Double: return EngineeringFormat::format(value.toDouble(), m_spec.unit, 5);
     case ParameterSpec::Type::Int:
         return m_spec.unit.isEmpty() ? QString::number(value.toLongLong())
                                      : QString::number(value.toLongLong()) + QLatin1Char(' ') + m_spec.unit;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RecordController.h"
 
+#include <CsvExport.h>
 #include <Recorder.h>
 #include <Workspace.h>
 
 #include <QDir>
 #include <QStandardPaths>
 #include <QThread>
+
+#include <memory>
 
 namespace bs {
 
@@ -25,6 +28,8 @@ RecordController::~RecordController()
 {
     if (m_stopThread)
         m_stopThread->wait();
+    if (m_exportThread)
+        m_exportThread->wait();
 }
 
 QString RecordController::directory() const
@@ -92,6 +97,30 @@ void RecordController::stop()
         onRecorderStopped();
     });
     m_stopThread->start();
+}
+
+bool RecordController::exportCsv(const QString &h5Path, const QString &outDir)
+{
+    if (m_exportThread)
+        return false;
+    struct Result
+    {
+        bool ok = false;
+        QStringList files;
+        QString error;
+    };
+    auto result = std::make_shared<Result>();
+    m_exportThread = QThread::create([h5Path, outDir, result] {
+        result->ok = bs::exportCsv(h5Path, outDir, &result->files, &result->error);
+    });
+    m_exportThread->setObjectName(QStringLiteral("csv-export"));
+    connect(m_exportThread, &QThread::finished, this, [this, result] {
+        m_exportThread->deleteLater();
+        m_exportThread = nullptr;
+        Q_EMIT exportFinished(result->ok, result->files, result->error);
+    });
+    m_exportThread->start();
+    return true;
 }
 
 void RecordController::onRecorderStopped()

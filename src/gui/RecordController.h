@@ -43,11 +43,17 @@ public:
     /// Asks the recorder to finish; `recordingChanged(false)` follows when the files are closed.
     void stop();
 
+    /// Converts the HDF5 recording `h5Path` into CSV files in `outDir` on a helper thread;
+    /// `exportFinished` reports the result. False if an export is already running.
+    bool exportCsv(const QString &h5Path, const QString &outDir);
+    bool isExporting() const { return m_exportThread != nullptr; }
+
 Q_SIGNALS:
     void recordingChanged(bool recording);
     void errorOccurred(const QString &message);
     /// A recording was closed; `path` is the file or folder written.
     void finished(const QString &path);
+    void exportFinished(bool ok, const QStringList &files, const QString &error);
 
 private:
     void onRecorderStopped();
@@ -58,6 +64,7 @@ private:
     QString m_path;
     bool m_recording = false;
     QThread *m_stopThread = nullptr;
+    QThread *m_exportThread = nullptr;
 };
 
 } // namespace bs

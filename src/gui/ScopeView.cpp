@@ -143,6 +143,10 @@ void ScopeView::setupPlot()
     m_plot->plotLayout()->addElement(0, 0, legendRow);
     legendRow->setMargins(QMargins(6, 4, 6, 0));
     legendRow->addElement(0, 0, m_plot->legend);
+    // A stretchable spacer right of the legend: keeps the legend compact at the left and stops
+    // an empty legend from limiting the width of the plot's column.
+    legendRow->addElement(0, 1, new QCPLayoutElement(m_plot));
+    legendRow->setColumnStretchFactor(0, 0.001);
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setBrush(Qt::NoBrush);
@@ -282,6 +286,14 @@ void ScopeView::restoreState(const QJsonObject &state)
     syncControls();
     Q_EMIT followChanged(m_follow);
     Q_EMIT yAutoChanged(m_yAuto);
+}
+
+void ScopeView::setInstrumentName(const QString &instrumentId, const QString &name)
+{
+    if (m_instrumentNames.value(instrumentId) == name)
+        return;
+    m_instrumentNames.insert(instrumentId, name);
+    m_graphsDirty = true;
 }
 
 void ScopeView::setAcquisitionRunning(bool running)

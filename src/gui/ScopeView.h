@@ -6,6 +6,7 @@
 #include <StreamInfo.h>
 #include <TraceTypes.h>
 
+#include <QHash>
 #include <QJsonObject>
 #include <QMap>
 #include <QWidget>
@@ -69,6 +70,10 @@ public:
     /// that do not exist are kept for when they appear.
     void restoreState(const QJsonObject &state);
 
+    /// The name shown for an instrument in the legend when several instruments are plotted
+    /// (default: its id).
+    void setInstrumentName(const QString &instrumentId, const QString &name);
+
     /// Tells the empty-state text whether an acquisition is running.
     void setAcquisitionRunning(bool running);
     /// Text shown over the empty plot (only when the store has no channel at all).
@@ -131,6 +136,7 @@ private:
     QList<QCPAxis *> m_extraAxes;
     QList<QMetaObject::Connection> m_axisConnections;
     QMap<QString, QPair<double, double>> m_manualRanges;
+    QHash<QString, QString> m_instrumentNames;
     QString m_savedPrimaryUnit;
 
     double m_span = 10.0;

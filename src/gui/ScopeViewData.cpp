@@ -63,7 +63,9 @@ QCPAxis *ScopeView::axisForUnit(const QString &unit)
 QString ScopeView::legendName(const Trace &t, bool multiInstrument) const
 {
     const QString label = t.info.label();
-    return multiInstrument ? t.key.instrumentId + QStringLiteral(": ") + label : label;
+    if (!multiInstrument)
+        return label;
+    return m_instrumentNames.value(t.key.instrumentId, t.key.instrumentId) + QStringLiteral(": ") + label;
 }
 
 void ScopeView::rebuildGraphs()

@@ -165,7 +165,7 @@ class CsvOut
 public:
     explicit CsvOut(const QString &path) : m_file(path) {}
     bool open() { return m_file.open(QIODevice::WriteOnly | QIODevice::Truncate); }
-    std::string &text() { return m_text; }
+    CsvBuffer &text() { return m_text; }
     bool put(bool force = false)
     {
         if (!force && m_text.size() < (1u << 20))
@@ -179,11 +179,11 @@ public:
 
 private:
     QFile m_file;
-    std::string m_text;
+    CsvBuffer m_text{(1 << 20) + (1 << 16)};
 };
 
 /// Appends rows [first, end) whose values start at `cols` (regular: times from the segments).
-void appendRange(std::string &out, const StreamData &d, const std::vector<const double *> &cols, int channels,
+void appendRange(CsvBuffer &out, const StreamData &d, const std::vector<const double *> &cols, int channels,
                  hsize_t first, hsize_t end, std::size_t *seg)
 {
     const double *times = d.header.regular ? nullptr : cols.back();

@@ -47,6 +47,18 @@ void line(std::string &out, const char *key, const QString &value)
     out += '\n';
 }
 
+void appendUInt(std::string &out, quint64 v)
+{
+    char buf[24];
+    out.append(buf, CsvBuffer::putUInt(buf, v));
+}
+
+void appendDouble(std::string &out, double v)
+{
+    char buf[32];
+    out.append(buf, CsvBuffer::putDouble(buf, v));
+}
+
 } // namespace
 
 const char *lossKindName(LossKind kind)
@@ -71,8 +83,9 @@ const char *lossReason(LossKind kind)
     return "unknown";
 }
 
-void appendHeader(std::string &out, const CsvHeaderInfo &h)
+void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
 {
+    std::string out;
     out += "# BenchScope recording, format benchscope-csv 1\n";
     line(out, "benchscope_version", h.version);
     line(out, "instrument_id", h.instrumentId);
@@ -96,10 +109,12 @@ void appendHeader(std::string &out, const CsvHeaderInfo &h)
         out += ',' + field(unit.isEmpty() ? h.names[c] : h.names[c] + QStringLiteral(" [") + unit + QLatin1Char(']'));
     }
     out += '\n';
+    buffer.append(out);
 }
 
-void appendEvent(std::string &out, const LossEvent &e)
+void appendEvent(CsvBuffer &buffer, const LossEvent &e)
 {
+    std::string out;
     out += "# gap at t=";
     appendDouble(out, e.time);
     out += " index=";
@@ -109,10 +124,12 @@ void appendEvent(std::string &out, const LossEvent &e)
     out += " (";
     out += lossReason(e.kind);
     out += ")\n";
+    buffer.append(out);
 }
 
-void appendEnd(std::string &out, const StreamRecordStats &t)
+void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
 {
+    std::string out;
     out += "# end: samples=";
     appendUInt(out, t.samples);
     out += " dropped=";
@@ -122,18 +139,22 @@ void appendEnd(std::string &out, const StreamRecordStats &t)
     out += " overflow_blocks=";
     appendUInt(out, t.overflowBlocks);
     out += '\n';
+    buffer.append(out);
 }
 
-void appendRows(std::string &out, const double *const *cols, int channels, std::size_t n,
-                const double *times, const Segment &seg, quint64 firstRow)
+void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
+                const Segment &seg, quint64 firstRow)
 {
+    const std::size_t rowBytes = std::size_t(channels + 1) * 33;
     for (std::size_t i = 0; i < n; ++i) {
-        appendDouble(out, times ? times[i] : segmentTime(seg, firstRow + i));
+        char *p = out.room(rowBytes);
+        p = CsvBuffer::putDouble(p, times ? times[i] : segmentTime(seg, firstRow + i));
         for (int c = 0; c < channels; ++c) {
-            out += ',';
-            appendDouble(out, cols[c][i]);
+            *p++ = ',';
+            p = CsvBuffer::putDouble(p, cols[c][i]);
         }
-        out += '\n';
+        *p++ = '\n';
+        out.commit(p);
     }
 }
 

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "CsvBuffer.h"
 #include "RecordingStats.h"
 #include "RecordingWriter.h"
 
 #include <QByteArray>
 #include <QStringList>
 
-#include <charconv>
-#include <cmath>
-#include <string>
 
 namespace bs {
 
@@ -34,35 +32,15 @@ const char *lossKindName(LossKind kind);
 /// The reason text of a `# gap` line.
 const char *lossReason(LossKind kind);
 
-void appendHeader(std::string &out, const CsvHeaderInfo &h);
+void appendHeader(CsvBuffer &out, const CsvHeaderInfo &h);
 /// `# gap at t=<time> index=<index> lost=<count> (<reason>)`
-void appendEvent(std::string &out, const LossEvent &e);
+void appendEvent(CsvBuffer &out, const LossEvent &e);
 /// `# end: samples=… dropped=… device_lost=… overflow_blocks=…`
-void appendEnd(std::string &out, const StreamRecordStats &totals);
-
-/// Shortest representation that reads back to the same double; any NaN is written `nan`.
-inline void appendDouble(std::string &out, double v)
-{
-    if (std::isnan(v)) {
-        out += "nan";
-        return;
-    }
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
-}
-
-inline void appendUInt(std::string &out, quint64 v)
-{
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
-}
-
+void appendEnd(CsvBuffer &out, const StreamRecordStats &totals);
 /// Appends rows `[0, n)`: time from `times` (irregular) or `segmentTime(seg, firstRow + i)`,
 /// then one value per channel (`cols[c][i]`).
-void appendRows(std::string &out, const double *const *cols, int channels, std::size_t n,
-                const double *times, const Segment &seg, quint64 firstRow);
+void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
+                const Segment &seg, quint64 firstRow);
 
 } // namespace csv
 } // namespace bs

@@ -68,7 +68,6 @@ int CsvWriter::addStream(const StreamHeader &h, StreamLocation *where, QString *
         info.names << c.name;
         info.units << c.unit;
     }
-    s->buffer.reserve(BufferBytes + (1 << 16));
     csv::appendHeader(s->buffer, info);
     m_streams.push_back(std::move(s));
     return int(m_streams.size()) - 1;

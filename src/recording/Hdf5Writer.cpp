@@ -77,7 +77,9 @@ h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, 
     h5::Id dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
-    h5::Id d = h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
+    H5Pset_chunk_cache(dapl.get(), 521, 0, 1.0);
+    h5::Id d = h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()));
     h5::check(d.valid());
     return d;
 }

@@ -43,9 +43,9 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
     {
         std::lock_guard lock(m_sessionMutex);
         m_session = session;
+        m_startTime = std::chrono::steady_clock::now();
+        m_finalElapsed = -1.0;
     }
-    m_startTime = std::chrono::steady_clock::now();
-    m_finalElapsed = -1.0;
     m_queue.open(options.queueBudgetBytes);
     const double flushInterval = options.flushIntervalS > 0 ? options.flushIntervalS : 1.0;
     m_thread = std::thread([this, flushInterval] { run(flushInterval); });
@@ -55,10 +55,12 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
 
 void Recorder::stop()
 {
-    m_queue.closeIntake();
-    if (std::this_thread::get_id() == m_threadId.load())
-        return; // called from our own signal: the writer thread finishes by itself
+    if (std::this_thread::get_id() == m_threadId.load()) {
+        m_queue.closeIntake(); // called from our own signal: the writer thread finishes by itself
+        return;
+    }
     std::lock_guard control(m_control);
+    m_queue.closeIntake();
     if (m_thread.joinable())
         m_thread.join();
     m_threadId = std::thread::id();
@@ -88,9 +90,11 @@ RecorderStats Recorder::stats() const
 {
     RecorderStats s;
     std::shared_ptr<RecordingSession> session;
+    std::chrono::steady_clock::time_point startTime;
     {
         std::lock_guard lock(m_sessionMutex);
         session = m_session;
+        startTime = m_startTime;
     }
     if (session)
         session->stats(&s, m_queue.pendingDrops());
@@ -103,13 +107,14 @@ RecorderStats Recorder::stats() const
     const double final = m_finalElapsed.load();
     if (session)
         s.elapsedS = final >= 0 ? final
-                                : std::chrono::duration<double>(std::chrono::steady_clock::now() - m_startTime).count();
+                                : std::chrono::duration<double>(std::chrono::steady_clock::now() - startTime).count();
     return s;
 }
 
 void Recorder::run(double flushIntervalS)
 {
     using Clock = std::chrono::steady_clock;
+    m_threadId = std::this_thread::get_id(); // before any signal: stop() from our own slots must not join
     std::shared_ptr<RecordingSession> session;
     {
         std::lock_guard lock(m_sessionMutex);
@@ -143,7 +148,10 @@ void Recorder::run(double flushIntervalS)
     }
     session->handleDrops(m_queue.takePendingDrops());
     session->finish();
-    m_finalElapsed = std::chrono::duration<double>(Clock::now() - m_startTime).count();
+    {
+        std::lock_guard lock(m_sessionMutex);
+        m_finalElapsed = std::chrono::duration<double>(Clock::now() - m_startTime).count();
+    }
     reportFailure();
     emit stopped();
 }

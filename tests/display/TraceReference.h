@@ -20,7 +20,10 @@ struct RefStream
     std::vector<double> t;
     std::vector<std::vector<double>> v; // [channel][row]
 
-    explicit RefStream(int channels = 1) : v(std::size_t(channels)) {}
+    explicit RefStream(int channels = 1)
+        : v(std::size_t(channels))
+    {
+    }
     std::size_t size() const { return t.size(); }
     void add(const SampleBlock &b)
     {
@@ -40,7 +43,8 @@ struct RefStream
 };
 
 /// The documented envelope semantics, computed by one linear pass over rows [from, size).
-inline Envelope naiveEnvelope(const RefStream &s, std::size_t from, int ch, double tFrom, double tTo, int columns)
+inline Envelope naiveEnvelope(
+    const RefStream &s, std::size_t from, int ch, double tFrom, double tTo, int columns)
 {
     Envelope e;
     if (columns <= 0 || !(tFrom < tTo))
@@ -91,10 +95,15 @@ inline Envelope naiveEnvelope(const RefStream &s, std::size_t from, int ch, doub
 class BlockGen
 {
 public:
-    BlockGen(quint32 seed, QString instrument, QString stream, int channels, bool regular,
-             bool equalTimes = true)
-        : m_rng(seed), m_inst(std::move(instrument)), m_stream(std::move(stream)), m_channels(channels),
-          m_regular(regular), m_equalTimes(equalTimes), m_dt(regular ? 1e-3 * (1 + m_rng.bounded(9)) : 0.0)
+    BlockGen(
+        quint32 seed, QString instrument, QString stream, int channels, bool regular, bool equalTimes = true)
+        : m_rng(seed)
+        , m_inst(std::move(instrument))
+        , m_stream(std::move(stream))
+        , m_channels(channels)
+        , m_regular(regular)
+        , m_equalTimes(equalTimes)
+        , m_dt(regular ? 1e-3 * (1 + m_rng.bounded(9)) : 0.0)
     {
     }
 
@@ -105,7 +114,7 @@ public:
         s.name = m_stream;
         s.regular = m_regular;
         for (int ch = 0; ch < m_channels; ++ch)
-            s.channels.push_back(ChannelInfo{QStringLiteral("c%1").arg(ch), QStringLiteral("V"), {}});
+            s.channels.push_back(ChannelInfo { QStringLiteral("c%1").arg(ch), QStringLiteral("V"), {} });
         return s;
     }
 

@@ -33,9 +33,9 @@ QString describe(const Envelope &a, const Envelope &b)
 
 /// Random windows (inside, around and beyond the data) and column counts; exact comparison.
 void checkRandomQueries(const TraceStore &store, const RefStream &ref, std::size_t firstRow, int channels,
-                        QRandomGenerator &rng, int queries)
+    QRandomGenerator &rng, int queries)
 {
-    const TimeRange range = store.timeRange(ChannelKey{kInst, kStream, 0});
+    const TimeRange range = store.timeRange(ChannelKey { kInst, kStream, 0 });
     QVERIFY(range.isValid());
     const double span = std::max(range.span(), 1e-3);
     for (int q = 0; q < queries; ++q) {
@@ -47,11 +47,11 @@ void checkRandomQueries(const TraceStore &store, const RefStream &ref, std::size
             std::swap(a, b);
         const int columns = q % 7 == 0 ? 1 + int(rng.bounded(4)) : 1 + int(rng.bounded(2000));
         const int ch = int(rng.bounded(channels));
-        const Envelope got = store.envelope(ChannelKey{kInst, kStream, ch}, a, b, columns);
+        const Envelope got = store.envelope(ChannelKey { kInst, kStream, ch }, a, b, columns);
         const Envelope want = naiveEnvelope(ref, firstRow, ch, a, b, columns);
         QVERIFY2(got.t == want.t && got.v == want.v,
-                 qPrintable(QStringLiteral("query %1 [%2, %3) x%4: ").arg(q).arg(a).arg(b).arg(columns)
-                            + describe(got, want)));
+            qPrintable(QStringLiteral("query %1 [%2, %3) x%4: ").arg(q).arg(a).arg(b).arg(columns)
+                + describe(got, want)));
         QVERIFY(got.size() <= std::size_t(2 * columns + 2));
         QVERIFY(std::is_sorted(got.t.begin(), got.t.end()));
     }
@@ -83,7 +83,7 @@ private slots:
         TraceStore store;
         store.setMemoryBudget(64ull << 20); // several chunks per stream, no eviction
         BlockGen gen(seed, kInst, kStream, channels, regular);
-        store.setStreams(kInst, {gen.info()});
+        store.setStreams(kInst, { gen.info() });
         RefStream ref(channels);
         for (int round = 0; round < 6; ++round) {
             for (int i = 0; i < 60; ++i) {
@@ -105,27 +105,27 @@ private slots:
         // col3 = 2 samples; plus one sample before and one after the window.
         TraceStore store;
         auto b = SampleBlock::make(kInst, kStream, 1, 8, true);
-        const double t[] = {-0.5, 0.0, 0.4, 0.8, 1.5, 3.2, 3.7, 4.0};
-        const double v[] = {9.0, 5.0, 7.0, 1.0, 2.0, 3.0, 4.0, 6.0};
+        const double t[] = { -0.5, 0.0, 0.4, 0.8, 1.5, 3.2, 3.7, 4.0 };
+        const double v[] = { 9.0, 5.0, 7.0, 1.0, 2.0, 3.0, 4.0, 6.0 };
         std::copy(std::begin(t), std::end(t), b->times.begin());
         std::copy(std::begin(v), std::end(v), b->values.begin());
         b->t0 = t[0];
         store.consume(b);
-        const Envelope e = store.envelope(ChannelKey{kInst, kStream, 0}, 0.0, 4.0, 4);
+        const Envelope e = store.envelope(ChannelKey { kInst, kStream, 0 }, 0.0, 4.0, 4);
         // Falling column: max first (at first sample time), then min (at last sample time).
-        const std::vector<double> wantT = {-0.5, 0.0, 0.8, 1.5, 3.2, 3.7, 4.0};
-        const std::vector<double> wantV = {9.0, 7.0, 1.0, 2.0, 3.0, 4.0, 6.0};
+        const std::vector<double> wantT = { -0.5, 0.0, 0.8, 1.5, 3.2, 3.7, 4.0 };
+        const std::vector<double> wantV = { 9.0, 7.0, 1.0, 2.0, 3.0, 4.0, 6.0 };
         QCOMPARE(e.t, wantT);
         QCOMPARE(e.v, wantV);
         // Rising column: min first.
-        const Envelope r = store.envelope(ChannelKey{kInst, kStream, 0}, 0.8, 3.8, 1);
-        QCOMPARE(r.t, (std::vector<double>{0.4, 0.8, 3.7, 4.0}));
-        QCOMPARE(r.v, (std::vector<double>{7.0, 1.0, 4.0, 6.0}));
+        const Envelope r = store.envelope(ChannelKey { kInst, kStream, 0 }, 0.8, 3.8, 1);
+        QCOMPARE(r.t, (std::vector<double> { 0.4, 0.8, 3.7, 4.0 }));
+        QCOMPARE(r.v, (std::vector<double> { 7.0, 1.0, 4.0, 6.0 }));
         // Degenerate requests.
-        QVERIFY(store.envelope(ChannelKey{kInst, kStream, 0}, 1.0, 1.0, 10).empty());
-        QVERIFY(store.envelope(ChannelKey{kInst, kStream, 0}, 0.0, 4.0, 0).empty());
-        QVERIFY(store.envelope(ChannelKey{kInst, kStream, 1}, 0.0, 4.0, 4).empty());
-        QVERIFY(store.envelope(ChannelKey{kInst, QStringLiteral("nope"), 0}, 0.0, 4.0, 4).empty());
+        QVERIFY(store.envelope(ChannelKey { kInst, kStream, 0 }, 1.0, 1.0, 10).empty());
+        QVERIFY(store.envelope(ChannelKey { kInst, kStream, 0 }, 0.0, 4.0, 0).empty());
+        QVERIFY(store.envelope(ChannelKey { kInst, kStream, 1 }, 0.0, 4.0, 4).empty());
+        QVERIFY(store.envelope(ChannelKey { kInst, QStringLiteral("nope"), 0 }, 0.0, 4.0, 4).empty());
     }
 
     void nanHandling()
@@ -134,20 +134,20 @@ private slots:
         const double nan = std::numeric_limits<double>::quiet_NaN();
         auto b = SampleBlock::make(kInst, kStream, 1, 12, false);
         b->dt = 1.0; // t = 0..11
-        const double v[] = {nan, nan, nan, nan, 1.0, nan, 3.0, nan, nan, 5.0, nan, nan};
+        const double v[] = { nan, nan, nan, nan, 1.0, nan, 3.0, nan, nan, 5.0, nan, nan };
         std::copy(std::begin(v), std::end(v), b->values.begin());
         store.consume(b);
-        const ChannelKey key{kInst, kStream, 0};
+        const ChannelKey key { kInst, kStream, 0 };
         // Columns of 4: [0,4) all NaN -> nothing; [4,8) min 1 max 3 at t=4 and t=7;
         // [8,12) one valid value 5 -> min == max == 5 at t=8 and t=11.
         const Envelope e = store.envelope(key, 0.0, 12.0, 3);
-        QCOMPARE(e.t, (std::vector<double>{4.0, 7.0, 8.0, 11.0}));
-        QCOMPARE(e.v, (std::vector<double>{1.0, 3.0, 5.0, 5.0}));
+        QCOMPARE(e.t, (std::vector<double> { 4.0, 7.0, 8.0, 11.0 }));
+        QCOMPARE(e.v, (std::vector<double> { 1.0, 3.0, 5.0, 5.0 }));
         // Columns of 2 samples: NaN samples are dropped, valid ones kept exactly.
         const Envelope f = store.envelope(key, 4.0, 10.0, 3);
         QCOMPARE(e.size(), std::size_t(4));
-        QCOMPARE(f.t, (std::vector<double>{4.0, 6.0, 9.0}));
-        QCOMPARE(f.v, (std::vector<double>{1.0, 3.0, 5.0}));
+        QCOMPARE(f.t, (std::vector<double> { 4.0, 6.0, 9.0 }));
+        QCOMPARE(f.v, (std::vector<double> { 1.0, 3.0, 5.0 }));
         // Edge samples that are NaN are left out.
         const Envelope g = store.envelope(key, 2.0, 3.0, 1);
         QVERIFY(g.empty());
@@ -157,8 +157,8 @@ private slots:
     void gapsStayVisible()
     {
         TraceStore store;
-        const ChannelKey key{kInst, kStream, 0};
-        for (double t0 : {0.0, 10.0}) { // 1000 samples in [0,1) and in [10,11)
+        const ChannelKey key { kInst, kStream, 0 };
+        for (double t0 : { 0.0, 10.0 }) { // 1000 samples in [0,1) and in [10,11)
             auto b = SampleBlock::make(kInst, kStream, 1, 1000, false);
             b->t0 = t0;
             b->dt = 1e-3;
@@ -173,7 +173,7 @@ private slots:
         QCOMPARE(e.t[2], 10.0);
         // The edge sample after the window lets the line continue to the right edge.
         const Envelope inGap = store.envelope(key, 2.0, 9.0, 7);
-        QCOMPARE(inGap.t, (std::vector<double>{0.999, 10.0}));
+        QCOMPARE(inGap.t, (std::vector<double> { 0.999, 10.0 }));
     }
 
     void evictionKeepsNewest_data()
@@ -192,7 +192,7 @@ private slots:
         const quint64 budget = 256 * 1024;
         store.setMemoryBudget(budget);
         BlockGen gen(77, kInst, kStream, channels, regular);
-        store.setStreams(kInst, {gen.info()});
+        store.setStreams(kInst, { gen.info() });
         RefStream ref(channels);
         for (int i = 0; i < 400; ++i) {
             auto block = gen.next();
@@ -205,7 +205,7 @@ private slots:
         QCOMPARE(st.samplesHeld + st.evictedSamples, quint64(ref.size()) * quint64(channels));
         QVERIFY(st.rowsHeld > ref.size() / 20); // a useful part of the budget is in use
         const std::size_t firstRow = ref.size() - st.rowsHeld;
-        const TimeRange r = store.timeRange(ChannelKey{kInst, kStream, 0});
+        const TimeRange r = store.timeRange(ChannelKey { kInst, kStream, 0 });
         QCOMPARE(r.first, ref.t[firstRow]);
         QCOMPARE(r.last, ref.t.back());
         checkRandomQueries(store, ref, firstRow, channels, gen.rng(), 200);
@@ -237,7 +237,7 @@ private slots:
         // The slow stream loses data too, and both histories start within a fifth of their span.
         QVERIFY2(rs.first > 0.0, qPrintable(QString::number(rs.first)));
         QVERIFY2(std::abs(rf.first - rs.first) < 0.2 * rf.span(),
-                 qPrintable(QStringLiteral("%1 vs %2").arg(rf.first).arg(rs.first)));
+            qPrintable(QStringLiteral("%1 vs %2").arg(rf.first).arg(rs.first)));
         QVERIFY(store.stats().bytesUsed <= store.memoryBudget());
     }
 };

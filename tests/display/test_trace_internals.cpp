@@ -28,7 +28,7 @@ private slots:
     {
         QFETCH(int, capacity);
         QRandomGenerator rng(42u + quint32(capacity));
-        MinMaxPyramid p{std::size_t(capacity)};
+        MinMaxPyramid p { std::size_t(capacity) };
         std::vector<double> ref;
         while (ref.size() < std::size_t(capacity)) {
             const std::size_t n = std::min<std::size_t>(1 + rng.bounded(3000), capacity - ref.size());
@@ -63,7 +63,7 @@ private slots:
 
     void allNanIsInvalid()
     {
-        MinMaxPyramid p{256};
+        MinMaxPyramid p { 256 };
         std::vector<double> v(256, std::nan(""));
         p.append(v.data(), v.size());
         QVERIFY(!p.range(0, 256).isValid());
@@ -73,7 +73,7 @@ private slots:
     void timeColumnMatchesBlockTimes()
     {
         QRandomGenerator rng(7);
-        TimeColumn col{100000};
+        TimeColumn col { 100000 };
         std::vector<double> ref;
         double t = 0.0;
         while (ref.size() < 90000) {

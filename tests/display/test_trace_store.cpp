@@ -20,7 +20,7 @@ StreamInfo makeInfo(const QString &id, int channels)
     s.name = id.toUpper();
     s.regular = true;
     for (int ch = 0; ch < channels; ++ch)
-        s.channels.push_back(ChannelInfo{QStringLiteral("ch%1").arg(ch), QStringLiteral("V"), {}});
+        s.channels.push_back(ChannelInfo { QStringLiteral("ch%1").arg(ch), QStringLiteral("V"), {} });
     return s;
 }
 
@@ -44,13 +44,13 @@ class TestTraceStore : public QObject
 private slots:
     void channelKey()
     {
-        const ChannelKey k{QStringLiteral("panda1"), QStringLiteral("pcap"), 3};
+        const ChannelKey k { QStringLiteral("panda1"), QStringLiteral("pcap"), 3 };
         QCOMPARE(k.toString(), QStringLiteral("panda1/pcap/3"));
         QCOMPARE(ChannelKey::fromString(k.toString()), std::optional<ChannelKey>(k));
         QVERIFY(!ChannelKey::fromString(QStringLiteral("panda1/pcap")).has_value());
         QVERIFY(!ChannelKey::fromString(QStringLiteral("a//1")).has_value());
         QVERIFY(!ChannelKey::fromString(QStringLiteral("a/b/x")).has_value());
-        QSet<ChannelKey> set{k, k, ChannelKey{k.instrumentId, k.streamId, 4}};
+        QSet<ChannelKey> set { k, k, ChannelKey { k.instrumentId, k.streamId, 4 } };
         QCOMPARE(set.size(), 2);
     }
 
@@ -58,29 +58,30 @@ private slots:
     {
         TraceStore store;
         const quint64 layout0 = store.layoutRevision();
-        store.setStreams(kInst, {makeInfo(QStringLiteral("a"), 2), makeInfo(QStringLiteral("b"), 1)});
+        store.setStreams(kInst, { makeInfo(QStringLiteral("a"), 2), makeInfo(QStringLiteral("b"), 1) });
         QVERIFY(store.layoutRevision() > layout0);
-        QCOMPARE(store.instruments(), QStringList{kInst});
+        QCOMPARE(store.instruments(), QStringList { kInst });
         QCOMPARE(store.channels().size(), 3);
-        QCOMPARE(store.channels().at(2), (ChannelKey{kInst, QStringLiteral("b"), 0}));
+        QCOMPARE(store.channels().at(2), (ChannelKey { kInst, QStringLiteral("b"), 0 }));
         QCOMPARE(store.streams(kInst).size(), 2);
         QCOMPARE(store.streams(kInst).at(0).name, QStringLiteral("A"));
-        QCOMPARE(store.channelInfo(ChannelKey{kInst, QStringLiteral("a"), 1})->name, QStringLiteral("ch1"));
-        QVERIFY(!store.channelInfo(ChannelKey{kInst, QStringLiteral("a"), 2}));
-        QVERIFY(!store.timeRange(ChannelKey{kInst, QStringLiteral("a"), 0}).isValid());
-        QVERIFY(!store.latestValue(ChannelKey{kInst, QStringLiteral("a"), 0}));
+        QCOMPARE(
+            store.channelInfo(ChannelKey { kInst, QStringLiteral("a"), 1 })->name, QStringLiteral("ch1"));
+        QVERIFY(!store.channelInfo(ChannelKey { kInst, QStringLiteral("a"), 2 }));
+        QVERIFY(!store.timeRange(ChannelKey { kInst, QStringLiteral("a"), 0 }).isValid());
+        QVERIFY(!store.latestValue(ChannelKey { kInst, QStringLiteral("a"), 0 }));
 
         store.consume(ramp(QStringLiteral("a"), 2, 100, 1.0));
         store.consume(ramp(QStringLiteral("b"), 1, 10, 2.0));
         // Same id and channel count: data kept, description updated. Changed: data dropped.
         StreamInfo a2 = makeInfo(QStringLiteral("a"), 2);
         a2.channels[0].unit = QStringLiteral("mA");
-        store.setStreams(kInst, {a2, makeInfo(QStringLiteral("b"), 3)});
-        QCOMPARE(store.channelInfo(ChannelKey{kInst, QStringLiteral("a"), 0})->unit, QStringLiteral("mA"));
+        store.setStreams(kInst, { a2, makeInfo(QStringLiteral("b"), 3) });
+        QCOMPARE(store.channelInfo(ChannelKey { kInst, QStringLiteral("a"), 0 })->unit, QStringLiteral("mA"));
         QCOMPARE(store.stats().rowsHeld, 100u);
         QVERIFY(!store.timeRange(kInst, QStringLiteral("b")).isValid());
         // Unlisted streams are dropped.
-        store.setStreams(kInst, {makeInfo(QStringLiteral("b"), 3)});
+        store.setStreams(kInst, { makeInfo(QStringLiteral("b"), 3) });
         QCOMPARE(store.channels().size(), 3);
         QCOMPARE(store.stats().rowsHeld, 0u);
         QCOMPARE(store.stats().bytesUsed, 0u);
@@ -95,15 +96,16 @@ private slots:
         TraceStore store;
         store.consume(ramp(QStringLiteral("auto"), 2, 5, 0.0));
         QCOMPARE(store.channels().size(), 2);
-        QCOMPARE(store.channelInfo(ChannelKey{kInst, QStringLiteral("auto"), 1})->name, QStringLiteral("ch1"));
+        QCOMPARE(
+            store.channelInfo(ChannelKey { kInst, QStringLiteral("auto"), 1 })->name, QStringLiteral("ch1"));
         QCOMPARE(store.streams(kInst).at(0).regular, true);
     }
 
     void latestValueTimeRangeStatsRevision()
     {
         TraceStore store;
-        store.setStreams(kInst, {makeInfo(QStringLiteral("a"), 2)});
-        const ChannelKey k0{kInst, QStringLiteral("a"), 0}, k1{kInst, QStringLiteral("a"), 1};
+        store.setStreams(kInst, { makeInfo(QStringLiteral("a"), 2) });
+        const ChannelKey k0 { kInst, QStringLiteral("a"), 0 }, k1 { kInst, QStringLiteral("a"), 1 };
         quint64 rev = store.revision();
         store.consume(ramp(QStringLiteral("a"), 2, 100, 1.0));
         QVERIFY(store.revision() > rev);
@@ -141,7 +143,7 @@ private slots:
         const double payload = double(st.samplesHeld) * sizeof(double);
         QCOMPARE(st.samplesHeld, 64u * 4096u * 8u);
         QVERIFY2(st.bytesUsed > payload * 1.13 && st.bytesUsed < payload * 1.16,
-                 qPrintable(QString::number(st.bytesUsed / payload)));
+            qPrintable(QString::number(st.bytesUsed / payload)));
         // Irregular: explicit times are stored once per stream, not per channel.
         TraceStore irr;
         for (int k = 0; k < 64; ++k) {
@@ -172,11 +174,11 @@ private slots:
     void channelCountMismatch()
     {
         TraceStore store;
-        store.setStreams(kInst, {makeInfo(QStringLiteral("a"), 3)});
+        store.setStreams(kInst, { makeInfo(QStringLiteral("a"), 3) });
         store.consume(ramp(QStringLiteral("a"), 2, 10, 0.0)); // fewer: missing channel is NaN
-        QVERIFY(std::isnan(*store.latestValue(ChannelKey{kInst, QStringLiteral("a"), 2})));
+        QVERIFY(std::isnan(*store.latestValue(ChannelKey { kInst, QStringLiteral("a"), 2 })));
         store.consume(ramp(QStringLiteral("a"), 4, 10, 1.0)); // more: extra ignored
-        QCOMPARE(*store.latestValue(ChannelKey{kInst, QStringLiteral("a"), 1}), 1009.0);
+        QCOMPARE(*store.latestValue(ChannelKey { kInst, QStringLiteral("a"), 1 }), 1009.0);
         QCOMPARE(store.stats().samplesHeld, 60u);
     }
 
@@ -189,11 +191,11 @@ private slots:
         QCOMPARE(store.timeRange(kInst, QStringLiteral("a")).first, 1.0);
         // Within an irregular block, a step back is clamped so the column stays sorted.
         auto b = SampleBlock::make(kInst, QStringLiteral("a"), 1, 3, true);
-        b->times = {2.0, 1.9, 2.1};
+        b->times = { 2.0, 1.9, 2.1 };
         b->t0 = 2.0;
         store.consume(b);
-        const Envelope e = store.envelope(ChannelKey{kInst, QStringLiteral("a"), 0}, 2.0, 3.0, 10);
-        QCOMPARE(e.t, (std::vector<double>{1.0 + 9 * 1e-3, 2.0, 2.0, 2.1})); // edge sample first
+        const Envelope e = store.envelope(ChannelKey { kInst, QStringLiteral("a"), 0 }, 2.0, 3.0, 10);
+        QCOMPARE(e.t, (std::vector<double> { 1.0 + 9 * 1e-3, 2.0, 2.0, 2.1 })); // edge sample first
     }
 
     void budgetChangeEvictsAtOnce()

@@ -23,7 +23,10 @@ struct Producer
     std::vector<SampleBlockPtr> blocks;
 
     Producer(quint32 seed, QString inst, int ch, bool reg, int count)
-        : instrument(std::move(inst)), channels(ch), regular(reg), ref(ch)
+        : instrument(std::move(inst))
+        , channels(ch)
+        , regular(reg)
+        , ref(ch)
     {
         // Strictly increasing times, so a held suffix can be located by its first time.
         BlockGen gen(seed, instrument, QStringLiteral("s"), channels, regular, false);
@@ -40,11 +43,11 @@ struct Producer
 /// this thread keeps querying; returns the number of queries made.
 int runConcurrently(TraceStore &store, std::vector<Producer> &producers)
 {
-    std::atomic<int> running{int(producers.size())};
+    std::atomic<int> running { int(producers.size()) };
     std::vector<std::thread> threads;
     for (auto &p : producers) {
         threads.emplace_back([&store, &p, &running] {
-            store.setStreams(p.instrument, {p.info()});
+            store.setStreams(p.instrument, { p.info() });
             for (const auto &b : p.blocks)
                 store.consume(b);
             running.fetch_sub(1);
@@ -102,7 +105,7 @@ private slots:
         QCOMPARE(st.evictedSamples, 0u);
         QCOMPARE(store.channels().size(), 7);
         for (const auto &p : producers) {
-            const ChannelKey key{p.instrument, QStringLiteral("s"), p.channels - 1};
+            const ChannelKey key { p.instrument, QStringLiteral("s"), p.channels - 1 };
             const TimeRange r = store.timeRange(key);
             QCOMPARE(r.first, p.ref.t.front());
             QCOMPARE(r.last, p.ref.t.back());
@@ -132,7 +135,7 @@ private slots:
         // other's may be emptied; whatever is held must be the newest part of each stream.
         int nonEmpty = 0;
         for (const auto &p : producers) {
-            const ChannelKey key{p.instrument, QStringLiteral("s"), 0};
+            const ChannelKey key { p.instrument, QStringLiteral("s"), 0 };
             const TimeRange r = store.timeRange(key);
             if (!r.isValid())
                 continue;
@@ -155,7 +158,7 @@ private slots:
         producers.emplace_back(6, QStringLiteral("x"), 2, true, 800);
         producers.emplace_back(7, QStringLiteral("y"), 2, false, 800);
         TraceStore store;
-        std::atomic<bool> stop{false};
+        std::atomic<bool> stop { false };
         std::thread chaos([&] {
             while (!stop.load()) {
                 store.clear();

@@ -216,6 +216,19 @@ inline CsvFile readCsv(const QString &path)
 
 // ---- misc ----
 
+/// Collects a recorder's signals on the test's thread (queued), so they can be polled with QTRY_*.
+class RecorderSignals : public QObject
+{
+public:
+    explicit RecorderSignals(Recorder *recorder)
+    {
+        connect(recorder, &Recorder::errorOccurred, this, [this](const QString &m) { errors << m; }, Qt::QueuedConnection);
+        connect(recorder, &Recorder::stopped, this, [this] { ++stopped; }, Qt::QueuedConnection);
+    }
+    QStringList errors;
+    int stopped = 0;
+};
+
 inline RecordingOptions options(RecordingOptions::Format format, const QString &path)
 {
     RecordingOptions o;

@@ -7,6 +7,7 @@
 
 #include <QMutex>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QtTest>
 
 #include <cmath>

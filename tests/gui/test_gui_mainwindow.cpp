@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MainWindow: docks follow the workspace, session round trip, bad session files refused with the
+// current session intact, Run/Stop, status bar rates, recording start/stop.
+#include "FakeSignalInstrument.h"
+
+#include <AddInstrumentDialog.h>
+#include <ChannelStyles.h>
+#include <InstrumentPanel.h>
+#include <MainWindow.h>
+#include <ParameterEditor.h>
+#include <RecordController.h>
+#include <ScopeView.h>
+#include <StatusMonitor.h>
+
+#include <Recorder.h>
+#include <TraceStore.h>
+#include <Workspace.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace bs;
+
+namespace {
+const QString kFake = QString::fromLatin1(test::FakeSignalInstrument::kType);
+
+SessionInstrument fakeEntry(const QString &id, const QJsonObject &params = {})
+{
+    return {id, kFake, id + QStringLiteral(" bench"), QStringLiteral("sim://") + id, params};
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+} // namespace
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TraceStore> m_store;
+    std::unique_ptr<Recorder> m_recorder;
+    std::unique_ptr<Workspace> m_ws;
+    std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_dir;
+
+    QAction *action(const char *name) { return m_window->findChild<QAction *>(QLatin1String(name)); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("BenchScopeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_gui_mainwindow"));
+        test::FakeSignalInstrument::registerType();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void init()
+    {
+        m_store = std::make_unique<TraceStore>();
+        m_recorder = std::make_unique<Recorder>();
+        m_ws = std::make_unique<Workspace>();
+        m_ws->addSink(m_store.get());
+        m_ws->addSink(m_recorder.get());
+        m_window = std::make_unique<MainWindow>(m_ws.get(), m_store.get(), m_recorder.get());
+        m_window->resize(1200, 800);
+        m_window->show();
+    }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_ws.reset();
+        m_recorder->stop();
+        m_recorder.reset();
+        m_store.reset();
+    }
+
+    void docksFollowTheWorkspace()
+    {
+        QString error;
+        QVERIFY2(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error), qPrintable(error));
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error));
+        QVERIFY(m_window->panel(QStringLiteral("fake1")));
+        QVERIFY(m_window->panel(QStringLiteral("fake2")));
+        QCOMPARE(m_window->panel(QStringLiteral("fake1"))->windowTitle(), QStringLiteral("fake1 bench"));
+        m_ws->removeInstrument(QStringLiteral("fake1"));
+        QVERIFY(!m_window->panel(QStringLiteral("fake1")));
+        QCOMPARE(m_window->panels().size(), 1);
+    }
+
+    void sessionRoundTrip()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1"), {{QStringLiteral("rate"), 500.0}}), &error));
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error));
+        InstrumentHost *h2 = m_ws->instrument(QStringLiteral("fake2"));
+        h2->setParameter(QStringLiteral("shape"), QStringLiteral("Square"));
+        h2->setParameter(QStringLiteral("period"), 2e-3);
+        QTRY_COMPARE(h2->parameters().stringValue(QStringLiteral("shape")), QStringLiteral("Square"));
+        QTRY_COMPARE(h2->parameters().doubleValue(QStringLiteral("period")), 2e-3);
+        ScopeView *scope = m_window->scopeView();
+        scope->setSpan(4.0);
+        scope->setFollow(false);
+        const QString key = ChannelStyles::keyOf(QStringLiteral("fake2"), QStringLiteral("sig"), QStringLiteral("Sine"));
+        scope->channelStyles()->setColor(key, QColor(QStringLiteral("#aa5500")));
+        scope->channelStyles()->setVisible(key, false);
+        SessionRecording rec;
+        rec.format = QStringLiteral("csv");
+        rec.baseName = QStringLiteral("run");
+        rec.queueMiB = 64;
+        m_window->recordController()->setSettings(rec);
+
+        const Session before = m_window->currentSession();
+        const QString path = m_dir.filePath(QStringLiteral("round") + Session::kSuffix);
+        QVERIFY2(m_window->saveSessionFile(path, &error), qPrintable(error));
+        QCOMPARE(m_window->sessionPath(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(QSettings().value(QStringLiteral("recentSessions")).toStringList().value(0),
+                 QFileInfo(path).absoluteFilePath());
+
+        m_window->newSession();
+        QVERIFY(m_ws->instruments().isEmpty());
+        QVERIFY(m_window->panels().isEmpty());
+        QCOMPARE(m_window->scopeView()->span(), 10.0);
+        QVERIFY(m_window->scopeView()->channelStyles()->toJson().isEmpty());
+
+        QVERIFY2(m_window->openSessionFile(path, &error), qPrintable(error));
+        const Session after = m_window->currentSession();
+        QCOMPARE(after.toJson(), before.toJson());
+        QCOMPARE(m_ws->instruments().size(), 2);
+        QCOMPARE(m_ws->instrument(QStringLiteral("fake2"))->parameters().stringValue(QStringLiteral("shape")),
+                 QStringLiteral("Square"));
+        QCOMPARE(m_ws->instrument(QStringLiteral("fake1"))->parameters().doubleValue(QStringLiteral("rate")), 500.0);
+        QCOMPARE(m_window->panels().size(), 2);
+        QCOMPARE(m_window->panel(QStringLiteral("fake2"))->editor(QStringLiteral("shape"))->value().toString(),
+                 QStringLiteral("Square"));
+        QCOMPARE(m_window->scopeView()->span(), 4.0);
+        QVERIFY(!m_window->scopeView()->follow());
+        QCOMPARE(m_window->scopeView()->channelStyles()->style(key).color, QColor(QStringLiteral("#aa5500")));
+        QVERIFY(!m_window->scopeView()->channelStyles()->style(key).visible);
+        QCOMPARE(m_window->recordController()->settings().format, QStringLiteral("csv"));
+        QCOMPARE(m_window->recordController()->settings().queueMiB, qint64(64));
+    }
+
+    void badSessionFilesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        const QByteArray good = R"({"format":"benchscope-session","version":1,"instruments":[{"id":"x1","type":"fakesig","parameters":{"amplitude":2.0}}]})";
+        QTest::newRow("not JSON") << QByteArray("{ this is not json") << QStringLiteral("JSON");
+        QTest::newRow("wrong version") << QByteArray(good).replace("\"version\":1", "\"version\":7") << QStringLiteral("version");
+        QTest::newRow("unknown type") << QByteArray(good).replace("fakesig", "warpdrive") << QStringLiteral("instruments[0].type");
+        QTest::newRow("out of range") << QByteArray(good).replace("2.0", "99.0") << QStringLiteral("amplitude");
+        QTest::newRow("unknown parameter") << QByteArray(good).replace("amplitude", "warp_factor") << QStringLiteral("warp_factor");
+    }
+
+    void badSessionFilesAreRefused()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        m_window->scopeView()->setSpan(3.0);
+        const QJsonObject before = m_window->currentSession().toJson();
+        const QString path = m_dir.filePath(QStringLiteral("bad.benchscope.json"));
+        QVERIFY(writeFile(path, content));
+        error.clear();
+        QVERIFY(!m_window->openSessionFile(path, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QCOMPARE(m_window->currentSession().toJson(), before);
+        QVERIFY(m_window->panel(QStringLiteral("fake1")));
+        QCOMPARE(m_window->scopeView()->span(), 3.0);
+    }
+
+    void runStopToggles()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        InstrumentHost *h = m_ws->instrument(QStringLiteral("fake1"));
+        QAction *run = action("actionRun");
+        QVERIFY(run);
+        QCOMPARE(run->shortcut(), QKeySequence(Qt::Key_Space));
+        run->trigger();
+        QVERIFY(m_window->isRunning());
+        QTRY_COMPARE(h->state(), Instrument::State::Running);
+        QVERIFY(run->isChecked());
+        QCOMPARE(run->text(), QStringLiteral("&Stop"));
+        QTRY_VERIFY(m_window->scopeView()->traceCount() == 2 && m_window->scopeView()->maxPointsPerTrace() > 0);
+        run->trigger();
+        QTRY_COMPARE(h->state(), Instrument::State::Connected);
+        QVERIFY(!m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("&Run"));
+        // Started from elsewhere (main.cpp --run): the action follows.
+        m_ws->runAll();
+        QTRY_VERIFY(m_window->isRunning());
+        m_ws->stopAll();
+        QTRY_VERIFY(!m_window->isRunning());
+    }
+
+    void statusBarShowsRates()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        auto *rate = m_window->statusBar()->findChild<QLabel *>(QStringLiteral("rateLabel"));
+        auto *lost = m_window->statusBar()->findChild<QLabel *>(QStringLiteral("lostLabel"));
+        auto *states = m_window->statusBar()->findChild<QLabel *>(QStringLiteral("instrumentStates"));
+        QVERIFY(rate && lost && states);
+        QVERIFY(rate->text().contains(QStringLiteral("rows/s")));
+        m_window->setRunning(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusMonitor()->rowsPerSecond() > 500, 5000);
+        const QRegularExpression nonZero(QStringLiteral("^[1-9][0-9.]*( k)? rows/s"));
+        QVERIFY2(nonZero.match(rate->text()).hasMatch(), qPrintable(rate->text()));
+        QVERIFY(states->text().contains(QStringLiteral("Running")));
+        QCOMPARE(lost->text(), QStringLiteral("Lost: 0"));
+        m_window->setRunning(false);
+    }
+
+    void recordStartsAndStops()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        SessionRecording rec;
+        rec.directory = m_dir.filePath(QStringLiteral("recordings"));
+        rec.baseName = QStringLiteral("bench");
+        m_window->recordController()->setSettings(rec);
+        QAction *record = action("actionRecord");
+        QCOMPARE(record->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
+        record->trigger();
+        QVERIFY(m_window->recordController()->isRecording());
+        QVERIFY(m_window->isRunning()); // recording an idle bench would write nothing
+        const QString path = m_window->recordController()->currentPath();
+        QVERIFY2(QRegularExpression(QStringLiteral("/bench_\\d{8}-\\d{6}\\.h5$")).match(path).hasMatch(), qPrintable(path));
+        QTest::qWait(300);
+        record->trigger();
+        QTRY_VERIFY(!m_window->recordController()->isRecording());
+        QVERIFY(QFileInfo(path).size() > 0);
+        QVERIFY(!record->isChecked());
+        m_window->setRunning(false);
+
+        // File ▸ Export CSV… uses the same helper, off the GUI thread.
+        QSignalSpy exported(m_window->recordController(), &RecordController::exportFinished);
+        const QString outDir = m_dir.filePath(QStringLiteral("csv"));
+        QVERIFY(m_window->recordController()->exportCsv(path, outDir));
+        QTRY_COMPARE(exported.count(), 1);
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(2).toString()));
+        const QStringList files = exported.first().at(1).toStringList();
+        QCOMPARE(files.size(), 1);
+        QVERIFY(files.first().endsWith(QStringLiteral(".csv")));
+    }
+
+    void addInstrumentDialog()
+    {
+        AddInstrumentDialog dialog(m_ws.get());
+        dialog.setType(kFake);
+        const SessionInstrument e = dialog.entry();
+        QCOMPARE(e.type, kFake);
+        QCOMPARE(e.id, QStringLiteral("fakesig1"));
+        QCOMPARE(e.address, QStringLiteral("sim://fake"));
+        auto *combo = dialog.findChild<QComboBox *>(QStringLiteral("typeCombo"));
+        QVERIFY(combo->findText(QStringLiteral("Fake signal generator (tests)")) >= 0);
+        QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("addressHelp"))->text(),
+                 QStringLiteral("Any text; the fake ignores it"));
+        QString error;
+        QVERIFY(m_ws->addInstrument(e, &error));
+        AddInstrumentDialog second(m_ws.get());
+        second.setType(kFake);
+        QCOMPARE(second.entry().id, QStringLiteral("fakesig2"));
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "test_gui_mainwindow.moc"

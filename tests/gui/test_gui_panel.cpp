@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// InstrumentPanel: widgets generated from the ParameterSet, edits reaching the driver, refused
+// values snapping back, read-only values and actions, the channel list; engineering notation.
+#include "FakeSignalInstrument.h"
+
+#include <ChannelListWidget.h>
+#include <ChannelStyles.h>
+#include <EngineeringFormat.h>
+#include <InstrumentPanel.h>
+#include <ParameterEditor.h>
+
+#include <DriverRegistry.h>
+#include <InstrumentHost.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include <memory>
+
+using namespace bs;
+
+class InstrumentPanelTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<InstrumentHost> m_host;
+    std::unique_ptr<ChannelStyles> m_styles;
+    std::unique_ptr<InstrumentPanel> m_panel;
+
+    template<typename W>
+    W *widget(const QString &key)
+    {
+        ParameterEditor *e = m_panel->editor(key);
+        return e ? qobject_cast<W *>(e->widget()) : nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { test::FakeSignalInstrument::registerType(); }
+
+    void init()
+    {
+        auto driver = DriverRegistry::instance().create(QString::fromLatin1(test::FakeSignalInstrument::kType),
+                                                        QStringLiteral("fake1"));
+        QVERIFY(driver);
+        m_host = std::make_unique<InstrumentHost>(std::move(driver));
+        m_styles = std::make_unique<ChannelStyles>();
+        m_panel = std::make_unique<InstrumentPanel>(m_host.get(), m_styles.get());
+        m_panel->resize(360, 700);
+        m_panel->show();
+    }
+
+    void cleanup()
+    {
+        m_panel.reset();
+        m_host.reset();
+        m_styles.reset();
+    }
+
+    void generatesWidgetPerType()
+    {
+        QCOMPARE(m_panel->objectName(), QStringLiteral("panel_fake1"));
+        QVERIFY(qobject_cast<QScrollArea *>(m_panel->widget()));
+        QVERIFY(widget<QCheckBox>(QStringLiteral("enabled")));
+        QVERIFY(widget<QSpinBox>(QStringLiteral("block_size")));
+        auto *rate = widget<QDoubleSpinBox>(QStringLiteral("rate"));
+        QVERIFY(rate);
+        QCOMPARE(rate->suffix(), QStringLiteral(" Hz"));
+        QCOMPARE(rate->value(), 2000.0);
+        auto *amplitude = widget<QDoubleSpinBox>(QStringLiteral("amplitude"));
+        QVERIFY(amplitude);
+        QVERIFY(amplitude->decimals() >= 2);
+        // Beyond int32 → a line edit; a range over many decades → engineering notation.
+        QCOMPARE(m_panel->editor(QStringLiteral("max_rows"))->kind(), ParameterEditor::Kind::IntLineEdit);
+        QCOMPARE(m_panel->editor(QStringLiteral("period"))->kind(), ParameterEditor::Kind::EngineeringLineEdit);
+        QCOMPARE(widget<QLineEdit>(QStringLiteral("period"))->text(), QStringLiteral("500 ms"));
+        auto *shape = widget<QComboBox>(QStringLiteral("shape"));
+        QVERIFY(shape);
+        QCOMPARE(shape->count(), 3);
+        QCOMPARE(shape->currentText(), QStringLiteral("Sine"));
+        QCOMPARE(widget<QLineEdit>(QStringLiteral("label"))->text(), QStringLiteral("bench A"));
+        QVERIFY(widget<QLabel>(QStringLiteral("temperature")));
+        QCOMPARE(widget<QLabel>(QStringLiteral("temperature"))->text(), QStringLiteral("21.5 °C"));
+        QVERIFY(m_panel->findChild<QPushButton *>(QStringLiteral("action_pulse")));
+        QVERIFY(m_panel->findChild<QLineEdit *>(QStringLiteral("address")));
+        QVERIFY(m_panel->findChild<QPushButton *>(QStringLiteral("connectButton")));
+
+        QStringList titles;
+        for (const QGroupBox *g : m_panel->findChildren<QGroupBox *>())
+            titles.append(g->title());
+        for (const char *want : {"Connection", "Channels", "Acquisition", "Signal", "Status"})
+            QVERIFY2(titles.filter(QLatin1String(want)).size() == 1, qPrintable(titles.join(QLatin1Char(','))));
+    }
+
+    void editsReachTheDriver()
+    {
+        QSignalSpy spy(m_host.get(), &InstrumentHost::parameterChanged);
+        widget<QSpinBox>(QStringLiteral("block_size"))->setValue(50);
+        QTRY_COMPARE(m_host->parameters().intValue(QStringLiteral("block_size")), 50);
+
+        widget<QCheckBox>(QStringLiteral("enabled"))->click();
+        QTRY_COMPARE(m_host->parameters().boolValue(QStringLiteral("enabled")), false);
+
+        auto *shape = widget<QComboBox>(QStringLiteral("shape"));
+        shape->setCurrentIndex(2);
+        Q_EMIT shape->activated(2);
+        QTRY_COMPARE(m_host->parameters().stringValue(QStringLiteral("shape")), QStringLiteral("Triangle"));
+
+        auto *label = widget<QLineEdit>(QStringLiteral("label"));
+        label->setFocus();
+        label->selectAll();
+        QTest::keyClicks(label, QStringLiteral("bench B"));
+        QTest::keyClick(label, Qt::Key_Return);
+        QTRY_COMPARE(m_host->parameters().stringValue(QStringLiteral("label")), QStringLiteral("bench B"));
+
+        auto *period = widget<QLineEdit>(QStringLiteral("period"));
+        period->setFocus();
+        period->selectAll();
+        QTest::keyClicks(period, QStringLiteral("250 us"));
+        QTest::keyClick(period, Qt::Key_Return);
+        QTRY_VERIFY(qAbs(m_host->parameters().doubleValue(QStringLiteral("period")) - 250e-6) < 1e-12);
+        QTRY_COMPARE(period->text(), QStringLiteral("250 µs")); // read back and reformatted
+
+        auto *rows = widget<QLineEdit>(QStringLiteral("max_rows"));
+        rows->setFocus();
+        rows->selectAll();
+        QTest::keyClicks(rows, QStringLiteral("5000000000"));
+        QTest::keyClick(rows, Qt::Key_Return);
+        QTRY_COMPARE(m_host->parameters().intValue(QStringLiteral("max_rows")), qint64(5000000000));
+        QVERIFY(spy.count() >= 6);
+    }
+
+    void refusedValueSnapsBack()
+    {
+        auto *amplitude = widget<QDoubleSpinBox>(QStringLiteral("amplitude"));
+        QSignalSpy errors(m_host.get(), &InstrumentHost::errorOccurred);
+        QSignalSpy status(m_panel.get(), &InstrumentPanel::statusMessage);
+        amplitude->setValue(7.0); // in the spec's range, refused by the driver
+        QTRY_COMPARE(errors.count(), 1);
+        QTRY_COMPARE(amplitude->value(), 1.0);
+        QCOMPARE(m_host->parameters().doubleValue(QStringLiteral("amplitude")), 1.0);
+        QVERIFY(m_panel->errorText().contains(QStringLiteral("refuses")));
+        QCOMPARE(status.count(), 1);
+
+        // Out of the spec's range: refused by the ParameterSet, the line edit snaps back too.
+        auto *rows = widget<QLineEdit>(QStringLiteral("max_rows"));
+        rows->setFocus();
+        rows->selectAll();
+        QTest::keyClicks(rows, QStringLiteral("-5"));
+        QTest::keyClick(rows, Qt::Key_Return);
+        QTRY_COMPARE(errors.count(), 2);
+        QTRY_COMPARE(rows->text(), QStringLiteral("0"));
+    }
+
+    void actionsAndReadOnlyValues()
+    {
+        auto *button = m_panel->findChild<QPushButton *>(QStringLiteral("action_pulse"));
+        button->click();
+        QTRY_COMPARE(widget<QLabel>(QStringLiteral("pulses"))->text(), QStringLiteral("1"));
+        QTRY_COMPARE(m_panel->progressBar()->value(), 1000);
+        QVERIFY(m_panel->progressBar()->isVisible());
+    }
+
+    void connectionAndChannelList()
+    {
+        auto *state = m_panel->findChild<QLabel *>(QStringLiteral("stateLabel"));
+        QVERIFY(state->text().contains(QStringLiteral("Disconnected")));
+        m_panel->findChild<QPushButton *>(QStringLiteral("connectButton"))->click();
+        QTRY_COMPARE(m_host->state(), Instrument::State::Connected);
+        QTRY_VERIFY(state->text().contains(QStringLiteral("Connected")));
+        QCOMPARE(m_panel->findChild<QPushButton *>(QStringLiteral("connectButton"))->text(), QStringLiteral("Disconnect"));
+
+        QTRY_COMPARE(m_panel->channelList()->channelCount(), 2);
+        const QString key = ChannelStyles::keyOf(QStringLiteral("fake1"), QStringLiteral("sig"), QStringLiteral("Position"));
+        auto *check = m_panel->findChild<QCheckBox *>(QStringLiteral("channel_") + key);
+        QVERIFY(check);
+        QCOMPARE(check->text(), QStringLiteral("Position [µm]"));
+        QVERIFY(check->isChecked());
+        check->click();
+        QCOMPARE(m_styles->style(key).visible, false);
+        m_styles->setVisible(key, true); // and back from the model (e.g. a session being opened)
+        QVERIFY(check->isChecked());
+    }
+
+    void engineeringFormat()
+    {
+        QCOMPARE(EngineeringFormat::format(1e-3, QStringLiteral("s")), QStringLiteral("1 ms"));
+        QCOMPARE(EngineeringFormat::format(2500, QStringLiteral("Hz")), QStringLiteral("2.5 kHz"));
+        QCOMPARE(EngineeringFormat::format(12, QStringLiteral("counts")), QStringLiteral("12 counts"));
+        QCOMPARE(EngineeringFormat::format(0, QStringLiteral("V")), QStringLiteral("0 V"));
+        QCOMPARE(*EngineeringFormat::parse(QStringLiteral("250 us"), QStringLiteral("s")), 250e-6);
+        QCOMPARE(*EngineeringFormat::parse(QStringLiteral("250µs"), QStringLiteral("s")), 250e-6);
+        QCOMPARE(*EngineeringFormat::parse(QStringLiteral("2.5k"), QStringLiteral("Hz")), 2500.0);
+        QCOMPARE(*EngineeringFormat::parse(QStringLiteral("1e-3"), QStringLiteral("s")), 1e-3);
+        QCOMPARE(*EngineeringFormat::parse(QStringLiteral("3 mm"), QStringLiteral("m")), 3e-3);
+        QVERIFY(!EngineeringFormat::parse(QStringLiteral("fast"), QStringLiteral("s")));
+        QVERIFY(!EngineeringFormat::parse(QStringLiteral("3k"), QStringLiteral("counts")));
+    }
+};
+
+QTEST_MAIN(InstrumentPanelTest)
+#include "test_gui_panel.moc"

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Saves a PNG of the main window with live data from two fake instruments to the build
+// directory (benchscope-main.png; benchscope-empty.png before any instrument is added).
+#include "FakeSignalInstrument.h"
+
+#include <ChannelStyles.h>
+#include <InstrumentPanel.h>
+#include <MainWindow.h>
+#include <ScopeView.h>
+
+#include <Recorder.h>
+#include <TraceStore.h>
+#include <Workspace.h>
+
+#include <QDebug>
+#include <qcustomplot.h>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace bs;
+
+class ScreenshotTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("BenchScopeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_gui_screenshot"));
+        test::FakeSignalInstrument::registerType();
+    }
+
+    void mainWindowWithLiveData()
+    {
+        TraceStore store;
+        Recorder recorder;
+        Workspace ws;
+        ws.addSink(&store);
+        ws.addSink(&recorder);
+        MainWindow window(&ws, &store, &recorder);
+        window.resize(1440, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // The first thing a technician sees: an empty bench with a hint.
+        QTest::qWait(100);
+        qInfo() << "plot" << window.scopeView()->plot()->size() << "rect" << window.scopeView()->plot()->axisRect()->rect() << window.scopeView()->plot()->viewport();
+        const QDir out(QStringLiteral(BS_SCREENSHOT_DIR));
+        QVERIFY(window.grab().save(out.filePath(QStringLiteral("benchscope-empty.png"))));
+        QCOMPARE(window.scopeView()->emptyText(), QStringLiteral("Add an instrument or press Run"));
+
+        const QString kFake = QString::fromLatin1(test::FakeSignalInstrument::kType);
+        QString error;
+        QVERIFY2(ws.addInstrument({QStringLiteral("gen1"), kFake, QStringLiteral("Signal generator"),
+                                   QStringLiteral("sim://gen1"), {{QStringLiteral("period"), 0.8}}},
+                                  &error),
+                 qPrintable(error));
+        QVERIFY(ws.addInstrument({QStringLiteral("stage1"), kFake, QStringLiteral("Piezo stage"),
+                                  QStringLiteral("sim://stage1"),
+                                  {{QStringLiteral("shape"), QStringLiteral("Triangle")}, {QStringLiteral("amplitude"), 0.5}}},
+                                 &error));
+        // Show the stage's position but not its second sine, to keep the picture readable.
+        window.scopeView()->channelStyles()->setVisible(
+            ChannelStyles::keyOf(QStringLiteral("stage1"), QStringLiteral("sig"), QStringLiteral("Position")), false);
+        window.scopeView()->setSpan(5.0);
+        window.panel(QStringLiteral("gen1"))->raise();
+        window.setRunning(true);
+        QTRY_VERIFY_WITH_TIMEOUT(window.scopeView()->traceCount() >= 3, 5000);
+        QTest::qWait(3000);
+
+        const QString path = out.filePath(QStringLiteral("benchscope-main.png"));
+        QVERIFY(window.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+        window.setRunning(false);
+        ws.clear();
+    }
+};
+
+QTEST_MAIN(ScreenshotTest)
+#include "test_gui_screenshot.moc"
