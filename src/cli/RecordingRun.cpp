@@ -73,7 +73,10 @@ void RecordingRun::start()
     ro.format = m_opts.format;
     ro.path = m_opts.outputPath();
     ro.queueBudgetBytes = m_session.recording.queueMiB << 20;
-    ro.sessionSnapshot = m_session.toBytes();
+    Session snapshot = m_workspace.toSession(); // every parameter value, not just those in the file
+    snapshot.views = m_session.views;
+    snapshot.recording = m_session.recording;
+    ro.sessionSnapshot = snapshot.toBytes();
     for (const auto &i : m_session.instruments)
         ro.instruments.append({i.id, i.type, i.name, i.address});
     if (!m_recorder.start(ro, &error)) {

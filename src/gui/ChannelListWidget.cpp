@@ -38,7 +38,7 @@ ChannelListWidget::ChannelListWidget(const QString &instrumentId, ChannelStyles 
     outer->setContentsMargins(0, 0, 0, 0);
     m_empty = new QLabel(tr("Channels appear once the instrument is connected."), this);
     m_empty->setWordWrap(true);
-    m_empty->setEnabled(false);
+    m_empty->setStyleSheet(QStringLiteral("color: #555555;"));
     outer->addWidget(m_empty);
     m_grid = new QGridLayout;
     m_grid->setContentsMargins(0, 0, 0, 0);
@@ -85,7 +85,8 @@ void ChannelListWidget::rebuild()
     int r = 0;
     for (const StreamInfo &s : std::as_const(m_streams)) {
         if (m_streams.size() > 1) {
-            auto *header = new QLabel(QStringLiteral("<b>%1</b>").arg((s.name.isEmpty() ? s.id : s.name).toHtmlEscaped()), this);
+            auto *header = new QLabel(
+                QStringLiteral("<b>%1</b>").arg((s.name.isEmpty() ? s.id : s.name).toHtmlEscaped()), this);
             m_grid->addWidget(header, r++, 0, 1, 2);
             m_rowWidgets.append(header);
         }
@@ -98,12 +99,13 @@ void ChannelListWidget::rebuild()
             swatch->setToolTip(tr("Change the colour of %1").arg(c.name));
             auto *check = new QCheckBox(c.label(), this);
             check->setObjectName(QStringLiteral("channel_") + key);
-            check->setToolTip(c.description.isEmpty() ? tr("Show %1 in the scope").arg(c.name) : c.description);
+            check->setToolTip(
+                c.description.isEmpty() ? tr("Show %1 in the scope").arg(c.name) : c.description);
             m_grid->addWidget(swatch, r, 0);
             m_grid->addWidget(check, r, 1);
             ++r;
             m_rowWidgets << swatch << check;
-            m_rows.insert(key, {check, swatch});
+            m_rows.insert(key, { check, swatch });
             m_keys.append(key);
             connect(check, &QCheckBox::clicked, this, [this, key](bool on) {
                 if (m_styles)

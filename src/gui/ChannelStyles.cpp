@@ -20,9 +20,8 @@ QString ChannelStyles::keyOf(const QString &instrumentId, const QString &streamI
 QColor ChannelStyles::paletteColor(int index)
 {
     // Distinct, readable on white; the first ten are the familiar "tab10" colours.
-    static constexpr std::array<QRgb, 14> kPalette{0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
-                                                   0x8c564b, 0xe377c2, 0x17becf, 0x7f7f7f, 0xbcbd22,
-                                                   0x393b79, 0xad494a, 0x637939, 0x843c39};
+    static constexpr std::array<QRgb, 14> kPalette { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+        0x8c564b, 0xe377c2, 0x17becf, 0x7f7f7f, 0xbcbd22, 0x393b79, 0xad494a, 0x637939, 0x843c39 };
     return QColor::fromRgb(kPalette[std::size_t(index) % kPalette.size()]);
 }
 
@@ -63,9 +62,8 @@ QJsonArray ChannelStyles::toJson() const
     QJsonArray a;
     for (const QString &key : m_order) {
         const Style &s = m_styles[key];
-        a.append(QJsonObject{{QStringLiteral("key"), key},
-                             {QStringLiteral("visible"), s.visible},
-                             {QStringLiteral("color"), s.color.name()}});
+        a.append(QJsonObject { { QStringLiteral("key"), key }, { QStringLiteral("visible"), s.visible },
+            { QStringLiteral("color"), s.color.name() } });
     }
     return a;
 }

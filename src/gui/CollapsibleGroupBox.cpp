@@ -33,7 +33,8 @@ void CollapsibleGroupBox::mouseReleaseEvent(QMouseEvent *event)
 {
     QStyleOptionGroupBox opt;
     initStyleOption(&opt);
-    const QRect titleRect = style()->subControlRect(QStyle::CC_GroupBox, &opt, QStyle::SC_GroupBoxLabel, this);
+    const QRect titleRect
+        = style()->subControlRect(QStyle::CC_GroupBox, &opt, QStyle::SC_GroupBoxLabel, this);
     if (event->button() == Qt::LeftButton && titleRect.adjusted(-4, -4, 4, 4).contains(event->pos())) {
         setCollapsed(!m_collapsed);
         event->accept();

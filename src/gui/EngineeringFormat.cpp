@@ -15,17 +15,8 @@ struct Prefix
     const char16_t *symbol;
 };
 
-constexpr std::array<Prefix, 11> kPrefixes{{{-15, u"f"},
-                                            {-12, u"p"},
-                                            {-9, u"n"},
-                                            {-6, u"µ"},
-                                            {-3, u"m"},
-                                            {0, u""},
-                                            {3, u"k"},
-                                            {6, u"M"},
-                                            {9, u"G"},
-                                            {12, u"T"},
-                                            {15, u"P"}}};
+constexpr std::array<Prefix, 11> kPrefixes { { { -15, u"f" }, { -12, u"p" }, { -9, u"n" }, { -6, u"µ" },
+    { -3, u"m" }, { 0, u"" }, { 3, u"k" }, { 6, u"M" }, { 9, u"G" }, { 12, u"T" }, { 15, u"P" } } };
 
 QString plain(double value, int digits)
 {
@@ -54,11 +45,10 @@ std::optional<int> prefixExponent(const QString &p)
 
 bool takesPrefix(const QString &unit)
 {
-    static const QStringList units{QStringLiteral("s"),   QStringLiteral("Hz"),   QStringLiteral("V"),
-                                   QStringLiteral("A"),   QStringLiteral("W"),    QStringLiteral("Ω"),
-                                   QStringLiteral("Ohm"), QStringLiteral("F"),    QStringLiteral("H"),
-                                   QStringLiteral("m"),   QStringLiteral("Sa/s"), QStringLiteral("S/s"),
-                                   QStringLiteral("B"),   QStringLiteral("T"),    QStringLiteral("N")};
+    static const QStringList units { QStringLiteral("s"), QStringLiteral("Hz"), QStringLiteral("V"),
+        QStringLiteral("A"), QStringLiteral("W"), QStringLiteral("Ω"), QStringLiteral("Ohm"),
+        QStringLiteral("F"), QStringLiteral("H"), QStringLiteral("m"), QStringLiteral("Sa/s"),
+        QStringLiteral("S/s"), QStringLiteral("B"), QStringLiteral("T"), QStringLiteral("N") };
     return units.contains(unit);
 }
 

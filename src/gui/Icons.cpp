@@ -23,22 +23,21 @@ bool svgSupported()
 
 QStyle::StandardPixmap fallback(const QString &name)
 {
-    static const QHash<QString, QStyle::StandardPixmap> map{
-        {QStringLiteral("run"), QStyle::SP_MediaPlay},
-        {QStringLiteral("stop"), QStyle::SP_MediaStop},
-        {QStringLiteral("record"), QStyle::SP_DialogYesButton},
-        {QStringLiteral("record-stop"), QStyle::SP_MediaStop},
-        {QStringLiteral("add-instrument"), QStyle::SP_FileDialogNewFolder},
-        {QStringLiteral("remove-instrument"), QStyle::SP_TrashIcon},
-        {QStringLiteral("follow"), QStyle::SP_MediaSeekForward},
-        {QStringLiteral("zoom-all"), QStyle::SP_TitleBarMaxButton},
-        {QStringLiteral("autoscale"), QStyle::SP_ArrowUp},
-        {QStringLiteral("document-new"), QStyle::SP_FileIcon},
-        {QStringLiteral("document-open"), QStyle::SP_DialogOpenButton},
-        {QStringLiteral("document-save"), QStyle::SP_DialogSaveButton},
-        {QStringLiteral("export-csv"), QStyle::SP_FileDialogDetailedView},
-        {QStringLiteral("settings"), QStyle::SP_FileDialogInfoView},
-        {QStringLiteral("benchscope"), QStyle::SP_ComputerIcon}};
+    static const QHash<QString, QStyle::StandardPixmap> map { { QStringLiteral("run"), QStyle::SP_MediaPlay },
+        { QStringLiteral("stop"), QStyle::SP_MediaStop },
+        { QStringLiteral("record"), QStyle::SP_DialogYesButton },
+        { QStringLiteral("record-stop"), QStyle::SP_MediaStop },
+        { QStringLiteral("add-instrument"), QStyle::SP_FileDialogNewFolder },
+        { QStringLiteral("remove-instrument"), QStyle::SP_TrashIcon },
+        { QStringLiteral("follow"), QStyle::SP_MediaSeekForward },
+        { QStringLiteral("zoom-all"), QStyle::SP_TitleBarMaxButton },
+        { QStringLiteral("autoscale"), QStyle::SP_ArrowUp },
+        { QStringLiteral("document-new"), QStyle::SP_FileIcon },
+        { QStringLiteral("document-open"), QStyle::SP_DialogOpenButton },
+        { QStringLiteral("document-save"), QStyle::SP_DialogSaveButton },
+        { QStringLiteral("export-csv"), QStyle::SP_FileDialogDetailedView },
+        { QStringLiteral("settings"), QStyle::SP_FileDialogInfoView },
+        { QStringLiteral("benchscope"), QStyle::SP_ComputerIcon } };
     return map.value(name, QStyle::SP_FileIcon);
 }
 } // namespace

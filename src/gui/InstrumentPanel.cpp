@@ -9,6 +9,7 @@
 #include <DriverRegistry.h>
 #include <InstrumentHost.h>
 
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -16,8 +17,11 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace bs {
 
@@ -26,6 +30,13 @@ bool isConnectionGroup(const QString &group)
 {
     return group.compare(QLatin1String("Connection"), Qt::CaseInsensitive) == 0
         || group == InstrumentPanel::tr("Connection");
+}
+
+/// A label that wraps to whatever width the panel has instead of widening the panel.
+void wrapToPanel(QLabel *label)
+{
+    label->setWordWrap(true);
+    label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 }
 
 QFormLayout *makeForm(QWidget *content)
@@ -46,12 +57,12 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
     , m_id(host->id())
 {
     setObjectName(QStringLiteral("panel_") + m_id);
-    setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *body = new QWidget(scroll);
     auto *layout = new QVBoxLayout(body);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -72,7 +83,9 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
     layout->addStretch(1);
     scroll->setWidget(body);
     setWidget(scroll);
-    setMinimumWidth(300);
+    m_scroll = scroll;
+    body->installEventFilter(this);
+    fitWidth();
 
     connect(host, &InstrumentHost::stateChanged, this, &InstrumentPanel::onStateChanged);
     connect(host, &InstrumentHost::streamsChanged, m_channels, &ChannelListWidget::setStreams);
@@ -92,6 +105,27 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
         onError(host->lastError());
 }
 
+bool InstrumentPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::LayoutRequest && m_scroll && watched == m_scroll->widget())
+        QTimer::singleShot(0, this, &InstrumentPanel::fitWidth);
+    return QDockWidget::eventFilter(watched, event);
+}
+
+void InstrumentPanel::fitWidth()
+{
+    // Wide enough for the content (long PandA field names, channel labels, combo boxes) so nothing
+    // is clipped; grows only (no jumping); beyond 520 px a horizontal scroll bar appears instead.
+    if (!m_scroll || !m_scroll->widget())
+        return;
+    const int wanted = m_scroll->widget()->minimumSizeHint().width()
+        + m_scroll->verticalScrollBar()->sizeHint().width() + 2 * m_scroll->frameWidth() + 2;
+    const int width = std::clamp(wanted, 300, 520);
+
+    if (width > m_scroll->minimumWidth())
+        m_scroll->setMinimumWidth(width);
+}
+
 QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
 {
     m_connectionGroup = new CollapsibleGroupBox(tr("Connection"), parent);
@@ -101,7 +135,7 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
 
     const DriverInfo *info = DriverRegistry::instance().find(m_host->type());
     auto *type = new QLabel(info ? info->displayName : m_host->type(), content);
-    type->setWordWrap(true);
+    wrapToPanel(type);
     form->addRow(tr("Type"), type);
 
     auto *addressRow = new QHBoxLayout;
@@ -119,19 +153,20 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
 
     m_state = new QLabel(content);
     m_state->setObjectName(QStringLiteral("stateLabel"));
+    wrapToPanel(m_state);
     form->addRow(tr("State"), m_state);
 
     m_error = new QLabel(content);
     m_error->setObjectName(QStringLiteral("errorLabel"));
-    m_error->setWordWrap(true);
+    wrapToPanel(m_error);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: #c01818;"));
     m_error->hide();
     form->addRow(m_error);
 
     m_message = new QLabel(content);
-    m_message->setWordWrap(true);
-    m_message->setEnabled(false);
+    wrapToPanel(m_message);
+    m_message->setStyleSheet(QStringLiteral("color: #555555;"));
     m_message->hide();
     form->addRow(m_message);
 
@@ -181,8 +216,10 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
                     m_host->setParameter(key, v);
                 Q_EMIT userEdited();
             });
-            const bool unitInText = editor->kind() == ParameterEditor::Kind::IntLineEdit && !spec.unit.isEmpty();
-            auto *label = new QLabel(unitInText ? QStringLiteral("%1 [%2]").arg(spec.label, spec.unit) : spec.label, content);
+            const bool unitInText
+                = editor->kind() == ParameterEditor::Kind::IntLineEdit && !spec.unit.isEmpty();
+            auto *label = new QLabel(
+                unitInText ? QStringLiteral("%1 [%2]").arg(spec.label, spec.unit) : spec.label, content);
             label->setToolTip(spec.key);
             label->setBuddy(editor->widget());
             form->addRow(label, editor->widget());

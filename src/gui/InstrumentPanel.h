@@ -11,6 +11,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QTimer;
 class QVBoxLayout;
 
@@ -50,7 +51,11 @@ Q_SIGNALS:
     /// The user changed a setting or the address here (the session is modified).
     void userEdited();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitWidth();
     QWidget *buildConnectionGroup(QWidget *parent);
     void buildParameterGroups(QWidget *parent, QVBoxLayout *layout);
     void onStateChanged(Instrument::State state, const QString &detail);
@@ -70,6 +75,7 @@ private:
     QLabel *m_message = nullptr;
     QProgressBar *m_progress = nullptr;
     QTimer *m_progressHide = nullptr;
+    QScrollArea *m_scroll = nullptr;
     CollapsibleGroupBox *m_connectionGroup = nullptr;
 };
 

@@ -37,7 +37,8 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
 {
     m_ui->setupUi(this);
     setWindowIcon(Icons::application());
-    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+    setDockOptions(
+        QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
     setTabPosition(Qt::RightDockWidgetArea, QTabWidget::North);
 
     m_scope = new ScopeView(store, m_ui->centralwidget);
@@ -74,6 +75,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     updateRunAction();
     updateRecordAction();
     updateTitle();
+    m_scope->setFocus();
     statusBar()->showMessage(tr("Ready"), 3000);
 }
 
@@ -143,13 +145,13 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
 
     const QString id = host->id();
     m_scope->setInstrumentName(id, host->name());
-    connect(host, &InstrumentHost::nameChanged, this, [this, id](const QString &name) { m_scope->setInstrumentName(id, name); });
-    connect(panel, &InstrumentPanel::statusMessage, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 10000);
-    });
+    connect(host, &InstrumentHost::nameChanged, this,
+        [this, id](const QString &name) { m_scope->setInstrumentName(id, name); });
+    connect(panel, &InstrumentPanel::statusMessage, this,
+        [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(panel, &InstrumentPanel::userEdited, this, [this] { setModified(); });
     connect(host, &InstrumentHost::stateChanged, this,
-            [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
+        [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
     m_ui->actionRemoveInstrument->setEnabled(true);
     if (!m_restoring)
         setModified();
@@ -232,8 +234,9 @@ void MainWindow::updateRecordAction()
     a->setEnabled(m_record->isAvailable() && !m_record->isStopping());
     a->setIcon(Icons::get(on ? QStringLiteral("record-stop") : QStringLiteral("record")));
     a->setText(on ? tr("Stop &Recording") : tr("&Record"));
-    a->setToolTip(on ? tr("Stop recording: %1 (Ctrl+R)").arg(QDir::toNativeSeparators(m_record->currentPath()))
-                     : tr("Record every stream to disk (Ctrl+R)"));
+    a->setToolTip(on
+            ? tr("Stop recording: %1 (Ctrl+R)").arg(QDir::toNativeSeparators(m_record->currentPath()))
+            : tr("Record every stream to disk (Ctrl+R)"));
     m_ui->actionRecordingSettings->setEnabled(!on);
 }
 
@@ -241,8 +244,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_record->isRecording()) {
         const auto answer = QMessageBox::question(this, tr("Quit BenchScope"),
-                                                  tr("A recording is running. Stop it and quit?"),
-                                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+            tr("A recording is running. Stop it and quit?"), QMessageBox::Yes | QMessageBox::Cancel,
+            QMessageBox::Cancel);
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
@@ -261,11 +264,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::onAbout()
 {
-    QMessageBox::about(
-        this, tr("About BenchScope"),
+    QMessageBox::about(this, tr("About BenchScope"),
         tr("<h3>BenchScope %1</h3>"
            "<p>Oscilloscope and data recorder for lab instruments: see every signal live, record hours of "
-           "data to HDF5 or CSV without losing a sample, and keep the whole bench setup in a session file.</p>"
+           "data to HDF5 or CSV without losing a sample, and keep the whole bench setup in a session "
+           "file.</p>"
            "<p>Licensed under the GNU General Public License, version 3 or later.</p>")
             .arg(QApplication::applicationVersion().toHtmlEscaped()));
 }

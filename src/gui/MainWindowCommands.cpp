@@ -44,8 +44,7 @@ void MainWindow::onRemoveInstrument()
         names.append(h->name() == h->id() ? h->id() : QStringLiteral("%1 (%2)").arg(h->name(), h->id()));
     bool ok = false;
     const QString chosen = QInputDialog::getItem(this, tr("Remove Instrument"),
-                                                 tr("Disconnect and remove this instrument from the session:"),
-                                                 names, 0, false, &ok);
+        tr("Disconnect and remove this instrument from the session:"), names, 0, false, &ok);
     if (!ok)
         return;
     const qsizetype i = names.indexOf(chosen);
@@ -72,7 +71,8 @@ void MainWindow::onRecordTriggered(bool on)
         QMessageBox::warning(this, tr("Cannot Start Recording"), error);
         return;
     }
-    statusBar()->showMessage(tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())), 8000);
+    statusBar()->showMessage(
+        tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())), 8000);
     if (!m_running)
         setRunning(true); // recording an idle bench would write nothing
 }
@@ -88,13 +88,13 @@ void MainWindow::onRecordingSettings()
 
 void MainWindow::onExportCsv()
 {
-    const QString h5 = QFileDialog::getOpenFileName(this, tr("Export CSV — Choose a Recording"), m_record->directory(),
-                                                    tr("HDF5 recordings (*.h5 *.hdf5);;All files (*)"));
+    const QString h5 = QFileDialog::getOpenFileName(this, tr("Export CSV — Choose a Recording"),
+        m_record->directory(), tr("HDF5 recordings (*.h5 *.hdf5);;All files (*)"));
     if (h5.isEmpty())
         return;
     const QFileInfo info(h5);
-    const QString outDir = QFileDialog::getExistingDirectory(this, tr("Export CSV — Folder for the CSV Files"),
-                                                             info.absolutePath());
+    const QString outDir = QFileDialog::getExistingDirectory(
+        this, tr("Export CSV — Folder for the CSV Files"), info.absolutePath());
     if (outDir.isEmpty())
         return;
 
@@ -108,14 +108,14 @@ void MainWindow::onExportCsv()
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
     connect(m_record, &RecordController::exportFinished, progress,
-            [this, progress, outDir](bool ok, const QStringList &files, const QString &error) {
-                progress->deleteLater();
-                if (ok)
-                    QMessageBox::information(this, tr("Export CSV"),
-                                             tr("Wrote %n CSV file(s) to %1.", nullptr, int(files.size()))
-                                                 .arg(QDir::toNativeSeparators(outDir)));
-                else
-                    QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(error));
-            });
+        [this, progress, outDir](bool ok, const QStringList &files, const QString &error) {
+            progress->deleteLater();
+            if (ok)
+                QMessageBox::information(this, tr("Export CSV"),
+                    tr("Wrote %n CSV file(s) to %1.", nullptr, int(files.size()))
+                        .arg(QDir::toNativeSeparators(outDir)));
+            else
+                QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(error));
+        });
 }
 } // namespace bs

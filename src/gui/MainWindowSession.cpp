@@ -23,7 +23,7 @@ namespace bs {
 Session MainWindow::currentSession() const
 {
     Session s = m_workspace->toSession();
-    s.views = QJsonArray{m_scope->saveState()};
+    s.views = QJsonArray { m_scope->saveState() };
     for (const QJsonValue &v : m_otherViews)
         s.views.append(v);
     s.recording = m_record->settings();
@@ -109,7 +109,8 @@ void MainWindow::setModified(bool modified)
 
 void MainWindow::updateTitle()
 {
-    const QString name = m_sessionPath.isEmpty() ? tr("Untitled session") : QFileInfo(m_sessionPath).fileName();
+    const QString name
+        = m_sessionPath.isEmpty() ? tr("Untitled session") : QFileInfo(m_sessionPath).fileName();
     setWindowTitle(tr("%1[*] — BenchScope").arg(name));
 }
 
@@ -126,9 +127,8 @@ bool MainWindow::maybeSave()
     if (!isWindowModified() || m_workspace->instruments().isEmpty())
         return true;
     const auto answer = QMessageBox::question(this, tr("Unsaved Session"),
-                                              tr("The session has unsaved changes. Save them?"),
-                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
-                                              QMessageBox::Save);
+        tr("The session has unsaved changes. Save them?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Save)
         return onSave();
     return answer == QMessageBox::Discard;
@@ -146,8 +146,7 @@ void MainWindow::onOpen()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Session"), documentsDir(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), documentsDir(),
         tr("BenchScope sessions (*%1);;JSON files (*.json);;All files (*)").arg(Session::kSuffix));
     if (path.isEmpty())
         return;
@@ -158,14 +157,14 @@ void MainWindow::openRecent(const QString &path)
 {
     if (!QFileInfo::exists(path)) {
         QMessageBox::warning(this, tr("Open Session"),
-                             tr("%1 no longer exists; it was removed from the list.").arg(QDir::toNativeSeparators(path)));
+            tr("%1 no longer exists; it was removed from the list.").arg(QDir::toNativeSeparators(path)));
         m_recent->remove(path);
         return;
     }
     QString error;
     if (!openSessionFile(path, &error))
         QMessageBox::warning(this, tr("Cannot Open Session"),
-                             tr("The session was not opened; the current one is unchanged.\n\n%1").arg(error));
+            tr("The session was not opened; the current one is unchanged.\n\n%1").arg(error));
 }
 
 bool MainWindow::onSave()
@@ -185,8 +184,8 @@ bool MainWindow::onSaveAs()
     const QString suggested = m_sessionPath.isEmpty()
         ? QDir(documentsDir()).filePath(QStringLiteral("bench") + Session::kSuffix)
         : m_sessionPath;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Session As"), suggested,
-                                                tr("BenchScope sessions (*%1)").arg(Session::kSuffix));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Session As"), suggested, tr("BenchScope sessions (*%1)").arg(Session::kSuffix));
     if (path.isEmpty())
         return false;
     if (!path.endsWith(QStringLiteral(".json")))

@@ -53,11 +53,11 @@ void guardWheel(QWidget *w)
 QString rangeToolTip(const ParameterSpec &s)
 {
     QString tip = s.toolTip;
-    if ((s.type == ParameterSpec::Type::Int || s.type == ParameterSpec::Type::Double) && std::isfinite(s.minimum)
-        && std::isfinite(s.maximum)) {
+    if ((s.type == ParameterSpec::Type::Int || s.type == ParameterSpec::Type::Double)
+        && std::isfinite(s.minimum) && std::isfinite(s.maximum)) {
         const QString range = QObject::tr("Range: %1 … %2")
                                   .arg(EngineeringFormat::format(s.minimum, s.unit),
-                                       EngineeringFormat::format(s.maximum, s.unit));
+                                      EngineeringFormat::format(s.maximum, s.unit));
         tip = tip.isEmpty() ? range : tip + QLatin1Char('\n') + range;
     }
     return tip;
@@ -82,11 +82,12 @@ int ParameterEditor::spinBoxDecimals(const ParameterSpec &s)
     const double span = s.maximum - s.minimum;
     int decimals = span > 0 ? std::clamp(4 - int(std::floor(std::log10(span))), 0, 6) : 3;
     // The smallest non-zero magnitude that must be shown exactly.
-    for (double v : {s.minimum, s.maximum, s.defaultValue.toDouble()}) {
+    for (double v : { s.minimum, s.maximum, s.defaultValue.toDouble() }) {
         if (v == 0.0)
             continue;
-        while (decimals <= 6 && std::abs(std::round(v * std::pow(10.0, decimals)) / std::pow(10.0, decimals) - v)
-                                    > std::abs(v) * 1e-9)
+        while (decimals <= 6
+            && std::abs(std::round(v * std::pow(10.0, decimals)) / std::pow(10.0, decimals) - v)
+                > std::abs(v) * 1e-9)
             ++decimals;
     }
     return decimals > 6 ? -1 : decimals;
@@ -100,6 +101,8 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
         m_kind = Kind::Label;
         auto *l = new QLabel(parent);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        l->setWordWrap(true); // long read-backs (device identity) wrap instead of widening the panel
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         return l;
     }
     switch (m_spec.type) {
@@ -118,12 +121,14 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
             sb->setKeyboardTracking(false);
             sb->setAccelerated(true);
             guardWheel(sb);
-            connect(sb, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT edited(m_spec.key, qint64(v)); });
+            connect(
+                sb, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT edited(m_spec.key, qint64(v)); });
             return sb;
         } else {
             m_kind = Kind::IntLineEdit;
             auto *le = new QLineEdit(parent);
-            le->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?[0-9]{0,19}")), le));
+            le->setValidator(
+                new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?[0-9]{0,19}")), le));
             connect(le, &QLineEdit::editingFinished, this, [this, le] { commitText(le->text()); });
             return le;
         }
@@ -140,7 +145,8 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
             sb->setKeyboardTracking(false);
             sb->setAccelerated(true);
             guardWheel(sb);
-            connect(sb, &QDoubleSpinBox::valueChanged, this, [this](double v) { Q_EMIT edited(m_spec.key, v); });
+            connect(
+                sb, &QDoubleSpinBox::valueChanged, this, [this](double v) { Q_EMIT edited(m_spec.key, v); });
             return sb;
         }
         m_kind = Kind::EngineeringLineEdit;
@@ -162,7 +168,8 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
         cb->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         cb->setMinimumContentsLength(8);
         guardWheel(cb);
-        connect(cb, &QComboBox::activated, this, [this, cb](int i) { Q_EMIT edited(m_spec.key, cb->itemText(i)); });
+        connect(cb, &QComboBox::activated, this,
+            [this, cb](int i) { Q_EMIT edited(m_spec.key, cb->itemText(i)); });
         return cb;
     }
     }
@@ -200,12 +207,15 @@ void ParameterEditor::commitText(const QString &text)
 QString ParameterEditor::displayText(const QVariant &value) const
 {
     switch (m_spec.type) {
-    case ParameterSpec::Type::Bool: return value.toBool() ? tr("On") : tr("Off");
-    case ParameterSpec::Type::Double: return EngineeringFormat::format(value.toDouble(), m_spec.unit, 5);
+    case ParameterSpec::Type::Bool:
+        return value.toBool() ? tr("On") : tr("Off");
+    case ParameterSpec::Type::Double:
+        return EngineeringFormat::format(value.toDouble(), m_spec.unit, 5);
     case ParameterSpec::Type::Int:
         return m_spec.unit.isEmpty() ? QString::number(value.toLongLong())
                                      : QString::number(value.toLongLong()) + QLatin1Char(' ') + m_spec.unit;
-    default: return value.toString();
+    default:
+        return value.toString();
     }
 }
 
@@ -216,20 +226,33 @@ void ParameterEditor::setValue(const QVariant &value)
         return;
     const QSignalBlocker block(m_widget);
     switch (m_kind) {
-    case Kind::CheckBox: static_cast<QCheckBox *>(m_widget.data())->setChecked(value.toBool()); break;
-    case Kind::SpinBox: static_cast<QSpinBox *>(m_widget.data())->setValue(value.toInt()); break;
-    case Kind::DoubleSpinBox: static_cast<QDoubleSpinBox *>(m_widget.data())->setValue(value.toDouble()); break;
-    case Kind::IntLineEdit: static_cast<QLineEdit *>(m_widget.data())->setText(QString::number(value.toLongLong())); break;
-    case Kind::EngineeringLineEdit:
-        static_cast<QLineEdit *>(m_widget.data())->setText(EngineeringFormat::format(value.toDouble(), m_spec.unit));
+    case Kind::CheckBox:
+        static_cast<QCheckBox *>(m_widget.data())->setChecked(value.toBool());
         break;
-    case Kind::LineEdit: static_cast<QLineEdit *>(m_widget.data())->setText(value.toString()); break;
+    case Kind::SpinBox:
+        static_cast<QSpinBox *>(m_widget.data())->setValue(value.toInt());
+        break;
+    case Kind::DoubleSpinBox:
+        static_cast<QDoubleSpinBox *>(m_widget.data())->setValue(value.toDouble());
+        break;
+    case Kind::IntLineEdit:
+        static_cast<QLineEdit *>(m_widget.data())->setText(QString::number(value.toLongLong()));
+        break;
+    case Kind::EngineeringLineEdit:
+        static_cast<QLineEdit *>(m_widget.data())
+            ->setText(EngineeringFormat::format(value.toDouble(), m_spec.unit));
+        break;
+    case Kind::LineEdit:
+        static_cast<QLineEdit *>(m_widget.data())->setText(value.toString());
+        break;
     case Kind::ComboBox: {
         auto *cb = static_cast<QComboBox *>(m_widget.data());
         cb->setCurrentIndex(cb->findText(value.toString()));
         break;
     }
-    case Kind::Label: static_cast<QLabel *>(m_widget.data())->setText(displayText(value)); break;
+    case Kind::Label:
+        static_cast<QLabel *>(m_widget.data())->setText(displayText(value));
+        break;
     }
 }
 

@@ -23,7 +23,16 @@ class ParameterEditor : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { CheckBox, SpinBox, IntLineEdit, DoubleSpinBox, EngineeringLineEdit, LineEdit, ComboBox, Label };
+    enum class Kind {
+        CheckBox,
+        SpinBox,
+        IntLineEdit,
+        DoubleSpinBox,
+        EngineeringLineEdit,
+        LineEdit,
+        ComboBox,
+        Label
+    };
 
     ParameterEditor(const ParameterSpec &spec, const QVariant &value, QWidget *parent);
 

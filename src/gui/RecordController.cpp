@@ -19,8 +19,10 @@ RecordController::RecordController(Recorder *recorder, Workspace *workspace, QOb
     , m_workspace(workspace)
 {
     if (m_recorder) {
-        connect(m_recorder, &Recorder::stopped, this, &RecordController::onRecorderStopped, Qt::QueuedConnection);
-        connect(m_recorder, &Recorder::errorOccurred, this, &RecordController::errorOccurred, Qt::QueuedConnection);
+        connect(
+            m_recorder, &Recorder::stopped, this, &RecordController::onRecorderStopped, Qt::QueuedConnection);
+        connect(m_recorder, &Recorder::errorOccurred, this, &RecordController::errorOccurred,
+            Qt::QueuedConnection);
     }
 }
 
@@ -42,7 +44,8 @@ QString RecordController::directory() const
 
 QString RecordController::pathFor(const QDateTime &when) const
 {
-    const QString base = m_settings.baseName.trimmed().isEmpty() ? QStringLiteral("recording") : m_settings.baseName.trimmed();
+    const QString base = m_settings.baseName.trimmed().isEmpty() ? QStringLiteral("recording")
+                                                                 : m_settings.baseName.trimmed();
     QString name = base + QLatin1Char('_') + when.toString(QStringLiteral("yyyyMMdd-HHmmss"));
     if (m_settings.format != QLatin1String("csv"))
         name += QStringLiteral(".h5");
@@ -68,13 +71,13 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
     }
     RecordingOptions options;
     options.format = m_settings.format == QLatin1String("csv") ? RecordingOptions::Format::Csv
-                                                                : RecordingOptions::Format::Hdf5;
+                                                               : RecordingOptions::Format::Hdf5;
     options.path = pathFor(QDateTime::currentDateTime());
     options.queueBudgetBytes = m_settings.queueMiB << 20;
     options.sessionSnapshot = sessionSnapshot;
     if (m_workspace)
         for (const InstrumentHost *h : m_workspace->instruments())
-            options.instruments.append({h->id(), h->type(), h->name(), h->address()});
+            options.instruments.append({ h->id(), h->type(), h->name(), h->address() });
     if (!m_recorder->start(options, error))
         return false;
     m_path = options.path;

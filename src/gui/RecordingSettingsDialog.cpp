@@ -25,7 +25,8 @@ RecordingSettingsDialog::RecordingSettingsDialog(const SessionRecording &setting
     m_ui->baseNameEdit->setText(settings.baseName);
     m_ui->queueSpin->setValue(int(settings.queueMiB));
     connect(m_ui->browseButton, &QPushButton::clicked, this, &RecordingSettingsDialog::browse);
-    connect(m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updatePreview);
+    connect(
+        m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updatePreview);
     connect(m_ui->directoryEdit, &QLineEdit::textChanged, this, &RecordingSettingsDialog::updatePreview);
     connect(m_ui->baseNameEdit, &QLineEdit::textChanged, this, &RecordingSettingsDialog::updatePreview);
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -41,7 +42,7 @@ SessionRecording RecordingSettingsDialog::settings() const
     s.format = m_ui->formatCombo->currentData().toString();
     s.directory = QDir::fromNativeSeparators(m_ui->directoryEdit->text().trimmed());
     s.baseName = m_ui->baseNameEdit->text().trimmed().isEmpty() ? QStringLiteral("recording")
-                                                                 : m_ui->baseNameEdit->text().trimmed();
+                                                                : m_ui->baseNameEdit->text().trimmed();
     s.queueMiB = m_ui->queueSpin->value();
     return s;
 }
@@ -59,7 +60,8 @@ void RecordingSettingsDialog::updatePreview()
 {
     const SessionRecording s = settings();
     const QString dir = s.directory.isEmpty() ? m_ui->directoryEdit->placeholderText() : s.directory;
-    QString name = s.baseName + QLatin1Char('_') + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString name = s.baseName + QLatin1Char('_')
+        + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     if (s.format != QLatin1String("csv"))
         name += QStringLiteral(".h5");
     m_ui->preview->setText(tr("Next recording: %1").arg(QDir::toNativeSeparators(QDir(dir).filePath(name))));

@@ -14,11 +14,9 @@ bool validRange(double lo, double hi)
 
 QJsonObject ScopeSettings::toJson() const
 {
-    QJsonObject o{{QStringLiteral("type"), kType},
-                  {QStringLiteral("span_s"), spanSeconds},
-                  {QStringLiteral("follow"), follow},
-                  {QStringLiteral("y_auto"), yAuto},
-                  {QStringLiteral("channels"), channels}};
+    QJsonObject o { { QStringLiteral("type"), kType }, { QStringLiteral("span_s"), spanSeconds },
+        { QStringLiteral("follow"), follow }, { QStringLiteral("y_auto"), yAuto },
+        { QStringLiteral("channels"), channels } };
     const auto primary = yRanges.constFind(primaryUnit);
     if (primary != yRanges.constEnd()) {
         o.insert(QStringLiteral("y_min"), primary->first);
@@ -26,7 +24,7 @@ QJsonObject ScopeSettings::toJson() const
     }
     QJsonObject ranges;
     for (auto it = yRanges.constBegin(); it != yRanges.constEnd(); ++it)
-        ranges.insert(it.key(), QJsonArray{it->first, it->second});
+        ranges.insert(it.key(), QJsonArray { it->first, it->second });
     if (!ranges.isEmpty())
         o.insert(QStringLiteral("y_ranges"), ranges);
     if (!primaryUnit.isNull())
@@ -46,13 +44,15 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
     const QJsonObject ranges = o.value(QStringLiteral("y_ranges")).toObject();
     for (auto it = ranges.begin(); it != ranges.end(); ++it) {
         const QJsonArray a = it.value().toArray();
-        if (a.size() == 2 && a[0].isDouble() && a[1].isDouble() && validRange(a[0].toDouble(), a[1].toDouble()))
-            s.yRanges.insert(it.key(), {a[0].toDouble(), a[1].toDouble()});
+        if (a.size() == 2 && a[0].isDouble() && a[1].isDouble()
+            && validRange(a[0].toDouble(), a[1].toDouble()))
+            s.yRanges.insert(it.key(), { a[0].toDouble(), a[1].toDouble() });
     }
     const QJsonValue lo = o.value(QStringLiteral("y_min"));
     const QJsonValue hi = o.value(QStringLiteral("y_max"));
-    if (lo.isDouble() && hi.isDouble() && validRange(lo.toDouble(), hi.toDouble()) && !s.yRanges.contains(s.primaryUnit))
-        s.yRanges.insert(s.primaryUnit, {lo.toDouble(), hi.toDouble()});
+    if (lo.isDouble() && hi.isDouble() && validRange(lo.toDouble(), hi.toDouble())
+        && !s.yRanges.contains(s.primaryUnit))
+        s.yRanges.insert(s.primaryUnit, { lo.toDouble(), hi.toDouble() });
     s.channels = o.value(QStringLiteral("channels")).toArray();
     return s;
 }

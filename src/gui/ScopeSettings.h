@@ -23,9 +23,9 @@ struct ScopeSettings
     double spanSeconds = 10.0;
     bool follow = true;
     bool yAuto = true;
-    QString primaryUnit;                            ///< unit of the left axis when saved
-    QMap<QString, QPair<double, double>> yRanges;   ///< manual range per unit
-    QJsonArray channels;                            ///< ChannelStyles::toJson()
+    QString primaryUnit; ///< unit of the left axis when saved
+    QMap<QString, QPair<double, double>> yRanges; ///< manual range per unit
+    QJsonArray channels; ///< ChannelStyles::toJson()
 
     QJsonObject toJson() const;
     static ScopeSettings fromJson(const QJsonObject &o);

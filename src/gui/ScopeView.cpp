@@ -51,6 +51,7 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     connect(m_styles, &ChannelStyles::styleChanged, this, [this] { m_graphsDirty = true; });
     connect(m_styles, &ChannelStyles::stylesReset, this, [this] { m_graphsDirty = true; });
 
+    setFocusProxy(m_plot);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &ScopeView::refresh);
@@ -71,7 +72,8 @@ void ScopeView::buildControls()
     m_followAction->setObjectName(QStringLiteral("actionFollow"));
     m_followAction->setCheckable(true);
     m_followAction->setShortcut(Qt::Key_F);
-    m_followAction->setToolTip(tr("Follow the newest data (F). Zooming or panning the time axis turns this off."));
+    m_followAction->setToolTip(
+        tr("Follow the newest data (F). Zooming or panning the time axis turns this off."));
     connect(m_followAction, &QAction::toggled, this, &ScopeView::setFollow);
 
     m_showAllAction = new QAction(Icons::get(QStringLiteral("zoom-all")), tr("Show &All"), this);
@@ -84,7 +86,8 @@ void ScopeView::buildControls()
     m_autoYAction->setObjectName(QStringLiteral("actionAutoscale"));
     m_autoYAction->setCheckable(true);
     m_autoYAction->setShortcut(Qt::Key_A);
-    m_autoYAction->setToolTip(tr("Fit the value axes to the visible data (A). Zooming a value axis turns this off."));
+    m_autoYAction->setToolTip(
+        tr("Fit the value axes to the visible data (A). Zooming a value axis turns this off."));
     connect(m_autoYAction, &QAction::toggled, this, &ScopeView::setYAuto);
 
     m_controls->addAction(m_followAction);
@@ -123,6 +126,7 @@ void ScopeView::setupPlot()
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("scopePlot"));
     m_plot->setMinimumSize(320, 200);
+    m_plot->setFocusPolicy(Qt::StrongFocus); // takes the initial focus instead of the span box
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -220,7 +224,7 @@ void ScopeView::setYRange(double lower, double upper)
         return;
     setYAuto(false);
     const QString unit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
-    m_manualRanges.insert(unit, {lower, upper});
+    m_manualRanges.insert(unit, { lower, upper });
     if (!m_axes.isEmpty()) {
         m_programmatic = true;
         m_axes.first().second->setRange(lower, upper);
@@ -254,7 +258,7 @@ void ScopeView::showAll()
 void ScopeView::storeManualRanges()
 {
     for (const auto &[unit, axis] : std::as_const(m_axes))
-        m_manualRanges.insert(unit, {axis->range().lower, axis->range().upper});
+        m_manualRanges.insert(unit, { axis->range().lower, axis->range().upper });
 }
 
 QJsonObject ScopeView::saveState() const
@@ -266,7 +270,7 @@ QJsonObject ScopeView::saveState() const
     s.yRanges = m_manualRanges;
     if (!m_yAuto) // autoscaled ranges change every frame; only manual ones are worth keeping
         for (const auto &[unit, axis] : std::as_const(m_axes))
-            s.yRanges.insert(unit, {axis->range().lower, axis->range().upper});
+            s.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
     s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
     s.channels = m_styles->toJson();
     return s.toJson();

@@ -19,10 +19,10 @@ QCPRange paddedRange(double lo, double hi)
 {
     if (hi > lo) {
         const double m = (hi - lo) * 0.05;
-        return {lo - m, hi + m};
+        return { lo - m, hi + m };
     }
     const double m = lo != 0.0 ? std::abs(lo) * 0.05 : 1.0;
-    return {lo - m, hi + m};
+    return { lo - m, hi + m };
 }
 
 void styleAxis(QCPAxis *axis, const QColor &color)
@@ -56,7 +56,7 @@ QCPAxis *ScopeView::axisForUnit(const QString &unit)
         axis->grid()->setVisible(false);
         m_extraAxes.append(axis);
     }
-    m_axes.append({unit, axis});
+    m_axes.append({ unit, axis });
     return axis;
 }
 
@@ -127,13 +127,13 @@ void ScopeView::rebuildGraphs()
             axis->setLabel(unit.isEmpty() ? tr("Value") : QStringLiteral("[%1]").arg(unit));
         }
         const QString u = unit;
-        m_axisConnections.append(connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
-                                         [this, u](const QCPRange &r) {
-                                             if (m_programmatic || m_yAuto)
-                                                 return;
-                                             m_manualRanges.insert(u, {r.lower, r.upper});
-                                             syncControls();
-                                         }));
+        m_axisConnections.append(connect(
+            axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this, u](const QCPRange &r) {
+                if (m_programmatic || m_yAuto)
+                    return;
+                m_manualRanges.insert(u, { r.lower, r.upper });
+                syncControls();
+            }));
         if (!m_yAuto) {
             const auto it = m_manualRanges.constFind(unit);
             if (it != m_manualRanges.constEnd()) {
@@ -146,8 +146,8 @@ void ScopeView::rebuildGraphs()
     m_plot->yAxis2->setVisible(m_axes.size() >= 2);
     if (valueAxes.isEmpty())
         valueAxes.append(m_plot->yAxis);
-    m_plot->axisRect()->setRangeDragAxes({m_plot->xAxis}, valueAxes);
-    m_plot->axisRect()->setRangeZoomAxes({m_plot->xAxis}, valueAxes);
+    m_plot->axisRect()->setRangeDragAxes({ m_plot->xAxis }, valueAxes);
+    m_plot->axisRect()->setRangeZoomAxes({ m_plot->xAxis }, valueAxes);
     m_plot->legend->setVisible(!m_traces.isEmpty());
     if (!m_axes.isEmpty())
         m_savedPrimaryUnit = m_axes.first().first;
@@ -186,14 +186,15 @@ void ScopeView::fetchData()
     m_hasPoints = false;
     for (Trace &t : m_traces) {
         const Envelope env = m_store->envelope(t.key, x.lower, x.upper, m_columns);
-        t.graph->setData(QVector<double>(env.t.begin(), env.t.end()), QVector<double>(env.v.begin(), env.v.end()),
-                         true);
+        t.graph->setData(
+            QVector<double>(env.t.begin(), env.t.end()), QVector<double>(env.v.begin(), env.v.end()), true);
         // Sparse data (slow or triggered captures) gets dots so single samples stay visible.
         const bool sparse = !env.empty() && int(env.size()) < m_columns / 8;
         t.graph->setScatterStyle(sparse ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4) : QCPScatterStyle());
         m_maxPoints = std::max(m_maxPoints, int(env.size()));
-        m_hasPoints = m_hasPoints
-            || std::any_of(env.t.begin(), env.t.end(), [&x](double t) { return t >= x.lower && t <= x.upper; });
+        m_hasPoints = m_hasPoints || std::any_of(env.t.begin(), env.t.end(), [&x](double t) {
+            return t >= x.lower && t <= x.upper;
+        });
     }
 }
 
@@ -221,14 +222,15 @@ void ScopeView::autoscale()
         const QCPRange target = paddedRange(lo, hi);
         const QCPRange cur = axis->range();
         // Hysteresis: do not let the scale breathe with every frame of noise.
-        const bool keep = cur.lower <= target.lower && cur.upper >= target.upper && target.size() > 0.6 * cur.size();
+        const bool keep
+            = cur.lower <= target.lower && cur.upper >= target.upper && target.size() > 0.6 * cur.size();
         if (!keep) {
             m_programmatic = true;
             axis->setRange(target);
             m_programmatic = false;
         }
         if (!m_yAuto) // a unit that had no manual range yet: freeze its first fit
-            m_manualRanges.insert(unit, {axis->range().lower, axis->range().upper});
+            m_manualRanges.insert(unit, { axis->range().lower, axis->range().upper });
     }
 }
 
@@ -236,7 +238,9 @@ void ScopeView::updateEmptyText()
 {
     QString text;
     if (m_store->channels().isEmpty())
-        text = m_running ? tr("Waiting for data…") : tr("Add an instrument or press Run");
+        text = m_running ? tr("Waiting for data…")
+                         : tr("Add an instrument or press Run") + QLatin1Char('\n')
+                + tr("Instruments ▸ Add Instrument… (Ctrl+I)   ·   Run / Stop: Space");
     else if (m_traces.isEmpty())
         text = tr("All channels are hidden.\nTick a channel in an instrument panel to show it.");
     else if (!m_hasPoints && m_follow)

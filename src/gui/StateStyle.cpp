@@ -8,11 +8,16 @@ namespace bs::StateStyle {
 QColor color(Instrument::State state)
 {
     switch (state) {
-    case Instrument::State::Disconnected: return QColor(0x80, 0x80, 0x80);
-    case Instrument::State::Connecting: return QColor(0xc0, 0x80, 0x00);
-    case Instrument::State::Connected: return QColor(0x1f, 0x6f, 0xc0);
-    case Instrument::State::Running: return QColor(0x1a, 0x9a, 0x3a);
-    case Instrument::State::Error: return QColor(0xd0, 0x20, 0x20);
+    case Instrument::State::Disconnected:
+        return QColor(0x80, 0x80, 0x80);
+    case Instrument::State::Connecting:
+        return QColor(0xc0, 0x80, 0x00);
+    case Instrument::State::Connected:
+        return QColor(0x1f, 0x6f, 0xc0);
+    case Instrument::State::Running:
+        return QColor(0x1a, 0x9a, 0x3a);
+    case Instrument::State::Error:
+        return QColor(0xd0, 0x20, 0x20);
     }
     return Qt::black;
 }

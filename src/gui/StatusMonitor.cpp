@@ -47,10 +47,12 @@ StatusMonitor::StatusMonitor(Workspace *workspace, Recorder *recorder, QStatusBa
     , m_recorder(recorder)
 {
     m_states = addPermanent(bar, QStringLiteral("instrumentStates"), tr("State of each instrument"));
-    m_rate = addPermanent(bar, QStringLiteral("rateLabel"), tr("Rows (samples per channel) and data received per second, all instruments"));
+    m_rate = addPermanent(bar, QStringLiteral("rateLabel"),
+        tr("Rows (samples per channel) and data received per second, all instruments"));
     m_lostLabel = addPermanent(bar, QStringLiteral("lostLabel"), QString());
     m_record = addPermanent(bar, QStringLiteral("recordLabel"), tr("Recording time and size on disk"));
-    m_rate->setMinimumWidth(m_rate->fontMetrics().horizontalAdvance(QStringLiteral("000.0 k rows/s · 000.00 MB/s")));
+    m_rate->setMinimumWidth(
+        m_rate->fontMetrics().horizontalAdvance(QStringLiteral("000.0 k rows/s · 000.00 MB/s")));
 
     if (m_workspace) {
         for (InstrumentHost *h : m_workspace->instruments())
@@ -100,10 +102,11 @@ void StatusMonitor::updateStates()
     for (const InstrumentHost *h : m_workspace->instruments()) {
         parts.append(QStringLiteral("<span style=\"color:%1\">&#9679;</span>&nbsp;%2&nbsp;%3")
                          .arg(StateStyle::color(h->state()).name(), h->name().toHtmlEscaped(),
-                              Instrument::stateName(h->state()).toHtmlEscaped()));
+                             Instrument::stateName(h->state()).toHtmlEscaped()));
     }
     m_states->setTextFormat(Qt::RichText);
-    m_states->setText(parts.isEmpty() ? tr("No instruments") : parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;")));
+    m_states->setText(
+        parts.isEmpty() ? tr("No instruments") : parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;")));
 }
 
 void StatusMonitor::resetCounters()
@@ -139,12 +142,13 @@ void StatusMonitor::sample()
     RecorderStats rec;
     if (m_recorder) {
         rec = m_recorder->stats();
-        dropped = rec.droppedSamples >= m_droppedBaseline ? rec.droppedSamples - m_droppedBaseline : rec.droppedSamples;
+        dropped = rec.droppedSamples >= m_droppedBaseline ? rec.droppedSamples - m_droppedBaseline
+                                                          : rec.droppedSamples;
     }
     m_lost = deviceLost + dropped;
     m_lostLabel->setText(tr("Lost: %1").arg(QLocale().toString(m_lost)));
-    m_lostLabel->setStyleSheet(m_lost > 0 ? QStringLiteral("color: white; background: #c01818; font-weight: bold;")
-                                          : QString());
+    m_lostLabel->setStyleSheet(
+        m_lost > 0 ? QStringLiteral("color: white; background: #c01818; font-weight: bold;") : QString());
     m_lostLabel->setToolTip(tr("Samples lost since Run\nDevice or transport: %1\nRecorder queue full: %2")
                                 .arg(QLocale().toString(deviceLost), QLocale().toString(dropped)));
 
@@ -155,7 +159,8 @@ void StatusMonitor::sample()
         m_record->show();
     } else if (rec.elapsedS > 0) {
         m_record->setTextFormat(Qt::PlainText);
-        m_record->setText(tr("Last recording %1 · %2").arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
+        m_record->setText(
+            tr("Last recording %1 · %2").arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
         m_record->show();
     } else {
         m_record->hide();

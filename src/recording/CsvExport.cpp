@@ -53,7 +53,8 @@ QStringList children(hid_t group)
 bool isGroup(hid_t parent, const QString &name)
 {
     H5O_info_t info;
-    return H5Oget_info_by_name(parent, name.toUtf8().constData(), &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_GROUP;
+    return H5Oget_info_by_name(parent, name.toUtf8().constData(), &info, H5P_DEFAULT) >= 0
+        && info.type == H5O_TYPE_GROUP;
 }
 
 QList<StreamGroup> streamGroups(hid_t file)
@@ -67,17 +68,17 @@ QList<StreamGroup> streamGroups(hid_t file)
             if (!isGroup(g.get(), stream))
                 continue;
             h5::Id sg = h5::group(H5Gopen2(g.get(), stream.toUtf8().constData(), H5P_DEFAULT));
-            StreamGroup s{QLatin1Char('/') + inst + QLatin1Char('/') + stream, 0};
+            StreamGroup s { QLatin1Char('/') + inst + QLatin1Char('/') + stream, 0 };
             if (h5::hasAttribute(sg.get(), "order") && h5::readAttribute(sg.get(), "order", &s.order))
                 out.append(s);
         }
     }
-    std::stable_sort(out.begin(), out.end(), [](const StreamGroup &a, const StreamGroup &b) { return a.order < b.order; });
+    std::stable_sort(
+        out.begin(), out.end(), [](const StreamGroup &a, const StreamGroup &b) { return a.order < b.order; });
     return out;
 }
 
-template<typename T>
-bool readRecords(hid_t group, const char *name, hid_t memType, std::vector<T> *out)
+template <typename T> bool readRecords(hid_t group, const char *name, hid_t memType, std::vector<T> *out)
 {
     h5::Id ds = h5::dataset(H5Dopen2(group, name, H5P_DEFAULT));
     h5::Id sp = h5::space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
@@ -92,7 +93,7 @@ bool readSlab(hid_t ds, hsize_t first, hsize_t n, double *out)
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
     h5::Id file = h5::space(H5Dget_space(ds));
     return file.valid() && H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &first, nullptr, &n, nullptr) >= 0
-           && H5Dread(ds, H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT, out) >= 0;
+        && H5Dread(ds, H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT, out) >= 0;
 }
 
 /// Everything of one stream group needed to write its CSV.
@@ -120,22 +121,24 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
     qint64 generation = 1, regular = 0;
     QStringList columns;
     bool ok = h5::readAttribute(gid, "instrument_id", &h.instrumentId)
-              && h5::readAttribute(gid, "instrument_name", &h.instrumentName)
-              && h5::readAttribute(gid, "instrument_type", &h.instrumentType)
-              && h5::readAttribute(gid, "instrument_address", &h.instrumentAddress)
-              && h5::readAttribute(gid, "stream_id", &h.streamId) && h5::readAttribute(gid, "stream_name", &h.streamName)
-              && h5::readAttribute(gid, "generation", &generation) && h5::readAttribute(gid, "regular", &regular)
-              && h5::readAttribute(gid, "columns", &columns) && h5::readAttribute(gid, "channel_names", &h.names)
-              && h5::readAttribute(gid, "channel_units", &h.units) && columns.size() == h.names.size()
-              && readRecords(gid, h5::SegmentsDataset, h5::segmentType(false).get(), &d->segments)
-              && readRecords(gid, h5::EventsDataset, h5::eventType(false).get(), &d->events);
+        && h5::readAttribute(gid, "instrument_name", &h.instrumentName)
+        && h5::readAttribute(gid, "instrument_type", &h.instrumentType)
+        && h5::readAttribute(gid, "instrument_address", &h.instrumentAddress)
+        && h5::readAttribute(gid, "stream_id", &h.streamId)
+        && h5::readAttribute(gid, "stream_name", &h.streamName)
+        && h5::readAttribute(gid, "generation", &generation) && h5::readAttribute(gid, "regular", &regular)
+        && h5::readAttribute(gid, "columns", &columns) && h5::readAttribute(gid, "channel_names", &h.names)
+        && h5::readAttribute(gid, "channel_units", &h.units) && columns.size() == h.names.size()
+        && readRecords(gid, h5::SegmentsDataset, h5::segmentType(false).get(), &d->segments)
+        && readRecords(gid, h5::EventsDataset, h5::eventType(false).get(), &d->events);
     h.generation = int(generation);
     h.regular = regular != 0;
     if (!h.regular)
         columns << QString::fromLatin1(h5::TimeDataset);
     for (int c = 0; ok && c < columns.size(); ++c) {
         d->columns.push_back(h5::dataset(H5Dopen2(gid, columns[c].toUtf8().constData(), H5P_DEFAULT)));
-        h5::Id sp = h5::space(d->columns.back().valid() ? H5Dget_space(d->columns.back().get()) : H5I_INVALID_HID);
+        h5::Id sp
+            = h5::space(d->columns.back().valid() ? H5Dget_space(d->columns.back().get()) : H5I_INVALID_HID);
         ok = sp.valid();
         const hsize_t n = ok ? hsize_t(H5Sget_simple_extent_npoints(sp.get())) : 0;
         d->rows = c == 0 ? n : std::min(d->rows, n);
@@ -143,9 +146,10 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
     StreamRecordStats &t = d->totals;
     const bool closed = h5::hasAttribute(gid, "samples");
     if (ok && closed) {
-        ok = h5::readAttribute(gid, "samples", &t.samples) && h5::readAttribute(gid, "dropped_samples", &t.droppedSamples)
-             && h5::readAttribute(gid, "device_lost_samples", &t.deviceLostSamples)
-             && h5::readAttribute(gid, "overflow_blocks", &t.overflowBlocks);
+        ok = h5::readAttribute(gid, "samples", &t.samples)
+            && h5::readAttribute(gid, "dropped_samples", &t.droppedSamples)
+            && h5::readAttribute(gid, "device_lost_samples", &t.deviceLostSamples)
+            && h5::readAttribute(gid, "overflow_blocks", &t.overflowBlocks);
     } else if (ok) { // not closed properly: totals from what the file holds
         t.samples = d->rows;
         for (const h5::EventRecord &e : d->events) {
@@ -163,7 +167,10 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
 class CsvOut
 {
 public:
-    explicit CsvOut(const QString &path) : m_file(path) {}
+    explicit CsvOut(const QString &path)
+        : m_file(path)
+    {
+    }
     bool open() { return m_file.open(QIODevice::WriteOnly | QIODevice::Truncate); }
     CsvBuffer &text() { return m_text; }
     bool put(bool force = false)
@@ -179,12 +186,12 @@ public:
 
 private:
     QFile m_file;
-    CsvBuffer m_text{(1 << 20) + (1 << 16)};
+    CsvBuffer m_text { (1 << 20) + (1 << 16) };
 };
 
 /// Appends rows [first, end) whose values start at `cols` (regular: times from the segments).
 void appendRange(CsvBuffer &out, const StreamData &d, const std::vector<const double *> &cols, int channels,
-                 hsize_t first, hsize_t end, std::size_t *seg)
+    hsize_t first, hsize_t end, std::size_t *seg)
 {
     const double *times = d.header.regular ? nullptr : cols.back();
     if (times) {
@@ -194,11 +201,12 @@ void appendRange(CsvBuffer &out, const StreamData &d, const std::vector<const do
     for (hsize_t row = first; row < end;) {
         while (*seg + 1 < d.segments.size() && d.segments[*seg + 1].fileRow <= row)
             ++*seg;
-        const hsize_t pieceEnd = *seg + 1 < d.segments.size() ? std::min<hsize_t>(end, d.segments[*seg + 1].fileRow) : end;
+        const hsize_t pieceEnd
+            = *seg + 1 < d.segments.size() ? std::min<hsize_t>(end, d.segments[*seg + 1].fileRow) : end;
         Segment s;
         if (*seg < d.segments.size()) {
             const h5::SegmentRecord &r = d.segments[*seg];
-            s = {r.fileRow, r.sampleIndex, r.t0, r.dt};
+            s = { r.fileRow, r.sampleIndex, r.t0, r.dt };
         }
         std::vector<const double *> piece(cols.size());
         for (std::size_t c = 0; c < cols.size(); ++c)
@@ -217,8 +225,9 @@ bool writeStream(const StreamData &d, CsvOut &out)
     std::size_t ev = 0, seg = 0;
     for (hsize_t row = 0; row < d.rows;) {
         for (; ev < d.events.size() && d.events[ev].fileRow <= row; ++ev)
-            csv::appendEvent(out.text(), {d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex,
-                                          d.events[ev].count, LossKind(d.events[ev].kind)});
+            csv::appendEvent(out.text(),
+                { d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex, d.events[ev].count,
+                    LossKind(d.events[ev].kind) });
         hsize_t end = std::min<hsize_t>(d.rows, row + SlabRows);
         if (ev < d.events.size())
             end = std::min<hsize_t>(end, d.events[ev].fileRow);
@@ -237,8 +246,9 @@ bool writeStream(const StreamData &d, CsvOut &out)
         row = end;
     }
     for (; ev < d.events.size(); ++ev)
-        csv::appendEvent(out.text(), {d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex,
-                                      d.events[ev].count, LossKind(d.events[ev].kind)});
+        csv::appendEvent(out.text(),
+            { d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex, d.events[ev].count,
+                LossKind(d.events[ev].kind) });
     csv::appendEnd(out.text(), d.totals);
     return out.finish();
 }
@@ -281,15 +291,17 @@ bool exportCsv(const QString &h5Path, const QString &outDir, QStringList *writte
             return fail(tr("Cannot read %1 in %2: %3").arg(g.path, nativeH5, h5::errorText()));
         }
         const QString path = QDir(outDir).filePath(
-            names.take(csvBaseName(d.header.instrumentId, d.header.streamId, d.header.generation)) + QStringLiteral(".csv"));
+            names.take(csvBaseName(d.header.instrumentId, d.header.streamId, d.header.generation))
+            + QStringLiteral(".csv"));
         CsvOut out(path);
         if (!out.open())
             return fail(tr("Cannot create %1: %2").arg(QDir::toNativeSeparators(path), out.errorString()));
         if (!writeStream(d, out)) {
             h5::Lock lock;
-            const QString reason = out.errorString().isEmpty() || out.errorString() == QLatin1String("Unknown error")
-                                       ? h5::errorText()
-                                       : out.errorString();
+            const QString reason
+                = out.errorString().isEmpty() || out.errorString() == QLatin1String("Unknown error")
+                ? h5::errorText()
+                : out.errorString();
             return fail(tr("Cannot export %1 to %2: %3").arg(g.path, QDir::toNativeSeparators(path), reason));
         }
         if (writtenFiles)

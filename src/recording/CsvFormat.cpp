@@ -16,7 +16,7 @@ std::string oneLine(const QString &s)
 
 std::string compactSession(const QByteArray &raw)
 {
-    QJsonParseError err{};
+    QJsonParseError err {};
     const QJsonDocument doc = QJsonDocument::fromJson(raw, &err);
     QByteArray text = err.error == QJsonParseError::NoError ? doc.toJson(QJsonDocument::Compact) : raw;
     text.replace('\r', ' ').replace('\n', ' ');
@@ -64,10 +64,14 @@ void appendDouble(std::string &out, double v)
 const char *lossKindName(LossKind kind)
 {
     switch (kind) {
-    case LossKind::QueueOverflow: return "queue_overflow";
-    case LossKind::DeviceLost: return "device_lost";
-    case LossKind::IndexGap: return "index_gap";
-    case LossKind::DeviceOverflow: return "device_overflow";
+    case LossKind::QueueOverflow:
+        return "queue_overflow";
+    case LossKind::DeviceLost:
+        return "device_lost";
+    case LossKind::IndexGap:
+        return "index_gap";
+    case LossKind::DeviceOverflow:
+        return "device_overflow";
     }
     return "unknown";
 }
@@ -75,10 +79,14 @@ const char *lossKindName(LossKind kind)
 const char *lossReason(LossKind kind)
 {
     switch (kind) {
-    case LossKind::QueueOverflow: return "recorder queue overflow";
-    case LossKind::DeviceLost: return "device reported lost samples";
-    case LossKind::IndexGap: return "sample index gap";
-    case LossKind::DeviceOverflow: return "device overflow flag";
+    case LossKind::QueueOverflow:
+        return "recorder queue overflow";
+    case LossKind::DeviceLost:
+        return "device reported lost samples";
+    case LossKind::IndexGap:
+        return "sample index gap";
+    case LossKind::DeviceOverflow:
+        return "device overflow flag";
     }
     return "unknown";
 }
@@ -106,7 +114,9 @@ void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
     out += "time_s";
     for (int c = 0; c < h.names.size(); ++c) {
         const QString unit = c < h.units.size() ? h.units[c] : QString();
-        out += ',' + field(unit.isEmpty() ? h.names[c] : h.names[c] + QStringLiteral(" [") + unit + QLatin1Char(']'));
+        out += ','
+            + field(
+                unit.isEmpty() ? h.names[c] : h.names[c] + QStringLiteral(" [") + unit + QLatin1Char(']'));
     }
     out += '\n';
     buffer.append(out);
@@ -143,7 +153,7 @@ void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
 }
 
 void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
-                const Segment &seg, quint64 firstRow)
+    const Segment &seg, quint64 firstRow)
 {
     const std::size_t rowBytes = std::size_t(channels + 1) * 33;
     for (std::size_t i = 0; i < n; ++i) {

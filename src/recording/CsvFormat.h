@@ -8,7 +8,6 @@
 #include <QByteArray>
 #include <QStringList>
 
-
 namespace bs {
 
 /// Everything the CSV header shows. CsvWriter fills it from the live stream, the CSV export from
@@ -22,7 +21,7 @@ struct CsvHeaderInfo
     QString startTime;
     bool regular = false;
     QStringList names, units; ///< per channel
-    QByteArray session;       ///< raw session JSON (written compacted to one line)
+    QByteArray session; ///< raw session JSON (written compacted to one line)
 };
 
 namespace csv {
@@ -40,7 +39,7 @@ void appendEnd(CsvBuffer &out, const StreamRecordStats &totals);
 /// Appends rows `[0, n)`: time from `times` (irregular) or `segmentTime(seg, firstRow + i)`,
 /// then one value per channel (`cols[c][i]`).
 void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
-                const Segment &seg, quint64 firstRow);
+    const Segment &seg, quint64 firstRow);
 
 } // namespace csv
 } // namespace bs

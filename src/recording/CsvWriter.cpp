@@ -31,8 +31,9 @@ bool CsvWriter::open(const RecordingOptions &options, QString *error)
         return false;
     }
     if (!QFileInfo(m_dir).isWritable()) {
-        setError(error, tr("Cannot write into the recording directory %1: permission denied")
-                            .arg(QDir::toNativeSeparators(m_dir)));
+        setError(error,
+            tr("Cannot write into the recording directory %1: permission denied")
+                .arg(QDir::toNativeSeparators(m_dir)));
         return false;
     }
     return true;
@@ -46,10 +47,11 @@ int CsvWriter::addStream(const StreamHeader &h, StreamLocation *where, QString *
     s->channels = int(h.stream.channels.size());
     s->regular = h.stream.regular;
     if (where)
-        *where = {s->file.fileName(), QString()};
+        *where = { s->file.fileName(), QString() };
     if (!s->file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
-        setError(error, tr("Cannot create %1: %2").arg(QDir::toNativeSeparators(s->file.fileName()),
-                                                        s->file.errorString()));
+        setError(error,
+            tr("Cannot create %1: %2")
+                .arg(QDir::toNativeSeparators(s->file.fileName()), s->file.errorString()));
         return -1;
     }
     CsvHeaderInfo info;
@@ -94,8 +96,9 @@ bool CsvWriter::writeOut(Stream &s, QString *error)
         if (n <= 0) {
             s.failed = true;
             s.buffer.clear();
-            setError(error, tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(s.file.fileName()),
-                                                           s.file.errorString()));
+            setError(error,
+                tr("Cannot write %1: %2")
+                    .arg(QDir::toNativeSeparators(s.file.fileName()), s.file.errorString()));
             return false;
         }
         done += std::size_t(n);
@@ -127,7 +130,8 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
         const std::size_t n = std::min(step, b.sampleCount - first);
         for (int c = 0; c < channels; ++c)
             cols[std::size_t(c)] = b.channel(c) + first;
-        csv::appendRows(s->buffer, cols.data(), channels, n, t ? t + first : nullptr, s->segment, s->rows + first);
+        csv::appendRows(
+            s->buffer, cols.data(), channels, n, t ? t + first : nullptr, s->segment, s->rows + first);
         if (s->buffer.size() >= BufferBytes && !writeOut(*s, error))
             return false;
     }

@@ -32,7 +32,7 @@ private:
     struct Stream
     {
         QFile file;
-        CsvBuffer buffer{BufferBytes + (1 << 16)};
+        CsvBuffer buffer { BufferBytes + (1 << 16) };
         int channels = 0;
         bool regular = false;
         bool failed = false;

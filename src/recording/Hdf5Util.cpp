@@ -124,7 +124,8 @@ QString stackText()
 
 } // namespace
 
-Lock::Lock() : m_lock(hdf5Mutex())
+Lock::Lock()
+    : m_lock(hdf5Mutex())
 {
     thread_local bool silenced = false;
     if (!silenced) {

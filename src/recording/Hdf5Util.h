@@ -28,8 +28,17 @@ class Id
 public:
     using Closer = herr_t (*)(hid_t);
     Id() = default;
-    Id(hid_t id, Closer closer) : m_id(id), m_closer(closer) {}
-    Id(Id &&o) noexcept : m_id(o.m_id), m_closer(o.m_closer) { o.m_id = H5I_INVALID_HID; }
+    Id(hid_t id, Closer closer)
+        : m_id(id)
+        , m_closer(closer)
+    {
+    }
+    Id(Id &&o) noexcept
+        : m_id(o.m_id)
+        , m_closer(o.m_closer)
+    {
+        o.m_id = H5I_INVALID_HID;
+    }
     Id &operator=(Id &&o) noexcept
     {
         if (this != &o) {
@@ -62,13 +71,34 @@ private:
     Closer m_closer = nullptr;
 };
 
-inline Id file(hid_t id) { return {id, H5Fclose}; }
-inline Id group(hid_t id) { return {id, H5Gclose}; }
-inline Id dataset(hid_t id) { return {id, H5Dclose}; }
-inline Id space(hid_t id) { return {id, H5Sclose}; }
-inline Id type(hid_t id) { return {id, H5Tclose}; }
-inline Id plist(hid_t id) { return {id, H5Pclose}; }
-inline Id attribute(hid_t id) { return {id, H5Aclose}; }
+inline Id file(hid_t id)
+{
+    return { id, H5Fclose };
+}
+inline Id group(hid_t id)
+{
+    return { id, H5Gclose };
+}
+inline Id dataset(hid_t id)
+{
+    return { id, H5Dclose };
+}
+inline Id space(hid_t id)
+{
+    return { id, H5Sclose };
+}
+inline Id type(hid_t id)
+{
+    return { id, H5Tclose };
+}
+inline Id plist(hid_t id)
+{
+    return { id, H5Pclose };
+}
+inline Id attribute(hid_t id)
+{
+    return { id, H5Aclose };
+}
 
 /// Call right after an HDF5 call with its success: on failure the reason is captured from the
 /// error stack (any later HDF5 call clears that stack). Returns `ok`.

@@ -79,47 +79,50 @@ h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, 
     H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
     h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
     H5Pset_chunk_cache(dapl.get(), 521, 0, 1.0);
-    h5::Id d = h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()));
+    h5::Id d
+        = h5::dataset(H5Dcreate2(group, name, fileType, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()));
     h5::check(d.valid());
     return d;
 }
 
 bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream &s, QString *error)
 {
-    s.groupId = h5::group(H5Gcreate2(m_file.get(), path.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    s.groupId = h5::group(
+        H5Gcreate2(m_file.get(), path.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     if (!h5::check(s.groupId.valid()))
         return failed(error);
     const hid_t g = s.groupId.get();
     QStringList columns, names, units;
-    NameAllocator datasetNames({QString::fromLatin1(h5::TimeDataset), QString::fromLatin1(h5::SegmentsDataset),
-                                QString::fromLatin1(h5::EventsDataset)});
+    NameAllocator datasetNames({ QString::fromLatin1(h5::TimeDataset),
+        QString::fromLatin1(h5::SegmentsDataset), QString::fromLatin1(h5::EventsDataset) });
     for (int c = 0; c < h.stream.channels.size(); ++c) {
         const ChannelInfo &ch = h.stream.channels[c];
-        columns << datasetNames.take(sanitizeH5Name(ch.name.isEmpty() ? QStringLiteral("ch%1").arg(c + 1) : ch.name));
+        columns << datasetNames.take(
+            sanitizeH5Name(ch.name.isEmpty() ? QStringLiteral("ch%1").arg(c + 1) : ch.name));
         names << ch.name;
         units << ch.unit;
     }
     bool ok = h5::writeAttribute(g, "instrument_id", h.instrument.id)
-              && h5::writeAttribute(g, "instrument_name", h.instrument.name)
-              && h5::writeAttribute(g, "instrument_type", h.instrument.type)
-              && h5::writeAttribute(g, "instrument_address", h.instrument.address)
-              && h5::writeAttribute(g, "stream_id", h.stream.id)
-              && h5::writeAttribute(g, "stream_name", h.stream.name)
-              && h5::writeAttribute(g, "generation", qint64(h.generation))
-              && h5::writeAttribute(g, "order", qint64(h.order))
-              && h5::writeAttribute(g, "regular", qint64(h.stream.regular ? 1 : 0))
-              && h5::writeAttribute(g, "nominal_rate", h.stream.nominalRate)
-              && h5::writeAttribute(g, "columns", columns)
-              && h5::writeAttribute(g, "channel_names", names)
-              && h5::writeAttribute(g, "channel_units", units)
-              && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt));
+        && h5::writeAttribute(g, "instrument_name", h.instrument.name)
+        && h5::writeAttribute(g, "instrument_type", h.instrument.type)
+        && h5::writeAttribute(g, "instrument_address", h.instrument.address)
+        && h5::writeAttribute(g, "stream_id", h.stream.id)
+        && h5::writeAttribute(g, "stream_name", h.stream.name)
+        && h5::writeAttribute(g, "generation", qint64(h.generation))
+        && h5::writeAttribute(g, "order", qint64(h.order))
+        && h5::writeAttribute(g, "regular", qint64(h.stream.regular ? 1 : 0))
+        && h5::writeAttribute(g, "nominal_rate", h.stream.nominalRate)
+        && h5::writeAttribute(g, "columns", columns) && h5::writeAttribute(g, "channel_names", names)
+        && h5::writeAttribute(g, "channel_units", units)
+        && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt));
     for (int c = 0; ok && c < columns.size(); ++c) {
         Column col;
         col.dataset = createDataset(g, columns[c].toUtf8().constData(), H5T_IEEE_F64LE, s.chunk);
         const ChannelInfo &ch = h.stream.channels[c];
         ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", ch.unit)
-             && h5::writeAttribute(col.dataset.get(), "name", ch.name)
-             && (ch.description.isEmpty() || h5::writeAttribute(col.dataset.get(), "description", ch.description));
+            && h5::writeAttribute(col.dataset.get(), "name", ch.name)
+            && (ch.description.isEmpty()
+                || h5::writeAttribute(col.dataset.get(), "description", ch.description));
         s.columns.push_back(std::move(col));
     }
     if (ok && !s.regular) {
@@ -132,7 +135,7 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
         s.segments = createDataset(g, h5::SegmentsDataset, m_segmentFileType.get(), 256);
         s.events = createDataset(g, h5::EventsDataset, m_eventFileType.get(), 256);
         ok = s.segments.valid() && s.events.valid()
-             && h5::writeAttribute(s.events.get(), "kind_names", QString::fromLatin1(h5::EventKindNames));
+            && h5::writeAttribute(s.events.get(), "kind_names", QString::fromLatin1(h5::EventKindNames));
     }
     for (Column &c : s.columns)
         c.buffer.reserve(s.chunk + 16384);
@@ -145,10 +148,12 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     auto s = std::make_unique<Stream>();
     s->regular = h.stream.regular;
     const double rate = h.stream.nominalRate > 0 ? h.stream.nominalRate : 65536.0;
-    s->chunk = std::clamp<hsize_t>(std::bit_ceil(hsize_t(std::min(rate, double(MaxChunkRows)))), MinChunkRows, MaxChunkRows);
+    s->chunk = std::clamp<hsize_t>(
+        std::bit_ceil(hsize_t(std::min(rate, double(MaxChunkRows)))), MinChunkRows, MaxChunkRows);
     if (!m_instrumentGroups.contains(h.instrument.id)) {
         const QString name = m_instrumentNames.take(sanitizeH5Name(h.instrument.id));
-        h5::Id g = h5::group(H5Gcreate2(m_file.get(), name.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        h5::Id g = h5::group(
+            H5Gcreate2(m_file.get(), name.toUtf8().constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         if (!h5::check(g.valid()) || !h5::writeAttribute(g.get(), "instrument_id", h.instrument.id)
             || !h5::writeAttribute(g.get(), "instrument_name", h.instrument.name)
             || !h5::writeAttribute(g.get(), "instrument_type", h.instrument.type)
@@ -162,7 +167,7 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     const QString name = m_streamNames[instGroup].take(h5StreamBaseName(h.stream.id, h.generation));
     s->group = QLatin1Char('/') + instGroup + QLatin1Char('/') + name;
     if (where)
-        *where = {m_path, s->group};
+        *where = { m_path, s->group };
     if (!createGroup(s->group, h, *s, error))
         return -1;
     m_streams.push_back(std::move(s));
@@ -192,7 +197,8 @@ bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
         if (!h5::check(file.valid())
             || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) >= 0)
             || !h5::check(H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT,
-                                   c.buffer.data()) >= 0))
+                              c.buffer.data())
+                >= 0))
             return false;
         c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
     }
@@ -221,9 +227,9 @@ bool Hdf5Writer::flushStream(Stream &s)
 {
     if (!writeRows(s, buffered(s))
         || !appendRecords(s.segments.get(), m_segmentMemType.get(), &s.segmentRows, s.pendingSegments.data(),
-                          s.pendingSegments.size())
+            s.pendingSegments.size())
         || !appendRecords(s.events.get(), m_eventMemType.get(), &s.eventRows, s.pendingEvents.data(),
-                          s.pendingEvents.size()))
+            s.pendingEvents.size()))
         return false;
     s.pendingSegments.clear();
     s.pendingEvents.clear();
@@ -237,7 +243,7 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
     if (!s)
         return false;
     if (seg)
-        s->pendingSegments.push_back({seg->fileRow, seg->sampleIndex, seg->t0, seg->dt});
+        s->pendingSegments.push_back({ seg->fileRow, seg->sampleIndex, seg->t0, seg->dt });
     const std::size_t n = b.sampleCount;
     const std::size_t channels = s->columns.size() - (s->regular ? 0 : 1);
     for (std::size_t c = 0; c < channels; ++c) {
@@ -270,7 +276,7 @@ bool Hdf5Writer::addEvent(int handle, const LossEvent &e, QString *error)
     Stream *s = stream(handle, error);
     if (!s)
         return false;
-    s->pendingEvents.push_back({e.fileRow, e.time, e.sampleIndex, e.count, qint32(e.kind)});
+    s->pendingEvents.push_back({ e.fileRow, e.time, e.sampleIndex, e.count, qint32(e.kind) });
     return true;
 }
 
@@ -283,11 +289,10 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
     s->finished = true;
     const hid_t g = s->groupId.get();
     bool ok = flushStream(*s) && h5::writeAttribute(g, "samples", quint64(t.samples))
-              && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
-              && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
-              && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
-              && h5::writeAttribute(g, "first_time", t.firstTime)
-              && h5::writeAttribute(g, "last_time", t.lastTime);
+        && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
+        && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
+        && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
+        && h5::writeAttribute(g, "first_time", t.firstTime) && h5::writeAttribute(g, "last_time", t.lastTime);
     for (Column &c : s->columns)
         ok = h5::check(c.dataset.close()) && ok;
     ok = h5::check(s->segments.close()) && ok;

@@ -59,7 +59,10 @@ private:
     bool appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n);
     bool flushStream(Stream &s);
     bool failed(QString *error);
-    std::size_t buffered(const Stream &s) const { return s.columns.empty() ? 0 : s.columns.front().buffer.size(); }
+    std::size_t buffered(const Stream &s) const
+    {
+        return s.columns.empty() ? 0 : s.columns.front().buffer.size();
+    }
 
     QString m_path;
     h5::Id m_file;

@@ -8,7 +8,10 @@
 
 namespace bs {
 
-Recorder::Recorder(QObject *parent) : QObject(parent) {}
+Recorder::Recorder(QObject *parent)
+    : QObject(parent)
+{
+}
 
 Recorder::~Recorder()
 {
@@ -106,8 +109,9 @@ RecorderStats Recorder::stats() const
     s.lostSamples = c.lostSamples;
     const double final = m_finalElapsed.load();
     if (session)
-        s.elapsedS = final >= 0 ? final
-                                : std::chrono::duration<double>(std::chrono::steady_clock::now() - startTime).count();
+        s.elapsedS = final >= 0
+            ? final
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - startTime).count();
     return s;
 }
 
@@ -120,7 +124,8 @@ void Recorder::run(double flushIntervalS)
         std::lock_guard lock(m_sessionMutex);
         session = m_session;
     }
-    const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flushIntervalS));
+    const auto interval
+        = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flushIntervalS));
     auto nextFlush = Clock::now() + interval;
     bool reported = false;
     auto reportFailure = [&] {

@@ -66,7 +66,7 @@ private:
     mutable std::mutex m_sessionMutex;
     std::shared_ptr<RecordingSession> m_session;
     std::chrono::steady_clock::time_point m_startTime;
-    std::atomic<double> m_finalElapsed{-1.0};
+    std::atomic<double> m_finalElapsed { -1.0 };
 };
 
 } // namespace bs

@@ -9,7 +9,7 @@ namespace {
 bool wellFormed(const SampleBlock &b)
 {
     return b.channelCount >= 0 && b.values.size() >= std::size_t(b.channelCount) * b.sampleCount
-           && (b.times.empty() || b.times.size() == b.sampleCount);
+        && (b.times.empty() || b.times.size() == b.sampleCount);
 }
 } // namespace
 
@@ -151,7 +151,7 @@ QList<PendingDrop> RecorderQueue::pendingDrops() const
     QList<PendingDrop> out;
     for (const Intake &in : m_intake)
         if (in.pending.blocks)
-            out.append({in.instrumentId, in.streamId, in.pending});
+            out.append({ in.instrumentId, in.streamId, in.pending });
     sortDrops(out);
     return out;
 }
@@ -162,7 +162,7 @@ QList<PendingDrop> RecorderQueue::takePendingDrops()
     QList<PendingDrop> out;
     for (Intake &in : m_intake)
         if (in.pending.blocks)
-            out.append({in.instrumentId, in.streamId, std::exchange(in.pending, DropRun())});
+            out.append({ in.instrumentId, in.streamId, std::exchange(in.pending, DropRun()) });
     sortDrops(out);
     return out;
 }
@@ -179,7 +179,7 @@ void RecorderQueue::setPaused(bool paused)
 RecorderQueue::Counters RecorderQueue::counters() const
 {
     std::lock_guard lock(m_mutex);
-    return {m_open, m_queued.load(std::memory_order_relaxed), m_peak, m_dropped, m_lost};
+    return { m_open, m_queued.load(std::memory_order_relaxed), m_peak, m_dropped, m_lost };
 }
 
 } // namespace bs

@@ -20,9 +20,9 @@ namespace bs {
 struct DropRun
 {
     quint64 blocks = 0, samples = 0;
-    quint64 firstIndex = 0;     ///< index of the first dropped sample
-    double t0 = 0;              ///< t0 of the first dropped block
-    quint64 deviceLost = 0;     ///< device losses announced by the dropped blocks
+    quint64 firstIndex = 0; ///< index of the first dropped sample
+    double t0 = 0; ///< t0 of the first dropped block
+    quint64 deviceLost = 0; ///< device losses announced by the dropped blocks
     quint64 overflowBlocks = 0; ///< dropped blocks flagged Overflow/DataLost
     int channelCount = 0;
     bool regular = false;
@@ -32,12 +32,12 @@ struct DropRun
 /// One entry of the queue: a block (with the losses detected in front of it) or an announcement.
 struct QueueItem
 {
-    SampleBlockPtr block;          ///< null for a stream announcement
-    QString instrumentId;          ///< announcement
-    QVector<StreamInfo> streams;   ///< announcement
-    qint64 bytes = 0;              ///< payload bytes counted against the budget
-    quint64 gap = 0;               ///< samples missing between the stream's previous block and this one
-    DropRun dropped;               ///< blocks of this stream dropped just before this one
+    SampleBlockPtr block; ///< null for a stream announcement
+    QString instrumentId; ///< announcement
+    QVector<StreamInfo> streams; ///< announcement
+    qint64 bytes = 0; ///< payload bytes counted against the budget
+    quint64 gap = 0; ///< samples missing between the stream's previous block and this one
+    DropRun dropped; ///< blocks of this stream dropped just before this one
 };
 
 /// Dropped blocks not yet followed by an accepted block of their stream.
@@ -96,7 +96,7 @@ private:
     QHash<QString, Intake> m_intake;
     QHash<QString, QVector<StreamInfo>> m_announced;
     qint64 m_budget = 0;
-    std::atomic<qint64> m_queued{0};
+    std::atomic<qint64> m_queued { 0 };
     qint64 m_peak = 0;
     quint64 m_dropped = 0, m_lost = 0;
     bool m_open = false;

@@ -34,7 +34,7 @@ QString sanitizeFileName(const QString &s)
     out.reserve(s.size());
     for (QChar c : s) {
         const bool ok = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
-                        || c == u'.' || c == u'-' || c == u'_';
+            || c == u'.' || c == u'-' || c == u'_';
         out += ok ? c : QLatin1Char('_');
     }
     if (out.isEmpty() || out == QLatin1String(".") || out == QLatin1String(".."))

@@ -17,7 +17,10 @@ QString isoUtc(qint64 msSinceEpoch);
 class NameAllocator
 {
 public:
-    explicit NameAllocator(QSet<QString> reserved = {}) : m_used(std::move(reserved)) {}
+    explicit NameAllocator(QSet<QString> reserved = {})
+        : m_used(std::move(reserved))
+    {
+    }
     QString take(const QString &base);
 
 private:

@@ -10,9 +10,9 @@ namespace bs {
 /// Names of one instrument, written into the headers of its streams.
 struct RecordingInstrument
 {
-    QString id;      ///< Instrument::id(); matches SampleBlock::instrumentId
-    QString type;    ///< driver family, e.g. "panda"
-    QString name;    ///< user-visible name
+    QString id; ///< Instrument::id(); matches SampleBlock::instrumentId
+    QString type; ///< driver family, e.g. "panda"
+    QString name; ///< user-visible name
     QString address; ///< e.g. "127.0.0.1:8888"
 };
 
@@ -21,15 +21,15 @@ struct RecordingOptions
 {
     enum class Format {
         Hdf5, ///< one .h5 file, a group per stream
-        Csv,  ///< a directory with one <instrument>_<stream>.csv per stream
+        Csv, ///< a directory with one <instrument>_<stream>.csv per stream
         Null, ///< discard the data (dry runs, benchmarks); counters still work
     };
     Format format = Format::Hdf5;
-    QString path;                           ///< Hdf5: the .h5 file; Csv: a directory (created)
-    qint64 queueBudgetBytes = 512ll << 20;  ///< queue limit in SampleBlock::payloadBytes()
+    QString path; ///< Hdf5: the .h5 file; Csv: a directory (created)
+    qint64 queueBudgetBytes = 512ll << 20; ///< queue limit in SampleBlock::payloadBytes()
     QList<RecordingInstrument> instruments; ///< names/types for the headers
-    QByteArray sessionSnapshot;             ///< session JSON, stored as attribute / comment line
-    double flushIntervalS = 1.0;            ///< data reaches the OS at least this often
+    QByteArray sessionSnapshot; ///< session JSON, stored as attribute / comment line
+    double flushIntervalS = 1.0; ///< data reaches the OS at least this often
 
     /// The listed instrument `id`, or one named after the id when it is not listed.
     RecordingInstrument instrument(const QString &id) const
@@ -37,7 +37,7 @@ struct RecordingOptions
         for (const auto &i : instruments)
             if (i.id == id)
                 return i;
-        return {id, QString(), id, QString()};
+        return { id, QString(), id, QString() };
     }
 };
 

@@ -6,8 +6,10 @@
 namespace bs {
 
 RecordingSession::RecordingSession(std::unique_ptr<RecordingWriter> writer, const RecordingOptions &options,
-                                   QHash<QString, QVector<StreamInfo>> announced)
-    : m_writer(std::move(writer)), m_options(options), m_announced(std::move(announced))
+    QHash<QString, QVector<StreamInfo>> announced)
+    : m_writer(std::move(writer))
+    , m_options(options)
+    , m_announced(std::move(announced))
 {
 }
 
@@ -23,7 +25,8 @@ void RecordingSession::check(bool ok, const QString &error)
         return;
     m_failed = true;
     std::lock_guard lock(m_mutex);
-    m_error = error.isEmpty() ? QCoreApplication::translate("bs::Recorder", "Writing the recording failed") : error;
+    m_error = error.isEmpty() ? QCoreApplication::translate("bs::Recorder", "Writing the recording failed")
+                              : error;
 }
 
 RecordingSession::Slot &RecordingSession::slot(const QString &instrumentId, const QString &streamId)
@@ -55,7 +58,8 @@ StreamInfo RecordingSession::streamInfo(const Slot &s, int channels, bool regula
     return info;
 }
 
-bool RecordingSession::ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange)
+bool RecordingSession::ensureStream(
+    Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange)
 {
     if (s.handle >= 0 && (!newGenerationOnChange || (s.channelCount == channels && s.regular == regular)))
         return true;
@@ -117,8 +121,8 @@ void RecordingSession::recordDrop(Slot &s, const DropRun &run)
         return;
     const quint64 row = s.timeline.rows();
     if (run.deviceLost)
-        addEvent(s, {row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost});
-    addEvent(s, {row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow});
+        addEvent(s, { row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost });
+    addEvent(s, { row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow });
     std::lock_guard lock(m_mutex);
     StreamRecordStats &st = m_stats[s.statsIndex];
     st.droppedSamples += run.samples;
@@ -143,10 +147,11 @@ void RecordingSession::handle(const QueueItem &item)
     const bool flagged = b.flags & (SampleBlock::Overflow | SampleBlock::DataLost);
     const quint64 row = s.timeline.rows();
     if (lost)
-        addEvent(s, {row, b.t0, item.gap ? b.firstIndex - item.gap : b.firstIndex, lost,
-                     b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap});
+        addEvent(s,
+            { row, b.t0, item.gap ? b.firstIndex - item.gap : b.firstIndex, lost,
+                b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap });
     else if (flagged)
-        addEvent(s, {row, b.t0, b.firstIndex, 0, LossKind::DeviceOverflow});
+        addEvent(s, { row, b.t0, b.firstIndex, 0, LossKind::DeviceOverflow });
     double first = NAN, last = NAN;
     if (b.sampleCount) {
         Segment segment;
@@ -204,7 +209,8 @@ void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pendi
     }
     for (const PendingDrop &d : pending) {
         qsizetype i = out->streams.size() - 1;
-        while (i >= 0 && (out->streams[i].instrumentId != d.instrumentId || out->streams[i].streamId != d.streamId))
+        while (i >= 0
+            && (out->streams[i].instrumentId != d.instrumentId || out->streams[i].streamId != d.streamId))
             --i;
         if (i < 0) {
             StreamRecordStats st;

@@ -20,7 +20,7 @@ class RecordingSession
 {
 public:
     RecordingSession(std::unique_ptr<RecordingWriter> writer, const RecordingOptions &options,
-                     QHash<QString, QVector<StreamInfo>> announced);
+        QHash<QString, QVector<StreamInfo>> announced);
 
     void handle(const QueueItem &item);
     /// Drops not followed by a block of their stream (at the end of the recording).

@@ -13,13 +13,13 @@ namespace bs {
 struct StreamRecordStats
 {
     QString instrumentId, streamId;
-    QString file;  ///< the .h5 file or the .csv file
+    QString file; ///< the .h5 file or the .csv file
     QString group; ///< HDF5 group path ("/panda1/pcap"); empty for CSV
     int generation = 1;
-    quint64 samples = 0;           ///< rows written
-    quint64 droppedSamples = 0;    ///< recorder queue overflow
+    quint64 samples = 0; ///< rows written
+    quint64 droppedSamples = 0; ///< recorder queue overflow
     quint64 deviceLostSamples = 0; ///< per block max(lostBefore, sample-index gap)
-    quint64 overflowBlocks = 0;    ///< blocks flagged Overflow or DataLost
+    quint64 overflowBlocks = 0; ///< blocks flagged Overflow or DataLost
     double firstTime = NAN, lastTime = NAN; ///< session time of the first/last written sample
 };
 
@@ -27,13 +27,13 @@ struct StreamRecordStats
 struct RecorderStats
 {
     bool recording = false;
-    double elapsedS = 0;         ///< since start() (frozen at the end of the recording)
-    qint64 bytesWritten = 0;     ///< sample payload bytes handed to the writer
-    qint64 fileBytes = 0;        ///< size of the file(s) on disk, updated at each flush
-    qint64 queuedBytes = 0;      ///< payload bytes waiting in the queue
+    double elapsedS = 0; ///< since start() (frozen at the end of the recording)
+    qint64 bytesWritten = 0; ///< sample payload bytes handed to the writer
+    qint64 fileBytes = 0; ///< size of the file(s) on disk, updated at each flush
+    qint64 queuedBytes = 0; ///< payload bytes waiting in the queue
     qint64 peakQueuedBytes = 0;
-    quint64 droppedSamples = 0;  ///< all streams, queue overflow (counted when dropped)
-    quint64 lostSamples = 0;     ///< all streams, device overrun and index gaps
+    quint64 droppedSamples = 0; ///< all streams, queue overflow (counted when dropped)
+    quint64 lostSamples = 0; ///< all streams, device overrun and index gaps
     QString lastError;
     QVector<StreamRecordStats> streams;
 };

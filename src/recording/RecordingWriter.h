@@ -14,10 +14,10 @@ namespace bs {
 /// `segmentTime(seg, r)`; irregular streams store times explicitly (`dt == 0`).
 struct Segment
 {
-    quint64 fileRow = 0;     ///< first row of the segment in the stream's datasets/file
+    quint64 fileRow = 0; ///< first row of the segment in the stream's datasets/file
     quint64 sampleIndex = 0; ///< SampleBlock index of that row
-    double t0 = 0;           ///< its session time
-    double dt = 0;           ///< sample period (0 for irregular streams)
+    double t0 = 0; ///< its session time
+    double dt = 0; ///< sample period (0 for irregular streams)
 };
 
 /// The one formula for regular-stream times (writers, export and readers must agree bit for bit).
@@ -28,9 +28,9 @@ inline double segmentTime(const Segment &s, quint64 row)
 
 /// Why samples are missing. The codes are stored in files: never renumber.
 enum class LossKind : qint32 {
-    QueueOverflow = 1,  ///< the recorder's queue was full; `count` samples were dropped
-    DeviceLost = 2,     ///< the device/driver reported `count` lost samples (lostBefore)
-    IndexGap = 3,       ///< the sample index jumped by `count`
+    QueueOverflow = 1, ///< the recorder's queue was full; `count` samples were dropped
+    DeviceLost = 2, ///< the device/driver reported `count` lost samples (lostBefore)
+    IndexGap = 3, ///< the sample index jumped by `count`
     DeviceOverflow = 4, ///< block flagged Overflow/DataLost, number of samples unknown (count 0)
 };
 
@@ -38,7 +38,7 @@ enum class LossKind : qint32 {
 struct LossEvent
 {
     quint64 fileRow = 0;
-    double time = 0;         ///< t0 of the first dropped block, or of the block after the loss
+    double time = 0; ///< t0 of the first dropped block, or of the block after the loss
     quint64 sampleIndex = 0; ///< first missing index (queue overflow, gap) or the block's firstIndex
     quint64 count = 0;
     LossKind kind = LossKind::IndexGap;
@@ -48,10 +48,10 @@ struct LossEvent
 struct StreamHeader
 {
     RecordingInstrument instrument;
-    StreamInfo stream;  ///< exactly the recorded channels; `regular` decides the time layout
+    StreamInfo stream; ///< exactly the recorded channels; `regular` decides the time layout
     int generation = 1; ///< 2, 3, ... after a channel-count change
-    int order = 0;      ///< creation order within the recording
-    double dt = 0;      ///< sample period of the first block (regular streams)
+    int order = 0; ///< creation order within the recording
+    double dt = 0; ///< sample period of the first block (regular streams)
 };
 
 /// Where a stream ended up.

@@ -23,11 +23,12 @@ public:
         bool continues = m_started && b.firstIndex == m_nextIndex && regular == (m_segment.dt > 0);
         if (continues && regular) {
             const double predicted = segmentTime(m_segment, m_rows);
-            const double tolerance = std::max(1e-6 * b.dt, 4 * std::numeric_limits<double>::epsilon() * std::abs(predicted));
+            const double tolerance
+                = std::max(1e-6 * b.dt, 4 * std::numeric_limits<double>::epsilon() * std::abs(predicted));
             continues = b.dt == m_segment.dt && std::abs(b.t0 - predicted) <= tolerance;
         }
         if (!continues)
-            m_segment = {m_rows, b.firstIndex, b.sampleCount ? b.time(0) : b.t0, regular ? b.dt : 0.0};
+            m_segment = { m_rows, b.firstIndex, b.sampleCount ? b.time(0) : b.t0, regular ? b.dt : 0.0 };
         m_started = true;
         m_rows += b.sampleCount;
         m_nextIndex = b.endIndex();

@@ -13,30 +13,38 @@ namespace bs::test {
 
 void FakeSignalInstrument::registerType()
 {
-    DriverRegistry::instance().add({QString::fromLatin1(kType), QStringLiteral("Fake signal generator (tests)"),
-                                    QStringLiteral("sim://fake"), QStringLiteral("Any text; the fake ignores it"),
-                                    [] { return std::make_unique<FakeSignalInstrument>(); }});
+    DriverRegistry::instance().add(
+        { QString::fromLatin1(kType), QStringLiteral("Fake signal generator (tests)"),
+            QStringLiteral("sim://fake"), QStringLiteral("Any text; the fake ignores it"),
+            [] { return std::make_unique<FakeSignalInstrument>(); } });
 }
 
 FakeSignalInstrument::FakeSignalInstrument()
 {
     const QString acq = QStringLiteral("Acquisition");
     const QString sig = QStringLiteral("Signal");
-    m_params.addDouble(QStringLiteral("rate"), QStringLiteral("Sample rate"), 2000, 1, 100000, acq, QStringLiteral("Hz"));
+    m_params.addDouble(
+        QStringLiteral("rate"), QStringLiteral("Sample rate"), 2000, 1, 100000, acq, QStringLiteral("Hz"));
     m_params.addInt(QStringLiteral("block_size"), QStringLiteral("Block size"), 20, 1, 10000, acq);
-    m_params.addInt(QStringLiteral("max_rows"), QStringLiteral("Rows per capture"), 0, 0, qint64(1) << 40, acq);
+    m_params.addInt(
+        QStringLiteral("max_rows"), QStringLiteral("Rows per capture"), 0, 0, qint64(1) << 40, acq);
     m_params.addBool(QStringLiteral("enabled"), QStringLiteral("Output enabled"), true, sig);
-    m_params.addDouble(QStringLiteral("amplitude"), QStringLiteral("Amplitude"), 1.0, 0.0, 10.0, sig, QStringLiteral("V"));
-    m_params.addDouble(QStringLiteral("period"), QStringLiteral("Period"), 0.5, 1e-9, 100.0, sig, QStringLiteral("s"));
+    m_params.addDouble(
+        QStringLiteral("amplitude"), QStringLiteral("Amplitude"), 1.0, 0.0, 10.0, sig, QStringLiteral("V"));
+    m_params.addDouble(
+        QStringLiteral("period"), QStringLiteral("Period"), 0.5, 1e-9, 100.0, sig, QStringLiteral("s"));
     m_params.addEnum(QStringLiteral("shape"), QStringLiteral("Shape"),
-                     {QStringLiteral("Sine"), QStringLiteral("Square"), QStringLiteral("Triangle")}, QStringLiteral("Sine"), sig);
+        { QStringLiteral("Sine"), QStringLiteral("Square"), QStringLiteral("Triangle") },
+        QStringLiteral("Sine"), sig);
     m_params.addString(QStringLiteral("label"), QStringLiteral("Label"), QStringLiteral("bench A"), sig);
-    auto &temp = m_params.addDouble(QStringLiteral("temperature"), QStringLiteral("Temperature"), 21.5, -50, 150,
-                                    QStringLiteral("Status"), QStringLiteral("°C"));
+    auto &temp = m_params.addDouble(QStringLiteral("temperature"), QStringLiteral("Temperature"), 21.5, -50,
+        150, QStringLiteral("Status"), QStringLiteral("°C"));
     temp.readOnly = true;
-    auto &pulses = m_params.addInt(QStringLiteral("pulses"), QStringLiteral("Pulses sent"), 0, 0, 1000000, QStringLiteral("Status"));
+    auto &pulses = m_params.addInt(
+        QStringLiteral("pulses"), QStringLiteral("Pulses sent"), 0, 0, 1000000, QStringLiteral("Status"));
     pulses.readOnly = true;
-    m_actions = {{QStringLiteral("pulse"), QStringLiteral("Send Pulse"), sig, QStringLiteral("Emit one test pulse")}};
+    m_actions = { { QStringLiteral("pulse"), QStringLiteral("Send Pulse"), sig,
+        QStringLiteral("Emit one test pulse") } };
 }
 
 QString FakeSignalInstrument::applyParameter(const QString &key, const QVariant &value)
@@ -49,10 +57,10 @@ QString FakeSignalInstrument::applyParameter(const QString &key, const QVariant 
 void FakeSignalInstrument::open()
 {
     setState(State::Connecting);
-    setStreams({StreamInfo{QStringLiteral("sig"), QStringLiteral("Signals"),
-                           {ChannelInfo{QStringLiteral("Sine"), QStringLiteral("V"), {}},
-                            ChannelInfo{QStringLiteral("Position"), QStringLiteral("µm"), {}}},
-                           true, m_params.doubleValue(QStringLiteral("rate"))}});
+    setStreams({ StreamInfo { QStringLiteral("sig"), QStringLiteral("Signals"),
+        { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {} },
+            ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {} } },
+        true, m_params.doubleValue(QStringLiteral("rate")) } });
     setState(State::Connected);
 }
 
@@ -105,7 +113,9 @@ void FakeSignalInstrument::tick()
     block->firstIndex = m_index;
     block->dt = dt;
     block->t0 = double(m_index) * dt;
-    const double amp = m_params.boolValue(QStringLiteral("enabled")) ? m_params.doubleValue(QStringLiteral("amplitude")) : 0.0;
+    const double amp = m_params.boolValue(QStringLiteral("enabled"))
+        ? m_params.doubleValue(QStringLiteral("amplitude"))
+        : 0.0;
     const double period = m_params.doubleValue(QStringLiteral("period"));
     const QString shape = m_params.stringValue(QStringLiteral("shape"));
     double *sine = block->channel(0);
@@ -119,7 +129,8 @@ void FakeSignalInstrument::tick()
         else if (shape == QLatin1String("Triangle"))
             v = 2.0 / std::numbers::pi * std::asin(v);
         sine[i] = amp * v + 0.02 * std::sin(t * 977.0);
-        pos[i] = 40.0 + 25.0 * std::sin(2 * std::numbers::pi * 0.15 * t) + 3.0 * std::sin(2 * std::numbers::pi * 1.3 * t);
+        pos[i] = 40.0 + 25.0 * std::sin(2 * std::numbers::pi * 0.15 * t)
+            + 3.0 * std::sin(2 * std::numbers::pi * 1.3 * t);
     }
     m_index += n;
     m_lastT += double(n) * dt;

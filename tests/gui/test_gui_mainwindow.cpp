@@ -39,7 +39,7 @@ const QString kFake = QString::fromLatin1(test::FakeSignalInstrument::kType);
 
 SessionInstrument fakeEntry(const QString &id, const QJsonObject &params = {})
 {
-    return {id, kFake, id + QStringLiteral(" bench"), QStringLiteral("sim://") + id, params};
+    return { id, kFake, id + QStringLiteral(" bench"), QStringLiteral("sim://") + id, params };
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)
@@ -109,7 +109,8 @@ private Q_SLOTS:
     void sessionRoundTrip()
     {
         QString error;
-        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1"), {{QStringLiteral("rate"), 500.0}}), &error));
+        QVERIFY(m_ws->addInstrument(
+            fakeEntry(QStringLiteral("fake1"), { { QStringLiteral("rate"), 500.0 } }), &error));
         QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error));
         InstrumentHost *h2 = m_ws->instrument(QStringLiteral("fake2"));
         h2->setParameter(QStringLiteral("shape"), QStringLiteral("Square"));
@@ -119,7 +120,8 @@ private Q_SLOTS:
         ScopeView *scope = m_window->scopeView();
         scope->setSpan(4.0);
         scope->setFollow(false);
-        const QString key = ChannelStyles::keyOf(QStringLiteral("fake2"), QStringLiteral("sig"), QStringLiteral("Sine"));
+        const QString key
+            = ChannelStyles::keyOf(QStringLiteral("fake2"), QStringLiteral("sig"), QStringLiteral("Sine"));
         scope->channelStyles()->setColor(key, QColor(QStringLiteral("#aa5500")));
         scope->channelStyles()->setVisible(key, false);
         SessionRecording rec;
@@ -133,7 +135,7 @@ private Q_SLOTS:
         QVERIFY2(m_window->saveSessionFile(path, &error), qPrintable(error));
         QCOMPARE(m_window->sessionPath(), QFileInfo(path).absoluteFilePath());
         QCOMPARE(QSettings().value(QStringLiteral("recentSessions")).toStringList().value(0),
-                 QFileInfo(path).absoluteFilePath());
+            QFileInfo(path).absoluteFilePath());
 
         m_window->newSession();
         QVERIFY(m_ws->instruments().isEmpty());
@@ -146,11 +148,13 @@ private Q_SLOTS:
         QCOMPARE(after.toJson(), before.toJson());
         QCOMPARE(m_ws->instruments().size(), 2);
         QCOMPARE(m_ws->instrument(QStringLiteral("fake2"))->parameters().stringValue(QStringLiteral("shape")),
-                 QStringLiteral("Square"));
-        QCOMPARE(m_ws->instrument(QStringLiteral("fake1"))->parameters().doubleValue(QStringLiteral("rate")), 500.0);
+            QStringLiteral("Square"));
+        QCOMPARE(m_ws->instrument(QStringLiteral("fake1"))->parameters().doubleValue(QStringLiteral("rate")),
+            500.0);
         QCOMPARE(m_window->panels().size(), 2);
-        QCOMPARE(m_window->panel(QStringLiteral("fake2"))->editor(QStringLiteral("shape"))->value().toString(),
-                 QStringLiteral("Square"));
+        QCOMPARE(
+            m_window->panel(QStringLiteral("fake2"))->editor(QStringLiteral("shape"))->value().toString(),
+            QStringLiteral("Square"));
         QCOMPARE(m_window->scopeView()->span(), 4.0);
         QVERIFY(!m_window->scopeView()->follow());
         QCOMPARE(m_window->scopeView()->channelStyles()->style(key).color, QColor(QStringLiteral("#aa5500")));
@@ -163,12 +167,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("mentions");
-        const QByteArray good = R"({"format":"benchscope-session","version":1,"instruments":[{"id":"x1","type":"fakesig","parameters":{"amplitude":2.0}}]})";
+        const QByteArray good
+            = R"({"format":"benchscope-session","version":1,"instruments":[{"id":"x1","type":"fakesig","parameters":{"amplitude":2.0}}]})";
         QTest::newRow("not JSON") << QByteArray("{ this is not json") << QStringLiteral("JSON");
-        QTest::newRow("wrong version") << QByteArray(good).replace("\"version\":1", "\"version\":7") << QStringLiteral("version");
-        QTest::newRow("unknown type") << QByteArray(good).replace("fakesig", "warpdrive") << QStringLiteral("instruments[0].type");
-        QTest::newRow("out of range") << QByteArray(good).replace("2.0", "99.0") << QStringLiteral("amplitude");
-        QTest::newRow("unknown parameter") << QByteArray(good).replace("amplitude", "warp_factor") << QStringLiteral("warp_factor");
+        QTest::newRow("wrong version")
+            << QByteArray(good).replace("\"version\":1", "\"version\":7") << QStringLiteral("version");
+        QTest::newRow("unknown type")
+            << QByteArray(good).replace("fakesig", "warpdrive") << QStringLiteral("instruments[0].type");
+        QTest::newRow("out of range")
+            << QByteArray(good).replace("2.0", "99.0") << QStringLiteral("amplitude");
+        QTest::newRow("unknown parameter")
+            << QByteArray(good).replace("amplitude", "warp_factor") << QStringLiteral("warp_factor");
     }
 
     void badSessionFilesAreRefused()
@@ -202,7 +211,8 @@ private Q_SLOTS:
         QTRY_COMPARE(h->state(), Instrument::State::Running);
         QVERIFY(run->isChecked());
         QCOMPARE(run->text(), QStringLiteral("&Stop"));
-        QTRY_VERIFY(m_window->scopeView()->traceCount() == 2 && m_window->scopeView()->maxPointsPerTrace() > 0);
+        QTRY_VERIFY(
+            m_window->scopeView()->traceCount() == 2 && m_window->scopeView()->maxPointsPerTrace() > 0);
         run->trigger();
         QTRY_COMPARE(h->state(), Instrument::State::Connected);
         QVERIFY(!m_window->isRunning());
@@ -246,7 +256,8 @@ private Q_SLOTS:
         QVERIFY(m_window->recordController()->isRecording());
         QVERIFY(m_window->isRunning()); // recording an idle bench would write nothing
         const QString path = m_window->recordController()->currentPath();
-        QVERIFY2(QRegularExpression(QStringLiteral("/bench_\\d{8}-\\d{6}\\.h5$")).match(path).hasMatch(), qPrintable(path));
+        QVERIFY2(QRegularExpression(QStringLiteral("/bench_\\d{8}-\\d{6}\\.h5$")).match(path).hasMatch(),
+            qPrintable(path));
         QTest::qWait(300);
         record->trigger();
         QTRY_VERIFY(!m_window->recordController()->isRecording());
@@ -276,7 +287,7 @@ private Q_SLOTS:
         auto *combo = dialog.findChild<QComboBox *>(QStringLiteral("typeCombo"));
         QVERIFY(combo->findText(QStringLiteral("Fake signal generator (tests)")) >= 0);
         QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("addressHelp"))->text(),
-                 QStringLiteral("Any text; the fake ignores it"));
+            QStringLiteral("Any text; the fake ignores it"));
         QString error;
         QVERIFY(m_ws->addInstrument(e, &error));
         AddInstrumentDialog second(m_ws.get());

@@ -38,8 +38,7 @@ private:
     std::unique_ptr<ChannelStyles> m_styles;
     std::unique_ptr<InstrumentPanel> m_panel;
 
-    template<typename W>
-    W *widget(const QString &key)
+    template <typename W> W *widget(const QString &key)
     {
         ParameterEditor *e = m_panel->editor(key);
         return e ? qobject_cast<W *>(e->widget()) : nullptr;
@@ -50,8 +49,8 @@ private Q_SLOTS:
 
     void init()
     {
-        auto driver = DriverRegistry::instance().create(QString::fromLatin1(test::FakeSignalInstrument::kType),
-                                                        QStringLiteral("fake1"));
+        auto driver = DriverRegistry::instance().create(
+            QString::fromLatin1(test::FakeSignalInstrument::kType), QStringLiteral("fake1"));
         QVERIFY(driver);
         m_host = std::make_unique<InstrumentHost>(std::move(driver));
         m_styles = std::make_unique<ChannelStyles>();
@@ -82,7 +81,8 @@ private Q_SLOTS:
         QVERIFY(amplitude->decimals() >= 2);
         // Beyond int32 → a line edit; a range over many decades → engineering notation.
         QCOMPARE(m_panel->editor(QStringLiteral("max_rows"))->kind(), ParameterEditor::Kind::IntLineEdit);
-        QCOMPARE(m_panel->editor(QStringLiteral("period"))->kind(), ParameterEditor::Kind::EngineeringLineEdit);
+        QCOMPARE(
+            m_panel->editor(QStringLiteral("period"))->kind(), ParameterEditor::Kind::EngineeringLineEdit);
         QCOMPARE(widget<QLineEdit>(QStringLiteral("period"))->text(), QStringLiteral("500 ms"));
         auto *shape = widget<QComboBox>(QStringLiteral("shape"));
         QVERIFY(shape);
@@ -98,8 +98,9 @@ private Q_SLOTS:
         QStringList titles;
         for (const QGroupBox *g : m_panel->findChildren<QGroupBox *>())
             titles.append(g->title());
-        for (const char *want : {"Connection", "Channels", "Acquisition", "Signal", "Status"})
-            QVERIFY2(titles.filter(QLatin1String(want)).size() == 1, qPrintable(titles.join(QLatin1Char(','))));
+        for (const char *want : { "Connection", "Channels", "Acquisition", "Signal", "Status" })
+            QVERIFY2(
+                titles.filter(QLatin1String(want)).size() == 1, qPrintable(titles.join(QLatin1Char(','))));
     }
 
     void editsReachTheDriver()
@@ -178,10 +179,12 @@ private Q_SLOTS:
         m_panel->findChild<QPushButton *>(QStringLiteral("connectButton"))->click();
         QTRY_COMPARE(m_host->state(), Instrument::State::Connected);
         QTRY_VERIFY(state->text().contains(QStringLiteral("Connected")));
-        QCOMPARE(m_panel->findChild<QPushButton *>(QStringLiteral("connectButton"))->text(), QStringLiteral("Disconnect"));
+        QCOMPARE(m_panel->findChild<QPushButton *>(QStringLiteral("connectButton"))->text(),
+            QStringLiteral("Disconnect"));
 
         QTRY_COMPARE(m_panel->channelList()->channelCount(), 2);
-        const QString key = ChannelStyles::keyOf(QStringLiteral("fake1"), QStringLiteral("sig"), QStringLiteral("Position"));
+        const QString key = ChannelStyles::keyOf(
+            QStringLiteral("fake1"), QStringLiteral("sig"), QStringLiteral("Position"));
         auto *check = m_panel->findChild<QCheckBox *>(QStringLiteral("channel_") + key);
         QVERIFY(check);
         QCOMPARE(check->text(), QStringLiteral("Position [µm]"));

@@ -12,8 +12,6 @@
 #include <TraceStore.h>
 #include <Workspace.h>
 
-#include <QDebug>
-#include <qcustomplot.h>
 #include <QDir>
 #include <QStandardPaths>
 #include <QTest>
@@ -47,24 +45,25 @@ private Q_SLOTS:
 
         // The first thing a technician sees: an empty bench with a hint.
         QTest::qWait(100);
-        qInfo() << "plot" << window.scopeView()->plot()->size() << "rect" << window.scopeView()->plot()->axisRect()->rect() << window.scopeView()->plot()->viewport();
         const QDir out(QStringLiteral(BS_SCREENSHOT_DIR));
         QVERIFY(window.grab().save(out.filePath(QStringLiteral("benchscope-empty.png"))));
-        QCOMPARE(window.scopeView()->emptyText(), QStringLiteral("Add an instrument or press Run"));
+        QVERIFY(window.scopeView()->emptyText().startsWith(QStringLiteral("Add an instrument or press Run")));
 
         const QString kFake = QString::fromLatin1(test::FakeSignalInstrument::kType);
         QString error;
-        QVERIFY2(ws.addInstrument({QStringLiteral("gen1"), kFake, QStringLiteral("Signal generator"),
-                                   QStringLiteral("sim://gen1"), {{QStringLiteral("period"), 0.8}}},
-                                  &error),
-                 qPrintable(error));
-        QVERIFY(ws.addInstrument({QStringLiteral("stage1"), kFake, QStringLiteral("Piezo stage"),
-                                  QStringLiteral("sim://stage1"),
-                                  {{QStringLiteral("shape"), QStringLiteral("Triangle")}, {QStringLiteral("amplitude"), 0.5}}},
-                                 &error));
+        QVERIFY2(ws.addInstrument({ QStringLiteral("gen1"), kFake, QStringLiteral("Signal generator"),
+                                      QStringLiteral("sim://gen1"), { { QStringLiteral("period"), 0.8 } } },
+                     &error),
+            qPrintable(error));
+        QVERIFY(ws.addInstrument(
+            { QStringLiteral("stage1"), kFake, QStringLiteral("Piezo stage"), QStringLiteral("sim://stage1"),
+                { { QStringLiteral("shape"), QStringLiteral("Triangle") },
+                    { QStringLiteral("amplitude"), 0.5 } } },
+            &error));
         // Show the stage's position but not its second sine, to keep the picture readable.
         window.scopeView()->channelStyles()->setVisible(
-            ChannelStyles::keyOf(QStringLiteral("stage1"), QStringLiteral("sig"), QStringLiteral("Position")), false);
+            ChannelStyles::keyOf(QStringLiteral("stage1"), QStringLiteral("sig"), QStringLiteral("Position")),
+            false);
         window.scopeView()->setSpan(5.0);
         window.panel(QStringLiteral("gen1"))->raise();
         window.setRunning(true);

@@ -22,14 +22,14 @@
 
 namespace bs::test {
 
-inline StreamInfo stream(const QString &id, const QStringList &names, const QStringList &units, bool regular,
-                         double rate = 0)
+inline StreamInfo stream(
+    const QString &id, const QStringList &names, const QStringList &units, bool regular, double rate = 0)
 {
     StreamInfo s;
     s.id = id;
     s.name = id + QStringLiteral(" stream");
     for (int i = 0; i < names.size(); ++i)
-        s.channels.append({names[i], units.value(i), QString()});
+        s.channels.append({ names[i], units.value(i), QString() });
     s.regular = regular;
     s.nominalRate = rate;
     return s;
@@ -40,11 +40,16 @@ inline double randomValue(std::mt19937_64 &rng)
 {
     std::uniform_int_distribution<int> pick(0, 19);
     switch (pick(rng)) {
-    case 0: return std::numeric_limits<double>::quiet_NaN();
-    case 1: return -0.0;
-    case 2: return std::numeric_limits<double>::infinity();
-    case 3: return std::numeric_limits<double>::denorm_min() * double(rng() % 1000);
-    case 4: return double(std::int64_t(rng() % 20001) - 10000) / 10000.0;
+    case 0:
+        return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+        return -0.0;
+    case 2:
+        return std::numeric_limits<double>::infinity();
+    case 3:
+        return std::numeric_limits<double>::denorm_min() * double(rng() % 1000);
+    case 4:
+        return double(std::int64_t(rng() % 20001) - 10000) / 10000.0;
     default: {
         std::uniform_real_distribution<double> d(-1e6, 1e6);
         return d(rng) * std::pow(10.0, double(int(rng() % 40)) - 20.0);
@@ -53,8 +58,8 @@ inline double randomValue(std::mt19937_64 &rng)
 }
 
 /// A regular block with t0 = base + firstIndex * dt (dt a power of two makes that exact).
-inline MutableSampleBlockPtr regularBlock(std::mt19937_64 &rng, const QString &inst, const QString &id, int channels,
-                                          std::size_t n, quint64 firstIndex, double dt, double base = 0)
+inline MutableSampleBlockPtr regularBlock(std::mt19937_64 &rng, const QString &inst, const QString &id,
+    int channels, std::size_t n, quint64 firstIndex, double dt, double base = 0)
 {
     auto b = SampleBlock::make(inst, id, channels, n, false);
     b->firstIndex = firstIndex;
@@ -65,8 +70,8 @@ inline MutableSampleBlockPtr regularBlock(std::mt19937_64 &rng, const QString &i
     return b;
 }
 
-inline MutableSampleBlockPtr irregularBlock(std::mt19937_64 &rng, const QString &inst, const QString &id, int channels,
-                                            std::size_t n, quint64 firstIndex, double *t)
+inline MutableSampleBlockPtr irregularBlock(std::mt19937_64 &rng, const QString &inst, const QString &id,
+    int channels, std::size_t n, quint64 firstIndex, double *t)
 {
     auto b = SampleBlock::make(inst, id, channels, n, true);
     b->firstIndex = firstIndex;
@@ -125,7 +130,8 @@ inline std::vector<std::vector<double>> readTable(hid_t file, const char *path, 
     if (n)
         H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, flat.data());
     for (std::size_t r = 0; r < n; ++r)
-        rows.emplace_back(flat.begin() + std::ptrdiff_t(r * fields.size()), flat.begin() + std::ptrdiff_t((r + 1) * fields.size()));
+        rows.emplace_back(flat.begin() + std::ptrdiff_t(r * fields.size()),
+            flat.begin() + std::ptrdiff_t((r + 1) * fields.size()));
     H5Tclose(mt);
     H5Sclose(sp);
     H5Dclose(ds);
@@ -177,8 +183,8 @@ inline std::vector<double> timesFromSegments(const std::vector<std::vector<doubl
 
 struct CsvFile
 {
-    QStringList header;   ///< leading comment lines
-    QString columns;      ///< the column line
+    QStringList header; ///< leading comment lines
+    QString columns; ///< the column line
     std::vector<std::vector<double>> rows;
     QStringList comments; ///< comment lines after the column line
     std::vector<std::size_t> commentRows; ///< data rows before each of those comments
@@ -222,8 +228,11 @@ class RecorderSignals : public QObject
 public:
     explicit RecorderSignals(Recorder *recorder)
     {
-        connect(recorder, &Recorder::errorOccurred, this, [this](const QString &m) { errors << m; }, Qt::QueuedConnection);
-        connect(recorder, &Recorder::stopped, this, [this] { ++stopped; }, Qt::QueuedConnection);
+        connect(
+            recorder, &Recorder::errorOccurred, this, [this](const QString &m) { errors << m; },
+            Qt::QueuedConnection);
+        connect(
+            recorder, &Recorder::stopped, this, [this] { ++stopped; }, Qt::QueuedConnection);
     }
     QStringList errors;
     int stopped = 0;
@@ -234,7 +243,8 @@ inline RecordingOptions options(RecordingOptions::Format format, const QString &
     RecordingOptions o;
     o.format = format;
     o.path = path;
-    o.instruments = {{QStringLiteral("dev1"), QStringLiteral("sim"), QStringLiteral("Device One"), QStringLiteral("127.0.0.1:1")}};
+    o.instruments = { { QStringLiteral("dev1"), QStringLiteral("sim"), QStringLiteral("Device One"),
+        QStringLiteral("127.0.0.1:1") } };
     o.sessionSnapshot = "{\n  \"format\": \"benchscope-session\",\n  \"version\": 1\n}\n";
     o.flushIntervalS = 0.05;
     return o;
@@ -243,13 +253,13 @@ inline RecordingOptions options(RecordingOptions::Format format, const QString &
 /// A python3 that can import h5py, or empty.
 inline QString pythonWithH5py()
 {
-    QStringList candidates{QStringLiteral("/usr/bin/python3")};
+    QStringList candidates { QStringLiteral("/usr/bin/python3") };
     const QString inPath = QStandardPaths::findExecutable(QStringLiteral("python3"));
     if (!inPath.isEmpty())
         candidates << inPath;
     for (const QString &py : candidates) {
         QProcess p;
-        p.start(py, {QStringLiteral("-c"), QStringLiteral("import h5py")});
+        p.start(py, { QStringLiteral("-c"), QStringLiteral("import h5py") });
         if (p.waitForFinished(20000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0)
             return py;
     }
@@ -270,15 +280,16 @@ struct Expected
     {
         cols.resize(std::size_t(b.channelCount));
         for (int c = 0; c < b.channelCount; ++c)
-            cols[std::size_t(c)].insert(cols[std::size_t(c)].end(), b.channel(c), b.channel(c) + b.sampleCount);
+            cols[std::size_t(c)].insert(
+                cols[std::size_t(c)].end(), b.channel(c), b.channel(c) + b.sampleCount);
         for (std::size_t i = 0; i < b.sampleCount; ++i)
             times.push_back(b.time(i));
     }
 };
 
 /// Feeds `blocks` into a recorder started with `opts` (streams of dev1 announced first) and stops it.
-inline bool record(const RecordingOptions &opts, const QVector<StreamInfo> &dev1, const std::vector<SampleBlockPtr> &blocks,
-                   RecorderStats *stats = nullptr)
+inline bool record(const RecordingOptions &opts, const QVector<StreamInfo> &dev1,
+    const std::vector<SampleBlockPtr> &blocks, RecorderStats *stats = nullptr)
 {
     Recorder rec;
     rec.setStreams(QStringLiteral("dev1"), dev1);

@@ -19,10 +19,10 @@ using Format = RecordingOptions::Format;
 
 QVector<StreamInfo> dev1Streams()
 {
-    return {stream(QStringLiteral("wave"), {QStringLiteral("a,b"), QStringLiteral("c\"d")},
-                   {QStringLiteral("V"), QStringLiteral("µ\"m")}, true, 1e5),
-            stream(QStringLiteral("trig"), {QStringLiteral("pos")}, {QStringLiteral("counts")}, false),
-            stream(QStringLiteral("pcap"), {QStringLiteral("x"), QStringLiteral("y")}, {}, true)};
+    return { stream(QStringLiteral("wave"), { QStringLiteral("a,b"), QStringLiteral("c\"d") },
+                 { QStringLiteral("V"), QStringLiteral("µ\"m") }, true, 1e5),
+        stream(QStringLiteral("trig"), { QStringLiteral("pos") }, { QStringLiteral("counts") }, false),
+        stream(QStringLiteral("pcap"), { QStringLiteral("x"), QStringLiteral("y") }, {}, true) };
 }
 
 /// Waits until the writer has taken everything (keeps the feed free of unplanned drops).
@@ -66,7 +66,8 @@ void recordFeed(const RecordingOptions &base)
             wi += 1000;
             // The budget is checked against what is queued: fill it up to the limit.
             const qint64 room = (2 << 20) - rec.queuedBytes();
-            auto filler = regularBlock(rng, Dev1, QStringLiteral("pcap"), 2, std::size_t(room / 16), pi, 1e-3);
+            auto filler
+                = regularBlock(rng, Dev1, QStringLiteral("pcap"), 2, std::size_t(room / 16), pi, 1e-3);
             pi += filler->sampleCount;
             rec.consume(filler);
             rec.consume(d1);
@@ -90,8 +91,10 @@ void recordFeed(const RecordingOptions &base)
             rec.consume(empty);
         }
         if (k == 35) // channel-count change
-            rec.setStreams(Dev1, {dev1Streams()[0], dev1Streams()[1],
-                                  stream(QStringLiteral("pcap"), {QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("z")}, {}, true)});
+            rec.setStreams(Dev1,
+                { dev1Streams()[0], dev1Streams()[1],
+                    stream(QStringLiteral("pcap"),
+                        { QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("z") }, {}, true) });
         if (k % 7 == 0) {
             auto p = regularBlock(rng, Dev1, QStringLiteral("pcap"), k >= 35 ? 3 : 2, 50, pi, 1e-3);
             pi += 50;
@@ -126,7 +129,8 @@ void TestCsvExport::exportIsByteIdenticalToCsvWriter()
 {
     QTemporaryDir dir;
     dir.setAutoRemove(qEnvironmentVariableIsEmpty("BS_KEEP_OUTPUT"));
-    const QString csvDir = dir.filePath(QStringLiteral("direct")), h5 = dir.filePath(QStringLiteral("rec.h5")),
+    const QString csvDir = dir.filePath(QStringLiteral("direct")),
+                  h5 = dir.filePath(QStringLiteral("rec.h5")),
                   outDir = dir.filePath(QStringLiteral("exported"));
     recordFeed(options(Format::Csv, csvDir));
     if (QTest::currentTestFailed())
@@ -138,9 +142,10 @@ void TestCsvExport::exportIsByteIdenticalToCsvWriter()
     QString error;
     QVERIFY2(exportCsv(h5, outDir, &written, &error), qPrintable(error));
     const QStringList names = filesIn(csvDir);
-    QCOMPARE(names, (QStringList{QStringLiteral("dev1_pcap.csv"), QStringLiteral("dev1_pcap_2.csv"),
-                                 QStringLiteral("dev1_trig.csv"), QStringLiteral("dev1_wave.csv"),
-                                 QStringLiteral("other_inst_x.csv")}));
+    QCOMPARE(names,
+        (QStringList { QStringLiteral("dev1_pcap.csv"), QStringLiteral("dev1_pcap_2.csv"),
+            QStringLiteral("dev1_trig.csv"), QStringLiteral("dev1_wave.csv"),
+            QStringLiteral("other_inst_x.csv") }));
     QCOMPARE(filesIn(outDir).join(QLatin1Char(' ')), names.join(QLatin1Char(' ')));
     QCOMPARE(written.size(), names.size());
     for (const QString &name : names) {
@@ -150,8 +155,11 @@ void TestCsvExport::exportIsByteIdenticalToCsvWriter()
         if (da != db) {
             const QList<QByteArray> la = da.split('\n'), lb = db.split('\n');
             for (qsizetype i = 0; i < std::min(la.size(), lb.size()); ++i)
-                QVERIFY2(la[i] == lb[i], qPrintable(QStringLiteral("%1 line %2:\n  %3\n  %4").arg(name).arg(i + 1)
-                                                        .arg(QString::fromUtf8(la[i]), QString::fromUtf8(lb[i]))));
+                QVERIFY2(la[i] == lb[i],
+                    qPrintable(QStringLiteral("%1 line %2:\n  %3\n  %4")
+                                   .arg(name)
+                                   .arg(i + 1)
+                                   .arg(QString::fromUtf8(la[i]), QString::fromUtf8(lb[i]))));
             QCOMPARE(la.size(), lb.size());
         }
     }
@@ -175,7 +183,8 @@ void TestCsvExport::exportErrors()
     hid_t f = H5Fcreate(foreign.toLocal8Bit().constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     H5Fclose(f);
     QVERIFY(!exportCsv(foreign, dir.filePath(QStringLiteral("out")), &written, &error));
-    QVERIFY2(error.contains(foreign) && error.contains(QStringLiteral("not a BenchScope recording")), qPrintable(error));
+    QVERIFY2(error.contains(foreign) && error.contains(QStringLiteral("not a BenchScope recording")),
+        qPrintable(error));
     QVERIFY(written.isEmpty());
 }
 

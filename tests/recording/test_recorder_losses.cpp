@@ -8,8 +8,8 @@
 #include <QTemporaryDir>
 
 #include <csignal>
-#include <thread>
 #include <sys/resource.h>
+#include <thread>
 
 using namespace bs;
 using namespace bs::test;
@@ -20,9 +20,11 @@ const QString Dev1 = QStringLiteral("dev1");
 constexpr double Dt = 1.0 / 1024;
 using Format = RecordingOptions::Format;
 
-const QVector<StreamInfo> OneStream{stream(QStringLiteral("s"), {QStringLiteral("v")}, {QStringLiteral("V")}, true, 1024)};
+const QVector<StreamInfo> OneStream { stream(
+    QStringLiteral("s"), { QStringLiteral("v") }, { QStringLiteral("V") }, true, 1024) };
 
-MutableSampleBlockPtr block(quint64 first, std::size_t n = 100, int channels = 1, const QString &id = QStringLiteral("s"))
+MutableSampleBlockPtr block(
+    quint64 first, std::size_t n = 100, int channels = 1, const QString &id = QStringLiteral("s"))
 {
     static std::mt19937_64 rng(99);
     return regularBlock(rng, Dev1, id, channels, n, first, Dt);
@@ -37,7 +39,7 @@ std::vector<std::vector<double>> h5Events(const QString &path, const char *group
 {
     hid_t file = H5Fopen(path.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
     auto rows = readTable(file, (QByteArray(group) + "/events").constData(),
-                          {"file_row", "time", "sample_index", "count", "kind"});
+        { "file_row", "time", "sample_index", "count", "kind" });
     H5Fclose(file);
     return rows;
 }
@@ -82,13 +84,13 @@ void TestRecorderLosses::deviceLossesCountedAndStored()
     QFETCH(Format, format);
     QTemporaryDir dir;
     auto b1 = block(0), b2 = block(150), b3 = block(250), b4 = block(380), b5 = block(480), b6 = block(580);
-    b3->lostBefore = 20;                 // device reported, no index jump
-    b4->lostBefore = 10;                 // index jumps by 30: max(10, 30) = 30
-    b5->flags = SampleBlock::Overflow;   // unknown count
+    b3->lostBefore = 20; // device reported, no index jump
+    b4->lostBefore = 10; // index jumps by 30: max(10, 30) = 30
+    b5->flags = SampleBlock::Overflow; // unknown count
     b6->flags = SampleBlock::DataLost;
     b6->lostBefore = 5;
     RecorderStats st;
-    QVERIFY(record(options(format, target(dir, format)), OneStream, {b1, b2, b3, b4, b5, b6}, &st));
+    QVERIFY(record(options(format, target(dir, format)), OneStream, { b1, b2, b3, b4, b5, b6 }, &st));
     QCOMPARE(st.lostSamples, quint64(105));
     QCOMPARE(st.droppedSamples, quint64(0));
     QCOMPARE(st.streams.size(), 1);
@@ -99,15 +101,15 @@ void TestRecorderLosses::deviceLossesCountedAndStored()
     if (format == Format::Hdf5) {
         const QString path = target(dir, format);
         const auto ev = h5Events(path, "/dev1/s");
-        const std::vector<std::vector<double>> want{{100, 150 * Dt, 100, 50, 3}, {200, 250 * Dt, 250, 20, 2},
-                                                    {300, 380 * Dt, 350, 30, 2}, {400, 480 * Dt, 480, 0, 4},
-                                                    {500, 580 * Dt, 580, 5, 2}};
+        const std::vector<std::vector<double>> want { { 100, 150 * Dt, 100, 50, 3 },
+            { 200, 250 * Dt, 250, 20, 2 }, { 300, 380 * Dt, 350, 30, 2 }, { 400, 480 * Dt, 480, 0, 4 },
+            { 500, 580 * Dt, 580, 5, 2 } };
         QCOMPARE(ev, want);
         QCOMPARE(h5Attr(path, "/dev1/s", "device_lost_samples"), 105.0);
         QCOMPARE(h5Attr(path, "/dev1/s", "overflow_blocks"), 2.0);
         QCOMPARE(h5Attr(path, "/dev1/s", "dropped_samples"), 0.0);
         hid_t file = H5Fopen(path.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
-        const auto segs = readTable(file, "/dev1/s/segments", {"file_row", "sample_index", "t0", "dt"});
+        const auto segs = readTable(file, "/dev1/s/segments", { "file_row", "sample_index", "t0", "dt" });
         H5Fclose(file);
         QCOMPARE(segs.size(), std::size_t(3)); // start, after the gap at 150, after the gap at 380
         QCOMPARE(segs[2][0], 300.0);
@@ -115,14 +117,15 @@ void TestRecorderLosses::deviceLossesCountedAndStored()
     } else {
         const CsvFile f = readCsv(QDir(target(dir, format)).filePath(QStringLiteral("dev1_s.csv")));
         QCOMPARE(f.rows.size(), std::size_t(600));
-        const QStringList want{QStringLiteral("# gap at t=0.146484375 index=100 lost=50 (sample index gap)"),
-                               QStringLiteral("# gap at t=0.244140625 index=250 lost=20 (device reported lost samples)"),
-                               QStringLiteral("# gap at t=0.37109375 index=350 lost=30 (device reported lost samples)"),
-                               QStringLiteral("# gap at t=0.46875 index=480 lost=0 (device overflow flag)"),
-                               QStringLiteral("# gap at t=0.56640625 index=580 lost=5 (device reported lost samples)"),
-                               QStringLiteral("# end: samples=600 dropped=0 device_lost=105 overflow_blocks=2")};
+        const QStringList want { QStringLiteral(
+                                     "# gap at t=0.146484375 index=100 lost=50 (sample index gap)"),
+            QStringLiteral("# gap at t=0.244140625 index=250 lost=20 (device reported lost samples)"),
+            QStringLiteral("# gap at t=0.37109375 index=350 lost=30 (device reported lost samples)"),
+            QStringLiteral("# gap at t=0.46875 index=480 lost=0 (device overflow flag)"),
+            QStringLiteral("# gap at t=0.56640625 index=580 lost=5 (device reported lost samples)"),
+            QStringLiteral("# end: samples=600 dropped=0 device_lost=105 overflow_blocks=2") };
         QCOMPARE(f.comments, want);
-        QCOMPARE(f.commentRows, (std::vector<std::size_t>{100, 200, 300, 400, 500, 600}));
+        QCOMPARE(f.commentRows, (std::vector<std::size_t> { 100, 200, 300, 400, 500, 600 }));
     }
 }
 
@@ -138,7 +141,8 @@ void TestRecorderLosses::queueOverflowCountedExactly()
     RecordingOptions opts = options(format, target(dir, format));
     opts.queueBudgetBytes = 3 * 1600; // three blocks of 200 values
     Recorder rec;
-    rec.setStreams(Dev1, {stream(QStringLiteral("s"), {QStringLiteral("a"), QStringLiteral("b")}, {}, true)});
+    rec.setStreams(
+        Dev1, { stream(QStringLiteral("s"), { QStringLiteral("a"), QStringLiteral("b") }, {}, true) });
     QString error;
     QVERIFY(rec.start(opts, &error));
     rec.setWriterPaused(true); // a writer that cannot keep up
@@ -163,13 +167,15 @@ void TestRecorderLosses::queueOverflowCountedExactly()
     QCOMPARE(st.streams[0].deviceLostSamples, quint64(0));
     if (format == Format::Hdf5) {
         const auto ev = h5Events(opts.path, "/dev1/s");
-        QCOMPARE(ev, (std::vector<std::vector<double>>{{300, 300 * Dt, 300, 700, 1}}));
+        QCOMPARE(ev, (std::vector<std::vector<double>> { { 300, 300 * Dt, 300, 700, 1 } }));
         QCOMPARE(h5Attr(opts.path, "/dev1/s", "dropped_samples"), 700.0);
     } else {
         const CsvFile f = readCsv(QDir(opts.path).filePath(QStringLiteral("dev1_s.csv")));
-        QCOMPARE(f.comments, (QStringList{QStringLiteral("# gap at t=0.29296875 index=300 lost=700 (recorder queue overflow)"),
-                                          QStringLiteral("# end: samples=400 dropped=700 device_lost=0 overflow_blocks=0")}));
-        QCOMPARE(f.commentRows, (std::vector<std::size_t>{300, 400}));
+        QCOMPARE(f.comments,
+            (QStringList {
+                QStringLiteral("# gap at t=0.29296875 index=300 lost=700 (recorder queue overflow)"),
+                QStringLiteral("# end: samples=400 dropped=700 device_lost=0 overflow_blocks=0") }));
+        QCOMPARE(f.commentRows, (std::vector<std::size_t> { 300, 400 }));
     }
 }
 
@@ -196,8 +202,9 @@ void TestRecorderLosses::dropsAtTheEndAreStored()
     QCOMPARE(st.streams[1].streamId, QStringLiteral("late"));
     QCOMPARE(st.streams[1].samples, quint64(0));
     QCOMPARE(st.streams[1].droppedSamples, quint64(400));
-    QCOMPARE(h5Events(opts.path, "/dev1/s"), (std::vector<std::vector<double>>{{200, 200 * Dt, 200, 300, 1}}));
-    QCOMPARE(h5Events(opts.path, "/dev1/late"), (std::vector<std::vector<double>>{{0, 0, 0, 400, 1}}));
+    QCOMPARE(h5Events(opts.path, "/dev1/s"),
+        (std::vector<std::vector<double>> { { 200, 200 * Dt, 200, 300, 1 } }));
+    QCOMPARE(h5Events(opts.path, "/dev1/late"), (std::vector<std::vector<double>> { { 0, 0, 0, 400, 1 } }));
     QCOMPARE(h5Attr(opts.path, "/dev1/late", "dropped_samples"), 400.0);
 }
 
@@ -214,9 +221,10 @@ void TestRecorderLosses::concurrentProducersAccountExactly()
     std::vector<std::thread> producers;
     for (int t = 0; t < Threads; ++t)
         producers.emplace_back([&rec, t] {
-            std::mt19937_64 rng{quint64(t)};
+            std::mt19937_64 rng { quint64(t) };
             const QString id = QStringLiteral("p%1").arg(t);
-            rec.setStreams(id, {stream(QStringLiteral("s"), {QStringLiteral("a"), QStringLiteral("b")}, {}, true)});
+            rec.setStreams(
+                id, { stream(QStringLiteral("s"), { QStringLiteral("a"), QStringLiteral("b") }, {}, true) });
             for (int k = 0; k < Blocks; ++k) {
                 auto b = regularBlock(rng, id, QStringLiteral("s"), 2, 1000, quint64(k) * 1000, Dt);
                 rec.consume(b);
@@ -235,7 +243,7 @@ void TestRecorderLosses::concurrentProducersAccountExactly()
         const QByteArray group = s.group.toUtf8();
         QCOMPARE(readDoubles(file, (group + "/a").constData()).size(), std::size_t(s.samples));
         quint64 stored = 0;
-        for (const auto &e : readTable(file, (group + "/events").constData(), {"count", "kind"})) {
+        for (const auto &e : readTable(file, (group + "/events").constData(), { "count", "kind" })) {
             QCOMPARE(e[1], double(LossKind::QueueOverflow));
             stored += quint64(e[0]);
         }
@@ -251,16 +259,18 @@ void TestRecorderLosses::concurrentProducersAccountExactly()
 void TestRecorderLosses::streamAnnouncedWhileRecording()
 {
     QTemporaryDir dir;
-    for (Format format : {Format::Hdf5, Format::Csv}) {
+    for (Format format : { Format::Hdf5, Format::Csv }) {
         RecordingOptions opts = options(format, target(dir, format));
-        opts.instruments.append({QStringLiteral("dev2"), QStringLiteral("moku"), QStringLiteral("Moku"), QString()});
+        opts.instruments.append(
+            { QStringLiteral("dev2"), QStringLiteral("moku"), QStringLiteral("Moku"), QString() });
         Recorder rec;
         rec.setStreams(Dev1, OneStream);
         QString error;
         QVERIFY(rec.start(opts, &error));
         rec.consume(block(0));
-        rec.setStreams(QStringLiteral("dev2"), {stream(QStringLiteral("s2"), {QStringLiteral("u"), QStringLiteral("v")},
-                                                       {QStringLiteral("A"), QStringLiteral("B")}, true)});
+        rec.setStreams(QStringLiteral("dev2"),
+            { stream(QStringLiteral("s2"), { QStringLiteral("u"), QStringLiteral("v") },
+                { QStringLiteral("A"), QStringLiteral("B") }, true) });
         auto b = block(0, 100, 2, QStringLiteral("s2"));
         b->instrumentId = QStringLiteral("dev2");
         rec.consume(b);
@@ -284,15 +294,18 @@ void TestRecorderLosses::streamAnnouncedWhileRecording()
 void TestRecorderLosses::channelCountChangeStartsNewGroup()
 {
     QTemporaryDir dir;
-    for (Format format : {Format::Hdf5, Format::Csv}) {
+    for (Format format : { Format::Hdf5, Format::Csv }) {
         RecordingOptions opts = options(format, target(dir, format));
         Recorder rec;
-        rec.setStreams(Dev1, {stream(QStringLiteral("pcap"), {QStringLiteral("a"), QStringLiteral("b")}, {}, true)});
+        rec.setStreams(
+            Dev1, { stream(QStringLiteral("pcap"), { QStringLiteral("a"), QStringLiteral("b") }, {}, true) });
         QString error;
         QVERIFY(rec.start(opts, &error));
         rec.consume(block(0, 100, 2, QStringLiteral("pcap")));
         rec.consume(block(100, 100, 2, QStringLiteral("pcap")));
-        rec.setStreams(Dev1, {stream(QStringLiteral("pcap"), {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}, {}, true)});
+        rec.setStreams(Dev1,
+            { stream(QStringLiteral("pcap"),
+                { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c") }, {}, true) });
         rec.consume(block(200, 100, 3, QStringLiteral("pcap")));
         rec.consume(block(300, 50, 3, QStringLiteral("pcap")));
         rec.stop();
@@ -317,7 +330,8 @@ void TestRecorderLosses::channelCountChangeStartsNewGroup()
             const CsvFile f2 = readCsv(QDir(opts.path).filePath(QStringLiteral("dev1_pcap_2.csv")));
             QCOMPARE(f1.columns, QStringLiteral("time_s,a,b"));
             QCOMPARE(f1.rows.size(), std::size_t(200));
-            QCOMPARE(f1.comments.last(), QStringLiteral("# end: samples=200 dropped=0 device_lost=0 overflow_blocks=0"));
+            QCOMPARE(f1.comments.last(),
+                QStringLiteral("# end: samples=200 dropped=0 device_lost=0 overflow_blocks=0"));
             QCOMPARE(f2.columns, QStringLiteral("time_s,a,b,c"));
             QCOMPARE(f2.rows.size(), std::size_t(150));
         }
@@ -399,21 +413,23 @@ void TestRecorderLosses::csvDiskFullStopsCleanly()
     rec.consume(block(0, 100000));
     QTRY_COMPARE_WITH_TIMEOUT(sig.errors.size(), 1, 5000);
     const QString message = sig.errors.first();
-    QVERIFY2(message.contains(full) && message.contains(QStringLiteral("No space left on device")), qPrintable(message));
+    QVERIFY2(message.contains(full) && message.contains(QStringLiteral("No space left on device")),
+        qPrintable(message));
     QTRY_COMPARE_WITH_TIMEOUT(sig.stopped, 1, 5000);
     QVERIFY(!rec.isRecording());
     rec.stop();
     QCOMPARE(rec.stats().lastError, message);
     const CsvFile t = readCsv(QDir(csvDir).filePath(QStringLiteral("dev1_t.csv")));
     QCOMPARE(t.rows.size(), std::size_t(100));
-    QCOMPARE(t.comments.value(0), QStringLiteral("# end: samples=100 dropped=0 device_lost=0 overflow_blocks=0"));
+    QCOMPARE(
+        t.comments.value(0), QStringLiteral("# end: samples=100 dropped=0 device_lost=0 overflow_blocks=0"));
 }
 
 void TestRecorderLosses::hdf5WriteFailureStopsCleanly()
 {
     // A file-size limit makes every write beyond 1 MiB fail with EFBIG, like a full disk.
     QTemporaryDir dir;
-    rlimit old{};
+    rlimit old {};
     QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
     std::signal(SIGXFSZ, SIG_IGN);
     rlimit small = old;
@@ -432,9 +448,11 @@ void TestRecorderLosses::hdf5WriteFailureStopsCleanly()
     setrlimit(RLIMIT_FSIZE, &old);
     QVERIFY(gotError);
     const QString message = sig.errors.first();
-    QVERIFY2(message.contains(path) && message.contains(QStringLiteral("File too large")), qPrintable(message));
+    QVERIFY2(
+        message.contains(path) && message.contains(QStringLiteral("File too large")), qPrintable(message));
     QVERIFY(!rec.isRecording());
-    QVERIFY(rec.start(options(Format::Hdf5, dir.filePath(QStringLiteral("again.h5"))), &error)); // the app goes on
+    QVERIFY(rec.start(
+        options(Format::Hdf5, dir.filePath(QStringLiteral("again.h5"))), &error)); // the app goes on
     rec.consume(block(0));
     rec.stop();
     QCOMPARE(rec.stats().streams.value(0).samples, quint64(100));

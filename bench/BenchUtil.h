@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Helpers shared by the benchmarks: the machine's sequential write rate, fdatasync of a recorded
+// file, per-thread CPU use from /proc. Header-only, Linux (the benchmarks run on the dev machines).
+#pragma once
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QString>
+#include <QStringList>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace bs::bench {
+
+/// fdatasync() of an already written file (so that a rate includes reaching the disk).
+inline bool syncFile(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fdatasync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+/// MB/s (1e6 bytes) of writing `bytes` of random data to `path` with 8 MiB write() calls and a
+/// final fdatasync, then removes the file. 0 if the file cannot be written.
+inline double diskRate(const QString &path, qint64 bytes)
+{
+    std::vector<char> buf(8 << 20);
+    std::mt19937_64 rng(1);
+    for (auto &c : buf)
+        c = char(rng());
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return 0;
+    QElapsedTimer t;
+    t.start();
+    qint64 done = 0;
+    while (done < bytes) {
+        const ssize_t n = ::write(fd, buf.data(), buf.size());
+        if (n <= 0)
+            break;
+        done += n;
+    }
+    const bool synced = ::fdatasync(fd) == 0;
+    const double s = double(t.nsecsElapsed()) * 1e-9;
+    ::close(fd);
+    QFile::remove(path);
+    return synced && done >= bytes ? double(done) / s / 1e6 : 0;
+}
+
+/// Size of a file, or the sum of the files in a directory (not recursive).
+inline qint64 pathBytes(const QString &path)
+{
+    const QFileInfo fi(path);
+    if (!fi.isDir())
+        return fi.exists() ? fi.size() : 0;
+    qint64 sum = 0;
+    for (const QFileInfo &f : QDir(path).entryInfoList(QDir::Files))
+        sum += f.size();
+    return sum;
+}
+
+/// CPU time of every thread of this process (from /proc/self/task), to show who used the cores.
+class ThreadCpu
+{
+public:
+    struct Sample
+    {
+        std::map<int, std::pair<std::string, double>> threads; ///< tid -> (name, CPU seconds)
+        qint64 wallNs = 0;
+    };
+
+    ThreadCpu() { m_clock.start(); }
+
+    Sample sample() const
+    {
+        Sample s;
+        s.wallNs = m_clock.nsecsElapsed();
+        const double tick = 1.0 / double(::sysconf(_SC_CLK_TCK));
+        const QStringList tids = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &tid : tids) {
+            const QString dir = QStringLiteral("/proc/self/task/") + tid;
+            QFile comm(dir + QStringLiteral("/comm")), stat(dir + QStringLiteral("/stat"));
+            if (!comm.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray text = stat.readAll();
+            const qsizetype close = text.lastIndexOf(')'); // the name may hold spaces
+            if (close < 0)
+                continue;
+            const QList<QByteArray> f = text.mid(close + 2).split(' '); // f[0] = field 3 (state)
+            if (f.size() < 13)
+                continue;
+            const double cpu = double(f[11].toULongLong() + f[12].toULongLong()) * tick; // utime + stime
+            s.threads[tid.toInt()] = { comm.readAll().trimmed().toStdString(), cpu };
+        }
+        return s;
+    }
+
+    /// "sim 97%, drv-panda1 61%, ..." for the threads that used ≥ 2 % of one core between a and b.
+    /// The main thread is called "main"; other threads that kept the process name get `unnamed`.
+    static std::string report(const Sample &a, const Sample &b, const std::string &unnamed = "other")
+    {
+        const double wall = double(b.wallNs - a.wallNs) * 1e-9;
+        if (wall <= 0)
+            return {};
+        const int pid = int(::getpid());
+        const std::string processName = b.threads.count(pid) ? b.threads.at(pid).first : std::string();
+        std::map<std::string, double> byName;
+        double total = 0;
+        for (const auto &[tid, nameCpu] : b.threads) {
+            const auto before = a.threads.find(tid);
+            const double used = nameCpu.second - (before == a.threads.end() ? 0.0 : before->second.second);
+            std::string name = tid == pid ? "main" : nameCpu.first == processName ? unnamed : nameCpu.first;
+            byName[name] += used;
+            total += used;
+        }
+        std::vector<std::pair<double, std::string>> sorted;
+        for (const auto &[name, used] : byName)
+            if (used / wall >= 0.02)
+                sorted.push_back({ used, name });
+        std::sort(sorted.rbegin(), sorted.rend());
+        std::string out;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "total %.0f%%", 100.0 * total / wall);
+        out = buf;
+        for (const auto &[used, name] : sorted) {
+            std::snprintf(buf, sizeof buf, ", %s %.0f%%", name.c_str(), 100.0 * used / wall);
+            out += buf;
+        }
+        return out;
+    }
+
+private:
+    QElapsedTimer m_clock;
+};
+
+} // namespace bs::bench

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// benchscope-rec and benchscope-sim as a user runs them: real processes, real sockets, real files.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTcpServer>
+#include <QtTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    struct Result
+    {
+        int code = -1;
+        QByteArray out, err;
+        QJsonObject summary() const { return QJsonDocument::fromJson(out).object(); }
+    };
+
+    static Result run(const QString &program, const QStringList &args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.start(program, args);
+        Result r;
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    static quint16 freePort()
+    {
+        QTcpServer s;
+        s.listen(QHostAddress::LocalHost, 0);
+        return s.serverPort();
+    }
+
+private Q_SLOTS:
+    void usageErrors()
+    {
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_REC), {}).code, 64);
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--demo"), QStringLiteral("--format"), QStringLiteral("xls")});
+        QCOMPARE(r.code, 64);
+        QVERIFY(r.err.contains("--format"));
+        const Result s = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--set"),
+                              QStringLiteral("clock_period=-3")});
+        QCOMPARE(s.code, 64);
+        QVERIFY2(s.err.contains("clock_period"), s.err.constData());
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--instrument"), QStringLiteral("warp")}).code, 64);
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nosuch")}).code, 64);
+    }
+
+    void demoRecordsHdf5WithoutLoss()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("demo.h5"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--demo"), QStringLiteral("--duration"), QStringLiteral("1.5"),
+                              QStringLiteral("--output"), out});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject s = r.summary();
+        QCOMPARE(s.value(QStringLiteral("ok")).toBool(), true);
+        const QJsonArray streams = s.value(QStringLiteral("streams")).toArray();
+        QVERIFY(!streams.isEmpty());
+        const QJsonObject st = streams.at(0).toObject();
+        QVERIFY2(st.value(QStringLiteral("samples")).toDouble() > 500, r.out.constData());
+        QCOMPARE(st.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        QCOMPARE(st.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QVERIFY(st.value(QStringLiteral("last_time")).toDouble() > st.value(QStringLiteral("first_time")).toDouble());
+        QVERIFY(QFile::exists(out));
+        QVERIFY(QFileInfo(out).size() > 10000);
+        QVERIFY(r.err.contains("rows="));
+    }
+
+    void standaloneSimulatorAndCsv()
+    {
+        const quint16 port = freePort();
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM),
+                  {QStringLiteral("panda"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-port"),
+                   QStringLiteral("0"), QStringLiteral("--rate"), QStringLiteral("5000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        const QString line = QString::fromUtf8(sim.readLine());
+        const auto m = QRegularExpression(QStringLiteral("control 127.0.0.1:(\\d+) data 127.0.0.1:(\\d+)")).match(line);
+        QVERIFY2(m.hasMatch(), qPrintable(line));
+        QCOMPARE(m.captured(1).toUInt(), uint(port));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("csv"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--set"),
+                              QStringLiteral("data_port=") + m.captured(2), QStringLiteral("--set"),
+                              QStringLiteral("clock_period=0.0002"), QStringLiteral("--duration"), QStringLiteral("1"),
+                              QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), out});
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QStringList files = QDir(out).entryList({QStringLiteral("*.csv")});
+        QCOMPARE(files.size(), 1);
+        QFile f(QDir(out).filePath(files[0]));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        int comments = 0;
+        while (comments < lines.size() && lines[comments].startsWith('#'))
+            ++comments;
+        QVERIFY(comments >= 4);
+        QVERIFY2(lines[comments].startsWith("time_s,"), lines[comments].constData());
+        QVERIFY(lines[comments].contains("PCAP.TS_TRIG.Value [s]"));
+        QVERIFY(lines.size() - comments > 1000);
+    }
+
+    void unreachableInstrumentFails()
+    {
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(freePort()), QStringLiteral("--duration"),
+                              QStringLiteral("1"), QStringLiteral("--output"), QDir::temp().filePath(QStringLiteral("bs-unreach.h5"))});
+        QFile::remove(QDir::temp().filePath(QStringLiteral("bs-unreach.h5")));
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.summary().value(QStringLiteral("errors")).toArray().size() >= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
