@@ -79,9 +79,7 @@ PandaDriver::PandaDriver(QObject *parent)
 PandaDriver::~PandaDriver()
 {
     m_closing = true;
-    m_data.blockSignals(true);
-    m_data.abort();
-    m_control.disconnectFromHost();
+    dropConnections();
 }
 
 void PandaDriver::buildParameters()
@@ -218,12 +216,7 @@ void PandaDriver::connectionFailed(const QString &reason)
     const bool wasRunning = m_running;
     m_disarmOnConnect = m_disarmOnConnect || wasRunning;
     m_running = false;
-    m_statusTimer.stop();
-    m_dataTimeout.stop();
-    m_data.blockSignals(true);
-    m_data.abort();
-    m_data.blockSignals(false);
-    m_control.disconnectFromHost();
+    dropConnections();
     fail(wasRunning ? tr("%1 — the capture stopped; every row received so far was delivered").arg(reason) : reason);
     setState(State::Error, reason);
 }
@@ -244,14 +237,19 @@ void PandaDriver::close()
     flushFrames();
     m_closing = true;
     m_running = false;
+    dropConnections();
+    m_parser.reset();
+    setState(State::Disconnected);
+}
+
+void PandaDriver::dropConnections()
+{
     m_statusTimer.stop();
     m_dataTimeout.stop();
-    m_data.blockSignals(true);
+    m_data.blockSignals(true); // no error signal for a disconnect we asked for
     m_data.abort();
     m_data.blockSignals(false);
     m_control.disconnectFromHost();
-    m_parser.reset();
-    setState(State::Disconnected);
 }
 
 QString PandaDriver::applyParameter(const QString &key, const QVariant &value)

@@ -58,6 +58,7 @@ private:
     void endCapture(const DataEvent &ev);
     void pollStatus();
     void connectionFailed(const QString &reason);
+    void dropConnections();
     void checkConnected();
     void sendCaptureSetup();
     void arm();

@@ -156,32 +156,21 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
         if (!out.isValid())
             return tr("%1: must be true or false, got '%2'").arg(key, value.toString());
         break;
-    case ParameterSpec::Type::Int: {
-        bool ok = false;
-        double d = 0;
-        if (value.typeId() == QMetaType::QString)
-            d = value.toString().trimmed().toDouble(&ok);
-        else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
-            d = value.toDouble(&ok);
-        if (!ok || !std::isfinite(d) || d != std::floor(d))
-            return tr("%1: must be an integer, got '%2'").arg(key, value.toString());
-        if (d < s->minimum || d > s->maximum)
-            return tr("%1: %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
-        out = qint64(d);
-        break;
-    }
+    case ParameterSpec::Type::Int:
     case ParameterSpec::Type::Double: {
+        const bool integer = s->type == ParameterSpec::Type::Int;
         bool ok = false;
         double d = 0;
         if (value.typeId() == QMetaType::QString)
             d = value.toString().trimmed().toDouble(&ok);
         else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
             d = value.toDouble(&ok);
-        if (!ok || std::isnan(d))
-            return tr("%1: must be a number, got '%2'").arg(key, value.toString());
+        if (!ok || std::isnan(d) || (integer && (!std::isfinite(d) || d != std::floor(d))))
+            return (integer ? tr("%1: must be an integer, got '%2'") : tr("%1: must be a number, got '%2'"))
+                .arg(key, value.toString());
         if (d < s->minimum || d > s->maximum)
             return tr("%1: %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
-        out = d;
+        out = integer ? QVariant(qint64(d)) : QVariant(d);
         break;
     }
     case ParameterSpec::Type::String:

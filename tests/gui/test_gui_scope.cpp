@@ -11,6 +11,7 @@
 #include <qcustomplot.h>
 
 #include <cmath>
+#include <numbers>
 
 using namespace bs;
 
@@ -34,8 +35,8 @@ SampleBlockPtr block(std::uint64_t first, std::size_t n, double dt)
     b->t0 = double(first) * dt;
     for (std::size_t i = 0; i < n; ++i) {
         const double t = b->t0 + double(i) * dt;
-        b->channel(0)[i] = std::sin(2 * M_PI * 3 * t);
-        b->channel(1)[i] = 50 + 10 * std::cos(2 * M_PI * 0.5 * t);
+        b->channel(0)[i] = std::sin(2 * std::numbers::pi * 3 * t);
+        b->channel(1)[i] = 50 + 10 * std::cos(2 * std::numbers::pi * 0.5 * t);
     }
     return b;
 }
