@@ -79,6 +79,7 @@ public:
     struct Sample
     {
         std::map<int, std::pair<std::string, double>> threads; ///< tid -> (name, CPU seconds)
+        double machineBusy = 0; ///< CPU seconds of all processes (all cores) from /proc/stat
         qint64 wallNs = 0;
     };
 
@@ -89,6 +90,14 @@ public:
         Sample s;
         s.wallNs = m_clock.nsecsElapsed();
         const double tick = 1.0 / double(::sysconf(_SC_CLK_TCK));
+        QFile procStat(QStringLiteral("/proc/stat"));
+        if (procStat.open(QIODevice::ReadOnly)) {
+            // "cpu user nice system idle iowait irq softirq steal ..."
+            const QList<QByteArray> f = procStat.readLine().simplified().split(' ');
+            if (f.size() > 8)
+                for (int i : { 1, 2, 3, 6, 7, 8 })
+                    s.machineBusy += double(f[i].toULongLong()) * tick;
+        }
         const QStringList tids = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         for (const QString &tid : tids) {
             const QString dir = QStringLiteral("/proc/self/task/") + tid;
@@ -126,6 +135,7 @@ public:
             byName[name] += used;
             total += used;
         }
+        const double others = std::max(0.0, (b.machineBusy - a.machineBusy) - total);
         std::vector<std::pair<double, std::string>> sorted;
         for (const auto &[name, used] : byName)
             if (used / wall >= 0.02)
@@ -139,7 +149,21 @@ public:
             std::snprintf(buf, sizeof buf, ", %s %.0f%%", name.c_str(), 100.0 * used / wall);
             out += buf;
         }
+        std::snprintf(buf, sizeof buf, "; other processes %.0f%%", 100.0 * others / wall);
+        out += buf;
         return out;
+    }
+
+    /// CPU used by other processes between a and b, in % of one core.
+    static double othersPercent(const Sample &a, const Sample &b)
+    {
+        const double wall = double(b.wallNs - a.wallNs) * 1e-9;
+        double ours = 0;
+        for (const auto &[tid, nameCpu] : b.threads) {
+            const auto before = a.threads.find(tid);
+            ours += nameCpu.second - (before == a.threads.end() ? 0.0 : before->second.second);
+        }
+        return wall > 0 ? std::max(0.0, 100.0 * ((b.machineBusy - a.machineBusy) - ours) / wall) : 0;
     }
 
 private:

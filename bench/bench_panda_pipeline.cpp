@@ -243,6 +243,8 @@ struct Result
     qint64 peakQueue = 0;
     QString endText, firstError;
     std::string cpu;
+    double othersCpu = 0; // % of one core used by other processes during the window
+    bool endedEarly = false; // the capture ended before the window did (Data overrun)
     bool lossFree() const { return ran && error.isEmpty() && hostLost == 0 && dropped == 0 && recLost == 0
             && firstError.isEmpty() && (simRows == 0 || rows == simRows); }
 };
@@ -297,6 +299,7 @@ Result runRaw(const Settings &set)
     const quint64 b1 = reader.payloadBytes();
     const double t1 = nowS();
     const auto c1 = cpu.sample();
+    r.othersCpu = bench::ThreadCpu::othersPercent(c0, c1);
     control.command("*PCAP.DISARM=");
     r.seconds = t1 - t0;
     r.sampleBytes = reader.sampleBytes();
@@ -378,14 +381,17 @@ Result runPipeline(Sink kind, const Settings &set)
         return r;
     }
     const double tRun = nowS();
-    sleepWithEvents(kWarmupS);
+    // A capture that ends by itself (Data overrun: the driver fell behind) ends the window early.
+    const auto ended = [&] { return host->state() != Instrument::State::Running; };
+    waitFor(ended, kWarmupS);
     const auto c0 = cpu.sample();
     const InstrumentStats s0 = host->stats();
     const double t0 = nowS();
-    sleepWithEvents(set.seconds);
+    r.endedEarly = waitFor(ended, set.seconds);
     const InstrumentStats s1 = host->stats();
     const double t1 = nowS();
     const auto c1 = cpu.sample();
+    r.othersCpu = bench::ThreadCpu::othersPercent(c0, c1);
     host->stop();
     // END arrives after the simulator's socket backlog has been read.
     waitFor([&] { return host->state() != Instrument::State::Running; }, 60);
@@ -483,6 +489,12 @@ void printDetails(const char *name, const Result &r)
     if (r.peakQueue > 0)
         std::printf("; recorder queue peak %.0f MB", double(r.peakQueue) / 1e6);
     std::printf("\n       CPU (%% of one core): %s\n", r.cpu.c_str());
+    if (r.othersCpu >= 20)
+        std::printf("       WARNING: other processes used %.0f%% of a core meanwhile: figures are lower than on an "
+                    "idle machine\n",
+            r.othersCpu);
+    if (r.endedEarly)
+        std::printf("       the capture ended by itself before the window did (the rates are over the shorter time)\n");
     if (!r.endText.isEmpty())
         std::printf("       %s\n", qPrintable(r.endText));
     if (!r.firstError.isEmpty())

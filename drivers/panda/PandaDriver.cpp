@@ -433,7 +433,10 @@ void PandaDriver::beginCapture(const DataHeader &h)
     s.nominalRate = 1.0 / m_clockPeriod;
     for (int c = 0; c < h.fields.size(); ++c) {
         const FieldInfo &f = h.fields[c];
-        s.channels.append({f.column(), unitOf(f), {}});
+        ChannelInfo ch{f.column(), unitOf(f), {}};
+        // Timestamps, gate lengths and bit words are recorded but not plotted unless asked for.
+        ch.plotByDefault = !f.name.startsWith(QLatin1String("PCAP."));
+        s.channels.append(ch);
         if (f.column() == QLatin1String("PCAP.TS_TRIG.Value"))
             m_timeColumn = c;
         else if (m_timeColumn < 0 && f.column() == QLatin1String("PCAP.TS_START.Value"))

@@ -14,6 +14,9 @@ struct ChannelInfo
     QString name;   ///< e.g. "COUNTER1.OUT.Mean", "Position"
     QString unit;   ///< e.g. "V", "µm", "s", "counts"; empty when dimensionless
     QString description;
+    /// Shown in the scope when first seen; false for bookkeeping columns (timestamps, gate
+    /// lengths) that are recorded but rarely worth a trace.
+    bool plotByDefault = true;
 
     QString label() const { return unit.isEmpty() ? name : name + QStringLiteral(" [") + unit + QLatin1Char(']'); }
     bool operator==(const ChannelInfo &o) const = default;

@@ -106,6 +106,8 @@ void ChannelListWidget::rebuild()
             ++r;
             m_rowWidgets << swatch << check;
             m_rows.insert(key, { check, swatch });
+            if (m_styles)
+                m_styles->style(key, c.plotByDefault); // first sight fixes the default visibility
             m_keys.append(key);
             connect(check, &QCheckBox::clicked, this, [this, key](bool on) {
                 if (m_styles)

@@ -27,10 +27,16 @@ QColor ChannelStyles::paletteColor(int index)
 
 ChannelStyles::Style ChannelStyles::style(const QString &key)
 {
+    return style(key, true);
+}
+
+ChannelStyles::Style ChannelStyles::style(const QString &key, bool defaultVisible)
+{
     auto it = m_styles.find(key);
     if (it != m_styles.end())
         return *it;
     Style s;
+    s.visible = defaultVisible;
     s.color = paletteColor(int(m_order.size()));
     m_styles.insert(key, s);
     m_order.append(key);

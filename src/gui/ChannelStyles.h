@@ -31,6 +31,8 @@ public:
 
     /// The style of `key`; a channel seen for the first time gets the next palette colour.
     Style style(const QString &key);
+    /// As style(), but a channel seen for the first time starts visible only if `defaultVisible`.
+    Style style(const QString &key, bool defaultVisible);
     bool contains(const QString &key) const { return m_styles.contains(key); }
     void setVisible(const QString &key, bool visible);
     void setColor(const QString &key, const QColor &color);

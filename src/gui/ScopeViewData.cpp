@@ -91,7 +91,7 @@ void ScopeView::rebuildGraphs()
         t.key = key;
         t.info = *info;
         t.styleKey = ChannelStyles::keyOf(key.instrumentId, key.streamId, info->name);
-        if (!m_styles->style(t.styleKey).visible)
+        if (!m_styles->style(t.styleKey, info->plotByDefault).visible)
             continue;
         instruments.insert(key.instrumentId);
         primaryPresent = primaryPresent || (!m_savedPrimaryUnit.isNull() && info->unit == m_savedPrimaryUnit);
