@@ -107,7 +107,8 @@ int main(int argc, char **argv)
         const double v = args[i].toDouble(&isNumber);
         if (args[i] == QLatin1String("--seconds") && i + 1 < args.size())
             seconds = std::max(0.5, args[++i].toDouble());
-        else if (args[i] == QLatin1String("--phase") || args[i] == QLatin1String("--period"))
+        else if (args[i] == QLatin1String("--phase") || args[i] == QLatin1String("--period")
+            || args[i] == QLatin1String("--period-c"))
             ++i;
         else if (args[i].startsWith(QLatin1String("--")))
             continue;

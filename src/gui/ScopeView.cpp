@@ -19,7 +19,7 @@
 namespace bs {
 
 namespace {
-constexpr int kRefreshIntervalMs = 16; // ≤ 60 Hz
+constexpr int kRefreshIntervalMs = 17; // ≤ 60 Hz (16 ms would be 62.5 Hz)
 
 QDoubleSpinBox *makeRangeBox(QWidget *parent, const QString &name, const QString &tip)
 {
