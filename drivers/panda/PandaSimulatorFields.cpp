@@ -12,13 +12,10 @@ namespace {
 constexpr quint32 kMaxDelay = 31;
 constexpr qint64 kMaxTimeTicks = (qint64(1) << 48) - 1;
 
-bool parseInteger(QByteArrayView text, qint64 &out, QByteArray &error)
+/// PandA's checks once strtoll/strtod has read from `begin` to `end`: the number must start right
+/// at the beginning (no blank) and take up the whole text.
+bool wholeNumber(const char *begin, const char *end, QByteArray &error)
 {
-    const QByteArray s = text.toByteArray();
-    const char *begin = s.constData();
-    char *end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(begin, &end, 10);
     if (end == begin || *begin == ' ' || *begin == '\t') {
         error = "Number missing";
         return false;
@@ -27,6 +24,17 @@ bool parseInteger(QByteArrayView text, qint64 &out, QByteArray &error)
         error = "Unexpected character after input";
         return false;
     }
+    return true;
+}
+
+bool parseInteger(QByteArrayView text, qint64 &out, QByteArray &error)
+{
+    const QByteArray s = text.toByteArray();
+    char *end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(s.constData(), &end, 10);
+    if (!wholeNumber(s.constData(), end, error))
+        return false;
     if (errno == ERANGE) {
         error = "Number out of range";
         return false;
@@ -38,17 +46,10 @@ bool parseInteger(QByteArrayView text, qint64 &out, QByteArray &error)
 bool parseDouble(QByteArrayView text, double &out, QByteArray &error)
 {
     const QByteArray s = text.toByteArray();
-    const char *begin = s.constData();
     char *end = nullptr;
-    const double v = std::strtod(begin, &end);
-    if (end == begin || *begin == ' ' || *begin == '\t') {
-        error = "Number missing";
+    const double v = std::strtod(s.constData(), &end);
+    if (!wholeNumber(s.constData(), end, error))
         return false;
-    }
-    if (*end != '\0') {
-        error = "Unexpected character after input";
-        return false;
-    }
     out = v;
     return true;
 }

@@ -47,9 +47,11 @@ void line(std::string &out, const char *key, const QString &value)
     out += '\n';
 }
 
-void appendUInt(std::string &out, quint64 v)
+/// Appends `label` and then `v`, as in `# end: samples=600`.
+void appendUInt(std::string &out, const char *label, quint64 v)
 {
     char buf[24];
+    out += label;
     out.append(buf, CsvBuffer::putUInt(buf, v));
 }
 
@@ -59,36 +61,38 @@ void appendDouble(std::string &out, double v)
     out.append(buf, CsvBuffer::putDouble(buf, v));
 }
 
+/// The stored name and the `# gap` reason of each loss code, in one place.
+struct LossText
+{
+    const char *name;
+    const char *reason;
+};
+
+LossText lossText(LossKind kind)
+{
+    switch (kind) {
+    case LossKind::QueueOverflow:
+        return { "queue_overflow", "recorder queue overflow" };
+    case LossKind::DeviceLost:
+        return { "device_lost", "device reported lost samples" };
+    case LossKind::IndexGap:
+        return { "index_gap", "sample index gap" };
+    case LossKind::DeviceOverflow:
+        return { "device_overflow", "device overflow flag" };
+    }
+    return { "unknown", "unknown" };
+}
+
 } // namespace
 
 const char *lossKindName(LossKind kind)
 {
-    switch (kind) {
-    case LossKind::QueueOverflow:
-        return "queue_overflow";
-    case LossKind::DeviceLost:
-        return "device_lost";
-    case LossKind::IndexGap:
-        return "index_gap";
-    case LossKind::DeviceOverflow:
-        return "device_overflow";
-    }
-    return "unknown";
+    return lossText(kind).name;
 }
 
 const char *lossReason(LossKind kind)
 {
-    switch (kind) {
-    case LossKind::QueueOverflow:
-        return "recorder queue overflow";
-    case LossKind::DeviceLost:
-        return "device reported lost samples";
-    case LossKind::IndexGap:
-        return "sample index gap";
-    case LossKind::DeviceOverflow:
-        return "device overflow flag";
-    }
-    return "unknown";
+    return lossText(kind).reason;
 }
 
 void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
@@ -124,13 +128,10 @@ void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
 
 void appendEvent(CsvBuffer &buffer, const LossEvent &e)
 {
-    std::string out;
-    out += "# gap at t=";
+    std::string out = "# gap at t=";
     appendDouble(out, e.time);
-    out += " index=";
-    appendUInt(out, e.sampleIndex);
-    out += " lost=";
-    appendUInt(out, e.count);
+    appendUInt(out, " index=", e.sampleIndex);
+    appendUInt(out, " lost=", e.count);
     out += " (";
     out += lossReason(e.kind);
     out += ")\n";
@@ -139,15 +140,11 @@ void appendEvent(CsvBuffer &buffer, const LossEvent &e)
 
 void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
 {
-    std::string out;
-    out += "# end: samples=";
-    appendUInt(out, t.samples);
-    out += " dropped=";
-    appendUInt(out, t.droppedSamples);
-    out += " device_lost=";
-    appendUInt(out, t.deviceLostSamples);
-    out += " overflow_blocks=";
-    appendUInt(out, t.overflowBlocks);
+    std::string out = "# end:";
+    appendUInt(out, " samples=", t.samples);
+    appendUInt(out, " dropped=", t.droppedSamples);
+    appendUInt(out, " device_lost=", t.deviceLostSamples);
+    appendUInt(out, " overflow_blocks=", t.overflowBlocks);
     out += '\n';
     buffer.append(out);
 }

@@ -26,7 +26,6 @@ public:
     bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
     bool flush(QString *error) override;
     bool close(QString *error) override;
-    qint64 fileBytes() const override { return m_fileBytes; }
 
 private:
     struct Stream
@@ -48,7 +47,6 @@ private:
     QByteArray m_session;
     NameAllocator m_names;
     std::vector<std::unique_ptr<Stream>> m_streams;
-    qint64 m_fileBytes = 0;
 };
 
 } // namespace bs

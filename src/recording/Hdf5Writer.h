@@ -29,7 +29,6 @@ public:
     bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
     bool flush(QString *error) override;
     bool close(QString *error) override;
-    qint64 fileBytes() const override { return m_fileBytes; }
 
 private:
     struct Column
@@ -71,7 +70,6 @@ private:
     QHash<QString, QString> m_instrumentGroups; ///< instrument id -> group name
     QHash<QString, NameAllocator> m_streamNames; ///< per instrument group
     std::vector<std::unique_ptr<Stream>> m_streams;
-    qint64 m_fileBytes = 0;
 };
 
 } // namespace bs

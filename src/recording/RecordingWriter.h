@@ -77,7 +77,11 @@ public:
     /// Hands all buffered data to the OS.
     virtual bool flush(QString *error) = 0;
     virtual bool close(QString *error) = 0;
-    virtual qint64 fileBytes() const = 0;
+    /// Bytes in the recording's file(s) so far.
+    virtual qint64 fileBytes() const { return m_fileBytes; }
+
+protected:
+    qint64 m_fileBytes = 0; ///< kept up to date by file-writing backends
 };
 
 std::unique_ptr<RecordingWriter> makeRecordingWriter(RecordingOptions::Format format);

@@ -40,6 +40,21 @@ SampleBlockPtr block(std::uint64_t first, std::size_t n, double dt)
     }
     return b;
 }
+
+/// Announces the two-unit stream and feeds it `rows` samples 1 ms apart.
+void feed(TraceStore &store, std::size_t rows)
+{
+    store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
+    store.consume(block(0, rows, 1e-3));
+}
+
+/// Sizes and shows a view; true once its window is exposed.
+bool showExposed(ScopeView &view, int width = 800, int height = 400)
+{
+    view.resize(width, height);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
 } // namespace
 
 class ScopeViewTest : public QObject
@@ -51,9 +66,7 @@ private Q_SLOTS:
     {
         TraceStore store;
         ScopeView view(&store);
-        view.resize(800, 500);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showExposed(view, 800, 500));
         view.refresh();
         QVERIFY2(view.emptyText().startsWith(QStringLiteral("Add an instrument or press Run")),
             qPrintable(view.emptyText()));
@@ -68,9 +81,7 @@ private Q_SLOTS:
         for (int k = 0; k < 10; ++k)
             store.consume(block(std::uint64_t(k) * 100000, 100000, 1e-5));
         ScopeView view(&store);
-        view.resize(900, 500);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showExposed(view, 900, 500));
         view.refresh();
         view.refresh(); // the first replot laid out the axis rect
         const int columns = view.plot()->axisRect()->width();
@@ -101,12 +112,9 @@ private Q_SLOTS:
     void replotsOnlyWhenSomethingChanged()
     {
         TraceStore store;
-        store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
-        store.consume(block(0, 1000, 1e-3));
+        feed(store, 1000);
         ScopeView view(&store);
-        view.resize(800, 400);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showExposed(view));
         view.refresh();
         view.refresh();
         const quint64 n = view.replotCount();
@@ -125,8 +133,7 @@ private Q_SLOTS:
     void oneAxisPerUnit()
     {
         TraceStore store;
-        store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
-        store.consume(block(0, 5000, 1e-3));
+        feed(store, 5000);
         ScopeView view(&store);
         view.resize(800, 400);
         view.show();
@@ -147,12 +154,9 @@ private Q_SLOTS:
     void zoomTurnsFollowOffAndDoubleClickBack()
     {
         TraceStore store;
-        store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
-        store.consume(block(0, 5000, 1e-3));
+        feed(store, 5000);
         ScopeView view(&store);
-        view.resize(800, 400);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showExposed(view));
         view.refresh();
         QSignalSpy followSpy(&view, &ScopeView::followChanged);
         QCustomPlot *p = view.plot();
@@ -180,8 +184,7 @@ private Q_SLOTS:
     void stateRoundTrip()
     {
         TraceStore store;
-        store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
-        store.consume(block(0, 5000, 1e-3));
+        feed(store, 5000);
         ScopeView a(&store);
         a.resize(800, 400);
         a.show();

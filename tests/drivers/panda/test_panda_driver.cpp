@@ -119,6 +119,20 @@ bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
     return h.state() == s;
 }
 
+/// Starts a 10 kHz capture and waits until at least `minRows` rows have arrived.
+bool startStreaming(Bench &b, quint64 minRows)
+{
+    b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+    b.host->start();
+    if (!waitState(*b.host, Instrument::State::Running))
+        return false;
+    QElapsedTimer t;
+    t.start();
+    while (b.sink.rows() < minRows && t.elapsed() < 5000)
+        QTest::qWait(5);
+    return b.sink.rows() >= minRows;
+}
+
 } // namespace
 
 class TestPandaDriver : public QObject
@@ -217,10 +231,7 @@ private Q_SLOTS:
         Bench b;
         QVERIFY(b.started);
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
-        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
-        b.host->start();
-        QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QTRY_VERIFY(b.sink.rows() > 100);
+        QVERIFY(startStreaming(b, 101));
         b.inject(PandaSimulator::Fault::DataOverrun);
         QVERIFY(waitState(*b.host, Instrument::State::Connected, 5000));
         QTRY_VERIFY(errors.count() >= 1);
@@ -235,10 +246,7 @@ private Q_SLOTS:
         Bench b;
         QVERIFY(b.started);
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
-        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
-        b.host->start();
-        QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QTRY_VERIFY(b.sink.rows() > 100);
+        QVERIFY(startStreaming(b, 101));
         b.inject(PandaSimulator::Fault::DropMidFrame);
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY(errors.count() >= 1);
@@ -260,10 +268,7 @@ private Q_SLOTS:
         Bench b;
         QVERIFY(b.started);
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
-        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
-        b.host->start();
-        QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QTRY_VERIFY(b.sink.rows() > 10);
+        QVERIFY(startStreaming(b, 11));
         b.inject(PandaSimulator::Fault::Garbage);
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("corrupt")),
@@ -296,10 +301,7 @@ private Q_SLOTS:
     {
         Bench b;
         QVERIFY(b.started);
-        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
-        b.host->start();
-        QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QTRY_VERIFY(b.sink.rows() > 10);
+        QVERIFY(startStreaming(b, 11));
         b.sim.reset(); // the device disappears
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY(!b.host->lastError().isEmpty());

@@ -121,6 +121,13 @@ public:
         send(request + '\n');
         return reply();
     }
+    /// Data port: sends the options line and returns the status line ("OK", "ERR …").
+    QByteArray handshake(const QByteArray &options)
+    {
+        send(options + '\n');
+        QByteArray line;
+        return readLine(line) ? line : QByteArray("<timeout>");
+    }
     /// Reads until the peer closes; true if it did within the timeout.
     bool waitClosed(int timeoutMs = kTimeoutMs)
     {
@@ -205,6 +212,18 @@ bool readFramed(Conn &c, int sampleBytes, Framed &f, int timeoutMs = kTimeoutMs)
     }
 }
 
+/// One capture: the XML header, then FRAMED blocks up to END.
+bool readCapture(Conn &c, Header &h, Framed &f, int timeoutMs = kTimeoutMs)
+{
+    return readXmlHeader(c, h) && readFramed(c, h.sampleBytes, f, timeoutMs);
+}
+
+/// The line that ends a capture of `rows` rows: "END <rows> <reason>".
+QByteArray endLine(qint64 rows, const char *reason)
+{
+    return "END " + QByteArray::number(rows) + ' ' + reason;
+}
+
 template <typename T> T at(const QByteArray &data, qsizetype offset)
 {
     return qFromLittleEndian<T>(data.constData() + offset);
@@ -230,6 +249,28 @@ void configureWorkedCapture(Conn &ctl)
 }
 
 constexpr qint64 kWorkedPeriod = 12500;
+
+/// A config whose captures end with "END <rows> Ok".
+PandaSimulator::Config capturing(quint64 rows)
+{
+    PandaSimulator::Config cfg;
+    cfg.captureLimit = rows;
+    return cfg;
+}
+
+/// The usual capture set-up: a simulator with the worked layout configured over its control
+/// connection. Tests name the parts with `auto &[sim, c] = w;`.
+struct WorkedSim
+{
+    explicit WorkedSim(const PandaSimulator::Config &cfg = {})
+        : sim(cfg)
+        , c(sim->controlPort())
+    {
+        configureWorkedCapture(c);
+    }
+    SimRunner sim;
+    Conn c;
+};
 
 } // namespace
 
@@ -571,16 +612,10 @@ void TestPandaSimulator::dataHandshake()
 
 void TestPandaSimulator::scaledFramedCapture()
 {
-    PandaSimulator::Config cfg;
-    cfg.captureLimit = 1000;
-    SimRunner sim(cfg);
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w(capturing(1000));
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED SCALED\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
-    QCOMPARE(line, QByteArray("OK"));
+    QCOMPARE(d.handshake("XML FRAMED SCALED"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
 
     Header h;
@@ -593,31 +628,16 @@ void TestPandaSimulator::scaledFramedCapture()
                  .match(QString::fromUtf8(h.lines[1]))
                  .hasMatch(),
         h.lines[1].constData());
-    QCOMPARE(h.lines[2], QByteArray("<fields>"));
-    QCOMPARE(h.lines[3], QByteArray(R"(<field name="PCAP.BITS0" type="uint32" capture="Value" />)"));
-    QCOMPARE(h.lines[4],
-        QByteArray(
-            R"(<field name="COUNTER1.OUT" type="double" capture="Value" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[5],
-        QByteArray(
-            R"(<field name="COUNTER2.OUT" type="double" capture="Min" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[6],
-        QByteArray(
-            R"(<field name="COUNTER2.OUT" type="double" capture="Max" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[7],
-        QByteArray(
-            R"(<field name="COUNTER3.OUT" type="double" capture="Min" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[8],
-        QByteArray(
-            R"(<field name="PCAP.TS_START" type="double" capture="Value" scale="8e-09" offset="0" units="s" />)"));
-    QCOMPARE(h.lines[9],
-        QByteArray(
-            R"(<field name="COUNTER2.OUT" type="double" capture="Mean" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[10],
-        QByteArray(
-            R"(<field name="COUNTER3.OUT" type="double" capture="Mean" scale="1" offset="0" units="" />)"));
-    QCOMPARE(h.lines[11], QByteArray("</fields>"));
-    QCOMPARE(h.lines[12], QByteArray("</header>"));
+    QCOMPARE(h.lines.mid(2),
+        QList<QByteArray>({ "<fields>", R"(<field name="PCAP.BITS0" type="uint32" capture="Value" />)",
+            R"(<field name="COUNTER1.OUT" type="double" capture="Value" scale="1" offset="0" units="" />)",
+            R"(<field name="COUNTER2.OUT" type="double" capture="Min" scale="1" offset="0" units="" />)",
+            R"(<field name="COUNTER2.OUT" type="double" capture="Max" scale="1" offset="0" units="" />)",
+            R"(<field name="COUNTER3.OUT" type="double" capture="Min" scale="1" offset="0" units="" />)",
+            R"(<field name="PCAP.TS_START" type="double" capture="Value" scale="8e-09" offset="0" units="s" />)",
+            R"(<field name="COUNTER2.OUT" type="double" capture="Mean" scale="1" offset="0" units="" />)",
+            R"(<field name="COUNTER3.OUT" type="double" capture="Mean" scale="1" offset="0" units="" />)",
+            "</fields>", "</header>" }));
 
     Framed f;
     QVERIFY2(readFramed(d, h.sampleBytes, f), f.bad.constData());
@@ -645,15 +665,10 @@ void TestPandaSimulator::scaledFramedCapture()
 
 void TestPandaSimulator::rawFramedCapture()
 {
-    PandaSimulator::Config cfg;
-    cfg.captureLimit = 700;
-    SimRunner sim(cfg);
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w(capturing(700));
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     Header h;
     QVERIFY(readXmlHeader(d, h));
@@ -683,21 +698,17 @@ void TestPandaSimulator::rawFramedCapture()
 
 void TestPandaSimulator::textHeaderAndAsciiLines()
 {
-    PandaSimulator::Config cfg;
-    cfg.captureLimit = 20;
+    PandaSimulator::Config cfg = capturing(20);
     cfg.oldGateDurationType = true;
-    SimRunner sim(cfg);
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w(cfg);
+    auto &[sim, c] = w;
     Conn scaled(sim->dataPort());
-    scaled.send("\n"); // defaults: ASCII SCALED, text header
     Conn raw(sim->dataPort());
-    raw.send("ASCII RAW\n");
-    QByteArray line;
-    QVERIFY(scaled.readLine(line) && line == "OK");
-    QVERIFY(raw.readLine(line) && line == "OK");
+    QCOMPARE(scaled.handshake(""), QByteArray("OK")); // defaults: ASCII SCALED, text header
+    QCOMPARE(raw.handshake("ASCII RAW"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
 
+    QByteArray line;
     QList<QByteArray> header;
     while (scaled.readLine(line) && !line.isEmpty())
         header.append(line);
@@ -743,17 +754,13 @@ void TestPandaSimulator::textHeaderAndAsciiLines()
 void TestPandaSimulator::base64LinesCarryNul()
 {
     for (const bool nul : { true, false }) {
-        PandaSimulator::Config cfg;
-        cfg.captureLimit = 300;
+        PandaSimulator::Config cfg = capturing(300);
         cfg.base64Nul = nul;
         cfg.sendArmStartTime = nul; // U6 switch exercised on the second pass
-        SimRunner sim(cfg);
-        Conn c(sim->controlPort());
-        configureWorkedCapture(c);
+        WorkedSim w(cfg);
+        auto &[sim, c] = w;
         Conn d(sim->dataPort());
-        d.send("XML BASE64 RAW\n");
-        QByteArray line;
-        QVERIFY(d.readLine(line));
+        QCOMPARE(d.handshake("XML BASE64 RAW"), QByteArray("OK"));
         QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
         Header h;
         QVERIFY(readXmlHeader(d, h));
@@ -761,6 +768,7 @@ void TestPandaSimulator::base64LinesCarryNul()
         QCOMPARE(h.lines[1].startsWith("<data arm_time=\""), nul);
         if (!nul)
             QVERIFY(h.lines[1].startsWith("<data missed=\"0\" process=\"Raw\""));
+        QByteArray line;
         QByteArray decoded;
         int lines = 0;
         while (d.readLine(line) && !line.startsWith("END ")) {
@@ -782,17 +790,12 @@ void TestPandaSimulator::base64LinesCarryNul()
 
 void TestPandaSimulator::bareUnframedOneShot()
 {
-    PandaSimulator::Config cfg;
-    cfg.captureLimit = 250;
-    SimRunner sim(cfg);
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w(capturing(250));
+    auto &[sim, c] = w;
     Conn bare(sim->dataPort());
     bare.send("BARE\n");
     Conn oneShot(sim->dataPort());
-    oneShot.send("XML UNFRAMED SCALED ONE_SHOT\n");
-    QByteArray line;
-    QVERIFY(oneShot.readLine(line) && line == "OK");
+    QCOMPARE(oneShot.handshake("XML UNFRAMED SCALED ONE_SHOT"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QVERIFY(bare.waitClosed());
     QCOMPARE(bare.buffer().size(), 250 * 48);
@@ -808,27 +811,21 @@ void TestPandaSimulator::bareUnframedOneShot()
 
 void TestPandaSimulator::twoClientsGetSameRows()
 {
-    PandaSimulator::Config cfg;
-    cfg.captureLimit = 500;
-    SimRunner sim(cfg);
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w(capturing(500));
+    auto &[sim, c] = w;
     Conn a(sim->dataPort());
     Conn b(sim->dataPort());
     Conn s(sim->dataPort());
-    a.send("XML FRAMED RAW\n");
-    b.send("XML FRAMED RAW\n");
-    s.send("XML FRAMED SCALED\n");
-    QByteArray line;
-    for (Conn *d : { &a, &b, &s })
-        QVERIFY(d->readLine(line) && line == "OK");
+    QCOMPARE(a.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(b.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(s.handshake("XML FRAMED SCALED"), QByteArray("OK"));
     for (int capture = 0; capture < 2; ++capture) { // not ONE_SHOT: a second capture works too
         QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
         Framed fa, fb, fs;
         Header ha, hb, hs;
-        QVERIFY(readXmlHeader(a, ha) && readFramed(a, ha.sampleBytes, fa));
-        QVERIFY(readXmlHeader(b, hb) && readFramed(b, hb.sampleBytes, fb));
-        QVERIFY(readXmlHeader(s, hs) && readFramed(s, hs.sampleBytes, fs));
+        QVERIFY(readCapture(a, ha, fa));
+        QVERIFY(readCapture(b, hb, fb));
+        QVERIFY(readCapture(s, hs, fs));
         QCOMPARE(fa.end, QByteArray("END 500 Ok"));
         QCOMPARE(fb.end, fa.end);
         QCOMPARE(fs.end, fa.end);
@@ -843,13 +840,10 @@ void TestPandaSimulator::twoClientsGetSameRows()
 
 void TestPandaSimulator::disarmEndsWithDisarmed()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED SCALED\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED SCALED"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.STATUS?"), QByteArray("OK =Busy 1 1"));
     QCOMPARE(c.ask("*PCAP.COMPLETION?"), QByteArray("OK =Busy"));
@@ -858,10 +852,10 @@ void TestPandaSimulator::disarmEndsWithDisarmed()
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
     Header h;
     Framed f;
-    QVERIFY(readXmlHeader(d, h) && readFramed(d, h.sampleBytes, f));
+    QVERIFY(readCapture(d, h, f));
     const qsizetype rows = f.data.size() / 60;
     QVERIFY(rows > 100);
-    QCOMPARE(f.end, "END " + QByteArray::number(rows) + " Disarmed");
+    QCOMPARE(f.end, endLine(rows, "Disarmed"));
     QCOMPARE(c.ask("*PCAP.CAPTURED?"), "OK =" + QByteArray::number(rows));
     QCOMPARE(c.ask("*PCAP.COMPLETION?"), QByteArray("OK =Disarmed"));
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK")); // always OK
@@ -870,15 +864,12 @@ void TestPandaSimulator::disarmEndsWithDisarmed()
 
 void TestPandaSimulator::lateClientGetsNextRows()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QTest::qWait(50);
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line) && line == "OK");
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     Header h;
     QVERIFY(readXmlHeader(d, h));
     QVERIFY(h.lines[1].contains(R"( missed="0" )"));
@@ -888,7 +879,7 @@ void TestPandaSimulator::lateClientGetsNextRows()
     QVERIFY(readFramed(d, h.sampleBytes, f));
     const qsizetype rows = f.data.size() / 48;
     QVERIFY(rows > 0);
-    QCOMPARE(f.end, "END " + QByteArray::number(rows) + " Disarmed");
+    QCOMPARE(f.end, endLine(rows, "Disarmed"));
     const qint32 firstCount = at<qint32>(f.data, 8);
     QVERIFY(firstCount > 1); // joined after rows were generated
     QCOMPARE(at<qint64>(f.data, 24), qint64(firstCount - 1) * kWorkedPeriod); // TS consistent with ARM
@@ -897,9 +888,8 @@ void TestPandaSimulator::lateClientGetsNextRows()
 
 void TestPandaSimulator::armErrors()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("ERR Data capture already in progress"));
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
@@ -924,13 +914,10 @@ void TestPandaSimulator::replayServesFixtureVerbatim()
 
 void TestPandaSimulator::faultDropMidFrame()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     sim->injectFault(PandaSimulator::Fault::DropMidFrame);
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     Header h;
@@ -946,13 +933,10 @@ void TestPandaSimulator::faultDropMidFrame()
 
 void TestPandaSimulator::faultGarbage()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     sim->injectFault(PandaSimulator::Fault::Garbage);
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     Header h;
@@ -966,13 +950,10 @@ void TestPandaSimulator::faultGarbage()
 
 void TestPandaSimulator::faultDataOverrun()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     Header h;
     Framed f;
@@ -980,7 +961,7 @@ void TestPandaSimulator::faultDataOverrun()
     QVERIFY(d.fill(4)); // some rows first
     sim->injectFault(PandaSimulator::Fault::DataOverrun);
     QVERIFY(readFramed(d, h.sampleBytes, f));
-    QCOMPARE(f.end, "END " + QByteArray::number(f.data.size() / 48) + " Data overrun");
+    QCOMPARE(f.end, endLine(f.data.size() / 48, "Data overrun"));
     QCOMPARE(c.ask("*PCAP.STATUS?"), QByteArray("OK =Busy 1 0")); // the hardware capture goes on
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK")); // the client is ready for the next capture
@@ -989,19 +970,16 @@ void TestPandaSimulator::faultDataOverrun()
 
 void TestPandaSimulator::faultFramingError()
 {
-    SimRunner sim;
-    Conn c(sim->controlPort());
-    configureWorkedCapture(c);
+    WorkedSim w;
+    auto &[sim, c] = w;
     Conn d(sim->dataPort());
-    d.send("XML FRAMED SCALED\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED SCALED"), QByteArray("OK"));
     sim->injectFault(PandaSimulator::Fault::FramingError);
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     Header h;
     Framed f;
-    QVERIFY(readXmlHeader(d, h) && readFramed(d, h.sampleBytes, f));
-    QCOMPARE(f.end, "END " + QByteArray::number(f.data.size() / 60) + " Framing error");
+    QVERIFY(readCapture(d, h, f));
+    QCOMPARE(f.end, endLine(f.data.size() / 60, "Framing error"));
     QCOMPARE(c.ask("*PCAP.COMPLETION?"), QByteArray("OK =Framing error"));
     QCOMPARE(c.ask("*PCAP.STATUS?"), QByteArray("OK =Idle 1 0"));
 }
@@ -1017,15 +995,13 @@ void TestPandaSimulator::slowClientOverruns()
     QCOMPARE(c.ask("PCAP.TS_TRIG.CAPTURE=Value"), QByteArray("OK"));
     QCOMPARE(c.ask("INENC1.VAL.CAPTURE=Value"), QByteArray("OK"));
     Conn d(sim->dataPort());
-    d.send("XML FRAMED SCALED\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED SCALED"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QThread::msleep(500); // not reading: the kernel buffers fill, then the simulator's bound trips
     Header h;
     Framed f;
-    QVERIFY(readXmlHeader(d, h) && readFramed(d, h.sampleBytes, f, 10000));
-    QCOMPARE(f.end, "END " + QByteArray::number(f.data.size() / 16) + " Data overrun");
+    QVERIFY(readCapture(d, h, f, 10000));
+    QCOMPARE(f.end, endLine(f.data.size() / 16, "Data overrun"));
     QVERIFY(quint64(f.data.size() / 16) < sim->rowsGenerated());
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
 }
@@ -1040,9 +1016,7 @@ void TestPandaSimulator::armRefusedWhileClientsTakeData()
     configureWorkedCapture(c);
     QCOMPARE(c.ask("CLOCK1.PERIOD=5e-7"), QByteArray("OK"));
     Conn d(sim->dataPort());
-    d.send("XML FRAMED RAW\n");
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QThread::msleep(300);
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
@@ -1052,7 +1026,7 @@ void TestPandaSimulator::armRefusedWhileClientsTakeData()
     QCOMPARE(armed, QByteArray("ERR Data clients still taking data"));
     Header h;
     Framed f;
-    QVERIFY(readXmlHeader(d, h) && readFramed(d, h.sampleBytes, f, 20000));
+    QVERIFY(readCapture(d, h, f, 20000));
     QVERIFY(f.end.endsWith(" Disarmed"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK")); // everything was read
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
@@ -1078,9 +1052,7 @@ void TestPandaSimulator::sustainsMillionRowsPerSecond()
             "COUNTER1.OUT.CAPTURE=Value", "PCAP.TS_TRIG.CAPTURE=Value", "COUNTER2.OUT.CAPTURE=Mean" })
         QCOMPARE(c.ask(cmd), QByteArray("OK"));
     Conn d(sim->dataPort());
-    d.send(options + '\n');
-    QByteArray line;
-    QVERIFY(d.readLine(line));
+    QCOMPARE(d.handshake(options), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
     QElapsedTimer timer;
     timer.start();
@@ -1118,7 +1090,7 @@ void TestPandaSimulator::sustainsMillionRowsPerSecond()
             QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
         }
     }
-    QCOMPARE(end, "END " + QByteArray::number(rows) + " Disarmed");
+    QCOMPARE(end, endLine(rows, "Disarmed"));
     QCOMPARE(sim->rowsGenerated(), quint64(rows));
     const double rate = double(rows) / (double(elapsedAtDisarm) * 1e-3);
     qInfo("%s: %lld rows (%d bytes each) in %lld ms of capture: %.0f rows/s", options.constData(), rows,
