@@ -16,6 +16,8 @@ struct DriverInfo
     QString defaultAddress;  ///< shown in the Add Instrument dialog
     QString addressHelp;     ///< e.g. "host[:control_port], default port 8888"
     std::function<std::unique_ptr<Instrument>()> create;
+    /// Addresses worth offering right now (e.g. the serial ports present); may be empty.
+    std::function<QStringList()> addressSuggestions;
 };
 
 /// The list of driver types. Drivers are added with one line each in drivers/registry.cpp.

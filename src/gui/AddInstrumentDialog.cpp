@@ -3,6 +3,8 @@
 
 #include "ui_AddInstrumentDialog.h"
 
+#include "AddressCompleter.h"
+
 #include <DriverRegistry.h>
 #include <Workspace.h>
 
@@ -47,6 +49,7 @@ void AddInstrumentDialog::onTypeChanged()
     m_ui->addressEdit->setText(info->defaultAddress);
     m_ui->addressEdit->setPlaceholderText(info->defaultAddress);
     m_ui->addressHelp->setText(info->addressHelp);
+    installAddressCompleter(m_ui->addressEdit, info->addressSuggestions ? info->addressSuggestions() : QStringList());
     const QString id = m_workspace ? m_workspace->uniqueId(type) : type + QLatin1Char('1');
     m_ui->idValue->setText(id);
     if (m_ui->nameEdit->text().isEmpty() || m_ui->nameEdit->text() == m_autoName) {

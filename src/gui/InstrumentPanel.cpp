@@ -5,6 +5,7 @@
 #include "CollapsibleGroupBox.h"
 #include "ParameterEditor.h"
 #include "StateStyle.h"
+#include "AddressCompleter.h"
 
 #include <DriverRegistry.h>
 #include <InstrumentHost.h>
@@ -144,6 +145,8 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
     if (info) {
         m_address->setPlaceholderText(info->defaultAddress);
         m_address->setToolTip(info->addressHelp);
+        if (info->addressSuggestions)
+            installAddressCompleter(m_address, info->addressSuggestions());
     }
     m_connect = new QPushButton(tr("Connect"), content);
     m_connect->setObjectName(QStringLiteral("connectButton"));

@@ -34,7 +34,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         DriverRegistry::instance().add({QStringLiteral("fake"), QStringLiteral("Fake"), QStringLiteral("x:1"), {},
-                                        [] { return std::make_unique<test::FakeInstrument>(); }});
+                                        [] { return std::make_unique<test::FakeInstrument>(); }, {}});
     }
 
     void parsesValidFile()

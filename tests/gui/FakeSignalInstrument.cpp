@@ -16,7 +16,7 @@ void FakeSignalInstrument::registerType()
     DriverRegistry::instance().add(
         { QString::fromLatin1(kType), QStringLiteral("Fake signal generator (tests)"),
             QStringLiteral("sim://fake"), QStringLiteral("Any text; the fake ignores it"),
-            [] { return std::make_unique<FakeSignalInstrument>(); } });
+            [] { return std::make_unique<FakeSignalInstrument>(); }, {} });
 }
 
 FakeSignalInstrument::FakeSignalInstrument()

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Nv200ProtocolRecorder.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bs::nv200 {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Nv200Protocol", text);
+}
+
+/// Splits "name,f1,f2,…" and checks the name; `skip` leading fields after the name are returned
+/// in `head`, the rest parsed as numbers.
+RecorderValues parseValues(const QByteArray &frameText, const char *name, int headCount, std::vector<int> &head)
+{
+    RecorderValues r;
+    const QByteArray text = frameText.trimmed();
+    const QList<QByteArray> parts = text.split(',');
+    const QByteArray got = parts.front().trimmed();
+    if (got == "error") {
+        r.error = tr("the device answered '%1'").arg(QString::fromLatin1(text.left(40)));
+        return r;
+    }
+    if (got != name) {
+        r.error = tr("expected a '%1' answer, got '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+        return r;
+    }
+    if (parts.size() < 1 + headCount) {
+        r.error = tr("'%1' answer too short: '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+        return r;
+    }
+    for (int i = 0; i < headCount; ++i) {
+        bool ok = false;
+        head.push_back(parts[1 + i].trimmed().toInt(&ok));
+        if (!ok) {
+            r.error = tr("'%1' answer has a garbled header: '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+            return r;
+        }
+    }
+    r.values.reserve(std::size_t(parts.size()));
+    for (qsizetype i = 1 + headCount; i < parts.size(); ++i) {
+        const QByteArray f = parts[i].trimmed();
+        if (f.isEmpty() && i == parts.size() - 1)
+            break; // a trailing comma
+        bool ok = false;
+        const double v = f.toDouble(&ok);
+        if (!ok) {
+            r.error = tr("garbled value #%1 in the '%2' answer: '%3'")
+                          .arg(i - 1 - headCount)
+                          .arg(QLatin1String(name), QString::fromLatin1(f.left(20)));
+            r.values.clear();
+            return r;
+        }
+        r.values.push_back(v);
+    }
+    return r;
+}
+} // namespace
+
+RecorderTiming recorderTiming(double durationMs)
+{
+    const double bufferDuration = double(kRecorderBufferSize) / kRecorderBaseRateHz; // 0.3072 s
+    RecorderTiming t;
+    t.stride = int(durationMs / 1000.0 / bufferDuration) + 1;
+    t.stride = std::clamp(t.stride, 1, kRecorderMaxStride);
+    t.rateHz = kRecorderBaseRateHz / double(t.stride);
+    t.length = int(std::min(std::ceil(t.rateHz * durationMs / 1000.0), double(kRecorderBufferSize)));
+    t.length = std::max(t.length, 1);
+    return t;
+}
+
+double recorderMaxDurationMs()
+{
+    // stride = int(ms / 307.2) + 1 ≤ 65535  ⇔  ms < 65534 × 307.2
+    return double(kRecorderMaxStride - 1) * 307.2 - 0.1;
+}
+
+const QStringList &recorderSourceNames()
+{
+    static const QStringList names{tr("Piezo position"),  tr("Setpoint"),         tr("Piezo voltage"),
+                                   tr("Position error"),  tr("Abs position error"), tr("Position open loop"),
+                                   tr("Piezo current 1"), tr("Piezo current 2")};
+    return names;
+}
+
+QString recorderSourceUnit(int source, bool closedLoop, const QString &closedLoopUnit, const QString &openLoopUnit)
+{
+    switch (source) {
+    case 2: return QStringLiteral("V");
+    case 6:
+    case 7: return QStringLiteral("A");
+    default: return closedLoop ? closedLoopUnit : openLoopUnit;
+    }
+}
+
+const QStringList &recorderAutostartNames()
+{
+    static const QStringList names{tr("off"), tr("on set command"), tr("on waveform start")};
+    return names;
+}
+
+RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel)
+{
+    std::vector<int> head;
+    RecorderValues r = parseValues(frameText, "recoutf", 1, head);
+    if (!r.ok())
+        return r;
+    r.channel = head[0];
+    if (r.channel != expectedChannel)
+        r.error = tr("asked for channel %1, the answer is for channel %2").arg(expectedChannel).arg(r.channel);
+    return r;
+}
+
+RecorderValues parseRecout(const QByteArray &frameText, int expectedChannel, int expectedIndex)
+{
+    std::vector<int> head;
+    RecorderValues r = parseValues(frameText, "recout", 2, head);
+    if (!r.ok())
+        return r;
+    r.channel = head[0];
+    r.index = head[1];
+    if (r.channel != expectedChannel || r.index != expectedIndex)
+        r.error = tr("asked for channel %1 index %2, the answer is for channel %3 index %4")
+                      .arg(expectedChannel)
+                      .arg(expectedIndex)
+                      .arg(r.channel)
+                      .arg(r.index);
+    return r;
+}
+
+} // namespace bs::nv200

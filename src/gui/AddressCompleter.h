@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+class QLineEdit;
+
+namespace bs {
+
+/// Offers `suggestions` (e.g. the serial ports present, from DriverInfo::addressSuggestions) in a
+/// drop-down under an address field. Replaces any completer installed before; none if empty.
+void installAddressCompleter(QLineEdit *edit, const QStringList &suggestions);
+
+} // namespace bs
