@@ -2,6 +2,7 @@
 #include "registry.h"
 
 #include "DriverRegistry.h"
+#include "nv200/Nv200Driver.h"
 #include "panda/PandaDriver.h"
 
 namespace bs {
@@ -10,6 +11,7 @@ void registerBuiltinDrivers()
 {
     auto &r = DriverRegistry::instance();
     r.add(panda::PandaDriver::info());
+    r.add(nv200::Nv200Driver::info());
 }
 
 } // namespace bs

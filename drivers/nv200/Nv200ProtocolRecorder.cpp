@@ -82,9 +82,11 @@ double recorderMaxDurationMs()
 
 const QStringList &recorderSourceNames()
 {
-    static const QStringList names{tr("Piezo position"),  tr("Setpoint"),         tr("Piezo voltage"),
-                                   tr("Position error"),  tr("Abs position error"), tr("Position open loop"),
-                                   tr("Piezo current 1"), tr("Piezo current 2")};
+    // Stable (untranslated): they are parameter values in session files and channel names.
+    static const QStringList names{QStringLiteral("Piezo position"),  QStringLiteral("Setpoint"),
+                                   QStringLiteral("Piezo voltage"),   QStringLiteral("Position error"),
+                                   QStringLiteral("Abs position error"), QStringLiteral("Position open loop"),
+                                   QStringLiteral("Piezo current 1"), QStringLiteral("Piezo current 2")};
     return names;
 }
 
@@ -100,7 +102,8 @@ QString recorderSourceUnit(int source, bool closedLoop, const QString &closedLoo
 
 const QStringList &recorderAutostartNames()
 {
-    static const QStringList names{tr("off"), tr("on set command"), tr("on waveform start")};
+    static const QStringList names{QStringLiteral("off"), QStringLiteral("on set command"),
+                                   QStringLiteral("on waveform start")};
     return names;
 }
 

@@ -308,6 +308,21 @@ void Nv200SimulatorModel::step()
             m_rampTicks = m_rampDone = 0;
     }
 
+    // The recorder samples the state at the start of the tick, after this tick's inputs (set,
+    // AWG): sample 0 of a recording triggered by `set` or `grun` shows the new setpoint and the
+    // position still at its old value.
+    if (m_rec.state == RecState::Recording) {
+        const qint64 n = m_rec.ticksRecorded++;
+        if (n % m_rec.runStride == 0) {
+            const size_t slot = size_t(m_rec.samples % kRecorderSize);
+            for (int ch = 0; ch < 2; ++ch)
+                m_rec.data[size_t(ch)][slot] = sourceValue(m_rec.source[size_t(ch)]);
+            ++m_rec.samples;
+        }
+        if (m_rec.runLength > 0 && m_rec.ticksRecorded >= qint64(m_rec.runLength) * m_rec.runStride)
+            m_rec.state = RecState::Done;
+    }
+
     // Demand (closed-loop unit), slew-limited, then amplifier and mechanics as first-order lags.
     const double demand = m_cl ? m_set : olPosition(m_set);
     if (m_slew >= kSlewOff) {
@@ -321,18 +336,6 @@ void Nv200SimulatorModel::step()
     m_prevVolt = m_volt;
     m_volt += kAmpAlpha * (vDemand - m_volt);
     m_pos += kMechAlpha * (olPosition(m_volt) - m_pos);
-
-    if (m_rec.state == RecState::Recording) {
-        const qint64 n = m_rec.ticksRecorded++;
-        if (n % m_rec.runStride == 0) {
-            const size_t slot = size_t(m_rec.samples % kRecorderSize);
-            for (int ch = 0; ch < 2; ++ch)
-                m_rec.data[size_t(ch)][slot] = sourceValue(m_rec.source[size_t(ch)]);
-            ++m_rec.samples;
-        }
-        if (m_rec.runLength > 0 && m_rec.ticksRecorded >= qint64(m_rec.runLength) * m_rec.runStride)
-            m_rec.state = RecState::Done;
-    }
 }
 
 } // namespace bs::nv200

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
+#include "nv200/Nv200Simulator.h"
 #include "panda/PandaSimulator.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,9 @@ const char *kUsage =
     "          --data-port N   data port\n"
     "          --rate HZ       trigger rate (rows/s), default 1000\n"
     "          --limit N       end each capture with 'Ok' after N rows (0 = until disarmed)\n"
+    "  nv200   piezosystem jena NV200/D NET: Telnet port (default 23) and, with --pty, a\n"
+    "          pseudo-terminal standing in for the USB serial port (its path is printed)\n"
+    "          --actuator NAME TRITOR100SG (default), PSH20 or TT2\n"
     "Port 0 picks a free port. The simulator listens on 127.0.0.1 and prints where; Ctrl+C ends it.\n";
 
 int usageError(const QString &msg)
@@ -77,6 +81,42 @@ int runPanda(const QStringList &args)
     std::fflush(stdout);
     return QCoreApplication::exec();
 }
+int runNv200(const QStringList &args)
+{
+    bs::nv200::Nv200Simulator::Config cfg;
+    double port = 23;
+    bool portGiven = false;
+    QString error;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString a = args[i];
+        if (a == QLatin1String("--port")) {
+            if (!takeNumber(args, i, 0, 65535, &port, &error))
+                return usageError(error);
+            portGiven = true;
+        } else if (a == QLatin1String("--pty")) {
+            cfg.pty = true;
+        } else if (a == QLatin1String("--actuator") && i + 1 < args.size()) {
+            cfg.actuator = args[++i];
+        } else {
+            return usageError(QStringLiteral("unknown argument '%1'").arg(a));
+        }
+    }
+    // With --pty alone, serve only the pseudo-terminal; --port adds the Telnet side.
+    cfg.tcp = !cfg.pty || portGiven;
+    cfg.port = quint16(port);
+    bs::nv200::Nv200Simulator sim(cfg);
+    if (!sim.start(&error)) {
+        std::fprintf(stderr, "benchscope-sim: nv200: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (cfg.tcp)
+        std::fprintf(stdout, "nv200 simulator listening: 127.0.0.1:%u (actuator %s)\n", sim.port(),
+                     qPrintable(cfg.actuator));
+    if (cfg.pty)
+        std::fprintf(stdout, "nv200 simulator serial port: %s\n", qPrintable(sim.ptyPath()));
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
 } // namespace
 
 int main(int argc, char *argv[])
@@ -94,5 +134,7 @@ int main(int argc, char *argv[])
     const QString id = args.takeFirst();
     if (id == QLatin1String("panda"))
         return runPanda(args);
-    return usageError(QStringLiteral("unknown simulator '%1' (known: panda)").arg(id));
+    if (id == QLatin1String("nv200"))
+        return runNv200(args);
+    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200)").arg(id));
 }

@@ -11,6 +11,9 @@
 #include <QTcpServer>
 #include <QtTest>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -117,6 +120,34 @@ private Q_SLOTS:
         QVERIFY2(lines[comments].startsWith("time_s,"), lines[comments].constData());
         QVERIFY(lines[comments].contains("PCAP.TS_TRIG.Value [s]"));
         QVERIFY(lines.size() - comments > 1000);
+    }
+
+    void nv200SimulatorOnAPty()
+    {
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nv200"), QStringLiteral("--pty")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        QTRY_VERIFY(sim.canReadLine());
+        const QString line = QString::fromUtf8(sim.readLine()).trimmed();
+        const auto m = QRegularExpression(QStringLiteral("serial port: (/dev/\\S+)$")).match(line);
+        QVERIFY2(m.hasMatch(), qPrintable(line));
+        const int fd = ::open(m.captured(1).toLocal8Bit().constData(), O_RDWR | O_NOCTTY | O_NONBLOCK);
+        QVERIFY2(fd >= 0, qPrintable(m.captured(1)));
+        QCOMPARE(::write(fd, "\r", 1), ssize_t(1));
+        QByteArray reply;
+        QElapsedTimer t;
+        t.start();
+        while (!reply.contains('\x11') && t.elapsed() < 5000) {
+            QTest::qWait(20);
+            char buf[256];
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n > 0)
+                reply.append(buf, n);
+        }
+        ::close(fd);
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(reply.contains("NV200/D_NET>"), reply.toHex().constData());
     }
 
     void unreachableInstrumentFails()

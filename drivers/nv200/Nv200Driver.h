@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Instrument.h"
+#include "Nv200DriverLink.h"
+#include "Nv200ProtocolRecorder.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace bs {
+struct DriverInfo;
+}
+
+namespace bs::nv200 {
+
+/// piezosystem jena NV200/D (NET) piezo amplifier over USB serial or Telnet TCP 23.
+///
+/// Address: `host[:port]` (TCP, port 23 by default) or a serial device (`/dev/ttyUSB0`, the pty a
+/// simulator prints, `COM3`). open() identifies the device by its prompt and reads the actuator.
+/// Two streams:
+///  - "recorder": the two-channel data recorder, delivered after each read-back as ONE regular
+///    block (dt = stride × 50 µs, t0 = the session time the recording started, units per
+///    source, StartOfCapture|EndOfCapture);
+///  - "live": `meas` and `set` polled at `live_rate` while running (irregular, one sample per
+///    block), paused while a recorder read-back is in progress.
+/// Actions: step, waveform_start, waveform_stop, arm, read, capture (arm + trigger + read),
+/// refresh, send_command; `invoke("raw:<line>")` sends one line as typed.
+/// Every `error,N` answer is reported as "NV200: '<command>' refused: <meaning> (error N)".
+class Nv200Driver : public Instrument
+{
+    Q_OBJECT
+public:
+    explicit Nv200Driver(QObject *parent = nullptr);
+    ~Nv200Driver() override;
+
+    static DriverInfo info();
+    QString type() const override { return QStringLiteral("nv200"); }
+
+    /// Command timeouts in ms (defaults 400 / 600 / 6000 as the vendor library uses). Call before
+    /// the driver is moved to its thread.
+    void setTimeouts(int setterMs, int queryMs, int dumpMs) { m_link.setTimeouts(setterMs, queryMs, dumpMs); }
+    /// Interval of `recrun` polls while a recording runs (default 50 ms).
+    void setRecorderPollMs(int ms) { m_recPollMs = ms; }
+
+public Q_SLOTS:
+    void open() override;
+    void close() override;
+    /// Starts live polling (state Running).
+    void start() override;
+    /// Stops live polling, stops the waveform generator if we started it, cancels a wait for a
+    /// recording that has not been triggered.
+    void stop() override;
+    void invoke(const QString &action) override;
+
+protected:
+    QString applyParameter(const QString &key, const QVariant &value) override;
+
+private:
+    using Link = Nv200DriverLink;
+    using Result = Link::Result;
+    struct Step
+    {
+        QString command;
+        Link::Kind kind = Link::Kind::Setter;
+        /// Called with a successful answer; return false to stop the sequence (after reporting).
+        std::function<bool(const Result &)> onReply;
+    };
+    struct Sequence
+    {
+        std::vector<Step> steps;
+        std::size_t at = 0;
+        std::function<void()> done, failed;
+    };
+    /// What the driver knows about the recording it armed.
+    struct Recording
+    {
+        bool armed = false;
+        int mode = 0;          ///< recast
+        RecorderTiming timing;
+        double t0 = -1;        ///< session time the recording started (-1: not yet known)
+        int sourceA = 0, sourceB = 1;
+        bool closedLoop = true;
+    };
+
+    // Nv200Driver.cpp: connection, identity, sequences, parameters
+    void buildParameters();
+    void onLinkConnected();
+    void onLinkLost(const QString &reason);
+    void identify();
+    void readIdentity(std::function<void()> done, std::function<void()> failed);
+    void run(std::vector<Step> steps, std::function<void()> done = {}, std::function<void()> failed = {});
+    void runStep(const std::shared_ptr<Sequence> &seq);
+    bool report(const Result &r);
+    std::optional<double> numberOf(const Result &r, int field = 0);
+    bool isReady() const;
+    bool requireReady();
+    QString positionUnit() const;
+    void refreshStreams();
+    void updateTiming(double durationMs);
+    void sendRaw(const QString &line);
+
+    // Nv200DriverLive.cpp
+    void pollLive();
+    void reportLive(const QString &message);
+    void updateLiveTimer();
+
+    // Nv200DriverActions.cpp: setpoint step and waveform generator
+    void step(std::function<void()> then = {});
+    void waveformStart(std::function<void()> then = {});
+    void waveformStop();
+    void noteTrigger(int mode, double sentAt);
+
+    // Nv200DriverRecorder.cpp
+    void arm(std::function<void()> then = {});
+    void read();
+    void capture();
+    void pollRecorder();
+    void readChannel(int channel, std::function<void()> then);
+    void readChannelInChunks(int channel, std::function<void()> then);
+    void deliverRecording();
+    void endReadBack();
+    Recording recordingFromParameters() const;
+    StreamInfo recorderStream(const Recording &rec) const;
+    StreamInfo liveStream() const;
+
+    Link m_link;
+    QTimer m_liveTimer;
+    QTimer m_recPoll;
+    int m_recPollMs = 50;
+    bool m_linkConnected = false;
+    bool m_liveOn = false;
+    int m_timeouts = 0;         // consecutive timeouts
+    QString m_lastLiveError;
+    std::uint64_t m_liveIndex = 0;
+
+    // Identity
+    QString m_device;
+    QString m_unitClosedLoop = QStringLiteral("\u00b5m");
+    QString m_unitOpenLoop = QStringLiteral("V");
+    bool m_closedLoop = true;   // the device's loop mode as last read or set
+    bool m_awgRunning = false;
+
+    // Recorder
+    Recording m_rec;
+    bool m_waiting = false;     // polling recrun
+    bool m_readBack = false;    // reading the buffers
+    double m_waitDeadline = -1;
+    std::vector<double> m_channelData[2];
+    std::uint64_t m_recIndex = 0;
+    QElapsedTimer m_progressThrottle;
+    int m_readingChannel = 0;
+};
+
+} // namespace bs::nv200

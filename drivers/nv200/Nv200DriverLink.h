@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Nv200ProtocolFrame.h"
+#include "Nv200ProtocolReply.h"
+
+#include <QIODevice>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+class QTcpSocket;
+class QSerialPort;
+
+namespace bs::nv200 {
+
+/// The byte link to one NV200: a QTcpSocket (`host[:port]`, Telnet port 23) or a QSerialPort
+/// (an address starting with "/" or "COM": 115200 8N1, flow control off, because the device's
+/// XON/XOFF bytes delimit the response frames and the OS must not swallow them).
+///
+/// Commands queue up and go out strictly one at a time: before each command the input is flushed
+/// (bytes already received are discarded), then the reader waits for the frame up to XON or the
+/// command's timeout. Each command's handler gets exactly one Result.
+class Nv200DriverLink : public QObject
+{
+    Q_OBJECT
+public:
+    /// Setter: any frame answers it. Query/Dump: the answer must echo the command's name.
+    /// Raw: a user-typed command, any frame answers it, with the query timeout.
+    enum class Kind { Setter, Query, Dump, Raw };
+
+    struct Result
+    {
+        enum class Status { Ok, DeviceError, Timeout, Lost, Cancelled, Invalid };
+        Status status = Status::Ok;
+        QString command;      ///< the line sent, without CR
+        QByteArray text;      ///< the frame's text (cleaned)
+        Reply reply;
+        QString error;        ///< Timeout/Lost/Invalid: why
+        double sentAt = 0;    ///< session time the command was written
+        double answeredAt = 0;
+
+        bool ok() const { return status == Status::Ok; }
+    };
+    using Handler = std::function<void(const Result &)>;
+
+    explicit Nv200DriverLink(QObject *parent = nullptr);
+    ~Nv200DriverLink() override;
+
+    /// Starts connecting; `connected()` or `connectionLost()` follows. Returns false (with the
+    /// reason) for an address that cannot be parsed.
+    bool open(const QString &address, QString *error);
+    /// Closes the link; queued and in-flight commands get Cancelled.
+    void close();
+    bool isOpen() const { return m_open; }
+    /// "TCP 127.0.0.1:23" or "serial /dev/ttyUSB0", for messages.
+    QString peer() const { return m_peer; }
+    bool isSerial() const { return m_serial != nullptr; }
+
+    void send(const QString &command, Kind kind, Handler done);
+    /// True while a command is in flight or queued.
+    bool busy() const { return m_inFlight || !m_queue.empty(); }
+
+    void setTimeouts(int setterMs, int queryMs, int dumpMs);
+    void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
+    int timeoutMs(Kind kind) const;
+
+Q_SIGNALS:
+    void connected();
+    /// The transport failed or was closed by the peer; `reason` names the transport.
+    void connectionLost(const QString &reason);
+    /// Bytes of the current reply received so far (for read-back progress).
+    void receiving(qint64 bytes);
+
+private:
+    struct Pending
+    {
+        QString command;
+        QByteArray bytes;
+        Kind kind;
+        Handler done;
+    };
+    void sendNext();
+    void onReadyRead();
+    void finish(Result r);
+    void lose(const QString &reason);
+    void cancelAll(Result::Status status, const QString &reason);
+    void dropDevice();
+
+    QIODevice *m_io = nullptr;
+    QTcpSocket *m_tcp = nullptr;
+    QSerialPort *m_serial = nullptr;
+    QString m_peer;
+    bool m_open = false;
+    FrameReader m_reader;
+    std::deque<Pending> m_queue;
+    std::unique_ptr<Pending> m_inFlight;
+    double m_sentAt = 0;
+    QTimer m_timer;
+    int m_setterMs = 400, m_queryMs = 600, m_dumpMs = 6000, m_connectTimeoutMs = 3000;
+};
+
+} // namespace bs::nv200

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Nv200Driver against Nv200Simulator over real TCP and a real pty, the driver on its own thread.
+#include "InstrumentHost.h"
+#include "Nv200Driver.h"
+#include "Nv200Simulator.h"
+#include "SessionClock.h"
+#include "SimulatorThread.h"
+
+#include <QMutex>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace bs;
+using namespace bs::nv200;
+
+namespace {
+
+/// Collects every block the driver publishes (called on the driver thread), with arrival times.
+class CollectingSink : public BlockSink
+{
+public:
+    void setStreams(const QString &, const QVector<StreamInfo> &s) override
+    {
+        QMutexLocker l(&m_mutex);
+        m_streams = s;
+    }
+    void consume(const SampleBlockPtr &b) override
+    {
+        QMutexLocker l(&m_mutex);
+        m_blocks.push_back(b);
+        m_arrivals.push_back(SessionClock::now());
+    }
+    std::vector<SampleBlockPtr> blocks(const QString &stream) const
+    {
+        QMutexLocker l(&m_mutex);
+        std::vector<SampleBlockPtr> out;
+        for (const auto &b : m_blocks)
+            if (b->streamId == stream)
+                out.push_back(b);
+        return out;
+    }
+    double arrivalOf(const SampleBlockPtr &b) const
+    {
+        QMutexLocker l(&m_mutex);
+        for (std::size_t i = 0; i < m_blocks.size(); ++i)
+            if (m_blocks[i] == b)
+                return m_arrivals[i];
+        return -1;
+    }
+    StreamInfo stream(const QString &id) const
+    {
+        QMutexLocker l(&m_mutex);
+        for (const auto &s : m_streams)
+            if (s.id == id)
+                return s;
+        return {};
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QVector<StreamInfo> m_streams;
+    std::vector<SampleBlockPtr> m_blocks;
+    std::vector<double> m_arrivals;
+};
+
+enum class Transport { Tcp, Pty };
+
+struct Bench
+{
+    explicit Bench(Transport t = Transport::Tcp, const std::function<void(Nv200Driver &)> &setup = {})
+    {
+        Nv200Simulator::Config cfg;
+        cfg.port = 0;
+        cfg.pty = t == Transport::Pty;
+        sim = std::make_unique<SimulatorThread>(QStringLiteral("nv200-sim"), [cfg] { return new Nv200Simulator(cfg); });
+        sim->call([this](QObject *o) {
+            auto *s = static_cast<Nv200Simulator *>(o);
+            started = s->start(&error);
+            port = s->port();
+            pty = s->ptyPath();
+        });
+        auto drv = std::make_unique<Nv200Driver>();
+        drv->setId(QStringLiteral("nv1"));
+        drv->setAddress(t == Transport::Pty ? pty : QStringLiteral("127.0.0.1:%1").arg(port));
+        drv->setRecorderPollMs(10);
+        if (setup)
+            setup(*drv);
+        host = std::make_unique<InstrumentHost>(std::move(drv));
+        host->addSink(&sink);
+        errors = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::errorOccurred);
+        progress = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::progress);
+    }
+    void inject(Nv200Simulator::Fault f)
+    {
+        static_cast<Nv200Simulator *>(sim->object())->injectFault(f); // thread-safe
+    }
+    QString lastError() const { return errors->isEmpty() ? QString() : errors->last().at(0).toString(); }
+    bool anyError(const QString &part) const
+    {
+        for (const auto &e : *errors)
+            if (e.at(0).toString().contains(part))
+                return true;
+        return false;
+    }
+    QString allErrors() const
+    {
+        QStringList l;
+        for (const auto &e : *errors)
+            l << e.at(0).toString();
+        return l.join(QStringLiteral(" | "));
+    }
+    void set(const char *key, const QVariant &v) { host->setParameter(QLatin1String(key), v); }
+
+    std::unique_ptr<SimulatorThread> sim;
+    CollectingSink sink;
+    std::unique_ptr<InstrumentHost> host;
+    std::unique_ptr<QSignalSpy> errors, progress;
+    bool started = false;
+    QString error, pty;
+    quint16 port = 0;
+};
+
+bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (h.state() != s && t.elapsed() < ms)
+        QTest::qWait(5);
+    return h.state() == s;
+}
+
+bool waitBlocks(const CollectingSink &sink, const QString &stream, std::size_t n, int ms = 5000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (sink.blocks(stream).size() < n && t.elapsed() < ms)
+        QTest::qWait(5);
+    return sink.blocks(stream).size() >= n;
+}
+
+void transports()
+{
+    QTest::addColumn<int>("transport");
+    QTest::newRow("tcp") << int(Transport::Tcp);
+    QTest::newRow("pty") << int(Transport::Pty);
+}
+
+} // namespace
+
+class TestNv200Driver : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void identification_data() { transports(); }
+    void identification()
+    {
+        QFETCH(int, transport);
+        Bench b{Transport(transport)};
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        const ParameterSet &p = b.host->parameters();
+        QTRY_COMPARE(p.stringValue(QStringLiteral("status")).isEmpty(), false);
+        QCOMPARE(p.stringValue(QStringLiteral("device")), QStringLiteral("NV200/D_NET"));
+        QCOMPARE(p.stringValue(QStringLiteral("actuator")), QStringLiteral("TRITOR100SG"));
+        QVERIFY(!p.stringValue(QStringLiteral("actuator_serial")).isEmpty());
+        QCOMPARE(p.stringValue(QStringLiteral("unit_closed_loop")), QStringLiteral("\u00b5m"));
+        QVERIFY2(p.stringValue(QStringLiteral("position_range")).contains(QStringLiteral("100 \u00b5m")),
+                 qPrintable(p.stringValue(QStringLiteral("position_range"))));
+        QVERIFY2(p.stringValue(QStringLiteral("status")).contains(QStringLiteral("actuator connected")),
+                 qPrintable(p.stringValue(QStringLiteral("status"))));
+        QTRY_COMPARE(b.host->streams().size(), 2);
+        QCOMPARE(b.host->streams().at(0).id, QStringLiteral("recorder"));
+        QCOMPARE(b.host->streams().at(1).id, QStringLiteral("live"));
+        QCOMPARE(b.errors->count(), 0);
+        // A second connection while this one is open is refused by the device.
+        auto other = std::make_unique<Nv200Driver>();
+        other->setId(QStringLiteral("nv2"));
+        other->setAddress(transport == int(Transport::Tcp) ? QStringLiteral("127.0.0.1:%1").arg(b.port) : b.pty);
+        InstrumentHost host2(std::move(other));
+        if (transport == int(Transport::Tcp)) {
+            QSignalSpy errors2(&host2, &InstrumentHost::errorOccurred);
+            host2.open();
+            QVERIFY(waitState(host2, Instrument::State::Error));
+            QVERIFY2(errors2.last().at(0).toString().contains(QStringLiteral("busy")),
+                     qPrintable(errors2.last().at(0).toString()));
+        }
+        b.host->close();
+        QVERIFY(waitState(*b.host, Instrument::State::Disconnected));
+    }
+
+    void stepResponseRecording_data() { transports(); }
+    void stepResponseRecording()
+    {
+        QFETCH(int, transport);
+        Bench b{Transport(transport)};
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.set("closed_loop", true);
+        b.set("setpoint", 10.0);
+        QTest::qWait(150); // settle at the old setpoint
+        b.set("recorder_source_a", QStringLiteral("Piezo position"));
+        b.set("recorder_source_b", QStringLiteral("Setpoint"));
+        b.set("recorder_autostart", QStringLiteral("on set command"));
+        b.set("recorder_duration", 50.0);
+        b.set("step_to", 80.0);
+        QTRY_COMPARE(b.host->parameters().doubleValue(QStringLiteral("recorder_stride")), 1.0);
+        QCOMPARE(b.host->parameters().doubleValue(QStringLiteral("recorder_length")), 1000.0);
+        const double before = SessionClock::now();
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
+        const double after = SessionClock::now();
+        const SampleBlockPtr blk = b.sink.blocks(QStringLiteral("recorder")).front();
+        QCOMPARE(blk->channelCount, 2);
+        QCOMPARE(blk->sampleCount, std::size_t(1000));
+        QVERIFY(blk->isRegular());
+        QCOMPARE(blk->dt, 50e-6);
+        QVERIFY(blk->flags & SampleBlock::EndOfCapture);
+        // t0 is the time of the triggering set command, which was sent between before and after.
+        QVERIFY2(blk->t0 > before && blk->t0 + 0.05 < after, qPrintable(QStringLiteral("%1 %2 %3").arg(before).arg(blk->t0).arg(after)));
+        const double *pos = blk->channel(0);
+        const double *sp = blk->channel(1);
+        // The recording starts at the step: the position is still at the old setpoint ...
+        QVERIFY2(std::abs(pos[0] - 10.0) < 3.0, qPrintable(QString::number(pos[0])));
+        QVERIFY2(std::abs(pos[1] - 10.0) < 3.0, qPrintable(QString::number(pos[1])));
+        QCOMPARE(sp[999], 80.0);
+        // ... then rises to the new one; the 50 % crossing comes after the start, not at once.
+        std::size_t half = 0;
+        while (half < blk->sampleCount && pos[half] < 45.0)
+            ++half;
+        QVERIFY2(half > 2 && half < 900, qPrintable(QString::number(half)));
+        QVERIFY2(std::abs(pos[999] - 80.0) < 3.0, qPrintable(QString::number(pos[999])));
+        const StreamInfo s = b.sink.stream(QStringLiteral("recorder"));
+        QCOMPARE(s.channels.size(), 2);
+        QCOMPARE(s.channels[0].unit, QStringLiteral("\u00b5m"));
+        QCOMPARE(s.channels[0].name, QStringLiteral("A Piezo position"));
+        QCOMPARE(s.channels[1].name, QStringLiteral("B Setpoint"));
+        QCOMPARE(b.host->parameters().doubleValue(QStringLiteral("setpoint")), 80.0);
+        // Progress ends at 1.
+        QTRY_VERIFY(!b.progress->isEmpty() && b.progress->last().at(0).toDouble() == 1.0);
+        QCOMPARE(b.errors->count(), 0);
+    }
+
+    void strideFollowsDuration()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_source_b", QStringLiteral("Piezo voltage"));
+        b.set("recorder_duration", 400.0); // stride 2, 4000 samples
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
+        const SampleBlockPtr blk = b.sink.blocks(QStringLiteral("recorder")).front();
+        QCOMPARE(blk->sampleCount, std::size_t(4000));
+        QCOMPARE(blk->dt, 100e-6);
+        QCOMPARE(b.sink.stream(QStringLiteral("recorder")).channels[1].unit, QStringLiteral("V"));
+    }
+
+    void waveformTriggeredRecording()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.set("closed_loop", true);
+        b.set("recorder_source_a", QStringLiteral("Piezo position"));
+        b.set("recorder_source_b", QStringLiteral("Setpoint"));
+        b.set("recorder_autostart", QStringLiteral("on waveform start"));
+        b.set("recorder_duration", 50.0);
+        b.set("waveform_shape", QStringLiteral("square"));
+        b.set("waveform_frequency", 40.0);
+        b.set("waveform_amplitude", 40.0);
+        b.set("waveform_offset", 50.0);
+        b.set("waveform_cycles", 0);
+        const double before = SessionClock::now();
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
+        const SampleBlockPtr blk = b.sink.blocks(QStringLiteral("recorder")).front();
+        QCOMPARE(blk->sampleCount, std::size_t(1000));
+        QVERIFY(blk->t0 > before);
+        // The setpoint follows the square wave: 30 % and 70 % of 0–100 µm, two levels.
+        const double *sp = blk->channel(1);
+        const auto [mn, mx] = std::minmax_element(sp, sp + blk->sampleCount);
+        QVERIFY2(std::abs(*mx - 70.0) < 1.0 && std::abs(*mn - 30.0) < 1.0,
+                 qPrintable(QStringLiteral("%1 %2").arg(*mn).arg(*mx)));
+        QVERIFY2(std::abs(sp[0] - 70.0) < 1.0, qPrintable(QString::number(sp[0]))); // starts with the high half
+        b.host->invoke(QStringLiteral("waveform_stop"));
+        QTest::qWait(50);
+        QCOMPARE(b.errors->count(), 0);
+    }
+
+    void livePollingPausesDuringReadBack_data() { transports(); }
+    void livePollingPausesDuringReadBack()
+    {
+        QFETCH(int, transport);
+        Bench b{Transport(transport)};
+        QVERIFY(b.started);
+        b.set("live_rate", 50.0);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.set("closed_loop", true); // the device starts in open loop; the stream's unit follows
+        b.host->start();
+        QVERIFY2(waitState(*b.host, Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 5));
+        const std::size_t n1 = b.sink.blocks(QStringLiteral("live")).size();
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n1 + 3));
+        const StreamInfo live = b.sink.stream(QStringLiteral("live"));
+        QCOMPARE(live.channels.size(), 2);
+        QCOMPARE(live.channels[0].unit, QStringLiteral("\u00b5m"));
+        // A long read-back (2 × 6000 values) while polling.
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_duration", 300.0);
+        double readStart = -1;
+        connect(b.host.get(), &InstrumentHost::progress, this, [&readStart](double, const QString &text) {
+            if (readStart < 0 && text.contains(QStringLiteral("Reading channel A")))
+                readStart = SessionClock::now();
+        });
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
+        const SampleBlockPtr rec = b.sink.blocks(QStringLiteral("recorder")).front();
+        const double readEnd = b.sink.arrivalOf(rec);
+        QVERIFY(readStart > 0);
+        QCOMPARE(rec->sampleCount, std::size_t(6000));
+        // No live poll was made while the buffers were read back ...
+        for (const auto &blk : b.sink.blocks(QStringLiteral("live")))
+            QVERIFY2(!(blk->t0 > readStart && blk->t0 < readEnd),
+                     qPrintable(QStringLiteral("%1 in %2..%3").arg(blk->t0).arg(readStart).arg(readEnd)));
+        // ... and polling resumes afterwards.
+        const std::size_t n2 = b.sink.blocks(QStringLiteral("live")).size();
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n2 + 3));
+        // Indices count up without gaps; times increase.
+        const auto blocks = b.sink.blocks(QStringLiteral("live"));
+        for (std::size_t i = 1; i < blocks.size(); ++i) {
+            QCOMPARE(blocks[i]->firstIndex, blocks[i - 1]->firstIndex + 1);
+            QVERIFY(blocks[i]->t0 > blocks[i - 1]->t0);
+        }
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QTest::qWait(60);
+        const std::size_t n3 = b.sink.blocks(QStringLiteral("live")).size();
+        QTest::qWait(100);
+        QCOMPARE(b.sink.blocks(QStringLiteral("live")).size(), n3);
+        QCOMPARE(b.errors->count(), 0);
+    }
+
+    void deviceErrorsCarryTheirMeaning()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy messages(b.host.get(), &InstrumentHost::message);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.host->invoke(QStringLiteral("raw:hwserno"));
+        QTRY_COMPARE(b.errors->count(), 1);
+        QCOMPARE(b.lastError(), QStringLiteral("NV200: 'hwserno' refused: Unknown command (error 2)"));
+        // Out of range: the step target is far beyond 100 µm.
+        b.set("step_to", 500.0);
+        b.host->invoke(QStringLiteral("step"));
+        QTRY_COMPARE(b.errors->count(), 2);
+        QVERIFY2(b.lastError().startsWith(QStringLiteral("NV200: 'set,500' refused: ")), qPrintable(b.lastError()));
+        QVERIFY2(b.lastError().contains(QStringLiteral("(error 4)")) || b.lastError().contains(QStringLiteral("(error 10)")),
+                 qPrintable(b.lastError()));
+        // Missing and too many parameters.
+        b.host->invoke(QStringLiteral("raw:recsrc"));
+        QTRY_COMPARE(b.errors->count(), 3);
+        QVERIFY2(b.lastError().contains(QStringLiteral("Parameter missing (error 3)")), qPrintable(b.lastError()));
+        b.host->invoke(QStringLiteral("raw:cl,1,2,3"));
+        QTRY_COMPARE(b.errors->count(), 4);
+        QVERIFY2(b.lastError().contains(QStringLiteral("(error 5)")), qPrintable(b.lastError()));
+        // A command with a line break never reaches the device.
+        b.host->invoke(QStringLiteral("raw:set,1\rset,2"));
+        QTRY_COMPARE(b.errors->count(), 5);
+        QVERIFY2(b.lastError().contains(QStringLiteral("CR or LF")), qPrintable(b.lastError()));
+        // A typed command and its answer.
+        b.set("command", QStringLiteral("temp"));
+        b.host->invoke(QStringLiteral("send_command"));
+        QTRY_VERIFY(b.host->parameters().stringValue(QStringLiteral("command_reply")).startsWith(QStringLiteral("temp,")));
+        QCOMPARE(b.host->state(), Instrument::State::Connected);
+    }
+
+    void garbledValueIsReported()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.set("live_rate", 50.0);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 2));
+        b.inject(Nv200Simulator::Fault::GarbleValue); // the next meas answer
+        QTRY_VERIFY(b.errors->count() >= 1);
+        QVERIFY2(b.lastError().startsWith(QStringLiteral("NV200: garbled answer to 'meas'")), qPrintable(b.lastError()));
+        // The garbled poll delivers nothing; the next ones are clean again.
+        const std::size_t n = b.sink.blocks(QStringLiteral("live")).size();
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n + 3));
+        QCOMPARE(b.errors->count(), 1);
+        QCOMPARE(b.host->state(), Instrument::State::Running);
+    }
+
+    void stallTimesOut_data() { transports(); }
+    void stallTimesOut()
+    {
+        QFETCH(int, transport);
+        Bench b{Transport(transport), [](Nv200Driver &d) { d.setTimeouts(150, 200, 1000); }};
+        QVERIFY(b.started);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.inject(Nv200Simulator::Fault::StallMidReply);
+        b.host->invoke(QStringLiteral("refresh"));
+        QTRY_VERIFY(b.errors->count() >= 1);
+        QVERIFY2(b.lastError().contains(QStringLiteral("did not answer 'desc' within 0.2 s")), qPrintable(b.lastError()));
+        QCOMPARE(b.host->state(), Instrument::State::Connected);
+        // The link recovers: the next command flushes the stale half answer.
+        b.host->invoke(QStringLiteral("refresh"));
+        QTest::qWait(300);
+        QCOMPARE(b.errors->count(), 1);
+    }
+
+    void connectionDropMidReadBack()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.set("live_rate", 20.0);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 3));
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_duration", 100.0);
+        b.inject(Nv200Simulator::Fault::DropConnection); // hits the first long answer: recoutf
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("TCP 127.0.0.1")) && b.anyError(QStringLiteral("read-back was interrupted")),
+                 qPrintable(b.allErrors()));
+        const std::size_t kept = b.sink.blocks(QStringLiteral("live")).size();
+        QVERIFY(kept >= 3);
+        QVERIFY(b.sink.blocks(QStringLiteral("recorder")).empty());
+        // open() again reconnects; a new capture works.
+        b.inject(Nv200Simulator::Fault::None);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
+        QCOMPARE(b.sink.blocks(QStringLiteral("recorder")).front()->sampleCount, std::size_t(2000));
+        QCOMPARE(b.sink.blocks(QStringLiteral("live")).size(), kept);
+    }
+
+    void notAnNv200AndBadAddresses()
+    {
+        // A TCP server that never answers.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        auto drv = std::make_unique<Nv200Driver>();
+        drv->setId(QStringLiteral("x"));
+        drv->setTimeouts(100, 150, 500);
+        drv->setAddress(QStringLiteral("127.0.0.1:%1").arg(silent.serverPort()));
+        InstrumentHost host(std::move(drv));
+        QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
+        host.open();
+        QVERIFY(waitState(host, Instrument::State::Error));
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("is not an NV200")),
+                 qPrintable(errors.last().at(0).toString()));
+        // Bad port, refused port, missing serial device.
+        host.setAddress(QStringLiteral("127.0.0.1:99999"));
+        host.open();
+        QTRY_COMPARE(errors.count(), 2);
+        QVERIFY(errors.last().at(0).toString().contains(QStringLiteral("port")));
+        const quint16 port = silent.serverPort();
+        silent.close();
+        host.setAddress(QStringLiteral("127.0.0.1:%1").arg(port));
+        host.open();
+        QTRY_COMPARE(errors.count(), 3);
+        QVERIFY2(errors.last().at(0).toString().contains(QString::number(port)), qPrintable(errors.last().at(0).toString()));
+        host.setAddress(QStringLiteral("/dev/nonexistent-nv200"));
+        host.open();
+        QTRY_COMPARE(errors.count(), 4);
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("serial /dev/nonexistent-nv200")),
+                 qPrintable(errors.last().at(0).toString()));
+        QCOMPARE(host.state(), Instrument::State::Error);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNv200Driver)
+#include "test_nv200_driver.moc"
