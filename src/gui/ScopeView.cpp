@@ -147,10 +147,10 @@ void ScopeView::setupPlot()
     m_plot->plotLayout()->addElement(0, 0, legendRow);
     legendRow->setMargins(QMargins(6, 4, 6, 0));
     legendRow->addElement(0, 0, m_plot->legend);
-    // A stretchable spacer right of the legend: keeps the legend compact at the left and stops
-    // an empty legend from limiting the width of the plot's column.
+    // The legend spans the row; updateLegendWrap() picks as many columns as the longest name
+    // allows. The thin spacer keeps an empty legend from limiting the width of the plot's column.
     legendRow->addElement(0, 1, new QCPLayoutElement(m_plot));
-    legendRow->setColumnStretchFactor(0, 0.001);
+    legendRow->setColumnStretchFactor(1, 0.001);
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setBrush(Qt::NoBrush);

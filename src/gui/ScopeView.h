@@ -108,6 +108,7 @@ private:
     void rebuildGraphs();
     QCPAxis *axisForUnit(const QString &unit);
     QString legendName(const Trace &t, bool multiInstrument) const;
+    void updateLegendWrap();
     void updateXRange();
     void fetchData();
     void autoscale();

@@ -60,6 +60,21 @@ QCPAxis *ScopeView::axisForUnit(const QString &unit)
     return axis;
 }
 
+void ScopeView::updateLegendWrap()
+{
+    // As many legend columns as the longest entry allows, so that no name is clipped.
+    const QFontMetrics fm(m_plot->legend->font());
+    int widest = 0;
+    for (const Trace &t : std::as_const(m_traces))
+        widest = std::max(widest, fm.horizontalAdvance(t.graph ? t.graph->name() : QString()));
+    const int item = widest + m_plot->legend->iconSize().width() + m_plot->legend->iconTextPadding() + 24;
+    const int wrap = std::max(1, m_plot->width() / std::max(item, 1));
+    if (wrap == m_plot->legend->wrap())
+        return;
+    m_plot->legend->setWrap(wrap);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true); // re-flow the existing items
+}
+
 QString ScopeView::legendName(const Trace &t, bool multiInstrument) const
 {
     const QString label = t.info.label();
@@ -258,13 +273,14 @@ bool ScopeView::refresh()
         m_layoutRevision = layout;
         m_graphsDirty = true;
     }
+    const bool rebuilt = m_graphsDirty;
     if (m_graphsDirty) {
         rebuildGraphs();
         m_dirty = true;
     }
     const int columns = std::max(1, m_plot->axisRect()->width());
-    if (columns != m_columns) {
-        m_plot->legend->setWrap(std::max(1, m_plot->width() / 240));
+    if (columns != m_columns || rebuilt) {
+        updateLegendWrap();
         m_dirty = true;
     }
     const quint64 revision = m_store->revision();
