@@ -11,53 +11,49 @@ namespace bs {
 DemoBench::DemoBench() = default;
 DemoBench::~DemoBench() = default;
 
+template<typename Sim>
+Sim *DemoBench::launch(const QString &name, const typename Sim::Config &cfg, QString *error)
+{
+    auto thread = std::make_unique<SimulatorThread>(name, [cfg] { return new Sim(cfg); });
+    bool ok = false;
+    thread->call([&](QObject *o) { ok = static_cast<Sim *>(o)->start(error); });
+    if (!ok)
+        return nullptr;
+    auto *sim = static_cast<Sim *>(thread->object());
+    m_sims.push_back(std::move(thread));
+    return sim; // ports are atomics, readable from this thread
+}
+
 bool DemoBench::start(QString *error)
 {
     // PandABox: control and data port on ephemeral loopback ports.
-    panda::PandaSimulator::Config cfg;
-    cfg.controlPort = 0;
-    cfg.dataPort = 0;
-    auto sim = std::make_unique<SimulatorThread>(QStringLiteral("sim-panda"),
-                                                 [cfg] { return new panda::PandaSimulator(cfg); });
-    bool ok = false;
-    quint16 control = 0, data = 0;
-    sim->call([&](QObject *o) {
-        auto *p = static_cast<panda::PandaSimulator *>(o);
-        ok = p->start(error);
-        control = p->controlPort();
-        data = p->dataPort();
-    });
-    if (!ok)
+    panda::PandaSimulator::Config pandaCfg;
+    pandaCfg.controlPort = 0;
+    pandaCfg.dataPort = 0;
+    auto *panda = launch<panda::PandaSimulator>(QStringLiteral("sim-panda"), pandaCfg, error);
+    if (!panda)
         return false;
-    m_sims.push_back(std::move(sim));
-    SessionInstrument panda;
-    panda.id = QStringLiteral("panda1");
-    panda.type = QStringLiteral("panda");
-    panda.name = QStringLiteral("PandABox (simulated)");
-    panda.address = QStringLiteral("127.0.0.1:%1").arg(control);
-    panda.parameters = QJsonObject{{QStringLiteral("data_port"), int(data)}, {QStringLiteral("clock_period"), 1e-3}};
-    m_session.instruments.append(panda);
+    SessionInstrument p;
+    p.id = QStringLiteral("panda1");
+    p.type = QStringLiteral("panda");
+    p.name = QStringLiteral("PandABox (simulated)");
+    p.address = QStringLiteral("127.0.0.1:%1").arg(panda->controlPort());
+    p.parameters = QJsonObject{{QStringLiteral("data_port"), int(panda->dataPort())},
+                               {QStringLiteral("clock_period"), 1e-3}};
+    m_session.instruments.append(p);
 
-    // NV200: the Telnet side on an ephemeral loopback port (the GUI can also reach it by pty).
+    // NV200: the Telnet side on an ephemeral loopback port.
     nv200::Nv200Simulator::Config nvCfg;
     nvCfg.port = 0;
-    auto nvSim = std::make_unique<SimulatorThread>(QStringLiteral("sim-nv200"),
-                                                   [nvCfg] { return new nv200::Nv200Simulator(nvCfg); });
-    quint16 nvPort = 0;
-    nvSim->call([&](QObject *o) {
-        auto *p = static_cast<nv200::Nv200Simulator *>(o);
-        ok = p->start(error);
-        nvPort = p->port();
-    });
-    if (!ok)
+    auto *nv = launch<nv200::Nv200Simulator>(QStringLiteral("sim-nv200"), nvCfg, error);
+    if (!nv)
         return false;
-    m_sims.push_back(std::move(nvSim));
-    SessionInstrument nv;
-    nv.id = QStringLiteral("nv200_1");
-    nv.type = QStringLiteral("nv200");
-    nv.name = QStringLiteral("NV200 piezo (simulated)");
-    nv.address = QStringLiteral("127.0.0.1:%1").arg(nvPort);
-    m_session.instruments.append(nv);
+    SessionInstrument n;
+    n.id = QStringLiteral("nv200_1");
+    n.type = QStringLiteral("nv200");
+    n.name = QStringLiteral("NV200 piezo (simulated)");
+    n.address = QStringLiteral("127.0.0.1:%1").arg(nv->port());
+    m_session.instruments.append(n);
     return true;
 }
 

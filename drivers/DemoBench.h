@@ -22,6 +22,10 @@ public:
     const Session &session() const { return m_session; }
 
 private:
+    /// Starts a simulator of type `Sim` on its own thread; nullptr (and `error`) if it cannot listen.
+    template<typename Sim>
+    Sim *launch(const QString &name, const typename Sim::Config &cfg, QString *error);
+
     std::vector<std::unique_ptr<SimulatorThread>> m_sims;
     Session m_session;
 };

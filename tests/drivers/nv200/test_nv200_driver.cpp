@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Nv200Driver against Nv200Simulator over real TCP and a real pty, the driver on its own thread.
+#include "../CollectingSink.h"
 #include "InstrumentHost.h"
 #include "Nv200Driver.h"
 #include "Nv200Simulator.h"
 #include "SessionClock.h"
 #include "SimulatorThread.h"
 
-#include <QMutex>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
@@ -18,53 +18,7 @@ using namespace bs::nv200;
 
 namespace {
 
-/// Collects every block the driver publishes (called on the driver thread), with arrival times.
-class CollectingSink : public BlockSink
-{
-public:
-    void setStreams(const QString &, const QVector<StreamInfo> &s) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_streams = s;
-    }
-    void consume(const SampleBlockPtr &b) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_blocks.push_back(b);
-        m_arrivals.push_back(SessionClock::now());
-    }
-    std::vector<SampleBlockPtr> blocks(const QString &stream) const
-    {
-        QMutexLocker l(&m_mutex);
-        std::vector<SampleBlockPtr> out;
-        for (const auto &b : m_blocks)
-            if (b->streamId == stream)
-                out.push_back(b);
-        return out;
-    }
-    double arrivalOf(const SampleBlockPtr &b) const
-    {
-        QMutexLocker l(&m_mutex);
-        for (std::size_t i = 0; i < m_blocks.size(); ++i)
-            if (m_blocks[i] == b)
-                return m_arrivals[i];
-        return -1;
-    }
-    StreamInfo stream(const QString &id) const
-    {
-        QMutexLocker l(&m_mutex);
-        for (const auto &s : m_streams)
-            if (s.id == id)
-                return s;
-        return {};
-    }
-
-private:
-    mutable QMutex m_mutex;
-    QVector<StreamInfo> m_streams;
-    std::vector<SampleBlockPtr> m_blocks;
-    std::vector<double> m_arrivals;
-};
+using test::CollectingSink;
 
 enum class Transport { Tcp, Pty };
 

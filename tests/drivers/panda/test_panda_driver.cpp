@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PandaDriver against PandaSimulator over real loopback sockets, the driver on its own thread.
+#include "../CollectingSink.h"
 #include "InstrumentHost.h"
 #include "PandaDriver.h"
 #include "PandaSimulator.h"
 #include "SimulatorThread.h"
 
-#include <QMutex>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
@@ -17,64 +17,7 @@ using namespace bs::panda;
 
 namespace {
 
-/// Collects every block the driver publishes (called on the driver thread).
-class CollectingSink : public BlockSink
-{
-public:
-    void setStreams(const QString &, const QVector<StreamInfo> &s) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_streams = s;
-    }
-    void consume(const SampleBlockPtr &b) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_blocks.push_back(b);
-        m_rows += b->sampleCount;
-    }
-    quint64 rows() const
-    {
-        QMutexLocker l(&m_mutex);
-        return m_rows;
-    }
-    std::vector<SampleBlockPtr> blocks() const
-    {
-        QMutexLocker l(&m_mutex);
-        return m_blocks;
-    }
-    QVector<StreamInfo> streams() const
-    {
-        QMutexLocker l(&m_mutex);
-        return m_streams;
-    }
-    /// All rows of one channel, concatenated.
-    std::vector<double> column(const QString &name) const
-    {
-        QMutexLocker l(&m_mutex);
-        std::vector<double> out;
-        const int c = m_streams.isEmpty() ? -1 : m_streams[0].channelIndex(name);
-        if (c < 0)
-            return out;
-        for (const auto &b : m_blocks)
-            if (b->sampleCount)
-                out.insert(out.end(), b->channel(c), b->channel(c) + b->sampleCount);
-        return out;
-    }
-    std::vector<double> times() const
-    {
-        QMutexLocker l(&m_mutex);
-        std::vector<double> out;
-        for (const auto &b : m_blocks)
-            out.insert(out.end(), b->times.begin(), b->times.end());
-        return out;
-    }
-
-private:
-    mutable QMutex m_mutex;
-    QVector<StreamInfo> m_streams;
-    std::vector<SampleBlockPtr> m_blocks;
-    quint64 m_rows = 0;
-};
+using test::CollectingSink;
 
 struct Bench
 {
