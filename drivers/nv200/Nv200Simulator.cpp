@@ -144,7 +144,8 @@ void Nv200Simulator::advance()
 Nv200SimReply Nv200Simulator::execute(QByteArrayView line)
 {
     advance();
-    Nv200SimReply reply = m_commands->execute(line);
+    const bool refused = !m_config.recoutfSupported && (line == "recoutf" || line.startsWith("recoutf,"));
+    Nv200SimReply reply = refused ? Nv200SimReply::error(2) : m_commands->execute(line);
     if (m_model->isActive() && !m_housekeeping->isActive())
         m_housekeeping->start();
     return reply;

@@ -49,6 +49,7 @@ struct Nv200SimulatorConfig
 
     // Additions beyond the required API:
     bool tcp = true; // false: pty only (no TCP server)
+    bool recoutfSupported = true; // false: `recoutf` answers error,2 (clients must fall back to recout)
     int housekeepingMs = 10; // model advance period while something evolves on its own
 };
 

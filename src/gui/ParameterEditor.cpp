@@ -250,9 +250,14 @@ void ParameterEditor::setValue(const QVariant &value)
         cb->setCurrentIndex(cb->findText(value.toString()));
         break;
     }
-    case Kind::Label:
-        static_cast<QLabel *>(m_widget.data())->setText(displayText(value));
+    case Kind::Label: {
+        auto *l = static_cast<QLabel *>(m_widget.data());
+        l->setText(displayText(value));
+        // A form row does not grow by itself when a wrapped read-back needs more lines.
+        if (l->width() > 0)
+            l->setMinimumHeight(l->heightForWidth(l->width()));
         break;
+    }
     }
 }
 

@@ -20,7 +20,8 @@ namespace {
 
 using test::CollectingSink;
 
-enum class Transport { Tcp, Pty };
+/// TcpOldFirmware: a device that refuses `recoutf` (error,2), so the driver reads with `recout`.
+enum class Transport { Tcp, Pty, TcpOldFirmware };
 
 struct Bench
 {
@@ -29,6 +30,7 @@ struct Bench
         Nv200Simulator::Config cfg;
         cfg.port = 0;
         cfg.pty = t == Transport::Pty;
+        cfg.recoutfSupported = t != Transport::TcpOldFirmware;
         sim = std::make_unique<SimulatorThread>(QStringLiteral("nv200-sim"), [cfg] { return new Nv200Simulator(cfg); });
         sim->call([this](QObject *o) {
             auto *s = static_cast<Nv200Simulator *>(o);
@@ -146,7 +148,11 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Disconnected));
     }
 
-    void stepResponseRecording_data() { transports(); }
+    void stepResponseRecording_data()
+    {
+        transports();
+        QTest::newRow("tcp, no recoutf") << int(Transport::TcpOldFirmware);
+    }
     void stepResponseRecording()
     {
         QFETCH(int, transport);
