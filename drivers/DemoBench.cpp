@@ -3,6 +3,7 @@
 
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaSimulator.h"
+#include "picoscope/PicoDriver.h"
 
 #include <QJsonObject>
 
@@ -54,6 +55,16 @@ bool DemoBench::start(QString *error)
     n.name = QStringLiteral("NV200 piezo (simulated)");
     n.address = QStringLiteral("127.0.0.1:%1").arg(nv->port());
     m_session.instruments.append(n);
+
+    // PicoScope: BenchScope's simulated libps5000a (a 5444D whose channel A sees the signal
+    // generator); the first unit found, so the address stays empty.
+    SessionInstrument pico;
+    pico.id = QStringLiteral("pico1");
+    pico.type = QStringLiteral("picoscope");
+    pico.name = QStringLiteral("PicoScope 5444D (simulated)");
+    pico.parameters = QJsonObject{
+        {QStringLiteral("library"), picoscope::PicoDriver::simulatedLibraryPath(picoscope::Family::Ps5000a)}};
+    m_session.instruments.append(pico);
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "DriverRegistry.h"
 #include "nv200/Nv200Driver.h"
 #include "panda/PandaDriver.h"
+#include "picoscope/PicoDriver.h"
 
 namespace bs {
 
@@ -12,6 +13,7 @@ void registerBuiltinDrivers()
     auto &r = DriverRegistry::instance();
     r.add(panda::PandaDriver::info());
     r.add(nv200::Nv200Driver::info());
+    r.add(picoscope::PicoDriver::info());
 }
 
 } // namespace bs

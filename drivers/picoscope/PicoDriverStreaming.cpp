@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Streaming (protocols/picoscope.md §10.3): RunStreaming with a ring of `overview_buffer` samples
+// per channel, GetStreamingLatestValues polled from a 1 ms timer on the worker thread; the
+// StreamingReady callback only copies [startIndex, startIndex + n) out of the ring.
+#include "PicoDriver.h"
+
+#include "PicoProtocol.h"
+#include "SessionClock.h"
+
+#include <cmath>
+
+namespace bs::picoscope {
+
+namespace {
+constexpr int kMaxChunksPerPoll = 256;   // catch up after a late poll, but give the event loop a turn
+constexpr qint64 kMaxBlockAgeMs = 40;    // publish at least this often (live display)
+} // namespace
+
+bool PicoDriver::runStreaming()
+{
+    const bool autoStop = m_params.boolValue(QStringLiteral("stream_auto_stop"));
+    const auto length = std::uint32_t(std::min<qint64>(m_params.intValue(QStringLiteral("stream_samples")), 0xFFFFFFFFLL));
+    m_ring = std::uint32_t(m_params.intValue(QStringLiteral("overview_buffer")));
+    for (Input &in : m_inputs) {
+        in.max.assign(m_ring, 0);
+        in.min.clear();
+        if (!ok(m_api->setDataBuffers(m_handle, in.channel, in.max.data(), nullptr, std::int32_t(m_ring), 0, RatioNone),
+                "SetDataBuffers"))
+            return false;
+    }
+    const bool triggered = m_params.stringValue(QStringLiteral("trigger")) != QLatin1String("none");
+    const auto pre = triggered ? std::uint32_t(std::llround(length * m_params.doubleValue(QStringLiteral("pre_trigger")) / 100.0))
+                               : 0u;
+    const StreamingInterval wanted = streamingInterval(m_params.doubleValue(QStringLiteral("sample_interval")));
+    StreamingInterval got = wanted;
+    PicoStatus st = kOk;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        got = wanted;
+        st = m_api->runStreaming(m_handle, &got.value, got.unit, pre, length - pre, autoStop, 1, RatioNone, m_ring);
+        if (st != kPowerSupplyConnected)
+            break;
+        handlePowerStatus(st); // supply plugged in: accept and retry
+    }
+    if (!ok(st, "RunStreaming"))
+        return false;
+    m_rawDt = m_dt = got.seconds();
+    updateParameter(QStringLiteral("actual_interval"),
+                    QStringLiteral("%1 (%2, streaming)").arg(formatInterval(m_dt), formatRate(1.0 / m_dt)));
+    announceStream(m_dt);
+    {
+        QMutexLocker lock(&m_stageMutex);
+        m_stageMax.assign(m_inputs.size(), {});
+        m_staged = 0;
+        m_stageOverflow = 0;
+        m_stageLost = false;
+        m_stageTrigger = -1;
+        m_autoStopped = false;
+    }
+    m_busy = true;
+    m_runStart = SessionClock::now();
+    m_sinceFlush.start();
+    m_pollTimer.start();
+    return true;
+}
+
+void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n, std::uint32_t start,
+                                                    std::int16_t overflow, std::uint32_t triggerAt,
+                                                    std::int16_t triggered, std::int16_t autoStop, void *param)
+{
+    auto *gate = static_cast<CallbackGate *>(param);
+    QMutexLocker gateLock(&gate->mutex);
+    PicoDriver *d = gate->driver;
+    if (!d)
+        return;
+    QMutexLocker lock(&d->m_stageMutex);
+    if (d->m_stageMax.size() != d->m_inputs.size())
+        return;
+    const std::size_t count = n > 0 ? std::size_t(n) : 0;
+    if (triggered)
+        d->m_stageTrigger = std::int64_t(d->m_staged) + std::int64_t(triggerAt);
+    if (overflow == std::int16_t(-1))
+        d->m_stageLost = true; // all bits set: the library's buffer overran (U4)
+    else
+        d->m_stageOverflow |= overflow;
+    if (autoStop)
+        d->m_autoStopped = true;
+    if (count == 0 || d->m_ring == 0)
+        return;
+    // A chunk never straddles the ring's end with the libraries we know (U1), but copy in two
+    // parts if one does.
+    const std::size_t first = std::min<std::size_t>(count, d->m_ring - std::min<std::size_t>(start, d->m_ring));
+    for (std::size_t i = 0; i < d->m_inputs.size(); ++i) {
+        const std::int16_t *ring = d->m_inputs[i].max.data();
+        auto &stage = d->m_stageMax[i];
+        stage.insert(stage.end(), ring + start, ring + start + first);
+        stage.insert(stage.end(), ring, ring + (count - first));
+    }
+    d->m_staged += count;
+}
+
+void PicoDriver::pollStreaming()
+{
+    if (!m_busy || m_activeMode != Mode::Streaming)
+        return;
+    for (int i = 0; i < kMaxChunksPerPoll; ++i) {
+        const std::size_t before = m_staged;
+        const PicoStatus st = m_api->latestValues(m_handle, &PicoDriver::streamingCallback, m_gate);
+        if (st == kBusy || st == kDriverFunction)
+            break; // no data yet: try at the next tick
+        if (st != kOk) {
+            if (isPowerStatus(st))
+                Q_EMIT message(tr("Power source changed: data collection aborted."));
+            const bool power = isPowerStatus(st);
+            ok(st, "GetStreamingLatestValues");
+            if (!power)
+                finishStreaming(statusName(st));
+            return;
+        }
+        if (m_staged == before || m_autoStopped)
+            break;
+    }
+    flushStreaming(false);
+    if (m_autoStopped)
+        finishStreaming(tr("auto-stop after %1 samples").arg(m_index));
+}
+
+void PicoDriver::drainStreaming()
+{
+    for (int i = 0; i < kMaxChunksPerPoll && !m_autoStopped; ++i) {
+        const std::size_t before = m_staged;
+        if (m_api->latestValues(m_handle, &PicoDriver::streamingCallback, m_gate) != kOk || m_staged == before)
+            break;
+    }
+    flushStreaming(true);
+}
+
+void PicoDriver::flushStreaming(bool force)
+{
+    QMutexLocker lock(&m_stageMutex);
+    if (m_staged == 0 && !m_stageLost)
+        return;
+    const auto minSamples = std::size_t(std::max(1.0, 0.02 / std::max(m_dt, 1e-12)));
+    if (!force && m_staged < minSamples && m_sinceFlush.elapsed() < kMaxBlockAgeMs)
+        return;
+    m_sinceFlush.restart();
+    const std::size_t n = m_staged;
+    auto block = SampleBlock::make(id(), QStringLiteral("scope"), int(m_inputs.size()), n, false);
+    block->firstIndex = m_index;
+    block->t0 = m_runStart + double(m_index) * m_dt;
+    block->dt = m_dt;
+    for (std::size_t i = 0; i < m_inputs.size(); ++i) {
+        m_inputs[i].scale.toVolts(m_stageMax[i].data(), n, block->channel(int(i)));
+        m_stageMax[i].clear();
+    }
+    if (m_stageTrigger >= 0) {
+        block->flags |= SampleBlock::Trigger;
+        block->triggerIndex = m_stageTrigger;
+    }
+    if (m_stageLost) {
+        block->flags |= SampleBlock::DataLost;
+        fail(tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data in time): "
+                "samples were lost before %1 s").arg(block->t0, 0, 'f', 6));
+    }
+    noteOverflow(block.get(), m_stageOverflow);
+    m_staged = 0;
+    m_stageOverflow = 0;
+    m_stageLost = false;
+    m_stageTrigger = -1;
+    m_index += n;
+    lock.unlock();
+    if (n > 0)
+        publish(block);
+}
+
+void PicoDriver::finishStreaming(const QString &why)
+{
+    endAcquisition(why);
+    Q_EMIT message(tr("Streaming stopped: %1 (%2 samples per channel)").arg(why).arg(m_index));
+}
+
+} // namespace bs::picoscope

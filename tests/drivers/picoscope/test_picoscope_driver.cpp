@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// PicoDriver against BenchScope's simulated libps5000a, loaded at run time exactly as the vendor
+// library would be; the driver runs on its own thread inside an InstrumentHost. The simulated
+// inputs are set through the library's picosim control interface (resolved from the same file).
+#include "../CollectingSink.h"
+#include "InstrumentHost.h"
+#include "PicoDriver.h"
+#include "SessionClock.h"
+
+#include <picosim/picosim.h>
+
+#include <QLibrary>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace bs;
+using namespace bs::picoscope;
+
+namespace {
+
+using test::CollectingSink;
+
+const QString kLibrary = QStringLiteral(BS_PS5000A_SIM);
+
+/// Applies PICOSIM settings to the simulated library (after a reset to its defaults).
+bool simulate(const QString &settings)
+{
+    static QLibrary lib(kLibrary);
+    auto configure = reinterpret_cast<picosimConfigure_t>(lib.resolve("picosimConfigure"));
+    if (!configure)
+        return false;
+    const QByteArray s = (QStringLiteral("reset;") + settings).toLatin1();
+    if (configure(s.constData()) != 0) {
+        auto lastError = reinterpret_cast<picosimLastError_t>(lib.resolve("picosimLastError"));
+        qWarning("picosimConfigure(%s): %s", s.constData(), lastError ? lastError() : "?");
+        return false;
+    }
+    return true;
+}
+
+quint64 concurrencyViolations()
+{
+    static QLibrary lib(kLibrary);
+    auto f = reinterpret_cast<picosimConcurrencyViolations_t>(lib.resolve("picosimConcurrencyViolations"));
+    return f ? f() : ~0ull;
+}
+
+struct Bench
+{
+    explicit Bench(const QString &serial = {}, const QString &library = kLibrary)
+    {
+        auto drv = std::make_unique<PicoDriver>();
+        drv->setId(QStringLiteral("pico1"));
+        drv->setAddress(serial);
+        host = std::make_unique<InstrumentHost>(std::move(drv));
+        host->addSink(&sink);
+        errors = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::errorOccurred);
+        messages = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::message);
+        set("library", library);
+    }
+    void set(const char *key, const QVariant &v) { host->setParameter(QLatin1String(key), v); }
+    bool anyError(const QString &part) const { return contains(*errors, part); }
+    bool anyMessage(const QString &part) const { return contains(*messages, part); }
+    static bool contains(const QSignalSpy &spy, const QString &part)
+    {
+        for (const auto &e : spy)
+            if (e.at(0).toString().contains(part))
+                return true;
+        return false;
+    }
+    QString allErrors() const
+    {
+        QStringList l;
+        for (const auto &e : *errors)
+            l << e.at(0).toString();
+        return l.join(QStringLiteral(" | "));
+    }
+
+    CollectingSink sink;
+    std::unique_ptr<InstrumentHost> host;
+    std::unique_ptr<QSignalSpy> errors, messages;
+};
+
+template<typename Pred>
+bool waitFor(Pred pred, int ms = 5000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!pred() && t.elapsed() < ms)
+        QTest::qWait(5);
+    return pred();
+}
+
+bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
+{
+    return waitFor([&] { return h.state() == s; }, ms);
+}
+
+/// Rising crossings of `level` (with hysteresis) → frequency in Hz for samples dt apart.
+double frequency(const double *v, std::size_t n, double dt, double level = 0.0, double hyst = 0.05)
+{
+    std::vector<double> crossings;
+    bool low = v[0] < level;
+    for (std::size_t i = 1; i < n; ++i) {
+        if (low && v[i] > level + hyst) {
+            crossings.push_back(double(i));
+            low = false;
+        } else if (!low && v[i] < level - hyst) {
+            low = true;
+        }
+    }
+    if (crossings.size() < 2)
+        return 0;
+    return double(crossings.size() - 1) / ((crossings.back() - crossings.front()) * dt);
+}
+
+double peak(const double *v, std::size_t n)
+{
+    return *std::max_element(v, v + n);
+}
+
+/// Connects a bench for a block capture on channel B only (±1 V), trigger rising at 0 V on B.
+void blockSetup(Bench &b, int samples = 10000)
+{
+    b.set("a_enabled", false);
+    b.set("b_enabled", true);
+    b.set("b_range", QStringLiteral("\u00b11 V"));
+    b.set("trigger_source", QStringLiteral("B"));
+    b.set("trigger_direction", QStringLiteral("rising"));
+    b.set("trigger_level", 0.0);
+    b.set("sample_interval", 1e-6);
+    b.set("samples", samples);
+    b.set("pre_trigger", 20.0);
+}
+
+/// Counts samples and index gaps without keeping the data (for long streaming runs).
+class CountingSink : public BlockSink
+{
+public:
+    void setStreams(const QString &, const QVector<StreamInfo> &) override {}
+    void consume(const SampleBlockPtr &b) override
+    {
+        QMutexLocker l(&m);
+        if (b->firstIndex != next)
+            gaps += b->firstIndex > next ? b->firstIndex - next : 1;
+        next = b->endIndex();
+        samples += b->sampleCount;
+        if (b->flags & (SampleBlock::DataLost | SampleBlock::Overflow))
+            ++flagged;
+        channels = b->channelCount;
+        if (b->sampleCount > 1000 && sampleFreq == 0)
+            sampleFreq = frequency(b->channel(1), b->sampleCount, b->dt); // channel B (square)
+    }
+    mutable QMutex m;
+    quint64 next = 0, samples = 0, gaps = 0, flagged = 0;
+    int channels = 0;
+    double sampleFreq = 0;
+};
+
+} // namespace
+
+class TestPicoscopeDriver : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(kLibrary), qPrintable(kLibrary));
+        QVERIFY(simulate({}));
+    }
+
+    void missingLibraryIsReported()
+    {
+        Bench b({}, QStringLiteral("/nonexistent/libps5000a.so"));
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("/nonexistent/libps5000a.so")), qPrintable(b.allErrors()));
+        QVERIFY2(b.anyError(QStringLiteral("was not found")), qPrintable(b.allErrors()));
+    }
+
+    void wrongLibraryIsReported()
+    {
+        const QString other = QStringLiteral(BS_NOT_A_PICO_LIBRARY);
+        Bench b({}, other);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("is not a ps5000a library")), qPrintable(b.allErrors()));
+        QVERIFY2(b.anyError(QStringLiteral("ps5000aOpenUnit")), qPrintable(b.allErrors()));
+    }
+
+    void identity()
+    {
+        QVERIFY(simulate({}));
+        Bench b;
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QCOMPARE(b.host->parameters().stringValue(QStringLiteral("variant")), QStringLiteral("5444D"));
+        QCOMPARE(b.host->parameters().stringValue(QStringLiteral("serial")), QStringLiteral("SIM00/0001"));
+        QVERIFY(b.anyMessage(QStringLiteral("4 channels")));
+        b.host->close();
+        QVERIFY(waitState(*b.host, Instrument::State::Disconnected));
+    }
+
+    void unknownSerialIsReported()
+    {
+        QVERIFY(simulate({}));
+        Bench b(QStringLiteral("XX000/9999"));
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("unit XX000/9999 was not found")), qPrintable(b.allErrors()));
+    }
+
+    void blockCaptureAmplitudeFrequencyTrigger()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        const auto blk = b.sink.blocks().front();
+        QCOMPARE(blk->sampleCount, std::size_t(10000));
+        QCOMPARE(blk->channelCount, 1);
+        QCOMPARE(b.sink.stream(QStringLiteral("scope")).channels.at(0).name, QStringLiteral("B"));
+        QVERIFY2(std::abs(blk->dt - 1e-6) < 1e-12, qPrintable(QString::number(blk->dt)));
+        const double *v = blk->channel(0);
+        QVERIFY2(std::abs(peak(v, blk->sampleCount) - 0.5) < 0.02, qPrintable(QString::number(peak(v, 10000))));
+        const double f = frequency(v, blk->sampleCount, blk->dt);
+        QVERIFY2(std::abs(f - 1000) < 5, qPrintable(QString::number(f)));
+        QVERIFY(blk->flags & SampleBlock::Trigger);
+        QCOMPARE(blk->triggerIndex, std::int64_t(2000));
+        QVERIFY2(std::abs(v[2000]) < 0.02, qPrintable(QString::number(v[2000])));
+        QVERIFY(v[1990] < v[2010]); // rising through the level
+        QVERIFY(b.host->parameters().stringValue(QStringLiteral("actual_interval")).contains(QStringLiteral("1 \u00b5s")));
+        QCOMPARE(b.errors->size(), 0);
+    }
+
+    void blockAggregateDownsampling()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("downsampling", QStringLiteral("aggregate"));
+        b.set("downsample_ratio", 10);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto blk = b.sink.blocks().front();
+        QCOMPARE(blk->channelCount, 2);
+        QCOMPARE(blk->sampleCount, std::size_t(1000));
+        QVERIFY(std::abs(blk->dt - 1e-5) < 1e-12);
+        const auto st = b.sink.stream(QStringLiteral("scope"));
+        QCOMPARE(st.channels.at(0).name, QStringLiteral("B max"));
+        QCOMPARE(st.channels.at(1).name, QStringLiteral("B min"));
+        for (std::size_t i = 0; i < blk->sampleCount; ++i)
+            QVERIFY(blk->channel(0)[i] >= blk->channel(1)[i]);
+        QVERIFY(std::abs(peak(blk->channel(0), 1000) - 0.5) < 0.02);
+        QCOMPARE(blk->triggerIndex, std::int64_t(200));
+    }
+
+    void rapidBlockSegmentsWithTriggerTimes()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b, 2000);
+        b.set("mode", QStringLiteral("rapid block"));
+        b.set("captures", 5);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 5; }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        const auto blocks = b.sink.blocks();
+        QCOMPARE(blocks.size(), std::size_t(5));
+        for (std::size_t k = 0; k < blocks.size(); ++k) {
+            const auto &blk = blocks[k];
+            QCOMPARE(blk->sampleCount, std::size_t(2000));
+            QCOMPARE(blk->triggerIndex, std::int64_t(400));
+            QVERIFY2(std::abs(blk->channel(0)[400]) < 0.02, qPrintable(QString::number(blk->channel(0)[400])));
+            QVERIFY(blk->channel(0)[395] < blk->channel(0)[405]);
+            QCOMPARE(blk->firstIndex, std::uint64_t(k * 2000));
+            if (k > 0) {
+                // Successive triggers are a whole number of signal periods (1 ms) apart.
+                const double periods = (blk->t0 - blocks[k - 1]->t0) / 1e-3;
+                QVERIFY2(periods >= 1.9, qPrintable(QString::number(periods)));
+                QVERIFY2(std::abs(periods - std::round(periods)) < 0.01, qPrintable(QString::number(periods)));
+            }
+        }
+    }
+
+    void oldStyleTriggers_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("direction");
+        QTest::addColumn<double>("level");
+        QTest::newRow("edge with hysteresis, falling") << QStringLiteral("edge with hysteresis") << QStringLiteral("falling") << 0.2;
+        QTest::newRow("window, enter") << QStringLiteral("window") << QStringLiteral("rising") << 0.3;
+    }
+    void oldStyleTriggers()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, direction);
+        QFETCH(double, level);
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("trigger", kind);
+        b.set("trigger_direction", direction);
+        b.set("trigger_level", level);
+        b.set("trigger_level2", -0.3);
+        b.set("trigger_auto_ms", 0);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto blk = b.sink.blocks().front();
+        const double *v = blk->channel(0);
+        if (kind == QLatin1String("window")) {
+            // Entering the window -0.3…0.3 V: the signal is inside at the trigger, outside before.
+            QVERIFY2(std::abs(v[2000]) <= 0.31, qPrintable(QString::number(v[2000])));
+            QVERIFY(std::abs(v[1990]) > 0.28 || std::abs(v[2000]) > 0.28);
+        } else {
+            QVERIFY2(std::abs(v[2000] - level) < 0.02, qPrintable(QString::number(v[2000])));
+            QVERIFY(v[1990] > v[2010]); // falling
+        }
+    }
+
+    void signalGeneratorLoopsBackIntoA()
+    {
+        QVERIFY(simulate({})); // default: A = signal generator
+        Bench b;
+        b.set("b_enabled", false);
+        b.set("a_range", QStringLiteral("\u00b11 V"));
+        b.set("siggen_wave", QStringLiteral("square"));
+        b.set("siggen_frequency", 5000.0);
+        b.set("siggen_amplitude", 1.0);
+        b.set("sample_interval", 1e-6);
+        b.set("samples", 10000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto blk = b.sink.blocks().front();
+        const double f = frequency(blk->channel(0), blk->sampleCount, blk->dt);
+        QVERIFY2(std::abs(f - 5000) < 25, qPrintable(QString::number(f)));
+        QVERIFY2(std::abs(peak(blk->channel(0), blk->sampleCount) - 0.5) < 0.02,
+                 qPrintable(QString::number(peak(blk->channel(0), blk->sampleCount))));
+    }
+
+    void runRepeatsCapturesUntilStop()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b, 2000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 5; }), qPrintable(b.allErrors()));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        const auto blocks = b.sink.blocks();
+        for (std::size_t k = 1; k < blocks.size(); ++k) {
+            QCOMPARE(blocks[k]->firstIndex, blocks[k - 1]->endIndex()); // captures are not gaps
+            QVERIFY(blocks[k]->t0 > blocks[k - 1]->t0);
+        }
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+    }
+
+    void stopWhileWaitingForTrigger()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("trigger_level", 0.9); // never reached
+        b.set("trigger_auto_ms", 0);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTest::qWait(300);
+        QCOMPARE(b.sink.blocks().size(), std::size_t(0));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QTest::qWait(100);
+        QCOMPARE(b.sink.blocks().size(), std::size_t(0));
+        QCOMPARE(b.errors->size(), 0);
+        // The unit is usable again: an auto trigger now fires.
+        b.set("trigger_auto_ms", 20);
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+    }
+
+    void streamingAutoStop()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("mode", QStringLiteral("streaming"));
+        b.set("trigger", QStringLiteral("none"));
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 300000);
+        b.set("overview_buffer", 50000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected, 5000), qPrintable(b.allErrors()));
+        QCOMPARE(b.sink.rows(), quint64(300000));
+        const auto col = b.sink.column(QStringLiteral("B"));
+        QCOMPARE(col.size(), std::size_t(300000));
+        const double f = frequency(col.data(), col.size(), 1e-6);
+        QVERIFY2(std::abs(f - 1000) < 2, qPrintable(QString::number(f))); // continuous across chunks
+        const auto blocks = b.sink.blocks();
+        for (std::size_t k = 1; k < blocks.size(); ++k)
+            QCOMPARE(blocks[k]->firstIndex, blocks[k - 1]->endIndex());
+        QVERIFY(b.anyMessage(QStringLiteral("auto-stop")));
+        QCOMPARE(b.errors->size(), 0);
+    }
+
+    void streamingTriggerIsMarked()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("mode", QStringLiteral("streaming"));
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 100000);
+        b.set("trigger_level", 0.25);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY2(waitFor([&] { return b.host->state() == Instrument::State::Connected && b.sink.rows() > 0; }),
+                 qPrintable(b.allErrors()));
+        const auto col = b.sink.column(QStringLiteral("B"));
+        std::int64_t trigger = -1;
+        std::uint64_t base = 0;
+        for (const auto &blk : b.sink.blocks()) {
+            if (blk->flags & SampleBlock::Trigger) {
+                trigger = std::int64_t(base) + blk->triggerIndex;
+                break;
+            }
+            base += blk->sampleCount;
+        }
+        QVERIFY(trigger > 5);
+        QVERIFY2(std::abs(col[std::size_t(trigger)] - 0.25) < 0.03, qPrintable(QString::number(col[std::size_t(trigger)])));
+        QVERIFY(col[std::size_t(trigger) - 5] < col[std::size_t(trigger) + 5]);
+    }
+
+    void streaming4x10MSs10sNothingLost()
+    {
+        QVERIFY(simulate({}));
+        auto counting = std::make_unique<CountingSink>();
+        Bench b;
+        b.host->removeSink(&b.sink);
+        b.host->addSink(counting.get());
+        for (const char *ch : {"a", "b", "c", "d"}) {
+            b.set(qPrintable(QStringLiteral("%1_enabled").arg(QLatin1String(ch))), true);
+            b.set(qPrintable(QStringLiteral("%1_range").arg(QLatin1String(ch))), QStringLiteral("\u00b15 V"));
+        }
+        b.set("mode", QStringLiteral("streaming"));
+        b.set("trigger", QStringLiteral("none"));
+        b.set("sample_interval", 1e-7);
+        b.set("overview_buffer", 2000000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY2(waitState(*b.host, Instrument::State::Running), qPrintable(b.allErrors()));
+        const double t0 = SessionClock::now();
+        QTest::qWait(10000);
+        b.host->stop();
+        const double seconds = SessionClock::now() - t0;
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QMutexLocker l(&counting->m);
+        const double rate = double(counting->samples) / seconds;
+        qInfo("streamed %llu samples per channel on %d channels in %.2f s: %.2f MS/s per channel",
+              counting->samples, counting->channels, seconds, rate / 1e6);
+        QCOMPARE(counting->channels, 4);
+        QVERIFY2(rate > 9.5e6, qPrintable(QString::number(rate)));
+        QCOMPARE(counting->gaps, quint64(0));
+        QCOMPARE(counting->flagged, quint64(0));
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        QVERIFY2(std::abs(counting->sampleFreq - 250) < 1, qPrintable(QString::number(counting->sampleFreq)));
+        QCOMPARE(b.errors->size(), 0);
+        QCOMPARE(concurrencyViolations(), quint64(0));
+    }
+
+    void injectedStatusesAreReported_data()
+    {
+        QTest::addColumn<QString>("inject");
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("expected");
+        const QString block = QStringLiteral("block"), stream = QStringLiteral("streaming");
+        QTest::newRow("SetChannel") << "SetChannel:0x0F" << block << "ps5000aSetChannel returned PICO_INVALID_VOLTAGE_RANGE";
+        QTest::newRow("SetDeviceResolution") << "SetDeviceResolution:0x120" << block << "PICO_INVALID_DEVICE_RESOLUTION";
+        QTest::newRow("MemorySegments") << "MemorySegments:0x1E" << block << "PICO_TOO_MANY_SEGMENTS";
+        QTest::newRow("GetTimebase2") << "GetTimebase2:0x1D" << block << "PICO_TOO_MANY_SAMPLES";
+        QTest::newRow("SetSimpleTrigger") << "SetSimpleTrigger:0x11" << block << "PICO_INVALID_TRIGGER_CHANNEL";
+        QTest::newRow("SetSigGenBuiltInV2") << "SetSigGenBuiltInV2:0x2E" << block << "PICO_SIG_GEN_PARAM";
+        QTest::newRow("RunBlock") << "RunBlock:0x15" << block << "ps5000aRunBlock returned PICO_BLOCK_MODE_FAILED";
+        QTest::newRow("GetValues") << "GetValues:0x18" << block << "ps5000aGetValues returned PICO_DATA_NOT_AVAILABLE";
+        QTest::newRow("RunStreaming") << "RunStreaming:0x2B" << stream << "PICO_INVALID_SAMPLE_INTERVAL";
+        QTest::newRow("GetStreamingLatestValues") << "GetStreamingLatestValues:0x07" << stream << "PICO_NOT_RESPONDING";
+        QTest::newRow("SetDataBuffers") << "SetDataBuffers:0x0D" << stream << "PICO_INVALID_PARAMETER";
+    }
+    void injectedStatusesAreReported()
+    {
+        QFETCH(QString, inject);
+        QFETCH(QString, mode);
+        QFETCH(QString, expected);
+        QVERIFY(simulate({}));
+        Bench b;
+        b.set("mode", mode);
+        b.set("samples", 1000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY(simulate(QStringLiteral("inject=") + inject));
+        b.host->start();
+        QVERIFY2(waitFor([&] { return b.anyError(expected); }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        // Still usable afterwards.
+        b.errors->clear();
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 1000);
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.rows() > 0; }), qPrintable(b.allErrors()));
+    }
+
+    void settingsCheckedBeforeTheUnitIsAsked()
+    {
+        QVERIFY(simulate({}));
+        Bench b;
+        b.set("resolution", QStringLiteral("16 bit")); // A and B enabled: 16 bit allows one
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("16-bit resolution allows 1 channel(s), but 2 are enabled (A, B)")); }),
+                 qPrintable(b.allErrors()));
+        b.set("b_enabled", false);
+        b.set("resolution", QStringLiteral("8 bit"));
+        b.set("a_range", QStringLiteral("\u00b1100 mV"));
+        b.set("a_offset", 1.0);
+        b.host->start();
+        QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("analogue offset 1 V is outside")); }), qPrintable(b.allErrors()));
+        QCOMPARE(b.host->state(), Instrument::State::Connected);
+    }
+
+    void usbPowerNeedsTheUsersChoice()
+    {
+        QVERIFY(simulate(QStringLiteral("power=usb;signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.set("c_enabled", true);
+        b.set("b_enabled", true);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY(b.anyError(QStringLiteral("USB power only")));
+        QVERIFY(b.host->parameters().stringValue(QStringLiteral("power_source")).contains(QStringLiteral("choose")));
+        b.errors->clear();
+        b.host->start(); // refused until the user chooses
+        QVERIFY(waitFor([&] { return b.anyError(QStringLiteral("USB power only")); }));
+        QCOMPARE(b.sink.blocks().size(), std::size_t(0));
+        b.host->invoke(QStringLiteral("use_dc_power")); // the supply is not actually connected
+        QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("DC supply is not connected")); }), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("accept_usb_power"));
+        QVERIFY(waitFor([&] { return b.anyMessage(QStringLiteral("Running on USB power")); }));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        QVERIFY(b.anyMessage(QStringLiteral("Channel C is enabled but unavailable on USB power")));
+        const auto st = b.sink.stream(QStringLiteral("scope"));
+        QCOMPARE(st.channels.size(), 1); // B only (A is off in blockSetup, C unavailable)
+        QCOMPARE(st.channels.at(0).name, QStringLiteral("B"));
+    }
+
+    void powerChangesDuringCapture()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        blockSetup(b);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        // The supply is plugged in: accepted at once, RunBlock retried, capture succeeds.
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;inject=RunBlock:0x119")));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        QVERIFY(b.anyMessage(QStringLiteral("DC power supply connected")));
+        // The supply is unplugged while data is read: capture abandoned, the user must choose.
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;inject=GetValues:0x11A")));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.anyMessage(QStringLiteral("data collection aborted")); }), qPrintable(b.allErrors()));
+        QVERIFY(waitFor([&] { return b.anyError(QStringLiteral("USB power only")); }));
+        QCOMPARE(b.sink.blocks().size(), std::size_t(1));
+        b.host->invoke(QStringLiteral("accept_usb_power"));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 2; }), qPrintable(b.allErrors()));
+    }
+
+    void twoUnitsAtOnce()
+    {
+        QVERIFY(simulate(QStringLiteral("units=2")));
+        Bench one(QStringLiteral("SIM00/0002")), two;
+        for (Bench *b : {&one, &two}) {
+            b->set("mode", QStringLiteral("streaming"));
+            b->set("trigger", QStringLiteral("none"));
+            b->set("sample_interval", 1e-6);
+            b->host->open();
+        }
+        QVERIFY2(waitState(*one.host, Instrument::State::Connected), qPrintable(one.allErrors()));
+        QVERIFY2(waitState(*two.host, Instrument::State::Connected), qPrintable(two.allErrors()));
+        QCOMPARE(one.host->parameters().stringValue(QStringLiteral("serial")), QStringLiteral("SIM00/0002"));
+        QCOMPARE(two.host->parameters().stringValue(QStringLiteral("serial")), QStringLiteral("SIM00/0001"));
+        Bench three;
+        three.host->open();
+        QVERIFY(waitState(*three.host, Instrument::State::Error));
+        QVERIFY2(three.anyError(QStringLiteral("no PicoScope ps5000a unit was found")), qPrintable(three.allErrors()));
+        const quint64 before = concurrencyViolations();
+        one.host->start();
+        two.host->start();
+        QVERIFY(waitFor([&] { return one.sink.rows() > 500000 && two.sink.rows() > 500000; }));
+        one.host->stop();
+        two.host->stop();
+        QVERIFY(waitState(*one.host, Instrument::State::Connected));
+        QVERIFY(waitState(*two.host, Instrument::State::Connected));
+        QCOMPARE(concurrencyViolations(), before); // the driver never calls the library concurrently
+        QCOMPARE(one.host->stats().lostSamples + two.host->stats().lostSamples, quint64(0));
+    }
+};
+
+QTEST_MAIN(TestPicoscopeDriver)
+#include "test_picoscope_driver.moc"
