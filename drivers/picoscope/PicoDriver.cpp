@@ -22,6 +22,7 @@ DriverInfo PicoDriver::info()
     i.displayName = tr("PicoScope (ps5000a / ps2000a, PicoSDK)");
     i.defaultAddress = QString();
     i.addressHelp = tr("Serial number of the unit (e.g. GR925/0147), or empty for the first unit found");
+    i.addressPlaceholder = tr("serial number, or empty: the first unit found");
     i.create = [] { return std::make_unique<PicoDriver>(); };
     return i;
 }

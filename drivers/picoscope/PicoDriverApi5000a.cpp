@@ -107,6 +107,9 @@ public:
     }
     PicoStatus triggerConditions(std::int16_t h, const int *s, bool enable) override
     {
+        if (!enable || !s)
+            return call(fn.SetTriggerChannelConditions, h, static_cast<PS5000A_TRIGGER_CONDITIONS *>(nullptr),
+                        std::int16_t(0));
         PS5000A_TRIGGER_CONDITIONS c{};
         c.channelA = PS5000A_TRIGGER_STATE(s[0]);
         c.channelB = PS5000A_TRIGGER_STATE(s[1]);
@@ -115,7 +118,7 @@ public:
         c.external = PS5000A_TRIGGER_STATE(s[4]);
         c.aux = PS5000A_TRIGGER_STATE(s[5]);
         c.pulseWidthQualifier = PS5000A_CONDITION_DONT_CARE;
-        return call(fn.SetTriggerChannelConditions, h, enable ? &c : nullptr, std::int16_t(enable ? 1 : 0));
+        return call(fn.SetTriggerChannelConditions, h, &c, std::int16_t(1));
     }
     PicoStatus triggerDirections(std::int16_t h, const int *d) override
     {

@@ -54,8 +54,9 @@ bool PicoDriver::applyResolution()
     // Switch the unused channels off first: the unit checks the count against the new resolution.
     // (On USB power C and D are never touched: the unit refuses any call for them.)
     for (int ch = 0; ch < m_unitChannels; ++ch)
-        if (!channelWanted(ch) && !(m_usbPowered && ch >= 2))
-            m_api->setChannel(m_handle, ch, false, DC, 7, 0.0f);
+        if (!channelWanted(ch) && !(m_usbPowered && ch >= 2)
+            && !ok(m_api->setChannel(m_handle, ch, false, DC, 7, 0.0f), "SetChannel"))
+            return false;
     if (!ok(m_api->setResolution(m_handle, res), "SetDeviceResolution"))
         return false;
     std::int16_t maxAdc = 0;

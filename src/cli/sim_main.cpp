@@ -2,6 +2,9 @@
 // benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaSimulator.h"
+#include "picoscope/PicoDriver.h"
+
+#include <QFileInfo>
 
 #include <QCoreApplication>
 
@@ -19,6 +22,9 @@ const char *kUsage =
     "  nv200   piezosystem jena NV200/D NET: Telnet port (default 23) and, with --pty, a\n"
     "          pseudo-terminal standing in for the USB serial port (its path is printed)\n"
     "          --actuator NAME TRITOR100SG (default), PSH20 or TT2\n"
+    "  picoscope  the simulated PicoSDK library (a shared library, not a server): prints its\n"
+    "          path and how to run a program written for the vendor's library against it\n"
+    "          --family ps5000a (default) | ps2000a\n"
     "Port 0 picks a free port. The simulator listens on 127.0.0.1 and prints where; Ctrl+C ends it.\n";
 
 int usageError(const QString &msg)
@@ -117,6 +123,30 @@ int runNv200(const QStringList &args)
     std::fflush(stdout);
     return QCoreApplication::exec();
 }
+int runPicoscope(const QStringList &args)
+{
+    using namespace bs::picoscope;
+    Family family = Family::Ps5000a;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--family") && i + 1 < args.size() && familyNames().contains(args[i + 1]))
+            family = familyFromName(args[++i]);
+        else
+            return usageError(QStringLiteral("picoscope: unexpected '%1'").arg(args[i]));
+    }
+    const QString path = PicoDriver::simulatedLibraryPath(family);
+    if (!QFileInfo::exists(path)) {
+        std::fprintf(stderr, "benchscope-sim: picoscope: the simulated library is not built (%s)\n", qPrintable(path));
+        return 2;
+    }
+    std::fprintf(stdout,
+                 "picoscope simulated library: %s\n"
+                 "Use it as the instrument's 'Library', or run a program built against the vendor's library with\n"
+                 "  LD_LIBRARY_PATH=%s PICOSIM='signal.A=sine,freq=1000,amp=1;units=2' your-program\n"
+                 "(PICOSIM settings: drivers/picoscope/simlib/include/picosim/picosim.h)\n",
+                 qPrintable(path), qPrintable(QFileInfo(path).absolutePath()));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -136,5 +166,7 @@ int main(int argc, char *argv[])
         return runPanda(args);
     if (id == QLatin1String("nv200"))
         return runNv200(args);
-    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200)").arg(id));
+    if (id == QLatin1String("picoscope"))
+        return runPicoscope(args);
+    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200, picoscope)").arg(id));
 }

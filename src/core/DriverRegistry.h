@@ -18,6 +18,8 @@ struct DriverInfo
     std::function<std::unique_ptr<Instrument>()> create;
     /// Addresses worth offering right now (e.g. the serial ports present); may be empty.
     std::function<QStringList()> addressSuggestions;
+    /// Shown in an empty address field; defaultAddress when empty (e.g. "first unit found").
+    QString addressPlaceholder;
 };
 
 /// The list of driver types. Drivers are added with one line each in drivers/registry.cpp.

@@ -143,7 +143,8 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
     m_address = new QLineEdit(m_host->address(), content);
     m_address->setObjectName(QStringLiteral("address"));
     if (info) {
-        m_address->setPlaceholderText(info->defaultAddress);
+        m_address->setPlaceholderText(info->addressPlaceholder.isEmpty() ? info->defaultAddress
+                                                                         : info->addressPlaceholder);
         m_address->setToolTip(info->addressHelp);
         if (info->addressSuggestions)
             installAddressCompleter(m_address, info->addressSuggestions());

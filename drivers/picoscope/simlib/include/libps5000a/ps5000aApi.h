@@ -19,12 +19,19 @@
 #  define PREF0
 # endif
 #endif
-#ifndef PREF4
+/* PREF2 (functions) and PREF4 (callbacks) are guarded separately: a client that defines one of them
+ * itself still gets the other. */
+#ifndef PREF2
 # if defined(_WIN32) && !defined(_WIN64)
 #  define PREF2 __stdcall
-#  define PREF4 __stdcall
 # else
 #  define PREF2
+# endif
+#endif
+#ifndef PREF4
+# if defined(_WIN32) && !defined(_WIN64)
+#  define PREF4 __stdcall
+# else
 #  define PREF4
 # endif
 #endif
