@@ -873,11 +873,12 @@ void TestPicoSimCore::streamingRingAutoStop() {
   QCOMPARE(ps5000aGetValues(s.h, 0, &n, 1, PS5000A_RATIO_MODE_NONE, 0, nullptr), PICO_OK);
   QCOMPARE(n, 20000u);
   QVERIFY(all == sink.data);
-  // Interval rounding: 10 ns -> 8 ns sample clock; too fast for the streaming limit -> refused.
+  // U5: an interval not shorter than the fastest block-mode one is used as asked; faster than the
+  // streaming limit (125 MS/s) -> refused.
   interval = 10;
   QCOMPARE(ps5000aSetDataBuffer(s.h, PS5000A_CHANNEL_A, ring.data(), 1000, 0, PS5000A_RATIO_MODE_NONE), PICO_OK);
   QCOMPARE(ps5000aRunStreaming(s.h, &interval, PS5000A_NS, 0, 1000, 0, 1, PS5000A_RATIO_MODE_NONE, 1000), PICO_OK);
-  QCOMPARE(interval, 8u);
+  QCOMPARE(interval, 10u);
   QCOMPARE(ps5000aStop(s.h), PICO_OK);
   interval = 2;
   QCOMPARE(ps5000aRunStreaming(s.h, &interval, PS5000A_NS, 0, 1000, 0, 1, PS5000A_RATIO_MODE_NONE, 1000),
@@ -1092,14 +1093,14 @@ void TestPicoSimCore::signalGenerator() {
   // Phase helper and AWG limits.
   uint32_t phase = 0;
   QCOMPARE(ps5000aSigGenFrequencyToPhase(s.h, 1000, PS5000A_SINGLE, 1000, &phase), PICO_OK);
-  QCOMPARE(phase, uint32_t(std::llround(1000.0 * 1000 * 4294967296.0 / 200e6)));
+  QCOMPARE(phase, uint32_t(std::llround(1000.0 * 1000 * 4294967296.0 / 100e6)));  // 5000D: 100 MHz DDS
   int16_t lo = 0, hi = 0;
   uint32_t minSize = 0, maxSize = 0;
   QCOMPARE(ps5000aSigGenArbitraryMinMaxValues(s.h, &lo, &hi, &minSize, &maxSize), PICO_OK);
   QCOMPARE(lo, int16_t(-32768));
   QCOMPARE(hi, int16_t(32767));
   QCOMPARE(minSize, 1u);
-  QCOMPARE(maxSize, 49152u);
+  QCOMPARE(maxSize, 32768u);  // PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE
   // Arbitrary: half +full scale, half -full scale at 1 kHz -> a +-0.5 V square for 1 V pk-pk.
   std::vector<int16_t> awg(100, 32767);
   std::fill(awg.begin() + 50, awg.end(), int16_t(-32767));
