@@ -13,8 +13,10 @@ namespace bs::picoscope {
 
 #if defined(_WIN32) && !defined(_WIN64)
 #define BS_PICO_CALLBACK __stdcall
+#define BS_PICO_API_CONV __stdcall
 #else
 #define BS_PICO_CALLBACK
+#define BS_PICO_API_CONV
 #endif
 
 using PicoStatus = std::uint32_t;

@@ -199,8 +199,14 @@ bool PicoDriver::applyTrigger()
 bool PicoDriver::applySignalGenerator()
 {
     const bool on = m_params.boolValue(QStringLiteral("siggen_enabled"));
-    const int wave = on ? std::max(0, waveTypeFromName(m_params.stringValue(QStringLiteral("siggen_wave"))))
-                        : kWaveDcVoltage;
+    const QString waveName = m_params.stringValue(QStringLiteral("siggen_wave"));
+    if (on && !waveTypeNames(m_api->family()).contains(waveName)) {
+        fail(tr("PicoScope: the %1 signal generator has no '%2' waveform; choose one of %3.")
+                 .arg(familyName(m_api->family()), waveName,
+                      waveTypeNames(m_api->family()).join(QStringLiteral(", "))));
+        return false;
+    }
+    const int wave = on ? std::max(0, waveTypeFromName(waveName)) : kWaveDcVoltage;
     const double f = m_params.doubleValue(QStringLiteral("siggen_frequency"));
     const auto pkpk = std::uint32_t(std::llround((on ? m_params.doubleValue(QStringLiteral("siggen_amplitude")) : 0.0) * 1e6));
     const auto offset = std::int32_t(std::llround((on ? m_params.doubleValue(QStringLiteral("siggen_offset")) : 0.0) * 1e6));

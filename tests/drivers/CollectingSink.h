@@ -27,6 +27,14 @@ public:
         m_arrivals.push_back(SessionClock::now());
         m_rows += b->sampleCount;
     }
+    /// Forgets the blocks collected so far (the streams stay).
+    void clear()
+    {
+        QMutexLocker l(&m_mutex);
+        m_blocks.clear();
+        m_arrivals.clear();
+        m_rows = 0;
+    }
     quint64 rows() const
     {
         QMutexLocker l(&m_mutex);

@@ -24,10 +24,10 @@ using test::CollectingSink;
 
 const QString kLibrary = QStringLiteral(BS_PS5000A_SIM);
 
-/// Applies PICOSIM settings to the simulated library (after a reset to its defaults).
-bool simulate(const QString &settings)
+/// Applies PICOSIM settings to a simulated library (after a reset to its defaults).
+bool simulate(const QString &settings, const QString &library = kLibrary)
 {
-    static QLibrary lib(kLibrary);
+    QLibrary lib(library); // loaded once by the process; this only finds it again
     auto configure = reinterpret_cast<picosimConfigure_t>(lib.resolve("picosimConfigure"));
     if (!configure)
         return false;
@@ -599,6 +599,77 @@ private Q_SLOTS:
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 2; }), qPrintable(b.allErrors()));
     }
+
+#ifdef BS_PS2000A_SIM
+    /// The same driver on the ps2000a family (PicoScope 2406B): no resolution, no power states,
+    /// GetTimebase2/RunBlock with `oversample`, 8-field trigger conditions, no trigger time stamps.
+    void ps2000aBlockRapidAndStreaming()
+    {
+        const QString lib = QStringLiteral(BS_PS2000A_SIM);
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5"), lib));
+        Bench b({}, lib);
+        b.set("family", QStringLiteral("ps2000a"));
+        blockSetup(b);
+        b.set("trigger", QStringLiteral("edge with hysteresis"));
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QCOMPARE(b.host->parameters().stringValue(QStringLiteral("variant")), QStringLiteral("2406B"));
+        // Block: amplitude, frequency and trigger position.
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        auto blk = b.sink.blocks().front();
+        QCOMPARE(blk->sampleCount, std::size_t(10000));
+        const double *v = blk->channel(0);
+        QVERIFY2(std::abs(peak(v, blk->sampleCount) - 0.5) < 0.02, qPrintable(QString::number(peak(v, 10000))));
+        const double f = frequency(v, blk->sampleCount, blk->dt);
+        QVERIFY2(std::abs(f - 1000) < 5, qPrintable(QString::number(f)));
+        QCOMPARE(blk->triggerIndex, std::int64_t(2000));
+        QVERIFY2(std::abs(v[2000]) < 0.02, qPrintable(QString::number(v[2000])));
+        QVERIFY(v[1990] < v[2010]);
+        // Rapid block: 3 segments, each triggered at its pre-trigger sample.
+        b.sink.clear();
+        b.set("mode", QStringLiteral("rapid block"));
+        b.set("captures", 3);
+        b.set("samples", 2000);
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 3; }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        for (const auto &seg : b.sink.blocks()) {
+            QCOMPARE(seg->triggerIndex, std::int64_t(400));
+            QVERIFY2(std::abs(seg->channel(0)[400]) < 0.02, qPrintable(QString::number(seg->channel(0)[400])));
+        }
+        // Streaming with auto-stop: every sample, continuous.
+        b.sink.clear();
+        b.set("mode", QStringLiteral("streaming"));
+        b.set("trigger", QStringLiteral("none"));
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 200000);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected, 5000), qPrintable(b.allErrors()));
+        const auto col = b.sink.column(QStringLiteral("B"));
+        QCOMPARE(col.size(), std::size_t(200000));
+        const double fs = frequency(col.data(), col.size(), 1e-6);
+        QVERIFY2(std::abs(fs - 1000) < 2, qPrintable(QString::number(fs)));
+        QCOMPARE(b.errors->size(), 0);
+    }
+
+    void ps2000aHasNoResolutionOrWhiteNoise()
+    {
+        const QString lib = QStringLiteral(BS_PS2000A_SIM);
+        QVERIFY(simulate({}, lib));
+        Bench b({}, lib);
+        b.set("family", QStringLiteral("ps2000a"));
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.set("siggen_enabled", true);
+        b.set("siggen_wave", QStringLiteral("white noise"));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY(waitFor([&] { return b.errors->size() > 0; }));
+        QVERIFY2(b.anyError(QStringLiteral("white noise")), qPrintable(b.allErrors()));
+    }
+#endif
 
     void twoUnitsAtOnce()
     {
