@@ -51,9 +51,11 @@ PicoDriver::PicoDriver(QObject *parent)
     m_actions = {
         {QStringLiteral("single"), tr("Single"), acq, tr("One capture (block, rapid block) or one auto-stop stream")},
         {QStringLiteral("accept_usb_power"), tr("Continue on USB power"), unit,
-         tr("ChangePowerSource: run without the DC supply; channels C and D are switched off")},
+         tr("ChangePowerSource: run without the DC supply; channels C and D are switched off"),
+         QStringLiteral("power_choice")},
         {QStringLiteral("use_dc_power"), tr("DC supply connected"), unit,
-         tr("ChangePowerSource: the DC supply is plugged in again; all channels available")},
+         tr("ChangePowerSource: the DC supply is plugged in again; all channels available"),
+         QStringLiteral("power_choice")},
         {QStringLiteral("flash_led"), tr("Flash LED"), unit, tr("Flash the unit's LED to find it on the bench")},
     };
     m_pollTimer.setTimerType(Qt::PreciseTimer);
@@ -91,6 +93,10 @@ void PicoDriver::buildParameters()
     readOnly(QStringLiteral("calibration_date"), tr("Calibrated"), unit);
     readOnly(QStringLiteral("driver_version"), tr("Driver version"), unit);
     readOnly(QStringLiteral("power_source"), tr("Power"), unit);
+    auto &choice = m_params.addBool(QStringLiteral("power_choice"), tr("Power choice pending"), false, unit);
+    choice.readOnly = true;
+    choice.persistent = false;
+    choice.shown = false; // enables the two power buttons while the unit waits for the user
 
     m_params.addEnum(QStringLiteral("resolution"), tr("Resolution"), resolutionNames(), resolutionNames().at(0), acq)
         .toolTip = tr("ps5000a FlexRes: 15 bit allows 2 channels, 16 bit 1 channel");
@@ -224,7 +230,7 @@ void PicoDriver::open()
     }
     m_handle = handle;
     m_usbPowered = false;
-    m_pendingPower = 0;
+    setPendingPower(0);
     readIdentity();
     if (st != kOk)
         handlePowerStatus(st);
@@ -273,7 +279,7 @@ void PicoDriver::handlePowerStatus(PicoStatus st)
     }
     if (m_busy || m_running)
         endAcquisition(tr("power source changed"));
-    m_pendingPower = st;
+    setPendingPower(st);
     QString text;
     if (st == kUsb3OnUsb2Port)
         text = tr("The PicoScope is plugged into a USB 2.0 port: capture speed may be limited. Choose "
@@ -301,12 +307,18 @@ void PicoDriver::acceptPower(PicoStatus state)
                  : tr("PicoScope: %1").arg(describeStatus(m_api->functionName("ChangePowerSource"), st)));
         return;
     }
-    m_pendingPower = 0;
+    setPendingPower(0);
     m_usbPowered = state == kPowerSupplyNotConnected;
     updateParameter(QStringLiteral("power_source"),
                     m_usbPowered ? tr("USB (channels C and D off)") : tr("DC supply / USB 3"));
     Q_EMIT message(m_usbPowered ? tr("Running on USB power: channels C and D are off.")
                                 : tr("Power source accepted: all channels available."));
+}
+
+void PicoDriver::setPendingPower(PicoStatus st)
+{
+    m_pendingPower = st;
+    updateParameter(QStringLiteral("power_choice"), st != 0);
 }
 
 void PicoDriver::closeUnit()
@@ -321,6 +333,8 @@ void PicoDriver::closeUnit()
     m_busy = false;
     m_running = false;
     m_inputs.clear();
+    if (m_pendingPower)
+        setPendingPower(0);
 }
 
 void PicoDriver::close()

@@ -79,6 +79,7 @@ private:
     void readIdentity();
     void handlePowerStatus(PicoStatus st);
     void acceptPower(PicoStatus state);
+    void setPendingPower(PicoStatus st);  ///< 0: no choice pending
     bool powerDecisionPending() const { return m_pendingPower != 0; }
     void closeUnit();
     Mode mode() const;

@@ -28,6 +28,7 @@ struct ParameterSpec
     QString group;      ///< panel group box, e.g. "Connection", "Capture"
     bool readOnly = false;   ///< read back from the device; never saved or set by the user
     bool persistent = true;  ///< saved in session files
+    bool shown = true;       ///< false: not in the panel (a flag that only enables actions)
     QVariant defaultValue;
     QString toolTip;
 
@@ -41,6 +42,9 @@ struct ActionSpec
     QString label;
     QString group;
     QString toolTip;
+    /// Key of a Bool parameter that enables this action while true (empty: always enabled), e.g.
+    /// a choice the device is waiting for.
+    QString enabledBy = {};
 };
 
 /// Typed settings with their current values. Every value stored is valid for its spec: `set()`

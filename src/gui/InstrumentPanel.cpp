@@ -100,6 +100,8 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
     connect(host, &InstrumentHost::parameterChanged, this, [this](const QString &key, const QVariant &value) {
         if (ParameterEditor *e = m_editors.value(key))
             e->setValue(value);
+        for (QPushButton *b : m_actionGates.values(key))
+            b->setEnabled(value.toBool());
     });
     onStateChanged(host->state(), host->stateDetail());
     if (!host->lastError().isEmpty())
@@ -211,7 +213,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
         }
         auto *form = qobject_cast<QFormLayout *>(content->layout());
         for (const ParameterSpec &spec : params.specs()) {
-            if (spec.group != group)
+            if (spec.group != group || !spec.shown)
                 continue;
             auto *editor = new ParameterEditor(spec, params.value(spec.key), content);
             m_editors.insert(spec.key, editor);
@@ -240,6 +242,10 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             b->setObjectName(QStringLiteral("action_") + a.key);
             b->setToolTip(a.toolTip);
             buttons->addWidget(b);
+            if (!a.enabledBy.isEmpty()) {
+                b->setEnabled(params.boolValue(a.enabledBy));
+                m_actionGates.insert(a.enabledBy, b);
+            }
             connect(b, &QPushButton::clicked, this, [this, key = a.key] {
                 if (m_host)
                     m_host->invoke(key);

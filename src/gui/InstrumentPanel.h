@@ -67,6 +67,7 @@ private:
     QPointer<InstrumentHost> m_host;
     QString m_id;
     QHash<QString, ParameterEditor *> m_editors;
+    QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;

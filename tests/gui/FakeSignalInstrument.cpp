@@ -43,8 +43,16 @@ FakeSignalInstrument::FakeSignalInstrument()
     auto &pulses = m_params.addInt(
         QStringLiteral("pulses"), QStringLiteral("Pulses sent"), 0, 0, 1000000, QStringLiteral("Status"));
     pulses.readOnly = true;
+    auto &unacked = m_params.addBool(
+        QStringLiteral("unacknowledged"), QStringLiteral("Pulse unacknowledged"), false, sig);
+    unacked.readOnly = true;
+    unacked.persistent = false;
+    unacked.shown = false;
     m_actions = { { QStringLiteral("pulse"), QStringLiteral("Send Pulse"), sig,
-        QStringLiteral("Emit one test pulse") } };
+                      QStringLiteral("Emit one test pulse") },
+        { QStringLiteral("acknowledge"), QStringLiteral("Acknowledge"), sig,
+            QStringLiteral("Acknowledge the last pulse (only while one is unacknowledged)"),
+            QStringLiteral("unacknowledged") } };
 }
 
 QString FakeSignalInstrument::applyParameter(const QString &key, const QVariant &value)
@@ -95,11 +103,16 @@ void FakeSignalInstrument::stop()
 
 void FakeSignalInstrument::invoke(const QString &action)
 {
+    if (action == QLatin1String("acknowledge")) {
+        updateParameter(QStringLiteral("unacknowledged"), false);
+        return;
+    }
     if (action != QLatin1String("pulse")) {
         Instrument::invoke(action);
         return;
     }
     updateParameter(QStringLiteral("pulses"), ++m_pulses);
+    updateParameter(QStringLiteral("unacknowledged"), true);
     Q_EMIT progress(1.0, QStringLiteral("Pulse sent"));
 }
 

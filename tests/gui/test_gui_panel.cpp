@@ -166,8 +166,15 @@ private Q_SLOTS:
     void actionsAndReadOnlyValues()
     {
         auto *button = m_panel->findChild<QPushButton *>(QStringLiteral("action_pulse"));
+        auto *ack = m_panel->findChild<QPushButton *>(QStringLiteral("action_acknowledge"));
+        QVERIFY(ack);
+        QVERIFY(!ack->isEnabled()); // enabled only by its (hidden) flag
+        QVERIFY(!m_panel->editor(QStringLiteral("unacknowledged")));
         button->click();
         QTRY_COMPARE(widget<QLabel>(QStringLiteral("pulses"))->text(), QStringLiteral("1"));
+        QTRY_VERIFY(ack->isEnabled());
+        ack->click();
+        QTRY_VERIFY(!ack->isEnabled());
         QTRY_COMPARE(m_panel->progressBar()->value(), 1000);
         QVERIFY(m_panel->progressBar()->isVisible());
     }

@@ -561,6 +561,7 @@ private Q_SLOTS:
         QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
         QVERIFY(b.anyError(QStringLiteral("USB power only")));
         QVERIFY(b.host->parameters().stringValue(QStringLiteral("power_source")).contains(QStringLiteral("choose")));
+        QVERIFY(b.host->parameters().boolValue(QStringLiteral("power_choice"))); // enables the two buttons
         b.errors->clear();
         b.host->start(); // refused until the user chooses
         QVERIFY(waitFor([&] { return b.anyError(QStringLiteral("USB power only")); }));
@@ -569,6 +570,7 @@ private Q_SLOTS:
         QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("DC supply is not connected")); }), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("accept_usb_power"));
         QVERIFY(waitFor([&] { return b.anyMessage(QStringLiteral("Running on USB power")); }));
+        QVERIFY(waitFor([&] { return !b.host->parameters().boolValue(QStringLiteral("power_choice")); }));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         QVERIFY(b.anyMessage(QStringLiteral("Channel C is enabled but unavailable on USB power")));
