@@ -602,7 +602,7 @@ private Q_SLOTS:
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 2; }), qPrintable(b.allErrors()));
     }
 
-#ifdef BS_PS2000A_SIM
+
     /// The same driver on the ps2000a family (PicoScope 2406B): no resolution, no power states,
     /// GetTimebase2/RunBlock with `oversample`, 8-field trigger conditions, no trigger time stamps.
     void ps2000aBlockRapidAndStreaming()
@@ -671,7 +671,6 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return b.errors->size() > 0; }));
         QVERIFY2(b.anyError(QStringLiteral("white noise")), qPrintable(b.allErrors()));
     }
-#endif
 
     void twoUnitsAtOnce()
     {
