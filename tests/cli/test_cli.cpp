@@ -11,6 +11,8 @@
 #include <QTcpServer>
 #include <QtTest>
 
+#include <cmath>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -120,6 +122,46 @@ private Q_SLOTS:
         QVERIFY2(lines[comments].startsWith("time_s,"), lines[comments].constData());
         QVERIFY(lines[comments].contains("PCAP.TS_TRIG.Value [s]"));
         QVERIFY(lines.size() - comments > 1000);
+    }
+
+    /// The simulated PicoSDK library as a user would find it (benchscope-sim picoscope), then a
+    /// streaming run from the command line with --set, recorded to CSV.
+    void picoscopeStreamsToCsv()
+    {
+        const Result where = run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("picoscope")});
+        QCOMPARE(where.code, 0);
+        const auto m = QRegularExpression(QStringLiteral("library: (\\S+)")).match(QString::fromUtf8(where.out));
+        QVERIFY2(m.hasMatch(), where.out.constData());
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("pico"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("picoscope"), QStringLiteral("--set"),
+                              QStringLiteral("library=") + m.captured(1), QStringLiteral("--set"),
+                              QStringLiteral("mode=streaming"), QStringLiteral("--set"), QStringLiteral("trigger=none"),
+                              QStringLiteral("--set"), QStringLiteral("sample_interval=1e-5"), QStringLiteral("--duration"),
+                              QStringLiteral("1"), QStringLiteral("--format"), QStringLiteral("csv"),
+                              QStringLiteral("--output"), out});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonArray streams = r.summary().value(QStringLiteral("streams")).toArray();
+        QCOMPARE(streams.size(), 1);
+        const QJsonObject st = streams.at(0).toObject();
+        const double samples = st.value(QStringLiteral("samples")).toDouble();
+        const double span = st.value(QStringLiteral("last_time")).toDouble() - st.value(QStringLiteral("first_time")).toDouble();
+        QVERIFY2(samples > 80000, r.out.constData()); // at least ~1 s at 100 kS/s
+        QVERIFY2(std::abs(samples - (span / 1e-5 + 1)) < 2, r.out.constData()); // no gap: one sample per 10 µs
+        const QStringList files = QDir(out).entryList({QStringLiteral("*.csv")});
+        QCOMPARE(files.size(), 1);
+        QFile f(QDir(out).filePath(files[0]));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        int comments = 0;
+        while (comments < lines.size() && lines[comments].startsWith('#'))
+            ++comments;
+        QVERIFY2(lines[comments].startsWith("time_s,A [V],B [V]"), lines[comments].constData());
+        qsizetype rows = 0;
+        for (qsizetype i = comments + 1; i < lines.size(); ++i)
+            rows += !lines[i].isEmpty() && !lines[i].startsWith('#');
+        QCOMPARE(double(rows), samples);
     }
 
     void nv200SimulatorOnAPty()
