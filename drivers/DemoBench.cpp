@@ -5,7 +5,10 @@
 #include "panda/PandaSimulator.h"
 #include "picoscope/PicoDriver.h"
 
+#include <picosim/picosim.h>
+
 #include <QJsonObject>
+#include <QLibrary>
 
 namespace bs {
 
@@ -56,14 +59,25 @@ bool DemoBench::start(QString *error)
     n.address = QStringLiteral("127.0.0.1:%1").arg(nv->port());
     m_session.instruments.append(n);
 
-    // PicoScope: BenchScope's simulated libps5000a (a 5444D whose channel A sees the signal
-    // generator); the first unit found, so the address stays empty.
+    // PicoScope: BenchScope's simulated libps5000a (a 5444D); the first unit found, so the address
+    // stays empty. Streaming at 100 kS/s, so the strip chart shows it as a recorder would: the
+    // signal generator (1 Hz sine) looped into A, a slow noisy triangle on B.
+    const QString picoLibrary = picoscope::PicoDriver::simulatedLibraryPath(picoscope::Family::Ps5000a);
+    // (Without the library the instrument itself reports it missing, naming the path.)
+    QLibrary simLib(picoLibrary);
+    if (auto configure = reinterpret_cast<picosimConfigure_t>(simLib.resolve("picosimConfigure")))
+        configure("signal.A=siggen;signal.B=triangle,freq=0.25,amp=0.8,noise=0.01");
     SessionInstrument pico;
     pico.id = QStringLiteral("pico1");
     pico.type = QStringLiteral("picoscope");
     pico.name = QStringLiteral("PicoScope 5444D (simulated)");
-    pico.parameters = QJsonObject{
-        {QStringLiteral("library"), picoscope::PicoDriver::simulatedLibraryPath(picoscope::Family::Ps5000a)}};
+    pico.parameters = QJsonObject{{QStringLiteral("library"), picoLibrary},
+                                  {QStringLiteral("mode"), QStringLiteral("streaming")},
+                                  {QStringLiteral("sample_interval"), 1e-5},
+                                  {QStringLiteral("trigger"), QStringLiteral("none")},
+                                  {QStringLiteral("siggen_enabled"), true},
+                                  {QStringLiteral("siggen_frequency"), 1.0},
+                                  {QStringLiteral("siggen_amplitude"), 1.6}};
     m_session.instruments.append(pico);
     return true;
 }
