@@ -99,6 +99,7 @@ void PicoDriver::buildParameters()
     choice.shown = false; // enables the two power buttons while the unit waits for the user
 
     m_params.addEnum(QStringLiteral("resolution"), tr("Resolution"), resolutionNames(), resolutionNames().at(0), acq)
+        .onlyWhen(QStringLiteral("family"), {familyName(Family::Ps5000a)})
         .toolTip = tr("ps5000a FlexRes: 15 bit allows 2 channels, 16 bit 1 channel");
     m_params.addEnum(QStringLiteral("mode"), tr("Capture mode"),
                      {QStringLiteral("block"), QStringLiteral("rapid block"), QStringLiteral("streaming")},
@@ -107,20 +108,34 @@ void PicoDriver::buildParameters()
                        QStringLiteral("s"))
         .toolTip = tr("Requested; the nearest interval the unit offers is used and shown below");
     readOnly(QStringLiteral("actual_interval"), tr("Actual interval"), acq);
-    m_params.addInt(QStringLiteral("samples"), tr("Samples per capture"), 10000, 16, 200000000, acq).toolTip =
+    const QStringList blockModes{QStringLiteral("block"), QStringLiteral("rapid block")};
+    const QStringList streaming{QStringLiteral("streaming")};
+    m_params.addInt(QStringLiteral("samples"), tr("Samples per capture"), 10000, 16, 200000000, acq)
+        .onlyWhen(QStringLiteral("mode"), blockModes)
+        .toolTip =
         tr("Block and rapid block: pre- plus post-trigger samples per channel");
-    m_params.addDouble(QStringLiteral("pre_trigger"), tr("Pre-trigger"), 10, 0, 100, acq, QStringLiteral("%"));
+    m_params.addDouble(QStringLiteral("pre_trigger"), tr("Pre-trigger"), 10, 0, 100, acq, QStringLiteral("%"))
+        .onlyWhen(QStringLiteral("mode"), blockModes);
     m_params.addEnum(QStringLiteral("downsampling"), tr("Downsampling"), ratioModeNames(), ratioModeNames().at(0), acq)
+        .onlyWhen(QStringLiteral("mode"), {QStringLiteral("block"), QStringLiteral("streaming")})
         .toolTip = tr("Block mode: aggregate delivers max and min per interval; decimate keeps every n-th; "
                       "average the mean");
-    m_params.addInt(QStringLiteral("downsample_ratio"), tr("Downsampling ratio"), 1, 1, 1000000, acq);
-    m_params.addInt(QStringLiteral("captures"), tr("Captures (rapid block)"), 10, 1, 100000, acq).toolTip =
+    m_params.addInt(QStringLiteral("downsample_ratio"), tr("Downsampling ratio"), 1, 1, 1000000, acq)
+        .onlyWhen(QStringLiteral("mode"), {QStringLiteral("block"), QStringLiteral("streaming")});
+    m_params.addInt(QStringLiteral("captures"), tr("Captures (rapid block)"), 10, 1, 100000, acq)
+        .onlyWhen(QStringLiteral("mode"), {QStringLiteral("rapid block")})
+        .toolTip =
         tr("Rapid block: triggered captures per run, each in its own memory segment");
-    m_params.addBool(QStringLiteral("stream_auto_stop"), tr("Auto-stop (streaming)"), false, acq).toolTip =
+    m_params.addBool(QStringLiteral("stream_auto_stop"), tr("Auto-stop (streaming)"), false, acq)
+        .onlyWhen(QStringLiteral("mode"), streaming)
+        .toolTip =
         tr("Streaming: stop after 'Stream length' samples (with a trigger: after the trigger); "
            "otherwise continuous until Stop");
-    m_params.addInt(QStringLiteral("stream_samples"), tr("Stream length"), 1000000, 1, 4000000000LL, acq);
-    m_params.addInt(QStringLiteral("overview_buffer"), tr("Overview buffer"), 1000000, 1000, 100000000, acq).toolTip =
+    m_params.addInt(QStringLiteral("stream_samples"), tr("Stream length"), 1000000, 1, 4000000000LL, acq)
+        .onlyWhen(QStringLiteral("mode"), streaming);
+    m_params.addInt(QStringLiteral("overview_buffer"), tr("Overview buffer"), 1000000, 1000, 100000000, acq)
+        .onlyWhen(QStringLiteral("mode"), streaming)
+        .toolTip =
         tr("Streaming: samples per channel in the driver's ring buffer (overviewBufferSize)");
 
     for (int ch = 0; ch < kAnalogueChannels; ++ch)
@@ -141,8 +156,10 @@ void PicoDriver::buildParameters()
         .toolTip = tr("Window trigger: rising = enter, falling = exit, above = inside, below = outside");
     m_params.addDouble(QStringLiteral("trigger_level"), tr("Level"), 0, -50, 50, trig, QStringLiteral("V"));
     m_params.addDouble(QStringLiteral("trigger_level2"), tr("Lower level (window)"), -0.5, -50, 50, trig,
-                       QStringLiteral("V"));
-    m_params.addDouble(QStringLiteral("trigger_hysteresis"), tr("Hysteresis"), 0.02, 0, 50, trig, QStringLiteral("V"));
+                       QStringLiteral("V"))
+        .onlyWhen(QStringLiteral("trigger"), {QStringLiteral("window")});
+    m_params.addDouble(QStringLiteral("trigger_hysteresis"), tr("Hysteresis"), 0.02, 0, 50, trig, QStringLiteral("V"))
+        .onlyWhen(QStringLiteral("trigger"), {QStringLiteral("edge with hysteresis"), QStringLiteral("window")});
     m_params.addInt(QStringLiteral("trigger_auto_ms"), tr("Auto trigger after"), 100, 0, 32767, trig,
                     QStringLiteral("ms"))
         .toolTip = tr("0: wait for the trigger for ever");

@@ -130,6 +130,14 @@ QStringList ParameterSet::groups() const
     return g;
 }
 
+bool ParameterSet::isRelevant(const QString &key) const
+{
+    const ParameterSpec *s = spec(key);
+    if (!s || s->relevantKey.isEmpty())
+        return true;
+    return s->relevantValues.contains(value(s->relevantKey).toString());
+}
+
 QVariant ParameterSet::value(const QString &key) const
 {
     const int i = indexOf(key);

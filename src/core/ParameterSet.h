@@ -29,6 +29,18 @@ struct ParameterSpec
     bool readOnly = false;   ///< read back from the device; never saved or set by the user
     bool persistent = true;  ///< saved in session files
     bool shown = true;       ///< false: not in the panel (a flag that only enables actions)
+    /// The setting matters only while parameter `relevantKey` has one of `relevantValues` (e.g. the
+    /// rapid-block settings while the capture mode is "rapid block"); the panel greys it out
+    /// otherwise. Empty key: always relevant.
+    QString relevantKey;
+    QStringList relevantValues;
+
+    ParameterSpec &onlyWhen(const QString &key, const QStringList &values)
+    {
+        relevantKey = key;
+        relevantValues = values;
+        return *this;
+    }
     QVariant defaultValue;
     QString toolTip;
 
@@ -74,6 +86,8 @@ public:
     qint64 intValue(const QString &key) const { return value(key).toLongLong(); }
     double doubleValue(const QString &key) const { return value(key).toDouble(); }
     QString stringValue(const QString &key) const { return value(key).toString(); }
+    /// Whether `key` matters with the current values (see ParameterSpec::relevantKey).
+    bool isRelevant(const QString &key) const;
 
     /// Checks `value` against the spec of `key`; on success returns an empty string and stores the
     /// normalised value (e.g. "12" → 12 for an Int) in `normalised`.

@@ -102,6 +102,8 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
             e->setValue(value);
         for (QPushButton *b : m_actionGates.values(key))
             b->setEnabled(value.toBool());
+        for (const QString &dependent : m_dependents.values(key))
+            updateRelevance(dependent);
     });
     onStateChanged(host->state(), host->stateDetail());
     if (!host->lastError().isEmpty())
@@ -229,6 +231,10 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             label->setToolTip(spec.key);
             label->setBuddy(editor->widget());
             form->addRow(label, editor->widget());
+            if (!spec.relevantKey.isEmpty()) {
+                m_dependents.insert(spec.relevantKey, spec.key);
+                updateRelevance(spec.key);
+            }
         }
         QHBoxLayout *buttons = nullptr;
         for (const ActionSpec &a : actions) {
@@ -254,6 +260,18 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
         if (buttons)
             buttons->addStretch(1);
     }
+}
+
+void InstrumentPanel::updateRelevance(const QString &key)
+{
+    ParameterEditor *e = m_editors.value(key);
+    if (!e || !m_host)
+        return;
+    const bool relevant = m_host->parameters().isRelevant(key);
+    e->widget()->setEnabled(relevant);
+    if (auto *form = qobject_cast<QFormLayout *>(e->widget()->parentWidget()->layout()))
+        if (QWidget *label = form->labelForField(e->widget()))
+            label->setEnabled(relevant);
 }
 
 QString InstrumentPanel::errorText() const

@@ -63,11 +63,14 @@ private:
     void onError(const QString &message);
     void toggleConnection();
     void commitAddress();
+    /// Greys out a setting (and its label) that does not matter with the current values.
+    void updateRelevance(const QString &key);
 
     QPointer<InstrumentHost> m_host;
     QString m_id;
     QHash<QString, ParameterEditor *> m_editors;
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
+    QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;

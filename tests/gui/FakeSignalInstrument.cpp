@@ -36,6 +36,9 @@ FakeSignalInstrument::FakeSignalInstrument()
     m_params.addEnum(QStringLiteral("shape"), QStringLiteral("Shape"),
         { QStringLiteral("Sine"), QStringLiteral("Square"), QStringLiteral("Triangle") },
         QStringLiteral("Sine"), sig);
+    m_params
+        .addDouble(QStringLiteral("duty"), QStringLiteral("Duty cycle"), 50, 1, 99, sig, QStringLiteral("%"))
+        .onlyWhen(QStringLiteral("shape"), { QStringLiteral("Square") });
     m_params.addString(QStringLiteral("label"), QStringLiteral("Label"), QStringLiteral("bench A"), sig);
     auto &temp = m_params.addDouble(QStringLiteral("temperature"), QStringLiteral("Temperature"), 21.5, -50,
         150, QStringLiteral("Status"), QStringLiteral("°C"));

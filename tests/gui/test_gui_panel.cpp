@@ -163,6 +163,19 @@ private Q_SLOTS:
         QTRY_COMPARE(rows->text(), QStringLiteral("0"));
     }
 
+    void irrelevantSettingsGreyedOut()
+    {
+        auto *duty = m_panel->editor(QStringLiteral("duty"))->widget();
+        QVERIFY(!duty->isEnabled()); // only for the square shape
+        auto *shape = widget<QComboBox>(QStringLiteral("shape"));
+        shape->setCurrentIndex(1); // as the user picks it
+        Q_EMIT shape->activated(1);
+        QTRY_VERIFY(duty->isEnabled());
+        shape->setCurrentIndex(2);
+        Q_EMIT shape->activated(2);
+        QTRY_VERIFY(!duty->isEnabled());
+    }
+
     void actionsAndReadOnlyValues()
     {
         auto *button = m_panel->findChild<QPushButton *>(QStringLiteral("action_pulse"));
