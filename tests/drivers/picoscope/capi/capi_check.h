@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Small helpers shared by the ps5000a C API test programs: check reporting in a TAP-like style
+/* Small helpers shared by the ps5000a (and, with CAPI_PS2000A defined, ps2000a) C API test
+ * programs: check reporting in a TAP-like style
  * ("ok - ..." / "not ok - ... (status 0x...)"), ADC <-> mV conversion in the manner of the vendor
  * examples, sleeping / timing, and a little signal analysis (zero-crossing frequency estimate and a
  * three-parameter least-squares sine fit at a known frequency).
  *
- * Uses nothing but the documented ps5000a API header and the C/POSIX libraries, so the programs
- * build and run against the vendor's libps5000a as well. Include this header first. */
+ * Uses nothing but the documented API header and the C/POSIX libraries, so the programs build and
+ * run against the vendor's libraries as well. Include this header first. */
 #ifndef CAPI_CHECK_H
 #define CAPI_CHECK_H
 
@@ -23,7 +24,11 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef CAPI_PS2000A
+#include <libps2000a/ps2000aApi.h>
+#else
 #include <libps5000a/ps5000aApi.h>
+#endif
 #ifndef PICO_STATUS
 #include <libps5000a/PicoStatus.h>
 #endif
@@ -130,19 +135,19 @@ static inline int capi_finish(const char *program)
 
 /* ---------------------------------------------------------------- scaling */
 
-/* ± full scale of each PS5000A_RANGE in mV (§2 of the specification). */
-static const int32_t capi_inputRangesMv[PS5000A_MAX_RANGES] = {
+/* ± full scale of each range index (PS5000A_RANGE, PS2000A_RANGE: the same numbers) in mV (§2). */
+static const int32_t capi_inputRangesMv[12] = {
   10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000
 };
 
 /* ADC count -> mV for a channel on range `range`, with the unit's MaximumValue. */
-static inline double adc_to_mv(int32_t raw, PS5000A_RANGE range, int16_t maxAdc)
+static inline double adc_to_mv(int32_t raw, int range, int16_t maxAdc)
 {
   return (double)raw * capi_inputRangesMv[range] / (double)maxAdc;
 }
 
 /* mV -> ADC count (for trigger thresholds), clamped to the int16 range. */
-static inline int16_t mv_to_adc(double mv, PS5000A_RANGE range, int16_t maxAdc)
+static inline int16_t mv_to_adc(double mv, int range, int16_t maxAdc)
 {
   double v = mv * (double)maxAdc / capi_inputRangesMv[range];
   if (v > 32767.0)
@@ -153,7 +158,7 @@ static inline int16_t mv_to_adc(double mv, PS5000A_RANGE range, int16_t maxAdc)
 }
 
 /* Converts n ADC counts to volts. */
-static inline void adc_to_volts(const int16_t *raw, double *volts, size_t n, PS5000A_RANGE range,
+static inline void adc_to_volts(const int16_t *raw, double *volts, size_t n, int range,
                                 int16_t maxAdc)
 {
   size_t i;
@@ -326,6 +331,7 @@ static inline double phase_diff(double a, double b)
 /* Opens the first unit the way the vendor examples do: OpenUnit, and on the power-source codes
  * 0x11A / 0x11E (valid handle) accept the situation with ChangePowerSource(h, same code).
  * Returns the OpenUnit status; *handle > 0 when a unit is usable. */
+#ifndef CAPI_PS2000A
 static inline PICO_STATUS capi_open_unit(int16_t *handle, PS5000A_DEVICE_RESOLUTION resolution)
 {
   PICO_STATUS st = ps5000aOpenUnit(handle, NULL, resolution);
@@ -333,5 +339,6 @@ static inline PICO_STATUS capi_open_unit(int16_t *handle, PS5000A_DEVICE_RESOLUT
     ps5000aChangePowerSource(*handle, st);
   return st;
 }
+#endif
 
 #endif

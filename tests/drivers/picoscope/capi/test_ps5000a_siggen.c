@@ -143,8 +143,7 @@ int main(void)
     check(minVal < 0 && maxVal > 0 && minSize >= MIN_SIG_GEN_BUFFER_SIZE && maxSize >= len,
           "AWG limits usable (values %d..%d, sizes %lu..%lu)", minVal, maxVal, (unsigned long)minSize,
           (unsigned long)maxSize);
-    /* spec §2: AWG buffer 32768 samples on all 5000D models (variant 5444D simulated).
-     * SIM-DEVIATION: the simulator reports 49152, the size of the 5x44A/B models. */
+    /* spec §2: AWG buffer 32768 samples on all 5000D models (variant 5444D simulated). */
     check(maxSize == PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, "AWG buffer size %lu = %d (5000D)", (unsigned long)maxSize,
           PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE);
     st = ps5000aSigGenFrequencyToPhase(h, 1000.0, PS5000A_SINGLE, len, &phase);
