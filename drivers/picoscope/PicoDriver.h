@@ -114,6 +114,8 @@ private:
     void pollStreaming();
     void drainStreaming();
     void flushStreaming(bool force);
+    /// staged samples [from, to) as a block; `lostBefore` samples are skipped before it
+    MutableSampleBlockPtr stagedBlock(std::size_t from, std::size_t to, std::uint64_t lostBefore);
     void finishStreaming(const QString &why);
     static void BS_PICO_CALLBACK streamingCallback(std::int16_t handle, std::int32_t n, std::uint32_t start,
                                                    std::int16_t overflow, std::uint32_t triggerAt,
@@ -165,6 +167,10 @@ private:
     std::size_t m_staged = 0;
     std::int16_t m_stageOverflow = 0;
     bool m_stageLost = false;
+    std::size_t m_lossAt = 0;      ///< staged samples before the first overrun since the last flush
+    std::size_t m_lossChunkAt = 0; ///< staged samples before the latest chunk that reported one
+    std::size_t m_lossChunk = 0;   ///< samples in that chunk
+    double m_lossTime = 0;         ///< session time that chunk arrived
     std::int64_t m_stageTrigger = -1;
     bool m_autoStopped = false;
     std::uint32_t m_ring = 0;   ///< overview buffer length

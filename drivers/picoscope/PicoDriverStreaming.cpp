@@ -78,10 +78,18 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
     const std::size_t count = n > 0 ? std::size_t(n) : 0;
     if (triggered)
         d->m_stageTrigger = std::int64_t(d->m_staged) + std::int64_t(triggerAt);
-    if (overflow == std::int16_t(-1))
-        d->m_stageLost = true; // all bits set: the library's buffer overran (U4)
-    else
+    if (overflow == std::int16_t(-1)) {
+        // All bits set: the library's buffer overran (U4) and samples before this chunk are gone.
+        // The chunk holds the newest samples, so it ends about now on the unit's clock.
+        if (!d->m_stageLost)
+            d->m_lossAt = d->m_staged;
+        d->m_stageLost = true;
+        d->m_lossChunkAt = d->m_staged;
+        d->m_lossChunk = count;
+        d->m_lossTime = SessionClock::now();
+    } else {
         d->m_stageOverflow |= overflow;
+    }
     if (autoStop)
         d->m_autoStopped = true;
     if (count == 0 || d->m_ring == 0)
@@ -143,33 +151,63 @@ void PicoDriver::flushStreaming(bool force)
     if (!force && m_staged < minSamples && m_sinceFlush.elapsed() < kMaxBlockAgeMs)
         return;
     m_sinceFlush.restart();
-    const std::size_t n = m_staged;
-    auto block = SampleBlock::make(id(), QStringLiteral("scope"), int(m_inputs.size()), n, false);
-    block->firstIndex = m_index;
-    block->t0 = m_runStart + double(m_index) * m_dt;
-    block->dt = m_dt;
-    for (std::size_t i = 0; i < m_inputs.size(); ++i) {
-        m_inputs[i].scale.toVolts(m_stageMax[i].data(), n, block->channel(int(i)));
-        m_stageMax[i].clear();
-    }
-    if (m_stageTrigger >= 0) {
-        block->flags |= SampleBlock::Trigger;
-        block->triggerIndex = m_stageTrigger;
-    }
-    if (m_stageLost) {
-        block->flags |= SampleBlock::DataLost;
+    std::vector<MutableSampleBlockPtr> out;
+    bool carryLoss = false;
+    if (!m_stageLost) {
+        out.push_back(stagedBlock(0, m_staged, 0));
+    } else if (m_staged == m_lossAt) {
+        // The overrun came with no samples yet: publish what came before, place the gap when
+        // data resume (from the time the overrun was seen).
+        if (m_staged > 0)
+            out.push_back(stagedBlock(0, m_staged, 0));
+        carryLoss = true;
+        m_lossAt = m_lossChunkAt = m_lossChunk = 0;
+    } else {
+        // The API does not say how many samples were lost; the chunk that reported the overrun
+        // ended about when it arrived, which places it on the unit's clock (± one poll period).
+        const auto chunkStart = std::int64_t(std::llround((m_lossTime - m_runStart) / m_dt)) - std::int64_t(m_lossChunk);
+        const std::int64_t resumeAt = chunkStart - std::int64_t(m_lossChunkAt - m_lossAt);
+        const std::int64_t expected = std::int64_t(m_index + m_lossAt);
+        const std::uint64_t lost = resumeAt > expected ? std::uint64_t(resumeAt - expected) : 1;
+        if (m_lossAt > 0)
+            out.push_back(stagedBlock(0, m_lossAt, 0));
+        out.push_back(stagedBlock(m_lossAt, m_staged, lost));
         fail(tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data in time): "
-                "samples were lost before %1 s").arg(block->t0, 0, 'f', 6));
+                "about %1 samples per channel were lost before %2 s")
+                 .arg(lost)
+                 .arg(out.back()->t0, 0, 'f', 6));
     }
-    noteOverflow(block.get(), m_stageOverflow);
+    for (auto &stage : m_stageMax)
+        stage.clear();
     m_staged = 0;
     m_stageOverflow = 0;
-    m_stageLost = false;
+    m_stageLost = carryLoss;
     m_stageTrigger = -1;
-    m_index += n;
     lock.unlock();
-    if (n > 0)
-        publish(block);
+    for (const MutableSampleBlockPtr &b : out)
+        publish(b);
+}
+
+MutableSampleBlockPtr PicoDriver::stagedBlock(std::size_t from, std::size_t to, std::uint64_t lostBefore)
+{
+    const std::size_t n = to - from;
+    auto block = SampleBlock::make(id(), QStringLiteral("scope"), int(m_inputs.size()), n, false);
+    m_index += lostBefore;
+    block->firstIndex = m_index;
+    block->lostBefore = lostBefore;
+    block->t0 = m_runStart + double(m_index) * m_dt;
+    block->dt = m_dt;
+    for (std::size_t i = 0; i < m_inputs.size(); ++i)
+        m_inputs[i].scale.toVolts(m_stageMax[i].data() + from, n, block->channel(int(i)));
+    if (m_stageTrigger >= std::int64_t(from) && m_stageTrigger < std::int64_t(to)) {
+        block->flags |= SampleBlock::Trigger;
+        block->triggerIndex = m_stageTrigger - std::int64_t(from);
+    }
+    if (lostBefore > 0)
+        block->flags |= SampleBlock::DataLost;
+    noteOverflow(block.get(), m_stageOverflow);
+    m_index += n;
+    return block;
 }
 
 void PicoDriver::finishStreaming(const QString &why)

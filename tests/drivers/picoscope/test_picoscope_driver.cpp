@@ -452,6 +452,58 @@ private Q_SLOTS:
         QVERIFY(col[std::size_t(trigger) - 5] < col[std::size_t(trigger) + 5]);
     }
 
+    void overRangeIsFlaggedAndNamed()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=2"))); // 2 V peak on the 1 V range
+        Bench b;
+        blockSetup(b);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto blk = b.sink.blocks().front();
+        QVERIFY(blk->flags & SampleBlock::Overflow);
+        QVERIFY(!(blk->flags & SampleBlock::DataLost)); // clipped, not lost
+        QVERIFY(waitFor([&] { return b.anyMessage(QStringLiteral("Over range on channel B")); }));
+        QVERIFY(peak(blk->channel(0), blk->sampleCount) <= 1.0 + 1e-9); // clipped at the range
+    }
+
+    void libraryOverrunIsReportedAsLoss()
+    {
+        // Device memory of 2000 samples at 10 MS/s: 200 us of data, less than one poll period, so
+        // the library overruns (0xFFFF in StreamingReady, U4) and the samples are gone.
+        QVERIFY(simulate(QStringLiteral("memory=2000")));
+        Bench b;
+        blockSetup(b);
+        b.set("mode", QStringLiteral("streaming"));
+        b.set("trigger", QStringLiteral("none"));
+        b.set("sample_interval", 1e-7);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitFor([&] {
+            for (const auto &blk : b.sink.blocks())
+                if (blk->flags & SampleBlock::DataLost)
+                    return true;
+            return false;
+        }));
+        QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("streaming buffer overran")); }), qPrintable(b.allErrors()));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(b.host->stats().lostSamples > 0); // counted for the status bar and the recording
+        // The samples after a loss keep their place on the timeline: each block ends about when
+        // it arrived (the estimate of the lost count is good to a poll period or so).
+        std::uint64_t next = 0;
+        for (const auto &blk : b.sink.blocks()) {
+            QCOMPARE(blk->firstIndex, next + blk->lostBefore);
+            QCOMPARE(bool(blk->flags & SampleBlock::DataLost), blk->lostBefore > 0);
+            next = blk->endIndex();
+            const double lag = b.sink.arrivalOf(blk) - (blk->t0 + double(blk->sampleCount) * blk->dt);
+            QVERIFY2(lag > -0.02 && lag < 0.1, qPrintable(QString::number(lag)));
+        }
+        QVERIFY(simulate({}));
+    }
+
     void streaming4x10MSs10sNothingLost()
     {
         QVERIFY(simulate({}));
