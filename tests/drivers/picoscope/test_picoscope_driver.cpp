@@ -135,6 +135,14 @@ void blockSetup(Bench &b, int samples = 10000)
     b.set("pre_trigger", 20.0);
 }
 
+/// blockSetup, then continuous streaming without a trigger.
+void streamingSetup(Bench &b)
+{
+    blockSetup(b);
+    b.set("mode", QStringLiteral("streaming"));
+    b.set("trigger", QStringLiteral("none"));
+}
+
 /// Counts samples and index gaps without keeping the data (for long streaming runs).
 class CountingSink : public BlockSink
 {
@@ -400,9 +408,7 @@ private Q_SLOTS:
     {
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
         Bench b;
-        blockSetup(b);
-        b.set("mode", QStringLiteral("streaming"));
-        b.set("trigger", QStringLiteral("none"));
+        streamingSetup(b);
         b.set("stream_auto_stop", true);
         b.set("stream_samples", 300000);
         b.set("overview_buffer", 50000);
@@ -474,9 +480,7 @@ private Q_SLOTS:
         // the library overruns (0xFFFF in StreamingReady, U4) and the samples are gone.
         QVERIFY(simulate(QStringLiteral("memory=2000")));
         Bench b;
-        blockSetup(b);
-        b.set("mode", QStringLiteral("streaming"));
-        b.set("trigger", QStringLiteral("none"));
+        streamingSetup(b);
         b.set("sample_interval", 1e-7);
         b.host->open();
         QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
