@@ -30,8 +30,9 @@ DriverInfo PicoDriver::info()
 QString PicoDriver::simulatedLibraryPath(Family family)
 {
     const QString file = QStringLiteral("lib%1.so").arg(familyName(family));
-    const QStringList dirs{QStringLiteral(BS_PICOSIM_BUILD_DIR),
-                           QCoreApplication::applicationDirPath() + QStringLiteral("/../" BS_PICOSIM_INSTALL_SUBDIR)};
+    // Next to an installed program first, so that it never picks up a build tree's copy.
+    const QStringList dirs{QCoreApplication::applicationDirPath() + QStringLiteral("/../" BS_PICOSIM_INSTALL_SUBDIR),
+                           QStringLiteral(BS_PICOSIM_BUILD_DIR)};
     for (const QString &dir : dirs) {
         const QFileInfo f(QDir(dir).filePath(file));
         if (f.exists())
