@@ -167,6 +167,8 @@ private:
     std::size_t m_staged = 0;
     std::int16_t m_stageOverflow = 0;
     bool m_stageLost = false;
+    bool m_stageMalformed = false; ///< the library reported a chunk outside the ring
+    bool m_lossAnnounced = false;  ///< the user was told of a loss whose size is not known yet
     std::size_t m_lossAt = 0;      ///< staged samples before the first overrun since the last flush
     std::size_t m_lossChunkAt = 0; ///< staged samples before the latest chunk that reported one
     std::size_t m_lossChunk = 0;   ///< samples in that chunk

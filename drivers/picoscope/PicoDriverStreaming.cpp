@@ -53,6 +53,8 @@ bool PicoDriver::runStreaming()
         m_staged = 0;
         m_stageOverflow = 0;
         m_stageLost = false;
+        m_stageMalformed = false;
+        m_lossAnnounced = false;
         m_stageTrigger = -1;
         m_autoStopped = false;
     }
@@ -76,23 +78,26 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
     if (d->m_stageMax.size() != d->m_inputs.size())
         return;
     const std::size_t count = n > 0 ? std::size_t(n) : 0;
-    if (triggered)
+    const bool outside = count > 0 && (start >= d->m_ring || count > d->m_ring);
+    if (triggered && !outside)
         d->m_stageTrigger = std::int64_t(d->m_staged) + std::int64_t(triggerAt);
-    if (overflow == std::int16_t(-1)) {
+    if (outside)
+        d->m_stageMalformed = true; // a chunk the registered buffer cannot hold: not read, counted lost
+    if (overflow == std::int16_t(-1) || outside) {
         // All bits set: the library's buffer overran (U4) and samples before this chunk are gone.
         // The chunk holds the newest samples, so it ends about now on the unit's clock.
         if (!d->m_stageLost)
             d->m_lossAt = d->m_staged;
         d->m_stageLost = true;
         d->m_lossChunkAt = d->m_staged;
-        d->m_lossChunk = count;
+        d->m_lossChunk = outside ? 0 : count; // an unread chunk is part of the gap
         d->m_lossTime = SessionClock::now();
     } else {
         d->m_stageOverflow |= overflow;
     }
     if (autoStop)
         d->m_autoStopped = true;
-    if (count == 0 || d->m_ring == 0)
+    if (count == 0 || d->m_ring == 0 || outside)
         return;
     // A chunk never straddles the ring's end with the libraries we know (U1), but copy in two
     // parts if one does.
@@ -162,6 +167,12 @@ void PicoDriver::flushStreaming(bool force)
             out.push_back(stagedBlock(0, m_staged, 0));
         carryLoss = true;
         m_lossAt = m_lossChunkAt = m_lossChunk = 0;
+        if (!m_lossAnnounced) // the count follows when data resume
+            fail(m_stageMalformed ? tr("PicoScope: the library reports samples outside the registered buffer "
+                                       "(overview buffer %1): they cannot be read and are lost")
+                                        .arg(m_ring)
+                                  : tr("PicoScope: the driver's streaming buffer overran: samples are being lost"));
+        m_lossAnnounced = true;
     } else {
         // The API does not say how many samples were lost; the chunk that reported the overrun
         // ended about when it arrived, which places it on the unit's clock (± one poll period).
@@ -172,10 +183,16 @@ void PicoDriver::flushStreaming(bool force)
         if (m_lossAt > 0)
             out.push_back(stagedBlock(0, m_lossAt, 0));
         out.push_back(stagedBlock(m_lossAt, m_staged, lost));
-        fail(tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data in time): "
-                "about %1 samples per channel were lost before %2 s")
+        fail((m_stageMalformed
+                  ? tr("PicoScope: the library reported samples outside the registered buffer (overview buffer "
+                       "%1): they could not be read; about %2 samples per channel were lost before %3 s")
+                        .arg(m_ring)
+                  : tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data in "
+                       "time): about %2 samples per channel were lost before %3 s"))
                  .arg(lost)
                  .arg(out.back()->t0, 0, 'f', 6));
+        m_stageMalformed = false;
+        m_lossAnnounced = false;
     }
     for (auto &stage : m_stageMax)
         stage.clear();

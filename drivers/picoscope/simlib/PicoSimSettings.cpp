@@ -245,6 +245,9 @@ bool parseSettings(std::string_view text, const Model &model, Settings &base,
     } else if (key == "overrun_flag") {
       if (value != "0" && value != "1") return bad();
       base.overrunFlag = value == "1";
+    } else if (key == "bad_start_index") {
+      if (value != "0" && value != "1") return bad();
+      base.badStartIndex = value == "1";
     } else if (key == "streaming_max_rate") {
       if (!parseDouble(value, d) || d <= 0) return bad();
       base.streamingMaxRate = d;

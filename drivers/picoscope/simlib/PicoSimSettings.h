@@ -38,6 +38,7 @@ struct Settings {
   uint64_t seed = 1;
   uint64_t memory = 0;  // 0 = the model's default
   bool overrunFlag = true;
+  bool badStartIndex = false;  // fault: StreamingReady reports startIndex outside the buffer
   double streamingMaxRate = 125e6;
   int latencyMs = 0;
 

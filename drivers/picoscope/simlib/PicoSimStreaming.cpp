@@ -187,7 +187,7 @@ Status getStreamingLatestValues(Unit &u, StreamingReadyFn ready, void *parameter
   if (st.lostPending) overflow = int16_t(-1);  // 0xFFFF: samples were lost (U4)
   st.lostPending = false;
   st.delivered += chunk;
-  const uint32_t startIndex = st.ringPos;
+  const uint32_t startIndex = s.badStartIndex ? st.ringSize : st.ringPos;  // fault: a broken library
   st.ringPos += values;
   st.autoStopped = reachesStop;
   {

@@ -508,6 +508,28 @@ private Q_SLOTS:
         QVERIFY(simulate({}));
     }
 
+    void chunkOutsideTheBufferIsNotRead()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
+        Bench b;
+        streamingSetup(b);
+        b.set("overview_buffer", 5000);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitFor([&] { return b.sink.rows() > 20000; }));
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;bad_start_index=1")));
+        QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("outside the registered buffer")); }),
+                 qPrintable(b.allErrors()));
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5"))); // the library recovers
+        const quint64 rows = b.sink.rows();
+        QVERIFY(waitFor([&] { return b.sink.rows() > rows + 20000; }));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(b.host->stats().lostSamples > 0); // what could not be read is counted
+        QVERIFY(simulate({}));
+    }
+
     void streaming4x10MSs10sNothingLost()
     {
         QVERIFY(simulate({}));

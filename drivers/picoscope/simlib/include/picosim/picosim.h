@@ -31,6 +31,8 @@
  *   overrun_flag=0|1         streaming: when the host falls behind by more than the device memory,
  *                            the samples are lost and (1, default) the next StreamingReady carries
  *                            overflow = 0xFFFF, or (0) nothing is flagged.
+ *   bad_start_index=0|1      fault (default 0): every StreamingReady reports startIndex = the buffer
+ *                            length, outside the registered buffer, as a broken library might.
  *   streaming_max_rate=HZ    fastest streaming sample rate accepted per enabled channel sum
  *                            (default 125e6); faster requests return PICO_INVALID_SAMPLE_INTERVAL.
  *   latency_ms=N             extra delay before BlockReady (default 0).
@@ -38,7 +40,7 @@
  * Unknown keys or bad values make picosimConfigure return -1 (see picosimLastError) and change
  * nothing; a bad PICOSIM variable is reported on stderr once and ignored.
  *
- * Settings of signal.*, inject, overrun_flag, latency_ms take effect at once, also on open units;
+ * Settings of signal.*, inject, overrun_flag, bad_start_index, latency_ms take effect at once, also on open units;
  * units, variant, power and memory apply to units opened afterwards. */
 #ifndef BENCHSCOPE_PICOSIM_H
 #define BENCHSCOPE_PICOSIM_H
