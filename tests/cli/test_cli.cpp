@@ -42,6 +42,34 @@ class TestCli : public QObject
         return r;
     }
 
+    /// The one CSV file a recording wrote into `dir`: its `#` comment lines, header and data rows.
+    struct Csv
+    {
+        int files = 0;
+        QList<QByteArray> comments, rows;
+        QByteArray header;
+    };
+    static Csv readCsv(const QString &dir)
+    {
+        Csv c;
+        const QStringList files = QDir(dir).entryList({QStringLiteral("*.csv")});
+        c.files = int(files.size());
+        QFile f(QDir(dir).filePath(files.value(0)));
+        if (files.isEmpty() || !f.open(QIODevice::ReadOnly))
+            return c;
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            if (line.startsWith('#')) {
+                if (c.header.isEmpty()) // the header comments; '# gap' and '# end' lines are not rows
+                    c.comments.append(line);
+            } else if (c.header.isEmpty()) {
+                c.header = line;
+            } else if (!line.isEmpty()) {
+                c.rows.append(line);
+            }
+        }
+        return c;
+    }
+
     static quint16 freePort()
     {
         QTcpServer s;
@@ -110,18 +138,12 @@ private Q_SLOTS:
         sim.kill();
         sim.waitForFinished();
         QVERIFY2(r.code == 0, r.err.constData());
-        const QStringList files = QDir(out).entryList({QStringLiteral("*.csv")});
-        QCOMPARE(files.size(), 1);
-        QFile f(QDir(out).filePath(files[0]));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QList<QByteArray> lines = f.readAll().split('\n');
-        int comments = 0;
-        while (comments < lines.size() && lines[comments].startsWith('#'))
-            ++comments;
-        QVERIFY(comments >= 4);
-        QVERIFY2(lines[comments].startsWith("time_s,"), lines[comments].constData());
-        QVERIFY(lines[comments].contains("PCAP.TS_TRIG.Value [s]"));
-        QVERIFY(lines.size() - comments > 1000);
+        const Csv csv = readCsv(out);
+        QCOMPARE(csv.files, 1);
+        QVERIFY(csv.comments.size() >= 4);
+        QVERIFY2(csv.header.startsWith("time_s,"), csv.header.constData());
+        QVERIFY(csv.header.contains("PCAP.TS_TRIG.Value [s]"));
+        QVERIFY(csv.rows.size() > 1000);
     }
 
     /// The simulated PicoSDK library as a user would find it (benchscope-sim picoscope), then a
@@ -149,19 +171,10 @@ private Q_SLOTS:
         const double span = st.value(QStringLiteral("last_time")).toDouble() - st.value(QStringLiteral("first_time")).toDouble();
         QVERIFY2(samples > 80000, r.out.constData()); // at least ~1 s at 100 kS/s
         QVERIFY2(std::abs(samples - (span / 1e-5 + 1)) < 2, r.out.constData()); // no gap: one sample per 10 µs
-        const QStringList files = QDir(out).entryList({QStringLiteral("*.csv")});
-        QCOMPARE(files.size(), 1);
-        QFile f(QDir(out).filePath(files[0]));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QList<QByteArray> lines = f.readAll().split('\n');
-        int comments = 0;
-        while (comments < lines.size() && lines[comments].startsWith('#'))
-            ++comments;
-        QVERIFY2(lines[comments].startsWith("time_s,A [V],B [V]"), lines[comments].constData());
-        qsizetype rows = 0;
-        for (qsizetype i = comments + 1; i < lines.size(); ++i)
-            rows += !lines[i].isEmpty() && !lines[i].startsWith('#');
-        QCOMPARE(double(rows), samples);
+        const Csv csv = readCsv(out);
+        QCOMPARE(csv.files, 1);
+        QVERIFY2(csv.header.startsWith("time_s,A [V],B [V]"), csv.header.constData());
+        QCOMPARE(double(csv.rows.size()), samples);
     }
 
     void nv200SimulatorOnAPty()

@@ -98,6 +98,13 @@ bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
     return waitFor([&] { return h.state() == s; }, ms);
 }
 
+/// Opens the unit and waits until it is connected.
+bool connected(Bench &b)
+{
+    b.host->open();
+    return waitState(*b.host, Instrument::State::Connected);
+}
+
 /// Rising crossings of `level` (with hysteresis) → frequency in Hz for samples dt apart.
 double frequency(const double *v, std::size_t n, double dt, double level = 0.0, double hyst = 0.05)
 {
@@ -202,8 +209,7 @@ private Q_SLOTS:
     {
         QVERIFY(simulate({}));
         Bench b;
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         QCOMPARE(b.host->parameters().stringValue(QStringLiteral("variant")), QStringLiteral("5444D"));
         QCOMPARE(b.host->parameters().stringValue(QStringLiteral("serial")), QStringLiteral("SIM00/0001"));
         QVERIFY(b.anyMessage(QStringLiteral("4 channels")));
@@ -225,8 +231,7 @@ private Q_SLOTS:
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
         Bench b;
         blockSetup(b);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
@@ -254,8 +259,7 @@ private Q_SLOTS:
         blockSetup(b);
         b.set("downsampling", QStringLiteral("aggregate"));
         b.set("downsample_ratio", 10);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
@@ -278,8 +282,7 @@ private Q_SLOTS:
         blockSetup(b, 2000);
         b.set("mode", QStringLiteral("rapid block"));
         b.set("captures", 5);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 5; }), qPrintable(b.allErrors()));
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
@@ -322,8 +325,7 @@ private Q_SLOTS:
         b.set("trigger_level", level);
         b.set("trigger_level2", -0.3);
         b.set("trigger_auto_ms", 0);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
@@ -349,8 +351,7 @@ private Q_SLOTS:
         b.set("siggen_amplitude", 1.0);
         b.set("sample_interval", 1e-6);
         b.set("samples", 10000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
@@ -365,8 +366,7 @@ private Q_SLOTS:
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
         Bench b;
         blockSetup(b, 2000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 5; }), qPrintable(b.allErrors()));
@@ -387,8 +387,7 @@ private Q_SLOTS:
         blockSetup(b);
         b.set("trigger_level", 0.9); // never reached
         b.set("trigger_auto_ms", 0);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
         QTest::qWait(300);
@@ -412,8 +411,7 @@ private Q_SLOTS:
         b.set("stream_auto_stop", true);
         b.set("stream_samples", 300000);
         b.set("overview_buffer", 50000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
         QVERIFY2(waitState(*b.host, Instrument::State::Connected, 5000), qPrintable(b.allErrors()));
@@ -438,8 +436,7 @@ private Q_SLOTS:
         b.set("stream_auto_stop", true);
         b.set("stream_samples", 100000);
         b.set("trigger_level", 0.25);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY2(waitFor([&] { return b.host->state() == Instrument::State::Connected && b.sink.rows() > 0; }),
                  qPrintable(b.allErrors()));
@@ -463,8 +460,7 @@ private Q_SLOTS:
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=2"))); // 2 V peak on the 1 V range
         Bench b;
         blockSetup(b);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
@@ -482,8 +478,7 @@ private Q_SLOTS:
         Bench b;
         streamingSetup(b);
         b.set("sample_interval", 1e-7);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitFor([&] {
             for (const auto &blk : b.sink.blocks())
@@ -514,8 +509,7 @@ private Q_SLOTS:
         Bench b;
         streamingSetup(b);
         b.set("overview_buffer", 5000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitFor([&] { return b.sink.rows() > 20000; }));
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;bad_start_index=1")));
@@ -545,8 +539,7 @@ private Q_SLOTS:
         b.set("trigger", QStringLiteral("none"));
         b.set("sample_interval", 1e-7);
         b.set("overview_buffer", 2000000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY2(waitState(*b.host, Instrument::State::Running), qPrintable(b.allErrors()));
         const double t0 = SessionClock::now();
@@ -595,8 +588,7 @@ private Q_SLOTS:
         Bench b;
         b.set("mode", mode);
         b.set("samples", 1000);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         QVERIFY(simulate(QStringLiteral("inject=") + inject));
         b.host->start();
         QVERIFY2(waitFor([&] { return b.anyError(expected); }), qPrintable(b.allErrors()));
@@ -614,8 +606,7 @@ private Q_SLOTS:
         QVERIFY(simulate({}));
         Bench b;
         b.set("resolution", QStringLiteral("16 bit")); // A and B enabled: 16 bit allows one
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY2(waitFor([&] { return b.anyError(QStringLiteral("16-bit resolution allows 1 channel(s), but 2 are enabled (A, B)")); }),
                  qPrintable(b.allErrors()));
@@ -635,8 +626,7 @@ private Q_SLOTS:
         blockSetup(b);
         b.set("c_enabled", true);
         b.set("b_enabled", true);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         QVERIFY(b.anyError(QStringLiteral("USB power only")));
         QVERIFY(b.host->parameters().stringValue(QStringLiteral("power_source")).contains(QStringLiteral("choose")));
         QVERIFY(b.host->parameters().boolValue(QStringLiteral("power_choice"))); // enables the two buttons
@@ -662,8 +652,7 @@ private Q_SLOTS:
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5")));
         Bench b;
         blockSetup(b);
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         // The supply is plugged in: accepted at once, RunBlock retried, capture succeeds.
         QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;inject=RunBlock:0x119")));
         b.host->invoke(QStringLiteral("single"));
@@ -691,8 +680,7 @@ private Q_SLOTS:
         b.set("family", QStringLiteral("ps2000a"));
         blockSetup(b);
         b.set("trigger", QStringLiteral("edge with hysteresis"));
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         QCOMPARE(b.host->parameters().stringValue(QStringLiteral("variant")), QStringLiteral("2406B"));
         // Block: amplitude, frequency and trigger position.
         b.host->invoke(QStringLiteral("single"));
@@ -741,8 +729,7 @@ private Q_SLOTS:
         QVERIFY(simulate({}, lib));
         Bench b({}, lib);
         b.set("family", QStringLiteral("ps2000a"));
-        b.host->open();
-        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.set("siggen_enabled", true);
         b.set("siggen_wave", QStringLiteral("white noise"));
         b.host->invoke(QStringLiteral("single"));
