@@ -169,10 +169,8 @@ private:
     bool m_stageLost = false;
     bool m_stageMalformed = false; ///< the library reported a chunk outside the ring
     bool m_lossAnnounced = false;  ///< the user was told of a loss whose size is not known yet
-    std::size_t m_lossAt = 0;      ///< staged samples before the first overrun since the last flush
-    std::size_t m_lossChunkAt = 0; ///< staged samples before the latest chunk that reported one
-    std::size_t m_lossChunk = 0;   ///< samples in that chunk
-    double m_lossTime = 0;         ///< session time that chunk arrived
+    std::size_t m_lossAt = 0;         ///< staged samples before the first overrun since the last flush
+    std::int64_t m_lossResume = 0;    ///< estimated sample index of the staged sample at m_lossAt
     std::int64_t m_stageTrigger = -1;
     bool m_autoStopped = false;
     std::uint32_t m_ring = 0;   ///< overview buffer length

@@ -85,13 +85,14 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
         d->m_stageMalformed = true; // a chunk the registered buffer cannot hold: not read, counted lost
     if (overflow == std::int16_t(-1) || outside) {
         // All bits set: the library's buffer overran (U4) and samples before this chunk are gone.
-        // The chunk holds the newest samples, so it ends about now on the unit's clock.
+        // The API does not say how many; the chunk holds the newest samples, so it ends about now
+        // on the unit's clock (± one poll period), which places what was staged since the gap.
         if (!d->m_stageLost)
             d->m_lossAt = d->m_staged;
         d->m_stageLost = true;
-        d->m_lossChunkAt = d->m_staged;
-        d->m_lossChunk = outside ? 0 : count; // an unread chunk is part of the gap
-        d->m_lossTime = SessionClock::now();
+        const auto nowIndex = std::int64_t(std::llround((SessionClock::now() - d->m_runStart) / d->m_dt));
+        const std::size_t chunk = outside ? 0 : count; // an unread chunk is part of the gap
+        d->m_lossResume = nowIndex - std::int64_t(chunk) - std::int64_t(d->m_staged - d->m_lossAt);
     } else {
         d->m_stageOverflow |= overflow;
     }
@@ -166,7 +167,7 @@ void PicoDriver::flushStreaming(bool force)
         if (m_staged > 0)
             out.push_back(stagedBlock(0, m_staged, 0));
         carryLoss = true;
-        m_lossAt = m_lossChunkAt = m_lossChunk = 0;
+        m_lossAt = 0;
         if (!m_lossAnnounced) // the count follows when data resume
             fail(m_stageMalformed ? tr("PicoScope: the library reports samples outside the registered buffer "
                                        "(overview buffer %1): they cannot be read and are lost")
@@ -174,12 +175,8 @@ void PicoDriver::flushStreaming(bool force)
                                   : tr("PicoScope: the driver's streaming buffer overran: samples are being lost"));
         m_lossAnnounced = true;
     } else {
-        // The API does not say how many samples were lost; the chunk that reported the overrun
-        // ended about when it arrived, which places it on the unit's clock (± one poll period).
-        const auto chunkStart = std::int64_t(std::llround((m_lossTime - m_runStart) / m_dt)) - std::int64_t(m_lossChunk);
-        const std::int64_t resumeAt = chunkStart - std::int64_t(m_lossChunkAt - m_lossAt);
         const std::int64_t expected = std::int64_t(m_index + m_lossAt);
-        const std::uint64_t lost = resumeAt > expected ? std::uint64_t(resumeAt - expected) : 1;
+        const std::uint64_t lost = m_lossResume > expected ? std::uint64_t(m_lossResume - expected) : 1;
         if (m_lossAt > 0)
             out.push_back(stagedBlock(0, m_lossAt, 0));
         out.push_back(stagedBlock(m_lossAt, m_staged, lost));
