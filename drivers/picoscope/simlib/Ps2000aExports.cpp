@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The ps2000a C ABI on the simulator core, simulating a PicoScope 2406B (4 channels, 8 bit, 1 GS/s,
-// AWG): the model, the picosim* control functions, unit/channel/timebase/memory/trigger functions.
+// AWG): the model, unit/channel/timebase/memory/trigger functions (picosim*: SimControlExports.cpp).
 // Acquisition and signal generator are in Ps2000aExportsAcquire.cpp (60 functions in all).
 #include "libps2000a/ps2000aApi.h"
-#include "picosim/picosim.h"
 
-#include <vector>
 
 #include "PicoSimGuard.h"
 #include "PicoSimModel.h"
 #include "PicoSimOps.h"
+#include "PicoSimTriggerTimes.h"
 #include "PicoSimSettings.h"
 
 using namespace picosim;
@@ -49,11 +48,6 @@ struct LibraryInit {
 } const libraryInit;
 
 }  // namespace
-
-// ---- picosim control interface ----
-int32_t picosimConfigure(const char *settings) { return configure(settings); }
-const char *picosimLastError(void) { return lastError(); }
-uint64_t picosimConcurrencyViolations(void) { return concurrencyViolations(); }
 
 // ---- unit ----
 PICO_STATUS PREF2 ps2000aOpenUnit(int16_t *handle, int8_t *serial) {
@@ -203,54 +197,25 @@ PICO_STATUS PREF2 ps2000aIsTriggerOrPulseWidthQualifierEnabled(int16_t h, int16_
 }
 PICO_STATUS PREF2 ps2000aGetTriggerTimeOffset(int16_t h, uint32_t *timeUpper, uint32_t *timeLower,
                                               PS2000A_TIME_UNITS *timeUnits, uint32_t segmentIndex) {
-  return guarded("GetTriggerTimeOffset", h, [&] {
-    if (!timeUpper || !timeLower || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    int64_t t = 0;
-    int units = 0;
-    const Status st = ops::getTriggerTimeOffset(h, &t, &units, segmentIndex);
-    if (st != PICO_OK) return st;
-    *timeUpper = uint32_t(uint64_t(t) >> 32);
-    *timeLower = uint32_t(uint64_t(t));
-    *timeUnits = PS2000A_TIME_UNITS(units);
-    return st;
-  });
+  return guarded("GetTriggerTimeOffset", h,
+                 [&] { return ops::triggerTimeOffset32(h, timeUpper, timeLower, timeUnits, segmentIndex); });
 }
 PICO_STATUS PREF2 ps2000aGetTriggerTimeOffset64(int16_t h, int64_t *time, PS2000A_TIME_UNITS *timeUnits,
                                                 uint32_t segmentIndex) {
-  return guarded("GetTriggerTimeOffset64", h, [&] {
-    if (!timeUnits) return Status(PICO_NULL_PARAMETER);
-    int units = 0;
-    const Status st = ops::getTriggerTimeOffset(h, time, &units, segmentIndex);
-    if (st == PICO_OK) *timeUnits = PS2000A_TIME_UNITS(units);
-    return st;
-  });
+  return guarded("GetTriggerTimeOffset64", h,
+                 [&] { return ops::triggerTimeOffset64(h, time, timeUnits, segmentIndex); });
 }
 PICO_STATUS PREF2 ps2000aGetValuesTriggerTimeOffsetBulk(int16_t h, uint32_t *timesUpper, uint32_t *timesLower,
                                                         PS2000A_TIME_UNITS *timeUnits, uint32_t fromSegmentIndex,
                                                         uint32_t toSegmentIndex) {
   return guarded("GetValuesTriggerTimeOffsetBulk", h, [&] {
-    if (!timesUpper || !timesLower || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    if (toSegmentIndex < fromSegmentIndex) return Status(PICO_INVALID_PARAMETER);
-    std::vector<int64_t> times(size_t(toSegmentIndex - fromSegmentIndex) + 1);
-    std::vector<int> units(times.size());
-    const Status st = ops::getTriggerTimeOffsetBulk(h, times.data(), units.data(), fromSegmentIndex, toSegmentIndex);
-    for (size_t i = 0; st == PICO_OK && i < times.size(); ++i) {
-      timesUpper[i] = uint32_t(uint64_t(times[i]) >> 32);
-      timesLower[i] = uint32_t(uint64_t(times[i]));
-      timeUnits[i] = PS2000A_TIME_UNITS(units[i]);
-    }
-    return st;
+    return ops::triggerTimeOffsetBulk32(h, timesUpper, timesLower, timeUnits, fromSegmentIndex, toSegmentIndex);
   });
 }
 PICO_STATUS PREF2 ps2000aGetValuesTriggerTimeOffsetBulk64(int16_t h, int64_t *times, PS2000A_TIME_UNITS *timeUnits,
                                                           uint32_t fromSegmentIndex, uint32_t toSegmentIndex) {
   return guarded("GetValuesTriggerTimeOffsetBulk64", h, [&] {
-    if (!times || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    if (toSegmentIndex < fromSegmentIndex) return Status(PICO_INVALID_PARAMETER);
-    std::vector<int> units(size_t(toSegmentIndex - fromSegmentIndex) + 1);
-    const Status st = ops::getTriggerTimeOffsetBulk(h, times, units.data(), fromSegmentIndex, toSegmentIndex);
-    for (size_t i = 0; st == PICO_OK && i < units.size(); ++i) timeUnits[i] = PS2000A_TIME_UNITS(units[i]);
-    return st;
+    return ops::triggerTimeOffsetBulk64(h, times, timeUnits, fromSegmentIndex, toSegmentIndex);
   });
 }
 PICO_STATUS PREF2 ps2000aHoldOff(int16_t h, uint64_t, PS2000A_HOLDOFF_TYPE type) {

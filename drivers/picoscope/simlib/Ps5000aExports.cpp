@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The ps5000a C ABI on the simulator core, simulating a PicoScope 5444D: the model, the picosim*
-// control functions and the unit/channel/timebase/memory functions. Triggers are in
+// The ps5000a C ABI on the simulator core, simulating a PicoScope 5444D: the model and the
+// unit/channel/timebase/memory functions (the picosim* control functions: SimControlExports.cpp). Triggers are in
 // Ps5000aExportsTrigger.cpp, acquisition and signal generator in Ps5000aExportsAcquire.cpp (83 in all).
 #include "libps5000a/ps5000aApi.h"
-#include "picosim/picosim.h"
 
 #include "PicoSimGuard.h"
 #include "PicoSimModel.h"
@@ -50,11 +49,6 @@ struct LibraryInit {
 } const libraryInit;
 
 }  // namespace
-
-// ---- picosim control interface ----
-int32_t picosimConfigure(const char *settings) { return configure(settings); }
-const char *picosimLastError(void) { return lastError(); }
-uint64_t picosimConcurrencyViolations(void) { return concurrencyViolations(); }
 
 // ---- unit ----
 PICO_STATUS PREF2 ps5000aOpenUnit(int16_t *handle, int8_t *serial, PS5000A_DEVICE_RESOLUTION resolution) {

@@ -4,6 +4,7 @@
 
 #include "PicoSimGuard.h"
 #include "PicoSimOps.h"
+#include "PicoSimTriggerTimes.h"
 
 using namespace picosim;
 
@@ -101,54 +102,25 @@ PICO_STATUS PREF2 ps5000aTriggerWithinPreTriggerSamples(int16_t h, PS5000A_TRIGG
 }
 PICO_STATUS PREF2 ps5000aGetTriggerTimeOffset(int16_t h, uint32_t *timeUpper, uint32_t *timeLower,
                                               PS5000A_TIME_UNITS *timeUnits, uint32_t segmentIndex) {
-  return guarded("GetTriggerTimeOffset", h, [&] {
-    if (!timeUpper || !timeLower || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    int64_t t = 0;
-    int units = 0;
-    const Status st = ops::getTriggerTimeOffset(h, &t, &units, segmentIndex);
-    if (st != PICO_OK) return st;
-    *timeUpper = uint32_t(uint64_t(t) >> 32);
-    *timeLower = uint32_t(uint64_t(t));
-    *timeUnits = PS5000A_TIME_UNITS(units);
-    return st;
-  });
+  return guarded("GetTriggerTimeOffset", h,
+                 [&] { return ops::triggerTimeOffset32(h, timeUpper, timeLower, timeUnits, segmentIndex); });
 }
 PICO_STATUS PREF2 ps5000aGetTriggerTimeOffset64(int16_t h, int64_t *time, PS5000A_TIME_UNITS *timeUnits,
                                                 uint32_t segmentIndex) {
-  return guarded("GetTriggerTimeOffset64", h, [&] {
-    if (!timeUnits) return Status(PICO_NULL_PARAMETER);
-    int units = 0;
-    const Status st = ops::getTriggerTimeOffset(h, time, &units, segmentIndex);
-    if (st == PICO_OK) *timeUnits = PS5000A_TIME_UNITS(units);
-    return st;
-  });
+  return guarded("GetTriggerTimeOffset64", h,
+                 [&] { return ops::triggerTimeOffset64(h, time, timeUnits, segmentIndex); });
 }
 PICO_STATUS PREF2 ps5000aGetValuesTriggerTimeOffsetBulk(int16_t h, uint32_t *timesUpper, uint32_t *timesLower,
                                                         PS5000A_TIME_UNITS *timeUnits, uint32_t fromSegmentIndex,
                                                         uint32_t toSegmentIndex) {
   return guarded("GetValuesTriggerTimeOffsetBulk", h, [&] {
-    if (!timesUpper || !timesLower || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    std::vector<int64_t> times(size_t(toSegmentIndex >= fromSegmentIndex ? toSegmentIndex - fromSegmentIndex + 1 : 0));
-    std::vector<int> units(times.size());
-    if (times.empty()) return Status(PICO_INVALID_PARAMETER);
-    const Status st = ops::getTriggerTimeOffsetBulk(h, times.data(), units.data(), fromSegmentIndex, toSegmentIndex);
-    for (size_t i = 0; st == PICO_OK && i < times.size(); ++i) {
-      timesUpper[i] = uint32_t(uint64_t(times[i]) >> 32);
-      timesLower[i] = uint32_t(uint64_t(times[i]));
-      timeUnits[i] = PS5000A_TIME_UNITS(units[i]);
-    }
-    return st;
+    return ops::triggerTimeOffsetBulk32(h, timesUpper, timesLower, timeUnits, fromSegmentIndex, toSegmentIndex);
   });
 }
 PICO_STATUS PREF2 ps5000aGetValuesTriggerTimeOffsetBulk64(int16_t h, int64_t *times, PS5000A_TIME_UNITS *timeUnits,
                                                           uint32_t fromSegmentIndex, uint32_t toSegmentIndex) {
   return guarded("GetValuesTriggerTimeOffsetBulk64", h, [&] {
-    if (!times || !timeUnits) return Status(PICO_NULL_PARAMETER);
-    if (toSegmentIndex < fromSegmentIndex) return Status(PICO_INVALID_PARAMETER);
-    std::vector<int> units(size_t(toSegmentIndex - fromSegmentIndex + 1));
-    const Status st = ops::getTriggerTimeOffsetBulk(h, times, units.data(), fromSegmentIndex, toSegmentIndex);
-    for (size_t i = 0; st == PICO_OK && i < units.size(); ++i) timeUnits[i] = PS5000A_TIME_UNITS(units[i]);
-    return st;
+    return ops::triggerTimeOffsetBulk64(h, times, timeUnits, fromSegmentIndex, toSegmentIndex);
   });
 }
 PICO_STATUS PREF2 ps5000aGetTriggerInfoBulk(int16_t h, PS5000A_TRIGGER_INFO *triggerInfo, uint32_t fromSegmentIndex,

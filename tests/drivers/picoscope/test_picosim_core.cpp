@@ -620,6 +620,10 @@ void TestPicoSimCore::blockCaptureWithTrigger() {
   QCOMPARE(ps5000aGetTriggerTimeOffset64(s.h, &offset, &units, 0), PICO_OK);
   QCOMPARE(units, PS5000A_PS);
   QVERIFY(offset <= 0 && offset > -1000000);
+  uint32_t upper = 7, lower = 7;  // the same time split into 32-bit halves
+  QCOMPARE(ps5000aGetTriggerTimeOffset(s.h, &upper, &lower, &units, 0), PICO_OK);
+  QCOMPARE(int64_t((uint64_t(upper) << 32) | lower), offset);
+  QCOMPARE(ps5000aGetTriggerTimeOffset(s.h, &upper, nullptr, &units, 0), PICO_NULL_PARAMETER);
   // Reading part of the capture from an offset; the same data again (deterministic memory).
   std::vector<int16_t> part(100);
   QCOMPARE(ps5000aSetDataBuffer(s.h, PS5000A_CHANNEL_A, part.data(), 100, 0, PS5000A_RATIO_MODE_NONE), PICO_OK);
@@ -793,6 +797,15 @@ void TestPicoSimCore::rapidBlock() {
   PS5000A_TIME_UNITS units[5];
   QCOMPARE(ps5000aGetValuesTriggerTimeOffsetBulk64(s.h, times, units, 0, 4), PICO_OK);
   for (auto u : units) QCOMPARE(u, PS5000A_PS);
+  uint32_t uppers[5], lowers[5];
+  PS5000A_TIME_UNITS units32[5];
+  QCOMPARE(ps5000aGetValuesTriggerTimeOffsetBulk(s.h, uppers, lowers, units32, 0, 4), PICO_OK);
+  for (int i = 0; i < 5; ++i) {
+    QCOMPARE(int64_t((uint64_t(uppers[i]) << 32) | lowers[i]), times[i]);
+    QCOMPARE(units32[i], PS5000A_PS);
+  }
+  QCOMPARE(ps5000aGetValuesTriggerTimeOffsetBulk(s.h, uppers, lowers, units32, 4, 0), PICO_INVALID_PARAMETER);
+  QCOMPARE(ps5000aGetValuesTriggerTimeOffsetBulk64(s.h, times, units, 4, 0), PICO_INVALID_PARAMETER);
   // Stop part-way: the completed captures stay readable.
   QCOMPARE(ps5000aSetNoOfCaptures(s.h, 10), PICO_OK);
   BlockWaiter w2;
