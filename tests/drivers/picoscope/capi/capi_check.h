@@ -48,14 +48,19 @@
 static int g_capiChecks = 0;
 static int g_capiFailures = 0;
 
-static inline void capi_vline(int ok, const char *suffix, const char *fmt, va_list ap)
+/* Counts one check and prints its result line; returns ok. */
+static inline int capi_vline(int ok, const char *suffix, const char *fmt, va_list ap)
 {
+  ++g_capiChecks;
+  if (!ok)
+    ++g_capiFailures;
   printf(ok ? "ok - " : "not ok - ");
   vprintf(fmt, ap);
   if (suffix != NULL && suffix[0] != '\0')
     printf(" %s", suffix);
   printf("\n");
   fflush(stdout);
+  return ok;
 }
 
 /* check(cond, "text", ...): one result line; returns cond. */
@@ -64,9 +69,6 @@ static inline int check(int cond, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  ++g_capiChecks;
-  if (!cond)
-    ++g_capiFailures;
   capi_vline(cond, NULL, fmt, ap);
   va_end(ap);
   return cond;
@@ -84,9 +86,6 @@ static inline int check_status(PICO_STATUS got, PICO_STATUS want, const char *fm
     snprintf(suffix, sizeof suffix, "(status 0x%08lX, expected 0x%08lX)", (unsigned long)got,
              (unsigned long)want);
   va_start(ap, fmt);
-  ++g_capiChecks;
-  if (!ok)
-    ++g_capiFailures;
   capi_vline(ok, suffix, fmt, ap);
   va_end(ap);
   return ok;
@@ -104,9 +103,6 @@ static inline int check_status2(PICO_STATUS got, PICO_STATUS a, PICO_STATUS b, c
   snprintf(suffix, sizeof suffix, ok ? "(status 0x%08lX)" : "(status 0x%08lX, expected 0x%08lX or 0x%08lX)",
            (unsigned long)got, (unsigned long)a, (unsigned long)b);
   va_start(ap, fmt);
-  ++g_capiChecks;
-  if (!ok)
-    ++g_capiFailures;
   capi_vline(ok, suffix, fmt, ap);
   va_end(ap);
   return ok;
