@@ -111,6 +111,7 @@ void PicoDriver::buildParameters()
     readOnly(QStringLiteral("actual_interval"), tr("Actual interval"), acq);
     const QStringList blockModes{QStringLiteral("block"), QStringLiteral("rapid block")};
     const QStringList streaming{QStringLiteral("streaming")};
+    const QStringList downsampled{QStringLiteral("block"), QStringLiteral("streaming")}; // rapid block: none
     m_params.addInt(QStringLiteral("samples"), tr("Samples per capture"), 10000, 16, 200000000, acq)
         .onlyWhen(QStringLiteral("mode"), blockModes)
         .toolTip =
@@ -118,11 +119,11 @@ void PicoDriver::buildParameters()
     m_params.addDouble(QStringLiteral("pre_trigger"), tr("Pre-trigger"), 10, 0, 100, acq, QStringLiteral("%"))
         .onlyWhen(QStringLiteral("mode"), blockModes);
     m_params.addEnum(QStringLiteral("downsampling"), tr("Downsampling"), ratioModeNames(), ratioModeNames().at(0), acq)
-        .onlyWhen(QStringLiteral("mode"), {QStringLiteral("block"), QStringLiteral("streaming")})
+        .onlyWhen(QStringLiteral("mode"), downsampled)
         .toolTip = tr("Block mode: aggregate delivers max and min per interval; decimate keeps every n-th; "
                       "average the mean");
     m_params.addInt(QStringLiteral("downsample_ratio"), tr("Downsampling ratio"), 1, 1, 1000000, acq)
-        .onlyWhen(QStringLiteral("mode"), {QStringLiteral("block"), QStringLiteral("streaming")});
+        .onlyWhen(QStringLiteral("mode"), downsampled);
     m_params.addInt(QStringLiteral("captures"), tr("Captures (rapid block)"), 10, 1, 100000, acq)
         .onlyWhen(QStringLiteral("mode"), {QStringLiteral("rapid block")})
         .toolTip =

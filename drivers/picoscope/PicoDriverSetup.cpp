@@ -200,10 +200,10 @@ bool PicoDriver::applySignalGenerator()
 {
     const bool on = m_params.boolValue(QStringLiteral("siggen_enabled"));
     const QString waveName = m_params.stringValue(QStringLiteral("siggen_wave"));
-    if (on && !waveTypeNames(m_api->family()).contains(waveName)) {
+    const QStringList offered = waveTypeNames(m_api->family());
+    if (on && !offered.contains(waveName)) {
         fail(tr("PicoScope: the %1 signal generator has no '%2' waveform; choose one of %3.")
-                 .arg(familyName(m_api->family()), waveName,
-                      waveTypeNames(m_api->family()).join(QStringLiteral(", "))));
+                 .arg(familyName(m_api->family()), waveName, offered.join(QStringLiteral(", "))));
         return false;
     }
     const int wave = on ? std::max(0, waveTypeFromName(waveName)) : kWaveDcVoltage;
