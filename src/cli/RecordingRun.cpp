@@ -52,6 +52,13 @@ void RecordingRun::start()
         Q_EMIT finished(Failed);
         return;
     }
+    if (m_workspace.instruments().isEmpty()) {
+        m_errors.append(tr("the session has no instruments: nothing to record"));
+        err(m_errors.last());
+        m_summary = buildSummary(Failed);
+        Q_EMIT finished(Failed);
+        return;
+    }
     for (InstrumentHost *h : m_workspace.instruments()) {
         connect(h, &InstrumentHost::errorOccurred, this, [this, h](const QString &m) {
             m_errors.append(h->id() + QStringLiteral(": ") + m);
@@ -61,10 +68,22 @@ void RecordingRun::start()
             if (!m_opts.quiet)
                 err(h->id() + QStringLiteral(": ") + m);
         });
+        connect(h, &InstrumentHost::warningRaised, this, [this, h](const QString &w) {
+            m_warnings.append(h->id() + QStringLiteral(": ") + w);
+            err(tr("warning: %1: %2").arg(h->id(), w));
+        });
+        connect(h, &InstrumentHost::eventOccurred, this, [this, h](const InstrumentEvent &e) {
+            if (e.kind == InstrumentEvent::Kind::CaptureEnded && !m_opts.quiet)
+                err(tr("%1: capture ended (%2)%3")
+                        .arg(h->id(), e.text, e.complete ? QString() : tr(", incomplete")));
+        });
         connect(h, &InstrumentHost::stateChanged, this, [this, h](Instrument::State s, const QString &d) {
             if (s == Instrument::State::Error) {
                 m_instrumentFailed = true;
                 err(tr("%1 failed: %2").arg(h->id(), d));
+                stopAcquisition();
+            } else if (s == Instrument::State::Finished && m_stoppingSinceMs < 0 && allDone()) {
+                err(tr("every instrument has finished its capture"));
                 stopAcquisition();
             }
         });
@@ -93,6 +112,35 @@ void RecordingRun::start()
     m_tick.start();
 }
 
+bool RecordingRun::allStarted() const
+{
+    for (InstrumentHost *h : m_workspace.instruments())
+        if (!h->report().started && h->state() != Instrument::State::Error)
+            return false;
+    return true;
+}
+
+bool RecordingRun::allDone() const
+{
+    for (InstrumentHost *h : m_workspace.instruments()) {
+        const Instrument::State s = h->state();
+        if (s == Instrument::State::Error)
+            continue;
+        if (!h->report().started || s == Instrument::State::Running || s == Instrument::State::Connecting)
+            return false;
+    }
+    return true;
+}
+
+QStringList RecordingRun::notStarted() const
+{
+    QStringList out;
+    for (InstrumentHost *h : m_workspace.instruments())
+        if (!h->report().started && h->state() != Instrument::State::Error)
+            out << tr("%1 (%2)").arg(h->id(), Instrument::stateName(h->state()));
+    return out;
+}
+
 bool RecordingRun::allIdle() const
 {
     for (InstrumentHost *h : m_workspace.instruments())
@@ -109,15 +157,18 @@ void RecordingRun::onTick()
             finish();
         return;
     }
-    bool allRunning = true;
-    for (InstrumentHost *h : m_workspace.instruments())
-        allRunning = allRunning && h->state() == Instrument::State::Running;
+    if (allDone()) { // every capture ended by itself: a normal end, before the duration
+        stopAcquisition();
+        return;
+    }
     if (m_stopAtMs < 0) {
-        if (allRunning) {
+        if (allStarted()) {
             m_stopAtMs = now + qint64(m_opts.durationS * 1000);
         } else if (now > kConnectTimeoutMs) {
             m_instrumentFailed = true;
-            err(tr("instruments did not start within %1 s").arg(kConnectTimeoutMs / 1000));
+            err(tr("did not start within %1 s: %2")
+                    .arg(kConnectTimeoutMs / 1000)
+                    .arg(notStarted().join(QStringLiteral(", "))));
             stopAcquisition();
             return;
         }
@@ -163,17 +214,27 @@ void RecordingRun::finish()
     m_workspace.closeAll();
     m_workspace.removeSink(&m_recorder);
     m_recorder.stop();
-    const RecorderStats s = m_recorder.stats();
-    quint64 hostLost = 0;
-    for (InstrumentHost *h : m_workspace.instruments())
-        hostLost += h->stats().lostSamples;
-    int code = Ok;
-    if (m_instrumentFailed || !s.lastError.isEmpty())
-        code = Failed;
-    else if (s.droppedSamples || s.lostSamples || hostLost)
-        code = SamplesLost;
+    const int code = exitCode();
     m_summary = buildSummary(code);
     Q_EMIT finished(code);
+}
+
+int RecordingRun::exitCode() const
+{
+    const RecorderStats s = m_recorder.stats();
+    if (m_instrumentFailed || !s.lastError.isEmpty())
+        return Failed;
+    quint64 hostLost = 0;
+    int incomplete = 0;
+    for (InstrumentHost *h : m_workspace.instruments()) {
+        hostLost += h->stats().lostSamples;
+        incomplete += h->report().incompleteCaptures;
+    }
+    if (s.droppedSamples || s.lostSamples || hostLost || incomplete)
+        return SamplesLost;
+    if (!m_warnings.isEmpty() || s.droppedEvents)
+        return NotAsAsked;
+    return Ok;
 }
 
 QJsonObject RecordingRun::buildSummary(int code) const
@@ -194,11 +255,20 @@ QJsonObject RecordingRun::buildSummary(int code) const
     QJsonArray instruments;
     for (InstrumentHost *h : m_workspace.instruments()) {
         const InstrumentStats is = h->stats();
+        const InstrumentReport &r = h->report();
+        QJsonArray captures;
+        for (const InstrumentEvent &e : r.captureEnds)
+            captures.append(e.toJson());
         instruments.append(QJsonObject{{QStringLiteral("id"), h->id()},
                                        {QStringLiteral("type"), h->type()},
                                        {QStringLiteral("state"), Instrument::stateName(h->state())},
+                                       {QStringLiteral("finished"), r.finished},
                                        {QStringLiteral("samples"), double(is.samples)},
                                        {QStringLiteral("lost"), double(is.lostSamples)},
+                                       {QStringLiteral("captures"), r.capturesEnded},
+                                       {QStringLiteral("incomplete_captures"), r.incompleteCaptures},
+                                       {QStringLiteral("capture_ends"), captures},
+                                       {QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings)},
                                        {QStringLiteral("last_error"), h->lastError()}});
     }
     return {{QStringLiteral("ok"), code == Ok},
@@ -210,7 +280,9 @@ QJsonObject RecordingRun::buildSummary(int code) const
             {QStringLiteral("bytes_written"), double(s.bytesWritten)},
             {QStringLiteral("dropped"), double(s.droppedSamples)},
             {QStringLiteral("lost"), double(s.lostSamples)},
+            {QStringLiteral("dropped_events"), double(s.droppedEvents)},
             {QStringLiteral("errors"), QJsonArray::fromStringList(m_errors)},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(m_warnings)},
             {QStringLiteral("streams"), streams},
             {QStringLiteral("instruments"), instruments}};
 }

@@ -18,7 +18,11 @@ class RecordingRun : public QObject
 {
     Q_OBJECT
 public:
-    enum ExitCode { Ok = 0, SamplesLost = 1, Failed = 2 };
+    /// 0: everything asked for was recorded, nothing lost. 1: samples lost (device overrun, queue
+    /// overflow, gaps, a capture the device ended incomplete). 2: failed (an instrument or the
+    /// file). 3: recorded without loss, but not as asked (warnings: a refused setting, a capture
+    /// joined read-only, ...). The worst applies.
+    enum ExitCode { Ok = 0, SamplesLost = 1, Failed = 2, NotAsAsked = 3 };
 
     RecordingRun(const RecOptions &opts, const Session &session, QObject *parent = nullptr);
     ~RecordingRun() override;
@@ -38,6 +42,13 @@ private:
     void finish();
     void progressLine();
     bool allIdle() const;
+    /// Every instrument has started (Running or Finished at least once) — or failed.
+    bool allStarted() const;
+    /// Every instrument has started and none is acquiring any more (its captures ended by
+    /// themselves, or it failed).
+    bool allDone() const;
+    QStringList notStarted() const;
+    int exitCode() const;
     QJsonObject buildSummary(int code) const;
 
     RecOptions m_opts;
@@ -49,6 +60,7 @@ private:
     qint64 m_stopAtMs = -1;
     qint64 m_stoppingSinceMs = -1;
     QStringList m_errors;
+    QStringList m_warnings; ///< "<id>: <text>", in order
     bool m_instrumentFailed = false;
     bool m_done = false;
     QJsonObject m_summary;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "InstrumentEvent.h"
 #include "SampleBlock.h"
 #include "StreamInfo.h"
 
@@ -21,6 +22,9 @@ public:
     /// and whenever its channel set changes).
     virtual void setStreams(const QString &instrumentId, const QVector<StreamInfo> &streams) = 0;
     virtual void consume(const SampleBlockPtr &block) = 0;
+    /// A capture boundary or warning, in order with the instrument's blocks (same thread rules
+    /// as consume()). Sinks that only draw samples ignore it.
+    virtual void event(const InstrumentEvent &) {}
 };
 
 } // namespace bs

@@ -11,6 +11,7 @@ const int s_registered = [] {
     qRegisterMetaType<StreamInfo>();
     qRegisterMetaType<QVector<StreamInfo>>();
     qRegisterMetaType<Instrument::State>();
+    qRegisterMetaType<InstrumentEvent>();
     return 0;
 }();
 } // namespace
@@ -31,6 +32,7 @@ QString Instrument::stateName(State s)
     case State::Connected: return tr("Connected");
     case State::Running: return tr("Running");
     case State::Error: return tr("Error");
+    case State::Finished: return tr("Finished");
     }
     return {};
 }
@@ -57,6 +59,7 @@ void Instrument::setParameter(const QString &key, const QVariant &value)
         err = applyParameter(key, v);
     if (!err.isEmpty()) {
         fail(id() + QLatin1Char(' ') + err);
+        warn(tr("setting %1 refused: %2").arg(key, err));
         Q_EMIT parameterChanged(key, m_params.value(key)); // let views snap back to the kept value
         return;
     }
@@ -99,6 +102,41 @@ void Instrument::updateParameter(const QString &key, const QVariant &value)
 void Instrument::fail(const QString &message)
 {
     Q_EMIT errorOccurred(message);
+}
+
+void Instrument::warn(const QString &text, const QString &streamId)
+{
+    InstrumentEvent e;
+    e.kind = InstrumentEvent::Kind::Warning;
+    e.instrumentId = m_id;
+    e.streamId = streamId;
+    e.text = text;
+    Q_EMIT eventOccurred(e);
+}
+
+void Instrument::captureStarted(const QString &streamId, double time, const QJsonObject &details)
+{
+    InstrumentEvent e;
+    e.kind = InstrumentEvent::Kind::CaptureStarted;
+    e.instrumentId = m_id;
+    e.streamId = streamId;
+    e.time = time;
+    e.details = details;
+    Q_EMIT eventOccurred(e);
+}
+
+void Instrument::captureEnded(const QString &streamId, double time, const QString &reason, bool complete,
+                              const QJsonObject &details)
+{
+    InstrumentEvent e;
+    e.kind = InstrumentEvent::Kind::CaptureEnded;
+    e.instrumentId = m_id;
+    e.streamId = streamId;
+    e.time = time;
+    e.text = reason;
+    e.complete = complete;
+    e.details = details;
+    Q_EMIT eventOccurred(e);
 }
 
 void Instrument::publish(const MutableSampleBlockPtr &block)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "InstrumentEvent.h"
 #include "ParameterSet.h"
 #include "SampleBlock.h"
 #include "StreamInfo.h"
@@ -21,7 +22,10 @@ class Instrument : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, Connected, Running, Error };
+    /// Finished: connected and idle after a capture that ended by itself (a PandA capture with a row
+    /// limit or ended by the device, an NV200 recorder read-back, a PicoScope block or rapid-block
+    /// run). start() begins a new acquisition from Finished as from Connected.
+    enum class State { Disconnected, Connecting, Connected, Running, Error, Finished };
     Q_ENUM(State)
 
     explicit Instrument(QObject *parent = nullptr);
@@ -67,6 +71,9 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
     /// Something worth showing in the panel's log (END reasons, device identity, ...).
     void message(const QString &text);
+    /// Capture boundaries and warnings (see InstrumentEvent). Emitted on the worker thread; the
+    /// host hands it to the sinks in order with the blocks.
+    void eventOccurred(const bs::InstrumentEvent &event);
 
 protected:
     /// Applies an already validated value (to the device if connected). Return an error text to
@@ -79,6 +86,14 @@ protected:
     void updateParameter(const QString &key, const QVariant &value);
     /// Reports an error: emits errorOccurred(message).
     void fail(const QString &message);
+    /// The acquisition differs from what was asked (a refused setting, a capture joined read-only,
+    /// a fallback time base): kept as a warning in the panel, the recording and the run's summary.
+    void warn(const QString &text, const QString &streamId = {});
+    /// A device capture began on `streamId` (empty: all streams) at session time `time`.
+    void captureStarted(const QString &streamId, double time, const QJsonObject &details = {});
+    /// It ended; `complete` is false when data was lost or the capture was cut short.
+    void captureEnded(const QString &streamId, double time, const QString &reason, bool complete,
+                      const QJsonObject &details = {});
     void publish(const MutableSampleBlockPtr &block);
 
     ParameterSet m_params;

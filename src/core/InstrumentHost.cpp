@@ -24,11 +24,18 @@ InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *
             [this](const SampleBlockPtr &b) { route(b); }, Qt::DirectConnection);
     connect(m_instrument, &Instrument::streamsChanged, m_instrument,
             [this](const QVector<StreamInfo> &s) { routeStreams(s); }, Qt::DirectConnection);
+    connect(m_instrument, &Instrument::eventOccurred, m_instrument,
+            [this](const InstrumentEvent &e) { routeEvent(e); }, Qt::DirectConnection);
+    connect(m_instrument, &Instrument::eventOccurred, this, &InstrumentHost::mirrorEvent);
 
     // Mirror: queued to this object's thread.
     connect(m_instrument, &Instrument::stateChanged, this, [this](Instrument::State s, const QString &d) {
         m_state = s;
         m_stateDetail = d;
+        if (s == Instrument::State::Running || s == Instrument::State::Finished)
+            m_report.started = true;
+        if (s == Instrument::State::Finished)
+            m_report.finished = true;
         Q_EMIT stateChanged(s, d);
         if (s == Instrument::State::Connected && m_startWhenConnected) {
             m_startWhenConnected = false;
@@ -147,6 +154,39 @@ void InstrumentHost::routeStreams(const QVector<StreamInfo> &streams)
         s->setStreams(m_id, streams);
 }
 
+void InstrumentHost::routeEvent(const InstrumentEvent &e)
+{
+    QReadLocker lock(&m_sinkLock);
+    for (BlockSink *s : std::as_const(m_sinks))
+        s->event(e);
+}
+
+void InstrumentHost::mirrorEvent(const InstrumentEvent &e)
+{
+    switch (e.kind) {
+    case InstrumentEvent::Kind::CaptureStarted:
+        ++m_report.capturesStarted;
+        break;
+    case InstrumentEvent::Kind::CaptureEnded:
+        ++m_report.capturesEnded;
+        if (!e.complete)
+            ++m_report.incompleteCaptures;
+        if (m_report.captureEnds.size() >= InstrumentReport::MaxKept)
+            m_report.captureEnds.removeFirst();
+        m_report.captureEnds.append(e);
+        break;
+    case InstrumentEvent::Kind::Warning:
+        if (!m_report.warnings.contains(e.text)) {
+            if (m_report.warnings.size() >= InstrumentReport::MaxKept)
+                m_report.warnings.removeFirst();
+            m_report.warnings.append(e.text);
+            Q_EMIT warningRaised(e.text);
+        }
+        break;
+    }
+    Q_EMIT eventOccurred(e);
+}
+
 void InstrumentHost::setAddress(const QString &address)
 {
     m_address = address.trimmed();
@@ -170,6 +210,8 @@ void InstrumentHost::close()
 
 void InstrumentHost::start()
 {
+    m_report.finished = false;
+    m_report.started = false;
     if (m_state == Instrument::State::Disconnected || m_state == Instrument::State::Error) {
         m_startWhenConnected = true; // connect first, then start (see the stateChanged handler)
         open();
@@ -185,6 +227,8 @@ void InstrumentHost::start()
 void InstrumentHost::stop()
 {
     m_startWhenConnected = false;
+    if (m_state == Instrument::State::Finished)
+        return; // its capture already ended by itself: nothing to stop, and it stays Finished
     QMetaObject::invokeMethod(m_instrument, &Instrument::stop, Qt::QueuedConnection);
 }
 

@@ -24,6 +24,20 @@ struct InstrumentStats
     quint64 overflowBlocks = 0; ///< blocks flagged Overflow
 };
 
+/// What an instrument reported besides samples since it was created (mirrored on the host's
+/// thread): captures begun and ended, and warnings. Bounded: the newest `MaxKept` events are kept.
+struct InstrumentReport
+{
+    static constexpr int MaxKept = 1000;
+    int capturesStarted = 0;
+    int capturesEnded = 0;
+    int incompleteCaptures = 0; ///< ended with complete == false (device overrun, cut short)
+    QStringList warnings;       ///< every distinct warning text, in order
+    QVector<InstrumentEvent> captureEnds; ///< the newest MaxKept CaptureEnded events
+    bool finished = false;      ///< reached State::Finished since the last start()
+    bool started = false;       ///< reached Running or Finished since the last start()
+};
+
 /// Owns one Instrument and the QThread it runs on, and mirrors its state for the GUI thread.
 ///
 /// Lives on the thread that created it (the GUI or main thread). Commands are queued to the
@@ -51,6 +65,7 @@ public:
     QString stateDetail() const { return m_stateDetail; }
     QString lastError() const { return m_lastError; }
     InstrumentStats stats() const;
+    const InstrumentReport &report() const { return m_report; }
 
     /// Adds a data sink; blocks published from now on reach it (on the driver thread).
     void addSink(BlockSink *sink);
@@ -63,6 +78,7 @@ public:
     void close();
     /// Starts the acquisition; a disconnected instrument is connected first.
     void start();
+    /// Stops the acquisition; an instrument whose capture has Finished is left as it is.
     void stop();
     void invoke(const QString &action);
 
@@ -76,11 +92,16 @@ Q_SIGNALS:
     void progress(double fraction, const QString &text);
     void errorOccurred(const QString &message);
     void message(const QString &text);
+    void eventOccurred(const bs::InstrumentEvent &event);
+    /// A new warning text (also in report().warnings).
+    void warningRaised(const QString &text);
     void nameChanged(const QString &name);
 
 private:
     void route(const SampleBlockPtr &block);         // driver thread
     void routeStreams(const QVector<StreamInfo> &s); // driver thread
+    void routeEvent(const InstrumentEvent &e);       // driver thread
+    void mirrorEvent(const InstrumentEvent &e);      // host thread
 
     QThread m_thread;
     Instrument *m_instrument = nullptr;
@@ -90,6 +111,7 @@ private:
     QVector<StreamInfo> m_streams;
     Instrument::State m_state = Instrument::State::Disconnected;
     QString m_stateDetail, m_lastError;
+    InstrumentReport m_report;
     bool m_startWhenConnected = false;
 
     mutable QReadWriteLock m_sinkLock;

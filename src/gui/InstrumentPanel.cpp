@@ -92,6 +92,9 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
     connect(host, &InstrumentHost::streamsChanged, m_channels, &ChannelListWidget::setStreams);
     connect(host, &InstrumentHost::progress, this, &InstrumentPanel::onProgress);
     connect(host, &InstrumentHost::errorOccurred, this, &InstrumentPanel::onError);
+    // Shown in the panel (and kept in the recording and the summary); the status bar already
+    // carries the error that usually comes with a refusal.
+    connect(host, &InstrumentHost::warningRaised, this, &InstrumentPanel::showWarnings);
     connect(host, &InstrumentHost::nameChanged, this, &QDockWidget::setWindowTitle);
     connect(host, &InstrumentHost::message, this, [this](const QString &text) {
         m_message->setText(text);
@@ -106,6 +109,7 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
             updateRelevance(dependent);
     });
     onStateChanged(host->state(), host->stateDetail());
+    showWarnings();
     if (!host->lastError().isEmpty())
         onError(host->lastError());
 }
@@ -171,6 +175,14 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
     m_error->setStyleSheet(QStringLiteral("color: #c01818;"));
     m_error->hide();
     form->addRow(m_error);
+
+    m_warnings = new QLabel(content);
+    m_warnings->setObjectName(QStringLiteral("warningLabel"));
+    wrapToPanel(m_warnings);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->setStyleSheet(QStringLiteral("color: #a05a00;"));
+    m_warnings->hide();
+    form->addRow(m_warnings);
 
     m_message = new QLabel(content);
     wrapToPanel(m_message);
@@ -277,6 +289,24 @@ void InstrumentPanel::updateRelevance(const QString &key)
 QString InstrumentPanel::errorText() const
 {
     return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
+
+QString InstrumentPanel::warningText() const
+{
+    return m_warnings->text();
+}
+
+void InstrumentPanel::showWarnings()
+{
+    const QStringList all = m_host ? m_host->report().warnings : QStringList();
+    constexpr int Shown = 3; // the newest few; the recording and the summary keep them all
+    QStringList lines;
+    for (qsizetype i = std::max<qsizetype>(0, all.size() - Shown); i < all.size(); ++i)
+        lines << QStringLiteral("⚠ ") + all[i];
+    if (all.size() > Shown)
+        lines.prepend(tr("%n warning(s), the newest:", nullptr, int(all.size())));
+    m_warnings->setText(lines.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!lines.isEmpty());
 }
 
 void InstrumentPanel::onStateChanged(Instrument::State state, const QString &detail)

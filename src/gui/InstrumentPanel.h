@@ -43,6 +43,8 @@ public:
     ChannelListWidget *channelList() const { return m_channels; }
     QProgressBar *progressBar() const { return m_progress; }
     QString errorText() const;
+    /// The warnings shown (the acquisition differs from what was asked), newest last.
+    QString warningText() const;
 
 Q_SIGNALS:
     /// Something for the main window's status bar (errors, messages), already prefixed with the
@@ -61,6 +63,7 @@ private:
     void onStateChanged(Instrument::State state, const QString &detail);
     void onProgress(double fraction, const QString &text);
     void onError(const QString &message);
+    void showWarnings();
     void toggleConnection();
     void commitAddress();
     /// Greys out a setting (and its label) that does not matter with the current values.
@@ -76,6 +79,7 @@ private:
     QPushButton *m_connect = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_warnings = nullptr;
     QLabel *m_message = nullptr;
     QProgressBar *m_progress = nullptr;
     QTimer *m_progressHide = nullptr;

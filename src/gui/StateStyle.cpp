@@ -18,6 +18,8 @@ QColor color(Instrument::State state)
         return QColor(0x1a, 0x9a, 0x3a);
     case Instrument::State::Error:
         return QColor(0xd0, 0x20, 0x20);
+    case Instrument::State::Finished:
+        return QColor(0x6a, 0x3d, 0xb8);
     }
     return Qt::black;
 }

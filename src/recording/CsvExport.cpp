@@ -10,6 +10,7 @@
 #include <QFile>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace bs {
@@ -88,6 +89,28 @@ template <typename T> bool readRecords(hid_t group, const char *name, hid_t memT
     return out->empty() || H5Dread(ds.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->data()) >= 0;
 }
 
+/// The `markers` dataset (absent in recordings made before it existed: then none).
+bool readMarkers(hid_t group, std::vector<MarkerEvent> *out)
+{
+    if (H5Lexists(group, h5::MarkersDataset, H5P_DEFAULT) <= 0)
+        return true;
+    std::vector<h5::MarkerRecord> records;
+    h5::Id memType = h5::markerType(false);
+    h5::Id ds = h5::dataset(H5Dopen2(group, h5::MarkersDataset, H5P_DEFAULT));
+    h5::Id sp = h5::space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
+    if (!sp.valid())
+        return false;
+    records.resize(std::size_t(H5Sget_simple_extent_npoints(sp.get())));
+    if (records.empty())
+        return true;
+    if (H5Dread(ds.get(), memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) < 0)
+        return false;
+    for (const h5::MarkerRecord &r : records)
+        out->push_back({ r.fileRow, r.time, r.kind, QByteArray(r.info ? r.info : "") });
+    H5Dvlen_reclaim(memType.get(), sp.get(), H5P_DEFAULT, records.data());
+    return true;
+}
+
 bool readSlab(hid_t ds, hsize_t first, hsize_t n, double *out)
 {
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
@@ -104,6 +127,7 @@ struct StreamData
     hsize_t rows = 0;
     std::vector<h5::SegmentRecord> segments;
     std::vector<h5::EventRecord> events;
+    std::vector<MarkerEvent> markers;
     StreamRecordStats totals;
 };
 
@@ -130,7 +154,8 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
         && h5::readAttribute(gid, "columns", &columns) && h5::readAttribute(gid, "channel_names", &h.names)
         && h5::readAttribute(gid, "channel_units", &h.units) && columns.size() == h.names.size()
         && readRecords(gid, h5::SegmentsDataset, h5::segmentType(false).get(), &d->segments)
-        && readRecords(gid, h5::EventsDataset, h5::eventType(false).get(), &d->events);
+        && readRecords(gid, h5::EventsDataset, h5::eventType(false).get(), &d->events)
+        && readMarkers(gid, &d->markers);
     h.generation = int(generation);
     h.regular = regular != 0;
     if (!h.regular)
@@ -216,21 +241,32 @@ void appendRange(CsvBuffer &out, const StreamData &d, const std::vector<const do
     }
 }
 
+/// Writes the comment lines stored before `row` (all of them when `row` is past the end):
+/// markers first, then losses — the order CsvWriter writes them in.
+void appendComments(CsvBuffer &out, const StreamData &d, quint64 row, std::size_t *mk, std::size_t *ev)
+{
+    for (; *mk < d.markers.size() && d.markers[*mk].fileRow <= row; ++*mk)
+        csv::appendMarker(out, d.markers[*mk]);
+    for (; *ev < d.events.size() && d.events[*ev].fileRow <= row; ++*ev) {
+        const h5::EventRecord &e = d.events[*ev];
+        csv::appendEvent(out, { e.fileRow, e.time, e.sampleIndex, e.count, LossKind(e.kind) });
+    }
+}
+
 bool writeStream(const StreamData &d, CsvOut &out)
 {
     csv::appendHeader(out.text(), d.header);
     const int channels = int(d.header.names.size());
     std::vector<std::vector<double>> buffers(d.columns.size());
     std::vector<const double *> cols(d.columns.size());
-    std::size_t ev = 0, seg = 0;
+    std::size_t ev = 0, mk = 0, seg = 0;
     for (hsize_t row = 0; row < d.rows;) {
-        for (; ev < d.events.size() && d.events[ev].fileRow <= row; ++ev)
-            csv::appendEvent(out.text(),
-                { d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex, d.events[ev].count,
-                    LossKind(d.events[ev].kind) });
+        appendComments(out.text(), d, row, &mk, &ev);
         hsize_t end = std::min<hsize_t>(d.rows, row + SlabRows);
         if (ev < d.events.size())
             end = std::min<hsize_t>(end, d.events[ev].fileRow);
+        if (mk < d.markers.size())
+            end = std::min<hsize_t>(end, d.markers[mk].fileRow);
         {
             h5::Lock lock;
             for (std::size_t c = 0; c < d.columns.size(); ++c) {
@@ -245,10 +281,7 @@ bool writeStream(const StreamData &d, CsvOut &out)
             return false;
         row = end;
     }
-    for (; ev < d.events.size(); ++ev)
-        csv::appendEvent(out.text(),
-            { d.events[ev].fileRow, d.events[ev].time, d.events[ev].sampleIndex, d.events[ev].count,
-                LossKind(d.events[ev].kind) });
+    appendComments(out.text(), d, std::numeric_limits<quint64>::max(), &mk, &ev);
     csv::appendEnd(out.text(), d.totals);
     return out.finish();
 }

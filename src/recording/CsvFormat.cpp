@@ -138,6 +138,24 @@ void appendEvent(CsvBuffer &buffer, const LossEvent &e)
     buffer.append(out);
 }
 
+void appendMarker(CsvBuffer &buffer, const MarkerEvent &m)
+{
+    std::string out = "# ";
+    switch (m.kind) {
+    case 1: out += "capture_start"; break;
+    case 2: out += "capture_end"; break;
+    case 3: out += "warning"; break;
+    default: out += "event"; break;
+    }
+    out += " at t=";
+    appendDouble(out, m.time);
+    out += ": ";
+    for (char c : m.info) // compact JSON has no line breaks; never let one end the comment
+        out += c == '\n' || c == '\r' ? ' ' : c;
+    out += '\n';
+    buffer.append(out);
+}
+
 void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
 {
     std::string out = "# end:";

@@ -34,6 +34,8 @@ const char *lossReason(LossKind kind);
 void appendHeader(CsvBuffer &out, const CsvHeaderInfo &h);
 /// `# gap at t=<time> index=<index> lost=<count> (<reason>)`
 void appendEvent(CsvBuffer &out, const LossEvent &e);
+/// `# <capture_start|capture_end|warning> at t=<time>: <JSON>`
+void appendMarker(CsvBuffer &out, const MarkerEvent &m);
 /// `# end: samples=… dropped=… device_lost=… overflow_blocks=…`
 void appendEnd(CsvBuffer &out, const StreamRecordStats &totals);
 /// Appends rows `[0, n)`: time from `times` (irregular) or `segmentTime(seg, firstRow + i)`,

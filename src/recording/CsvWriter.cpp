@@ -108,11 +108,23 @@ bool CsvWriter::writeOut(Stream &s, QString *error)
     return true;
 }
 
+void CsvWriter::appendPending(Stream &s)
+{
+    for (const MarkerEvent &m : s.pendingMarkers)
+        csv::appendMarker(s.buffer, m);
+    for (const LossEvent &e : s.pendingLosses)
+        csv::appendEvent(s.buffer, e);
+    s.pendingMarkers.clear();
+    s.pendingLosses.clear();
+}
+
 bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegment, QString *error)
 {
     Stream *s = stream(handle, error);
     if (!s)
         return false;
+    if (b.sampleCount)
+        appendPending(*s);
     if (newSegment)
         s->segment = *newSegment;
     const int channels = std::min(s->channels, b.channelCount);
@@ -144,7 +156,16 @@ bool CsvWriter::addEvent(int handle, const LossEvent &event, QString *error)
     Stream *s = stream(handle, error);
     if (!s)
         return false;
-    csv::appendEvent(s->buffer, event);
+    s->pendingLosses.push_back(event);
+    return !s->failed;
+}
+
+bool CsvWriter::addMarker(int handle, const MarkerEvent &marker, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    s->pendingMarkers.push_back(marker);
     return !s->failed;
 }
 
@@ -153,6 +174,7 @@ bool CsvWriter::finishStream(int handle, const StreamRecordStats &totals, QStrin
     Stream *s = stream(handle, error);
     if (!s)
         return false;
+    appendPending(*s);
     csv::appendEnd(s->buffer, totals);
     bool ok = writeOut(*s, error);
     s->file.close();

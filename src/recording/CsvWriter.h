@@ -23,6 +23,7 @@ public:
     int addStream(const StreamHeader &header, StreamLocation *where, QString *error) override;
     bool write(int stream, const SampleBlock &block, const Segment *newSegment, QString *error) override;
     bool addEvent(int stream, const LossEvent &event, QString *error) override;
+    bool addMarker(int stream, const MarkerEvent &marker, QString *error) override;
     bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
     bool flush(QString *error) override;
     bool close(QString *error) override;
@@ -38,9 +39,14 @@ private:
         bool finished = false;
         Segment segment;
         quint64 rows = 0;
+        /// Comment lines waiting for the next rows, written markers first then losses (the order
+        /// the CSV export reproduces from the HDF5 datasets).
+        std::vector<MarkerEvent> pendingMarkers;
+        std::vector<LossEvent> pendingLosses;
     };
     Stream *stream(int handle, QString *error);
     bool writeOut(Stream &s, QString *error);
+    static void appendPending(Stream &s);
 
     QString m_dir;
     QString m_startTime;

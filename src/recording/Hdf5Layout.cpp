@@ -8,7 +8,7 @@ namespace bs::h5 {
 
 namespace {
 
-enum class Scalar { U64, F64, I32 };
+enum class Scalar { U64, F64, I32, Str };
 
 /// One compound member: its packed offset on disk and its offset in the native struct.
 struct Member
@@ -28,15 +28,31 @@ hid_t scalarType(Scalar s, bool onDisk)
         return onDisk ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
     case Scalar::I32:
         return onDisk ? H5T_STD_I32LE : H5T_NATIVE_INT32;
+    case Scalar::Str:
+        break;
     }
     return H5I_INVALID_HID;
+}
+
+/// A variable-length UTF-8 string type (the caller closes it).
+Id stringType()
+{
+    Id t = type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(t.get(), H5T_VARIABLE);
+    H5Tset_cset(t.get(), H5T_CSET_UTF8);
+    return t;
 }
 
 Id compound(bool onDisk, std::size_t diskSize, std::size_t memSize, std::initializer_list<Member> members)
 {
     Id t = type(H5Tcreate(H5T_COMPOUND, onDisk ? diskSize : memSize));
-    for (const Member &m : members)
-        H5Tinsert(t.get(), m.name, onDisk ? m.diskOffset : m.memOffset, scalarType(m.scalar, onDisk));
+    for (const Member &m : members) {
+        const std::size_t offset = onDisk ? m.diskOffset : m.memOffset;
+        if (m.scalar == Scalar::Str)
+            H5Tinsert(t.get(), m.name, offset, stringType().get());
+        else
+            H5Tinsert(t.get(), m.name, offset, scalarType(m.scalar, onDisk));
+    }
     return t;
 }
 
@@ -59,6 +75,15 @@ Id eventType(bool onDisk)
             { "sample_index", 16, offsetof(EventRecord, sampleIndex), Scalar::U64 },
             { "count", 24, offsetof(EventRecord, count), Scalar::U64 },
             { "kind", 32, offsetof(EventRecord, kind), Scalar::I32 } });
+}
+
+Id markerType(bool onDisk)
+{
+    return compound(onDisk, 20 + sizeof(char *), sizeof(MarkerRecord),
+        { { "file_row", 0, offsetof(MarkerRecord, fileRow), Scalar::U64 },
+            { "time", 8, offsetof(MarkerRecord, time), Scalar::F64 },
+            { "kind", 16, offsetof(MarkerRecord, kind), Scalar::I32 },
+            { "info", 20, offsetof(MarkerRecord, info), Scalar::Str } });
 }
 
 } // namespace bs::h5

@@ -10,6 +10,8 @@ inline constexpr const char *TimeDataset = "time";
 inline constexpr const char *SegmentsDataset = "segments";
 inline constexpr const char *EventsDataset = "events";
 inline constexpr const char *EventKindNames = "1=queue_overflow,2=device_lost,3=index_gap,4=device_overflow";
+inline constexpr const char *MarkersDataset = "markers";
+inline constexpr const char *MarkerKindNames = "1=capture_start,2=capture_end,3=warning";
 inline constexpr const char *FormatName = "benchscope-recording";
 inline constexpr qint64 FormatVersion = 1;
 
@@ -30,8 +32,19 @@ struct EventRecord
     qint32 kind;
 };
 
+/// A capture boundary or warning; `info` is a UTF-8 JSON object (variable-length string).
+struct MarkerRecord
+{
+    quint64 fileRow;
+    double time;
+    qint32 kind;
+    const char *info;
+};
+
 /// In-memory (native, padded) and on-disk (little-endian, packed) compound types.
 Id segmentType(bool onDisk);
 Id eventType(bool onDisk);
+/// On disk `info` follows `kind` at offset 20 (HDF5 keeps the strings in the global heap).
+Id markerType(bool onDisk);
 
 } // namespace bs::h5

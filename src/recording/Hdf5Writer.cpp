@@ -56,6 +56,8 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     m_segmentFileType = h5::segmentType(true);
     m_eventMemType = h5::eventType(false);
     m_eventFileType = h5::eventType(true);
+    m_markerMemType = h5::markerType(false);
+    m_markerFileType = h5::markerType(true);
     const hid_t root = m_file.get();
     if (!h5::writeAttribute(root, "session", options.sessionSnapshot)
         || !h5::writeAttribute(root, "start_time", isoUtc(SessionClock::wallClockStartMs()))
@@ -76,7 +78,8 @@ h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, 
     h5::Id space = h5::space(H5Screate_simple(1, &zero, &unlimited));
     h5::Id dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(dcpl.get(), 1, &chunk);
-    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+    if (H5Tdetect_class(fileType, H5T_VLEN) <= 0 && H5Tdetect_class(fileType, H5T_STRING) <= 0)
+        H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER); // HDF5 refuses "never" for variable-length data
     h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
     H5Pset_chunk_cache(dapl.get(), 521, 0, 1.0);
     h5::Id d
@@ -94,7 +97,8 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
     const hid_t g = s.groupId.get();
     QStringList columns, names, units;
     NameAllocator datasetNames({ QString::fromLatin1(h5::TimeDataset),
-        QString::fromLatin1(h5::SegmentsDataset), QString::fromLatin1(h5::EventsDataset) });
+        QString::fromLatin1(h5::SegmentsDataset), QString::fromLatin1(h5::EventsDataset),
+        QString::fromLatin1(h5::MarkersDataset) });
     for (int c = 0; c < h.stream.channels.size(); ++c) {
         const ChannelInfo &ch = h.stream.channels[c];
         columns << datasetNames.take(
@@ -134,8 +138,10 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
     if (ok) {
         s.segments = createDataset(g, h5::SegmentsDataset, m_segmentFileType.get(), 256);
         s.events = createDataset(g, h5::EventsDataset, m_eventFileType.get(), 256);
-        ok = s.segments.valid() && s.events.valid()
-            && h5::writeAttribute(s.events.get(), "kind_names", QString::fromLatin1(h5::EventKindNames));
+        s.markers = createDataset(g, h5::MarkersDataset, m_markerFileType.get(), 64);
+        ok = s.segments.valid() && s.events.valid() && s.markers.valid()
+            && h5::writeAttribute(s.events.get(), "kind_names", QString::fromLatin1(h5::EventKindNames))
+            && h5::writeAttribute(s.markers.get(), "kind_names", QString::fromLatin1(h5::MarkerKindNames));
     }
     for (Column &c : s.columns)
         c.buffer.reserve(s.chunk + 16384);
@@ -225,14 +231,20 @@ bool Hdf5Writer::appendRecords(hid_t dataset, hid_t memType, hsize_t *written, c
 
 bool Hdf5Writer::flushStream(Stream &s)
 {
+    for (std::size_t i = 0; i < s.pendingMarkers.size(); ++i)
+        s.pendingMarkers[i].info = s.pendingMarkerTexts[i].constData();
     if (!writeRows(s, buffered(s))
         || !appendRecords(s.segments.get(), m_segmentMemType.get(), &s.segmentRows, s.pendingSegments.data(),
             s.pendingSegments.size())
         || !appendRecords(s.events.get(), m_eventMemType.get(), &s.eventRows, s.pendingEvents.data(),
-            s.pendingEvents.size()))
+            s.pendingEvents.size())
+        || !appendRecords(s.markers.get(), m_markerMemType.get(), &s.markerRows, s.pendingMarkers.data(),
+            s.pendingMarkers.size()))
         return false;
     s.pendingSegments.clear();
     s.pendingEvents.clear();
+    s.pendingMarkers.clear();
+    s.pendingMarkerTexts.clear();
     return true;
 }
 
@@ -280,6 +292,16 @@ bool Hdf5Writer::addEvent(int handle, const LossEvent &e, QString *error)
     return true;
 }
 
+bool Hdf5Writer::addMarker(int handle, const MarkerEvent &m, QString *error)
+{
+    Stream *s = stream(handle, error);
+    if (!s)
+        return false;
+    s->pendingMarkerTexts.push_back(m.info);
+    s->pendingMarkers.push_back({ m.fileRow, m.time, m.kind, nullptr }); // info: set in flushStream()
+    return true;
+}
+
 bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *error)
 {
     h5::Lock lock;
@@ -297,6 +319,7 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
         ok = h5::check(c.dataset.close()) && ok;
     ok = h5::check(s->segments.close()) && ok;
     ok = h5::check(s->events.close()) && ok;
+    ok = h5::check(s->markers.close()) && ok;
     ok = h5::check(s->groupId.close()) && ok;
     s->columns.clear();
     s->columns.shrink_to_fit();
@@ -330,6 +353,8 @@ bool Hdf5Writer::close(QString *error)
     m_segmentFileType.close();
     m_eventMemType.close();
     m_eventFileType.close();
+    m_markerMemType.close();
+    m_markerFileType.close();
     if (!h5::check(m_file.close()) && ok)
         ok = failed(error);
     m_fileBytes = QFileInfo(m_path).size();

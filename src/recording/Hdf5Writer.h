@@ -26,6 +26,7 @@ public:
     int addStream(const StreamHeader &header, StreamLocation *where, QString *error) override;
     bool write(int stream, const SampleBlock &block, const Segment *newSegment, QString *error) override;
     bool addEvent(int stream, const LossEvent &event, QString *error) override;
+    bool addMarker(int stream, const MarkerEvent &marker, QString *error) override;
     bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
     bool flush(QString *error) override;
     bool close(QString *error) override;
@@ -44,10 +45,12 @@ private:
         bool regular = false;
         hsize_t chunk = MinChunkRows;
         hsize_t rows = 0; ///< rows in the datasets
-        h5::Id segments, events;
-        hsize_t segmentRows = 0, eventRows = 0;
+        h5::Id segments, events, markers;
+        hsize_t segmentRows = 0, eventRows = 0, markerRows = 0;
         std::vector<h5::SegmentRecord> pendingSegments;
         std::vector<h5::EventRecord> pendingEvents;
+        std::vector<QByteArray> pendingMarkerTexts; ///< owns the strings pendingMarkers point to
+        std::vector<h5::MarkerRecord> pendingMarkers;
         bool finished = false;
     };
 
@@ -65,7 +68,7 @@ private:
 
     QString m_path;
     h5::Id m_file;
-    h5::Id m_segmentMemType, m_segmentFileType, m_eventMemType, m_eventFileType;
+    h5::Id m_segmentMemType, m_segmentFileType, m_eventMemType, m_eventFileType, m_markerMemType, m_markerFileType;
     NameAllocator m_instrumentNames;
     QHash<QString, QString> m_instrumentGroups; ///< instrument id -> group name
     QHash<QString, NameAllocator> m_streamNames; ///< per instrument group

@@ -13,6 +13,7 @@ public:
     int addStream(const StreamHeader &, StreamLocation *, QString *) override { return m_streams++; }
     bool write(int, const SampleBlock &, const Segment *, QString *) override { return true; }
     bool addEvent(int, const LossEvent &, QString *) override { return true; }
+    bool addMarker(int, const MarkerEvent &, QString *) override { return true; }
     bool finishStream(int, const StreamRecordStats &, QString *) override { return true; }
     bool flush(QString *) override { return true; }
     bool close(QString *) override { return true; }

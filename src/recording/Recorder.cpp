@@ -89,6 +89,11 @@ void Recorder::consume(const SampleBlockPtr &block)
     m_queue.push(block);
 }
 
+void Recorder::event(const InstrumentEvent &event)
+{
+    m_queue.pushEvent(event);
+}
+
 RecorderStats Recorder::stats() const
 {
     RecorderStats s;
@@ -107,6 +112,7 @@ RecorderStats Recorder::stats() const
     s.peakQueuedBytes = c.peakQueuedBytes;
     s.droppedSamples = c.droppedSamples;
     s.lostSamples = c.lostSamples;
+    s.droppedEvents = c.droppedEvents;
     const double final = m_finalElapsed.load();
     if (session)
         s.elapsedS = final >= 0

@@ -46,6 +46,8 @@ public:
     void setStreams(const QString &instrumentId, const QVector<StreamInfo> &streams) override;
     /// Ignored (not counted) when not recording.
     void consume(const SampleBlockPtr &block) override;
+    /// Stored in the recording at the row where it happened (HDF5 `markers`, CSV comment line).
+    void event(const InstrumentEvent &event) override;
 
     /// Test hook: while paused the writer thread takes nothing from the queue. stop() resumes.
     void setWriterPaused(bool paused);

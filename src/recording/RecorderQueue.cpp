@@ -21,7 +21,8 @@ void RecorderQueue::open(qint64 budgetBytes)
     m_budget = budgetBytes;
     m_queued = 0;
     m_peak = 0;
-    m_dropped = m_lost = 0;
+    m_dropped = m_lost = m_droppedEvents = 0;
+    m_queuedEvents = 0;
     m_paused = false;
     m_open = true;
 }
@@ -114,6 +115,24 @@ void RecorderQueue::push(const SampleBlockPtr &block)
     m_cv.notify_one();
 }
 
+void RecorderQueue::pushEvent(const InstrumentEvent &event)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_open)
+            return;
+        if (m_queuedEvents >= MaxQueuedEvents) {
+            ++m_droppedEvents;
+            return;
+        }
+        ++m_queuedEvents;
+        QueueItem item;
+        item.event = std::make_shared<const InstrumentEvent>(event);
+        m_items.push_back(std::move(item));
+    }
+    m_cv.notify_one();
+}
+
 RecorderQueue::Pop RecorderQueue::pop(QueueItem *item, std::chrono::steady_clock::time_point deadline)
 {
     std::unique_lock lock(m_mutex);
@@ -121,6 +140,8 @@ RecorderQueue::Pop RecorderQueue::pop(QueueItem *item, std::chrono::steady_clock
         if (!m_paused && !m_items.empty()) {
             *item = std::move(m_items.front());
             m_items.pop_front();
+            if (item->event)
+                --m_queuedEvents;
             return Pop::Item;
         }
         if (!m_open && m_items.empty())
@@ -179,7 +200,7 @@ void RecorderQueue::setPaused(bool paused)
 RecorderQueue::Counters RecorderQueue::counters() const
 {
     std::lock_guard lock(m_mutex);
-    return { m_open, m_queued.load(std::memory_order_relaxed), m_peak, m_dropped, m_lost };
+    return { m_open, m_queued.load(std::memory_order_relaxed), m_peak, m_dropped, m_lost, m_droppedEvents };
 }
 
 } // namespace bs

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "InstrumentEvent.h"
 #include "SampleBlock.h"
 #include "StreamInfo.h"
 
@@ -29,10 +30,12 @@ struct DropRun
     double dt = 0;
 };
 
-/// One entry of the queue: a block (with the losses detected in front of it) or an announcement.
+/// One entry of the queue: a block (with the losses detected in front of it), an instrument event
+/// or an announcement.
 struct QueueItem
 {
-    SampleBlockPtr block; ///< null for a stream announcement
+    SampleBlockPtr block; ///< null for an event or a stream announcement
+    std::shared_ptr<const InstrumentEvent> event; ///< set for an instrument event
     QString instrumentId; ///< announcement
     QVector<StreamInfo> streams; ///< announcement
     qint64 bytes = 0; ///< payload bytes counted against the budget
@@ -59,6 +62,7 @@ public:
         bool open = false;
         qint64 queuedBytes = 0, peakQueuedBytes = 0;
         quint64 droppedSamples = 0, lostSamples = 0;
+        quint64 droppedEvents = 0;
     };
 
     void open(qint64 budgetBytes);
@@ -69,6 +73,10 @@ public:
     void announce(const QString &instrumentId, const QVector<StreamInfo> &streams);
     QHash<QString, QVector<StreamInfo>> announced() const;
     void push(const SampleBlockPtr &block);
+    /// Queues an event in order with the blocks. At most MaxQueuedEvents wait at once; beyond
+    /// that they are dropped and counted (droppedEvents).
+    void pushEvent(const InstrumentEvent &event);
+    static constexpr int MaxQueuedEvents = 10000;
 
     Pop pop(QueueItem *item, std::chrono::steady_clock::time_point deadline);
     /// The writer finished with an item of `bytes` (they stay counted until then).
@@ -98,7 +106,8 @@ private:
     qint64 m_budget = 0;
     std::atomic<qint64> m_queued { 0 };
     qint64 m_peak = 0;
-    quint64 m_dropped = 0, m_lost = 0;
+    quint64 m_dropped = 0, m_lost = 0, m_droppedEvents = 0;
+    int m_queuedEvents = 0;
     bool m_open = false;
     bool m_paused = false;
 };

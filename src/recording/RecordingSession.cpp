@@ -2,6 +2,7 @@
 #include "RecordingSession.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 
 namespace bs {
 
@@ -89,10 +90,51 @@ bool RecordingSession::ensureStream(
     st.file = where.file;
     st.group = where.group;
     st.generation = h.generation;
-    std::lock_guard lock(m_mutex);
-    m_stats.append(st);
-    s.statsIndex = m_stats.size() - 1;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.append(st);
+        s.statsIndex = m_stats.size() - 1;
+    }
+    writeHeldMarkers(s);
     return true;
+}
+
+void RecordingSession::writeHeldMarkers(Slot &s)
+{
+    auto it = m_heldMarkers.find(s.instrumentId);
+    if (it == m_heldMarkers.end())
+        return;
+    QString error;
+    for (const HeldMarker &h : std::as_const(*it))
+        if (h.streamId.isEmpty() || h.streamId == s.streamId)
+            check(m_writer->addMarker(s.handle, h.marker, &error), error);
+    it->removeIf([&s](const HeldMarker &h) { return h.streamId == s.streamId; });
+}
+
+void RecordingSession::handleEvent(const InstrumentEvent &e)
+{
+    MarkerEvent m;
+    m.time = e.time;
+    m.kind = qint32(e.kind);
+    m.info = QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact);
+    bool written = false;
+    QString error;
+    for (const QString &key : std::as_const(m_slotOrder)) {
+        Slot &s = m_slots[key];
+        if (s.instrumentId != e.instrumentId || s.handle < 0 || (!e.streamId.isEmpty() && s.streamId != e.streamId))
+            continue;
+        m.fileRow = s.timeline.rows();
+        check(m_writer->addMarker(s.handle, m, &error), error);
+        written = true;
+    }
+    if (written && !e.streamId.isEmpty())
+        return;
+    // Not yet a stream to hold it (or instrument-wide: also for streams that come later).
+    m.fileRow = 0;
+    QList<HeldMarker> &held = m_heldMarkers[e.instrumentId];
+    if (held.size() >= MaxHeldMarkers)
+        held.removeFirst();
+    held.append({ e.streamId, m });
 }
 
 void RecordingSession::finishSlot(Slot &s)
@@ -132,6 +174,10 @@ void RecordingSession::recordDrop(Slot &s, const DropRun &run)
 
 void RecordingSession::handle(const QueueItem &item)
 {
+    if (item.event) {
+        handleEvent(*item.event);
+        return;
+    }
     if (!item.block) {
         m_announced.insert(item.instrumentId, item.streams);
         return;

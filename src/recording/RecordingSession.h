@@ -51,6 +51,9 @@ private:
     void finishSlot(Slot &s);
     void recordDrop(Slot &s, const DropRun &run);
     void addEvent(Slot &s, const LossEvent &e);
+    void handleEvent(const InstrumentEvent &e);
+    /// Writes the events held for the slot's instrument that concern its stream (new stream).
+    void writeHeldMarkers(Slot &s);
     StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;
     void check(bool ok, const QString &error);
 
@@ -59,6 +62,16 @@ private:
     QHash<QString, QVector<StreamInfo>> m_announced;
     QHash<QString, Slot> m_slots;
     QStringList m_slotOrder;
+    /// Events of an instrument that arrived before the stream they concern existed. Stream
+    /// events are written (and removed) when their stream is created; instrument-wide events go
+    /// into every stream of the instrument created later. At most MaxHeldMarkers per instrument.
+    struct HeldMarker
+    {
+        QString streamId;
+        MarkerEvent marker;
+    };
+    static constexpr int MaxHeldMarkers = 256;
+    QHash<QString, QList<HeldMarker>> m_heldMarkers;
     int m_order = 0;
     bool m_failed = false;
 

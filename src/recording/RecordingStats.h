@@ -34,6 +34,7 @@ struct RecorderStats
     qint64 peakQueuedBytes = 0;
     quint64 droppedSamples = 0; ///< all streams, queue overflow (counted when dropped)
     quint64 lostSamples = 0; ///< all streams, device overrun and index gaps
+    quint64 droppedEvents = 0; ///< instrument events not stored (more than the queue's event bound)
     QString lastError;
     QVector<StreamRecordStats> streams;
 };

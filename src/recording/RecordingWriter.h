@@ -44,6 +44,15 @@ struct LossEvent
     LossKind kind = LossKind::IndexGap;
 };
 
+/// A capture boundary or warning (InstrumentEvent), stored before row `fileRow` of its stream.
+struct MarkerEvent
+{
+    quint64 fileRow = 0;
+    double time = 0; ///< session time, NaN when not tied to a sample
+    qint32 kind = 0; ///< InstrumentEvent::Kind code
+    QByteArray info; ///< compact UTF-8 JSON object (InstrumentEvent::toJson())
+};
+
 /// What a writer needs to create one stream (group or file).
 struct StreamHeader
 {
@@ -72,6 +81,7 @@ public:
     /// Appends the block's rows; `newSegment` is set when a new time base starts at its first row.
     virtual bool write(int stream, const SampleBlock &block, const Segment *newSegment, QString *error) = 0;
     virtual bool addEvent(int stream, const LossEvent &event, QString *error) = 0;
+    virtual bool addMarker(int stream, const MarkerEvent &marker, QString *error) = 0;
     /// Writes the totals and releases the stream; no more calls for it follow.
     virtual bool finishStream(int stream, const StreamRecordStats &totals, QString *error) = 0;
     /// Hands all buffered data to the OS.

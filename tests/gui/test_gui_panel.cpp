@@ -152,6 +152,9 @@ private Q_SLOTS:
         QCOMPARE(m_host->parameters().doubleValue(QStringLiteral("amplitude")), 1.0);
         QVERIFY(m_panel->errorText().contains(QStringLiteral("refuses")));
         QCOMPARE(status.count(), 1);
+        // The acquisition is not what was asked: a warning stays in the panel (and the report).
+        QTRY_VERIFY(m_panel->warningText().contains(QStringLiteral("setting amplitude refused")));
+        QCOMPARE(m_host->report().warnings.size(), 1);
 
         // Out of the spec's range: refused by the ParameterSet, the line edit snaps back too.
         auto *rows = widget<QLineEdit>(QStringLiteral("max_rows"));

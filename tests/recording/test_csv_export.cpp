@@ -45,8 +45,28 @@ void recordFeed(const RecordingOptions &base)
     std::mt19937_64 rng(2024);
     quint64 wi = 0, ti = 0, pi = 0;
     double tt = 0;
+    auto event = [&rec](InstrumentEvent::Kind kind, const QString &stream, double t, const QString &text,
+                     bool complete = true) {
+        InstrumentEvent e;
+        e.kind = kind;
+        e.instrumentId = Dev1;
+        e.streamId = stream;
+        e.time = t;
+        e.text = text;
+        e.complete = complete;
+        e.details = QJsonObject { { QStringLiteral("capture"), 1 }, { QStringLiteral("note"), QStringLiteral("a,\"b\"\nc") } };
+        rec.event(e);
+    };
+    // Before any stream exists: held, then written into each stream of dev1.
+    event(InstrumentEvent::Kind::Warning, {}, NAN, QStringLiteral("PCAP.TRIG refused"));
     for (int k = 0; k < 40; ++k) {
         drain(rec);
+        if (k == 4)
+            event(InstrumentEvent::Kind::CaptureStarted, QStringLiteral("trig"), tt, {});
+        if (k == 12)
+            event(InstrumentEvent::Kind::CaptureEnded, QStringLiteral("trig"), tt, QStringLiteral("Data overrun"), false);
+        if (k == 21)
+            event(InstrumentEvent::Kind::Warning, QStringLiteral("wave"), 0.3, QStringLiteral("clock quantised"));
         const std::size_t n = 1000 + rng() % 6000;
         if (k == 9)
             wi += 123; // index gap
@@ -72,6 +92,7 @@ void recordFeed(const RecordingOptions &base)
             rec.consume(filler);
             rec.consume(d1);
             rec.consume(d2);
+            QVERIFY2(rec.stats().lastError.isEmpty(), qPrintable(rec.stats().lastError));
             QCOMPARE(rec.stats().droppedSamples, quint64(1000));
             rec.setWriterPaused(false);
             continue;
@@ -89,6 +110,8 @@ void recordFeed(const RecordingOptions &base)
             empty->lostBefore = 5;
             ti += 5;
             rec.consume(empty);
+            // An end right after a loss at the same row: the export must keep the writer's order.
+            event(InstrumentEvent::Kind::CaptureEnded, QStringLiteral("trig"), tt, QStringLiteral("Ok"));
         }
         if (k == 35) // channel-count change
             rec.setStreams(Dev1,
@@ -163,10 +186,29 @@ void TestCsvExport::exportIsByteIdenticalToCsvWriter()
             QCOMPARE(la.size(), lb.size());
         }
     }
+    // Capture boundaries and warnings are in the files, at their rows, in the writer's order.
+    auto text = [&](const QString &name) {
+        QFile f(QDir(csvDir).filePath(name));
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    };
+    for (const QString &name : { QStringLiteral("dev1_wave.csv"), QStringLiteral("dev1_trig.csv"),
+             QStringLiteral("dev1_pcap.csv"), QStringLiteral("dev1_pcap_2.csv") })
+        QVERIFY2(text(name).contains(QStringLiteral("# warning at t=nan: {\"capture\":1,\"event\":\"warning\","
+                                                    "\"note\":\"a,\\\"b\\\"\\nc\",\"text\":\"PCAP.TRIG refused\"}\n")),
+            qPrintable(name));
+    const QString trig = text(QStringLiteral("dev1_trig.csv"));
+    QCOMPARE(trig.count(QStringLiteral("# capture_start at t=")), 1);
+    QCOMPARE(trig.count(QStringLiteral("# capture_end at t=")), 2);
+    QVERIFY(trig.contains(QStringLiteral("\"complete\":false,\"event\":\"capture_end\"")));
+    QVERIFY(trig.contains(QStringLiteral("\"text\":\"Data overrun\"")));
+    QVERIFY(trig.indexOf(QStringLiteral("# capture_start")) < trig.indexOf(QStringLiteral("# capture_end")));
+    QVERIFY(text(QStringLiteral("dev1_wave.csv")).contains(QStringLiteral("\"text\":\"clock quantised\"")));
+    QVERIFY(!text(QStringLiteral("other_inst_x.csv")).contains(QStringLiteral("# warning")));
+
     const CsvFile wave = readCsv(QDir(outDir).filePath(QStringLiteral("dev1_wave.csv")));
     QCOMPARE(wave.columns, QStringLiteral("time_s,\"a,b [V]\",\"c\"\"d [µ\"\"m]\""));
     QVERIFY(wave.rows.size() > 2 * 64 * 1024); // crosses the export's slabs
-    QCOMPARE(wave.comments.size(), 5); // index gap, lost, overflow flag, queue overflow, end
+    QCOMPARE(wave.comments.size(), 7); // 2 warnings, index gap, lost, overflow flag, queue overflow, end
     QVERIFY(wave.comments.filter(QStringLiteral("lost=1000 (recorder queue overflow)")).size() == 1);
     QVERIFY(wave.comments.last().startsWith(QStringLiteral("# end: ")));
 }

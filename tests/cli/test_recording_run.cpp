@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// benchscope-rec's run logic in process, with a driver whose capture ends by itself: the run ends
+// when every instrument has finished (not at the duration, not with "did not start"), the capture
+// boundaries are in the file and the summary, and the exit code tells the truth (incomplete
+// capture → 1, refused setting → 3).
+#include "DriverRegistry.h"
+#include "FiniteInstrument.h"
+#include "RecordingRun.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace bs;
+using namespace bs::cli;
+
+namespace {
+
+void registerFinite()
+{
+    if (DriverRegistry::instance().find(QStringLiteral("finite")))
+        return;
+    DriverInfo info;
+    info.type = QStringLiteral("finite");
+    info.displayName = QStringLiteral("Finite test driver");
+    info.create = [] { return std::make_unique<test::FiniteInstrument>(); };
+    DriverRegistry::instance().add(info);
+}
+
+struct Outcome
+{
+    int code = -1;
+    QJsonObject summary;
+    QString csv; ///< the stream's CSV file
+};
+
+Outcome record(const QJsonObject &params, const QString &dir)
+{
+    registerFinite();
+    RecOptions opts;
+    opts.durationS = 600; // far longer than the test may take: the run must end by itself
+    opts.format = RecordingOptions::Format::Csv;
+    opts.output = dir;
+    opts.quiet = true;
+    Session session;
+    session.instruments.append({QStringLiteral("fin1"), QStringLiteral("finite"), QStringLiteral("Finite"),
+                                QString(), params});
+    RecordingRun run(opts, session);
+    QSignalSpy done(&run, &RecordingRun::finished);
+    run.start();
+    Outcome o;
+    if (!done.wait(60000))
+        return o;
+    o.code = done.first().first().toInt();
+    o.summary = run.summary();
+    QFile f(QDir(dir).filePath(QStringLiteral("fin1_s.csv")));
+    if (f.open(QIODevice::ReadOnly))
+        o.csv = QString::fromUtf8(f.readAll());
+    return o;
+}
+
+QJsonObject instrument(const Outcome &o)
+{
+    return o.summary.value(QStringLiteral("instruments")).toArray().first().toObject();
+}
+
+} // namespace
+
+class TestRecordingRun : public QObject
+{
+    Q_OBJECT
+private slots:
+    void captureThatEndsByItselfIsANormalEnd();
+    void incompleteCaptureIsALoss();
+    void refusedSettingIsNotOk();
+};
+
+void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
+{
+    QTemporaryDir dir;
+    const Outcome o = record({{QStringLiteral("blocks"), 6}}, dir.path());
+    QCOMPARE(o.code, int(RecordingRun::Ok));
+    QCOMPARE(o.summary.value(QStringLiteral("ok")).toBool(), true);
+    const QJsonObject inst = instrument(o);
+    QCOMPARE(inst.value(QStringLiteral("finished")).toBool(), true);
+    QCOMPARE(inst.value(QStringLiteral("state")).toString(), Instrument::stateName(Instrument::State::Finished));
+    QCOMPARE(inst.value(QStringLiteral("samples")).toInt(), 60);
+    QCOMPARE(inst.value(QStringLiteral("captures")).toInt(), 1);
+    QCOMPARE(inst.value(QStringLiteral("incomplete_captures")).toInt(), 0);
+    const QJsonObject end = inst.value(QStringLiteral("capture_ends")).toArray().first().toObject();
+    QCOMPARE(end.value(QStringLiteral("text")).toString(), QStringLiteral("Ok"));
+    QCOMPARE(end.value(QStringLiteral("complete")).toBool(), true);
+    QCOMPARE(end.value(QStringLiteral("samples")).toInt(), 60);
+    QVERIFY(o.summary.value(QStringLiteral("warnings")).toArray().isEmpty());
+    QVERIFY(o.summary.value(QStringLiteral("duration_s")).toDouble() < 300); // not the 600 s asked
+    // The file holds the capture's boundaries around its 60 rows.
+    const QStringList lines = o.csv.split(QLatin1Char('\n'));
+    const qsizetype start = lines.indexOf(QRegularExpression(QStringLiteral("^# capture_start at t=0: .*")));
+    const qsizetype stop = lines.indexOf(QRegularExpression(QStringLiteral("^# capture_end at t=0.06: .*\"text\":\"Ok\".*")));
+    QVERIFY2(start > 0 && stop > start, qPrintable(o.csv.left(3000)));
+    QCOMPARE(stop - start - 1, 60);
+}
+
+void TestRecordingRun::incompleteCaptureIsALoss()
+{
+    QTemporaryDir dir;
+    const Outcome o = record({{QStringLiteral("blocks"), 3}, {QStringLiteral("complete"), false}}, dir.path());
+    QCOMPARE(o.code, int(RecordingRun::SamplesLost));
+    QCOMPARE(o.summary.value(QStringLiteral("ok")).toBool(), false);
+    QCOMPARE(instrument(o).value(QStringLiteral("incomplete_captures")).toInt(), 1);
+    QVERIFY(o.csv.contains(QStringLiteral("\"complete\":false,\"event\":\"capture_end\"")));
+    QVERIFY(o.csv.contains(QStringLiteral("\"text\":\"Data overrun\"")));
+}
+
+void TestRecordingRun::refusedSettingIsNotOk()
+{
+    QTemporaryDir dir;
+    const Outcome o = record({{QStringLiteral("blocks"), 2}, {QStringLiteral("refuse"), true}}, dir.path());
+    QCOMPARE(o.code, int(RecordingRun::NotAsAsked));
+    QCOMPARE(o.summary.value(QStringLiteral("ok")).toBool(), false);
+    const QJsonArray warnings = o.summary.value(QStringLiteral("warnings")).toArray();
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY(warnings.first().toString().startsWith(QStringLiteral("fin1: TRIG refused")));
+    QCOMPARE(instrument(o).value(QStringLiteral("warnings")).toArray().size(), 1);
+    QVERIFY(o.csv.contains(QStringLiteral("# warning at t=nan: ")));
+}
+
+QTEST_GUILESS_MAIN(TestRecordingRun)
+#include "test_recording_run.moc"
