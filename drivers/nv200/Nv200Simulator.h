@@ -3,7 +3,7 @@
 
 // piezosystem jena NV200/D NET simulator: the device side of the ASCII command protocol with
 // XON/XOFF response framing, over TCP ("Telnet" port 23 of the XPort) and optionally over a
-// pseudo-terminal (the USB serial path), as specified in shared/protocols/nv200.md. Product code:
+// pseudo-terminal (the USB serial path), as described in docs/protocols/nv200.md. Product code:
 // used by `benchscope --demo`, `benchscope-sim nv200` and every NV200 driver test.
 //
 // The 20 kHz control loop, AWG and data recorder run in simulated time: whenever a command

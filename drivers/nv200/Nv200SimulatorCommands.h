@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The NV200 command table (shared/protocols/nv200.md §3, §4): parses one received line
+// The NV200 command table (docs/protocols/nv200.md, Commands): parses one received line
 // `name[,p1[,p2…]]`, applies it to the model and builds the text answer (without framing).
 // Error codes follow the simulator defaults of §5 U4: unknown command 2, parameter missing 3,
 // out of range 4, too many parameters 5, read-only 6, malformed number 1.

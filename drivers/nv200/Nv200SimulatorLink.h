@@ -3,7 +3,7 @@
 
 // One command channel of the simulator (the TCP client or the pseudo-terminal): assembles lines
 // (CR terminates, LF and NUL are ignored), has each executed, and frames every answer as
-// XOFF, text + CR LF (or CR NUL LF), XON (shared/protocols/nv200.md §2, §6). Applies the injected
+// XOFF, text + CR LF (or CR NUL LF), XON (docs/protocols/nv200.md, Framing). Applies the injected
 // faults. Subclasses move the bytes.
 
 #include "Nv200SimulatorCommands.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 // The simulated NV200/D amplifier with its actuator, arbitrary waveform generator (AWG) and
-// two-channel data recorder (shared/protocols/nv200.md §3, §4). Pure state machine, no I/O and no
+// two-channel data recorder (docs/protocols/nv200.md, Data recorder). Pure state machine, no I/O and no
 // clock of its own: the owner advances it to "now" in whole 50 µs control ticks (advanceTo), so a
 // recording, a step response or an AWG period is exact in simulated time and reproducible.
 //

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// PandABox / PandABlocks protocol, pure encode/parse without I/O (spec: shared/protocols/panda.md).
+// PandABox / PandABlocks protocol, pure encode/parse without I/O (notes: docs/protocols/panda.md).
 //   PandaProtocolControl.h  control port 8888: requests, replies, *IDN?
 //   PandaProtocolOptions.h  data port 8889: option line (DataOptions, DataFormat, Process)
 //   PandaProtocolHeader.h   capture header: FieldInfo, DataHeader, XML/text parsing

@@ -2,7 +2,7 @@
 #pragma once
 
 // PandABox simulator: the device side of the PandABlocks control (8888) and data (8889) protocols,
-// as specified in shared/protocols/panda.md. Product code: used by `benchscope --demo`,
+// as described in docs/protocols/panda.md. Product code: used by `benchscope --demo`,
 // `benchscope-sim panda` and every PandA driver test.
 //
 // Threading: the object and everything it owns live on one thread (the creator's, or the worker it

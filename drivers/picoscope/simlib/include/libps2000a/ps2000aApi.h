@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BenchScope's own declaration of the ps2000a C API (PicoScope 2000A/B series), written from the
- * public specification in ../shared/protocols/picoscope.md §14 (differences from ps5000a). ABI-
+ * public documentation (docs/protocols/picoscope.md, ps2000a differences). ABI-
  * identical to the vendor's ps2000aApi.h: same enum values (4-byte enums), packed structs with the
  * same tags, same prototypes, __stdcall on 32-bit Windows. Define DYNLINK before including it to get
  * a function-pointer typedef named after each function (for QLibrary::resolve / dlsym). */

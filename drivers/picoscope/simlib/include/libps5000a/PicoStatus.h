@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BenchScope's own declaration of the PicoSDK status and info codes (values from the public
- * specification, ../shared/protocols/picoscope.md §6-7). ABI-compatible with the vendor header; the
+ * documentation, see docs/protocols/picoscope.md, Status codes). ABI-compatible with the vendor header; the
  * vendor file is not copied. Included by clients only #ifndef PICO_STATUS, as the vendor examples do. */
 #ifndef BENCHSCOPE_PICOSTATUS_H
 #define BENCHSCOPE_PICOSTATUS_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BenchScope's own declaration of the ps5000a C API (PicoScope 5000A/B/D), written from the public
- * specification in ../shared/protocols/picoscope.md §2-4. ABI-identical to the vendor's
+ * documentation (docs/protocols/picoscope.md, Calls we use). ABI-identical to the vendor's
  * ps5000aApi.h: same enum values (4-byte enums), packed structs with the same tags, same prototypes,
  * __stdcall on 32-bit Windows. Define DYNLINK before including it to get a function-pointer typedef
  * named after each function (for QLibrary::resolve / dlsym), as with the vendor header. */
