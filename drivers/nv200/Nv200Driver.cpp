@@ -18,9 +18,10 @@ DriverInfo Nv200Driver::info()
     i.type = QStringLiteral("nv200");
     i.displayName = tr("piezosystem jena NV200 piezo amplifier");
     i.defaultAddress = QStringLiteral("127.0.0.1:23");
-    i.addressHelp = tr("host[:port] for the NET variant (Telnet port 23 by default), or a serial device "
-                       "such as /dev/ttyUSB0, COM3 or the pty a simulator prints (115200 8N1)");
+    i.addressHelp = tr("host[:port] or [IPv6]:port for the NET variant (Telnet port 23 by default), or a "
+                       "serial device such as /dev/ttyUSB0, COM3 or the pty a simulator prints (115200 8N1)");
     i.create = [] { return std::make_unique<Nv200Driver>(); };
+    i.checkAddress = &Nv200DriverLink::checkAddress;
     i.addressSuggestions = [] {
         // Serial ports present now, FTDI adapters (what the NV200 uses) first.
         QStringList ftdi, other;

@@ -21,8 +21,8 @@ namespace bs::nv200 {
 
 /// piezosystem jena NV200/D (NET) piezo amplifier over USB serial or Telnet TCP 23.
 ///
-/// Address: `host[:port]` (TCP, port 23 by default) or a serial device (`/dev/ttyUSB0`, the pty a
-/// simulator prints, `COM3`). open() identifies the device by its prompt and reads the actuator.
+/// Address: `host[:port]` or `[IPv6]:port` (TCP, port 23 by default) or a serial device
+/// (`/dev/ttyUSB0`, the pty a simulator prints, `COM3`). open() identifies the device by its prompt and reads the actuator.
 /// Two streams:
 ///  - "recorder": the two-channel data recorder, delivered after each read-back as ONE regular
 ///    block (dt = stride × 50 µs, t0 = the session time the recording started, units per

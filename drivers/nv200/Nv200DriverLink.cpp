@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Nv200DriverLink.h"
 
+#include "HostPort.h"
 #include "SessionClock.h"
 
 #include <QSerialPort>
@@ -51,12 +52,27 @@ int Nv200DriverLink::timeoutMs(Kind kind) const
     return m_queryMs;
 }
 
+bool Nv200DriverLink::isSerialAddress(const QString &address)
+{
+    const QString addr = address.trimmed();
+    return addr.startsWith(QLatin1Char('/')) || addr.startsWith(QLatin1String("COM"), Qt::CaseInsensitive);
+}
+
+QString Nv200DriverLink::checkAddress(const QString &address)
+{
+    if (isSerialAddress(address))
+        return {};
+    QString why;
+    parseHostPort(address, kDefaultTcpPort, &why);
+    return why;
+}
+
 bool Nv200DriverLink::open(const QString &address, QString *error)
 {
     close();
     m_reader.reset();
     const QString addr = address.trimmed();
-    if (addr.startsWith(QLatin1Char('/')) || addr.startsWith(QLatin1String("COM"), Qt::CaseInsensitive)) {
+    if (isSerialAddress(addr)) {
         m_serial = new QSerialPort(this);
         m_serial->setPortName(addr);
         m_peer = tr("serial %1").arg(addr);
@@ -81,28 +97,17 @@ bool Nv200DriverLink::open(const QString &address, QString *error)
         QMetaObject::invokeMethod(this, [this] { if (m_open) Q_EMIT connected(); }, Qt::QueuedConnection);
         return true;
     }
-    QString host = addr;
-    quint16 port = 23;
-    const int colon = addr.lastIndexOf(QLatin1Char(':'));
-    if (colon >= 0 && addr.count(QLatin1Char(':')) == 1) {
-        bool ok = false;
-        const int p = addr.mid(colon + 1).toInt(&ok);
-        if (!ok || p < 1 || p > 65535) {
-            if (error)
-                *error = tr("NV200 address '%1': the port must be a number from 1 to 65535").arg(addr);
-            return false;
-        }
-        host = addr.left(colon);
-        port = quint16(p);
-    }
-    if (host.isEmpty()) {
+    QString why;
+    const auto endpoint = parseHostPort(addr, kDefaultTcpPort, &why);
+    if (!endpoint) {
         if (error)
-            *error = tr("NV200 address '%1': no host name or serial device").arg(addr);
+            *error = tr("NV200 address '%1': %2 (or give a serial device such as /dev/ttyUSB0 or COM3)")
+                         .arg(addr, why);
         return false;
     }
     m_tcp = new QTcpSocket(this);
     m_io = m_tcp;
-    m_peer = tr("TCP %1:%2").arg(host).arg(port);
+    m_peer = tr("TCP %1").arg(endpoint->toString());
     connect(m_tcp, &QTcpSocket::readyRead, this, &Nv200DriverLink::onReadyRead);
     connect(m_tcp, &QTcpSocket::connected, this, [this] {
         m_timer.stop();
@@ -114,7 +119,7 @@ bool Nv200DriverLink::open(const QString &address, QString *error)
         lose(e == QAbstractSocket::RemoteHostClosedError ? tr("%1: the device closed the connection").arg(m_peer)
                                                          : tr("%1: %2").arg(m_peer, m_tcp->errorString()));
     });
-    m_tcp->connectToHost(host, port);
+    m_tcp->connectToHost(endpoint->host, endpoint->port);
     m_timer.start(m_connectTimeoutMs);
     return true;
 }

@@ -17,8 +17,9 @@ class QSerialPort;
 
 namespace bs::nv200 {
 
-/// The byte link to one NV200: a QTcpSocket (`host[:port]`, Telnet port 23) or a QSerialPort
-/// (an address starting with "/" or "COM": 115200 8N1, flow control off, because the device's
+/// The byte link to one NV200: a QTcpSocket (`host[:port]` as parseHostPort() reads it, including
+/// `[IPv6]:port`; Telnet port 23) or a QSerialPort (an address starting with "/" or "COM": 115200
+/// 8N1, flow control off, because the device's
 /// XON/XOFF bytes delimit the response frames and the OS must not swallow them).
 ///
 /// Commands queue up and go out strictly one at a time: before each command the input is flushed
@@ -49,6 +50,14 @@ public:
 
     explicit Nv200DriverLink(QObject *parent = nullptr);
     ~Nv200DriverLink() override;
+
+    /// Telnet port of the NV200/D NET.
+    static constexpr quint16 kDefaultTcpPort = 23;
+    /// Whether `address` names a serial device ("/dev/ttyUSB0", a pty, "COM3") rather than a host.
+    static bool isSerialAddress(const QString &address);
+    /// What is wrong with `address` (empty: usable), without opening anything. Serial devices are
+    /// accepted as they are (whether they exist is only known when opening).
+    static QString checkAddress(const QString &address);
 
     /// Starts connecting; `connected()` or `connectionLost()` follows. Returns false (with the
     /// reason) for an address that cannot be parsed.

@@ -15,6 +15,17 @@ namespace {
 const QString kStream = QStringLiteral("pcap");
 constexpr int kDataTimeoutMs = 5000;
 
+/// The socket error in words that fit after "PandA data port host:port: ".
+QString socketErrorText(QAbstractSocket::SocketError e, const QString &qtText)
+{
+    switch (e) {
+    case QAbstractSocket::ConnectionRefusedError: return PandaDriver::tr("connection refused");
+    case QAbstractSocket::RemoteHostClosedError: return PandaDriver::tr("the PandA closed the connection");
+    case QAbstractSocket::HostNotFoundError: return PandaDriver::tr("host not found");
+    default: return qtText;
+    }
+}
+
 QString unitOf(const FieldInfo &f)
 {
     if (f.units == QLatin1String("(null)"))
@@ -29,8 +40,14 @@ DriverInfo PandaDriver::info()
     i.type = QStringLiteral("panda");
     i.displayName = tr("PandABox (PandABlocks position capture)");
     i.defaultAddress = QStringLiteral("127.0.0.1:8888");
-    i.addressHelp = tr("host[:control_port] — control port 8888 by default; the data port is a parameter");
+    i.addressHelp = tr("host[:control_port] or [IPv6]:control_port — control port 8888 by default; the data "
+                       "port (parameter) is the control port + 1 unless set");
     i.create = [] { return std::make_unique<PandaDriver>(); };
+    i.checkAddress = [](const QString &address) {
+        QString why;
+        parseHostPort(address, kDefaultControlPort, &why);
+        return why;
+    };
     return i;
 }
 
@@ -59,17 +76,13 @@ PandaDriver::PandaDriver(QObject *parent)
         m_data.write(opts.toLine());
     });
     connect(&m_data, &QTcpSocket::readyRead, this, &PandaDriver::onDataReadyRead);
-    connect(&m_data, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        onDataLost(tr("data connection to %1:%2: %3")
-                       .arg(m_host)
-                       .arg(m_params.intValue(QStringLiteral("data_port")))
-                       .arg(m_data.errorString()));
+    connect(&m_data, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
+        onDataLost(tr("PandA data port %1: %2").arg(dataPeerText(), socketErrorText(e, m_data.errorString())));
     });
     m_dataTimeout.setSingleShot(true);
     connect(&m_dataTimeout, &QTimer::timeout, this, [this] {
-        connectionFailed(tr("data port %1:%2 did not answer the option line within %3 s")
-                             .arg(m_host)
-                             .arg(m_params.intValue(QStringLiteral("data_port")))
+        connectionFailed(tr("PandA data port %1 did not answer the option line within %2 s")
+                             .arg(dataPeerText())
                              .arg(kDataTimeoutMs / 1000));
     });
     m_statusTimer.setInterval(1000);
@@ -85,8 +98,10 @@ PandaDriver::~PandaDriver()
 void PandaDriver::buildParameters()
 {
     const QString conn = tr("Connection"), trig = tr("Trigger"), cap = tr("Capture fields"), stat = tr("Status");
-    m_params.addInt(QStringLiteral("data_port"), tr("Data port"), 8889, 1, 65535, conn)
-        .toolTip = tr("TCP port of the PandA data server (8889 on a PandABox)");
+    auto &dataPort = m_params.addInt(QStringLiteral("data_port"), tr("Data port"), 0, 0, 65535, conn);
+    dataPort.toolTip = tr("TCP port of the PandA data server; 0: the control port + 1 (8889 beside a "
+                          "PandABox's 8888)");
+    dataPort.specialValueText = tr("control port + 1");
     m_params.addEnum(QStringLiteral("process"), tr("Data processing"), {QStringLiteral("Raw"), QStringLiteral("Scaled")},
                      QStringLiteral("Raw"), conn)
         .toolTip = tr("Raw: the PandA sends integer words and BenchScope scales them (fastest). "
@@ -117,7 +132,18 @@ void PandaDriver::buildParameters()
 
 QString PandaDriver::peerText() const
 {
-    return QStringLiteral("%1:%2").arg(m_host).arg(m_controlPort);
+    return m_endpoint.toString();
+}
+
+quint16 PandaDriver::dataPort() const
+{
+    const qint64 set = m_params.intValue(QStringLiteral("data_port"));
+    return set > 0 ? quint16(set) : defaultDataPort(m_endpoint.port);
+}
+
+QString PandaDriver::dataPeerText() const
+{
+    return m_endpoint.toString(dataPort());
 }
 
 void PandaDriver::open()
@@ -125,28 +151,25 @@ void PandaDriver::open()
     if (state() == State::Connecting || state() == State::Connected || state() == State::Running)
         return;
     const QString addr = address().isEmpty() ? info().defaultAddress : address();
-    const int colon = addr.lastIndexOf(QLatin1Char(':'));
-    m_host = colon < 0 ? addr : addr.left(colon);
-    m_controlPort = 8888;
-    if (colon >= 0) {
-        bool ok = false;
-        const int port = addr.mid(colon + 1).toInt(&ok);
-        if (!ok || port < 1 || port > 65535) {
-            fail(tr("PandA address '%1': the port must be a number from 1 to 65535").arg(addr));
-            setState(State::Error, tr("bad address"));
-            return;
-        }
-        m_controlPort = quint16(port);
+    QString why;
+    const auto endpoint = parseHostPort(addr, kDefaultControlPort, &why);
+    if (!endpoint) {
+        fail(tr("PandA address '%1': %2").arg(addr, why));
+        setState(State::Error, tr("bad address"));
+        return;
     }
-    if (m_host.isEmpty()) {
-        fail(tr("PandA address '%1': no host name").arg(addr));
+    m_endpoint = *endpoint;
+    if (dataPort() == 0) {
+        fail(tr("PandA address '%1': no port above control port %2 for the data port; set data_port")
+                 .arg(addr)
+                 .arg(m_endpoint.port));
         setState(State::Error, tr("bad address"));
         return;
     }
     m_closing = false;
     m_identified = m_dataReady = false;
     setState(State::Connecting, peerText());
-    m_control.connectTo(m_host, m_controlPort);
+    m_control.connectTo(m_endpoint);
 }
 
 void PandaDriver::onControlConnected()
@@ -195,7 +218,7 @@ void PandaDriver::connectData()
     m_data.blockSignals(true);
     m_data.abort();
     m_data.blockSignals(false);
-    m_data.connectToHost(m_host, quint16(m_params.intValue(QStringLiteral("data_port"))));
+    m_data.connectToHost(m_endpoint.host, dataPort());
     m_dataTimeout.start(kDataTimeoutMs);
 }
 
@@ -210,7 +233,8 @@ void PandaDriver::checkConnected()
 
 void PandaDriver::connectionFailed(const QString &reason)
 {
-    if (m_closing)
+    // The first failure is the cause; what follows from dropping the connections is not reported.
+    if (m_closing || state() == State::Error)
         return;
     flushFrames();
     const bool wasRunning = m_running;

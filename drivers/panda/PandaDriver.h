@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "HostPort.h"
 #include "Instrument.h"
 #include "PandaDriverControlLink.h"
 #include "PandaProtocol.h"
@@ -18,7 +19,9 @@ namespace bs::panda {
 
 /// PandABox position capture over TCP (control port 8888, data port 8889).
 ///
-/// Address: `host[:control_port]`. On open() both connections are made and the data port is
+/// Address: `host[:control_port]` as parseHostPort() reads it (names, IPv4, `[IPv6]:port`), control
+/// port 8888 by default; parameter `data_port`, 0 (the default) for the control port + 1 (8889
+/// beside 8888). On open() both connections are made and the data port is
 /// configured with `XML FRAMED RAW` (or SCALED). start() writes the capture settings of the
 /// ParameterSet (`capture.<FIELD>`), the trigger clock, then arms; every frame becomes one
 /// irregular SampleBlock on stream "pcap" whose times come from PCAP.TS_TRIG (else TS_START,
@@ -65,6 +68,9 @@ private:
     void disarm();
     void setRunning(bool running);
     QString peerText() const;
+    /// The data port to use: `data_port`, or the control port + 1 when it is 0 (0: none left).
+    quint16 dataPort() const;
+    QString dataPeerText() const;
 
     PandaDriverControlLink m_control;
     QTcpSocket m_data;
@@ -72,8 +78,7 @@ private:
     QTimer m_statusTimer;
     QTimer m_dataTimeout;
 
-    QString m_host;
-    quint16 m_controlPort = 8888;
+    HostPort m_endpoint; // host and control port, from the address at open()
     bool m_identified = false;
     bool m_dataReady = false;
     bool m_running = false;      // armed by us, until END or stop

@@ -11,9 +11,10 @@ PandaDriverControlLink::PandaDriverControlLink(QObject *parent)
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         const QString reason = tr("PandA at %1 did not answer within %2 s").arg(m_peer).arg(m_timeoutMs / 1000.0);
-        failAll(reason);
         m_socket.abort();
+        // The cause first; requests still pending afterwards fail with the same reason.
         Q_EMIT connectionLost(reason);
+        failAll(reason);
     });
     connect(&m_socket, &QTcpSocket::connected, this, [this] {
         m_timeout.stop();
@@ -22,19 +23,20 @@ PandaDriverControlLink::PandaDriverControlLink(QObject *parent)
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &PandaDriverControlLink::onReadyRead);
     connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        const QString reason = tr("control connection to %1: %2").arg(m_peer, m_socket.errorString());
+        const QString reason = tr("PandA control port %1: %2").arg(m_peer, m_socket.errorString());
         m_timeout.stop();
-        failAll(reason);
         Q_EMIT connectionLost(reason);
+        failAll(reason);
     });
 }
 
-void PandaDriverControlLink::connectTo(const QString &host, quint16 port)
+void PandaDriverControlLink::connectTo(const HostPort &endpoint)
 {
-    m_peer = QStringLiteral("%1:%2").arg(host).arg(port);
+    m_peer = endpoint.toString();
     m_parser = ControlReplyParser();
+    m_pending.clear();
     m_socket.abort();
-    m_socket.connectToHost(host, port);
+    m_socket.connectToHost(endpoint.host, endpoint.port);
     m_timeout.start(m_timeoutMs);
 }
 
@@ -44,7 +46,7 @@ void PandaDriverControlLink::disconnectFromHost()
     m_socket.blockSignals(true);
     m_socket.abort();
     m_socket.blockSignals(false);
-    failAll(tr("disconnected"));
+    m_pending.clear();
 }
 
 void PandaDriverControlLink::send(const QByteArray &line, Callback done)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "HostPort.h"
 #include "PandaProtocol.h"
 
 #include <QObject>
@@ -22,7 +23,10 @@ public:
 
     explicit PandaDriverControlLink(QObject *parent = nullptr);
 
-    void connectTo(const QString &host, quint16 port);
+    void connectTo(const HostPort &endpoint);
+    /// Closes the connection we no longer want. Pending requests are dropped without calling them
+    /// back: the caller knows why it disconnects, and a "disconnected" reply would read as the
+    /// device refusing the request.
     void disconnectFromHost();
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     QString peer() const { return m_peer; }

@@ -2,44 +2,68 @@
 // benchscope: the GUI. This is the composition root — the one place where the data path and its
 // threads are wired (DESIGN.md §3): drivers (one QThread each, in InstrumentHost) → TraceStore
 // and Recorder (own thread) → ScopeView (GUI thread, pulls envelopes).
+#include "AppCommandLine.h"
 #include "DemoBench.h"
+#include "InstrumentHost.h"
 #include "MainWindow.h"
 #include "Recorder.h"
+#include "RunMode.h"
 #include "TraceStore.h"
 #include "Workspace.h"
 #include "registry.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
-#include <QMessageBox>
+#include <QDir>
+#include <QStringList>
 #include <QTimer>
 
 #include <cstdio>
 
+namespace {
+// Exit codes (src/app/README.md).
+constexpr int kExitScreenshotFailed = 1;
+constexpr int kExitCannotStart = 2; // no display, demo simulators, session file
+constexpr int kExitInstrumentError = 3; // a non-interactive run during which an instrument failed
+constexpr int kExitUsage = 64;
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("BenchScope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("BenchScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BENCHSCOPE_VERSION));
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    // 1. Command line, before Qt sees argv: QGuiApplication would take `--session FILE` as its
+    //    session-management option and drop it. --help and --version need no display.
+    bs::AppCommandLine cli;
+    const bool earlyOk = cli.takeEarlyOptions(argc, argv);
+    if (earlyOk && (cli.wantsHelp() || cli.wantsVersion())) {
+        const QCoreApplication core(argc, argv);
+        setApplicationNames();
+        const QString text = cli.wantsHelp()
+            ? cli.helpText()
+            : QStringLiteral("benchscope %1\n").arg(QStringLiteral(BENCHSCOPE_VERSION));
+        std::fputs(qPrintable(text), stdout);
+        return 0;
+    }
+    if (!earlyOk) {
+        bs::RunMode::log(cli.error());
+        return kExitUsage;
+    }
+    if (const QString why = bs::RunMode::missingDisplay(argc, argv); !why.isEmpty()) {
+        bs::RunMode::log(why);
+        return kExitCannotStart;
+    }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("BenchScope"));
-    QApplication::setOrganizationName(QStringLiteral("BenchScope"));
-    QApplication::setApplicationVersion(QStringLiteral(BENCHSCOPE_VERSION));
-
-    // 1. Command line.
-    QCommandLineParser cli;
-    cli.setApplicationDescription(QObject::tr("Oscilloscope and data recorder for lab instruments"));
-    cli.addHelpOption();
-    cli.addVersionOption();
-    const QCommandLineOption demoOpt(QStringLiteral("demo"),
-                                     QObject::tr("Start every instrument simulator and open a session wired to them."));
-    const QCommandLineOption sessionOpt(QStringLiteral("session"), QObject::tr("Open this session file."),
-                                        QObject::tr("FILE"));
-    const QCommandLineOption runOpt(QStringLiteral("run"), QObject::tr("Press Run once the session is open."));
-    const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
-                                     QObject::tr("Save a PNG of the window after --screenshot-delay seconds, then quit."),
-                                     QObject::tr("PNG"));
-    const QCommandLineOption delayOpt(QStringLiteral("screenshot-delay"), QObject::tr("Seconds (default 5)."),
-                                      QObject::tr("S"), QStringLiteral("5"));
-    cli.addOptions({demoOpt, sessionOpt, runOpt, shotOpt, delayOpt});
-    cli.process(app);
+    setApplicationNames();
+    if (!cli.parse(QApplication::arguments())) {
+        bs::RunMode::log(cli.error() + QStringLiteral(" (see benchscope --help)"));
+        return kExitUsage;
+    }
+    bs::RunMode mode(!cli.screenshot().isEmpty());
 
     // 2. Drivers.
     bs::registerBuiltinDrivers();
@@ -50,47 +74,67 @@ int main(int argc, char *argv[])
     bs::Workspace workspace;
     workspace.addSink(&store);
     workspace.addSink(&recorder);
+    mode.reportInstrumentErrors(&workspace);
 
     // 4. Simulators for demo mode, each on its own thread.
     bs::DemoBench demo;
-    if (cli.isSet(demoOpt)) {
+    if (cli.demo()) {
         QString error;
         if (!demo.start(&error)) {
-            QMessageBox::critical(nullptr, QObject::tr("BenchScope"),
-                                  QObject::tr("Cannot start the demo simulators: %1").arg(error));
-            return 2;
+            mode.error(nullptr, QObject::tr("BenchScope"),
+                QObject::tr("Cannot start the demo simulators: %1").arg(error));
+            return kExitCannotStart;
         }
     }
 
-    // 5. The window, then the session.
+    // Orderly shutdown: instruments first (their threads stop feeding), then the recording.
+    auto shutdown = [&workspace, &recorder](int rc) {
+        workspace.clear();
+        recorder.stop();
+        return rc;
+    };
+
+    // 5. The window, then the session. A run without a user ends here if the session cannot open.
     bs::MainWindow window(&workspace, &store, &recorder);
     window.resize(1440, 900);
     window.show();
     QString error;
-    if (cli.isSet(demoOpt)) {
-        if (!window.applySession(demo.session(), &error))
-            QMessageBox::warning(&window, QObject::tr("BenchScope"), error);
+    if (cli.demo()) {
+        if (!window.applySession(demo.session(), &error)) {
+            mode.error(&window, QObject::tr("Cannot open the demo session"), error);
+            if (!mode.interactive())
+                return shutdown(kExitCannotStart);
+        }
         workspace.openAll();
-    } else if (cli.isSet(sessionOpt)) {
-        if (!window.openSessionFile(cli.value(sessionOpt), &error))
-            QMessageBox::warning(&window, QObject::tr("Cannot open session"), error);
+    } else if (!cli.session().isEmpty()) {
+        if (!window.openSessionFile(cli.session(), &error)) {
+            mode.error(&window, QObject::tr("Cannot open session"), error);
+            if (!mode.interactive())
+                return shutdown(kExitCannotStart);
+        } else {
+            QStringList names;
+            for (const bs::InstrumentHost *h : workspace.instruments())
+                names << QStringLiteral("%1 (%2 at %3)").arg(h->id(), h->type(), h->address());
+            const QString list
+                = names.isEmpty() ? QObject::tr("no instruments") : names.join(QStringLiteral(", "));
+            bs::RunMode::log(
+                QObject::tr("opened session %1: %2").arg(QDir::toNativeSeparators(cli.session()), list));
+        }
     }
-    if (cli.isSet(runOpt) || cli.isSet(shotOpt))
+    if (cli.run() || !cli.screenshot().isEmpty())
         QTimer::singleShot(500, &workspace, [&workspace] { workspace.runAll(); });
 
-    // 6. Optional screenshot (documentation, CI artefacts).
-    if (cli.isSet(shotOpt)) {
-        const QString png = cli.value(shotOpt);
-        QTimer::singleShot(int(cli.value(delayOpt).toDouble() * 1000), &window, [&window, png] {
+    // 6. Optional screenshot (documentation, CI artefacts), then quit.
+    if (!cli.screenshot().isEmpty()) {
+        const QString png = cli.screenshot();
+        QTimer::singleShot(int(cli.screenshotDelay() * 1000), &window, [&window, &mode, png] {
             const bool ok = window.grab().save(png);
-            std::fprintf(stderr, ok ? "screenshot saved: %s\n" : "cannot save screenshot: %s\n", qPrintable(png));
-            QApplication::exit(ok ? 0 : 1);
+            bs::RunMode::log(ok ? QObject::tr("screenshot saved: %1").arg(png)
+                                : QObject::tr("cannot save screenshot: %1").arg(png));
+            QApplication::exit(!ok ? kExitScreenshotFailed : mode.hadError() ? kExitInstrumentError : 0);
         });
     }
 
-    const int rc = QApplication::exec();
-    // 7. Orderly shutdown: instruments first (their threads stop feeding), then the recording.
-    workspace.clear();
-    recorder.stop();
-    return rc;
+    // 7. Event loop, then the orderly shutdown.
+    return shutdown(QApplication::exec());
 }

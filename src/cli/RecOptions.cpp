@@ -113,6 +113,11 @@ std::optional<Session> RecOptions::buildSession(QString *error) const
     inst.type = instrumentType;
     inst.name = inst.id;
     inst.address = address.isEmpty() ? driver->address() : address;
+    err = DriverRegistry::instance().checkAddress(instrumentType, inst.address);
+    if (!err.isEmpty()) {
+        *error = QStringLiteral("--address '%1': %2").arg(inst.address, err);
+        return std::nullopt;
+    }
     for (const QString &kv : sets) {
         const QString key = kv.section(QLatin1Char('='), 0, 0).trimmed();
         const QString value = kv.section(QLatin1Char('='), 1);

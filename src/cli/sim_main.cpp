@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
 #include "nv200/Nv200Simulator.h"
+#include "panda/PandaProtocolPorts.h"
 #include "panda/PandaSimulator.h"
 #include "picoscope/PicoDriver.h"
 
@@ -53,7 +54,7 @@ bool takeNumber(const QStringList &args, int &i, double min, double max, double 
 int runPanda(const QStringList &args)
 {
     bs::panda::PandaSimulator::Config cfg;
-    double port = 8888, dataPort = -1, rate = 1000, limit = 0;
+    double port = bs::panda::kDefaultControlPort, dataPort = -1, rate = 1000, limit = 0;
     QString error;
     for (int i = 0; i < args.size(); ++i) {
         const QString a = args[i];
@@ -74,7 +75,11 @@ int runPanda(const QStringList &args)
             return usageError(error);
     }
     cfg.controlPort = quint16(port);
-    cfg.dataPort = dataPort >= 0 ? quint16(dataPort) : (port == 0 ? 0 : quint16(port + 1));
+    // The driver's rule: data port = control port + 1 unless given (a free one with --port 0).
+    if (dataPort < 0 && port != 0 && bs::panda::defaultDataPort(cfg.controlPort) == 0)
+        return usageError(QStringLiteral("--port 65535 leaves no port for the data port; give --data-port"));
+    cfg.dataPort = dataPort >= 0 ? quint16(dataPort)
+                                 : (port == 0 ? quint16(0) : bs::panda::defaultDataPort(cfg.controlPort));
     cfg.captureLimit = quint64(limit);
     bs::panda::PandaSimulator sim(cfg);
     if (!sim.start(&error)) {

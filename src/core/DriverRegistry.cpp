@@ -38,6 +38,14 @@ QStringList DriverRegistry::types() const
     return t;
 }
 
+QString DriverRegistry::checkAddress(const QString &type, const QString &address) const
+{
+    const DriverInfo *info = find(type);
+    if (!info || !info->checkAddress || address.isEmpty())
+        return {};
+    return info->checkAddress(address);
+}
+
 std::unique_ptr<Instrument> DriverRegistry::create(const QString &type, const QString &id, QString *error) const
 {
     const DriverInfo *info = find(type);

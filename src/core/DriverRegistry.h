@@ -20,6 +20,11 @@ struct DriverInfo
     std::function<QStringList()> addressSuggestions;
     /// Shown in an empty address field; defaultAddress when empty (e.g. "first unit found").
     QString addressPlaceholder;
+    /// The address kinds the driver accepts, checked without connecting (session loading, the Add
+    /// Instrument dialog, `benchscope-rec --address`): returns an empty string for an address the
+    /// driver can use, else what is wrong with it. Empty function: any text (e.g. a serial number).
+    /// Network drivers use parseHostPort() (HostPort.h).
+    std::function<QString(const QString &address)> checkAddress;
 };
 
 /// The list of driver types. Drivers are added with one line each in drivers/registry.cpp.
@@ -32,6 +37,10 @@ public:
     const DriverInfo *find(const QString &type) const;
     QVector<DriverInfo> all() const { return m_drivers; }
     QStringList types() const;
+
+    /// What is wrong with `address` for a driver of `type` (empty: usable, or no check declared).
+    /// An empty address stands for the driver's default address and is always accepted.
+    QString checkAddress(const QString &type, const QString &address) const;
 
     /// Creates a driver of `type` with the given id (nullptr and an error for an unknown type).
     std::unique_ptr<Instrument> create(const QString &type, const QString &id, QString *error = nullptr) const;

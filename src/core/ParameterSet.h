@@ -43,6 +43,9 @@ struct ParameterSpec
     }
     QVariant defaultValue;
     QString toolTip;
+    /// Int: shown in the panel instead of the minimum value, which then stands for "automatic"
+    /// (e.g. "control port + 1" for a PandA data port of 0).
+    QString specialValueText;
 
     static QString typeName(Type t);
 };

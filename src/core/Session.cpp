@@ -141,6 +141,11 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
             fail(error, tr("%1.type: %2").arg(path, err));
             return std::nullopt;
         }
+        err = DriverRegistry::instance().checkAddress(i.type, i.address);
+        if (!err.isEmpty()) {
+            fail(error, tr("%1.address: instrument '%2': address '%3': %4").arg(path, i.id, i.address, err));
+            return std::nullopt;
+        }
         const QJsonValue params = o.value(QStringLiteral("parameters"));
         if (!params.isUndefined() && !params.isObject()) {
             fail(error, tr("%1.parameters: expected an object").arg(path));

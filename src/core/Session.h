@@ -34,7 +34,8 @@ struct SessionRecording
 /// The whole bench setup: `*.benchscope.json`, format "benchscope-session", version 1.
 ///
 /// `fromJson()` refuses anything it cannot use completely — not JSON, wrong format or version,
-/// unknown instrument type, duplicate id, a parameter that is unknown, mistyped or out of range —
+/// unknown instrument type, duplicate id, an address its driver cannot use (DriverInfo::checkAddress,
+/// e.g. a port out of range), a parameter that is unknown, mistyped or out of range —
 /// with a message naming the offending key (e.g. `instruments[0].parameters.trigger_rate: ...`).
 struct Session
 {

@@ -58,6 +58,12 @@ InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString
     auto driver = DriverRegistry::instance().create(entry.type, entry.id, error);
     if (!driver)
         return nullptr;
+    const QString why = DriverRegistry::instance().checkAddress(entry.type, entry.address);
+    if (!why.isEmpty()) {
+        if (error)
+            *error = tr("%1.address: address '%2': %3").arg(entry.id, entry.address, why);
+        return nullptr;
+    }
     if (!entry.address.isEmpty())
         driver->setAddress(entry.address);
     // Apply saved parameters before the driver moves to its thread (validated all-or-nothing).

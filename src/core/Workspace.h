@@ -30,7 +30,8 @@ public:
     InstrumentHost *instrument(const QString &id) const;
 
     /// Creates the driver, applies address and parameters, starts its thread. Returns nullptr and
-    /// an error naming the problem (unknown type, bad parameter) without changing anything.
+    /// an error naming the problem (unknown type, an address the driver cannot use, bad parameter)
+    /// without changing anything.
     InstrumentHost *addInstrument(const SessionInstrument &entry, QString *error);
     void removeInstrument(const QString &id);
     void clear();

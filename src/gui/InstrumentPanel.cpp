@@ -352,19 +352,27 @@ void InstrumentPanel::toggleConnection()
         return;
     const Instrument::State s = m_host->state();
     if (s == Instrument::State::Disconnected || s == Instrument::State::Error) {
-        commitAddress();
-        m_host->open();
+        if (commitAddress())
+            m_host->open();
     } else {
         m_host->close();
     }
 }
 
-void InstrumentPanel::commitAddress()
+bool InstrumentPanel::commitAddress()
 {
-    if (m_host && m_address->text().trimmed() != m_host->address()) {
-        m_host->setAddress(m_address->text());
-        Q_EMIT userEdited();
+    const QString text = m_address->text().trimmed();
+    if (!m_host || text == m_host->address())
+        return true;
+    // Refused here, as a session file with it would be refused when loaded.
+    const QString why = DriverRegistry::instance().checkAddress(m_host->type(), text);
+    if (!why.isEmpty()) {
+        onError(tr("Address '%1': %2").arg(text, why));
+        return false;
     }
+    m_host->setAddress(text);
+    Q_EMIT userEdited();
+    return true;
 }
 
 } // namespace bs

@@ -65,7 +65,9 @@ private:
     void onError(const QString &message);
     void showWarnings();
     void toggleConnection();
-    void commitAddress();
+    /// Hands the typed address to the instrument if its driver accepts that kind of address
+    /// (DriverInfo::checkAddress); otherwise shows why in the panel and returns false.
+    bool commitAddress();
     /// Greys out a setting (and its label) that does not matter with the current values.
     void updateRelevance(const QString &key);
 

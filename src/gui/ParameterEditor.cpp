@@ -117,6 +117,7 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
             m_kind = Kind::SpinBox;
             auto *sb = new QSpinBox(parent);
             sb->setRange(int(m_spec.minimum), int(m_spec.maximum));
+            sb->setSpecialValueText(m_spec.specialValueText);
             sb->setSuffix(suffix);
             sb->setKeyboardTracking(false);
             sb->setAccelerated(true);

@@ -205,6 +205,67 @@ private Q_SLOTS:
         QVERIFY2(reply.contains("NV200/D_NET>"), reply.toHex().constData());
     }
 
+    /// Two free neighbouring loopback ports N, N+1 (for a simulator's control and data port).
+    static quint16 freePortPair()
+    {
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            QTcpServer a, b;
+            if (a.listen(QHostAddress::LocalHost, 0) && a.serverPort() < 65535
+                && b.listen(QHostAddress::LocalHost, quint16(a.serverPort() + 1)))
+                return a.serverPort();
+        }
+        return 0;
+    }
+
+    // One rule for the simulator and the driver: the data port is the control port + 1 unless set.
+    // `benchscope-sim panda --port N` serves data on N+1, and the driver finds it with only the address.
+    void pandaDataPortFollowsTheControlPort()
+    {
+        const quint16 port = freePortPair();
+        QVERIFY(port != 0);
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("panda"), QStringLiteral("--port"),
+                                                   QString::number(port), QStringLiteral("--rate"), QStringLiteral("2000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        const QString line = QString::fromUtf8(sim.readLine());
+        QVERIFY2(line.contains(QStringLiteral("control 127.0.0.1:%1 data 127.0.0.1:%2").arg(port).arg(port + 1)),
+                 qPrintable(line));
+        QTemporaryDir dir;
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--duration"), QStringLiteral("1"),
+                              QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"),
+                              dir.filePath(QStringLiteral("csv"))});
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(readCsv(dir.filePath(QStringLiteral("csv"))).rows.size() > 100, r.out.constData());
+    }
+
+    // A port out of range is refused before anything connects, naming what is wrong.
+    void badAddressesAreRefusedBeforeConnecting()
+    {
+        const Result a = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:65536"), QStringLiteral("--duration"), QStringLiteral("1")});
+        QCOMPARE(a.code, 64);
+        QVERIFY2(a.err.contains("--address '127.0.0.1:65536': port '65536' is not a number from 1 to 65535"),
+                 a.err.constData());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.benchscope.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format":"benchscope-session","version":1,"instruments":[
+                   {"id":"stage","type":"nv200","address":"/dev/ttyUSB0"},
+                   {"id":"pandabox","type":"panda","address":"[::1]:0"}]})");
+        f.close();
+        const Result s = run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--session"), path,
+                                                              QStringLiteral("--duration"), QStringLiteral("1")});
+        QCOMPARE(s.code, 64);
+        QVERIFY2(s.err.contains("instruments[1].address: instrument 'pandabox': address '[::1]:0': port '0'"),
+                 s.err.constData());
+    }
+
     void unreachableInstrumentFails()
     {
         const Result r = run(QStringLiteral(BENCHSCOPE_REC),

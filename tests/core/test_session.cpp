@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "DriverRegistry.h"
 #include "FakeInstrument.h"
+#include "HostPort.h"
 #include "Session.h"
 #include "Workspace.h"
 
@@ -35,6 +36,83 @@ private Q_SLOTS:
     {
         DriverRegistry::instance().add({QStringLiteral("fake"), QStringLiteral("Fake"), QStringLiteral("x:1"), {},
                                         [] { return std::make_unique<test::FakeInstrument>(); }, {}});
+        // A network instrument that declares its address kinds: host[:port] as parseHostPort() reads it.
+        DriverInfo net;
+        net.type = QStringLiteral("fakenet");
+        net.displayName = QStringLiteral("Fake network instrument");
+        net.defaultAddress = QStringLiteral("127.0.0.1:1234");
+        net.create = [] { return std::make_unique<test::FakeInstrument>(); };
+        net.checkAddress = [](const QString &address) {
+            QString why;
+            parseHostPort(address, 1234, &why);
+            return why;
+        };
+        DriverRegistry::instance().add(net);
+    }
+
+    static QByteArray withAddress(const QString &type, const QString &address)
+    {
+        return QStringLiteral(R"({"format":"benchscope-session","version":1,"instruments":[)"
+                              R"({"id":"ok1","type":"fakenet","address":"[::1]:8888"},)"
+                              R"({"id":"bench7","type":"%1","address":"%2"}]})")
+            .arg(type, address)
+            .toUtf8();
+    }
+
+    void acceptsNetworkAddresses_data()
+    {
+        QTest::addColumn<QString>("address");
+        for (const char *a : {"[::1]:8888", "[fe80::1%eth0]:23", "::1", "fe80::1%eth0", "10.0.0.2:7777", "panda.lab",
+                              "localhost:65535", ""})
+            QTest::newRow(a) << QString::fromLatin1(a);
+    }
+
+    void acceptsNetworkAddresses()
+    {
+        QFETCH(QString, address);
+        QString err;
+        const auto s = Session::fromBytes(withAddress(QStringLiteral("fakenet"), address), &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->instruments.at(1).address, address);
+    }
+
+    // A port out of range is refused when the session is loaded, naming the instrument and the key
+    // `address` — not later, when the instrument connects.
+    void refusesBadAddressesOnLoad_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("port 0") << "127.0.0.1:0" << "port '0'";
+        QTest::newRow("port 65536") << "127.0.0.1:65536" << "port '65536'";
+        QTest::newRow("port letters") << "pandabox:abc" << "port 'abc'";
+        QTest::newRow("[v6] port 65536") << "[::1]:65536" << "port '65536'";
+        QTest::newRow("ambiguous") << "::1:8888" << "ambiguous";
+        QTest::newRow("not ipv6") << "[panda]:8888" << "not an IPv6 address";
+    }
+
+    void refusesBadAddressesOnLoad()
+    {
+        QFETCH(QString, address);
+        QFETCH(QString, reason);
+        const QString err = errorOf(withAddress(QStringLiteral("fakenet"), address));
+        QVERIFY2(err.startsWith(QStringLiteral("instruments[1].address: ")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("'bench7'")), qPrintable(err));
+        QVERIFY2(err.contains(address), qPrintable(err));
+        QVERIFY2(err.contains(reason), qPrintable(err));
+
+        // The same entry added directly (Add Instrument dialog, benchscope-rec --address).
+        Workspace ws;
+        QString werr;
+        QVERIFY(!ws.addInstrument({QStringLiteral("bench7"), QStringLiteral("fakenet"), {}, address, {}}, &werr));
+        QVERIFY2(werr.startsWith(QStringLiteral("bench7.address: ")) && werr.contains(reason), qPrintable(werr));
+        QVERIFY(ws.instruments().isEmpty());
+    }
+
+    void driversWithoutCheckAcceptAnyAddress()
+    {
+        QString err;
+        QVERIFY2(Session::fromBytes(withAddress(QStringLiteral("fake"), QStringLiteral("GR925/0147:x:y")), &err),
+                 qPrintable(err));
     }
 
     void parsesValidFile()

@@ -13,10 +13,13 @@ namespace bs::test {
 
 void FakeSignalInstrument::registerType()
 {
-    DriverRegistry::instance().add(
-        { QString::fromLatin1(kType), QStringLiteral("Fake signal generator (tests)"),
-            QStringLiteral("sim://fake"), QStringLiteral("Any text; the fake ignores it"),
-            [] { return std::make_unique<FakeSignalInstrument>(); }, {} });
+    DriverInfo info;
+    info.type = QString::fromLatin1(kType);
+    info.displayName = QStringLiteral("Fake signal generator (tests)");
+    info.defaultAddress = QStringLiteral("sim://fake");
+    info.addressHelp = QStringLiteral("Any text; the fake ignores it");
+    info.create = [] { return std::make_unique<FakeSignalInstrument>(); };
+    DriverRegistry::instance().add(info);
 }
 
 FakeSignalInstrument::FakeSignalInstrument()

@@ -10,6 +10,7 @@
 #include <ParameterEditor.h>
 
 #include <DriverRegistry.h>
+#include <HostPort.h>
 #include <InstrumentHost.h>
 
 #include <QCheckBox>
@@ -28,6 +29,15 @@
 #include <memory>
 
 using namespace bs;
+
+namespace {
+/// The fake generator under another type, one that declares its address kinds.
+class FakeNetInstrument : public test::FakeSignalInstrument
+{
+public:
+    QString type() const override { return QStringLiteral("fakenet"); }
+};
+} // namespace
 
 class InstrumentPanelTest : public QObject
 {
@@ -216,6 +226,59 @@ private Q_SLOTS:
         QCOMPARE(m_styles->style(key).visible, false);
         m_styles->setVisible(key, true); // and back from the model (e.g. a session being opened)
         QVERIFY(check->isChecked());
+    }
+
+    // An address the driver cannot use is refused in the panel (a session saved with it would be
+    // refused when loaded) and nothing connects; a good one, IPv6 included, is taken.
+    void addressRefusedByTheDriverStaysOut()
+    {
+        DriverInfo net;
+        net.type = QStringLiteral("fakenet");
+        net.displayName = QStringLiteral("Fake network instrument");
+        net.defaultAddress = QStringLiteral("127.0.0.1:1234");
+        net.create = [] { return std::make_unique<FakeNetInstrument>(); };
+        net.checkAddress = [](const QString &address) {
+            QString why;
+            parseHostPort(address, 1234, &why);
+            return why;
+        };
+        DriverRegistry::instance().add(net);
+        auto driver = DriverRegistry::instance().create(QStringLiteral("fakenet"), QStringLiteral("net1"));
+        InstrumentHost host(std::move(driver));
+        ChannelStyles styles;
+        InstrumentPanel panel(&host, &styles);
+        panel.show();
+        auto *address = panel.findChild<QLineEdit *>(QStringLiteral("address"));
+        QVERIFY(address);
+        address->setText(QStringLiteral("pandabox:0"));
+        panel.findChild<QPushButton *>(QStringLiteral("connectButton"))->click();
+        QVERIFY2(panel.errorText().contains(QStringLiteral("Address 'pandabox:0': port '0'")),
+                 qPrintable(panel.errorText()));
+        QCOMPARE(host.address(), QStringLiteral("127.0.0.1:1234"));
+        QTest::qWait(50);
+        QCOMPARE(host.state(), Instrument::State::Disconnected);
+
+        address->setText(QStringLiteral("[::1]:8888"));
+        QMetaObject::invokeMethod(address, "editingFinished");
+        QCOMPARE(host.address(), QStringLiteral("[::1]:8888"));
+    }
+
+    // An Int whose minimum means "automatic" shows its words, not the number.
+    void specialValueTextInSpinBox()
+    {
+        ParameterSpec spec;
+        spec.key = QStringLiteral("data_port");
+        spec.type = ParameterSpec::Type::Int;
+        spec.minimum = 0;
+        spec.maximum = 65535;
+        spec.specialValueText = QStringLiteral("control port + 1");
+        QWidget parent;
+        ParameterEditor editor(spec, qint64(0), &parent);
+        auto *box = qobject_cast<QSpinBox *>(editor.widget());
+        QVERIFY(box);
+        QCOMPARE(box->text(), QStringLiteral("control port + 1"));
+        editor.setValue(qint64(8889));
+        QCOMPARE(box->text(), QStringLiteral("8889"));
     }
 
     void engineeringFormat()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Nv200Driver against Nv200Simulator over real TCP and a real pty, the driver on its own thread.
 #include "../CollectingSink.h"
+#include "DriverRegistry.h"
 #include "InstrumentHost.h"
 #include "Nv200Driver.h"
 #include "Nv200Simulator.h"
@@ -410,6 +411,53 @@ private Q_SLOTS:
         QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
         QCOMPARE(b.sink.blocks(QStringLiteral("recorder")).front()->sampleCount, std::size_t(2000));
         QCOMPARE(b.sink.blocks(QStringLiteral("live")).size(), kept);
+    }
+
+    // The address kinds the driver declares in the registry, checked without connecting.
+    void declaredAddressKinds()
+    {
+        const auto check = Nv200Driver::info().checkAddress;
+        QVERIFY(check);
+        for (const char *good : {"192.168.0.50", "nv200.lab:23", "[::1]:2323", "[fe80::1%eth0]:23", "::1",
+                                 "/dev/ttyUSB0", "/tmp/pty-from-the-simulator", "COM3", "com12"})
+            QVERIFY2(check(QLatin1String(good)).isEmpty(), good);
+        for (const char *bad : {"192.168.0.50:0", "nv200:65536", "nv200:telnet", "[::1]:99999", "::1:23"})
+            QVERIFY2(!check(QLatin1String(bad)).isEmpty(), bad);
+    }
+
+    // `[::1]:port` reaches a simulator listening on the IPv6 loopback (the old parser took the
+    // whole text for a host name).
+    void connectsOverIpv6Loopback()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("this machine has no IPv6 loopback (::1): cannot listen on it");
+        probe.close();
+        Nv200Simulator::Config cfg;
+        cfg.address = QHostAddress::LocalHostIPv6;
+        cfg.port = 0;
+        SimulatorThread sim(QStringLiteral("nv200-sim6"), [cfg] { return new Nv200Simulator(cfg); });
+        bool started = false;
+        QString error;
+        quint16 port = 0;
+        sim.call([&](QObject *o) {
+            auto *s = static_cast<Nv200Simulator *>(o);
+            started = s->start(&error);
+            port = s->port();
+        });
+        QVERIFY2(started, qPrintable(error));
+        auto drv = std::make_unique<Nv200Driver>();
+        drv->setId(QStringLiteral("nv6"));
+        drv->setAddress(QStringLiteral("[::1]:%1").arg(port));
+        InstrumentHost host(std::move(drv));
+        QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
+        host.open();
+        QVERIFY2(waitState(host, Instrument::State::Connected, 10000),
+                 qPrintable(errors.isEmpty() ? host.stateDetail() : errors.last().at(0).toString()));
+        QCOMPARE(host.parameters().stringValue(QStringLiteral("device")), QStringLiteral("NV200/D_NET"));
+        QVERIFY2(host.stateDetail().contains(QStringLiteral("[::1]:%1").arg(port)), qPrintable(host.stateDetail()));
+        host.close();
+        QVERIFY(waitState(host, Instrument::State::Disconnected));
     }
 
     void notAnNv200AndBadAddresses()

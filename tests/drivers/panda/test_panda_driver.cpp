@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PandaDriver against PandaSimulator over real loopback sockets, the driver on its own thread.
 #include "../CollectingSink.h"
+#include "DriverRegistry.h"
 #include "InstrumentHost.h"
 #include "PandaDriver.h"
 #include "PandaSimulator.h"
@@ -34,7 +35,8 @@ struct Bench
         });
         auto drv = std::make_unique<PandaDriver>();
         drv->setId(QStringLiteral("panda1"));
-        drv->setAddress(QStringLiteral("127.0.0.1:%1").arg(control));
+        const bool v6 = cfg.address.protocol() == QAbstractSocket::IPv6Protocol;
+        drv->setAddress((v6 ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2")).arg(cfg.address.toString()).arg(control));
         drv->setParameter(QStringLiteral("data_port"), int(data));
         host = std::make_unique<InstrumentHost>(std::move(drv));
         host->addSink(&sink);
@@ -193,7 +195,7 @@ private Q_SLOTS:
         b.inject(PandaSimulator::Fault::DropMidFrame);
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY(errors.count() >= 1);
-        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("data connection")),
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("PandA data port")),
                  qPrintable(errors.last().at(0).toString()));
         const quint64 kept = b.sink.rows();
         QVERIFY(kept > 100);
@@ -216,6 +218,95 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("corrupt")),
                  qPrintable(errors.last().at(0).toString()));
+    }
+
+    // A data port where nothing listens is named as such — not as "refused *IDN?: disconnected",
+    // which the control link's own disconnect used to report after the real cause.
+    void wrongDataPortIsNamed()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 closed = probe.serverPort();
+        probe.close();
+        b.host->setParameter(QStringLiteral("data_port"), int(closed));
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Error, 10000));
+        QTest::qWait(200); // anything reported after the first error would arrive now
+        QCOMPARE(errors.count(), 1);
+        const QString expected = QStringLiteral("PandA data port 127.0.0.1:%1: connection refused").arg(closed);
+        QCOMPARE(errors.at(0).at(0).toString(), expected);
+        QCOMPARE(b.host->stateDetail(), expected);
+    }
+
+    // The data port follows the control port (+1) unless set, as `benchscope-sim panda --port N` does.
+    void dataPortDefaultsToControlPortPlusOne()
+    {
+        PandaDriver fresh;
+        QCOMPARE(fresh.parameters().intValue(QStringLiteral("data_port")), 0);
+        QVERIFY(!fresh.parameters().spec(QStringLiteral("data_port"))->specialValueText.isEmpty());
+        QCOMPARE(defaultDataPort(8888), quint16(8889));
+        QCOMPARE(defaultDataPort(65535), quint16(0));
+
+        // Two free neighbouring ports for the simulator: control N, data N+1.
+        std::unique_ptr<SimulatorThread> sim;
+        quint16 control = 0;
+        for (int attempt = 0; attempt < 50 && !sim; ++attempt) {
+            QTcpServer probe;
+            if (!probe.listen(QHostAddress::LocalHost, 0) || probe.serverPort() == 65535)
+                continue;
+            control = probe.serverPort();
+            probe.close();
+            PandaSimulator::Config cfg;
+            cfg.controlPort = control;
+            cfg.dataPort = quint16(control + 1);
+            auto candidate = std::make_unique<SimulatorThread>(QStringLiteral("sim"),
+                                                               [cfg] { return new PandaSimulator(cfg); });
+            bool started = false;
+            candidate->call([&started](QObject *o) { started = static_cast<PandaSimulator *>(o)->start(nullptr); });
+            if (started)
+                sim = std::move(candidate);
+        }
+        QVERIFY2(sim, "no two neighbouring free ports found on 127.0.0.1");
+        auto drv = std::make_unique<PandaDriver>();
+        drv->setId(QStringLiteral("p"));
+        drv->setAddress(QStringLiteral("127.0.0.1:%1").arg(control)); // data_port left at 0
+        InstrumentHost host(std::move(drv));
+        QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
+        host.open();
+        QVERIFY2(waitState(host, Instrument::State::Connected, 10000),
+                 qPrintable(errors.isEmpty() ? host.stateDetail() : errors.last().at(0).toString()));
+        host.close();
+        QVERIFY(waitState(host, Instrument::State::Disconnected));
+    }
+
+    void declaredAddressKinds()
+    {
+        const auto check = PandaDriver::info().checkAddress;
+        QVERIFY(check);
+        for (const char *good : {"pandabox", "pandabox:8888", "10.0.0.3", "[::1]:8888", "[fe80::1%eth0]:8888", "::1"})
+            QVERIFY2(check(QLatin1String(good)).isEmpty(), good);
+        for (const char *bad : {"pandabox:0", "pandabox:65536", "pandabox:ctrl", "/dev/ttyUSB0", "::1:8888"})
+            QVERIFY2(!check(QLatin1String(bad)).isEmpty(), bad);
+    }
+
+    // `[::1]:port` reaches a simulator on the IPv6 loopback, both ports, and rows arrive.
+    void capturesOverIpv6Loopback()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("this machine has no IPv6 loopback (::1): cannot listen on it");
+        probe.close();
+        PandaSimulator::Config cfg;
+        cfg.address = QHostAddress::LocalHostIPv6;
+        Bench b(cfg);
+        QVERIFY2(b.started, qPrintable(b.error));
+        QCOMPARE(b.host->address(), QStringLiteral("[::1]:%1").arg(b.control));
+        QVERIFY(startStreaming(b, 101));
+        QVERIFY2(b.host->stateDetail().contains(QStringLiteral("[::1]:%1").arg(b.control)),
+                 qPrintable(b.host->stateDetail()));
     }
 
     void unreachableAndBadAddresses()
