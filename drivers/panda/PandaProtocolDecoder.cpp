@@ -44,6 +44,26 @@ double loadAsDouble(const unsigned char *p, FieldType type)
     return kNaN;
 }
 
+/// Standard deviation from N samples, their sum B and the 96-bit sum of squares A (all raw):
+/// N·S² = A − B²/N. B² is split into quotient and remainder by N so that the large difference is
+/// taken in integers and only the small rest in floating point.
+double standardDeviation(const unsigned char *squares, qint64 sum, double samples)
+{
+    if (!(samples >= 1) || samples > 4294967295.0)
+        return kNaN;
+    __extension__ using U128 = unsigned __int128;
+    const U128 a = U128(load<quint64>(squares)) | (U128(load<quint32>(squares + 8)) << 64);
+    const quint64 n = quint64(samples);
+    const U128 b = U128(sum < 0 ? 0 - quint64(sum) : quint64(sum));
+    const U128 bb = b * b;
+    const U128 q = bb / n;
+    const quint64 r = quint64(bb % n);
+    if (q > a)
+        return 0.0; // rounding in the FPGA's sums: no spread
+    const double ns2 = double(a - q) - double(r) / double(n);
+    return ns2 <= 0 ? 0.0 : std::sqrt(ns2 / double(n));
+}
+
 template <typename T, typename F>
 void forRows(const unsigned char *src, std::size_t rows, std::size_t stride, double *out, F f)
 {
@@ -83,12 +103,15 @@ void SampleDecoder::setHeader(const DataHeader &h)
             m_gateType = f.type;
         }
         offset += f.bytes();
-        if (f.type == FieldType::Int96)
-            c.op = Op::Nan;
+        if (f.type == FieldType::Int96) {
+            // RAW StdDev: the field's int64 Mean sum comes right before its sum of squares.
+            const bool pair = i > 0 && h.fields[i - 1].name == f.name && h.fields[i - 1].type == FieldType::Int64
+                && f.capture == QLatin1String("StdDev");
+            c.op = pair && gate >= 0 ? Op::StdDev : Op::Nan;
+            c.sumOffset = pair ? m_columns.back().offset : -1;
+        }
         else if (f.type == FieldType::Double || h.process == Process::Scaled)
             c.op = Op::Copy;
-        else if (f.capture == QLatin1String("StdDev"))
-            c.op = Op::Nan;
         else if (f.capture == QLatin1String("Mean"))
             c.op = gate >= 0 ? Op::Mean : Op::Nan;
         else if (f.scalable && (f.scale != 1.0 || f.offset != 0.0))
@@ -118,6 +141,15 @@ void SampleDecoder::decodeColumn(
             const double gate = loadAsDouble(g + r * stride, gt);
             out[r] = gate == 0.0 ? kNaN : loadAsDouble(p + r * stride, vt) * scale / gate + off;
         }
+        return;
+    }
+    case Op::StdDev: {
+        const unsigned char *g = src + m_gateOffset;
+        const unsigned char *sums = src + c.sumOffset;
+        const double scale = std::abs(c.scale);
+        for (std::size_t r = 0; r < rows; ++r)
+            out[r] = scale
+                * standardDeviation(p + r * stride, load<qint64>(sums + r * stride), loadAsDouble(g + r * stride, m_gateType));
         return;
     }
     case Op::Copy:
