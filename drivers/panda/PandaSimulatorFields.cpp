@@ -149,10 +149,9 @@ Reply PandaSimulatorFields::put(FieldRef r, QByteArrayView text)
         const double ticks = v * timeUnitSeconds(s.timeUnit) * double(kClockHz);
         if (!std::isfinite(ticks) || ticks < 0 || ticks > double(kMaxTimeTicks))
             return Reply::error("Time setting out of range");
-        const qint64 rounded = std::llround(ticks);
-        if (rounded == 0 && v > 0)
-            return Reply::error("Value too small");
-        s.value = rounded;
+        // Like the server: range-checked before rounding, then rounded to whole 8 ns ticks (a
+        // period below half a tick becomes 0, which stops the clock).
+        s.value = std::llround(ticks);
         return Reply::ok();
     }
     default:
@@ -296,7 +295,7 @@ Reply PandaSimulatorFields::putAttribute(FieldRef r, QByteArrayView attr, QByteA
                 return Reply::ok();
             }
         }
-        return Reply::error("Invalid enumeration value");
+        return Reply::error("Invalid time units");
     }
     if (d.kind == FieldKind::ParamTime && attr == "RAW")
         return parseBounded(text, 0, kMaxTimeTicks, s.value);

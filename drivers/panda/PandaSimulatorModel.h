@@ -92,13 +92,30 @@ struct FieldRef
     friend bool operator==(const FieldRef &, const FieldRef &) = default;
 };
 
+/// Which blocks the simulated FPGA has (`*BLOCKS?`, `*CAPTURE.*?` follow it).
+struct SimFpga
+{
+    int counters = 3; // COUNTER1..n (1-8)
+    int adcs = 0;     // ADC1..n, pos_out OUT in volts
+    int qdecs = 0;    // QDEC1..n, pos_out OUT
+    int pgens = 0;    // PGEN1..n, pos_out OUT
+    /// Older server: PCAP.CAPTURE / CAPTURE_EDGE / TS_CAPTURE / SAMPLES instead of TRIG /
+    /// TRIG_EDGE / TS_TRIG / GATE_DURATION (spec §3.2).
+    bool oldPcapNames = false;
+    bool stdDev = false; // the FPGA offers the StdDev capture option
+};
+
 /// The block/field definitions of the simulated PandA (the "FPGA build"), states at defaults.
-QVector<SimBlock> pandaSimulatorBlockTable();
+QVector<SimBlock> pandaSimulatorBlockTable(const SimFpga &fpga = {});
 
 class PandaSimulatorModel
 {
 public:
-    PandaSimulatorModel();
+    explicit PandaSimulatorModel(const SimFpga &fpga = {});
+    const SimFpga &fpga() const { return m_fpga; }
+    /// PCAP trigger fields under this FPGA's names ("TRIG" or "CAPTURE", ...).
+    QByteArrayView trigName() const { return m_fpga.oldPcapNames ? "CAPTURE" : "TRIG"; }
+    QByteArrayView trigEdgeName() const { return m_fpga.oldPcapNames ? "CAPTURE_EDGE" : "TRIG_EDGE"; }
 
     const QVector<SimBlock> &blocks() const { return m_blocks; }
     int blockIndex(QByteArrayView name) const;
@@ -153,6 +170,7 @@ private:
     FieldRef muxSource(QByteArrayView field) const; // PCAP bit_mux source, invalid for ZERO/ONE
     qint64 edgePeriodTicks(FieldRef source) const; // ticks between rising edges, 0 = none
 
+    SimFpga m_fpga;
     QVector<SimBlock> m_blocks;
     QVector<FieldRef> m_bitBus;
     QVector<FieldRef> m_posBus;
