@@ -34,9 +34,11 @@ QString PandaDriver::applyParameter(const QString &key, const QVariant &value)
         QString error;
         if (!parseCaptureList(value.toString(), &list, &error))
             return error;
-        for (const auto &c : std::as_const(list))
-            if (const QString why = m_device.check(m_device.deviceName(c.field), c.options); !why.isEmpty())
+        for (const auto &c : std::as_const(list)) {
+            const QString name = m_device.deviceName(c.field);
+            if (const QString why = m_device.check(name.isEmpty() ? c.field : name, c.options); !why.isEmpty())
                 return why;
+        }
         return {};
     }
     if (key == QLatin1String("clock_period")) {

@@ -498,6 +498,46 @@ private Q_SLOTS:
         QVERIFY(!b.host->lastError().isEmpty());
     }
 
+    void fieldsOfTheConnectedFpgaOnAnOlderServer()
+    {
+        PandaSimulator::Config cfg;
+        cfg.fpga.counters = 8;
+        cfg.fpga.adcs = 2;
+        cfg.fpga.oldPcapNames = true;
+        Bench b(cfg);
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->setParameter(QStringLiteral("rows"), 100);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(b.host->parameters().stringValue(QStringLiteral("capturable")).contains(QStringLiteral("ADC2.OUT")));
+        // A field this FPGA lacks is refused by name; the FPGA's own fields are accepted.
+        b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC9.OUT=Value"));
+        QTRY_VERIFY(anyContains(errors, QStringLiteral("ADC9.OUT")));
+        const int refused = int(errors.count());
+        b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC1.OUT=Mean; COUNTER5.OUT=Value"));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY2(errors.count() == refused, qPrintable(b.host->lastError()));
+        QCOMPARE(b.sink.rows(), quint64(100));
+        const StreamInfo s = b.sink.streams().at(0);
+        for (const char *column : {"PCAP.TS_CAPTURE.Value", "ADC1.OUT.Mean", "COUNTER5.OUT.Value", "INENC2.VAL.Mean"})
+            QVERIFY2(s.channelIndex(QLatin1String(column)) >= 0, column);
+        // Times come from TS_CAPTURE (the old TS_TRIG): one clock period apart.
+        const auto t = b.sink.times();
+        for (std::size_t i = 1; i < t.size(); ++i)
+            QVERIFY(std::abs((t[i] - t[i - 1]) - 1e-4) < 1e-9);
+        // COUNTER5 counts triggers with its STEP (5); the means are finite.
+        const auto c5 = b.sink.column(QStringLiteral("COUNTER5.OUT.Value"));
+        QCOMPARE(c5[1] - c5[0], 5.0);
+        for (double v : b.sink.column(QStringLiteral("ADC1.OUT.Mean")))
+            QVERIFY(std::isfinite(v));
+        QVERIFY(anyContains(msgs, QStringLiteral("older PCAP names")));
+    }
+
     void simulatorVanishes()
     {
         Bench b;

@@ -303,6 +303,7 @@ private Q_SLOTS:
     void disarmEndsWithDisarmed();
     void lateClientGetsNextRows();
     void armErrors();
+    void fpgaFieldSetAndOlderServerNames();
     void replayServesFixtureVerbatim();
     // --- faults, bounds, rate ---
     void faultDropMidFrame();
@@ -895,6 +896,49 @@ void TestPandaSimulator::armErrors()
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
     QCOMPARE(c.ask("*CAPTURE="), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("ERR Nothing configured for capture"));
+}
+
+void TestPandaSimulator::fpgaFieldSetAndOlderServerNames()
+{
+    PandaSimulator::Config cfg = capturing(5);
+    cfg.fpga.counters = 8;
+    cfg.fpga.adcs = 2;
+    cfg.fpga.qdecs = 4;
+    cfg.fpga.pgens = 2;
+    cfg.fpga.oldPcapNames = true;
+    SimRunner sim(cfg);
+    Conn c(sim->controlPort());
+    const QByteArray capturable = c.ask("*CAPTURE.*?");
+    for (const char *name : {"!COUNTER8.OUT", "!ADC2.OUT", "!QDEC4.OUT", "!PGEN2.OUT", "!PCAP.TS_CAPTURE", "!PCAP.SAMPLES"})
+        QVERIFY2(capturable.contains(name), name);
+    QVERIFY(!capturable.contains("TS_TRIG"));
+    QVERIFY(!capturable.contains("GATE_DURATION"));
+    const QByteArray pcap = c.ask("PCAP.*?");
+    QVERIFY(pcap.contains("!CAPTURE 2 bit_mux"));
+    QVERIFY(pcap.contains("!CAPTURE_EDGE 3 param enum"));
+    QVERIFY(pcap.contains("!TS_CAPTURE 9 ext_out timestamp"));
+    QCOMPARE(c.ask("PCAP.TRIG?"), QByteArray("ERR No such field"));
+    QCOMPARE(c.ask("PCAP.CAPTURE?"), QByteArray("OK =CLOCK1.OUT"));
+    QCOMPARE(c.ask("ADC1.OUT.UNITS?"), QByteArray("OK =V"));
+    // A capture under the old names: the sample count is the old uint32 tick count.
+    QCOMPARE(c.ask("PCAP.TS_CAPTURE.CAPTURE=Value"), QByteArray("OK"));
+    QCOMPARE(c.ask("ADC1.OUT.CAPTURE=Mean"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.UNITS=us"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD=100"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.RAW?"), QByteArray("OK =12500"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.UNITS=ns"), QByteArray("ERR Invalid time units"));
+    Conn d(sim->dataPort());
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
+    Header h;
+    QVERIFY(readXmlHeader(d, h));
+    QCOMPARE(h.lines[3], QByteArray(R"(<field name="PCAP.SAMPLES" type="uint32" capture="Value" scale="1" offset="0" units="" />)"));
+    QVERIFY(h.lines[4].startsWith(R"(<field name="PCAP.TS_CAPTURE" type="int64" capture="Value")"));
+    QVERIFY(h.lines[5].startsWith(R"(<field name="ADC1.OUT" type="int64" capture="Mean")"));
+    Framed f;
+    QVERIFY2(readFramed(d, h.sampleBytes, f), f.bad.constData());
+    QCOMPARE(f.end, QByteArray("END 5 Ok"));
+    QCOMPARE(at<quint32>(f.data, 0), quint32(12500));
 }
 
 void TestPandaSimulator::replayServesFixtureVerbatim()
