@@ -298,7 +298,7 @@ void PandaDriver::connectionFailed(const QString &reason)
     const bool wasRunning = m_running || m_armInProgress;
     const bool captureCut = m_inCapture;
     if (m_inCapture)
-        publishEndMarker(true, 0);
+        publishEndMarker(false, 0); // closes the capture; the error below says it was cut off
     m_inCapture = false;
     m_disarmOnConnect = m_disarmOnConnect || m_running;
     m_running = false;

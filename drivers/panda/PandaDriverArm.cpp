@@ -182,7 +182,9 @@ void PandaDriver::sendCaptureSetup(const std::shared_ptr<ArmRequest> &request)
 
     const QString trigField = m_device.deviceName(QStringLiteral("PCAP.TRIG"));
     const QString trig = m_params.stringValue(QStringLiteral("trigger_source")).trimmed();
-    if (!trig.isEmpty()) {
+    if (trigField.isEmpty()) {
+        fail(tr("PandA %1 has neither PCAP.TRIG nor PCAP.CAPTURE; the trigger is left as it is").arg(peerText()));
+    } else if (!trig.isEmpty()) {
         m_control.assign(trigField, trig, report(trigField + QLatin1Char('=') + trig));
         request->clockTriggers = trig == kClockTrigger;
     } else {

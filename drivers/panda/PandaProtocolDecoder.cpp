@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PandaProtocolDecoder.h"
 
+#include "PandaProtocolStdDev.h"
+
 #include <QtEndian>
 
 #include <bit>
@@ -44,24 +46,10 @@ double loadAsDouble(const unsigned char *p, FieldType type)
     return kNaN;
 }
 
-/// Standard deviation from N samples, their sum B and the 96-bit sum of squares A (all raw):
-/// N·S² = A − B²/N. B² is split into quotient and remainder by N so that the large difference is
-/// taken in integers and only the small rest in floating point.
 double standardDeviation(const unsigned char *squares, qint64 sum, double samples)
 {
-    if (!(samples >= 1) || samples > 4294967295.0)
-        return kNaN;
-    __extension__ using U128 = unsigned __int128;
-    const U128 a = U128(load<quint64>(squares)) | (U128(load<quint32>(squares + 8)) << 64);
-    const quint64 n = quint64(samples);
-    const U128 b = U128(sum < 0 ? 0 - quint64(sum) : quint64(sum));
-    const U128 bb = b * b;
-    const U128 q = bb / n;
-    const quint64 r = quint64(bb % n);
-    if (q > a)
-        return 0.0; // rounding in the FPGA's sums: no spread
-    const double ns2 = double(a - q) - double(r) / double(n);
-    return ns2 <= 0 ? 0.0 : std::sqrt(ns2 / double(n));
+    const PandaUInt128 a = PandaUInt128(load<quint64>(squares)) | (PandaUInt128(load<quint32>(squares + 8)) << 64);
+    return pandaStdDev(a, sum, samples);
 }
 
 template <typename T, typename F>

@@ -81,9 +81,12 @@ QByteArray PandaSimulatorFields::formatDouble(double v)
     return buf;
 }
 
-QList<QByteArray> PandaSimulatorFields::posCaptureEnums()
+QList<QByteArray> PandaSimulatorFields::posCaptureEnums(bool stdDev)
 {
-    return { "No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean" };
+    QList<QByteArray> labels { "No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean" };
+    if (stdDev)
+        labels += { "StdDev", "Mean StdDev" };
+    return labels;
 }
 
 QByteArray PandaSimulatorFields::timeText(FieldRef r) const
@@ -321,7 +324,7 @@ Reply PandaSimulatorFields::putCapture(FieldRef r, QByteArrayView text)
         int option = 0;
         while (option < kCaptureOptionCount && captureOptionName(CaptureOption(option)) != word)
             ++option;
-        if (option == kCaptureOptionCount)
+        if (option == kCaptureOptionCount || (CaptureOption(option) == CaptureOption::StdDev && !m_model.fpga().stdDev))
             return Reply::error("Unknown capture option \"" + word + '"');
         mask |= 1u << option;
     }
@@ -339,7 +342,7 @@ Reply PandaSimulatorFields::enumLabels(FieldRef r, QByteArrayView attr) const
             return Reply::list(m_model.bitMuxLabels());
     } else if (attr == "CAPTURE") {
         if (d.kind == FieldKind::PosOut)
-            return Reply::list(posCaptureEnums());
+            return Reply::list(posCaptureEnums(m_model.fpga().stdDev));
         if (isExtOut(d.kind))
             return Reply::list({ "No", "Value" });
     } else if (attr == "UNITS" && d.kind == FieldKind::ParamTime) {

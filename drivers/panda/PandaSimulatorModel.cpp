@@ -39,7 +39,7 @@ bool isExtOut(FieldKind kind)
 
 QByteArray captureOptionName(CaptureOption option)
 {
-    static const char *const names[kCaptureOptionCount] = { "Value", "Diff", "Sum", "Min", "Max", "Mean" };
+    static const char *const names[kCaptureOptionCount] = { "Value", "Diff", "Sum", "Min", "Max", "Mean", "StdDev" };
     return names[int(option)];
 }
 

@@ -36,8 +36,8 @@ bool isExtOut(FieldKind kind);
 enum class SignalKind : quint8 { None, Ttl, Clock, Active, Encoder, Counter };
 
 /// pos_out capture options, bit = 1 << option; the enum order is the canonical read-back order.
-enum class CaptureOption : quint8 { Value, Diff, Sum, Min, Max, Mean };
-inline constexpr int kCaptureOptionCount = 6;
+enum class CaptureOption : quint8 { Value, Diff, Sum, Min, Max, Mean, StdDev };
+inline constexpr int kCaptureOptionCount = 7;
 QByteArray captureOptionName(CaptureOption option);
 /// Canonical read-back of a pos_out mask: "No" or the option names in canonical order.
 QByteArray captureMaskText(quint32 mask);

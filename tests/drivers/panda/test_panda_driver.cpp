@@ -538,6 +538,43 @@ private Q_SLOTS:
         QVERIFY(anyContains(msgs, QStringLiteral("older PCAP names")));
     }
 
+    void stdDevWhereTheFpgaHasIt()
+    {
+        PandaSimulator::Config cfg;
+        cfg.fpga.stdDev = true;
+        Bench b(cfg);
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->setParameter(QStringLiteral("rows"), 200);
+        b.host->setParameter(QStringLiteral("capture.INENC1.VAL"), QStringLiteral("Mean StdDev"));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY2(errors.isEmpty(), qPrintable(b.host->lastError()));
+        const auto sd = b.sink.column(QStringLiteral("INENC1.VAL.StdDev"));
+        const auto mean = b.sink.column(QStringLiteral("INENC1.VAL.Mean"));
+        QCOMPARE(sd.size(), std::size_t(200));
+        int spread = 0;
+        for (std::size_t i = 0; i < sd.size(); ++i) {
+            QVERIFY(std::isfinite(sd[i]) && sd[i] >= 0 && std::isfinite(mean[i]));
+            spread += sd[i] > 0;
+        }
+        QVERIFY(spread > 0);
+
+        // An FPGA without StdDev: the setting is refused by name, the rest is captured.
+        Bench plain;
+        QSignalSpy refused(plain.host.get(), &InstrumentHost::errorOccurred);
+        plain.host->setParameter(QStringLiteral("rows"), 20);
+        plain.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        plain.host->setParameter(QStringLiteral("capture.INENC1.VAL"), QStringLiteral("StdDev"));
+        plain.host->start();
+        QVERIFY(waitState(*plain.host, Instrument::State::Running));
+        QVERIFY(waitState(*plain.host, Instrument::State::Connected, 10000));
+        QVERIFY(anyContains(refused, QStringLiteral("'StdDev' of INENC1.VAL")));
+        QCOMPARE(plain.sink.rows(), quint64(20));
+    }
+
     void simulatorVanishes()
     {
         Bench b;

@@ -3,6 +3,7 @@
 // pipelining, the data-port handshake, FRAMED/ASCII/BASE64 payloads decoded byte by byte, several
 // clients, END reasons, faults and throughput. The simulator runs on its own thread, as in the
 // demo and the driver tests; the test side uses blocking QTcpSocket calls.
+#include "PandaProtocol.h"
 #include "PandaSimulator.h"
 #include "PandaSimulatorEncoder.h"
 #include "PandaSimulatorLayout.h"
@@ -304,6 +305,7 @@ private Q_SLOTS:
     void lateClientGetsNextRows();
     void armErrors();
     void fpgaFieldSetAndOlderServerNames();
+    void stdDevRawAndScaledAgree();
     void replayServesFixtureVerbatim();
     // --- faults, bounds, rate ---
     void faultDropMidFrame();
@@ -939,6 +941,66 @@ void TestPandaSimulator::fpgaFieldSetAndOlderServerNames()
     QVERIFY2(readFramed(d, h.sampleBytes, f), f.bad.constData());
     QCOMPARE(f.end, QByteArray("END 5 Ok"));
     QCOMPARE(at<quint32>(f.data, 0), quint32(12500));
+}
+
+void TestPandaSimulator::stdDevRawAndScaledAgree()
+{
+    PandaSimulator::Config cfg = capturing(400);
+    cfg.fpga.stdDev = true;
+    SimRunner sim(cfg);
+    Conn c(sim->controlPort());
+    QVERIFY(c.ask("*CAPTURE.OPTIONS?").contains("!StdDev"));
+    QVERIFY(c.ask("*CAPTURE.ENUMS?").contains("!Mean StdDev"));
+    QCOMPARE(c.ask("INENC1.VAL.CAPTURE=StdDev"), QByteArray("OK"));
+    QCOMPARE(c.ask("COUNTER1.OUT.CAPTURE=StdDev Mean"), QByteArray("OK"));
+    QCOMPARE(c.ask("COUNTER1.OUT.CAPTURE?"), QByteArray("OK =Mean StdDev"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD=0.0005"), QByteArray("OK"));
+    Conn raw(sim->dataPort()), scaled(sim->dataPort());
+    QCOMPARE(raw.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(scaled.handshake("XML FRAMED SCALED"), QByteArray("OK"));
+    QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
+    Header rh, sh;
+    Framed rf, sf;
+    QVERIFY2(readCapture(raw, rh, rf), rf.bad.constData());
+    QVERIFY2(readCapture(scaled, sh, sf), sf.bad.constData());
+    // RAW: anonymous gate, then per field its Mean sum (int64) and sum of squares (int96); SCALED:
+    // the Mean only where it was asked for, then the StdDev.
+    QCOMPARE(rh.types, QList<QByteArray>({"int32", "int64", "int96", "int64", "int96"}));
+    QCOMPARE(rh.sampleBytes, 4 + 2 * (8 + 12));
+    QCOMPARE(sh.types, QList<QByteArray>({"double", "double", "double"}));
+    QVERIFY(sh.lines[3].startsWith(R"(<field name="INENC1.VAL" type="double" capture="StdDev")"));
+    QVERIFY(sh.lines[4].startsWith(R"(<field name="COUNTER1.OUT" type="double" capture="Mean")"));
+
+    // The RAW stream decoded on the host gives the server's SCALED values.
+    QByteArray stream = "OK\n" + rh.lines.join('\n') + "\n\n";
+    QByteArray block("BIN ", 4);
+    block.resize(8);
+    qToLittleEndian<quint32>(quint32(rf.data.size() + 8), block.data() + 4);
+    stream += block + rf.data + rf.end + '\n';
+    DataStreamParser parser(*DataOptions::parse("XML FRAMED RAW"));
+    parser.feed(stream.constData(), std::size_t(stream.size()));
+    std::vector<double> values;
+    std::size_t rows = 0;
+    DataEvent ev;
+    while (parser.takeEvent(ev))
+        if (ev.kind == DataEvent::Kind::Frame) {
+            values = ev.values;
+            rows = ev.rows;
+        }
+    QVERIFY2(!parser.failed(), qPrintable(parser.error()));
+    QCOMPARE(rows, std::size_t(400));
+    int spread = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const qsizetype o = qsizetype(r) * 24;
+        const double inencStd = values[2 * rows + r];
+        QCOMPARE(inencStd, doubleAt(sf.data, o)); // the same computation on both sides: equal
+        QVERIFY(inencStd >= 0);
+        spread += inencStd > 0;
+        QVERIFY(std::abs(values[3 * rows + r] - doubleAt(sf.data, o + 8)) <= 1e-9 * std::abs(doubleAt(sf.data, o + 8)));
+        QCOMPARE(values[4 * rows + r], 0.0); // a counter holds its value over the gate
+        QCOMPARE(doubleAt(sf.data, o + 16), 0.0);
+    }
+    QVERIFY(spread > 300); // the encoder sine moves within every 0.5 ms gate
 }
 
 void TestPandaSimulator::replayServesFixtureVerbatim()
