@@ -244,10 +244,11 @@ void PandaDriver::checkConnected()
 {
     if (!m_identified || !m_catalogueRead || !m_dataReady || state() != State::Connecting)
         return;
+    // Connected first (a Run that waited for the connection then finds the other client's capture
+    // and joins it), then Running if such a capture is being recorded.
+    setState(State::Connected, peerText());
     if (m_other && m_followOther)
         setState(State::Running, tr("recording a capture armed by another client (read-only)"));
-    else
-        setState(State::Connected, peerText());
     m_statusTimer.start();
     pollStatus();
 }
@@ -256,9 +257,14 @@ void PandaDriver::onControlLost(const QString &reason)
 {
     if (m_closing)
         return;
-    // The data port may still hold rows and the END of the capture: read them first.
-    drainData(kDrainMs, kDrainBytes);
-    connectionFailed(reason);
+    // The data port may still hold rows and the END of the capture: read them first. Queued, so
+    // that the control socket is not torn down inside its own error signal.
+    QMetaObject::invokeMethod(this, [this, reason] {
+        if (m_closing || state() == State::Error || state() == State::Disconnected)
+            return;
+        drainData(kDrainMs, kDrainBytes);
+        connectionFailed(reason);
+    }, Qt::QueuedConnection);
 }
 
 void PandaDriver::drainData(int ms, qint64 maxBytes)
