@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// PandaDriver: parameters, connection, FPGA field catalogue, status polling, close and loss of a
+// connection. Arming is in PandaDriverArm.cpp, the data path in PandaDriverData.cpp.
 #include "PandaDriver.h"
 
 #include "DriverRegistry.h"
-#include "PandaDriverFields.h"
-#include "SessionClock.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
-
-#include <cmath>
 
 namespace bs::panda {
 
 namespace {
-const QString kStream = QStringLiteral("pcap");
 constexpr int kDataTimeoutMs = 5000;
+constexpr int kCloseReplyMs = 2000;     // close(): wait this long for the ARM / DISARM replies
+constexpr int kDrainMs = 1500;          // lost control connection: read the data socket this long
+constexpr qint64 kDrainBytes = 64 << 20; // ... and at most this much
 
 /// The socket error in words that fit after "PandA data port host:port: ".
 QString socketErrorText(QAbstractSocket::SocketError e, const QString &qtText)
@@ -24,13 +25,6 @@ QString socketErrorText(QAbstractSocket::SocketError e, const QString &qtText)
     case QAbstractSocket::HostNotFoundError: return PandaDriver::tr("host not found");
     default: return qtText;
     }
-}
-
-QString unitOf(const FieldInfo &f)
-{
-    if (f.units == QLatin1String("(null)"))
-        return {};
-    return f.units;
 }
 } // namespace
 
@@ -60,11 +54,13 @@ PandaDriver::PandaDriver(QObject *parent)
 {
     buildParameters();
     m_actions = {{QStringLiteral("arm"), tr("Arm"), tr("Capture"), tr("Write the capture settings and arm PCAP")},
-                 {QStringLiteral("disarm"), tr("Disarm"), tr("Capture"), tr("Stop the capture (*PCAP.DISARM=)")},
+                 {QStringLiteral("disarm"), tr("Disarm"), tr("Capture"), tr("Stop the capture this program armed (*PCAP.DISARM=)")},
+                 {QStringLiteral("disarm_other"), tr("Disarm (capture armed by another client)"), tr("Capture"),
+                  tr("Send *PCAP.DISARM= although another client armed the running capture")},
                  {QStringLiteral("refresh"), tr("Refresh status"), tr("Status"), tr("Read *PCAP.STATUS/CAPTURED/COMPLETION")}};
 
     connect(&m_control, &PandaDriverControlLink::connected, this, &PandaDriver::onControlConnected);
-    connect(&m_control, &PandaDriverControlLink::connectionLost, this, &PandaDriver::connectionFailed);
+    connect(&m_control, &PandaDriverControlLink::connectionLost, this, &PandaDriver::onControlLost);
     connect(&m_data, &QTcpSocket::connected, this, [this] {
         m_data.setReadBufferSize(0);
         DataOptions opts;
@@ -109,8 +105,14 @@ void PandaDriver::buildParameters()
     m_params.addString(QStringLiteral("trigger_source"), tr("PCAP.TRIG source"), QStringLiteral("CLOCK1.OUT"), trig)
         .toolTip = tr("Bit bus signal that triggers a capture row; empty leaves the PandA's setting unchanged");
     m_params.addDouble(QStringLiteral("clock_period"), tr("CLOCK1 period"), 1e-3, 1e-7, 1e4, trig, QStringLiteral("s"))
-        .toolTip = tr("Period of CLOCK1 (the trigger when PCAP.TRIG = CLOCK1.OUT); also the time step used "
-                      "when no timestamp is captured");
+        .toolTip = tr("Period of CLOCK1 (the trigger when PCAP.TRIG = CLOCK1.OUT), written in seconds; the PandA "
+                      "rounds it to 8 ns ticks (see 'Actual CLOCK1 period')");
+    auto &actual = m_params.addDouble(QStringLiteral("clock_period_actual"), tr("Actual CLOCK1 period"), 0, 0, 1e6,
+                                      trig, QStringLiteral("s"));
+    actual.readOnly = true;
+    actual.persistent = false;
+    actual.toolTip = tr("CLOCK1.PERIOD read back from the PandA after writing it (a whole number of 8 ns ticks); "
+                        "row times use this value");
     m_params.addInt(QStringLiteral("rows"), tr("Rows per capture"), 0, 0, qint64(1) << 50, trig)
         .toolTip = tr("Disarm after this many rows; 0 captures until Stop");
     for (const auto &f : captureFields()) {
@@ -120,6 +122,13 @@ void PandaDriver::buildParameters()
         s.toolTip = f.positionOutput ? tr("Which values of %1 each row captures").arg(QLatin1String(f.name))
                                      : tr("Capture %1 (timestamps in s, gate duration, bit words)").arg(QLatin1String(f.name));
     }
+    m_params.addString(QStringLiteral("capture_fields"), tr("Other capture fields"), QString(), cap)
+        .toolTip = tr("Any other field of the connected FPGA, as FIELD=options separated by ';', e.g. "
+                      "'ADC1.OUT=Mean StdDev; COUNTER5.OUT=Value' (see 'Capturable fields')");
+    auto &capturable = m_params.addString(QStringLiteral("capturable"), tr("Capturable fields"), QString(), cap);
+    capturable.readOnly = true;
+    capturable.persistent = false;
+    capturable.toolTip = tr("What this PandA's FPGA can capture (*CAPTURE.*?) and the options it offers (*CAPTURE.OPTIONS?)");
     for (const auto &[key, label] : {std::pair{"identity", "Identity"},
                                      {"pcap_status", "PCAP status"},
                                      {"captured", "Rows captured"},
@@ -167,7 +176,11 @@ void PandaDriver::open()
         return;
     }
     m_closing = false;
-    m_identified = m_dataReady = false;
+    m_identified = m_dataReady = m_catalogueRead = false;
+    m_armInProgress = false;
+    m_other = false;
+    m_followOther = true;
+    m_held.clear();
     setState(State::Connecting, peerText());
     m_control.connectTo(m_endpoint);
 }
@@ -206,9 +219,37 @@ void PandaDriver::identifyAndConnectData()
                         tr("SW %1, FPGA %2, rootfs %3").arg(id->software, id->fpga, id->rootfs));
         Q_EMIT message(tr("Connected to PandA %1 (SW %2, FPGA %3)").arg(peerText(), id->software, id->fpga));
         m_identified = true;
-        checkConnected();
+        readFieldCatalogue();
     });
     connectData();
+}
+
+void PandaDriver::readFieldCatalogue()
+{
+    m_device.clear();
+    m_control.query(QStringLiteral("PCAP.*"), [this](const ControlReply &r) {
+        if (!r.isError())
+            m_device.setPcapFields(r.lines);
+    });
+    m_control.query(QStringLiteral("*CAPTURE.OPTIONS"), [this](const ControlReply &r) {
+        if (!r.isError())
+            m_device.setOptions(r.lines);
+    });
+    m_control.query(QStringLiteral("*CAPTURE.*"), [this](const ControlReply &r) {
+        if (r.isError()) {
+            Q_EMIT message(tr("PandA %1 did not list its capturable fields (*CAPTURE.*?: %2); using the standard set")
+                               .arg(peerText(), r.value));
+        } else {
+            m_device.setCapturable(r.lines);
+            updateParameter(QStringLiteral("capturable"),
+                            tr("%1 — options: %2").arg(m_device.summary(), m_device.options().join(QLatin1Char(' '))));
+            if (m_device.oldPcapNames())
+                Q_EMIT message(tr("PandA %1 uses the older PCAP names (PCAP.CAPTURE, TS_CAPTURE, SAMPLES); "
+                                  "the standard settings are written under those names").arg(peerText()));
+        }
+        m_catalogueRead = true;
+        checkConnected();
+    });
 }
 
 void PandaDriver::connectData()
@@ -224,11 +265,58 @@ void PandaDriver::connectData()
 
 void PandaDriver::checkConnected()
 {
-    if (!m_identified || !m_dataReady || state() != State::Connecting)
+    if (!m_identified || !m_catalogueRead || !m_dataReady || state() != State::Connecting)
         return;
+    // Connected first (a Run that waited for the connection then finds the other client's capture
+    // and joins it), then Running if such a capture is being recorded.
     setState(State::Connected, peerText());
+    if (m_other && m_followOther)
+        setState(State::Running, tr("recording a capture armed by another client (read-only)"));
     m_statusTimer.start();
     pollStatus();
+}
+
+void PandaDriver::onControlLost(const QString &reason)
+{
+    if (m_closing)
+        return;
+    // The data port may still hold rows and the END of the capture: read them first. Queued, so
+    // that the control socket is not torn down inside its own error signal.
+    QMetaObject::invokeMethod(this, [this, reason] {
+        if (m_closing || state() == State::Error || state() == State::Disconnected)
+            return;
+        drainData(kDrainMs, kDrainBytes);
+        connectionFailed(reason);
+    }, Qt::QueuedConnection);
+}
+
+void PandaDriver::drainData(int ms, qint64 maxBytes)
+{
+    if (!m_parser || m_draining)
+        return;
+    m_draining = true;
+    QElapsedTimer clock;
+    clock.start();
+    qint64 total = 0;
+    while (m_parser && !m_parser->failed() && total < maxBytes) {
+        if (m_data.bytesAvailable() > 0) {
+            const QByteArray bytes = m_data.read(qMin<qint64>(m_data.bytesAvailable(), maxBytes - total));
+            total += bytes.size();
+            m_parser->feed(bytes.constData(), std::size_t(bytes.size()));
+            DataEvent ev;
+            while (m_parser && m_parser->takeEvent(ev))
+                handleEvent(ev);
+            flushFrames();
+            continue;
+        }
+        // Done when nothing of a capture is outstanding, or the socket is closed and empty.
+        const bool waitingForEnd = m_inCapture || !m_held.empty();
+        const qint64 left = ms - clock.elapsed();
+        if (!waitingForEnd || m_data.state() != QAbstractSocket::ConnectedState || left <= 0)
+            break;
+        m_data.waitForReadyRead(int(left));
+    }
+    m_draining = false;
 }
 
 void PandaDriver::connectionFailed(const QString &reason)
@@ -237,17 +325,26 @@ void PandaDriver::connectionFailed(const QString &reason)
     if (m_closing || state() == State::Error)
         return;
     flushFrames();
-    const bool wasRunning = m_running;
-    m_disarmOnConnect = m_disarmOnConnect || wasRunning;
+    const bool wasRunning = m_running || m_armInProgress;
+    const bool captureCut = m_inCapture;
+    if (m_inCapture)
+        publishEndMarker(false, 0); // closes the capture; the error below says it was cut off
+    m_inCapture = false;
+    m_disarmOnConnect = m_disarmOnConnect || m_running;
     m_running = false;
+    m_armInProgress = false;
+    m_other = false;
+    m_held.clear();
     dropConnections();
-    fail(wasRunning ? tr("%1 — the capture stopped; every row received so far was delivered").arg(reason) : reason);
+    fail(captureCut || wasRunning
+             ? tr("%1 — the capture stopped before its END; every row received so far was delivered").arg(reason)
+             : reason);
     setState(State::Error, reason);
 }
 
 void PandaDriver::onDataLost(const QString &reason)
 {
-    if (m_closing)
+    if (m_closing || m_draining)
         return;
     connectionFailed(reason);
 }
@@ -256,11 +353,27 @@ void PandaDriver::close()
 {
     if (state() == State::Disconnected)
         return;
-    if (m_running && m_control.isConnected())
-        m_control.send("*PCAP.DISARM=");
+    if (m_control.isConnected() && (m_running || m_armInProgress)) {
+        // An unanswered ARM decides whether the capture is ours: wait for it, then disarm ours
+        // and wait for that reply too, so the PandA is not left armed by a closed program.
+        if (m_armInProgress)
+            m_control.waitForReplies(kCloseReplyMs);
+        if (m_running) {
+            bool disarmed = false;
+            m_control.send("*PCAP.DISARM=", [&disarmed](const ControlReply &r) { disarmed = !r.isError(); });
+            if (!m_control.waitForReplies(kCloseReplyMs) || !disarmed)
+                fail(tr("PandA %1 did not confirm the DISARM sent on close; it may still be armed").arg(peerText()));
+            else
+                drainData(kCloseReplyMs, kDrainBytes); // the rows up to the DISARM and the END
+        }
+    }
     flushFrames();
     m_closing = true;
     m_running = false;
+    m_armInProgress = false;
+    m_other = false;
+    m_inCapture = false;
+    m_held.clear();
     dropConnections();
     m_parser.reset();
     setState(State::Disconnected);
@@ -276,112 +389,14 @@ void PandaDriver::dropConnections()
     m_control.disconnectFromHost();
 }
 
-QString PandaDriver::applyParameter(const QString &key, const QVariant &value)
-{
-    if (!m_control.isConnected())
-        return {};
-    if (key == QLatin1String("data_port") || key == QLatin1String("process")) {
-        if (m_running)
-            return tr("%1 cannot change while a capture is running").arg(key);
-        // Reconnect the data port with the new option line once the value is stored.
-        QMetaObject::invokeMethod(this, [this] {
-            if (state() == State::Connected) {
-                setState(State::Connecting, peerText());
-                connectData();
-            }
-        }, Qt::QueuedConnection);
-        return {};
-    }
-    if (key == QLatin1String("clock_period"))
-        m_control.assign(QStringLiteral("CLOCK1.PERIOD"), QString::number(value.toDouble(), 'g', 12),
-                         [this](const ControlReply &r) {
-                             if (r.isError())
-                                 fail(tr("PandA refused CLOCK1.PERIOD: %1").arg(r.value));
-                         });
-    return {};
-}
-
-void PandaDriver::sendCaptureSetup()
-{
-    auto report = [this](const QString &what) {
-        return [this, what](const ControlReply &r) {
-            if (r.isError())
-                fail(tr("PandA refused %1: %2").arg(what, r.value));
-        };
-    };
-    m_control.send("*CAPTURE=", report(QStringLiteral("*CAPTURE=")));
-    for (const auto &f : captureFields()) {
-        const QString v = m_params.stringValue(captureKey(f.name));
-        if (v != QLatin1String("No"))
-            m_control.assign(QLatin1String(f.name) + QStringLiteral(".CAPTURE"), v,
-                             report(QLatin1String(f.name) + QStringLiteral(".CAPTURE=") + v));
-    }
-    const QString trig = m_params.stringValue(QStringLiteral("trigger_source")).trimmed();
-    if (!trig.isEmpty())
-        m_control.assign(QStringLiteral("PCAP.TRIG"), trig, report(QStringLiteral("PCAP.TRIG=") + trig));
-    m_control.assign(QStringLiteral("CLOCK1.PERIOD"),
-                     QString::number(m_params.doubleValue(QStringLiteral("clock_period")), 'g', 12),
-                     report(QStringLiteral("CLOCK1.PERIOD")));
-}
-
-void PandaDriver::start()
-{
-    arm();
-}
-
-void PandaDriver::stop()
-{
-    disarm();
-}
-
-void PandaDriver::arm()
-{
-    if (state() != State::Connected) {
-        fail(state() == State::Running ? tr("PandA %1 is already capturing").arg(peerText())
-                                       : tr("PandA %1 is not connected").arg(peerText()));
-        return;
-    }
-    m_clockPeriod = m_params.doubleValue(QStringLiteral("clock_period"));
-    m_rowLimit = quint64(m_params.intValue(QStringLiteral("rows")));
-    m_streamIndex = 0;
-    sendCaptureSetup();
-    m_control.send("*PCAP.ARM=", [this](const ControlReply &r) {
-        if (r.isError()) {
-            fail(tr("PandA refused to arm: %1").arg(r.value));
-            return;
-        }
-        m_armSessionTime = SessionClock::now();
-        m_limitReached = false;
-        setRunning(true);
-    });
-}
-
-void PandaDriver::disarm()
-{
-    if (!m_control.isConnected())
-        return;
-    m_control.send("*PCAP.DISARM=", [this](const ControlReply &r) {
-        if (r.isError())
-            fail(tr("PandA refused to disarm: %1").arg(r.value));
-        // The data port's END line finishes the capture (setRunning(false) in endCapture).
-        if (!m_inCapture)
-            setRunning(false);
-    });
-}
-
-void PandaDriver::setRunning(bool running)
-{
-    m_running = running;
-    if (state() == State::Connected || state() == State::Running)
-        setState(running ? State::Running : State::Connected, peerText());
-}
-
 void PandaDriver::invoke(const QString &action)
 {
     if (action == QLatin1String("arm"))
         arm();
     else if (action == QLatin1String("disarm"))
         disarm();
+    else if (action == QLatin1String("disarm_other"))
+        disarmOther();
     else if (action == QLatin1String("refresh"))
         pollStatus();
     else
@@ -396,178 +411,19 @@ void PandaDriver::pollStatus()
                                    {"*PCAP.CAPTURED", "captured"},
                                    {"*PCAP.COMPLETION", "completion"}}) {
         m_control.query(QLatin1String(cmd), [this, key = QLatin1String(key)](const ControlReply &r) {
-            if (!r.isError())
-                updateParameter(key, r.value);
+            if (r.isError())
+                return;
+            updateParameter(key, r.value);
+            // Another client's capture that ended before its header reached us.
+            if (key == QLatin1String("pcap_status") && m_other && !m_inCapture && m_held.empty()
+                && r.value.startsWith(QLatin1String("Idle"))) {
+                m_other = false;
+                m_followOther = true;
+                if (state() == State::Running && !m_running)
+                    setState(State::Connected, tr("the capture armed by another client has ended"));
+            }
         });
     }
-}
-
-void PandaDriver::onDataReadyRead()
-{
-    if (!m_parser)
-        return;
-    const QByteArray bytes = m_data.readAll();
-    m_parser->feed(bytes.constData(), std::size_t(bytes.size()));
-    DataEvent ev;
-    while (m_parser->takeEvent(ev))
-        handleEvent(ev);
-    flushFrames();
-    if (m_parser && m_parser->failed())
-        connectionFailed(tr("PandA %1 sent a corrupt data stream: %2").arg(peerText(), m_parser->error()));
-}
-
-void PandaDriver::handleEvent(DataEvent &ev)
-{
-    switch (ev.kind) {
-    case DataEvent::Kind::Ready:
-        m_dataTimeout.stop();
-        m_dataReady = true;
-        checkConnected();
-        break;
-    case DataEvent::Kind::Refused:
-        connectionFailed(tr("PandA data port refused the option line: %1").arg(ev.message));
-        break;
-    case DataEvent::Kind::Start:
-        flushFrames();
-        beginCapture(ev.header);
-        break;
-    case DataEvent::Kind::Frame:
-        addFrame(ev);
-        break;
-    case DataEvent::Kind::End:
-        flushFrames();
-        endCapture(ev);
-        break;
-    }
-}
-
-void PandaDriver::beginCapture(const DataHeader &h)
-{
-    m_header = h;
-    m_inCapture = true;
-    m_captureRows = 0;
-    // Our ARM's time if we armed, else (someone else armed) the time the header arrived.
-    m_captureT0 = m_armSessionTime >= 0 ? m_armSessionTime : SessionClock::now();
-    m_armSessionTime = -1;
-    m_timeColumn = -1;
-    StreamInfo s;
-    s.id = kStream;
-    s.name = tr("Position capture");
-    s.regular = false;
-    s.nominalRate = 1.0 / m_clockPeriod;
-    for (int c = 0; c < h.fields.size(); ++c) {
-        const FieldInfo &f = h.fields[c];
-        ChannelInfo ch{f.column(), unitOf(f), {}};
-        // Timestamps, gate lengths and bit words are recorded but not plotted unless asked for.
-        ch.plotByDefault = !f.name.startsWith(QLatin1String("PCAP."));
-        s.channels.append(ch);
-        if (f.column() == QLatin1String("PCAP.TS_TRIG.Value"))
-            m_timeColumn = c;
-        else if (m_timeColumn < 0 && f.column() == QLatin1String("PCAP.TS_START.Value"))
-            m_timeColumn = c;
-    }
-    setStreams({s});
-    if (h.missed)
-        Q_EMIT message(tr("PandA skipped %1 rows before this connection joined the capture").arg(h.missed));
-    if (!m_running && state() == State::Connected)
-        setState(State::Running, tr("armed by another client"));
-}
-
-void PandaDriver::addFrame(DataEvent &ev)
-{
-    if (!m_inCapture || ev.rows == 0)
-        return;
-    if (m_limitReached)
-        return; // rows beyond the requested count, after our DISARM
-    if (m_rowLimit && m_captureRows + ev.rows >= m_rowLimit) {
-        const std::size_t keep = std::size_t(m_rowLimit - m_captureRows);
-        const int cols = int(m_header.fields.size());
-        std::vector<double> cut(std::size_t(cols) * keep);
-        for (int c = 0; c < cols; ++c)
-            std::copy_n(ev.values.begin() + std::ptrdiff_t(std::size_t(c) * ev.rows), keep,
-                        cut.begin() + std::ptrdiff_t(std::size_t(c) * keep));
-        ev.values = std::move(cut);
-        ev.rows = keep;
-        m_limitReached = true;
-        disarm();
-    }
-    m_captureRows += ev.rows;
-    if (ev.rows)
-        m_pendingFrames.push_back(std::move(ev));
-}
-
-void PandaDriver::flushFrames()
-{
-    if (m_pendingFrames.empty())
-        return;
-    const int cols = int(m_header.fields.size());
-    std::size_t rows = 0;
-    for (const auto &f : m_pendingFrames)
-        rows += f.rows;
-    auto block = std::make_shared<SampleBlock>();
-    block->streamId = kStream;
-    block->channelCount = cols;
-    block->sampleCount = rows;
-    block->firstIndex = m_streamIndex;
-    if (m_pendingFrames.size() == 1) {
-        block->values = std::move(m_pendingFrames.front().values); // no copy on the common path
-    } else {
-        block->values.resize(std::size_t(cols) * rows);
-        std::size_t at = 0;
-        for (const auto &f : m_pendingFrames) {
-            for (int c = 0; c < cols; ++c)
-                std::copy_n(f.values.begin() + std::ptrdiff_t(std::size_t(c) * f.rows), f.rows,
-                            block->values.begin() + std::ptrdiff_t(std::size_t(c) * rows + at));
-            at += f.rows;
-        }
-    }
-    m_pendingFrames.clear();
-    block->times.resize(rows);
-    if (m_timeColumn >= 0) {
-        const double *ts = block->channel(m_timeColumn);
-        for (std::size_t i = 0; i < rows; ++i)
-            block->times[i] = m_captureT0 + ts[i];
-    } else {
-        const quint64 first = m_captureRows - rows;
-        for (std::size_t i = 0; i < rows; ++i)
-            block->times[i] = m_captureT0 + double(first + i) * m_clockPeriod;
-    }
-    block->t0 = block->times.front();
-    if (block->firstIndex == 0)
-        block->flags |= SampleBlock::StartOfCapture;
-    m_streamIndex += rows;
-    publish(block);
-}
-
-void PandaDriver::endCapture(const DataEvent &ev)
-{
-    m_inCapture = false;
-    const bool error = isErrorReason(ev.endReason);
-    const quint64 missing = ev.endSamples > m_captureRows && !m_limitReached ? ev.endSamples - m_captureRows : 0;
-    // A zero-row block carries the end-of-capture marker (and the loss, if any) to the sinks.
-    auto marker = std::make_shared<SampleBlock>();
-    marker->streamId = kStream;
-    marker->channelCount = int(m_header.fields.size());
-    marker->firstIndex = m_streamIndex;
-    marker->t0 = SessionClock::now();
-    marker->flags = SampleBlock::EndOfCapture | (error ? SampleBlock::Overflow : 0u)
-        | (missing ? SampleBlock::DataLost : 0u);
-    marker->lostBefore = missing;
-    marker->times.clear();
-    publish(marker);
-
-    const QString text = tr("Capture ended after %1 rows: %2").arg(ev.endSamples).arg(ev.endReasonText);
-    Q_EMIT message(text);
-    if (error)
-        fail(tr("PandA %1: capture ended with '%2'; the %3 rows received are kept")
-                 .arg(peerText(), ev.endReasonText)
-                 .arg(m_captureRows));
-    else if (missing)
-        fail(tr("PandA %1 reported %2 rows but %3 arrived").arg(peerText()).arg(ev.endSamples).arg(m_captureRows));
-    m_running = false;
-    if (state() == State::Running)
-        setState(State::Connected, text);
-    pollStatus();
 }
 
 } // namespace bs::panda

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PandaDriverControlLink.h"
 
+#include <QElapsedTimer>
+
 namespace bs::panda {
 
 PandaDriverControlLink::PandaDriverControlLink(QObject *parent)
@@ -95,6 +97,22 @@ void PandaDriverControlLink::onReadyRead()
         m_timeout.stop();
     else
         m_timeout.start(m_timeoutMs);
+}
+
+bool PandaDriverControlLink::waitForReplies(int ms)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!m_pending.empty() && isConnected()) {
+        const qint64 left = ms - clock.elapsed();
+        if (left <= 0)
+            return false;
+        if (m_socket.bytesToWrite() > 0)
+            m_socket.waitForBytesWritten(int(left));
+        else if (m_socket.waitForReadyRead(int(left)))
+            onReadyRead();
+    }
+    return m_pending.empty();
 }
 
 void PandaDriverControlLink::failAll(const QString &reason)

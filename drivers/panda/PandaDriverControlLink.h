@@ -36,6 +36,10 @@ public:
     void query(const QString &target, Callback done) { send(target.toUtf8() + '?', std::move(done)); }
     void assign(const QString &target, const QString &value, Callback done = {});
     int pending() const { return int(m_pending.size()); }
+    /// Blocks this thread (at most `ms`) until every request sent so far has its reply, handing
+    /// the replies to their callbacks as they come. For close(): a DISARM must reach the PandA and
+    /// be answered before the socket goes. False if the time ran out or the connection failed.
+    bool waitForReplies(int ms);
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 Q_SIGNALS:

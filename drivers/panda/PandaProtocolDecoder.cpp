@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PandaProtocolDecoder.h"
 
+#include "PandaProtocolStdDev.h"
+
 #include <QtEndian>
 
 #include <bit>
@@ -44,6 +46,12 @@ double loadAsDouble(const unsigned char *p, FieldType type)
     return kNaN;
 }
 
+double standardDeviation(const unsigned char *squares, qint64 sum, double samples)
+{
+    const PandaUInt128 a = PandaUInt128(load<quint64>(squares)) | (PandaUInt128(load<quint32>(squares + 8)) << 64);
+    return pandaStdDev(a, sum, samples);
+}
+
 template <typename T, typename F>
 void forRows(const unsigned char *src, std::size_t rows, std::size_t stride, double *out, F f)
 {
@@ -83,12 +91,15 @@ void SampleDecoder::setHeader(const DataHeader &h)
             m_gateType = f.type;
         }
         offset += f.bytes();
-        if (f.type == FieldType::Int96)
-            c.op = Op::Nan;
+        if (f.type == FieldType::Int96) {
+            // RAW StdDev: the field's int64 Mean sum comes right before its sum of squares.
+            const bool pair = i > 0 && h.fields[i - 1].name == f.name && h.fields[i - 1].type == FieldType::Int64
+                && f.capture == QLatin1String("StdDev");
+            c.op = pair && gate >= 0 ? Op::StdDev : Op::Nan;
+            c.sumOffset = pair ? m_columns.back().offset : -1;
+        }
         else if (f.type == FieldType::Double || h.process == Process::Scaled)
             c.op = Op::Copy;
-        else if (f.capture == QLatin1String("StdDev"))
-            c.op = Op::Nan;
         else if (f.capture == QLatin1String("Mean"))
             c.op = gate >= 0 ? Op::Mean : Op::Nan;
         else if (f.scalable && (f.scale != 1.0 || f.offset != 0.0))
@@ -118,6 +129,15 @@ void SampleDecoder::decodeColumn(
             const double gate = loadAsDouble(g + r * stride, gt);
             out[r] = gate == 0.0 ? kNaN : loadAsDouble(p + r * stride, vt) * scale / gate + off;
         }
+        return;
+    }
+    case Op::StdDev: {
+        const unsigned char *g = src + m_gateOffset;
+        const unsigned char *sums = src + c.sumOffset;
+        const double scale = std::abs(c.scale);
+        for (std::size_t r = 0; r < rows; ++r)
+            out[r] = scale
+                * standardDeviation(p + r * stride, load<qint64>(sums + r * stride), loadAsDouble(g + r * stride, m_gateType));
         return;
     }
     case Op::Copy:

@@ -24,8 +24,10 @@ public:
 
     /// Decodes `rows` whole little-endian samples (stride rowBytes()) from `src`. Column c of
     /// sample r goes to out[c * stride + row0 + r]. SCALED: values as sent. RAW: Mean =
-    /// sum * scale / gate_ticks + offset (NaN if the gate is 0 or absent), other scalable fields
-    /// raw * scale + offset, the rest unchanged. int96 and RAW StdDev columns give NaN.
+    /// sum * scale / gate_ticks + offset (NaN if the gate is 0 or absent), StdDev (int96 sum of
+    /// squares A after the field's int64 Mean sum B, N = gate ticks) = |scale| × sqrt(A/N − (B/N)²)
+    /// computed without losing bits, other scalable fields raw * scale + offset, the rest
+    /// unchanged. An int96 column without its Mean sum, or without a gate column, gives NaN.
     void decode(
         const unsigned char *src, std::size_t rows, double *out, std::size_t stride, std::size_t row0) const;
 
@@ -36,10 +38,11 @@ public:
         QByteArrayView line, double *out, std::size_t stride, std::size_t row, QString *error);
 
 private:
-    enum class Op { Copy, Linear, Mean, Nan };
+    enum class Op { Copy, Linear, Mean, StdDev, Nan };
     struct Column
     {
         int offset = 0;
+        int sumOffset = -1; // StdDev: byte offset of the field's int64 sum
         FieldType type = FieldType::Double;
         Op op = Op::Copy;
         double scale = 1.0, offset0 = 0.0;

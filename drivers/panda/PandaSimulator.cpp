@@ -8,6 +8,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+#include <QTimer>
 
 #include <cmath>
 
@@ -22,7 +23,12 @@ public:
     {
     }
 
-    Reply arm() override { return m_sim.m_capture->arm(); }
+    Reply arm() override
+    {
+        if (m_sim.m_armRace.exchange(false))
+            m_sim.m_capture->arm(); // another client's ARM, handled just before this one
+        return m_sim.m_capture->arm();
+    }
     void disarm() override { m_sim.m_capture->disarm(); }
     QByteArray captureStatus() const override { return m_sim.m_capture->captureStatus(); }
     quint64 capturedSamples() const override { return m_sim.m_capture->rowsGenerated(); }
@@ -48,7 +54,7 @@ CaptureSettings captureSettings(const PandaSimulatorConfig &c)
     CaptureSettings s;
     s.captureLimit = c.captureLimit;
     s.base64Nul = c.base64Nul;
-    s.oldGateDurationType = c.oldGateDurationType;
+    s.oldGateDurationType = c.oldGateDurationType || c.fpga.oldPcapNames;
     s.sendArmStartTime = c.sendArmStartTime;
     s.lateJoinReportsMissed = c.lateJoinReportsMissed;
     s.overrunBytes = c.overrunBytes;
@@ -64,7 +70,7 @@ CaptureSettings captureSettings(const PandaSimulatorConfig &c)
 PandaSimulator::PandaSimulator(const Config &cfg, QObject *parent)
     : QObject(parent)
     , m_config(cfg)
-    , m_model(std::make_unique<PandaSimulatorModel>())
+    , m_model(std::make_unique<PandaSimulatorModel>(cfg.fpga))
     , m_bridge(std::make_unique<PandaSimulatorCaptureBridge>(*this))
     , m_commands(std::make_unique<PandaSimulatorCommands>(*m_model, *m_bridge))
     , m_capture(new PandaSimulatorCapture(*m_model, captureSettings(cfg), this))
@@ -174,7 +180,24 @@ void PandaSimulator::setTriggerRate(double rowsPerSecond)
 
 void PandaSimulator::injectFault(Fault f)
 {
+    if (f == Fault::OtherClientArmsFirst) {
+        m_armRace = true;
+        return;
+    }
+    if (f == Fault::ControlDrop) {
+        QMetaObject::invokeMethod(this, [this] { dropControlClients(); }, Qt::QueuedConnection);
+        return;
+    }
     m_capture->requestFault(CaptureFault(int(f)));
+}
+
+void PandaSimulator::dropControlClients()
+{
+    const auto clients = m_controlClients;
+    m_controlClients.clear();
+    for (const auto &c : clients)
+        delete c.data();
+    QTimer::singleShot(200, m_capture, [capture = m_capture] { capture->disarm(); });
 }
 
 quint64 PandaSimulator::rowsGenerated() const

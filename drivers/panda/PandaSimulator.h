@@ -11,6 +11,8 @@
 // injectFault() and rowsGenerated() are thread-safe. Destroy it on its own thread (deleteLater) or
 // after that thread has finished.
 
+#include "PandaSimulatorModel.h"
+
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -36,6 +38,8 @@ struct PandaSimulatorConfig
     bool base64Nul = true; // U4: NUL before LF in BASE64 lines
     bool oldGateDurationType = false; // U7: uint32 scale 1 form
     bool sendArmStartTime = true; // U6: arm_time / start_time in the header
+    /// The FPGA build: blocks offered, older PCAP names (which imply the U7 old gate type).
+    SimFpga fpga;
 
     // Additions beyond the required API:
     bool lateJoinReportsMissed = false; // late data client: missed = rows already generated (else 0)
@@ -53,7 +57,11 @@ class PandaSimulator : public QObject
     Q_OBJECT
 public:
     using Config = PandaSimulatorConfig;
-    enum class Fault { None, DropMidFrame, DataOverrun, Garbage, FramingError };
+    /// ControlDrop closes every control connection at once and ends the running capture 200 ms
+    /// later (the data clients get their rows and END after losing the control connection).
+    /// OtherClientArmsFirst: the next `*PCAP.ARM=` finds a capture that another client armed just
+    /// before it (with the settings of that moment), and is refused as the server refuses it.
+    enum class Fault { None, DropMidFrame, DataOverrun, Garbage, FramingError, ControlDrop, OtherClientArmsFirst };
     Q_ENUM(Fault)
 
     explicit PandaSimulator(const Config &cfg = {}, QObject *parent = nullptr);
@@ -86,6 +94,7 @@ private:
     void stopHere();
     void onControlConnection();
     void onDataConnection();
+    void dropControlClients();
 
     friend class PandaSimulatorCaptureBridge;
 
@@ -98,6 +107,7 @@ private:
     QTcpServer *m_dataServer;
     QList<QPointer<PandaSimulatorControlClient>> m_controlClients;
     std::atomic<bool> m_running { false };
+    std::atomic<bool> m_armRace { false };
     std::atomic<quint16> m_controlPort { 0 };
     std::atomic<quint16> m_dataPort { 0 };
 };

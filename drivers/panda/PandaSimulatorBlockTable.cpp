@@ -67,7 +67,7 @@ SimBlock makeBlock(const char *name, int count, const char *description, QVector
 
 } // namespace
 
-QVector<SimBlock> pandaSimulatorBlockTable()
+QVector<SimBlock> pandaSimulatorBlockTable(const SimFpga &fpga)
 {
     const QList<QByteArray> noLabels;
     QVector<SimBlock> blocks;
@@ -83,10 +83,21 @@ QVector<SimBlock> pandaSimulatorBlockTable()
     SimFieldDef start = makeField("START", 0, FieldKind::ParamInt, "Counter start value");
     start.defaults = { 0 };
     SimFieldDef step = makeField("STEP", 1, FieldKind::ParamInt, "Up/Down step size");
-    step.defaults = { 1, 2, 3 };
-    blocks.append(makeBlock("COUNTER", 3, "Up/Down pulse counter",
+    step.defaults = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    blocks.append(makeBlock("COUNTER", qBound(1, fpga.counters, 8), "Up/Down pulse counter",
         { start, step,
             posOut("OUT", 2, "Current value (counts PCAP triggers)", SignalKind::Counter, 1.0, "") }));
+
+    // Optional blocks of bigger FPGA builds; their outputs follow the encoder signals.
+    if (fpga.adcs > 0)
+        blocks.append(makeBlock("ADC", fpga.adcs, "Analogue input",
+            { posOut("OUT", 0, "ADC input value", SignalKind::Encoder, 40.0 / 4294967296.0, "V") }));
+    if (fpga.qdecs > 0)
+        blocks.append(makeBlock("QDEC", fpga.qdecs, "Quadrature decoder",
+            { posOut("OUT", 0, "Quadrature count", SignalKind::Encoder, 1.0, "") }));
+    if (fpga.pgens > 0)
+        blocks.append(makeBlock("PGEN", fpga.pgens, "Position generator",
+            { posOut("OUT", 0, "Current sample", SignalKind::Encoder, 1.0, "") }));
 
     SimFieldDef period = makeField("PERIOD", 0, FieldKind::ParamTime, "Period of clock output");
     period.defaults = { kClockHz / 1000, kClockHz / 10 }; // CLOCK1 1 ms, CLOCK2 100 ms
@@ -99,11 +110,12 @@ QVector<SimBlock> pandaSimulatorBlockTable()
         = makeField("SHIFT_SUM", 4, FieldKind::ParamUint, "Shift sum/samples data, use if > 2^32 samples");
     shift.maxValue = 8;
     shift.defaults = { 0 };
+    const bool old = fpga.oldPcapNames;
     blocks.append(makeBlock("PCAP", 1, "Position capture control",
         { enumField("ENABLE", 0, FieldKind::BitMux, "Data capture enable", noLabels, 1),
             enumField("GATE", 1, FieldKind::BitMux, "Data capture gate", noLabels, 1),
-            enumField("TRIG", 2, FieldKind::BitMux, "Trigger for data capture", noLabels, 0),
-            enumField("TRIG_EDGE", 3, FieldKind::ParamEnum,
+            enumField(old ? "CAPTURE" : "TRIG", 2, FieldKind::BitMux, "Trigger for data capture", noLabels, 0),
+            enumField(old ? "CAPTURE_EDGE" : "TRIG_EDGE", 3, FieldKind::ParamEnum,
                 "Which edge of capture input signal triggers capture", { "Rising", "Falling", "Either" }),
             shift,
             enumField("HEALTH", 5, FieldKind::ReadEnum, "Status of capture",
@@ -113,9 +125,9 @@ QVector<SimBlock> pandaSimulatorBlockTable()
                 "TS_START", 7, FieldKind::ExtTimestamp, "Timestamp of first gate high in current capture"),
             makeField(
                 "TS_END", 8, FieldKind::ExtTimestamp, "Timestamp of last gate high +1 in current capture"),
-            makeField("TS_TRIG", 9, FieldKind::ExtTimestamp, "Timestamp of capture event"),
-            makeField(
-                "GATE_DURATION", 10, FieldKind::ExtSamples, "Number of gated samples in the current capture"),
+            makeField(old ? "TS_CAPTURE" : "TS_TRIG", 9, FieldKind::ExtTimestamp, "Timestamp of capture event"),
+            makeField(old ? "SAMPLES" : "GATE_DURATION", 10, FieldKind::ExtSamples,
+                "Number of gated samples in the current capture"),
             makeField("BITS0", 11, FieldKind::ExtBits, "Quadrant 0 of bit_bus"),
             makeField("BITS1", 12, FieldKind::ExtBits, "Quadrant 1 of bit_bus"),
             makeField("BITS2", 13, FieldKind::ExtBits, "Quadrant 2 of bit_bus"),

@@ -180,13 +180,14 @@ Reply PandaSimulatorCommands::capture(QByteArrayView rest, char op, QByteArrayVi
         return Reply::list(lines);
     }
     if (rest == "OPTIONS") {
-        QList<QByteArray> lines; // no StdDev (U5)
+        QList<QByteArray> lines; // StdDev only on an FPGA that has it
         for (int o = 0; o < kCaptureOptionCount; ++o)
-            lines.append(captureOptionName(CaptureOption(o)));
+            if (CaptureOption(o) != CaptureOption::StdDev || m_model.fpga().stdDev)
+                lines.append(captureOptionName(CaptureOption(o)));
         return Reply::list(lines);
     }
     if (rest == "ENUMS")
-        return Reply::list(PandaSimulatorFields::posCaptureEnums());
+        return Reply::list(PandaSimulatorFields::posCaptureEnums(m_model.fpga().stdDev));
     return Reply::error("Unknown command");
 }
 

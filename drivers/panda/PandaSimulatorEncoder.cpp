@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PandaSimulatorEncoder.h"
 
+#include "PandaProtocolStdDev.h"
+
 #include <QtEndian>
 
 #include <cmath>
@@ -50,9 +52,16 @@ inline void put64(char *p, qint64 v)
     qToLittleEndian(v, p);
 }
 
-/// SCALED value of a non-bits column.
-inline double scaledValue(const CaptureColumn &c, qint64 raw, qint64 gate)
+/// SCALED value of a non-bits column of row r.
+inline double scaledValue(const CaptureColumn &c, const RowBatch &batch, int r, int column)
 {
+    const qint64 raw = batch.value(r, column);
+    const qint64 gate = batch.gates[size_t(r)];
+    if (c.option == CaptureOption::StdDev && c.source == ColumnSource::Pos) {
+        const PandaUInt128 squares
+            = PandaUInt128(quint64(raw)) | (PandaUInt128(batch.highWord(r, column)) << 64);
+        return std::abs(c.scale) * pandaStdDev(squares, batch.value(r, c.sumColumn), double(gate));
+    }
     if (c.option == CaptureOption::Mean && c.source == ColumnSource::Pos) {
         if (gate == 0)
             return std::numeric_limits<double>::quiet_NaN();
@@ -127,12 +136,17 @@ QByteArray PandaSimulatorEncoder::rawSamples(const RowBatch &batch) const
     const qint64 *v = batch.values.data();
     for (int r = 0; r < batch.rows; ++r) {
         for (int c = 0; c < ncols; ++c, ++v) {
-            if ((small ? widths[c] : columns[c].rawBytes) == 4) {
+            const int width = small ? widths[c] : columns[c].rawBytes;
+            if (width == 4) {
                 put32(p, quint32(quint64(*v)));
                 p += 4;
             } else {
                 put64(p, *v);
                 p += 8;
+                if (width == 12) {
+                    put32(p, batch.highWord(r, c));
+                    p += 4;
+                }
             }
         }
     }
@@ -148,14 +162,15 @@ QByteArray PandaSimulatorEncoder::scaledSamples(const RowBatch &batch) const
     char *p = out.data();
     for (int r = 0; r < batch.rows; ++r) {
         const qint64 *v = batch.values.data() + size_t(r) * size_t(ncols);
-        const qint64 gate = batch.gates[size_t(r)];
         for (int c = first; c < ncols; ++c) {
             const CaptureColumn &col = columns[c];
+            if (col.rawOnly)
+                continue;
             if (col.source == ColumnSource::Bits) {
                 put32(p, quint32(quint64(v[c])));
                 p += 4;
             } else {
-                const double d = scaledValue(col, v[c], gate);
+                const double d = scaledValue(col, batch, r, c);
                 quint64 bits;
                 std::memcpy(&bits, &d, 8);
                 put64(p, qint64(bits));
@@ -177,16 +192,20 @@ QByteArray PandaSimulatorEncoder::asciiLines(const RowBatch &batch, bool raw) co
         const qint64 *v = batch.values.data() + size_t(r) * size_t(ncols);
         for (int c = raw ? 0 : m_layout->firstScaledColumn(); c < ncols; ++c) {
             const CaptureColumn &col = columns[c];
+            if (col.rawOnly && !raw)
+                continue;
             int n;
             if (raw) {
                 const quint64 word = quint64(v[c]);
                 n = std::snprintf(buf, sizeof buf, " 0x%08x", unsigned(word & 0xffffffffu));
-                if (col.rawBytes == 8)
+                if (col.rawBytes >= 8)
                     n += std::snprintf(buf + n, sizeof buf - size_t(n), " 0x%08x", unsigned(word >> 32));
+                if (col.rawBytes == 12)
+                    n += std::snprintf(buf + n, sizeof buf - size_t(n), " 0x%08x", unsigned(batch.highWord(r, c)));
             } else if (col.source == ColumnSource::Bits) {
                 n = std::snprintf(buf, sizeof buf, " %u", unsigned(quint32(quint64(v[c]))));
             } else {
-                n = std::snprintf(buf, sizeof buf, " %.10g", scaledValue(col, v[c], batch.gates[size_t(r)]));
+                n = std::snprintf(buf, sizeof buf, " %.10g", scaledValue(col, batch, r, c));
             }
             out.append(buf, n);
         }

@@ -81,9 +81,12 @@ QByteArray PandaSimulatorFields::formatDouble(double v)
     return buf;
 }
 
-QList<QByteArray> PandaSimulatorFields::posCaptureEnums()
+QList<QByteArray> PandaSimulatorFields::posCaptureEnums(bool stdDev)
 {
-    return { "No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean" };
+    QList<QByteArray> labels { "No", "Value", "Diff", "Sum", "Mean", "Min", "Max", "Min Max", "Min Max Mean" };
+    if (stdDev)
+        labels += { "StdDev", "Mean StdDev" };
+    return labels;
 }
 
 QByteArray PandaSimulatorFields::timeText(FieldRef r) const
@@ -149,10 +152,9 @@ Reply PandaSimulatorFields::put(FieldRef r, QByteArrayView text)
         const double ticks = v * timeUnitSeconds(s.timeUnit) * double(kClockHz);
         if (!std::isfinite(ticks) || ticks < 0 || ticks > double(kMaxTimeTicks))
             return Reply::error("Time setting out of range");
-        const qint64 rounded = std::llround(ticks);
-        if (rounded == 0 && v > 0)
-            return Reply::error("Value too small");
-        s.value = rounded;
+        // Like the server: range-checked before rounding, then rounded to whole 8 ns ticks (a
+        // period below half a tick becomes 0, which stops the clock).
+        s.value = std::llround(ticks);
         return Reply::ok();
     }
     default:
@@ -296,7 +298,7 @@ Reply PandaSimulatorFields::putAttribute(FieldRef r, QByteArrayView attr, QByteA
                 return Reply::ok();
             }
         }
-        return Reply::error("Invalid enumeration value");
+        return Reply::error("Invalid time units");
     }
     if (d.kind == FieldKind::ParamTime && attr == "RAW")
         return parseBounded(text, 0, kMaxTimeTicks, s.value);
@@ -322,7 +324,7 @@ Reply PandaSimulatorFields::putCapture(FieldRef r, QByteArrayView text)
         int option = 0;
         while (option < kCaptureOptionCount && captureOptionName(CaptureOption(option)) != word)
             ++option;
-        if (option == kCaptureOptionCount)
+        if (option == kCaptureOptionCount || (CaptureOption(option) == CaptureOption::StdDev && !m_model.fpga().stdDev))
             return Reply::error("Unknown capture option \"" + word + '"');
         mask |= 1u << option;
     }
@@ -340,7 +342,7 @@ Reply PandaSimulatorFields::enumLabels(FieldRef r, QByteArrayView attr) const
             return Reply::list(m_model.bitMuxLabels());
     } else if (attr == "CAPTURE") {
         if (d.kind == FieldKind::PosOut)
-            return Reply::list(posCaptureEnums());
+            return Reply::list(posCaptureEnums(m_model.fpga().stdDev));
         if (isExtOut(d.kind))
             return Reply::list({ "No", "Value" });
     } else if (attr == "UNITS" && d.kind == FieldKind::ParamTime) {

@@ -35,7 +35,7 @@ public:
     /// `*ENUMS.<field>[.<attr>]?` labels; an error reply when the target has no enumeration.
     Reply enumLabels(FieldRef r, QByteArrayView attr) const;
     /// Labels of `*ENUMS.<pos_out>.CAPTURE?` / `*CAPTURE.ENUMS?`.
-    static QList<QByteArray> posCaptureEnums();
+    static QList<QByteArray> posCaptureEnums(bool stdDev);
 
     /// Current (name, value) pairs reported by `*CHANGES.<group>?`.
     QList<QPair<QByteArray, QByteArray>> changeValues(ChangeGroup group) const;

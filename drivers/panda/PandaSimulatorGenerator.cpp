@@ -128,6 +128,8 @@ RowBatch PandaSimulatorGenerator::generate(
     batch.rows = int(rows);
     batch.values.resize(size_t(rows) * ncols);
     batch.gates.resize(size_t(rows));
+    if (m_layout->hasStdDev)
+        batch.high.assign(size_t(rows) * ncols, 0);
     qint64 *out = batch.values.data();
 
     for (qint64 r = 0; r < rows; ++r, out += ncols) {
@@ -165,6 +167,17 @@ RowBatch PandaSimulatorGenerator::generate(
                     out[col[2]] = shifted;
                 if (col[5] >= 0)
                     out[col[5]] = shifted;
+            }
+            if (col[6] >= 0) {
+                // Sum of squares over the gate (a linear change from prev to cur for encoders).
+                __extension__ using I128 = __int128;
+                __extension__ using U128 = unsigned __int128;
+                const U128 g = U128(quint64(gate));
+                U128 squares = constant ? U128(I128(cur) * cur) * g
+                                        : U128(I128(prev) * prev + I128(prev) * cur + I128(cur) * cur) * g / 3;
+                squares >>= shift;
+                out[col[6]] = qint64(quint64(squares));
+                batch.high[size_t(r) * ncols + size_t(col[6])] = quint32(quint64(squares >> 64));
             }
             if (col[3] >= 0)
                 out[col[3]] = constant ? cur : std::min(prev, cur);

@@ -18,6 +18,12 @@ struct RowBatch
     quint64 firstRow = 0; // 0-based index of the first row in the capture
     std::vector<qint64> values; // row-major, rows × columns: RAW values (sign- or zero-extended)
     std::vector<qint64> gates; // per row: the gate duration word as captured (for SCALED Mean)
+    std::vector<quint32> high; // rows × columns when the layout has StdDev: bits 64-95 of a sum of squares
+
+    quint32 highWord(int row, int column) const
+    {
+        return high.empty() ? 0 : high[size_t(row) * size_t(columns) + size_t(column)];
+    }
 
     qint64 value(int row, int column) const { return values[size_t(row) * size_t(columns) + size_t(column)]; }
 };

@@ -101,6 +101,8 @@ QByteArray typeName(const CaptureColumn &c, bool raw)
         return "uint32";
     if (!raw)
         return "double";
+    if (c.rawBytes == 12)
+        return "int96";
     if (c.rawBytes == 8)
         return "int64";
     return c.unsignedRaw ? "uint32" : "int32";
@@ -112,7 +114,7 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
 {
     CaptureLayout layout;
     layout.oldGateType = oldGateType;
-    QVector<CaptureColumn> groups[5];
+    QVector<CaptureColumn> groups[6];
     bool meanCaptured = false;
     bool gateCaptured = false;
     QByteArray gateName = "PCAP.GATE_DURATION";
@@ -132,8 +134,12 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
             const int posIndex = layout.posSources.size();
             layout.posSources.append(r);
             layout.posMasks.append(st.capture);
+            const bool stdDev = st.capture & (1u << int(CaptureOption::StdDev));
             for (int o = 0; o < kCaptureOptionCount; ++o) {
-                if (!(st.capture & (1u << o)))
+                // With StdDev the Mean sum goes to the StdDev group (in RAW even if Mean was not
+                // asked for), right before the sum of squares.
+                const bool asked = st.capture & (1u << o);
+                if (!asked && !(stdDev && CaptureOption(o) == CaptureOption::Mean))
                     continue;
                 CaptureColumn pc = c;
                 pc.option = CaptureOption(o);
@@ -146,9 +152,14 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
                     pc.group = ColumnGroup::Scaled64;
                     pc.rawBytes = 8;
                 } else if (pc.option == CaptureOption::Mean) {
-                    pc.group = ColumnGroup::Averaged;
+                    pc.group = stdDev ? ColumnGroup::StdDev : ColumnGroup::Averaged;
                     pc.rawBytes = 8;
+                    pc.rawOnly = !asked;
                     meanCaptured = true;
+                } else if (pc.option == CaptureOption::StdDev) {
+                    pc.group = ColumnGroup::StdDev;
+                    pc.rawBytes = 12;
+                    layout.hasStdDev = true;
                 }
                 groups[int(pc.group)].append(pc);
             }
@@ -186,9 +197,11 @@ CaptureLayout buildCaptureLayout(const PandaSimulatorModel &model, bool oldGateT
     for (const QVector<CaptureColumn> &g : groups)
         layout.columns += g;
     for (int i = 0; i < layout.columns.size(); ++i) {
-        const CaptureColumn &c = layout.columns[i];
+        CaptureColumn &c = layout.columns[i];
+        if (c.option == CaptureOption::StdDev && c.source == ColumnSource::Pos)
+            c.sumColumn = i - 1; // the Mean sum just before it
         layout.rawSampleBytes += c.rawBytes;
-        if (i >= layout.firstScaledColumn())
+        if (i >= layout.firstScaledColumn() && !c.rawOnly)
             layout.scaledSampleBytes += c.source == ColumnSource::Bits ? 4 : 8;
     }
     return layout;
@@ -226,6 +239,8 @@ QByteArray renderHeader(const CaptureLayout &layout, const SimDataOptions &optio
 
     for (int i = options.raw ? 0 : layout.firstScaledColumn(); i < layout.columns.size(); ++i) {
         const CaptureColumn &c = layout.columns[i];
+        if (c.rawOnly && !options.raw)
+            continue;
         const QByteArray type = typeName(c, options.raw);
         const bool scaled = c.source != ColumnSource::Bits;
         if (xml) {

@@ -30,7 +30,7 @@ struct SimDataOptions
 
 /// What a column carries.
 enum class ColumnSource : quint8 { Bits, Pos, TsStart, TsEnd, TsTrig, GateDuration };
-enum class ColumnGroup : quint8 { SampleCount, Unscaled, Scaled32, Scaled64, Averaged };
+enum class ColumnGroup : quint8 { SampleCount, Unscaled, Scaled32, Scaled64, Averaged, StdDev };
 
 struct CaptureColumn
 {
@@ -40,8 +40,10 @@ struct CaptureColumn
     ColumnGroup group = ColumnGroup::Scaled32;
     CaptureOption option = CaptureOption::Value;
     int index = 0; // Bits: word number; Pos: index into CaptureLayout::posSources
-    int rawBytes = 4; // 4 or 8
+    int rawBytes = 4; // 4, 8, or 12 (StdDev sum of squares)
     bool unsignedRaw = false;
+    bool rawOnly = false; // the Mean sum a StdDev needs when Mean was not asked for (not in SCALED)
+    int sumColumn = -1; // StdDev: layout column of the field's Mean sum
     double scale = 1.0;
     double offset = 0.0;
     QByteArray units;
@@ -55,6 +57,7 @@ struct CaptureLayout
     QVector<FieldRef> posSources;
     QVector<quint32> posMasks;
     bool anonymousGate = false;
+    bool hasStdDev = false;
     bool oldGateType = false;
     int rawSampleBytes = 0;
     int scaledSampleBytes = 0;

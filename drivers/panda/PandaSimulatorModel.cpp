@@ -39,7 +39,7 @@ bool isExtOut(FieldKind kind)
 
 QByteArray captureOptionName(CaptureOption option)
 {
-    static const char *const names[kCaptureOptionCount] = { "Value", "Diff", "Sum", "Min", "Max", "Mean" };
+    static const char *const names[kCaptureOptionCount] = { "Value", "Diff", "Sum", "Min", "Max", "Mean", "StdDev" };
     return names[int(option)];
 }
 
@@ -68,13 +68,14 @@ double timeUnitSeconds(int unit)
     return seconds[unit];
 }
 
-PandaSimulatorModel::PandaSimulatorModel()
-    : m_blocks(pandaSimulatorBlockTable())
+PandaSimulatorModel::PandaSimulatorModel(const SimFpga &fpga)
+    : m_fpga(fpga)
+    , m_blocks(pandaSimulatorBlockTable(fpga))
 {
     m_epoch.start();
     buildBuses();
     // PCAP.TRIG defaults to CLOCK1.OUT.
-    state(ref("PCAP", 0, "TRIG")).value = m_bitMuxLabels.indexOf("CLOCK1.OUT");
+    state(ref("PCAP", 0, trigName())).value = m_bitMuxLabels.indexOf("CLOCK1.OUT");
 }
 
 void PandaSimulatorModel::buildBuses()
@@ -233,8 +234,8 @@ qint64 PandaSimulatorModel::triggerPeriodTicks() const
 {
     if (state(ref("PCAP", 0, "ENABLE")).value == 0)
         return 0; // ENABLE = ZERO: nothing is ever captured
-    const qint64 period = edgePeriodTicks(muxSource("TRIG"));
-    const bool either = state(ref("PCAP", 0, "TRIG_EDGE")).value == 2;
+    const qint64 period = edgePeriodTicks(muxSource(trigName()));
+    const bool either = state(ref("PCAP", 0, trigEdgeName())).value == 2;
     return either ? (period + 1) / 2 : period;
 }
 

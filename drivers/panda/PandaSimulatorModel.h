@@ -36,8 +36,8 @@ bool isExtOut(FieldKind kind);
 enum class SignalKind : quint8 { None, Ttl, Clock, Active, Encoder, Counter };
 
 /// pos_out capture options, bit = 1 << option; the enum order is the canonical read-back order.
-enum class CaptureOption : quint8 { Value, Diff, Sum, Min, Max, Mean };
-inline constexpr int kCaptureOptionCount = 6;
+enum class CaptureOption : quint8 { Value, Diff, Sum, Min, Max, Mean, StdDev };
+inline constexpr int kCaptureOptionCount = 7;
 QByteArray captureOptionName(CaptureOption option);
 /// Canonical read-back of a pos_out mask: "No" or the option names in canonical order.
 QByteArray captureMaskText(quint32 mask);
@@ -92,13 +92,30 @@ struct FieldRef
     friend bool operator==(const FieldRef &, const FieldRef &) = default;
 };
 
+/// Which blocks the simulated FPGA has (`*BLOCKS?`, `*CAPTURE.*?` follow it).
+struct SimFpga
+{
+    int counters = 3; // COUNTER1..n (1-8)
+    int adcs = 0;     // ADC1..n, pos_out OUT in volts
+    int qdecs = 0;    // QDEC1..n, pos_out OUT
+    int pgens = 0;    // PGEN1..n, pos_out OUT
+    /// Older server: PCAP.CAPTURE / CAPTURE_EDGE / TS_CAPTURE / SAMPLES instead of TRIG /
+    /// TRIG_EDGE / TS_TRIG / GATE_DURATION (spec §3.2).
+    bool oldPcapNames = false;
+    bool stdDev = false; // the FPGA offers the StdDev capture option
+};
+
 /// The block/field definitions of the simulated PandA (the "FPGA build"), states at defaults.
-QVector<SimBlock> pandaSimulatorBlockTable();
+QVector<SimBlock> pandaSimulatorBlockTable(const SimFpga &fpga = {});
 
 class PandaSimulatorModel
 {
 public:
-    PandaSimulatorModel();
+    explicit PandaSimulatorModel(const SimFpga &fpga = {});
+    const SimFpga &fpga() const { return m_fpga; }
+    /// PCAP trigger fields under this FPGA's names ("TRIG" or "CAPTURE", ...).
+    QByteArrayView trigName() const { return m_fpga.oldPcapNames ? "CAPTURE" : "TRIG"; }
+    QByteArrayView trigEdgeName() const { return m_fpga.oldPcapNames ? "CAPTURE_EDGE" : "TRIG_EDGE"; }
 
     const QVector<SimBlock> &blocks() const { return m_blocks; }
     int blockIndex(QByteArrayView name) const;
@@ -153,6 +170,7 @@ private:
     FieldRef muxSource(QByteArrayView field) const; // PCAP bit_mux source, invalid for ZERO/ONE
     qint64 edgePeriodTicks(FieldRef source) const; // ticks between rising edges, 0 = none
 
+    SimFpga m_fpga;
     QVector<SimBlock> m_blocks;
     QVector<FieldRef> m_bitBus;
     QVector<FieldRef> m_posBus;

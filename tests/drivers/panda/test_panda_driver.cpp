@@ -78,6 +78,94 @@ bool startStreaming(Bench &b, quint64 minRows)
     return b.sink.rows() >= minRows;
 }
 
+
+/// Another program on the same PandA: a blocking control client of its own.
+class OtherClient
+{
+public:
+    bool connectTo(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        return m_socket.waitForConnected(10000);
+    }
+    /// Sends one command; returns "OK", "OK =v", "ERR …", or a list as its lines joined by '\n'.
+    QString ask(const QByteArray &line)
+    {
+        m_socket.write(line + '\n');
+        m_socket.flush();
+        QString multi;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 20000) {
+            while (m_socket.canReadLine()) {
+                QByteArray l = m_socket.readLine();
+                l.chop(1);
+                if (l.startsWith('!')) {
+                    multi += QString::fromUtf8(l.mid(1)) + QLatin1Char('\n');
+                    continue;
+                }
+                if (l == ".")
+                    return multi;
+                return QString::fromUtf8(l);
+            }
+            m_socket.waitForReadyRead(50);
+        }
+        return QStringLiteral("(no reply to %1)").arg(QString::fromUtf8(line));
+    }
+    bool busy() { return ask("*PCAP.STATUS?").startsWith(QLatin1String("OK =Busy")); }
+
+private:
+    QTcpSocket m_socket;
+};
+
+/// The other client's capture: COUNTER2 and TS_TRIG at 10 kHz.
+bool armAsOther(OtherClient &o)
+{
+    return o.ask("*CAPTURE=") == QLatin1String("OK") && o.ask("COUNTER2.OUT.CAPTURE=Value") == QLatin1String("OK")
+        && o.ask("PCAP.TS_TRIG.CAPTURE=Value") == QLatin1String("OK")
+        && o.ask("CLOCK1.PERIOD=0.0001") == QLatin1String("OK") && o.ask("*PCAP.ARM=") == QLatin1String("OK");
+}
+
+const QString kOtherCapture = QStringLiteral("COUNTER2.OUT Value\nPCAP.TS_TRIG Value\n");
+
+bool anyContains(const QSignalSpy &spy, const QString &text)
+{
+    for (const auto &args : spy)
+        if (args.at(0).toString().contains(text))
+            return true;
+    return false;
+}
+
+/// Data blocks follow each other without a restart of the sample index: one StartOfCapture.
+bool indexContinuous(const std::vector<SampleBlockPtr> &blocks, QString *why)
+{
+    quint64 next = 0;
+    int starts = 0;
+    for (const auto &b : blocks) {
+        if (b->flags & SampleBlock::StartOfCapture)
+            ++starts;
+        if (b->sampleCount == 0)
+            continue;
+        if (b->firstIndex != next) {
+            *why = QStringLiteral("block at index %1, expected %2").arg(b->firstIndex).arg(next);
+            return false;
+        }
+        next = b->firstIndex + b->sampleCount;
+    }
+    if (starts != 1)
+        *why = QStringLiteral("%1 blocks flagged StartOfCapture").arg(starts);
+    return starts == 1;
+}
+
+bool waitRows(Bench &b, quint64 rows)
+{
+    QElapsedTimer t;
+    t.start();
+    while (b.sink.rows() < rows && t.elapsed() < 15000)
+        QTest::qWait(5);
+    return b.sink.rows() >= rows;
+}
+
 } // namespace
 
 class TestPandaDriver : public QObject
@@ -329,6 +417,253 @@ private Q_SLOTS:
         QTRY_COMPARE(errors.count(), 2);
         QVERIFY2(errors.at(1).at(0).toString().contains(QString::number(port)), qPrintable(errors.at(1).at(0).toString()));
         QCOMPARE(host.state(), Instrument::State::Error);
+    }
+
+    void closeDuringCaptureDisarms()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QVERIFY(startStreaming(b, 11));
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QVERIFY(o.busy());
+        b.host->close();
+        QVERIFY(waitState(*b.host, Instrument::State::Disconnected));
+        // close() waited for the DISARM reply: the PandA is idle the moment the driver is closed.
+        QCOMPARE(o.ask("PCAP.ACTIVE?"), QStringLiteral("OK =0"));
+        QVERIFY(!o.busy());
+    }
+
+    void destroyingTheHostDuringCaptureDisarms()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QVERIFY(startStreaming(b, 11));
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        b.host.reset(); // the GUI closes: InstrumentHost closes the driver on its thread
+        QCOMPARE(o.ask("PCAP.ACTIVE?"), QStringLiteral("OK =0"));
+    }
+
+    void otherClientArmedBeforeConnect()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QVERIFY(armAsOther(o));
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Running, 10000)); // joined read-only
+        QVERIFY(waitRows(b, 50));
+        QVERIFY(b.sink.streams().at(0).channelIndex(QStringLiteral("COUNTER2.OUT.Value")) >= 0);
+        // Run writes nothing and arms nothing; the rows keep coming on the same index.
+        b.host->start();
+        const quint64 before = b.sink.rows();
+        QVERIFY(waitRows(b, before + 50));
+        QCOMPARE(o.ask("*CAPTURE?"), kOtherCapture);
+        QCOMPARE(o.ask("CLOCK1.PERIOD?"), QStringLiteral("OK =0.0001"));
+        // Stop stops recording but leaves the other client's capture armed.
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(o.busy());
+        QString why;
+        QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
+        QVERIFY2(!anyContains(errors, QStringLiteral("refused to arm")), qPrintable(b.host->lastError()));
+        // Only the explicit action disarms it.
+        b.host->invoke(QStringLiteral("disarm_other"));
+        QTRY_VERIFY_WITH_TIMEOUT(!o.busy(), 10000);
+        QVERIFY(anyContains(msgs, QStringLiteral("another client")));
+    }
+
+    void otherClientArmsBetweenConnectAndRun()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-3);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        QVERIFY(armAsOther(o));
+        b.host->start(); // at once: the header may not have reached the driver yet
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitRows(b, 50));
+        QCOMPARE(o.ask("*CAPTURE?"), kOtherCapture);
+        QCOMPARE(o.ask("CLOCK1.PERIOD?"), QStringLiteral("OK =0.0001"));
+        QVERIFY(b.sink.streams().at(0).channelIndex(QStringLiteral("COUNTER2.OUT.Value")) >= 0);
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(o.busy());
+        QString why;
+        QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
+        QTRY_VERIFY(anyContains(msgs, QStringLiteral("another client")));
+    }
+
+    void otherClientArmsJustBeforeOurArm()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.inject(PandaSimulator::Fault::OtherClientArmsFirst);
+        b.host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("already in progress")), 10000);
+        // The refused ARM changed nothing of ours: the other capture is recorded read-only, on
+        // one continuous index, and Stop does not disarm it.
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitRows(b, 100));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QVERIFY(o.busy());
+        QString why;
+        QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
+        QVERIFY(anyContains(msgs, QStringLiteral("another client")));
+    }
+
+    void clockPeriodInSecondsReadBack()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QCOMPARE(o.ask("CLOCK1.PERIOD.UNITS=ms"), QStringLiteral("OK")); // someone's display units
+        b.host->setParameter(QStringLiteral("capture.PCAP.TS_TRIG"), QStringLiteral("No"));
+        b.host->setParameter(QStringLiteral("clock_period"), 1.0003e-4); // 12503.75 ticks
+        b.host->setParameter(QStringLiteral("rows"), 200);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QCOMPARE(o.ask("CLOCK1.PERIOD.RAW?"), QStringLiteral("OK =12504"));
+        const double actual = 12504 * 8e-9;
+        QCOMPARE(b.host->parameters().doubleValue(QStringLiteral("clock_period_actual")), actual);
+        // No timestamp captured, CLOCK1 triggers: row times step by the period the PandA runs.
+        const auto t = b.sink.times();
+        QCOMPARE(t.size(), std::size_t(200));
+        for (std::size_t i = 1; i < t.size(); ++i)
+            QVERIFY2(std::abs((t[i] - t[i - 1]) - actual) < 1e-12, qPrintable(QString::number(t[i] - t[i - 1], 'g', 15)));
+    }
+
+    void rowIndexTimeWithoutTimestampOrClock()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        b.host->setParameter(QStringLiteral("capture.PCAP.TS_TRIG"), QStringLiteral("No"));
+        b.host->setParameter(QStringLiteral("trigger_source"), QStringLiteral("TTLIN1.VAL")); // 10 Hz
+        b.host->setParameter(QStringLiteral("rows"), 3);
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        const auto t = b.sink.times();
+        QCOMPARE(t.size(), std::size_t(3));
+        QCOMPARE(t[1] - t[0], 1.0);
+        QCOMPARE(t[2] - t[1], 1.0);
+        QVERIFY(anyContains(msgs, QStringLiteral("row index")));
+    }
+
+    void lostControlConnectionDrainsTheDataPort()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        QVERIFY(startStreaming(b, 11));
+        b.inject(PandaSimulator::Fault::ControlDrop); // END follows on the data port 200 ms later
+        QVERIFY(waitState(*b.host, Instrument::State::Error, 10000));
+        QTRY_VERIFY(b.sink.blocks().back()->flags & SampleBlock::EndOfCapture);
+        QVERIFY(anyContains(msgs, QStringLiteral("Disarmed")));
+        QString endText;
+        for (const auto &m : msgs)
+            if (m.at(0).toString().startsWith(QStringLiteral("Capture ended after")))
+                endText = m.at(0).toString();
+        const quint64 endRows = endText.section(QLatin1Char(' '), 3, 3).toULongLong();
+        QCOMPARE(b.sink.rows(), endRows);
+        QVERIFY(b.sink.blocks().back()->flags & SampleBlock::EndOfCapture);
+        QVERIFY(!b.host->lastError().isEmpty());
+    }
+
+    void fieldsOfTheConnectedFpgaOnAnOlderServer()
+    {
+        PandaSimulator::Config cfg;
+        cfg.fpga.counters = 8;
+        cfg.fpga.adcs = 2;
+        cfg.fpga.oldPcapNames = true;
+        Bench b(cfg);
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->setParameter(QStringLiteral("rows"), 100);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY(b.host->parameters().stringValue(QStringLiteral("capturable")).contains(QStringLiteral("ADC2.OUT")));
+        // A field this FPGA lacks is refused by name; the FPGA's own fields are accepted.
+        b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC9.OUT=Value"));
+        QTRY_VERIFY(anyContains(errors, QStringLiteral("ADC9.OUT")));
+        const int refused = int(errors.count());
+        b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC1.OUT=Mean; COUNTER5.OUT=Value"));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY2(errors.count() == refused, qPrintable(b.host->lastError()));
+        QCOMPARE(b.sink.rows(), quint64(100));
+        const StreamInfo s = b.sink.streams().at(0);
+        for (const char *column : {"PCAP.TS_CAPTURE.Value", "ADC1.OUT.Mean", "COUNTER5.OUT.Value", "INENC2.VAL.Mean"})
+            QVERIFY2(s.channelIndex(QLatin1String(column)) >= 0, column);
+        // Times come from TS_CAPTURE (the old TS_TRIG): one clock period apart.
+        const auto t = b.sink.times();
+        for (std::size_t i = 1; i < t.size(); ++i)
+            QVERIFY(std::abs((t[i] - t[i - 1]) - 1e-4) < 1e-9);
+        // COUNTER5 counts triggers with its STEP (5); the means are finite.
+        const auto c5 = b.sink.column(QStringLiteral("COUNTER5.OUT.Value"));
+        QCOMPARE(c5[1] - c5[0], 5.0);
+        for (double v : b.sink.column(QStringLiteral("ADC1.OUT.Mean")))
+            QVERIFY(std::isfinite(v));
+        QVERIFY(anyContains(msgs, QStringLiteral("older PCAP names")));
+    }
+
+    void stdDevWhereTheFpgaHasIt()
+    {
+        PandaSimulator::Config cfg;
+        cfg.fpga.stdDev = true;
+        Bench b(cfg);
+        QVERIFY(b.started);
+        QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
+        b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        b.host->setParameter(QStringLiteral("rows"), 200);
+        b.host->setParameter(QStringLiteral("capture.INENC1.VAL"), QStringLiteral("Mean StdDev"));
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY2(errors.isEmpty(), qPrintable(b.host->lastError()));
+        const auto sd = b.sink.column(QStringLiteral("INENC1.VAL.StdDev"));
+        const auto mean = b.sink.column(QStringLiteral("INENC1.VAL.Mean"));
+        QCOMPARE(sd.size(), std::size_t(200));
+        int spread = 0;
+        for (std::size_t i = 0; i < sd.size(); ++i) {
+            QVERIFY(std::isfinite(sd[i]) && sd[i] >= 0 && std::isfinite(mean[i]));
+            spread += sd[i] > 0;
+        }
+        QVERIFY(spread > 0);
+
+        // An FPGA without StdDev: the setting is refused by name, the rest is captured.
+        Bench plain;
+        QSignalSpy refused(plain.host.get(), &InstrumentHost::errorOccurred);
+        plain.host->setParameter(QStringLiteral("rows"), 20);
+        plain.host->setParameter(QStringLiteral("clock_period"), 1e-4);
+        plain.host->setParameter(QStringLiteral("capture.INENC1.VAL"), QStringLiteral("StdDev"));
+        plain.host->start();
+        QVERIFY(waitState(*plain.host, Instrument::State::Running));
+        QVERIFY(waitState(*plain.host, Instrument::State::Connected, 10000));
+        QVERIFY(anyContains(refused, QStringLiteral("'StdDev' of INENC1.VAL")));
+        QCOMPARE(plain.sink.rows(), quint64(20));
     }
 
     void simulatorVanishes()

@@ -716,30 +716,55 @@ void TestPandaProtocol::noStatusFramedTwoCaptures()
 
 void TestPandaProtocol::stdDevColumns()
 {
-    // SCALED StdDev is a plain double (kept); RAW StdDev (int96, layout unverified) is NaN and the
-    // rows stay aligned by sample_bytes (here 4 spare bytes beyond the listed sizes).
+    // RAW StdDev: the field's int64 Mean sum B, then its int96 sum of squares A (low 64 bits first),
+    // N = the gate column: StdDev = |scale| × sqrt(A/N − (B/N)²), Mean = scale × B/N + offset.
     const QByteArray header
-        = "<header>\n<data missed=\"0\" process=\"Raw\" format=\"Framed\" sample_bytes=\"40\" />\n"
+        = "<header>\n<data missed=\"0\" process=\"Raw\" format=\"Framed\" sample_bytes=\"24\" />\n"
           "<fields>\n<field name=\"PCAP.SAMPLES\" type=\"uint32\" capture=\"Value\" />\n"
-          "<field name=\"COUNTER1.OUT\" type=\"int64\" capture=\"Mean\" scale=\"1\" offset=\"0\" "
-          "units=\"\" />\n<field name=\"COUNTER1.OUT\" type=\"int96\" capture=\"StdDev\" scale=\"1\" "
-          "offset=\"0\" units=\"\" />\n</fields>\n</header>\n\n";
+          "<field name=\"COUNTER1.OUT\" type=\"int64\" capture=\"Mean\" scale=\"-0.5\" offset=\"3\" "
+          "units=\"\" />\n<field name=\"COUNTER1.OUT\" type=\"int96\" capture=\"StdDev\" scale=\"-0.5\" "
+          "offset=\"3\" units=\"\" />\n</fields>\n</header>\n\n";
+    __extension__ using I128 = __int128;
+    const std::vector<std::vector<qint64>> gates = {{}, {10}, {-2147483648ll, 2147483647ll}, {7, 7, 7, 9}};
     QByteArray payload;
-    for (int i = 0; i < 3; ++i) {
-        uchar row[40] = {};
-        qToLittleEndian<quint32>(quint32(i), row);
-        qToLittleEndian<qint64>(qint64(10 * i), row + 4);
-        std::memset(row + 12, 0xAB, 28);
-        payload.append(reinterpret_cast<const char *>(row), 40);
+    for (const auto &xs : gates) {
+        uchar row[24] = {};
+        I128 sum = 0, squares = 0;
+        for (qint64 x : xs) {
+            sum += x;
+            squares += I128(x) * x;
+        }
+        qToLittleEndian<quint32>(quint32(xs.size()), row);
+        qToLittleEndian<qint64>(qint64(sum), row + 4);
+        qToLittleEndian<quint64>(quint64(squares), row + 12);
+        qToLittleEndian<quint32>(quint32(quint64(squares >> 64)), row + 20);
+        payload.append(reinterpret_cast<const char *>(row), 24);
     }
-    const Run run = parse("OK\n" + header + framed(payload) + "END 3 Ok\n", options("XML FRAMED RAW"), 1);
+    const Run run = parse("OK\n" + header + framed(payload) + "END 4 Ok\n", options("XML FRAMED RAW"), 1);
     QVERIFY2(!run.failed, qPrintable(run.error));
     const auto cols = run.columns();
-    QCOMPARE(cols[0], (std::vector<double> { 0, 1, 2 }));
+    QCOMPARE(cols[0], (std::vector<double> { 0, 1, 2, 4 }));
     QVERIFY(std::isnan(cols[1][0])); // zero gate
-    QCOMPARE(cols[1][1], 10.0);
-    QCOMPARE(cols[1][2], 10.0);
-    QVERIFY(std::isnan(cols[2][1]));
+    QVERIFY(std::isnan(cols[2][0]));
+    QCOMPARE(cols[1][1], -0.5 * 10 + 3);
+    QCOMPARE(cols[2][1], 0.0);
+    QCOMPARE(cols[1][2], -0.5 * -0.5 + 3);
+    QCOMPARE(cols[2][2], 0.5 * 2147483647.5); // both ends of int32: A has more than 64 bits
+    QCOMPARE(cols[2][3], 0.5 * std::sqrt(0.75)); // mean 7.5, deviations ±0.5 ×3 and 1.5
+    // ASCII RAW gives the same: 3 words for the int96, low word first.
+    QByteArray ascii;
+    for (int r = 0; r < 4; ++r) {
+        const char *row = payload.constData() + 24 * r;
+        for (int w = 0; w < 6; ++w)
+            ascii += QByteArray(" 0x") + QByteArray::number(qFromLittleEndian<quint32>(row + 4 * w), 16).rightJustified(8, '0');
+        ascii += '\n';
+    }
+    QByteArray asciiHeader = header;
+    asciiHeader.replace("format=\"Framed\" sample_bytes=\"24\"", "format=\"ASCII\"");
+    const Run text = parse("OK\n" + asciiHeader + ascii + "END 4 Ok\n", options("XML ASCII RAW"), 7);
+    QVERIFY2(!text.failed, qPrintable(text.error));
+    QCOMPARE(text.columns()[2][2], cols[2][2]);
+    QCOMPARE(text.columns()[2][3], cols[2][3]);
 
     DataHeader scaled;
     QString err;

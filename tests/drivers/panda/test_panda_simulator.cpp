@@ -3,6 +3,7 @@
 // pipelining, the data-port handshake, FRAMED/ASCII/BASE64 payloads decoded byte by byte, several
 // clients, END reasons, faults and throughput. The simulator runs on its own thread, as in the
 // demo and the driver tests; the test side uses blocking QTcpSocket calls.
+#include "PandaProtocol.h"
 #include "PandaSimulator.h"
 #include "PandaSimulatorEncoder.h"
 #include "PandaSimulatorLayout.h"
@@ -303,6 +304,8 @@ private Q_SLOTS:
     void disarmEndsWithDisarmed();
     void lateClientGetsNextRows();
     void armErrors();
+    void fpgaFieldSetAndOlderServerNames();
+    void stdDevRawAndScaledAgree();
     void replayServesFixtureVerbatim();
     // --- faults, bounds, rate ---
     void faultDropMidFrame();
@@ -895,6 +898,109 @@ void TestPandaSimulator::armErrors()
     QCOMPARE(c.ask("*PCAP.DISARM="), QByteArray("OK"));
     QCOMPARE(c.ask("*CAPTURE="), QByteArray("OK"));
     QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("ERR Nothing configured for capture"));
+}
+
+void TestPandaSimulator::fpgaFieldSetAndOlderServerNames()
+{
+    PandaSimulator::Config cfg = capturing(5);
+    cfg.fpga.counters = 8;
+    cfg.fpga.adcs = 2;
+    cfg.fpga.qdecs = 4;
+    cfg.fpga.pgens = 2;
+    cfg.fpga.oldPcapNames = true;
+    SimRunner sim(cfg);
+    Conn c(sim->controlPort());
+    const QByteArray capturable = c.ask("*CAPTURE.*?");
+    for (const char *name : {"!COUNTER8.OUT", "!ADC2.OUT", "!QDEC4.OUT", "!PGEN2.OUT", "!PCAP.TS_CAPTURE", "!PCAP.SAMPLES"})
+        QVERIFY2(capturable.contains(name), name);
+    QVERIFY(!capturable.contains("TS_TRIG"));
+    QVERIFY(!capturable.contains("GATE_DURATION"));
+    const QByteArray pcap = c.ask("PCAP.*?");
+    QVERIFY(pcap.contains("!CAPTURE 2 bit_mux"));
+    QVERIFY(pcap.contains("!CAPTURE_EDGE 3 param enum"));
+    QVERIFY(pcap.contains("!TS_CAPTURE 9 ext_out timestamp"));
+    QCOMPARE(c.ask("PCAP.TRIG?"), QByteArray("ERR No such field"));
+    QCOMPARE(c.ask("PCAP.CAPTURE?"), QByteArray("OK =CLOCK1.OUT"));
+    QCOMPARE(c.ask("ADC1.OUT.UNITS?"), QByteArray("OK =V"));
+    // A capture under the old names: the sample count is the old uint32 tick count.
+    QCOMPARE(c.ask("PCAP.TS_CAPTURE.CAPTURE=Value"), QByteArray("OK"));
+    QCOMPARE(c.ask("ADC1.OUT.CAPTURE=Mean"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.UNITS=us"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD=100"), QByteArray("OK"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.RAW?"), QByteArray("OK =12500"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD.UNITS=ns"), QByteArray("ERR Invalid time units"));
+    Conn d(sim->dataPort());
+    QCOMPARE(d.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
+    Header h;
+    QVERIFY(readXmlHeader(d, h));
+    QCOMPARE(h.lines[3], QByteArray(R"(<field name="PCAP.SAMPLES" type="uint32" capture="Value" scale="1" offset="0" units="" />)"));
+    QVERIFY(h.lines[4].startsWith(R"(<field name="PCAP.TS_CAPTURE" type="int64" capture="Value")"));
+    QVERIFY(h.lines[5].startsWith(R"(<field name="ADC1.OUT" type="int64" capture="Mean")"));
+    Framed f;
+    QVERIFY2(readFramed(d, h.sampleBytes, f), f.bad.constData());
+    QCOMPARE(f.end, QByteArray("END 5 Ok"));
+    QCOMPARE(at<quint32>(f.data, 0), quint32(12500));
+}
+
+void TestPandaSimulator::stdDevRawAndScaledAgree()
+{
+    PandaSimulator::Config cfg = capturing(400);
+    cfg.fpga.stdDev = true;
+    SimRunner sim(cfg);
+    Conn c(sim->controlPort());
+    QVERIFY(c.ask("*CAPTURE.OPTIONS?").contains("!StdDev"));
+    QVERIFY(c.ask("*CAPTURE.ENUMS?").contains("!Mean StdDev"));
+    QCOMPARE(c.ask("INENC1.VAL.CAPTURE=StdDev"), QByteArray("OK"));
+    QCOMPARE(c.ask("COUNTER1.OUT.CAPTURE=StdDev Mean"), QByteArray("OK"));
+    QCOMPARE(c.ask("COUNTER1.OUT.CAPTURE?"), QByteArray("OK =Mean StdDev"));
+    QCOMPARE(c.ask("CLOCK1.PERIOD=0.0005"), QByteArray("OK"));
+    Conn raw(sim->dataPort()), scaled(sim->dataPort());
+    QCOMPARE(raw.handshake("XML FRAMED RAW"), QByteArray("OK"));
+    QCOMPARE(scaled.handshake("XML FRAMED SCALED"), QByteArray("OK"));
+    QCOMPARE(c.ask("*PCAP.ARM="), QByteArray("OK"));
+    Header rh, sh;
+    Framed rf, sf;
+    QVERIFY2(readCapture(raw, rh, rf), rf.bad.constData());
+    QVERIFY2(readCapture(scaled, sh, sf), sf.bad.constData());
+    // RAW: anonymous gate, then per field its Mean sum (int64) and sum of squares (int96); SCALED:
+    // the Mean only where it was asked for, then the StdDev.
+    QCOMPARE(rh.types, QList<QByteArray>({"int32", "int64", "int96", "int64", "int96"}));
+    QCOMPARE(rh.sampleBytes, 4 + 2 * (8 + 12));
+    QCOMPARE(sh.types, QList<QByteArray>({"double", "double", "double"}));
+    QVERIFY(sh.lines[3].startsWith(R"(<field name="INENC1.VAL" type="double" capture="StdDev")"));
+    QVERIFY(sh.lines[4].startsWith(R"(<field name="COUNTER1.OUT" type="double" capture="Mean")"));
+
+    // The RAW stream decoded on the host gives the server's SCALED values.
+    QByteArray stream = "OK\n" + rh.lines.join('\n') + "\n\n";
+    QByteArray block("BIN ", 4);
+    block.resize(8);
+    qToLittleEndian<quint32>(quint32(rf.data.size() + 8), block.data() + 4);
+    stream += block + rf.data + rf.end + '\n';
+    DataStreamParser parser(*DataOptions::parse("XML FRAMED RAW"));
+    parser.feed(stream.constData(), std::size_t(stream.size()));
+    std::vector<double> values;
+    std::size_t rows = 0;
+    DataEvent ev;
+    while (parser.takeEvent(ev))
+        if (ev.kind == DataEvent::Kind::Frame) {
+            values = ev.values;
+            rows = ev.rows;
+        }
+    QVERIFY2(!parser.failed(), qPrintable(parser.error()));
+    QCOMPARE(rows, std::size_t(400));
+    int spread = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const qsizetype o = qsizetype(r) * 24;
+        const double inencStd = values[2 * rows + r];
+        QCOMPARE(inencStd, doubleAt(sf.data, o)); // the same computation on both sides: equal
+        QVERIFY(inencStd >= 0);
+        spread += inencStd > 0;
+        QVERIFY(std::abs(values[3 * rows + r] - doubleAt(sf.data, o + 8)) <= 1e-9 * std::abs(doubleAt(sf.data, o + 8)));
+        QCOMPARE(values[4 * rows + r], 0.0); // a counter holds its value over the gate
+        QCOMPARE(doubleAt(sf.data, o + 16), 0.0);
+    }
+    QVERIFY(spread > 300); // the encoder sine moves within every 0.5 ms gate
 }
 
 void TestPandaSimulator::replayServesFixtureVerbatim()

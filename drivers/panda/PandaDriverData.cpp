@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// PandaDriver: the data port — headers, frames and END lines into SampleBlocks on stream "pcap",
+// with the time base of each capture.
+#include "PandaDriver.h"
+
+#include "SessionClock.h"
+
+namespace bs::panda {
+
+namespace {
+const QString kStream = QStringLiteral("pcap");
+
+QString unitOf(const FieldInfo &f)
+{
+    if (f.units == QLatin1String("(null)"))
+        return {};
+    return f.units;
+}
+} // namespace
+
+void PandaDriver::onDataReadyRead()
+{
+    if (!m_parser || m_draining)
+        return;
+    const QByteArray bytes = m_data.readAll();
+    m_parser->feed(bytes.constData(), std::size_t(bytes.size()));
+    DataEvent ev;
+    while (m_parser && m_parser->takeEvent(ev))
+        handleEvent(ev);
+    flushFrames();
+    if (m_parser && m_parser->failed())
+        connectionFailed(tr("PandA %1 sent a corrupt data stream: %2").arg(peerText(), m_parser->error()));
+}
+
+void PandaDriver::handleEvent(DataEvent &ev)
+{
+    // While our ARM is unanswered a header may be ours or another client's: keep it (and what
+    // follows) until the reply says which.
+    const bool captureEvent = ev.kind == DataEvent::Kind::Start || ev.kind == DataEvent::Kind::Frame
+        || ev.kind == DataEvent::Kind::End;
+    if (m_armInProgress && captureEvent && (ev.kind == DataEvent::Kind::Start || !m_held.empty())) {
+        m_held.push_back(std::move(ev));
+        ev = DataEvent();
+        return;
+    }
+    processEvent(ev);
+}
+
+void PandaDriver::processEvent(DataEvent &ev)
+{
+    switch (ev.kind) {
+    case DataEvent::Kind::Ready:
+        m_dataTimeout.stop();
+        m_dataReady = true;
+        checkConnected();
+        break;
+    case DataEvent::Kind::Refused:
+        connectionFailed(tr("PandA data port refused the option line: %1").arg(ev.message));
+        break;
+    case DataEvent::Kind::Start:
+        flushFrames();
+        beginCapture(ev.header);
+        break;
+    case DataEvent::Kind::Frame:
+        addFrame(ev);
+        break;
+    case DataEvent::Kind::End:
+        flushFrames();
+        endCapture(ev);
+        break;
+    }
+}
+
+void PandaDriver::beginCapture(const DataHeader &h)
+{
+    m_header = h;
+    m_inCapture = true;
+    m_captureIsOurs = m_running;
+    m_captureRows = 0;
+    if (!m_captureIsOurs && !m_other)
+        joinOtherCapture(tr("PandA %1 was armed by another client").arg(peerText()));
+    // Our ARM's time if we armed, else the time the header arrived; never before the last row.
+    m_captureT0 = m_captureIsOurs && m_armSessionTime >= 0 ? m_armSessionTime : SessionClock::now();
+    m_captureT0 = std::max(m_captureT0, m_lastTime);
+    m_armSessionTime = -1;
+    m_timeColumn = -1;
+    int startColumn = -1;
+    StreamInfo s;
+    s.id = kStream;
+    s.name = tr("Position capture");
+    s.regular = false;
+    for (int c = 0; c < h.fields.size(); ++c) {
+        const FieldInfo &f = h.fields[c];
+        ChannelInfo ch{f.column(), unitOf(f), {}};
+        // Timestamps, gate lengths and bit words are recorded but not plotted unless asked for.
+        ch.plotByDefault = !f.name.startsWith(QLatin1String("PCAP."));
+        s.channels.append(ch);
+        if (f.column() == QLatin1String("PCAP.TS_TRIG.Value") || f.column() == QLatin1String("PCAP.TS_CAPTURE.Value"))
+            m_timeColumn = c;
+        else if (f.column() == QLatin1String("PCAP.TS_START.Value"))
+            startColumn = c;
+    }
+    if (m_timeColumn < 0)
+        m_timeColumn = startColumn;
+    const bool clocked = m_captureIsOurs && m_active.clockTriggers && m_active.clockPeriod > 0;
+    m_rowIndexTime = m_timeColumn < 0 && !clocked;
+    s.nominalRate = clocked ? 1.0 / m_active.clockPeriod : 0.0;
+    setStreams({s});
+    if (m_rowIndexTime)
+        Q_EMIT message(tr("PandA %1: no timestamp is captured and the rows are not triggered by CLOCK1 at a known "
+                          "period, so row times are the row index (1 s per row), not seconds. Capture "
+                          "PCAP.TS_TRIG for real times.").arg(peerText()));
+    if (h.missed)
+        Q_EMIT message(tr("PandA skipped %1 rows before this connection joined the capture").arg(h.missed));
+}
+
+void PandaDriver::addFrame(DataEvent &ev)
+{
+    if (!m_inCapture || ev.rows == 0)
+        return;
+    if (!m_captureIsOurs && !m_followOther) {
+        m_captureRows += ev.rows; // not recorded after Stop, but the row count goes on
+        return;
+    }
+    if (m_limitReached)
+        return; // rows beyond the requested count, after our DISARM
+    const quint64 limit = m_captureIsOurs ? m_active.rowLimit : 0;
+    if (limit && m_captureRows + ev.rows >= limit) {
+        const std::size_t keep = std::size_t(limit - m_captureRows);
+        const int cols = int(m_header.fields.size());
+        std::vector<double> cut(std::size_t(cols) * keep);
+        for (int c = 0; c < cols; ++c)
+            std::copy_n(ev.values.begin() + std::ptrdiff_t(std::size_t(c) * ev.rows), keep,
+                        cut.begin() + std::ptrdiff_t(std::size_t(c) * keep));
+        ev.values = std::move(cut);
+        ev.rows = keep;
+        m_limitReached = true;
+        disarm();
+    }
+    m_captureRows += ev.rows;
+    if (ev.rows)
+        m_pendingFrames.push_back(std::move(ev));
+}
+
+void PandaDriver::flushFrames()
+{
+    if (m_pendingFrames.empty())
+        return;
+    const int cols = int(m_header.fields.size());
+    std::size_t rows = 0;
+    for (const auto &f : m_pendingFrames)
+        rows += f.rows;
+    auto block = std::make_shared<SampleBlock>();
+    block->streamId = kStream;
+    block->channelCount = cols;
+    block->sampleCount = rows;
+    block->firstIndex = m_streamIndex;
+    if (m_pendingFrames.size() == 1) {
+        block->values = std::move(m_pendingFrames.front().values); // no copy on the common path
+    } else {
+        block->values.resize(std::size_t(cols) * rows);
+        std::size_t at = 0;
+        for (const auto &f : m_pendingFrames) {
+            for (int c = 0; c < cols; ++c)
+                std::copy_n(f.values.begin() + std::ptrdiff_t(std::size_t(c) * f.rows), f.rows,
+                            block->values.begin() + std::ptrdiff_t(std::size_t(c) * rows + at));
+            at += f.rows;
+        }
+    }
+    m_pendingFrames.clear();
+    block->times.resize(rows);
+    const quint64 first = m_captureRows - rows;
+    if (m_timeColumn >= 0) {
+        const double *ts = block->channel(m_timeColumn);
+        for (std::size_t i = 0; i < rows; ++i)
+            block->times[i] = m_captureT0 + ts[i];
+    } else {
+        const double step = m_rowIndexTime ? 1.0 : m_active.clockPeriod;
+        for (std::size_t i = 0; i < rows; ++i)
+            block->times[i] = m_captureT0 + double(first + i) * step;
+    }
+    block->t0 = block->times.front();
+    m_lastTime = std::max(m_lastTime, block->times.back());
+    if (block->firstIndex == 0)
+        block->flags |= SampleBlock::StartOfCapture;
+    m_streamIndex += rows;
+    publish(block);
+}
+
+void PandaDriver::publishEndMarker(bool error, quint64 missing)
+{
+    // A zero-row block carries the end-of-capture marker (and the loss, if any) to the sinks.
+    auto marker = std::make_shared<SampleBlock>();
+    marker->streamId = kStream;
+    marker->channelCount = int(m_header.fields.size());
+    marker->firstIndex = m_streamIndex;
+    marker->t0 = std::max(SessionClock::now(), m_lastTime);
+    marker->flags = SampleBlock::EndOfCapture | (error ? SampleBlock::Overflow : 0u)
+        | (missing ? SampleBlock::DataLost : 0u);
+    marker->lostBefore = missing;
+    marker->times.clear();
+    publish(marker);
+}
+
+void PandaDriver::endCapture(const DataEvent &ev)
+{
+    if (!m_inCapture)
+        return;
+    m_inCapture = false;
+    const QString text = tr("Capture ended after %1 rows: %2").arg(ev.endSamples).arg(ev.endReasonText);
+    if (!m_captureIsOurs) {
+        const bool recorded = m_followOther;
+        m_other = false;
+        m_followOther = true;
+        if (recorded)
+            publishEndMarker(isErrorReason(ev.endReason), 0);
+        Q_EMIT message(tr("The capture armed by another client ended after %1 rows: %2")
+                           .arg(ev.endSamples)
+                           .arg(ev.endReasonText));
+        if (state() == State::Running && !m_running)
+            setState(State::Connected, text);
+        pollStatus();
+        return;
+    }
+    const bool error = isErrorReason(ev.endReason);
+    const quint64 missing = ev.endSamples > m_captureRows && !m_limitReached ? ev.endSamples - m_captureRows : 0;
+    publishEndMarker(error, missing);
+    Q_EMIT message(text);
+    if (error)
+        fail(tr("PandA %1: capture ended with '%2'; the %3 rows received are kept")
+                 .arg(peerText(), ev.endReasonText)
+                 .arg(m_captureRows));
+    else if (missing)
+        fail(tr("PandA %1 reported %2 rows but %3 arrived").arg(peerText()).arg(ev.endSamples).arg(m_captureRows));
+    m_running = false;
+    if (state() == State::Running)
+        setState(State::Connected, text);
+    pollStatus();
+}
+
+} // namespace bs::panda
