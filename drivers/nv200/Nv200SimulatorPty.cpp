@@ -16,7 +16,9 @@ namespace bs::nv200 {
 namespace {
 
 constexpr int kRetryMs = 50; // after EIO (no slave open) the master is polled again this late
-constexpr qint64 kPaceAheadNs = 2'000'000; // a paced line is fed this far ahead of the wire
+// A paced line is fed up to kPaceAheadNs ahead of the wire and topped up when half of that is
+// left, so that timer latency does not slow it below the line rate.
+constexpr qint64 kPaceAheadNs = 10'000'000;
 
 } // namespace
 
@@ -172,7 +174,7 @@ void Nv200SimulatorPty::flushPending()
     m_lineFreeNs += qint64(written) * byteNs;
     const bool paced = !blocked && !m_pending.isEmpty();
     if (paced) // the line is busy: come back when it has room again
-        m_paceTimer->start(int(std::max<qint64>(1, (m_lineFreeNs - m_clock.nsecsElapsed()) / 1'000'000)));
+        m_paceTimer->start(int(std::max<qint64>(1, (m_lineFreeNs - m_clock.nsecsElapsed() - kPaceAheadNs / 2) / 1'000'000)));
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(blocked && !m_pending.isEmpty());
 }
