@@ -172,6 +172,7 @@ void Nv200Driver::open()
     const QString addr = address().isEmpty() ? info().defaultAddress : address();
     m_linkConnected = false;
     m_timeouts = 0;
+    m_livePolling = m_liveDue = false;
     QString error;
     if (!m_link.open(addr, &error)) {
         fail(error);
@@ -185,7 +186,7 @@ void Nv200Driver::close()
 {
     m_liveTimer.stop();
     m_recPoll.stop();
-    m_liveOn = m_waiting = m_readBack = false;
+    m_liveOn = m_waiting = m_readBack = m_livePolling = m_liveDue = false;
     m_rec.armed = false;
     m_link.close();
     if (state() != State::Disconnected)
@@ -228,7 +229,7 @@ void Nv200Driver::identify()
                       .arg(m_link.peer())
                       .arg(m_link.timeoutMs(Link::Kind::Query) / 1000.0)
                 : tr("%1 is not an NV200: it answered '%2' to an empty line")
-                      .arg(m_link.peer(), QString::fromLatin1(r.text.left(60)));
+                      .arg(m_link.peer(), escapedText(r.text));
             m_link.close();
             fail(why);
             setState(State::Error, why);
@@ -397,7 +398,7 @@ std::optional<double> Nv200Driver::numberOf(const Result &r, int field)
 {
     const auto v = r.reply.number(field);
     if (!v)
-        fail(tr("NV200: garbled answer to '%1': '%2'").arg(r.command, QString::fromLatin1(r.text.left(60))));
+        fail(tr("NV200: garbled answer to '%1': '%2'").arg(r.command, escapedText(r.text)));
     return v;
 }
 
@@ -484,7 +485,7 @@ void Nv200Driver::refreshStreams()
 {
     if (m_device.isEmpty())
         return;
-    setStreams({recorderStream(m_rec.armed ? m_rec : recordingFromParameters()), liveStream()});
+    announceStreams({recorderStream(m_rec.armed ? m_rec : recordingFromParameters()), liveStream()});
 }
 
 } // namespace bs::nv200

@@ -28,7 +28,9 @@ namespace bs::nv200 {
 ///    block (dt = stride × 50 µs, t0 = the session time the recording started, units per
 ///    source, StartOfCapture|EndOfCapture);
 ///  - "live": `meas` and `set` polled at `live_rate` while running (irregular, one sample per
-///    block), paused while a recorder read-back is in progress.
+///    block), paused while a recorder read-back is in progress. Each poll is one sample index; a
+///    poll that fails (no answer, garbage, nan/inf) is a lost sample (an index jump), and no
+///    answer to kDeadPolls polls in a row is state Error.
 /// Actions: step, waveform_start, waveform_stop, arm, read, capture (arm + trigger + read),
 /// refresh, send_command; `invoke("raw:<line>")` sends one line as typed.
 /// Every `error,N` answer is reported as "NV200: '<command>' refused: <meaning> (error N)".
@@ -36,6 +38,9 @@ class Nv200Driver : public Instrument
 {
     Q_OBJECT
 public:
+    /// Polls in a row without an answer after which the device counts as gone (state Error).
+    static constexpr int kDeadPolls = 3;
+
     explicit Nv200Driver(QObject *parent = nullptr);
     ~Nv200Driver() override;
 
@@ -86,6 +91,7 @@ private:
         double t0 = -1;        ///< session time the recording started (-1: not yet known)
         int sourceA = 0, sourceB = 1;
         bool closedLoop = true;
+        bool lengthKnown = true; ///< false: read without arming, timing.length is only a guess
     };
 
     // Nv200Driver.cpp: connection, identity, sequences, parameters
@@ -107,8 +113,12 @@ private:
 
     // Nv200DriverLive.cpp
     void pollLive();
-    void reportLive(const QString &message);
+    std::optional<double> liveValue(const Result &r, bool *timedOut);
+    void finishLiveSlot(std::uint64_t slot, bool delivered, bool timedOut);
+    void publishLiveMark();
+    void reportLive(const QString &key, const QString &message);
     void updateLiveTimer();
+    void announceStreams(const QVector<StreamInfo> &streams);
 
     // Nv200DriverActions.cpp: setpoint step and waveform generator
     void step(std::function<void()> then = {});
@@ -136,8 +146,14 @@ private:
     bool m_linkConnected = false;
     bool m_liveOn = false;
     int m_timeouts = 0;         // consecutive timeouts
-    QString m_lastLiveError;
-    std::uint64_t m_liveIndex = 0;
+    QString m_lastLiveError;     // key of the live failure reported last (reported once)
+    std::uint64_t m_liveIndex = 0; // next live sample slot
+    bool m_livePolling = false;    // a live poll is in flight
+    bool m_liveDue = false;        // a tick came while it was: poll again as soon as it is answered
+    bool m_liveAnchored = false;   // the pipeline knows the live stream's current index
+    std::uint64_t m_liveMissed = 0; // ticks missed while the poll in flight waited
+    int m_liveSilentPolls = 0;     // consecutive polls with a timeout
+    QString m_liveSilentCommand;   // the command that timed out last
 
     // Identity
     QString m_device;

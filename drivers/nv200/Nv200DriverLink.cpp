@@ -7,6 +7,9 @@
 #include <QSerialPort>
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <cmath>
+
 namespace bs::nv200 {
 
 Nv200DriverLink::Nv200DriverLink(QObject *parent)
@@ -23,7 +26,7 @@ Nv200DriverLink::Nv200DriverLink(QObject *parent)
         r.status = Result::Status::Timeout;
         r.error = tr("NV200 at %1 did not answer '%2' within %3 s")
                       .arg(m_peer, m_inFlight->command)
-                      .arg(timeoutMs(m_inFlight->kind) / 1000.0);
+                      .arg(timeoutMs(m_inFlight->kind, m_inFlight->expectedBytes) / 1000.0);
         r.text = m_reader.pendingBytes() ? QByteArray("(incomplete reply)") : QByteArray();
         finish(std::move(r));
     });
@@ -41,13 +44,13 @@ void Nv200DriverLink::setTimeouts(int setterMs, int queryMs, int dumpMs)
     m_dumpMs = dumpMs;
 }
 
-int Nv200DriverLink::timeoutMs(Kind kind) const
+int Nv200DriverLink::timeoutMs(Kind kind, qint64 expectedBytes) const
 {
     switch (kind) {
     case Kind::Setter: return m_setterMs;
     case Kind::Query:
     case Kind::Raw: return m_queryMs;
-    case Kind::Dump: return m_dumpMs;
+    case Kind::Dump: return std::max(m_dumpMs, int(std::ceil(m_queryMs + 2.0 * lineMs(expectedBytes))));
     }
     return m_queryMs;
 }
@@ -175,7 +178,7 @@ void Nv200DriverLink::cancelAll(Result::Status status, const QString &reason)
     }
 }
 
-void Nv200DriverLink::send(const QString &command, Kind kind, Handler done)
+void Nv200DriverLink::send(const QString &command, Kind kind, Handler done, qint64 expectedBytes)
 {
     QString error;
     const QByteArray bytes = encodeLine(command, &error);
@@ -188,7 +191,7 @@ void Nv200DriverLink::send(const QString &command, Kind kind, Handler done)
         r.status = Result::Status::Lost;
         r.error = tr("not connected to %1").arg(m_peer.isEmpty() ? tr("an NV200") : m_peer);
     } else {
-        m_queue.push_back(Pending{command, bytes, kind, std::move(done)});
+        m_queue.push_back(Pending{command, bytes, kind, std::move(done), expectedBytes});
         if (!m_inFlight)
             sendNext();
         return;
@@ -207,7 +210,7 @@ void Nv200DriverLink::sendNext()
     m_reader.reset();
     m_sentAt = SessionClock::now();
     m_io->write(m_inFlight->bytes);
-    m_timer.start(timeoutMs(m_inFlight->kind));
+    m_timer.start(timeoutMs(m_inFlight->kind, m_inFlight->expectedBytes));
 }
 
 void Nv200DriverLink::onReadyRead()

@@ -25,6 +25,12 @@ namespace bs::nv200 {
 /// Commands queue up and go out strictly one at a time: before each command the input is flushed
 /// (bytes already received are discarded), then the reader waits for the frame up to XON or the
 /// command's timeout. Each command's handler gets exactly one Result.
+///
+/// Timeouts: setters and queries have fixed ones (0.4 s / 0.6 s as the vendor library). A dump
+/// (`recoutf`) is given the time its answer needs on the line: the query timeout plus twice the
+/// time `expectedBytes` take at 115200 Bd 8N1 (the NV200's serial line, also behind the XPort of
+/// the NET variant), and never less than the dump minimum (6 s): a full 6144-value buffer takes
+/// about 5 s on the wire.
 class Nv200DriverLink : public QObject
 {
     Q_OBJECT
@@ -69,13 +75,19 @@ public:
     QString peer() const { return m_peer; }
     bool isSerial() const { return m_serial != nullptr; }
 
-    void send(const QString &command, Kind kind, Handler done);
+    /// The line speed of the NV200's serial port (and of the XPort's serial side).
+    static constexpr int kLineBaud = 115200;
+
+    /// `expectedBytes`: the largest answer expected (used for Dump timeouts).
+    void send(const QString &command, Kind kind, Handler done, qint64 expectedBytes = 0);
     /// True while a command is in flight or queued.
     bool busy() const { return m_inFlight || !m_queue.empty(); }
 
     void setTimeouts(int setterMs, int queryMs, int dumpMs);
     void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
-    int timeoutMs(Kind kind) const;
+    int timeoutMs(Kind kind, qint64 expectedBytes = 0) const;
+    /// Time `bytes` take on the serial line (10 bit times each at kLineBaud), in ms.
+    static double lineMs(qint64 bytes) { return double(bytes) * 10.0 * 1000.0 / kLineBaud; }
 
 Q_SIGNALS:
     void connected();
@@ -91,6 +103,7 @@ private:
         QByteArray bytes;
         Kind kind;
         Handler done;
+        qint64 expectedBytes = 0;
     };
     void sendNext();
     void onReadyRead();

@@ -1,8 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Live mode: meas and set polled at live_rate for the rolling strip chart.
+//
+// Every scheduled poll is one sample slot with its own sample index. A slot whose poll got no
+// answer, a malformed answer or a value that is not a finite number is lost: the stream's index
+// jumps over it (a zero-sample block marks the jump at once, so the shared pipeline counts it
+// even if nothing follows). A tick that finds the previous poll still unanswered makes the next
+// poll due at once when it is answered (late, not lost); further ticks while it waits are skipped
+// if the answer comes (a slow host or device lowers the rate, nothing was asked and not answered),
+// but are lost slots too if the awaited poll times out (polls a silent device would have missed).
+// Ticks while the link carries other commands (a recorder read-back, an action) are a pause,
+// not slots. No answer to kDeadPolls polls in a row ends in state Error; blocks already delivered
+// stay.
 #include "Nv200Driver.h"
 
+#include "SessionClock.h"
+
 #include <cmath>
+#include <utility>
 
 namespace bs::nv200 {
 
@@ -30,6 +44,8 @@ void Nv200Driver::start()
         return;
     m_liveOn = true;
     m_lastLiveError.clear();
+    m_liveSilentPolls = 0;
+    m_liveAnchored = false;
     setState(State::Running, m_link.peer());
     updateLiveTimer();
 }
@@ -60,62 +76,129 @@ void Nv200Driver::updateLiveTimer()
     m_liveTimer.setInterval(int(std::lround(1000.0 / rate)));
     if (!m_liveTimer.isActive())
         m_liveTimer.start();
-    setStreams({recorderStream(m_rec.armed ? m_rec : recordingFromParameters()), liveStream()});
+    announceStreams({recorderStream(m_rec.armed ? m_rec : recordingFromParameters()), liveStream()});
 }
 
-void Nv200Driver::reportLive(const QString &message)
+void Nv200Driver::announceStreams(const QVector<StreamInfo> &streams)
 {
-    if (message == m_lastLiveError)
-        return; // the same failure at every poll is reported once
-    m_lastLiveError = message;
+    const QVector<StreamInfo> before = this->streams();
+    setStreams(streams);
+    if (this->streams() != before)
+        m_liveAnchored = false; // the pipeline starts counting this stream's indices afresh
+}
+
+void Nv200Driver::publishLiveMark()
+{
+    // A block without samples at the next slot index: the pipeline learns where the stream is,
+    // and counts the slots it jumped over as lost.
+    auto mark = SampleBlock::make(QString(), kLiveStream, 2, 0, true);
+    mark->firstIndex = m_liveIndex;
+    mark->t0 = SessionClock::now();
+    m_liveAnchored = true;
+    publish(mark);
+}
+
+void Nv200Driver::reportLive(const QString &key, const QString &message)
+{
+    if (key == m_lastLiveError)
+        return; // the same failure at every poll is reported once, until a poll succeeds again
+    m_lastLiveError = key;
     fail(message);
 }
 
 void Nv200Driver::pollLive()
 {
-    // Paused while the recorder is read back; skipped when the link is busy (no backlog).
-    if (!m_liveOn || m_readBack || m_link.busy() || !m_link.isOpen())
+    if (!m_liveOn || !m_link.isOpen())
         return;
+    if (m_livePolling) { // the previous poll is still unanswered
+        if (m_liveDue)
+            ++m_liveMissed; // lost if the poll in flight times out, else skipped
+        m_liveDue = true;   // the first one goes out as soon as the answer is in
+        return;
+    }
+    if (m_readBack || m_link.busy())
+        return; // paused while the link carries other commands (no slot)
+    if (!m_liveAnchored)
+        publishLiveMark();
+    m_livePolling = true;
+    m_liveMissed = 0;
+    const std::uint64_t slot = m_liveIndex;
     auto position = std::make_shared<std::optional<double>>();
     auto when = std::make_shared<double>(0);
-    auto check = [this](const Result &r) -> std::optional<double> {
-        if (r.ok())
-            m_timeouts = 0;
-        if (r.status == Result::Status::Cancelled || r.status == Result::Status::Lost)
-            return std::nullopt;
-        if (r.status == Result::Status::DeviceError) {
-            reportLive(tr("NV200: '%1' refused: %2 (error %3)")
-                           .arg(r.command, errorMeaning(r.reply.errorCode))
-                           .arg(r.reply.errorCode));
-            return std::nullopt;
-        }
-        if (r.status != Result::Status::Ok) {
-            report(r); // timeouts count towards a dead link
-            return std::nullopt;
-        }
-        const auto v = r.reply.number(0);
-        if (!v)
-            reportLive(tr("NV200: garbled answer to '%1': '%2'").arg(r.command, QString::fromLatin1(r.text.left(60))));
-        return v;
-    };
+    auto timedOut = std::make_shared<bool>(false);
     // Both queries are queued at once, so nothing else can get between them.
-    m_link.send(QStringLiteral("meas"), Link::Kind::Query, [position, when, check](const Result &r) {
-        *position = check(r);
+    m_link.send(QStringLiteral("meas"), Link::Kind::Query, [this, position, when, timedOut](const Result &r) {
+        *position = liveValue(r, timedOut.get());
         *when = (r.sentAt + r.answeredAt) / 2;
     });
-    m_link.send(QStringLiteral("set"), Link::Kind::Query, [this, position, when, check](const Result &r) {
-        const auto setpoint = check(r);
-        if (!*position || !setpoint)
+    m_link.send(QStringLiteral("set"), Link::Kind::Query, [this, slot, position, when, timedOut](const Result &r) {
+        if (r.status == Result::Status::Cancelled) { // we closed the link
+            m_livePolling = false;
             return;
-        m_lastLiveError.clear();
-        auto block = SampleBlock::make(QString(), kLiveStream, 2, 1, true);
-        block->firstIndex = m_liveIndex++;
-        block->times[0] = *when;
-        block->t0 = *when;
-        block->values[0] = **position;
-        block->values[1] = *setpoint;
-        publish(block);
+        }
+        const auto setpoint = liveValue(r, timedOut.get());
+        if (*position && setpoint) {
+            m_lastLiveError.clear();
+            auto block = SampleBlock::make(QString(), kLiveStream, 2, 1, true);
+            block->firstIndex = slot;
+            block->times[0] = *when;
+            block->t0 = *when;
+            block->values[0] = **position;
+            block->values[1] = *setpoint;
+            publish(block);
+        }
+        finishLiveSlot(slot, *position && setpoint, *timedOut);
     });
+}
+
+std::optional<double> Nv200Driver::liveValue(const Result &r, bool *timedOut)
+{
+    switch (r.status) {
+    case Result::Status::Ok: break;
+    case Result::Status::Cancelled:
+    case Result::Status::Lost: return std::nullopt; // reported by onLinkLost
+    case Result::Status::Timeout:
+        *timedOut = true;
+        m_liveSilentCommand = r.command;
+        reportLive(QStringLiteral("timeout ") + r.command, r.error);
+        return std::nullopt;
+    case Result::Status::DeviceError:
+        reportLive(QStringLiteral("error ") + r.command,
+                   tr("NV200: '%1' refused: %2 (error %3)")
+                       .arg(r.command, errorMeaning(r.reply.errorCode))
+                       .arg(r.reply.errorCode));
+        return std::nullopt;
+    case Result::Status::Invalid:
+        reportLive(QStringLiteral("invalid ") + r.command, r.error);
+        return std::nullopt;
+    }
+    const auto v = r.reply.number(0); // nullopt for garbage and for nan/inf
+    if (!v)
+        reportLive(QStringLiteral("garbled ") + r.command,
+                   tr("NV200: garbled answer to '%1': '%2' (no finite number; the sample is lost)")
+                       .arg(r.command, escapedText(r.text)));
+    return v;
+}
+
+void Nv200Driver::finishLiveSlot(std::uint64_t slot, bool delivered, bool timedOut)
+{
+    m_livePolling = false;
+    m_liveIndex = slot + 1 + (timedOut ? m_liveMissed : 0);
+    if (!delivered)
+        publishLiveMark(); // counts this slot and, after a timeout, the ticks that fell into its wait
+    m_liveMissed = 0;
+    m_liveSilentPolls = timedOut ? m_liveSilentPolls + 1 : 0;
+    if (std::exchange(m_liveDue, false) && m_liveOn && m_liveSilentPolls < kDeadPolls)
+        QMetaObject::invokeMethod(this, &Nv200Driver::pollLive, Qt::QueuedConnection);
+    if (m_liveSilentPolls < kDeadPolls || !m_link.isOpen())
+        return;
+    const QString reason = tr("NV200 at %1 stopped answering: no answer to '%2' in %3 polls in a row "
+                              "(%4 s each); the samples received are kept")
+                               .arg(m_link.peer(), m_liveSilentCommand)
+                               .arg(kDeadPolls)
+                               .arg(m_link.timeoutMs(Link::Kind::Query) / 1000.0);
+    m_link.close();
+    onLinkLost(reason);
 }
 
 } // namespace bs::nv200

@@ -110,6 +110,7 @@ void Nv200Driver::read()
             m_rec.timing.stride = std::max(1, int(*v));
             m_rec.timing.rateHz = kRecorderBaseRateHz / m_rec.timing.stride;
             m_rec.armed = true;
+            m_rec.lengthKnown = false; // the device's reclen, up to the whole buffer
             m_rec.t0 = -1;
             read();
         });
@@ -181,7 +182,8 @@ void Nv200Driver::readChannel(int channel, std::function<void()> then)
                     Q_EMIT progress((channel + 1) / 2.0, tr("Read channel %1 of the recorder")
                                                              .arg(QLatin1Char(channel ? 'B' : 'A')));
                     then();
-                });
+                },
+                recoutfBytes(m_rec.lengthKnown ? m_rec.timing.length : kRecorderBufferSize));
 }
 
 void Nv200Driver::readChannelInChunks(int channel, std::function<void()> then)
@@ -227,7 +229,7 @@ void Nv200Driver::deliverRecording()
     const double dt = m_rec.timing.period();
     const double t0 = m_rec.t0 >= 0 ? m_rec.t0 : SessionClock::now() - double(n) * dt;
     if (n > 0) {
-        setStreams({recorderStream(m_rec), liveStream()});
+        announceStreams({recorderStream(m_rec), liveStream()});
         auto block = SampleBlock::make(QString(), kRecorderStream, 2, n, false);
         block->firstIndex = m_recIndex;
         block->t0 = t0;

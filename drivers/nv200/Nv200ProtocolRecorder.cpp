@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Nv200ProtocolRecorder.h"
 
+#include "Nv200ProtocolReply.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -23,22 +25,22 @@ RecorderValues parseValues(const QByteArray &frameText, const char *name, int he
     const QList<QByteArray> parts = text.split(',');
     const QByteArray got = parts.front().trimmed();
     if (got == "error") {
-        r.error = tr("the device answered '%1'").arg(QString::fromLatin1(text.left(40)));
+        r.error = tr("the device answered '%1'").arg(escapedText(text, 40));
         return r;
     }
     if (got != name) {
-        r.error = tr("expected a '%1' answer, got '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+        r.error = tr("expected a '%1' answer, got '%2'").arg(QLatin1String(name), escapedText(text, 40));
         return r;
     }
     if (parts.size() < 1 + headCount) {
-        r.error = tr("'%1' answer too short: '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+        r.error = tr("'%1' answer too short: '%2'").arg(QLatin1String(name), escapedText(text, 40));
         return r;
     }
     for (int i = 0; i < headCount; ++i) {
         bool ok = false;
         head.push_back(parts[1 + i].trimmed().toInt(&ok));
         if (!ok) {
-            r.error = tr("'%1' answer has a garbled header: '%2'").arg(QLatin1String(name), QString::fromLatin1(text.left(40)));
+            r.error = tr("'%1' answer has a garbled header: '%2'").arg(QLatin1String(name), escapedText(text, 40));
             return r;
         }
     }
@@ -49,10 +51,10 @@ RecorderValues parseValues(const QByteArray &frameText, const char *name, int he
             break; // a trailing comma
         bool ok = false;
         const double v = f.toDouble(&ok);
-        if (!ok) {
+        if (!ok || !std::isfinite(v)) { // nan and inf are no recorded values
             r.error = tr("garbled value #%1 in the '%2' answer: '%3'")
                           .arg(i - 1 - headCount)
-                          .arg(QLatin1String(name), QString::fromLatin1(f.left(20)));
+                          .arg(QLatin1String(name), escapedText(f, 20));
             r.values.clear();
             return r;
         }

@@ -49,6 +49,12 @@ struct RecorderValues
 
     bool ok() const { return error.isEmpty(); }
 };
+/// Largest size of one value in a `recoutf` answer, with its comma ("-1000.000,"): 3-decimal
+/// values of every source and actuator fit.
+constexpr int kRecoutfValueBytes = 10;
+/// Upper estimate of the bytes of a `recoutf` answer of `values` values, framing included.
+constexpr qint64 recoutfBytes(int values) { return 32 + qint64(values) * kRecoutfValueBytes; }
+
 /// Parses a recoutf frame. `expectedChannel` must match the echoed channel.
 RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel);
 /// Parses a recout frame (count values or fewer, spec U7).

@@ -3,6 +3,9 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+#include <cmath>
+
 namespace bs::nv200 {
 
 namespace {
@@ -32,7 +35,7 @@ std::optional<double> Reply::number(int i) const
 {
     bool ok = false;
     const double v = fields.value(i).toDouble(&ok);
-    if (!ok)
+    if (!ok || !std::isfinite(v))
         return std::nullopt;
     return v;
 }
@@ -54,6 +57,28 @@ Reply parseReply(const QByteArray &frameText)
         if (l.trimmed().startsWith("error"))
             return parseLine(l.trimmed());
     return parseLine(lines.front());
+}
+
+QString escapedText(QByteArrayView bytes, qsizetype max)
+{
+    QString out;
+    const qsizetype n = std::min(bytes.size(), max);
+    for (qsizetype i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (c == '\\')
+            out += QLatin1String("\\\\");
+        else if (c == '\r')
+            out += QLatin1String("\\r");
+        else if (c == '\n')
+            out += QLatin1String("\\n");
+        else if (c >= 0x20 && c < 0x7f)
+            out += QLatin1Char(char(c));
+        else
+            out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
+    }
+    if (bytes.size() > max)
+        out += QChar(0x2026);
+    return out;
 }
 
 QString errorMeaning(int code)

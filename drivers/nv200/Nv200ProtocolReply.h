@@ -18,7 +18,8 @@ struct Reply
     int errorCode = 0;   ///< 1–10 when isError (missing, non-numeric or unknown N → 1)
 
     bool isEmpty() const { return name.isEmpty() && fields.isEmpty(); }
-    /// Field i as a number (plain or %e notation), nullopt when missing or not a number.
+    /// Field i as a number (plain or %e notation), nullopt when missing, not a number or not
+    /// finite (`nan`, `inf`: no reading of a real device).
     std::optional<double> number(int i) const;
     std::optional<int> integer(int i) const;
     QString field(int i) const { return fields.value(i); }
@@ -27,6 +28,10 @@ struct Reply
 /// Parses the text of a frame. A frame with several lines is an error reply if any line is
 /// `error…`, otherwise its first line is the answer.
 Reply parseReply(const QByteArray &frameText);
+
+/// Received bytes for a message: printable ASCII as it is, everything else escaped (`\r`, `\n`,
+/// `\\`, `\xNN`), cut after `max` bytes with "…". Never raw control bytes in a message.
+QString escapedText(QByteArrayView bytes, qsizetype max = 60);
 
 /// The meaning of an error code as in spec §2.4 (unknown codes mean 1, "Error not specified").
 QString errorMeaning(int code);

@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <utility>
+
 namespace bs::nv200 {
 
 Nv200Simulator::Nv200Simulator(const Config &cfg, QObject *parent)
@@ -20,7 +22,10 @@ Nv200Simulator::Nv200Simulator(const Config &cfg, QObject *parent)
     , m_commands(std::make_unique<Nv200SimulatorCommands>(*m_model))
     , m_server(new QTcpServer(this))
     , m_housekeeping(new QTimer(this))
+    , m_newcomerGrace(new QTimer(this))
 {
+    m_newcomerGrace->setSingleShot(true);
+    connect(m_newcomerGrace, &QTimer::timeout, this, &Nv200Simulator::onNewcomerGraceOver);
     m_housekeeping->setInterval(qMax(1, cfg.housekeepingMs));
     m_housekeeping->setTimerType(Qt::PreciseTimer);
     connect(m_housekeeping, &QTimer::timeout, this, [this] {
@@ -82,8 +87,10 @@ bool Nv200Simulator::startHere(QString *error)
         return false;
     }
     if (m_config.pty) {
-        const Nv200SimFraming framing { m_config.xoffFirst, m_config.telnetCrNul };
+        // CR NUL LF is the Telnet convention of the XPort; the USB serial line carries CR LF.
+        const Nv200SimFraming framing { m_config.xoffFirst, false };
         m_pty = new Nv200SimulatorPty(framing, [this](QByteArrayView l) { return execute(l); }, m_faults, this);
+        m_pty->setBaud(m_config.baud);
         if (!m_pty->open(error)) {
             delete m_pty;
             m_pty = nullptr;
@@ -101,6 +108,8 @@ bool Nv200Simulator::startHere(QString *error)
 void Nv200Simulator::stopHere()
 {
     m_server->close();
+    m_newcomerGrace->stop();
+    delete std::exchange(m_newcomer, nullptr);
     delete m_client.data();
     delete m_pty;
     m_pty = nullptr;
@@ -116,24 +125,59 @@ void Nv200Simulator::stopHere()
 void Nv200Simulator::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_client && m_config.refuseSecondClient) {
-            // U14: one connection at a time; the newcomer is closed at once.
-            socket->close();
-            socket->deleteLater();
-            continue;
+        // U14: one client at a time. A client that closed and at once connected again (the vendor
+        // library's discover, close, connect) must not find its own old connection in the way,
+        // so the old client is checked for life first, and a newcomer that finds it apparently
+        // alive waits kNewcomerGraceMs for it to leave before it is refused.
+        if (!m_client || !m_config.refuseSecondClient || !m_client->stillConnected()) {
+            adopt(socket);
+        } else if (!m_newcomer) {
+            m_newcomer = socket;
+            m_newcomerGrace->start(kNewcomerGraceMs);
+        } else {
+            refuse(socket);
         }
-        delete m_client.data(); // the newcomer wins
-        const Nv200SimFraming framing { m_config.xoffFirst, m_config.telnetCrNul };
-        auto *link = new Nv200SimulatorTcpLink(
-            socket, framing, [this](QByteArrayView l) { return execute(l); }, m_faults, this);
-        m_client = link;
-        connect(link, &Nv200SimulatorTcpLink::closed, this, [this, link] {
-            if (m_client == link)
-                m_client = nullptr;
-            emit clientChanged(false);
-        });
-        emit clientChanged(true);
     }
+}
+
+void Nv200Simulator::onNewcomerGraceOver()
+{
+    QTcpSocket *socket = std::exchange(m_newcomer, nullptr);
+    if (!socket)
+        return;
+    if (m_client && m_client->stillConnected())
+        refuse(socket);
+    else
+        adopt(socket);
+}
+
+void Nv200Simulator::refuse(QTcpSocket *socket)
+{
+    socket->close(); // the newcomer is closed at once, nothing is answered
+    socket->deleteLater();
+}
+
+void Nv200Simulator::adopt(QTcpSocket *socket)
+{
+    if (socket->state() != QAbstractSocket::ConnectedState) { // left while it waited
+        socket->deleteLater();
+        return;
+    }
+    delete m_client.data(); // refuseSecondClient off: the newcomer wins
+    const Nv200SimFraming framing { m_config.xoffFirst, m_config.telnetCrNul };
+    auto *link = new Nv200SimulatorTcpLink(
+        socket, framing, [this](QByteArrayView l) { return execute(l); }, m_faults, this);
+    m_client = link;
+    connect(link, &Nv200SimulatorTcpLink::closed, this, [this, link] {
+        if (m_client == link)
+            m_client = nullptr;
+        emit clientChanged(false);
+        if (m_newcomer) { // the old client left while a newcomer waited for it
+            m_newcomerGrace->stop();
+            QMetaObject::invokeMethod(this, &Nv200Simulator::onNewcomerGraceOver, Qt::QueuedConnection);
+        }
+    });
+    emit clientChanged(true);
 }
 
 void Nv200Simulator::advance()
@@ -146,9 +190,34 @@ Nv200SimReply Nv200Simulator::execute(QByteArrayView line)
     advance();
     const bool refused = !m_config.recoutfSupported && (line == "recoutf" || line.startsWith("recoutf,"));
     Nv200SimReply reply = refused ? Nv200SimReply::error(2) : m_commands->execute(line);
+    if (line == "meas")
+        applyMeasFault(reply);
     if (m_model->isActive() && !m_housekeeping->isActive())
         m_housekeeping->start();
     return reply;
+}
+
+void Nv200Simulator::setMeasFault(MeasFault f, int every)
+{
+    m_measEvery.store(qMax(1, every));
+    m_measSeen.store(0);
+    m_measFault.store(int(f));
+}
+
+void Nv200Simulator::applyMeasFault(Nv200SimReply &reply)
+{
+    const auto fault = MeasFault(m_measFault.load());
+    if (fault == MeasFault::None || ++m_measSeen % quint64(m_measEvery.load()) != 0)
+        return;
+    const quint64 n = m_measFaulted++;
+    Nv200SimReply r;
+    switch (fault) {
+    case MeasFault::None: return;
+    case MeasFault::NoAnswer: r.silent = true; break;
+    case MeasFault::Garbage: r.lines.append(QByteArray("meas,7\x7f\x1b.#\xe9")); break;
+    case MeasFault::NotFinite: r.lines.append(QByteArray("meas,") + (n % 3 == 0 ? "nan" : n % 3 == 1 ? "inf" : "-inf")); break;
+    }
+    reply = r;
 }
 
 void Nv200Simulator::injectFault(Fault f)

@@ -26,6 +26,7 @@
 #include <memory>
 
 class QTcpServer;
+class QTcpSocket;
 class QTimer;
 
 namespace bs::nv200 {
@@ -42,15 +43,16 @@ struct Nv200SimulatorConfig
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 23; // 0 = ephemeral
     bool pty = false; // also open a pseudo-terminal (the "USB serial" path)
-    bool telnetCrNul = false; // U2: answer lines end with \r\x00\n instead of \r\n
+    bool telnetCrNul = false; // U2: TCP answer lines end with \r\x00\n instead of \r\n (the pty keeps \r\n)
     bool xoffFirst = true; // U1 (false: no XOFF at all, text then XON)
-    bool refuseSecondClient = true; // U14: a second TCP client is closed at once (else the first is dropped)
+    bool refuseSecondClient = true; // U14: a second TCP client is closed (else the first is dropped)
     QString actuator = QStringLiteral("TRITOR100SG"); // also PSH20, TT2 (tilt, mrad)
 
     // Additions beyond the required API:
     bool tcp = true; // false: pty only (no TCP server)
     bool recoutfSupported = true; // false: `recoutf` answers error,2 (clients must fall back to recout)
     int housekeepingMs = 10; // model advance period while something evolves on its own
+    int baud = 0; // pty output paced like an 8N1 line at this speed (baud / 10 bytes/s); 0 = unpaced
 };
 
 class Nv200Simulator : public QObject
@@ -58,8 +60,13 @@ class Nv200Simulator : public QObject
     Q_OBJECT
 public:
     using Config = Nv200SimulatorConfig;
+    /// A newcomer that finds the old client apparently alive waits this long for it to leave.
+    static constexpr int kNewcomerGraceMs = 250;
     enum class Fault { None, StallMidReply, DropConnection, GarbleValue };
     Q_ENUM(Fault)
+    /// Lasting faults of the `meas` answer (live polling), see setMeasFault().
+    enum class MeasFault { None, NoAnswer, Garbage, NotFinite };
+    Q_ENUM(MeasFault)
 
     explicit Nv200Simulator(const Config &cfg = {}, QObject *parent = nullptr);
     ~Nv200Simulator() override;
@@ -85,6 +92,15 @@ public:
     /// first value corrupted ("80.000" -> "8#.0x"). None clears pending faults.
     void injectFault(Fault f);
 
+    /// Thread-safe. From now on every `every`-th `meas` answer (1: all of them) is replaced:
+    /// NoAnswer: nothing at all is sent back (not even XOFF/XON), as from a device that hangs;
+    /// Garbage: `meas,` followed by bytes no number parser accepts (DEL, ESC, latin-1);
+    /// NotFinite: `meas,nan`, `meas,inf`, `meas,-inf` in turn. None ends it. Other commands are
+    /// answered normally.
+    void setMeasFault(MeasFault f, int every = 1);
+    /// Number of `meas` answers replaced by setMeasFault() so far.
+    quint64 measFaultCount() const { return m_measFaulted.load(); }
+
     /// Simulated time in 50 µs ticks since the first start() (advanced lazily). Simulator thread only.
     qint64 simulatedTicks() const;
 
@@ -96,18 +112,28 @@ private:
     bool startHere(QString *error);
     void stopHere();
     void onNewConnection();
+    void onNewcomerGraceOver();
+    void adopt(QTcpSocket *socket);
+    void refuse(QTcpSocket *socket);
     void advance();
     Nv200SimReply execute(QByteArrayView line);
+    void applyMeasFault(Nv200SimReply &reply);
 
     Config m_config;
     std::unique_ptr<Nv200SimulatorModel> m_model;
     std::unique_ptr<Nv200SimulatorCommands> m_commands;
     QTcpServer *m_server;
     QTimer *m_housekeeping;
+    QTimer *m_newcomerGrace;
     QPointer<Nv200SimulatorTcpLink> m_client;
+    QTcpSocket *m_newcomer = nullptr; // a client waiting for the old one to leave
     Nv200SimulatorPty *m_pty = nullptr;
     QElapsedTimer m_clock;
     std::atomic<unsigned> m_faults { 0 };
+    std::atomic<int> m_measFault { 0 };
+    std::atomic<int> m_measEvery { 1 };
+    std::atomic<quint64> m_measSeen { 0 };
+    std::atomic<quint64> m_measFaulted { 0 };
     std::atomic<bool> m_running { false };
     std::atomic<quint16> m_port { 0 };
     mutable QMutex m_pathMutex;

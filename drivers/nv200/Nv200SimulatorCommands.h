@@ -24,6 +24,7 @@ struct Nv200SimReply
     QByteArrayList lines; // empty: setter or action (XOFF XON only)
     qsizetype valuePos = -1; // where the first numeric value starts in lines[0] (-1: none)
     qsizetype valueLen = 0;
+    bool silent = false; // a fault: nothing at all is sent back, not even XOFF/XON
 
     static Nv200SimReply error(int code);
     bool isEmpty() const { return lines.isEmpty(); }

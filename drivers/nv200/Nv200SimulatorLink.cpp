@@ -58,6 +58,8 @@ void Nv200SimulatorLink::receive(QByteArrayView bytes)
         else
             reply = m_exec(line);
 
+        if (reply.silent)
+            continue;
         if (reply.valuePos >= 0 && take(kFaultGarble)) {
             // e.g. "80.000" -> "8#.0x"
             QByteArray &l = reply.lines.first();
@@ -87,9 +89,27 @@ Nv200SimulatorTcpLink::Nv200SimulatorTcpLink(QTcpSocket *socket, const Nv200SimF
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_socket, &QTcpSocket::readyRead, this, [this] { receive(m_socket->readAll()); });
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (m_gone)
+            return;
+        m_gone = true;
         emit closed();
         deleteLater();
     });
+    // Bytes a client sent while it waited to be accepted are answered now.
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, [this] { receive(m_socket->readAll()); }, Qt::QueuedConnection);
+}
+
+bool Nv200SimulatorTcpLink::stillConnected()
+{
+    while (!m_gone && m_socket->state() == QAbstractSocket::ConnectedState && m_socket->waitForReadyRead(0)) {
+    }
+    if (!m_gone && m_socket->state() != QAbstractSocket::ConnectedState) {
+        m_gone = true;
+        emit closed();
+        deleteLater();
+    }
+    return !m_gone;
 }
 
 void Nv200SimulatorTcpLink::transmit(const QByteArray &bytes)

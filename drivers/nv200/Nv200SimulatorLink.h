@@ -72,6 +72,12 @@ public:
     Nv200SimulatorTcpLink(QTcpSocket *socket, const Nv200SimFraming &framing, Executor exec,
         std::atomic<unsigned> &faults, QObject *parent = nullptr);
 
+    /// Whether the client is still there. Takes in, at once, whatever it sent that the event loop
+    /// has not handled yet, including its end of stream: a client that closed and at once
+    /// connected again is seen as gone here even before its `disconnected` is delivered (then
+    /// closed() has been emitted before this returns false).
+    bool stillConnected();
+
 Q_SIGNALS:
     /// The connection is gone; the object deletes itself later.
     void closed();
@@ -82,6 +88,7 @@ protected:
 
 private:
     QTcpSocket *m_socket;
+    bool m_gone = false; // closed() emitted
 };
 
 } // namespace bs::nv200

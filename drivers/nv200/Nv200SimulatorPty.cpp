@@ -4,6 +4,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,13 +16,21 @@ namespace bs::nv200 {
 namespace {
 
 constexpr int kRetryMs = 50; // after EIO (no slave open) the master is polled again this late
+// A paced line is fed up to kPaceAheadNs ahead of the wire and topped up when half of that is
+// left, so that timer latency does not slow it below the line rate.
+constexpr qint64 kPaceAheadNs = 10'000'000;
 
 } // namespace
 
 Nv200SimulatorPty::Nv200SimulatorPty(
     const Nv200SimFraming &framing, Executor exec, std::atomic<unsigned> &faults, QObject *parent)
     : Nv200SimulatorLink(framing, std::move(exec), faults, parent)
+    , m_paceTimer(new QTimer(this))
 {
+    m_paceTimer->setSingleShot(true);
+    m_paceTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_paceTimer, &QTimer::timeout, this, &Nv200SimulatorPty::flushPending);
+    m_clock.start();
 }
 
 Nv200SimulatorPty::~Nv200SimulatorPty()
@@ -95,6 +104,7 @@ void Nv200SimulatorPty::close()
     m_slave = m_master = -1;
     m_path.clear();
     m_pending.clear();
+    m_paceTimer->stop();
 }
 
 void Nv200SimulatorPty::onReadable()
@@ -136,20 +146,37 @@ void Nv200SimulatorPty::transmit(const QByteArray &bytes)
 
 void Nv200SimulatorPty::flushPending()
 {
-    while (!m_pending.isEmpty() && m_master >= 0) {
-        const ssize_t n = ::write(m_master, m_pending.constData(), size_t(m_pending.size()));
+    qsizetype allowed = m_pending.size();
+    qint64 byteNs = 0;
+    if (m_baud > 0 && !m_pending.isEmpty()) {
+        // 10 bit times per byte; the line is fed at most kPaceAheadNs ahead of what has left it.
+        byteNs = 10'000'000'000LL / m_baud;
+        const qint64 now = m_clock.nsecsElapsed();
+        m_lineFreeNs = std::max(m_lineFreeNs, now);
+        allowed = qsizetype(std::clamp<qint64>((now + kPaceAheadNs - m_lineFreeNs) / byteNs, 0, m_pending.size()));
+    }
+    qsizetype written = 0;
+    while (written < allowed && m_master >= 0) {
+        const ssize_t n = ::write(m_master, m_pending.constData() + written, size_t(allowed - written));
         if (n > 0) {
-            m_pending.remove(0, n);
+            written += n;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        m_pending.clear(); // EIO: no reader at all
+        written = m_pending.size(); // EIO: no reader at all
+        break;
     }
+    const bool blocked = written < allowed; // the pty is full: wait until it is writable
+    m_pending.remove(0, written);
+    m_lineFreeNs += qint64(written) * byteNs;
+    const bool paced = !blocked && !m_pending.isEmpty();
+    if (paced) // the line is busy: come back when it has room again
+        m_paceTimer->start(int(std::max<qint64>(1, (m_lineFreeNs - m_clock.nsecsElapsed() - kPaceAheadNs / 2) / 1'000'000)));
     if (m_writeNotifier)
-        m_writeNotifier->setEnabled(!m_pending.isEmpty());
+        m_writeNotifier->setEnabled(blocked && !m_pending.isEmpty());
 }
 
 } // namespace bs::nv200

@@ -6,10 +6,17 @@
 // The simulator keeps a slave descriptor open itself, so a driver may open and close the path any
 // number of times without the master seeing a hang-up; EIO on the master (no slave open) is
 // handled by reopening that descriptor. POSIX only.
+//
+// A pty passes bytes as fast as the reader takes them; setBaud() paces the output like a real
+// 8N1 line instead (baud / 10 bytes per second), so that read-back times and timeouts of a real
+// serial connection can be exercised.
 
 #include "Nv200SimulatorLink.h"
 
+#include <QElapsedTimer>
+
 class QSocketNotifier;
+class QTimer;
 
 namespace bs::nv200 {
 
@@ -27,6 +34,9 @@ public:
     bool open(QString *error);
     void close();
     QString slavePath() const { return m_path; }
+    /// Output pacing: bytes leave at baud / 10 per second (start bit, 8 data bits, stop bit).
+    /// 0: unpaced.
+    void setBaud(int baud) { m_baud = baud; }
 
 protected:
     void transmit(const QByteArray &bytes) override;
@@ -44,6 +54,10 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_pending;
+    int m_baud = 0;
+    QTimer *m_paceTimer = nullptr;
+    QElapsedTimer m_clock;
+    qint64 m_lineFreeNs = 0; // when the last byte handed to the line has left it
 };
 
 } // namespace bs::nv200

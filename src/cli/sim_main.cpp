@@ -23,6 +23,13 @@ const char *kUsage =
     "  nv200   piezosystem jena NV200/D NET: Telnet port (default 23) and, with --pty, a\n"
     "          pseudo-terminal standing in for the USB serial port (its path is printed)\n"
     "          --actuator NAME TRITOR100SG (default), PSH20 or TT2\n"
+    "          --line-end crlf|cr-nul-lf  how TCP answer lines end: CR LF (default) or CR NUL LF,\n"
+    "                          as the real NV200/D NET's Telnet module sends them\n"
+    "          --baud N        pace the pty like a real 8N1 serial line: N/10 bytes per second\n"
+    "                          (the NV200 runs at 115200; default: as fast as the reader takes them)\n"
+    "          --meas-fault no-answer|garbage|nan  a faulty 'meas' answer (live polling): none at\n"
+    "                          all, bytes that are no number, or nan/inf/-inf in turn\n"
+    "          --meas-fault-every N  only every N-th 'meas' answer is faulty (default 1: all)\n"
     "  picoscope  the simulated PicoSDK library (a shared library, not a server): prints its\n"
     "          path and how to run a program written for the vendor's library against it\n"
     "          --family ps5000a (default) | ps2000a\n"
@@ -95,8 +102,9 @@ int runPanda(const QStringList &args)
 int runNv200(const QStringList &args)
 {
     bs::nv200::Nv200Simulator::Config cfg;
-    double port = 23;
-    bool portGiven = false;
+    double port = 23, baud = 0, faultEvery = 1;
+    auto measFault = bs::nv200::Nv200Simulator::MeasFault::None;
+    bool portGiven = false, baudGiven = false;
     QString error;
     for (int i = 0; i < args.size(); ++i) {
         const QString a = args[i];
@@ -108,23 +116,55 @@ int runNv200(const QStringList &args)
             cfg.pty = true;
         } else if (a == QLatin1String("--actuator") && i + 1 < args.size()) {
             cfg.actuator = args[++i];
+        } else if (a == QLatin1String("--line-end")) {
+            const QString v = args.value(++i);
+            if (v != QLatin1String("crlf") && v != QLatin1String("cr-nul-lf"))
+                return usageError(QStringLiteral("--line-end: '%1' must be crlf or cr-nul-lf").arg(v));
+            cfg.telnetCrNul = v == QLatin1String("cr-nul-lf");
+        } else if (a == QLatin1String("--meas-fault")) {
+            using MF = bs::nv200::Nv200Simulator::MeasFault;
+            const QString v = args.value(++i);
+            if (v == QLatin1String("no-answer"))
+                measFault = MF::NoAnswer;
+            else if (v == QLatin1String("garbage"))
+                measFault = MF::Garbage;
+            else if (v == QLatin1String("nan"))
+                measFault = MF::NotFinite;
+            else
+                return usageError(QStringLiteral("--meas-fault: '%1' must be no-answer, garbage or nan").arg(v));
+        } else if (a == QLatin1String("--meas-fault-every")) {
+            if (!takeNumber(args, i, 1, 1e9, &faultEvery, &error))
+                return usageError(error);
+        } else if (a == QLatin1String("--baud")) {
+            if (!takeNumber(args, i, 50, 4000000, &baud, &error))
+                return usageError(error);
+            baudGiven = true;
         } else {
             return usageError(QStringLiteral("unknown argument '%1'").arg(a));
         }
     }
+    if (baudGiven && !cfg.pty)
+        return usageError(QStringLiteral("--baud paces the serial port: add --pty"));
     // With --pty alone, serve only the pseudo-terminal; --port adds the Telnet side.
     cfg.tcp = !cfg.pty || portGiven;
     cfg.port = quint16(port);
+    cfg.baud = int(baud);
     bs::nv200::Nv200Simulator sim(cfg);
     if (!sim.start(&error)) {
         std::fprintf(stderr, "benchscope-sim: nv200: %s\n", qPrintable(error));
         return 2;
     }
+    sim.setMeasFault(measFault, int(faultEvery));
     if (cfg.tcp)
         std::fprintf(stdout, "nv200 simulator listening: 127.0.0.1:%u (actuator %s)\n", sim.port(),
                      qPrintable(cfg.actuator));
     if (cfg.pty)
         std::fprintf(stdout, "nv200 simulator serial port: %s\n", qPrintable(sim.ptyPath()));
+    std::fprintf(stdout, "nv200 simulator: TCP lines end %s; serial %s\n", cfg.telnetCrNul ? "CR NUL LF" : "CR LF",
+                 cfg.baud > 0 ? qPrintable(QStringLiteral("paced at %1 baud 8N1").arg(cfg.baud)) : "unpaced");
+    if (measFault != bs::nv200::Nv200Simulator::MeasFault::None)
+        std::fprintf(stdout, "nv200 simulator: every %g. 'meas' answer is faulty (%s)\n", faultEvery,
+                     qPrintable(args.value(args.indexOf(QStringLiteral("--meas-fault")) + 1)));
     std::fflush(stdout);
     return QCoreApplication::exec();
 }

@@ -9,11 +9,15 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest>
 
 #include <cmath>
 
+#include <memory>
+
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 class TestCli : public QObject
@@ -75,6 +79,73 @@ class TestCli : public QObject
         QTcpServer s;
         s.listen(QHostAddress::LocalHost, 0);
         return s.serverPort();
+    }
+
+    /// Starts `benchscope-sim nv200 <args>` and returns what it printed on its first lines
+    /// (the TCP port and/or the pty path).
+    struct Nv200Sim
+    {
+        std::unique_ptr<QProcess> process = std::make_unique<QProcess>();
+        quint16 port = 0;
+        QString pty;
+        QString printed;
+        ~Nv200Sim()
+        {
+            process->kill();
+            process->waitForFinished();
+        }
+    };
+    static std::unique_ptr<Nv200Sim> startNv200(const QStringList &args)
+    {
+        auto sim = std::make_unique<Nv200Sim>();
+        sim->process->start(QStringLiteral(BENCHSCOPE_SIM), QStringList{QStringLiteral("nv200")} + args);
+        QElapsedTimer t;
+        t.start();
+        // The last line it prints at start names the line end and pacing.
+        while (!sim->printed.contains(QLatin1String("lines end")) && t.elapsed() < 10000) {
+            sim->process->waitForReadyRead(200);
+            sim->printed += QString::fromUtf8(sim->process->readAllStandardOutput());
+        }
+        const auto port = QRegularExpression(QStringLiteral("listening: 127.0.0.1:(\\d+)")).match(sim->printed);
+        if (port.hasMatch())
+            sim->port = quint16(port.captured(1).toUInt());
+        const auto pty = QRegularExpression(QStringLiteral("serial port: (/dev/\\S+)")).match(sim->printed);
+        if (pty.hasMatch())
+            sim->pty = pty.captured(1);
+        return sim;
+    }
+    /// Sends one command line over TCP and returns the raw answer frame up to XON.
+    static QByteArray tcpFrame(quint16 port, const QByteArray &line)
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (!s.waitForConnected(5000))
+            return {};
+        s.write(line + "\r\n");
+        QByteArray got;
+        while (!got.contains('\x11') && s.waitForReadyRead(5000))
+            got += s.readAll();
+        return got;
+    }
+    /// Writes a line to a pty and collects the answer up to XON; returns the bytes (empty on timeout).
+    static QByteArray ptyFrame(int fd, const QByteArray &line, int timeoutMs = 30000)
+    {
+        const QByteArray out = line + '\r';
+        if (::write(fd, out.constData(), size_t(out.size())) != ssize_t(out.size()))
+            return {};
+        QByteArray got;
+        QElapsedTimer t;
+        t.start();
+        while (!got.contains('\x11') && t.elapsed() < timeoutMs) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0)
+                continue;
+            char buf[4096];
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n > 0)
+                got.append(buf, n);
+        }
+        return got.contains('\x11') ? got : QByteArray();
     }
 
 private Q_SLOTS:
@@ -264,6 +335,83 @@ private Q_SLOTS:
         QCOMPARE(s.code, 64);
         QVERIFY2(s.err.contains("instruments[1].address: instrument 'pandabox': address '[::1]:0': port '0'"),
                  s.err.constData());
+
+    /// --line-end cr-nul-lf: the TCP answers end lines as the real Telnet module does.
+    void nv200LineEndOption()
+    {
+        {
+            const auto sim = startNv200({QStringLiteral("--port"), QStringLiteral("0")});
+            QVERIFY2(sim->port, qPrintable(sim->printed));
+            QCOMPARE(tcpFrame(sim->port, "cl"), QByteArray("\x13" "cl,0\r\n\x11"));
+        }
+        {
+            const auto sim = startNv200({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--line-end"),
+                                         QStringLiteral("cr-nul-lf")});
+            QVERIFY2(sim->port, qPrintable(sim->printed));
+            QVERIFY2(sim->printed.contains(QLatin1String("CR NUL LF")), qPrintable(sim->printed));
+            QCOMPARE(tcpFrame(sim->port, "cl"), QByteArray("\x13" "cl,0\r\0\n\x11", 9));
+            QCOMPARE(tcpFrame(sim->port, ""), QByteArray("\x13NV200/D_NET>\r\0\n\x11", 17));
+        }
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nv200"), QStringLiteral("--line-end"),
+                                                     QStringLiteral("lf")}).code, 64);
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nv200"), QStringLiteral("--baud"),
+                                                     QStringLiteral("115200")}).code, 64); // no --pty
+    }
+
+    /// --baud paces the pty like a real serial line: a 6144-value read-back takes at least the
+    /// time its bytes need at 115200 Bd 8N1 (lower bound only).
+    void nv200PacedSerialLine()
+    {
+        const auto sim = startNv200({QStringLiteral("--pty"), QStringLiteral("--baud"), QStringLiteral("115200")});
+        QVERIFY2(!sim->pty.isEmpty(), qPrintable(sim->printed));
+        QVERIFY2(sim->printed.contains(QLatin1String("paced at 115200 baud")), qPrintable(sim->printed));
+        const int fd = ::open(sim->pty.toLocal8Bit().constData(), O_RDWR | O_NOCTTY | O_NONBLOCK);
+        QVERIFY(fd >= 0);
+        for (const char *cmd : {"recast,0", "recstr,1", "reclen,6144", "recrun,1"})
+            QCOMPARE(ptyFrame(fd, cmd), QByteArray("\x13\x11"));
+        QTRY_COMPARE_WITH_TIMEOUT(ptyFrame(fd, "recrun"), QByteArray("\x13recrun,0\r\n\x11"), 20000);
+        QElapsedTimer t;
+        t.start();
+        const QByteArray all = ptyFrame(fd, "recoutf,0");
+        const double took = t.elapsed() / 1000.0;
+        ::close(fd);
+        QCOMPARE(all.count(',') , 6145);
+        const double lineTime = double(all.size()) * 10 / 115200;
+        QVERIFY2(took > 0.9 * lineTime, qPrintable(QStringLiteral("%1 bytes in %2 s, the line needs %3 s")
+                                                       .arg(all.size()).arg(took).arg(lineTime)));
+    }
+
+    /// A live NV200 that never answers `meas`: benchscope-rec fails (non-zero) and counts the
+    /// polls that got no answer as lost; one that answers garbage now and then loses those polls.
+    void nv200SilentMeasIsNotOk()
+    {
+        QTemporaryDir dir;
+        {
+            const auto sim = startNv200({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--meas-fault"),
+                                         QStringLiteral("no-answer")});
+            QVERIFY2(sim->port, qPrintable(sim->printed));
+            const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                                 {QStringLiteral("--instrument"), QStringLiteral("nv200"), QStringLiteral("--address"),
+                                  QStringLiteral("127.0.0.1:%1").arg(sim->port), QStringLiteral("--duration"),
+                                  QStringLiteral("5"), QStringLiteral("--output"), dir.filePath(QStringLiteral("silent.h5"))});
+            const QJsonObject s = r.summary();
+            QVERIFY2(r.code != 0 && !s.value(QStringLiteral("ok")).toBool(), r.out.constData());
+            QVERIFY2(s.value(QStringLiteral("lost")).toDouble() > 0, r.out.constData());
+            QVERIFY2(r.out.contains("stopped answering") && r.out.contains("'meas'"), r.out.constData());
+        }
+        {
+            const auto sim = startNv200({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--meas-fault"),
+                                         QStringLiteral("garbage"), QStringLiteral("--meas-fault-every"), QStringLiteral("2")});
+            QVERIFY2(sim->port, qPrintable(sim->printed));
+            const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                                 {QStringLiteral("--instrument"), QStringLiteral("nv200"), QStringLiteral("--address"),
+                                  QStringLiteral("127.0.0.1:%1").arg(sim->port), QStringLiteral("--duration"),
+                                  QStringLiteral("2"), QStringLiteral("--output"), dir.filePath(QStringLiteral("garbage.h5"))});
+            const QJsonObject s = r.summary();
+            QVERIFY2(r.code == 1 && !s.value(QStringLiteral("ok")).toBool(), r.out.constData());
+            QVERIFY2(s.value(QStringLiteral("lost")).toDouble() > 0, r.out.constData());
+            QVERIFY2(r.out.contains("garbled answer to 'meas'"), r.out.constData());
+        }
     }
 
     void unreachableInstrumentFails()

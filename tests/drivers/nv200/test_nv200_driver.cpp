@@ -26,12 +26,15 @@ enum class Transport { Tcp, Pty, TcpOldFirmware };
 
 struct Bench
 {
-    explicit Bench(Transport t = Transport::Tcp, const std::function<void(Nv200Driver &)> &setup = {})
+    explicit Bench(Transport t = Transport::Tcp, const std::function<void(Nv200Driver &)> &setup = {},
+                   const std::function<void(Nv200Simulator::Config &)> &simSetup = {})
     {
         Nv200Simulator::Config cfg;
         cfg.port = 0;
         cfg.pty = t == Transport::Pty;
         cfg.recoutfSupported = t != Transport::TcpOldFirmware;
+        if (simSetup)
+            simSetup(cfg);
         sim = std::make_unique<SimulatorThread>(QStringLiteral("nv200-sim"), [cfg] { return new Nv200Simulator(cfg); });
         sim->call([this](QObject *o) {
             auto *s = static_cast<Nv200Simulator *>(o);
@@ -50,9 +53,10 @@ struct Bench
         errors = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::errorOccurred);
         progress = std::make_unique<QSignalSpy>(host.get(), &InstrumentHost::progress);
     }
+    Nv200Simulator *simulator() const { return static_cast<Nv200Simulator *>(sim->object()); }
     void inject(Nv200Simulator::Fault f)
     {
-        static_cast<Nv200Simulator *>(sim->object())->injectFault(f); // thread-safe
+        simulator()->injectFault(f); // thread-safe
     }
     QString lastError() const { return errors->isEmpty() ? QString() : errors->last().at(0).toString(); }
     bool anyError(const QString &part) const
@@ -89,13 +93,23 @@ bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
     return h.state() == s;
 }
 
+/// Blocks of a stream that carry samples (the live stream also has sample-less index marks).
+std::vector<SampleBlockPtr> dataBlocks(const CollectingSink &sink, const QString &stream)
+{
+    std::vector<SampleBlockPtr> out;
+    for (const auto &b : sink.blocks(stream))
+        if (b->sampleCount > 0)
+            out.push_back(b);
+    return out;
+}
+
 bool waitBlocks(const CollectingSink &sink, const QString &stream, std::size_t n, int ms = 5000)
 {
     QElapsedTimer t;
     t.start();
-    while (sink.blocks(stream).size() < n && t.elapsed() < ms)
+    while (dataBlocks(sink, stream).size() < n && t.elapsed() < ms)
         QTest::qWait(5);
-    return sink.blocks(stream).size() >= n;
+    return dataBlocks(sink, stream).size() >= n;
 }
 
 void transports()
@@ -269,7 +283,7 @@ private Q_SLOTS:
         b.host->start();
         QVERIFY2(waitState(*b.host, Instrument::State::Running), qPrintable(b.allErrors()));
         QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 5));
-        const std::size_t n1 = b.sink.blocks(QStringLiteral("live")).size();
+        const std::size_t n1 = dataBlocks(b.sink, QStringLiteral("live")).size();
         QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n1 + 3));
         const StreamInfo live = b.sink.stream(QStringLiteral("live"));
         QCOMPARE(live.channels.size(), 2);
@@ -289,14 +303,14 @@ private Q_SLOTS:
         QVERIFY(readStart > 0);
         QCOMPARE(rec->sampleCount, std::size_t(6000));
         // No live poll was made while the buffers were read back ...
-        for (const auto &blk : b.sink.blocks(QStringLiteral("live")))
+        for (const auto &blk : dataBlocks(b.sink, QStringLiteral("live")))
             QVERIFY2(!(blk->t0 > readStart && blk->t0 < readEnd),
                      qPrintable(QStringLiteral("%1 in %2..%3").arg(blk->t0).arg(readStart).arg(readEnd)));
         // ... and polling resumes afterwards.
-        const std::size_t n2 = b.sink.blocks(QStringLiteral("live")).size();
+        const std::size_t n2 = dataBlocks(b.sink, QStringLiteral("live")).size();
         QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n2 + 3));
         // Indices count up without gaps; times increase.
-        const auto blocks = b.sink.blocks(QStringLiteral("live"));
+        const auto blocks = dataBlocks(b.sink, QStringLiteral("live"));
         for (std::size_t i = 1; i < blocks.size(); ++i) {
             QCOMPARE(blocks[i]->firstIndex, blocks[i - 1]->firstIndex + 1);
             QVERIFY(blocks[i]->t0 > blocks[i - 1]->t0);
@@ -305,9 +319,9 @@ private Q_SLOTS:
         b.host->stop();
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
         QTest::qWait(60);
-        const std::size_t n3 = b.sink.blocks(QStringLiteral("live")).size();
+        const std::size_t n3 = dataBlocks(b.sink, QStringLiteral("live")).size();
         QTest::qWait(100);
-        QCOMPARE(b.sink.blocks(QStringLiteral("live")).size(), n3);
+        QCOMPARE(dataBlocks(b.sink, QStringLiteral("live")).size(), n3);
         QCOMPARE(b.errors->count(), 0);
     }
 
@@ -360,7 +374,7 @@ private Q_SLOTS:
         QTRY_VERIFY(b.errors->count() >= 1);
         QVERIFY2(b.lastError().startsWith(QStringLiteral("NV200: garbled answer to 'meas'")), qPrintable(b.lastError()));
         // The garbled poll delivers nothing; the next ones are clean again.
-        const std::size_t n = b.sink.blocks(QStringLiteral("live")).size();
+        const std::size_t n = dataBlocks(b.sink, QStringLiteral("live")).size();
         QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), n + 3));
         QCOMPARE(b.errors->count(), 1);
         QCOMPARE(b.host->state(), Instrument::State::Running);
@@ -385,6 +399,116 @@ private Q_SLOTS:
         QCOMPARE(b.errors->count(), 1);
     }
 
+    /// Each scheduled live poll is one sample index: a poll answered with garbage, nan/inf or
+    /// not at all is a lost sample, counted by the pipeline; no non-finite value is delivered.
+    void livePollFaultsAreLostSamples_data()
+    {
+        QTest::addColumn<int>("fault");
+        QTest::addColumn<int>("every");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("garbage") << int(Nv200Simulator::MeasFault::Garbage) << 2
+                                 << QStringLiteral("garbled answer to 'meas': 'meas,7\\x7f\\x1b.#\\xe9'");
+        QTest::newRow("nan, inf") << int(Nv200Simulator::MeasFault::NotFinite) << 2
+                                  << QStringLiteral("garbled answer to 'meas': 'meas,nan'");
+        QTest::newRow("no answer") << int(Nv200Simulator::MeasFault::NoAnswer) << 3
+                                   << QStringLiteral("did not answer 'meas' within 0.6 s");
+    }
+    void livePollFaultsAreLostSamples()
+    {
+        QFETCH(int, fault);
+        QFETCH(int, every);
+        QFETCH(QString, message);
+        Bench b;
+        QVERIFY(b.started);
+        b.set("live_rate", 20.0);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.simulator()->setMeasFault(Nv200Simulator::MeasFault(fault), every);
+        QElapsedTimer running;
+        running.start();
+        b.host->start();
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QTRY_VERIFY_WITH_TIMEOUT(b.simulator()->measFaultCount() >= 4, 20000);
+        b.host->stop();
+        const double scheduled = running.elapsed() / 1000.0 * 20.0 + 2; // polls the timer can have made
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QTest::qWait(1500); // the poll in flight (if any) is answered or times out
+        QCOMPARE(b.host->state(), Instrument::State::Connected); // faults now and then are no dead device
+        const quint64 faulted = b.simulator()->measFaultCount();
+        const auto all = b.sink.blocks(QStringLiteral("live"));
+        QVERIFY(!all.empty());
+        std::uint64_t slotCount = 0, delivered = 0;
+        for (const auto &blk : all) {
+            slotCount = std::max(slotCount, blk->endIndex());
+            delivered += blk->sampleCount;
+            for (std::size_t i = 0; i < blk->values.size(); ++i)
+                QVERIFY2(std::isfinite(blk->values[i]), qPrintable(QString::number(blk->values[i])));
+        }
+        const quint64 lost = b.host->stats().lostSamples;
+        // Every slot is either delivered or counted lost; every faulty answer cost one slot; no
+        // more slots were lost than the timer scheduled.
+        QCOMPARE(lost + delivered, slotCount);
+        QVERIFY2(lost >= faulted, qPrintable(QStringLiteral("lost %1, faulty answers %2").arg(lost).arg(faulted)));
+        QVERIFY2(double(slotCount) <= scheduled, qPrintable(QStringLiteral("%1 slots, %2 scheduled").arg(slotCount).arg(scheduled)));
+        QVERIFY(delivered > 0);
+        QVERIFY2(b.anyError(message), qPrintable(b.allErrors()));
+    }
+
+    /// A device that stops answering `meas` altogether: state Error naming the address and the
+    /// command, every poll counted lost, nothing delivered is taken back.
+    void liveDeviceThatStopsAnsweringIsAnError()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.set("live_rate", 20.0);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 3));
+        b.simulator()->setMeasFault(Nv200Simulator::MeasFault::NoAnswer);
+        QVERIFY2(waitState(*b.host, Instrument::State::Error, 20000), qPrintable(b.allErrors()));
+        QVERIFY2(b.anyError(QStringLiteral("NV200 at TCP 127.0.0.1:%1 stopped answering: no answer to 'meas' in 3 polls").arg(b.port)),
+                 qPrintable(b.allErrors()));
+        QVERIFY(dataBlocks(b.sink, QStringLiteral("live")).size() >= 3);
+        QVERIFY2(b.host->stats().lostSamples >= quint64(Nv200Driver::kDeadPolls), qPrintable(QString::number(b.host->stats().lostSamples)));
+        // open() reconnects once the device answers again.
+        b.simulator()->setMeasFault(Nv200Simulator::MeasFault::None);
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected), qPrintable(b.allErrors()));
+    }
+
+    /// Over a serial line paced at the NV200's 115200 Bd, a full 6144-value read-back of both
+    /// channels takes seconds; the driver's read-back timeout follows the amount of data.
+    void fullReadBackOverA115200BaudLine()
+    {
+        Bench b{Transport::Pty, {}, [](Nv200Simulator::Config &c) { c.baud = 115200; }};
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.host->open();
+        QVERIFY2(waitState(*b.host, Instrument::State::Connected, 10000), qPrintable(b.allErrors()));
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_duration", 307.0); // stride 1, 6140 samples
+        b.set("recorder_source_b", QStringLiteral("Piezo voltage"));
+        QTRY_COMPARE(b.host->parameters().doubleValue(QStringLiteral("recorder_length")), 6140.0);
+        double readStart = -1;
+        connect(b.host.get(), &InstrumentHost::progress, this, [&readStart](double, const QString &text) {
+            if (readStart < 0 && text.contains(QStringLiteral("Reading channel A")))
+                readStart = SessionClock::now();
+        });
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1, 60000), qPrintable(b.allErrors()));
+        const SampleBlockPtr blk = b.sink.blocks(QStringLiteral("recorder")).front();
+        QCOMPARE(blk->sampleCount, std::size_t(6140));
+        // At least "0.000," (6 bytes) per value, 10 bit times per byte: a lower bound only.
+        const double minSeconds = 2 * 6140 * 6 * 10 / 115200.0;
+        const double took = b.sink.arrivalOf(blk) - readStart;
+        QVERIFY2(readStart > 0 && took > 0.9 * minSeconds, qPrintable(QStringLiteral("%1 s").arg(took)));
+        QCOMPARE(b.errors->count(), 0);
+        // The timeout for a full buffer covers its worst-case size on the line with a margin.
+        Nv200DriverLink link;
+        const qint64 full = recoutfBytes(kRecorderBufferSize);
+        QVERIFY(link.timeoutMs(Nv200DriverLink::Kind::Dump, full) >= 1.5 * Nv200DriverLink::lineMs(full));
+    }
+
     void connectionDropMidReadBack()
     {
         Bench b;
@@ -400,7 +524,7 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Error));
         QVERIFY2(b.anyError(QStringLiteral("TCP 127.0.0.1")) && b.anyError(QStringLiteral("read-back was interrupted")),
                  qPrintable(b.allErrors()));
-        const std::size_t kept = b.sink.blocks(QStringLiteral("live")).size();
+        const std::size_t kept = dataBlocks(b.sink, QStringLiteral("live")).size();
         QVERIFY(kept >= 3);
         QVERIFY(b.sink.blocks(QStringLiteral("recorder")).empty());
         // open() again reconnects; a new capture works.
@@ -410,7 +534,7 @@ private Q_SLOTS:
         b.host->invoke(QStringLiteral("capture"));
         QVERIFY2(waitBlocks(b.sink, QStringLiteral("recorder"), 1), qPrintable(b.allErrors()));
         QCOMPARE(b.sink.blocks(QStringLiteral("recorder")).front()->sampleCount, std::size_t(2000));
-        QCOMPARE(b.sink.blocks(QStringLiteral("live")).size(), kept);
+        QCOMPARE(dataBlocks(b.sink, QStringLiteral("live")).size(), kept);
     }
 
     // The address kinds the driver declares in the registry, checked without connecting.

@@ -240,6 +240,27 @@ private Q_SLOTS:
         QCOMPARE(recorderAutostartNames().size(), 3);
     }
 
+    void nonFiniteValuesAreNoReadings()
+    {
+        // nan and inf parse as doubles, but no device reports them as a reading.
+        for (const char *v : {"nan", "NaN", "inf", "-inf", "+inf"}) {
+            QVERIFY2(!parseReply(QByteArray("meas,") + v).number(0), v);
+            const RecorderValues r = parseRecoutf(QByteArray("recoutf,0,1.0,") + v, 0);
+            QVERIFY2(!r.ok() && r.error.contains(QStringLiteral("value #1")), qPrintable(r.error));
+        }
+        QCOMPARE(parseReply("meas,-0.125").number(0).value(), -0.125);
+    }
+
+    void escapedTextNeverCarriesRawBytes()
+    {
+        QCOMPARE(escapedText("meas,7\x7f\x1b.#\xe9"), QStringLiteral("meas,7\\x7f\\x1b.#\\xe9"));
+        QCOMPARE(escapedText(QByteArray("a\r\0\nb\\", 6)), QStringLiteral("a\\r\\x00\\nb\\\\"));
+        QCOMPARE(escapedText("0123456789", 4), QStringLiteral("0123\u2026"));
+        const RecorderValues r = parseRecoutf("recoutf,0,1.0,\x13\x11", 0);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.contains(QStringLiteral("\\x13\\x11")), qPrintable(r.error));
+    }
+
     void recorderReadOut()
     {
         RecorderValues v = parseRecoutf("recoutf,0,0.029,80.000,-1.5", 0);

@@ -223,6 +223,8 @@ private Q_SLOTS:
     void errorCodes();
     void secondClientRefused();
     void secondClientReplacesFirst();
+    void reconnectAtOnceAfterClose();
+    void newcomerWaitsForTheOldClientToLeave();
     void stepResponseRecast1();
     void awgTriggeredRecast2();
     void strideTiming();
@@ -435,6 +437,48 @@ void TestNv200Simulator::secondClientReplacesFirst()
     QCOMPARE(second.query("cl"), QByteArray("cl,1")); // same device state
     QVERIFY(first.socket().state() == QAbstractSocket::UnconnectedState
         || first.socket().waitForDisconnected(kTimeoutMs));
+}
+
+void TestNv200Simulator::reconnectAtOnceAfterClose()
+{
+    // The vendor library's flow: connect, identify, close, connect again at once. The simulator
+    // may not yet have handled the old client's close when the newcomer arrives; every newcomer
+    // must still be accepted and answered.
+    SimRunner sim;
+    for (int i = 0; i < 300; ++i) {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, sim->port());
+        QVERIFY2(s.waitForConnected(kTimeoutMs), qPrintable(QString::number(i)));
+        s.write(i % 2 ? "cl\r\n" : "\r\n");
+        QByteArray got;
+        while (!got.contains(kXon) && s.waitForReadyRead(kTimeoutMs))
+            got += s.readAll();
+        QVERIFY2(textOf(got) == (i % 2 ? QByteArray("cl,0") : QByteArray("NV200/D_NET>")),
+                 qPrintable(QStringLiteral("cycle %1: %2").arg(i).arg(QString::fromLatin1(got.toPercentEncoding()))));
+        if (i % 3 == 0)
+            s.abort(); // closed without waiting
+        else
+            s.disconnectFromHost(); // orderly close
+    }
+}
+
+void TestNv200Simulator::newcomerWaitsForTheOldClientToLeave()
+{
+    // A newcomer that arrives while the old client is alive waits a little for it to leave (a
+    // close still on its way); the old client leaving within that time lets it in.
+    SimRunner sim;
+    auto first = std::make_unique<TcpConn>(sim->port());
+    QCOMPARE(first->query("cl"), QByteArray("cl,0"));
+    QTcpSocket second;
+    second.connectToHost(QHostAddress::LocalHost, sim->port());
+    QVERIFY(second.waitForConnected(kTimeoutMs));
+    second.write("\r\n");
+    QThread::msleep(Nv200Simulator::kNewcomerGraceMs / 5);
+    first.reset(); // leaves within the grace time
+    QByteArray got;
+    while (!got.contains(kXon) && second.waitForReadyRead(kTimeoutMs))
+        got += second.readAll();
+    QCOMPARE(textOf(got), QByteArray("NV200/D_NET>"));
 }
 
 void TestNv200Simulator::stepResponseRecast1()
