@@ -29,16 +29,20 @@ DriverInfo PicoDriver::info()
 
 QString PicoDriver::simulatedLibraryPath(Family family)
 {
-    const QString file = QStringLiteral("lib%1.so").arg(familyName(family));
+    // The vendor's file name (libps5000a.so.2, the SONAME), or its unversioned symlink.
+    const QStringList files{QStringLiteral("lib%1.so.2").arg(familyName(family)),
+                            QStringLiteral("lib%1.so").arg(familyName(family))};
     // Next to an installed program first, so that it never picks up a build tree's copy.
     const QStringList dirs{QCoreApplication::applicationDirPath() + QStringLiteral("/../" BS_PICOSIM_INSTALL_SUBDIR),
                            QStringLiteral(BS_PICOSIM_BUILD_DIR)};
     for (const QString &dir : dirs) {
-        const QFileInfo f(QDir(dir).filePath(file));
-        if (f.exists())
-            return f.canonicalFilePath();
+        for (const QString &file : files) {
+            const QFileInfo f(QDir(dir).filePath(file));
+            if (f.exists())
+                return QDir::cleanPath(f.absoluteFilePath());
+        }
     }
-    return QDir(dirs.first()).filePath(file);
+    return QDir::cleanPath(QDir(dirs.first()).filePath(files.first()));
 }
 
 PicoDriver::PicoDriver(QObject *parent)
@@ -85,7 +89,7 @@ void PicoDriver::buildParameters()
     m_params.addEnum(QStringLiteral("family"), tr("Driver family"), familyNames(), familyName(Family::Ps5000a), conn)
         .toolTip = tr("ps5000a: PicoScope 5000A/B/D (FlexRes); ps2000a: PicoScope 2000A/B");
     m_params.addString(QStringLiteral("library"), tr("Library"), QString(), conn).toolTip =
-        tr("Path of the PicoSDK library (libps5000a.so, ps5000a.dll); empty: %1")
+        tr("Path of the PicoSDK library (libps5000a.so.2 or libps5000a.so, ps5000a.dll); empty: %1")
             .arg(PicoApi::defaultLocations(Family::Ps5000a).join(QStringLiteral(", ")));
     readOnly(QStringLiteral("library_loaded"), tr("Loaded"), conn);
 

@@ -114,6 +114,14 @@ private:
     void pollStreaming();
     void drainStreaming();
     void flushStreaming(bool force);
+    /// GetStreamingLatestValues until the library has nothing more or `budget` samples came;
+    /// returns true when it had nothing more (caught up), false on a budget or a failure.
+    bool fetchStreaming(std::size_t budget, PicoStatus *status);
+    /// Sample index the unit's clock has reached now (samples taken since RunStreaming).
+    std::int64_t clockIndex() const;
+    /// Samples per channel fetched at most per poll tick before the event loop gets its turn again,
+    /// and at most at Stop (what is left then is counted lost).
+    std::size_t fetchBudget() const;
     /// staged samples [from, to) as a block; `lostBefore` samples are skipped before it
     MutableSampleBlockPtr stagedBlock(std::size_t from, std::size_t to, std::uint64_t lostBefore);
     void finishStreaming(const QString &why);
@@ -166,14 +174,29 @@ private:
     std::vector<std::vector<std::int16_t>> m_stageMax;
     std::size_t m_staged = 0;
     std::int16_t m_stageOverflow = 0;
-    bool m_stageLost = false;
+    /// A gap the library reported (overrun, or a chunk it placed outside the ring) in the staged
+    /// samples: the samples from `at` on follow it. Where they belong on the unit's clock is known
+    /// once the library has handed out everything it holds (`placed`, `resume` = their index).
+    struct Loss
+    {
+        std::size_t at = 0;
+        bool placed = false;
+        std::int64_t resume = 0;
+        bool malformed = false;
+        std::int64_t estimate = -1; ///< from the unit's buffer size, if known: full when it overran
+    };
+    /// Places every gap not placed yet: at `resume` = now minus what followed it (the library has
+    /// handed out all it holds), or, if it has not, from the buffer-size estimate.
+    void placeLosses(bool caughtUp);
+    std::vector<Loss> m_losses;
     bool m_stageMalformed = false; ///< the library reported a chunk outside the ring
     bool m_lossAnnounced = false;  ///< the user was told of a loss whose size is not known yet
-    std::size_t m_lossAt = 0;         ///< staged samples before the first overrun since the last flush
-    std::int64_t m_lossResume = 0;    ///< estimated sample index of the staged sample at m_lossAt
     std::int64_t m_stageTrigger = -1;
     bool m_autoStopped = false;
     std::uint32_t m_ring = 0;   ///< overview buffer length
+    std::int64_t m_backlogCapacity = -1; ///< samples the unit holds for us: its memory + the ring (-1: unknown)
+    std::int64_t m_callIndex = 0;        ///< clockIndex() when the current GetStreamingLatestValues began
+    std::size_t m_reported = 0;          ///< samples the library reported (also those not read)
     QElapsedTimer m_sinceFlush;
 };
 

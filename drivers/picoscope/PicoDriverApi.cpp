@@ -60,8 +60,9 @@ QStringList PicoApi::defaultLocations(Family family)
     out << QStringLiteral("/Applications/PicoScope6.app/Contents/Resources/lib/lib%1.dylib").arg(name)
         << QStringLiteral("/Library/Frameworks/PicoSDK.framework/Libraries/lib%1/lib%1.dylib").arg(name);
 #else
-    out << QStringLiteral("/opt/picoscope/lib/lib%1.so").arg(name) << QStringLiteral("/usr/lib/lib%1.so").arg(name)
-        << QStringLiteral("/usr/local/lib/lib%1.so").arg(name);
+    // The unversioned name is a development symlink; the runtime file is lib…so.2 (its SONAME).
+    for (const QString &dir : {QStringLiteral("/opt/picoscope/lib"), QStringLiteral("/usr/lib"), QStringLiteral("/usr/local/lib")})
+        out << QStringLiteral("%1/lib%2.so").arg(dir, name) << QStringLiteral("%1/lib%2.so.2").arg(dir, name);
 #endif
     return out;
 }

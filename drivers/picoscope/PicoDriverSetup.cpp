@@ -103,6 +103,11 @@ bool PicoDriver::applyChannels()
         if (want)
             m_inputs.push_back({ch, ChannelScale{rangeVolts(range), m_maxAdc, offset}, {}, {}});
     }
+    for (int ch = m_unitChannels; ch < kAnalogueChannels; ++ch)
+        if (m_params.boolValue(channelKey(ch, "enabled")))
+            Q_EMIT message(tr("Channel %1 is enabled, but the %2 has %3 channels: it is not used.")
+                               .arg(channelLetter(ch), m_params.stringValue(QStringLiteral("variant")))
+                               .arg(m_unitChannels));
     if (m_inputs.empty()) {
         fail(tr("PicoScope: no channel is enabled"));
         return false;
@@ -152,6 +157,12 @@ bool PicoDriver::applyTrigger()
     const auto delay = std::uint32_t(m_params.intValue(QStringLiteral("trigger_delay")));
     // Thresholds are ADC counts of the source's range (EXT: ±5 V over ±32767, as the manuals give).
     ChannelScale scale{5.0, 32767, 0.0};
+    if (source != kExternalChannel && source >= m_unitChannels && kind != QLatin1String("none")) {
+        fail(tr("PicoScope: the trigger source, channel %1, does not exist on the %2 (%3 channels)")
+                 .arg(sourceName, m_params.stringValue(QStringLiteral("variant")))
+                 .arg(m_unitChannels));
+        return false;
+    }
     if (source != kExternalChannel) {
         const auto it = std::find_if(m_inputs.begin(), m_inputs.end(), [&](const Input &i) { return i.channel == source; });
         if (it == m_inputs.end() && kind != QLatin1String("none")) {

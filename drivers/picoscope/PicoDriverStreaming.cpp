@@ -12,8 +12,9 @@
 namespace bs::picoscope {
 
 namespace {
-constexpr int kMaxChunksPerPoll = 256;   // catch up after a late poll, but give the event loop a turn
 constexpr qint64 kMaxBlockAgeMs = 40;    // publish at least this often (live display)
+constexpr qint64 kMaxPollMs = 50;        // then give the event loop (Stop, settings) a turn
+constexpr double kBudgetSeconds = 0.25;  // fetch budget: this much of the unit's time, at least 2 rings
 } // namespace
 
 bool PicoDriver::runStreaming()
@@ -31,12 +32,21 @@ bool PicoDriver::runStreaming()
     const bool triggered = m_params.stringValue(QStringLiteral("trigger")) != QLatin1String("none");
     const auto pre = triggered ? std::uint32_t(std::llround(length * m_params.doubleValue(QStringLiteral("pre_trigger")) / 100.0))
                                : 0u;
+    // The unit's memory is its FIFO while streaming (MemorySegments(1): samples summed over the
+    // channels); with the overview buffer it bounds how far behind the host may fall (§10.3).
+    std::int32_t memory = 0;
+    m_backlogCapacity = -1;
+    if (m_api->memorySegments(m_handle, 1, &memory) == kOk && memory > 0 && !m_inputs.empty())
+        m_backlogCapacity = std::int64_t(memory) / std::int64_t(m_inputs.size()) + std::int64_t(m_ring);
     const StreamingInterval wanted = streamingInterval(m_params.doubleValue(QStringLiteral("sample_interval")));
     StreamingInterval got = wanted;
     PicoStatus st = kOk;
+    double called = 0, returned = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         got = wanted;
+        called = SessionClock::now();
         st = m_api->runStreaming(m_handle, &got.value, got.unit, pre, length - pre, autoStop, 1, RatioNone, m_ring);
+        returned = SessionClock::now();
         if (st != kPowerSupplyConnected)
             break;
         handlePowerStatus(st); // supply plugged in: accept and retry
@@ -52,17 +62,31 @@ bool PicoDriver::runStreaming()
         m_stageMax.assign(m_inputs.size(), {});
         m_staged = 0;
         m_stageOverflow = 0;
-        m_stageLost = false;
+        m_losses.clear();
+        m_reported = 0;
         m_stageMalformed = false;
         m_lossAnnounced = false;
         m_stageTrigger = -1;
         m_autoStopped = false;
     }
     m_busy = true;
-    m_runStart = SessionClock::now();
+    // The unit starts sampling inside RunStreaming: the middle of the call is the best estimate of
+    // its first sample on the session clock (the clock that places every sample and every loss).
+    m_runStart = (called + returned) / 2;
     m_sinceFlush.start();
     m_pollTimer.start();
     return true;
+}
+
+std::int64_t PicoDriver::clockIndex() const
+{
+    return m_dt > 0 ? std::int64_t(std::floor((SessionClock::now() - m_runStart) / m_dt)) : 0;
+}
+
+std::size_t PicoDriver::fetchBudget() const
+{
+    const double bySeconds = m_dt > 0 ? kBudgetSeconds / m_dt : 0;
+    return std::max<std::size_t>(2 * std::size_t(m_ring), std::size_t(std::min(bySeconds, 4e9)));
 }
 
 void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n, std::uint32_t start,
@@ -78,6 +102,7 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
     if (d->m_stageMax.size() != d->m_inputs.size())
         return;
     const std::size_t count = n > 0 ? std::size_t(n) : 0;
+    d->m_reported += count;
     const bool outside = count > 0 && (start >= d->m_ring || count > d->m_ring);
     if (triggered && !outside)
         d->m_stageTrigger = std::int64_t(d->m_staged) + std::int64_t(triggerAt);
@@ -85,14 +110,23 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
         d->m_stageMalformed = true; // a chunk the registered buffer cannot hold: not read, counted lost
     if (overflow == std::int16_t(-1) || outside) {
         // All bits set: the library's buffer overran (U4) and samples before this chunk are gone.
-        // The API does not say how many; the chunk holds the newest samples, so it ends about now
-        // on the unit's clock (± one poll period), which places what was staged since the gap.
-        if (!d->m_stageLost)
-            d->m_lossAt = d->m_staged;
-        d->m_stageLost = true;
-        const auto nowIndex = std::int64_t(std::llround((SessionClock::now() - d->m_runStart) / d->m_dt));
-        const std::size_t chunk = outside ? 0 : count; // an unread chunk is part of the gap
-        d->m_lossResume = nowIndex - std::int64_t(chunk) - std::int64_t(d->m_staged - d->m_lossAt);
+        // The API does not say how many. The samples from here on are contiguous up to what the
+        // library holds, so their place is known once it has handed out everything: then the last
+        // of them was taken "now" (pollStreaming). An earlier gap still waiting for that is placed
+        // so that its samples end here (the total lost stays right; only the split is estimated).
+        // If the unit's buffer size is known: it was full when it overran, so this chunk begins
+        // that many samples before the call.
+        const std::int64_t estimate =
+            d->m_backlogCapacity > 0 && !outside ? std::max<std::int64_t>(0, d->m_callIndex - d->m_backlogCapacity) : -1;
+        if (!d->m_losses.empty() && d->m_losses.back().at == d->m_staged) {
+            Loss &same = d->m_losses.back(); // no samples since the last gap: one gap
+            same.placed = false;
+            same.malformed |= outside;
+            same.estimate = estimate;
+        } else {
+            d->placeLosses(false);
+            d->m_losses.push_back({d->m_staged, false, 0, outside, estimate});
+        }
     } else {
         d->m_stageOverflow |= overflow;
     }
@@ -112,26 +146,64 @@ void BS_PICO_CALLBACK PicoDriver::streamingCallback(std::int16_t, std::int32_t n
     d->m_staged += count;
 }
 
+void PicoDriver::placeLosses(bool caughtUp)
+{
+    // (called with m_stageMutex held)
+    for (Loss &l : m_losses) {
+        if (l.placed)
+            continue;
+        l.placed = true;
+        const std::int64_t after = std::int64_t(m_staged - l.at);
+        // Caught up: the last staged sample was taken when the call that found nothing began.
+        // Otherwise the buffer-size estimate, or, without one, "it ends now" (the upper bound).
+        l.resume = caughtUp || l.estimate < 0 ? (caughtUp ? m_callIndex : clockIndex()) - after : l.estimate;
+    }
+}
+
+bool PicoDriver::fetchStreaming(std::size_t budget, PicoStatus *status)
+{
+    QElapsedTimer spent;
+    spent.start();
+    std::size_t fetched = 0;
+    *status = kOk;
+    for (;;) {
+        const std::size_t before = m_reported;
+        m_callIndex = clockIndex();
+        const PicoStatus st = m_api->latestValues(m_handle, &PicoDriver::streamingCallback, m_gate);
+        if (st != kOk) {
+            *status = st;
+            return false;
+        }
+        if (m_reported == before || m_autoStopped) {
+            // The library has handed out everything it holds: this places the samples after a gap
+            // on the unit's clock.
+            QMutexLocker lock(&m_stageMutex);
+            if (m_reported == before)
+                placeLosses(true);
+            return true;
+        }
+        fetched += m_reported - before;
+        if (fetched >= budget || spent.elapsed() > kMaxPollMs)
+            return false;
+    }
+}
+
 void PicoDriver::pollStreaming()
 {
     if (!m_busy || m_activeMode != Mode::Streaming)
         return;
-    for (int i = 0; i < kMaxChunksPerPoll; ++i) {
-        const std::size_t before = m_staged;
-        const PicoStatus st = m_api->latestValues(m_handle, &PicoDriver::streamingCallback, m_gate);
-        if (st == kBusy || st == kDriverFunction)
-            break; // no data yet: try at the next tick
-        if (st != kOk) {
-            if (isPowerStatus(st))
-                Q_EMIT message(tr("Power source changed: data collection aborted."));
-            const bool power = isPowerStatus(st);
-            ok(st, "GetStreamingLatestValues");
-            if (!power)
-                finishStreaming(statusName(st));
-            return;
-        }
-        if (m_staged == before || m_autoStopped)
-            break;
+    PicoStatus st = kOk;
+    fetchStreaming(fetchBudget(), &st);
+    if (st == kBusy || st == kDriverFunction)
+        st = kOk; // no data yet: try at the next tick
+    if (st != kOk) {
+        if (isPowerStatus(st))
+            Q_EMIT message(tr("Power source changed: data collection aborted."));
+        const bool power = isPowerStatus(st);
+        ok(st, "GetStreamingLatestValues");
+        if (!power)
+            finishStreaming(statusName(st));
+        return;
     }
     flushStreaming(false);
     if (m_autoStopped)
@@ -140,63 +212,110 @@ void PicoDriver::pollStreaming()
 
 void PicoDriver::drainStreaming()
 {
-    for (int i = 0; i < kMaxChunksPerPoll && !m_autoStopped; ++i) {
-        const std::size_t before = m_staged;
-        if (m_api->latestValues(m_handle, &PicoDriver::streamingCallback, m_gate) != kOk || m_staged == before)
-            break;
-    }
+    // What the unit took before Stop is fetched, up to the fetch budget, so that Stop stays prompt
+    // however far behind the host is; what it holds beyond that never reaches the recording and is
+    // counted lost at the end of the run (estimated from the unit's clock).
+    PicoStatus st = kOk;
+    const bool caughtUp = m_autoStopped || fetchStreaming(fetchBudget(), &st);
+    const std::int64_t taken = clockIndex();
     flushStreaming(true);
+    if (caughtUp || st != kOk || taken <= std::int64_t(m_index))
+        return;
+    const auto missing = std::uint64_t(taken - std::int64_t(m_index));
+    // A block without samples after the gap: its index (and time) is where the run ended.
+    MutableSampleBlockPtr marker;
+    {
+        QMutexLocker lock(&m_stageMutex);
+        marker = stagedBlock(0, 0, missing);
+    }
+    marker->flags |= SampleBlock::EndOfCapture;
+    fail(tr("PicoScope: the computer did not fetch the data in time: about %1 samples per channel that the unit "
+            "took before Stop were not fetched and are lost")
+             .arg(missing));
+    publish(marker);
 }
 
 void PicoDriver::flushStreaming(bool force)
 {
     QMutexLocker lock(&m_stageMutex);
-    if (m_staged == 0 && !m_stageLost)
+    if (m_staged == 0 && m_losses.empty())
         return;
     const auto minSamples = std::size_t(std::max(1.0, 0.02 / std::max(m_dt, 1e-12)));
-    if (!force && m_staged < minSamples && m_sinceFlush.elapsed() < kMaxBlockAgeMs)
+    if (!force && m_losses.empty() && m_staged < minSamples && m_sinceFlush.elapsed() < kMaxBlockAgeMs)
         return;
+    // A gap whose place is not known yet holds back the samples after it, unless the run ends or
+    // too many wait: then they are placed as if the library had handed out everything by now.
+    if (!m_losses.empty() && !m_losses.back().placed && (force || m_staged - m_losses.back().at > fetchBudget()))
+        placeLosses(false);
     m_sinceFlush.restart();
     std::vector<MutableSampleBlockPtr> out;
-    bool carryLoss = false;
-    if (!m_stageLost) {
-        out.push_back(stagedBlock(0, m_staged, 0));
-    } else if (m_staged == m_lossAt) {
-        // The overrun came with no samples yet: publish what came before, place the gap when
-        // data resume (from the time the overrun was seen).
-        if (m_staged > 0)
-            out.push_back(stagedBlock(0, m_staged, 0));
-        carryLoss = true;
-        m_lossAt = 0;
-        if (!m_lossAnnounced) // the count follows when data resume
-            fail(m_stageMalformed ? tr("PicoScope: the library reports samples outside the registered buffer "
-                                       "(overview buffer %1): they cannot be read and are lost")
-                                        .arg(m_ring)
-                                  : tr("PicoScope: the driver's streaming buffer overran: samples are being lost"));
-        m_lossAnnounced = true;
-    } else {
-        const std::int64_t expected = std::int64_t(m_index + m_lossAt);
-        const std::uint64_t lost = m_lossResume > expected ? std::uint64_t(m_lossResume - expected) : 1;
-        if (m_lossAt > 0)
-            out.push_back(stagedBlock(0, m_lossAt, 0));
-        out.push_back(stagedBlock(m_lossAt, m_staged, lost));
-        fail((m_stageMalformed
-                  ? tr("PicoScope: the library reported samples outside the registered buffer (overview buffer "
-                       "%1): they could not be read; about %2 samples per channel were lost before %3 s")
-                        .arg(m_ring)
-                  : tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data in "
-                       "time): about %2 samples per channel were lost before %3 s"))
-                 .arg(lost)
-                 .arg(out.back()->t0, 0, 'f', 6));
-        m_stageMalformed = false;
-        m_lossAnnounced = false;
+    std::size_t from = 0;        // first staged sample not published yet
+    std::uint64_t gap = 0;       // samples lost just before `from`
+    bool malformed = false;
+    std::vector<Loss> waiting;
+    for (const Loss &l : m_losses) {
+        if (!l.placed) {
+            waiting.push_back(l);
+            break;
+        }
+        if (l.at > from) {
+            out.push_back(stagedBlock(from, l.at, gap));
+            from = l.at;
+        }
+        // The samples from l.at on start at index l.resume; what lies between is lost (at least one
+        // sample: the library said so). Two gaps with nothing between are one.
+        gap = l.resume > std::int64_t(m_index) ? std::uint64_t(l.resume - std::int64_t(m_index)) : 1;
+        malformed |= l.malformed;
     }
-    for (auto &stage : m_stageMax)
-        stage.clear();
-    m_staged = 0;
-    m_stageOverflow = 0;
-    m_stageLost = carryLoss;
-    m_stageTrigger = -1;
+    const std::size_t end = waiting.empty() ? m_staged : waiting.front().at;
+    if (end > from) {
+        out.push_back(stagedBlock(from, end, gap));
+        from = end;
+    } else if (gap > 0 && waiting.empty() && force) {
+        // The run ends right after a gap: a block without samples carries the count.
+        auto marker = stagedBlock(from, from, gap);
+        marker->flags |= SampleBlock::EndOfCapture;
+        out.push_back(marker);
+    } else if (gap > 0 && waiting.empty()) {
+        waiting.push_back({from, true, std::int64_t(m_index + gap), malformed}); // placed: wait for samples
+    }
+    // (a placed gap right before an unplaced one is covered by the later one's placement)
+    for (const MutableSampleBlockPtr &b : out)
+        if (b->lostBefore > 0)
+            fail((malformed ? tr("PicoScope: the library reported samples outside the registered buffer (overview "
+                                 "buffer %1): they could not be read; about %2 samples per channel were lost before %3 s")
+                                  .arg(m_ring)
+                            : tr("PicoScope: the driver's streaming buffer overran (the computer did not fetch data "
+                                 "in time): about %2 samples per channel were lost before %3 s"))
+                     .arg(b->lostBefore)
+                     .arg(b->t0, 0, 'f', 6));
+    // A gap whose size is not published yet (no samples after it so far) is announced at once.
+    const bool pending = !waiting.empty();
+    if (pending && !m_lossAnnounced) {
+        fail(waiting.front().malformed || m_stageMalformed
+                 ? tr("PicoScope: the library reports samples outside the registered buffer (overview buffer %1): "
+                      "they cannot be read and are lost")
+                       .arg(m_ring)
+                 : tr("PicoScope: the driver's streaming buffer overran: samples are being lost"));
+        m_lossAnnounced = true;
+    } else if (!pending) {
+        m_lossAnnounced = false;
+        m_stageMalformed = false;
+    }
+    // What waits behind an unplaced gap stays staged, renumbered from 0.
+    if (from > 0) {
+        for (auto &stage : m_stageMax)
+            stage.erase(stage.begin(), stage.begin() + std::ptrdiff_t(from));
+        m_staged -= from;
+        m_stageTrigger = m_stageTrigger >= std::int64_t(from) ? m_stageTrigger - std::int64_t(from) : -1;
+    }
+    for (Loss &l : waiting)
+        l.at -= std::min(l.at, from);
+    m_losses = waiting;
+    if (m_staged == 0) {
+        m_stageOverflow = 0;
+        m_stageTrigger = -1;
+    }
     lock.unlock();
     for (const MutableSampleBlockPtr &b : out)
         publish(b);

@@ -11,6 +11,32 @@ bool Model::knowsFunction(std::string_view name) const {
   return false;
 }
 
+const Variant *Model::findVariant(std::string_view name) const {
+  auto upper = [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; };
+  for (int i = 0; i < variantCount; ++i) {
+    const std::string_view v = variants[i].name;
+    if (v.size() != name.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < v.size() && same; ++k) same = upper(v[k]) == upper(name[k]);
+    if (same) return &variants[i];
+  }
+  return nullptr;
+}
+
+std::string Model::variantNames() const {
+  std::string out;
+  for (int i = 0; i < variantCount; ++i) out += (i ? ", " : "") + std::string(variants[i].name);
+  return out;
+}
+
+Model Model::forVariant(const Variant &variant) const {
+  Model m = *this;
+  m.defaultVariant = variant.name;
+  m.awgMaxSize = variant.awgMaxSize;
+  m.ddsFrequency = variant.ddsFrequency;
+  return m;
+}
+
 bool resolutionValid(int resolution) { return resolution >= 0 && resolution <= 4; }
 
 int resolutionBits(int resolution) {

@@ -5,11 +5,24 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "PicoSimTypes.h"
 
 namespace picosim {
+
+// One product of a family, chosen with PICOSIM `variant=`: what the specification says differs
+// between the models of a family (§2 AWG sizes and DDS clocks, §7 channel count = the variant's
+// second digit, §9 which units report power-source states).
+struct Variant {
+  const char *name;       // VARIANT_INFO, e.g. "5444D"
+  int channels;           // analogue channels A.. (2 or 4)
+  uint32_t awgMaxSize;    // arbitrary waveform buffer limit (samples)
+  double ddsFrequency;    // AWG phase accumulator clock (Hz)
+  bool dcSupplyInput;     // 4-channel 5000 units: PICO_POWER_SUPPLY_NOT_CONNECTED on USB power only
+  bool usb3;              // 5000D: PICO_USB3_0_DEVICE_NON_USB3_0_PORT on a USB 2 port
+};
 
 struct Model {
   const char *prefix;          // "ps5000a": function-name prefix (inject=, messages)
@@ -30,8 +43,16 @@ struct Model {
   const char *driverVersion;
   const char *hardwareVersion;
   const char *firmware1, *firmware2, *firmware3;
+  const Variant *variants;     // the models of the family that can be simulated
+  int variantCount;
 
   bool knowsFunction(std::string_view name) const;
+  // The variant called `name` (case-insensitive), or nullptr.
+  const Variant *findVariant(std::string_view name) const;
+  // "5242A, 5242B, ..." for messages.
+  std::string variantNames() const;
+  // This model as a unit of `variant` is: the family's description with the variant's values.
+  Model forVariant(const Variant &variant) const;
 };
 
 // Resolution enum value → ADC bits (8 for an unknown value).

@@ -21,7 +21,7 @@ Status setDataBuffers(int16_t handle, int channel, int16_t *bufMax, int16_t *buf
                       uint32_t segment, uint32_t mode) {
   auto u = findUnit(handle);
   if (!u) return PICO_INVALID_HANDLE;
-  if (channel < 0 || channel >= kAnalogChannels) return PICO_INVALID_CHANNEL;
+  if (!u->hasChannel(channel)) return PICO_INVALID_CHANNEL;
   if (segment >= u->nSegments) return PICO_SEGMENT_OUT_OF_RANGE;
   if (mode == RatioDistribution) return PICO_RATIO_MODE_NOT_SUPPORTED;
   if (!singleMode(mode) || length < 0) return PICO_INVALID_PARAMETER;

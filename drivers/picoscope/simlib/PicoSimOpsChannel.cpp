@@ -26,9 +26,12 @@ int channelsInFlags(uint32_t flags) {
   return n;
 }
 
-Status statelessChannels(uint32_t flags, int resolution, int &n) {
+// Flag bits of the unit's analogue channels.
+uint32_t channelFlags(const Unit &u) { return (1u << u.channelCount) - 1u; }
+
+Status statelessChannels(const Unit &u, uint32_t flags, int resolution, int &n) {
   if (!resolutionValid(resolution)) return PICO_INVALID_DEVICE_RESOLUTION;
-  if (flags & ~0xFu) return PICO_INVALID_CHANNEL;  // no digital ports on this model
+  if (flags & ~channelFlags(u)) return PICO_INVALID_CHANNEL;  // a channel the model lacks, or a digital port
   n = channelsInFlags(flags);
   if (n == 0) return PICO_INVALID_CHANNEL;
   if (n > maxChannelsForResolution(resolution)) return PICO_INVALID_NUMBER_CHANNELS_FOR_RESOLUTION;
@@ -40,7 +43,7 @@ Status statelessChannels(uint32_t flags, int resolution, int &n) {
 Status setChannel(int16_t handle, int channel, int16_t enabled, int coupling, int range, float offset) {
   auto u = findUnit(handle);
   if (!u) return PICO_INVALID_HANDLE;
-  if (channel < 0 || channel >= kAnalogChannels) return PICO_INVALID_CHANNEL;
+  if (!u->hasChannel(channel)) return PICO_INVALID_CHANNEL;  // also C and D of a 2-channel model
   ChannelSettings next = u->channels[size_t(channel)];
   next.enabled = enabled != 0;
   if (next.enabled) {
@@ -62,7 +65,7 @@ Status setChannel(int16_t handle, int channel, int16_t enabled, int coupling, in
 Status setBandwidthFilter(int16_t handle, int channel, int bandwidth) {
   auto u = findUnit(handle);
   if (!u) return PICO_INVALID_HANDLE;
-  if (channel < 0 || channel >= kAnalogChannels) return PICO_INVALID_CHANNEL;
+  if (!u->hasChannel(channel)) return PICO_INVALID_CHANNEL;
   if (bandwidth != 0 && bandwidth != 1) return PICO_INVALID_PARAMETER;
   u->channels[size_t(channel)].bandwidth = bandwidth;  // accepted; the simulated inputs are band-limited anyway
   return PICO_OK;
@@ -86,10 +89,11 @@ Status getAnalogueOffset(int16_t handle, int range, int coupling, float *maxV, f
 }
 
 Status getChannelInformation(int16_t handle, int info, int32_t, int32_t *ranges, int32_t *length, int32_t channels) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (info != 0) return PICO_INVALID_INFO;
   if (!length) return PICO_NULL_PARAMETER;
-  if (channels < 0 || channels >= kAnalogChannels) return PICO_INVALID_CHANNEL;
+  if (!u->hasChannel(channels)) return PICO_INVALID_CHANNEL;
   const int32_t n = model().maxRange - model().minRange + 1;
   if (ranges) {
     if (*length < n) {
@@ -134,12 +138,13 @@ Status getTimebase(int16_t handle, uint32_t timebase, int32_t samples, double *i
 
 Status nearestSampleIntervalStateless(int16_t handle, uint32_t flags, double seconds, int resolution, uint16_t useEts,
                                       uint32_t *timebase, double *available) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (!timebase || !available) return PICO_NULL_PARAMETER;
   if (useEts) return PICO_ETS_NOT_SUPPORTED;
   if (!std::isfinite(seconds) || seconds <= 0) return PICO_INVALID_PARAMETER;
   int n = 0;
-  if (Status st = statelessChannels(flags, resolution, n); st != PICO_OK) return st;
+  if (Status st = statelessChannels(*u, flags, resolution, n); st != PICO_OK) return st;
   *timebase = timebaseForInterval(resolution, n, seconds);
   Ps dt = 0;
   timebaseInterval(resolution, *timebase, n, &dt);
@@ -148,10 +153,11 @@ Status nearestSampleIntervalStateless(int16_t handle, uint32_t flags, double sec
 }
 
 Status minimumTimebaseStateless(int16_t handle, uint32_t flags, uint32_t *timebase, double *seconds, int resolution) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (!timebase || !seconds) return PICO_NULL_PARAMETER;
   int n = 0;
-  if (Status st = statelessChannels(flags, resolution, n); st != PICO_OK) return st;
+  if (Status st = statelessChannels(*u, flags, resolution, n); st != PICO_OK) return st;
   *timebase = minimumTimebase(resolution, n);
   Ps dt = 0;
   timebaseInterval(resolution, *timebase, n, &dt);
@@ -161,12 +167,13 @@ Status minimumTimebaseStateless(int16_t handle, uint32_t flags, uint32_t *timeba
 
 Status channelCombinationsStateless(int16_t handle, uint32_t *combinations, uint32_t *count, int resolution,
                                     uint32_t timebase, int16_t dcPower) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (!count) return PICO_NULL_PARAMETER;
   if (!resolutionValid(resolution)) return PICO_INVALID_DEVICE_RESOLUTION;
   uint32_t found = 0;
   const uint32_t capacity = *count;
-  for (uint32_t flags = 1; flags < 16; ++flags) {
+  for (uint32_t flags = 1; flags <= channelFlags(*u); ++flags) {
     const int n = channelsInFlags(flags);
     Ps dt = 0;
     if (n > maxChannelsForResolution(resolution)) continue;

@@ -32,7 +32,7 @@ Status setSigGenBuiltIn(int16_t handle, int32_t offsetUv, uint32_t pkToPkUv, int
   const BuiltInRequest r{offsetUv, pkToPkUv, waveType, start, stop, increment, dwell, sweepType, operation,
                          shots, sweeps, trigType, trigSource, extThreshold};
   SigGenConfig cfg;
-  if (Status st = buildBuiltIn(model(), r, cfg); st != PICO_OK) return st;
+  if (Status st = buildBuiltIn(u->model, r, cfg); st != PICO_OK) return st;
   apply(*u, cfg);
   return PICO_OK;
 }
@@ -46,7 +46,7 @@ Status setSigGenArbitrary(int16_t handle, int32_t offsetUv, uint32_t pkToPkUv, u
   const ArbitraryRequest r{offsetUv, pkToPkUv, startDp, stopDp, incDp, dwellCount, waveform, size, sweepType,
                            operation, indexMode, shots, sweeps, trigType, trigSource, extThreshold};
   SigGenConfig cfg;
-  if (Status st = buildArbitrary(model(), r, cfg); st != PICO_OK) return st;
+  if (Status st = buildArbitrary(u->model, r, cfg); st != PICO_OK) return st;
   apply(*u, cfg);
   return PICO_OK;
 }
@@ -58,7 +58,7 @@ Status setSigGenPropertiesBuiltIn(int16_t handle, double start, double stop, dou
   if (!u) return PICO_INVALID_HANDLE;
   SigGenConfig cfg;
   if (!currentConfig(*u, cfg)) return PICO_SIGGEN_WAVEFORM_SETUP_FAILED;
-  if (Status st = applyProperties(model(), cfg, start, stop, increment, dwell, sweepType, shots, sweeps, trigType,
+  if (Status st = applyProperties(u->model, cfg, start, stop, increment, dwell, sweepType, shots, sweeps, trigType,
                                   trigSource, extThreshold);
       st != PICO_OK)
     return st;
@@ -73,7 +73,7 @@ Status setSigGenPropertiesArbitrary(int16_t handle, uint32_t startDp, uint32_t s
   if (!u) return PICO_INVALID_HANDLE;
   SigGenConfig cfg;
   if (!currentConfig(*u, cfg)) return PICO_SIGGEN_WAVEFORM_SETUP_FAILED;
-  if (Status st = applyArbitraryProperties(model(), cfg, startDp, stopDp, incDp, dwellCount, sweepType, shots,
+  if (Status st = applyArbitraryProperties(u->model, cfg, startDp, stopDp, incDp, dwellCount, sweepType, shots,
                                            sweeps, trigType, trigSource, extThreshold);
       st != PICO_OK)
     return st;
@@ -83,12 +83,13 @@ Status setSigGenPropertiesArbitrary(int16_t handle, uint32_t startDp, uint32_t s
 
 Status sigGenFrequencyToPhase(int16_t handle, double frequency, int indexMode, uint32_t bufferLength,
                               uint32_t *phase) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (!phase) return PICO_NULL_PARAMETER;
   if (indexMode < IndexSingle || indexMode > IndexQuad) return PICO_SIG_GEN_PARAM;
-  if (bufferLength < 1 || bufferLength > model().awgMaxSize) return PICO_SIG_GEN_PARAM;
+  if (bufferLength < 1 || bufferLength > u->model.awgMaxSize) return PICO_SIG_GEN_PARAM;
   if (!std::isfinite(frequency) || frequency < 0) return PICO_SIG_GEN_PARAM;
-  const double p = std::round(frequencyToPhase(model(), frequency, indexMode, bufferLength));
+  const double p = std::round(frequencyToPhase(u->model, frequency, indexMode, bufferLength));
   if (p > 4294967295.0) return PICO_SIG_GEN_PARAM;
   *phase = uint32_t(p);
   return PICO_OK;
@@ -96,12 +97,13 @@ Status sigGenFrequencyToPhase(int16_t handle, double frequency, int indexMode, u
 
 Status sigGenArbitraryMinMaxValues(int16_t handle, int16_t *minValue, int16_t *maxValue, uint32_t *minSize,
                                    uint32_t *maxSize) {
-  if (!findUnit(handle)) return PICO_INVALID_HANDLE;
+  auto u = findUnit(handle);
+  if (!u) return PICO_INVALID_HANDLE;
   if (!minValue && !maxValue && !minSize && !maxSize) return PICO_NULL_PARAMETER;
   if (minValue) *minValue = -32768;
   if (maxValue) *maxValue = 32767;
   if (minSize) *minSize = 1;
-  if (maxSize) *maxSize = model().awgMaxSize;
+  if (maxSize) *maxSize = u->model.awgMaxSize;
   return PICO_OK;
 }
 

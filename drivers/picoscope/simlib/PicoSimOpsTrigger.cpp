@@ -23,6 +23,8 @@ T field(const void *base, size_t offset) {
 constexpr uint32_t kMaxDelay = 8388607;
 
 bool inputValid(int32_t s) { return s >= SrcA && s <= SrcAux; }
+// A trigger input the unit has: its analogue channels, EXT and AUX.
+bool inputExists(const Unit &u, int32_t s) { return inputValid(s) && (s > SrcD || u.hasChannel(s)); }
 bool directionValid(int32_t d) { return d >= 0 && d < DirCount; }
 
 // One record of the old conditions / PWQ-conditions structs: `fields` 4-byte states.
@@ -60,7 +62,7 @@ Status setSimpleTrigger(int16_t handle, int16_t enable, int channel, int16_t thr
     TriggerSetup t;
     t.withinPreTrigger = u.trigger.withinPreTrigger;
     if (enable) {
-      if (channel < SrcA || channel > SrcExt) return PICO_INVALID_TRIGGER_CHANNEL;
+      if (channel < SrcA || channel > SrcExt || !inputExists(u, channel)) return PICO_INVALID_TRIGGER_CHANNEL;
       if (direction < DirAbove || direction > DirRisingOrFalling) return PICO_INVALID_PARAMETER;
       if (autoTriggerMs < 0) return PICO_INVALID_PARAMETER;
       if (delay > kMaxDelay) return PICO_DELAY;
@@ -111,7 +113,7 @@ Status setTriggerPropertiesOld(int16_t handle, const void *props, int16_t n, int
     for (int16_t i = 0; i < n; ++i) {
       const void *p = static_cast<const char *>(props) + 16 * i;
       const int32_t ch = field<int32_t>(p, 8), mode = field<int32_t>(p, 12);
-      if (!inputValid(ch)) return PICO_INVALID_TRIGGER_CHANNEL;
+      if (!inputExists(u, ch)) return PICO_INVALID_TRIGGER_CHANNEL;
       if (mode != ModeLevel && mode != ModeWindow) return PICO_INVALID_TRIGGER_PROPERTY;
       t.props[size_t(ch)] = {field<int16_t>(p, 0), field<uint16_t>(p, 2), field<int16_t>(p, 4), field<uint16_t>(p, 6)};
       t.mode[size_t(ch)] = mode;
@@ -132,7 +134,7 @@ Status setTriggerConditionsV2(int16_t handle, const void *conditions, int16_t n,
       const void *c = static_cast<const char *>(conditions) + 8 * i;
       const int32_t src = field<int32_t>(c, 0), state = field<int32_t>(c, 4);
       int input;
-      if (inputValid(src)) input = src;
+      if (inputExists(u, src)) input = src;
       else if (src == SrcPwq && !pwq) input = kPwqInput;
       else return PICO_INVALID_CONDITION_CHANNEL;
       if (state < StateDontCare || state >= StateMax) return PICO_CONDITIONS;
@@ -152,16 +154,27 @@ Status setTriggerDirectionsV2(int16_t handle, const void *directions, int32_t n,
     if (n < 0) return PICO_INVALID_PARAMETER;
     if (n > 0 && !directions) return PICO_NULL_PARAMETER;
     TriggerSetup t = u.trigger;
-    for (int32_t i = 0; i < n; ++i) {
-      const void *d = static_cast<const char *>(directions) + 12 * i;
-      const int32_t src = field<int32_t>(d, 0), dir = field<int32_t>(d, 4), mode = field<int32_t>(d, 8);
-      if (!inputValid(src)) return PICO_INVALID_TRIGGER_CHANNEL;
-      if (!directionValid(dir) || (mode != ModeLevel && mode != ModeWindow)) return PICO_INVALID_PARAMETER;
-      if (pwq) {
-        t.pwqDirection[size_t(src)] = dir;
-      } else {
-        t.direction[size_t(src)] = dir;
-        t.mode[size_t(src)] = mode;
+    // The qualifier's own entry (source PULSE_WIDTH_SOURCE, as in Pico's window-pulse-width
+    // example) gives the direction of the qualifier as a whole, like the single direction of the
+    // older SetPulseWidthQualifier; entries for single inputs refine it for that input.
+    for (int pass = 0; pass < (pwq ? 2 : 1); ++pass) {
+      for (int32_t i = 0; i < n; ++i) {
+        const void *d = static_cast<const char *>(directions) + 12 * i;
+        const int32_t src = field<int32_t>(d, 0), dir = field<int32_t>(d, 4), mode = field<int32_t>(d, 8);
+        const bool whole = pwq && src == SrcPwq;
+        if (!inputExists(u, src) && !whole) return PICO_INVALID_TRIGGER_CHANNEL;
+        if (!directionValid(dir) || (mode != ModeLevel && mode != ModeWindow)) return PICO_INVALID_PARAMETER;
+        if (pwq && whole != (pass == 0)) continue;
+        if (whole) {
+          t.pwqDirection.fill(dir);
+          t.pwqMode.fill(mode);
+        } else if (pwq) {
+          t.pwqDirection[size_t(src)] = dir;
+          t.pwqMode[size_t(src)] = mode;
+        } else {
+          t.direction[size_t(src)] = dir;
+          t.mode[size_t(src)] = mode;
+        }
       }
     }
     u.trigger = t;
@@ -177,7 +190,7 @@ Status setTriggerPropertiesV2(int16_t handle, const void *props, int16_t n) {
     for (int16_t i = 0; i < n; ++i) {
       const void *p = static_cast<const char *>(props) + 12 * i;
       const int32_t ch = field<int32_t>(p, 8);
-      if (!inputValid(ch)) return PICO_INVALID_TRIGGER_CHANNEL;
+      if (!inputExists(u, ch)) return PICO_INVALID_TRIGGER_CHANNEL;
       t.props[size_t(ch)] = {field<int16_t>(p, 0), field<uint16_t>(p, 2), field<int16_t>(p, 4), field<uint16_t>(p, 6)};
     }
     u.trigger = t;
@@ -215,6 +228,7 @@ Status setPulseWidthQualifierOld(int16_t handle, const void *conditions, int16_t
     }
     u.trigger.pwqGroups = groups;
     u.trigger.pwqDirection.fill(direction);
+    u.trigger.pwqMode.fill(ModeLevel);
     u.trigger.pwLower = lower;
     u.trigger.pwUpper = upper;
     u.trigger.pwType = groups.empty() ? PwNone : type;

@@ -213,10 +213,13 @@ bool parseSettings(std::string_view text, const Model &model, Settings &base,
       if (!parseUnsigned(value, u) || u > 8) return bad();
       base.units = int(u);
     } else if (key == "variant") {
-      if (value.size() > 32) return bad();
-      for (char c : value)
-        if (!std::isprint(static_cast<unsigned char>(c))) return bad();
-      base.variant = std::string(value);
+      const Variant *v = model.findVariant(value);
+      if (!v) {
+        error = "unknown variant '" + std::string(value) + "' for " + model.prefix + " (simulated: " +
+                model.variantNames() + ")";
+        return false;
+      }
+      base.variant = v->name;
     } else if (key == "power") {
       const std::string v = lower(value);
       if (v == "dc") base.power = PowerSetting::Dc;

@@ -32,6 +32,11 @@ int64_t stopTarget(const StreamState &s) {
   return int64_t(s.maxPre) + int64_t(s.maxPost);
 }
 
+// Raw samples the device has taken since RunStreaming (on its own clock).
+int64_t producedNow(const Unit &u, const StreamState &st) {
+  return std::max<int64_t>(0, u.deviceTime() / st.dt - st.startIndex);
+}
+
 }  // namespace
 
 Status runStreaming(Unit &u, uint32_t *interval, int units, uint32_t maxPre, uint32_t maxPost, bool autoStop,
@@ -59,14 +64,20 @@ Status runStreaming(Unit &u, uint32_t *interval, int units, uint32_t maxPre, uin
   if (dt < 1) return PICO_INVALID_SAMPLE_INTERVAL;
   if (1e12 / double(dt) * n > s.streamingMaxRate * (1 + 1e-9)) return PICO_INVALID_SAMPLE_INTERVAL;
   if (overviewBufferSize == 0) return PICO_INVALID_PARAMETER;
+  // As GetValues does, an enabled channel without a buffer is simply not delivered (Pico's own
+  // streaming examples register A and B only while C and D are still enabled from power-on); a
+  // registered buffer must hold the overview buffer, and at least one must be registered.
+  bool anyBuffer = false;
   for (int ch = 0; ch < kAnalogChannels; ++ch) {
     if (!u.channels[size_t(ch)].enabled) continue;
     for (uint32_t m : modesOf(mode)) {
       auto it = u.buffers.find({ch, 0u, m});
-      if (it == u.buffers.end() || !it->second.max || it->second.length < int32_t(std::min<uint32_t>(overviewBufferSize, INT32_MAX)))
-        return PICO_INVALID_BUFFER;
+      if (it == u.buffers.end() || (!it->second.max && !it->second.min)) continue;
+      if (it->second.length < int32_t(std::min<uint32_t>(overviewBufferSize, INT32_MAX))) return PICO_INVALID_BUFFER;
+      anyBuffer = true;
     }
   }
+  if (!anyBuffer) return PICO_INVALID_BUFFER;
   stopAcquisition(u);
   StreamState &st = u.stream;
   st = StreamState{};
@@ -79,6 +90,7 @@ Status runStreaming(Unit &u, uint32_t *interval, int units, uint32_t maxPre, uin
   st.maxPost = maxPost;
   st.autoStop = autoStop;
   st.memoryPerChannel = std::max<uint64_t>(u.memory / uint64_t(n), 1);
+  st.backlogCapacity = st.memoryPerChannel + uint64_t(overviewBufferSize) * st.ratio;
   st.enabledMask = u.enabledMask();
   st.frontEnds = u.frontEndSnapshot();
   st.trigger = u.trigger;
@@ -89,6 +101,7 @@ Status runStreaming(Unit &u, uint32_t *interval, int units, uint32_t maxPre, uin
     st.startIndex = (u.deviceTime() + dt - 1) / dt;
     st.scanPos = int64_t(maxPre); // the trigger arms once the pre-trigger samples exist (§5)
     u.segments[0].valid = false;
+    u.streamCounts = StreamCounts{true, false, 0, 0};
     u.state = AcqState::Streaming;
   }
   *interval = uint32_t(back);
@@ -112,15 +125,22 @@ Status getStreamingLatestValues(Unit &u, StreamingReadyFn ready, void *parameter
     std::lock_guard lk(u.mutex);
     sources = u.sourceSnapshot(s);
   }
-  const int64_t now = u.deviceTime() / st.dt - st.startIndex;  // raw samples produced so far
+  const int64_t now = producedNow(u, st);  // raw samples produced so far
   int64_t avail = std::max<int64_t>(0, now - st.delivered);
-  // Host too slow: the device memory overflowed, the oldest samples are lost.
-  if (uint64_t(avail) > st.memoryPerChannel) {
-    int64_t lost = avail - int64_t(st.memoryPerChannel);
+  // Host too slow: the samples are taken on the device's clock whether or not the host fetches
+  // them; once the device memory and the driver's buffer are full the oldest are overwritten.
+  if (uint64_t(avail) > st.backlogCapacity) {
+    int64_t lost = avail - int64_t(st.backlogCapacity);
     lost = (lost + st.ratio - 1) / st.ratio * st.ratio;
+    const int64_t target = stopTarget(st);
+    if (target != kNever) lost = std::min(lost, std::max<int64_t>(0, target - st.delivered));
     st.delivered += lost;
     avail -= lost;
     st.lostPending = s.overrunFlag;
+    {
+      std::lock_guard lk(u.mutex);
+      u.streamCounts.lost += lost;
+    }
     if (st.scanner) {
       st.scanner->reset();
       st.scanPos = std::max(st.scanPos, st.delivered);
@@ -202,9 +222,11 @@ void finishStreaming(Unit &u) {
   StreamState &st = u.stream;
   if (!st.active) return;
   st.active = false;
+  // The device sampled until now (or until auto-stop), whether or not the host fetched it all.
+  int64_t total = std::max(producedNow(u, st), st.delivered);
+  if (const int64_t target = stopTarget(st); target != kNever) total = std::min(total, std::max(target, st.delivered));
   // Stored samples: the trigger window when triggered, else the most recent ones, bounded by the
   // device memory and by maxPre + maxPost when given.
-  const int64_t total = st.delivered;
   uint64_t keep = st.memoryPerChannel;
   if (uint64_t(st.maxPre) + st.maxPost > 0) keep = std::min<uint64_t>(keep, uint64_t(st.maxPre) + st.maxPost);
   int64_t first = std::max<int64_t>(0, total - int64_t(keep));
@@ -228,6 +250,8 @@ void finishStreaming(Unit &u) {
   rec.frontEnds = st.frontEnds;
   u.segments[0] = rec;
   u.state = AcqState::StreamingStopped;
+  u.streamCounts.produced = total;
+  u.streamCounts.stopped = true;
 }
 
 Status noOfStreamingValues(Unit &u, uint32_t *count) {

@@ -182,6 +182,10 @@ bool TriggerScanner::scan(int64_t from, int64_t to, int64_t earliest, int64_t &h
         const ChannelProps &p = setup_.props[size_t(i)];
         if (v >= p.upper) s.pwqLevel = true;
         else if (v < float(p.upper) - float(p.upperHyst)) s.pwqLevel = false;
+        // ... and, for a window qualifier, inside [lower, upper] (left beyond the hysteresis).
+        const float lo = std::min<float>(p.lower, p.upper), hi = std::max<float>(p.lower, p.upper);
+        if (v >= lo && v <= hi) s.pwqInside = true;
+        else if (v > hi + float(p.upperHyst) || v < lo - float(p.lowerHyst)) s.pwqInside = false;
       }
       if (setup_.pwqEnabled()) {
         bool active = false;
@@ -190,8 +194,12 @@ bool TriggerScanner::scan(int64_t from, int64_t to, int64_t earliest, int64_t &h
           for (const ConditionTerm &t : g) {
             if (t.input >= kTriggerInputs) continue;
             const int dir = setup_.pwqDirection[size_t(t.input)];
+            // ABOVE/RISING (window: INSIDE/ENTER) qualify the time spent above the threshold (inside
+            // the window); BELOW/FALLING (OUTSIDE/EXIT) the time below it (outside).
             const bool positive = dir == DirAbove || dir == DirRising || dir == DirAboveLower || dir == DirRisingLower;
-            const bool lvl = state_[size_t(t.input)].pwqLevel == positive;
+            const InputState &st = state_[size_t(t.input)];
+            const bool level = setup_.pwqMode[size_t(t.input)] == ModeWindow ? st.pwqInside : st.pwqLevel;
+            const bool lvl = level == positive;
             all &= t.state == StateFalse ? !lvl : lvl;
           }
           active |= all;

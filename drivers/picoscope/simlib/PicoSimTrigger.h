@@ -38,7 +38,8 @@ struct TriggerSetup {
   bool withinPreTrigger = false;
   // Pulse-width qualifier
   std::vector<ConditionGroup> pwqGroups;
-  std::array<int, kTriggerInputs> pwqDirection{};
+  std::array<int, kTriggerInputs> pwqDirection{};  // per input; PULSE_WIDTH_SOURCE sets all of them
+  std::array<int, kTriggerInputs> pwqMode{};       // LEVEL: above/below upper; WINDOW: inside/outside
   uint32_t pwLower = 0, pwUpper = 0;
   int pwType = PwNone;
 
@@ -70,7 +71,8 @@ class TriggerScanner {
     bool level = false;  // level/window state with hysteresis
     bool armed = false, armedLow = false;
     bool inPulse = false, exceeded = false;
-    bool pwqLevel = false;
+    bool pwqLevel = false;   // above the upper threshold (with hysteresis)
+    bool pwqInside = false;  // inside the window [lower, upper] (with hysteresis outwards)
     int64_t pwqStart = 0;
     bool pwqPrev = false;
     float prevCounts = 0;

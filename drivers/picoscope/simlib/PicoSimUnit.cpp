@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PicoSimUnit.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -95,6 +96,26 @@ std::shared_ptr<Unit> findUnit(int16_t handle) {
   return nullptr;
 }
 
+std::shared_ptr<Unit> findUnitBySerial(const char *serial) {
+  if (!serial) return nullptr;
+  Registry &r = registry();
+  std::lock_guard lock(r.mutex);
+  for (auto &u : r.slots)
+    if (u && u->serial == serial) return u;
+  return nullptr;
+}
+
+int32_t streamingStats(const char *serial, uint64_t *produced, uint64_t *lost) {
+  auto u = findUnitBySerial(serial);
+  if (!u) return -1;
+  std::lock_guard lk(u->mutex);
+  const StreamCounts c = u->streamCounts;
+  if (!c.valid) return -1;
+  if (produced) *produced = c.stopped ? uint64_t(c.produced) : 0;
+  if (lost) *lost = uint64_t(c.lost);
+  return c.stopped ? 0 : 1;
+}
+
 std::string unitSerials(int units) {
   std::string out;
   for (int i = 0; i < units && i < kMaxUnits; ++i) out += (i ? "," : "") + serialOf(i);
@@ -117,14 +138,23 @@ Status openUnit(const char *serial, int resolution, std::shared_ptr<Unit> &unit)
   auto u = std::make_shared<Unit>();
   u->slot = slot;
   u->serial = serialOf(slot);
-  u->variant = s.variant.empty() ? m.defaultVariant : s.variant;
+  const Variant *variant = m.findVariant(s.variant.empty() ? m.defaultVariant : s.variant);
+  if (!variant) variant = &m.variants[0];  // (the settings parser accepts listed variants only)
+  u->variant = variant->name;
+  u->channelCount = variant->channels;
+  u->model = m.forVariant(*variant);
   u->opened = std::chrono::steady_clock::now();
   u->memory = s.memory ? s.memory : m.defaultMemory;
   u->resolution = resolution;
   // Power-on default: DC, 5 V range, as many channels enabled as the resolution allows.
-  for (int i = maxChannelsForResolution(resolution); i < kAnalogChannels; ++i) u->channels[size_t(i)].enabled = false;
+  for (int i = std::min(maxChannelsForResolution(resolution), u->channelCount); i < kAnalogChannels; ++i)
+    u->channels[size_t(i)].enabled = false;
   u->segments.resize(1);
-  u->power = m.hasPowerStates ? s.power : PowerSetting::Dc;
+  // Only 4-channel 5000 units have a DC supply input, only 5000D units are USB 3 devices (§9).
+  u->power = !m.hasPowerStates                                            ? PowerSetting::Dc
+             : s.power == PowerSetting::Usb && !variant->dcSupplyInput ? PowerSetting::Dc
+             : s.power == PowerSetting::Usb2 && !variant->usb3         ? PowerSetting::Dc
+                                                                        : s.power;
   u->powerAccepted = u->power == PowerSetting::Dc;
   if (u->power == PowerSetting::Usb) {  // C and D are unavailable on USB power
     u->channels[SrcC].enabled = false;

@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "PicoSimModel.h"
 #include "PicoSimSettings.h"
 #include "PicoSimSigGen.h"
 #include "PicoSimSignal.h"
@@ -107,11 +108,22 @@ struct StreamState {
   bool triggerReported = false;
   bool lostPending = false;
   uint64_t memoryPerChannel = 0;
+  // Raw samples the unit holds for the host before the oldest are overwritten: the device memory
+  // used as a FIFO plus the driver's overview buffer (overviewBufferSize values).
+  uint64_t backlogCapacity = 0;
   unsigned enabledMask = 0;
   std::array<FrontEnd, kSources> frontEnds;
   TriggerSetup trigger;
   std::unique_ptr<TriggerScanner> scanner;
   int64_t scanPos = 0;       // raw position scanned up to
+};
+
+// What the last (or running) streaming run of a unit produced and lost, for picosimStreamingStats.
+struct StreamCounts {
+  bool valid = false;        // a streaming run has been started on the unit
+  bool stopped = false;      // produced is final
+  int64_t produced = 0;      // raw samples the device took (until Stop or auto-stop)
+  int64_t lost = 0;          // raw samples overwritten before the host fetched them
 };
 
 enum class AcqState { Idle, BlockRunning, BlockDone, BlockCancelled, Streaming, StreamingStopped };
@@ -120,6 +132,8 @@ struct Unit {
   int16_t handle = 0;
   int slot = 0;
   std::string serial, variant;
+  int channelCount = kAnalogChannels;  // of the variant: channels beyond it do not exist
+  Model model;                         // the family's description with the variant's values
   std::chrono::steady_clock::time_point opened;
   uint64_t memory = 0;
   int resolution = 0;
@@ -141,6 +155,7 @@ struct Unit {
   std::condition_variable cv;
   AcqState state = AcqState::Idle;
   std::vector<CaptureRecord> segments;
+  StreamCounts streamCounts;
   uint32_t capturesDone = 0;
   bool rapidRun = false;
   std::shared_ptr<BlockJob> job;      // current or queued job
@@ -151,6 +166,7 @@ struct Unit {
 
   Ps deviceTime() const;  // ps since open
   int enabledCount() const;
+  bool hasChannel(int channel) const { return channel >= 0 && channel < channelCount; }
   unsigned enabledMask() const;
   uint64_t memoryPerSegment() const { return memory / nSegments; }
   Status powerBlock() const;  // pending power status for acquisition calls, or PICO_OK
@@ -160,6 +176,9 @@ struct Unit {
 
 // Registry of open units (handles) of this library.
 std::shared_ptr<Unit> findUnit(int16_t handle);
+std::shared_ptr<Unit> findUnitBySerial(const char *serial);
+// picosimStreamingStats: 0 (final), 1 (still streaming), -1 (no such open unit, or it never streamed).
+int32_t streamingStats(const char *serial, uint64_t *produced, uint64_t *lost);
 // Opens the first free simulated unit (or the one with `serial`). Returns PICO_NOT_FOUND when none.
 Status openUnit(const char *serial, int resolution, std::shared_ptr<Unit> &unit);
 Status closeUnit(int16_t handle);

@@ -35,13 +35,29 @@ const char *const kFunctions[] = {
     "MaximumValue", "MinimumValue", "GetAnalogueOffset", "GetMaxSegments"};
 static_assert(sizeof kFunctions / sizeof kFunctions[0] == 60);
 
+// The 2000A/B models with the ps2000a API (spec §14.1; 2-channel 22xx, 4-channel 24xx). The spec
+// gives no per-model AWG, clock or rate differences (U13), so they share the family's values. MSO
+// variants are not simulated (no digital ports).
+constexpr uint32_t kAwg = PS2000A_MAX_SIG_GEN_BUFFER_SIZE;
+const Variant kVariants[] = {
+    {"2204A", 2, kAwg, 20e6, false, false}, {"2205A", 2, kAwg, 20e6, false, false},
+    {"2206", 2, kAwg, 20e6, false, false},  {"2206A", 2, kAwg, 20e6, false, false},
+    {"2206B", 2, kAwg, 20e6, false, false}, {"2207", 2, kAwg, 20e6, false, false},
+    {"2207A", 2, kAwg, 20e6, false, false}, {"2207B", 2, kAwg, 20e6, false, false},
+    {"2208", 2, kAwg, 20e6, false, false},  {"2208A", 2, kAwg, 20e6, false, false},
+    {"2208B", 2, kAwg, 20e6, false, false}, {"2405A", 4, kAwg, 20e6, false, false},
+    {"2406B", 4, kAwg, 20e6, false, false}, {"2407B", 4, kAwg, 20e6, false, false},
+    {"2408B", 4, kAwg, 20e6, false, false},
+};
+
 const Model kModel{
     "ps2000a", "2406B", kFunctions, 60,
     /*hasResolution*/ false, /*hasPowerStates*/ false, /*hasWhiteNoiseWave*/ false,
     /*minRange*/ PS2000A_20MV, /*maxRange*/ PS2000A_20V,
     /*defaultMemory*/ 33554432ull, /*maxSegments*/ 10000,
-    /*ddsFrequency*/ 20e6, /*awgMaxSize*/ PS2000A_MAX_SIG_GEN_BUFFER_SIZE, /*builtinMaxFrequency*/ 1e6,
-    /*awgOutputLimit*/ 2.0, "3.1.0.1", "1", "1.2.0.0", "1.0.25.0", "1.0.0.0"};
+    /*ddsFrequency*/ 20e6, /*awgMaxSize*/ kAwg, /*builtinMaxFrequency*/ 1e6,
+    /*awgOutputLimit*/ 2.0, "3.1.0.1", "1", "1.2.0.0", "1.0.25.0", "1.0.0.0",
+    kVariants, int(sizeof kVariants / sizeof kVariants[0])};
 
 struct LibraryInit {
   LibraryInit() { initLibrary(kModel); }

@@ -36,13 +36,39 @@ const char *const kFunctions[] = {
     "SigGenArbitraryMinMaxValues", "SigGenSoftwareControl"};
 static_assert(sizeof kFunctions / sizeof kFunctions[0] == 83);
 
+// The FlexRes models (spec §2: AWG buffer per model, DDS clock 200 MHz on A/B and 100 MHz on D;
+// §9: 4-channel units have the DC supply input, D units report a USB 2 port). MSO variants are not
+// simulated (no digital ports).
+constexpr double kAB = PS5000AB_DDS_FREQUENCY, kD = PS5000D_DDS_FREQUENCY;
+const Variant kVariants[] = {
+    {"5242A", 2, PS5X42A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5242B", 2, PS5X42A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5242D", 2, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, false, true},
+    {"5243A", 2, PS5X43A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5243B", 2, PS5X43A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5243D", 2, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, false, true},
+    {"5244A", 2, PS5X44A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5244B", 2, PS5X44A_MAX_SIG_GEN_BUFFER_SIZE, kAB, false, false},
+    {"5244D", 2, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, false, true},
+    {"5442A", 4, PS5X42A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5442B", 4, PS5X42A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5442D", 4, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, true, true},
+    {"5443A", 4, PS5X43A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5443B", 4, PS5X43A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5443D", 4, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, true, true},
+    {"5444A", 4, PS5X44A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5444B", 4, PS5X44A_MAX_SIG_GEN_BUFFER_SIZE, kAB, true, false},
+    {"5444D", 4, PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, kD, true, true},
+};
+
 const Model kModel{
     "ps5000a", "5444D", kFunctions, 83,
     /*hasResolution*/ true, /*hasPowerStates*/ true, /*hasWhiteNoiseWave*/ true,
     /*minRange*/ PS5000A_10MV, /*maxRange*/ PS5000A_20V,
     /*defaultMemory*/ 536870912ull, /*maxSegments*/ 310000,
     /*ddsFrequency*/ PS5000D_DDS_FREQUENCY, /*awgMaxSize*/ PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, /*builtinMaxFrequency*/ 20e6,
-    /*awgOutputLimit*/ 2.0, "2.1.0.1", "1", "1.7.5.0", "1.0.67.0", "1.0.0.0"};
+    /*awgOutputLimit*/ 2.0, "2.1.0.1", "1", "1.7.5.0", "1.0.67.0", "1.0.0.0",
+    kVariants, int(sizeof kVariants / sizeof kVariants[0])};
 
 struct LibraryInit {
   LibraryInit() { initLibrary(kModel); }

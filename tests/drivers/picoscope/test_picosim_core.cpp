@@ -85,8 +85,9 @@ void configure(const char *settings) { QCOMPARE(picosimConfigure(settings), 0); 
 
 const picosim::Model &testModel() {
   static const char *const names[] = {"RunBlock", "GetValues", "PingUnit"};
+  static const picosim::Variant variants[] = {{"5444D", 4, 49152, 200e6, true, true}, {"5242D", 2, 32768, 100e6, false, true}};
   static const picosim::Model m{"ps5000a", "5444D", names, 3, true, true, true, 0, 10, 536870912ull, 310000,
-                                200e6, 49152, 20e6, 2.0, "x", "1", "1", "1", "1"};
+                                200e6, 49152, 20e6, 2.0, "x", "1", "1", "1", "1", variants, 2};
   return m;
 }
 

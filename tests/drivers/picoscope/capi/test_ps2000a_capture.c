@@ -136,13 +136,22 @@ static void PREF4 on_streaming(int16_t handle, int32_t n, uint32_t start, int16_
 
 static void streaming(int16_t h)
 {
-  uint32_t interval = 1, stored = 0;
+  static int16_t ringB[RING];
+  uint32_t interval = 1, stored = 0, i, nonZeroB = 0;
   PICO_STATUS st;
   double until, f, mn, mx;
+  int16_t ch;
+  /* as the data logger does: every channel enabled, buffers registered for A and B only */
+  for (ch = 1; ch < 4; ++ch)
+    check_status(ps2000aSetChannel(h, (PS2000A_CHANNEL)ch, 1, PS2000A_DC, PS2000A_5V, 0.0f), PICO_OK,
+                 "SetChannel(%c enabled)", 'A' + ch);
   check_status(ps2000aSetDataBuffers(h, PS2000A_CHANNEL_A, g_ring, NULL, RING, 0, PS2000A_RATIO_MODE_NONE), PICO_OK,
                "SetDataBuffers(A, ring of %d)", RING);
+  check_status(ps2000aSetDataBuffers(h, PS2000A_CHANNEL_B, ringB, NULL, RING, 0, PS2000A_RATIO_MODE_NONE), PICO_OK,
+               "SetDataBuffers(B, ring of %d); none for C and D", RING);
   check_status(ps2000aRunStreaming(h, &interval, PS2000A_US, 0, STREAM_TOTAL, 1, 1, PS2000A_RATIO_MODE_NONE, RING),
-               PICO_OK, "RunStreaming(1 us, post %d, autoStop, overview %d)", STREAM_TOTAL, RING);
+               PICO_OK, "RunStreaming(1 us, post %d, autoStop, overview %d) with C and D enabled but no buffer",
+               STREAM_TOTAL, RING);
   check(interval == 1, "sample interval written back: %lu us", (unsigned long)interval);
   until = now_s() + 5.0;
   while (!g_autoStop && now_s() < until) {
@@ -156,6 +165,9 @@ static void streaming(int16_t h)
   minmax_d(g_app, g_total, &mn, &mx);
   f = estimate_frequency(g_app, g_total, 1e-6, 0.0, 0.05);
   check(fabs(f - SIGNAL_FREQ) < 1.0 && fabs(mx - 1.0) < 0.03, "continuous 1 kHz sine: %.2f Hz, peak %.3f V", f, mx);
+  for (i = 0; i < RING; ++i)
+    nonZeroB += ringB[i] != 0;
+  check(nonZeroB > RING / 2, "the ring of B was filled too (%lu non-zero samples)", (unsigned long)nonZeroB);
   check_status(ps2000aStop(h), PICO_OK, "Stop");
   st = ps2000aNoOfStreamingValues(h, &stored);
   check(st == PICO_OK && stored == STREAM_TOTAL, "NoOfStreamingValues = %lu", (unsigned long)stored);

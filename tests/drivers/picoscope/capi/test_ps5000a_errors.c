@@ -527,6 +527,52 @@ static void test_inject(void)
   free(buf);
 }
 
+/* A 2-channel model (PICOSIM variant=5242D, power=usb): the variant string gives the channel count
+ * (§7: its second character), C and D do not exist (PICO_INVALID_CHANNEL, also in channel flags),
+ * a 2-channel unit has no DC supply input so OpenUnit on USB power is PICO_OK, the 5000D AWG size. */
+static void test_variant(void)
+{
+  int16_t h = 0, required = 0, minV = 0, maxV = 0;
+  char variant[80] = "";
+  uint32_t tb = 0, combos[16], nCombos = 16, minSize = 0, maxSize = 0;
+  double interval = 0.0;
+  PICO_STATUS st;
+  int ch;
+
+  st = ps5000aOpenUnit(&h, NULL, PS5000A_DR_8BIT);
+  check_status(st, PICO_OK, "OpenUnit of a 2-channel unit on USB power: no power-source status");
+  if (!check(h > 0, "... with a valid handle (%d)", h))
+    return;
+  st = ps5000aGetUnitInfo(h, (int8_t *)variant, sizeof variant, &required, PICO_VARIANT_INFO);
+  check(st == PICO_OK && strcmp(variant, "5242D") == 0, "VARIANT_INFO = \"%s\"", variant);
+  check(variant[1] - '0' == 2, "the variant names 2 channels (second character)");
+  check_status(ps5000aCurrentPowerSource(h), PICO_POWER_SUPPLY_CONNECTED, "CurrentPowerSource: all channels usable");
+  for (ch = 0; ch < 2; ++ch)
+    check_status(ps5000aSetChannel(h, (PS5000A_CHANNEL)ch, 1, PS5000A_DC, RANGE, 0.0f), PICO_OK, "SetChannel(%c)",
+                 'A' + ch);
+  for (ch = 2; ch < 4; ++ch) {
+    check_status(ps5000aSetChannel(h, (PS5000A_CHANNEL)ch, 1, PS5000A_DC, RANGE, 0.0f), PICO_INVALID_CHANNEL,
+                 "SetChannel(%c, enabled) on a 2-channel unit", 'A' + ch);
+    check_status(ps5000aSetChannel(h, (PS5000A_CHANNEL)ch, 0, PS5000A_DC, RANGE, 0.0f), PICO_INVALID_CHANNEL,
+                 "SetChannel(%c, disabled) on a 2-channel unit", 'A' + ch);
+  }
+  check_status(ps5000aSetSimpleTrigger(h, 1, PS5000A_CHANNEL_C, 0, PS5000A_RISING, 0, 0), PICO_INVALID_TRIGGER_CHANNEL,
+               "SetSimpleTrigger on channel C of a 2-channel unit");
+  check_status(ps5000aGetMinimumTimebaseStateless(h, (PS5000A_CHANNEL_FLAGS)(PS5000A_CHANNEL_A_FLAGS | PS5000A_CHANNEL_C_FLAGS),
+                                                  &tb, &interval, PS5000A_DR_8BIT),
+               PICO_INVALID_CHANNEL, "GetMinimumTimebaseStateless with channel C's flag");
+  check_status(ps5000aGetMinimumTimebaseStateless(h, (PS5000A_CHANNEL_FLAGS)(PS5000A_CHANNEL_A_FLAGS | PS5000A_CHANNEL_B_FLAGS),
+                                                  &tb, &interval, PS5000A_DR_8BIT),
+               PICO_OK, "GetMinimumTimebaseStateless(A | B): timebase %lu, %.3g s", (unsigned long)tb, interval);
+  st = ps5000aChannelCombinationsStateless(h, (PS5000A_CHANNEL_FLAGS *)combos, &nCombos, PS5000A_DR_8BIT, 3, 1);
+  check(st == PICO_OK && nCombos == 3, "ChannelCombinationsStateless at timebase 3: %lu combinations of A and B (3)",
+        (unsigned long)nCombos);
+  st = ps5000aSigGenArbitraryMinMaxValues(h, &minV, &maxV, &minSize, &maxSize);
+  check(st == PICO_OK && maxSize == PS5X4XD_MAX_SIG_GEN_BUFFER_SIZE, "AWG of a 5000D: up to %lu samples",
+        (unsigned long)maxSize);
+  check_status(ps5000aCloseUnit(h), PICO_OK, "CloseUnit");
+}
+
 int main(int argc, char **argv)
 {
   const char *mode = argc > 1 ? argv[1] : "basic";
@@ -538,7 +584,9 @@ int main(int argc, char **argv)
     test_usb2();
   else if (strcmp(mode, "inject") == 0)
     test_inject();
+  else if (strcmp(mode, "variant") == 0)
+    test_variant();
   else
-    check(0, "unknown mode \"%s\" (basic, usb, usb2, inject)", mode);
+    check(0, "unknown mode \"%s\" (basic, usb, usb2, inject, variant)", mode);
   return capi_finish("test_ps5000a_errors");
 }

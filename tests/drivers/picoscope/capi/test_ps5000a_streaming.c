@@ -6,7 +6,10 @@
  *
  *   run 1: 1 000 000 samples with autoStop: exact count, ring rule, continuity of the sine;
  *   run 2: continuous (autoStop = 0) for about 0.5 s, then Stop;
- *   run 3: with a simple trigger and autoStop: triggered / triggerAt.
+ *   run 3: with a simple trigger and autoStop: triggered / triggerAt;
+ *   run 4: as Pico's streaming examples do, channels C and D left enabled but buffers registered for A
+ *          and B only: streaming runs and delivers A and B (an enabled channel without a buffer is not
+ *          delivered, as with GetValues); with no buffer at all RunStreaming is refused.
  *
  * Expected input on A (PICOSIM): sine 1 kHz, 1 V peak, no noise. */
 #include "capi_check.h"
@@ -345,7 +348,44 @@ int main(void)
           (unsigned long)stored, (unsigned long)s.total);
   }
 
-  ps5000aSetDataBuffers(h, PS5000A_CHANNEL_A, NULL, NULL, 0, 0, PS5000A_RATIO_MODE_NONE);
+  /* ---------------- run 4: all four channels enabled, buffers for A and B only */
+  {
+    int16_t *bufferB = (int16_t *)calloc(DRIVER_BUFFER, sizeof(int16_t));
+    reset_stream(&s);
+    check_status(ps5000aSetSimpleTrigger(h, 0, PS5000A_CHANNEL_A, 0, PS5000A_RISING, 0, 0), PICO_OK,
+                 "run 4: SetSimpleTrigger(disabled)");
+    for (ch = 1; ch < 4; ++ch)
+      check_status(ps5000aSetChannel(h, (PS5000A_CHANNEL)ch, 1, PS5000A_DC, PS5000A_5V, 0.0f), PICO_OK,
+                   "run 4: SetChannel(%c enabled)", 'A' + ch);
+    check_status(ps5000aSetDataBuffers(h, PS5000A_CHANNEL_B, bufferB, NULL, (int32_t)DRIVER_BUFFER, 0,
+                                       PS5000A_RATIO_MODE_NONE),
+                 PICO_OK, "run 4: SetDataBuffers(B, N = %u); none for C and D", DRIVER_BUFFER);
+    interval = 1;
+    st = run_streaming(h, &interval, 0, 200000, 1);
+    check_status(st, PICO_OK, "run 4: RunStreaming with A..D enabled and buffers for A and B only");
+    pollStatus = poll_stream(h, &s, 5.0, &polls);
+    check_status(pollStatus, PICO_OK, "run 4: GetStreamingLatestValues never failed (%d polls)", polls);
+    check(s.autoStop && s.total == 200000u, "run 4: autoStop after exactly 200 000 samples (%lu)",
+          (unsigned long)s.total);
+    check(s.ringViolations == 0 && s.chunkJumps == 0, "run 4: ring rule kept (%d past the end, %d jumps)",
+          s.ringViolations, s.chunkJumps);
+    check_continuity(&s, s.total, interval * 1e-6, maxAdc, "run 4 (A)");
+    {
+      uint32_t i, nonZero = 0;
+      for (i = 0; i < DRIVER_BUFFER; ++i)
+        nonZero += bufferB[i] != 0;
+      check(nonZero > DRIVER_BUFFER / 2, "run 4: the buffer of B was filled too (%lu non-zero samples)",
+            (unsigned long)nonZero);
+    }
+    check_status(ps5000aStop(h), PICO_OK, "run 4: Stop");
+    ps5000aSetDataBuffers(h, PS5000A_CHANNEL_A, NULL, NULL, 0, 0, PS5000A_RATIO_MODE_NONE);
+    ps5000aSetDataBuffers(h, PS5000A_CHANNEL_B, NULL, NULL, 0, 0, PS5000A_RATIO_MODE_NONE);
+    interval = 1;
+    check_status(ps5000aRunStreaming(h, &interval, PS5000A_US, 0, 1000, 1, 1, PS5000A_RATIO_MODE_NONE, DRIVER_BUFFER),
+                 PICO_INVALID_BUFFER, "run 4: RunStreaming with no buffer registered at all -> PICO_INVALID_BUFFER");
+    free(bufferB);
+  }
+
   check_status(ps5000aCloseUnit(h), PICO_OK, "CloseUnit");
   free(s.driverBuffer);
   free(s.app);

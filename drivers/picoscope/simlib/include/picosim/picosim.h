@@ -8,7 +8,13 @@
  * Settings string: "key=value;key=value;..." (whitespace around keys/values ignored). Keys:
  *
  *   units=N                  number of simulated units (default 1, max 8); serials SIM00/0001, ...
- *   variant=TEXT             VARIANT_INFO of every unit (default 5444D for ps5000a, 2406B for ps2000a)
+ *   variant=MODEL            the simulated model (default 5444D for ps5000a, 2406B for ps2000a); it
+ *                            decides the channel count (22xx/52xx: A and B only, 24xx/54xx: A to D),
+ *                            the AWG buffer and DDS clock (5000A/B vs 5000D) and which power states
+ *                            exist (power=usb: 4-channel 5000 units only, power=usb2: 5000D only).
+ *                            ps5000a: 5242A/B/D, 5243A/B/D, 5244A/B/D, 5442A/B/D, 5443A/B/D,
+ *                            5444A/B/D; ps2000a: 2204A, 2205A, 2206(A/B), 2207(A/B), 2208(A/B),
+ *                            2405A, 2406B, 2407B, 2408B. Any other value is refused.
  *   power=dc|usb|usb2        power state at OpenUnit (default dc): usb → OpenUnit returns
  *                            PICO_POWER_SUPPLY_NOT_CONNECTED with a valid handle and channels C/D are
  *                            unavailable until ChangePowerSource(h, PICO_POWER_SUPPLY_NOT_CONNECTED);
@@ -28,9 +34,11 @@
  *                            C=sine,freq=50,amp=2,noise=0.02, D=noise,amp=0.01, EXT=off.
  *   seed=N                   noise seed (default 1); the same settings give the same samples.
  *   memory=N                 device memory in samples (default 536870912 = 512 MS for 5444D).
- *   overrun_flag=0|1         streaming: when the host falls behind by more than the device memory,
- *                            the samples are lost and (1, default) the next StreamingReady carries
- *                            overflow = 0xFFFF, or (0) nothing is flagged.
+ *   overrun_flag=0|1         streaming: samples are taken on the device's clock whether or not the
+ *                            host fetches them; when the host falls behind by more than the device
+ *                            memory (a FIFO of memory / enabled channels samples) plus the driver's
+ *                            overview buffer, the oldest are overwritten and (1, default) the next
+ *                            StreamingReady carries overflow = 0xFFFF, or (0) nothing is flagged.
  *   bad_start_index=0|1      fault (default 0): every StreamingReady reports startIndex = the buffer
  *                            length, outside the registered buffer, as a broken library might.
  *   streaming_max_rate=HZ    fastest streaming sample rate accepted per enabled channel sum
@@ -64,9 +72,17 @@ PICOSIM_EXPORT const char *picosimLastError(void);
 /* Number of API calls refused with PICO_DRIVER_FUNCTION or PICO_USER_CALLBACK since load. */
 PICOSIM_EXPORT uint64_t picosimConcurrencyViolations(void);
 
+/* The last streaming run of the open unit with this serial (e.g. "SIM00/0001"): *produced = raw samples
+ * per channel the device took from RunStreaming until Stop or auto-stop (known once it has ended),
+ * *lost = raw samples per channel overwritten before the host fetched them (buffer overrun).
+ * Returns 0 when the run has ended, 1 while it is still streaming (*produced = 0), -1 when no open
+ * unit has that serial or it never streamed. Either pointer may be NULL. */
+PICOSIM_EXPORT int32_t picosimStreamingStats(const char *serial, uint64_t *produced, uint64_t *lost);
+
 typedef int32_t (*picosimConfigure_t)(const char *settings);
 typedef const char *(*picosimLastError_t)(void);
 typedef uint64_t (*picosimConcurrencyViolations_t)(void);
+typedef int32_t (*picosimStreamingStats_t)(const char *serial, uint64_t *produced, uint64_t *lost);
 
 #ifdef __cplusplus
 }
