@@ -176,8 +176,10 @@ void RecordingRun::onTick()
         stopAcquisition();
         return;
     }
-    if (!m_opts.quiet && now % 1000 < kTickMs)
+    if (!m_opts.quiet && now - m_lastProgressMs >= 1000) {
+        m_lastProgressMs = now;
         progressLine();
+    }
 }
 
 void RecordingRun::progressLine()
@@ -211,6 +213,8 @@ void RecordingRun::finish()
         return;
     m_done = true;
     m_tick.stop();
+    if (!m_opts.quiet)
+        progressLine(); // the final figures, also for runs shorter than a progress period
     m_workspace.closeAll();
     m_workspace.removeSink(&m_recorder);
     m_recorder.stop();

@@ -59,6 +59,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_stopAtMs = -1;
     qint64 m_stoppingSinceMs = -1;
+    qint64 m_lastProgressMs = 0;
     QStringList m_errors;
     QStringList m_warnings; ///< "<id>: <text>", in order
     bool m_instrumentFailed = false;

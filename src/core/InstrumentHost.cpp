@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "InstrumentHost.h"
 
+#include <algorithm>
+
 namespace bs {
 
 InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *parent)
@@ -127,10 +129,11 @@ void InstrumentHost::removeSink(BlockSink *sink)
 
 void InstrumentHost::route(const SampleBlockPtr &b)
 {
-    quint64 lost = b->lostBefore;
+    // A jump in sample indices is a gap; a driver that also announces it in lostBefore is not
+    // counted twice (the recorder counts the same way: max of the two).
     const auto [it, first] = m_nextIndex.try_emplace(b->streamId.toStdString(), b->firstIndex);
-    if (!first && b->firstIndex > it->second)
-        lost += b->firstIndex - it->second; // a jump in sample indices is a gap
+    const quint64 gap = !first && b->firstIndex > it->second ? b->firstIndex - it->second : 0;
+    const quint64 lost = std::max<quint64>(b->lostBefore, gap);
     it->second = b->endIndex();
     m_blocks.fetch_add(1, std::memory_order_relaxed);
     m_samples.fetch_add(b->sampleCount, std::memory_order_relaxed);

@@ -335,6 +335,7 @@ private Q_SLOTS:
         QCOMPARE(s.code, 64);
         QVERIFY2(s.err.contains("instruments[1].address: instrument 'pandabox': address '[::1]:0': port '0'"),
                  s.err.constData());
+    }
 
     /// --line-end cr-nul-lf: the TCP answers end lines as the real Telnet module does.
     void nv200LineEndOption()

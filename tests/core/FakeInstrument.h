@@ -58,6 +58,8 @@ public:
     }
     /// Skips `n` samples before the next block (a gap).
     std::atomic<quint64> skipNext{0};
+    /// Skips `n` samples before the next block and also announces them in its lostBefore.
+    std::atomic<quint64> skipAndAnnounceNext{0};
 
 protected:
     QString applyParameter(const QString &key, const QVariant &v) override
@@ -72,6 +74,8 @@ private:
     {
         auto b = SampleBlock::make(id(), QStringLiteral("s"), 1, 10, false);
         m_index += skipNext.exchange(0);
+        b->lostBefore = skipAndAnnounceNext.exchange(0);
+        m_index += b->lostBefore;
         b->firstIndex = m_index;
         b->dt = 1e-3;
         b->t0 = double(m_index) * 1e-3;
