@@ -100,6 +100,10 @@ private:
     void flushFrames();
     void endCapture(const DataEvent &ev);
     void publishEndMarker(bool error, quint64 missing);
+    /// After a capture ended: Finished when it ended by itself, Connected after our Stop.
+    void settleAfterCapture(bool byItself, const QString &text);
+    /// A refused setting: an error now, and a warning for the run's summary and the file.
+    void refuse(const QString &text);
 
     PandaDriverControlLink m_control;
     QTcpSocket m_data;
@@ -118,6 +122,8 @@ private:
     bool m_disarmOnConnect = false; // a capture of ours was cut off by a lost connection
     bool m_armInProgress = false;   // STATUS? / settings / ARM sent, ARM reply not yet in
     bool m_stopAfterArm = false;    // Stop came while our ARM was unanswered
+    bool m_userStopped = false;     // Stop asked for the end of our capture (else it ended by itself)
+    int m_captureCount = 0;         // captures begun since connecting (the file's capture numbers)
     bool m_other = false;           // a capture armed by another client is in progress
     bool m_followOther = true;      // ... and its rows are recorded (false after Stop)
     std::vector<DataEvent> m_held;  // data events that arrived while our ARM was unanswered

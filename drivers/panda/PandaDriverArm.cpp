@@ -22,7 +22,7 @@ QString PandaDriver::applyParameter(const QString &key, const QVariant &value)
             return tr("%1 cannot change while a capture is running").arg(key);
         // Reconnect the data port with the new option line once the value is stored.
         QMetaObject::invokeMethod(this, [this] {
-            if (state() == State::Connected) {
+            if (state() == State::Connected || state() == State::Finished) {
                 setState(State::Connecting, peerText());
                 connectData();
             }
@@ -56,11 +56,11 @@ void PandaDriver::writeClockPeriod(double seconds, const std::function<void(doub
     // A bare number is read in whatever CLOCK1.PERIOD.UNITS holds: say seconds first.
     m_control.assign(QStringLiteral("CLOCK1.PERIOD.UNITS"), QStringLiteral("s"), [this](const ControlReply &r) {
         if (r.isError())
-            fail(tr("PandA refused CLOCK1.PERIOD.UNITS=s: %1").arg(r.value));
+            refuse(tr("PandA refused CLOCK1.PERIOD.UNITS=s: %1").arg(r.value));
     });
     m_control.assign(QStringLiteral("CLOCK1.PERIOD"), QString::number(seconds, 'g', 12), [this](const ControlReply &r) {
         if (r.isError())
-            fail(tr("PandA refused CLOCK1.PERIOD: %1").arg(r.value));
+            refuse(tr("PandA refused CLOCK1.PERIOD: %1").arg(r.value));
     });
     // The FPGA counts 8 ns ticks: the period it uses is the one it reads back.
     m_control.query(QStringLiteral("CLOCK1.PERIOD"), [this, seconds, done](const ControlReply &r) {
@@ -93,9 +93,10 @@ void PandaDriver::stop()
         m_stopAfterArm = true; // disarm only once the ARM turns out to be ours
         return;
     }
-    if (m_running)
+    if (m_running) {
+        m_userStopped = true;
         disarm();
-    else if (m_other)
+    } else if (m_other)
         stopFollowingOther();
 }
 
@@ -110,7 +111,7 @@ void PandaDriver::arm()
                           "written or armed").arg(peerText()));
         return;
     }
-    if (state() != State::Connected || m_armInProgress) {
+    if ((state() != State::Connected && state() != State::Finished) || m_armInProgress) {
         fail(state() == State::Running || m_armInProgress ? tr("PandA %1 is already capturing").arg(peerText())
                                                           : tr("PandA %1 is not connected").arg(peerText()));
         return;
@@ -152,17 +153,17 @@ void PandaDriver::sendCaptureSetup(const std::shared_ptr<ArmRequest> &request)
     auto report = [this](const QString &what) {
         return [this, what](const ControlReply &r) {
             if (r.isError())
-                fail(tr("PandA refused %1: %2").arg(what, r.value));
+                refuse(tr("PandA refused %1: %2").arg(what, r.value));
         };
     };
     auto capture = [&](const QString &standard, const QString &options) {
         const QString name = m_device.deviceName(standard);
         if (name.isEmpty()) {
-            fail(tr("%1 is not on the FPGA of PandA %2; it is not captured").arg(standard, peerText()));
+            refuse(tr("%1 is not on the FPGA of PandA %2; it is not captured").arg(standard, peerText()));
             return;
         }
         if (const QString why = m_device.check(name, options); !why.isEmpty()) {
-            fail(tr("PandA %1: %2; not captured").arg(peerText(), why));
+            refuse(tr("PandA %1: %2; not captured").arg(peerText(), why));
             return;
         }
         m_control.assign(name + QStringLiteral(".CAPTURE"), options, report(name + QStringLiteral(".CAPTURE=") + options));
@@ -176,14 +177,14 @@ void PandaDriver::sendCaptureSetup(const std::shared_ptr<ArmRequest> &request)
     QVector<CaptureRequest> more;
     QString error;
     if (!parseCaptureList(m_params.stringValue(QStringLiteral("capture_fields")), &more, &error))
-        fail(tr("Other capture fields: %1").arg(error));
+        refuse(tr("Other capture fields: %1").arg(error));
     for (const auto &c : std::as_const(more))
         capture(c.field, c.options);
 
     const QString trigField = m_device.deviceName(QStringLiteral("PCAP.TRIG"));
     const QString trig = m_params.stringValue(QStringLiteral("trigger_source")).trimmed();
     if (trigField.isEmpty()) {
-        fail(tr("PandA %1 has neither PCAP.TRIG nor PCAP.CAPTURE; the trigger is left as it is").arg(peerText()));
+        refuse(tr("PandA %1 has neither PCAP.TRIG nor PCAP.CAPTURE; the trigger is left as it is").arg(peerText()));
     } else if (!trig.isEmpty()) {
         m_control.assign(trigField, trig, report(trigField + QLatin1Char('=') + trig));
         request->clockTriggers = trig == kClockTrigger;
@@ -212,6 +213,7 @@ void PandaDriver::onArmReply(const ControlReply &r, const std::shared_ptr<ArmReq
         return;
     }
     m_active = *request;
+    m_userStopped = false;
     m_rowIndexTime = false;
     m_streamIndex = 0;
     m_armSessionTime = SessionClock::now();
@@ -271,10 +273,13 @@ void PandaDriver::joinOtherCapture(const QString &why)
     const bool already = m_other;
     m_other = true;
     m_followOther = true;
-    if (!already)
+    if (!already) {
         Q_EMIT message(tr("%1: recording its rows read-only. Stop does not disarm it; the action "
                           "'Disarm (capture armed by another client)' does.").arg(why));
-    if (state() == State::Connected)
+        // Our settings (fields, trigger, clock, row limit) were not applied to this capture.
+        warn(tr("%1: its capture was recorded read-only with its own settings, not ours").arg(why));
+    }
+    if (state() == State::Connected || state() == State::Finished)
         setState(State::Running, tr("recording a capture armed by another client (read-only)"));
 }
 
@@ -290,11 +295,19 @@ void PandaDriver::stopFollowingOther()
         setState(State::Connected, tr("capture armed by another client still running (not recorded)"));
 }
 
+void PandaDriver::refuse(const QString &text)
+{
+    fail(text);
+    warn(text);
+}
+
 void PandaDriver::setRunning(bool running)
 {
     m_running = running;
-    if (state() == State::Connected || state() == State::Running)
-        setState(running ? State::Running : State::Connected, peerText());
+    if (running && (state() == State::Connected || state() == State::Finished))
+        setState(State::Running, peerText());
+    else if (!running && state() == State::Running) // a Finished capture stays Finished
+        setState(State::Connected, peerText());
 }
 
 } // namespace bs::panda

@@ -5,6 +5,9 @@
 
 #include "SessionClock.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
 namespace bs::panda {
 
 namespace {
@@ -106,12 +109,33 @@ void PandaDriver::beginCapture(const DataHeader &h)
     m_rowIndexTime = m_timeColumn < 0 && !clocked;
     s.nominalRate = clocked ? 1.0 / m_active.clockPeriod : 0.0;
     setStreams({s});
-    if (m_rowIndexTime)
-        Q_EMIT message(tr("PandA %1: no timestamp is captured and the rows are not triggered by CLOCK1 at a known "
-                          "period, so row times are the row index (1 s per row), not seconds. Capture "
-                          "PCAP.TS_TRIG for real times.").arg(peerText()));
+    if (m_rowIndexTime) {
+        const QString text = tr("PandA %1: no timestamp is captured and the rows are not triggered by CLOCK1 at a "
+                                "known period, so row times are the row index (1 s per row), not seconds. Capture "
+                                "PCAP.TS_TRIG for real times.").arg(peerText());
+        Q_EMIT message(text);
+        warn(text, kStream);
+    }
     if (h.missed)
         Q_EMIT message(tr("PandA skipped %1 rows before this connection joined the capture").arg(h.missed));
+    // The capture's own facts go into the file: what the header says, and who armed it.
+    QJsonObject details{{QStringLiteral("capture"), ++m_captureCount},
+                        {QStringLiteral("armed_by"), m_captureIsOurs ? QStringLiteral("this program")
+                                                                     : QStringLiteral("another client")},
+                        {QStringLiteral("missed"), double(h.missed)}};
+    if (h.armTime)
+        details.insert(QStringLiteral("arm_time"), *h.armTime);
+    if (h.startTime)
+        details.insert(QStringLiteral("start_time"), *h.startTime);
+    if (h.hwTimeOffsetNs)
+        details.insert(QStringLiteral("hw_time_offset_ns"), double(*h.hwTimeOffsetNs));
+    QJsonArray columns;
+    for (const ChannelInfo &c : std::as_const(s.channels))
+        columns.append(c.name);
+    details.insert(QStringLiteral("fields"), columns);
+    if (m_captureIsOurs && m_active.rowLimit)
+        details.insert(QStringLiteral("rows_asked"), double(m_active.rowLimit));
+    captureStarted(kStream, m_captureT0, details);
 }
 
 void PandaDriver::addFrame(DataEvent &ev)
@@ -212,19 +236,36 @@ void PandaDriver::endCapture(const DataEvent &ev)
         const bool recorded = m_followOther;
         m_other = false;
         m_followOther = true;
-        if (recorded)
+        if (recorded) {
             publishEndMarker(isErrorReason(ev.endReason), 0);
+            captureEnded(kStream, m_lastTime, ev.endReasonText, !isErrorReason(ev.endReason),
+                         {{QStringLiteral("capture"), m_captureCount},
+                          {QStringLiteral("samples"), double(ev.endSamples)},
+                          {QStringLiteral("received"), double(m_captureRows)},
+                          {QStringLiteral("armed_by"), QStringLiteral("another client")}});
+        }
         Q_EMIT message(tr("The capture armed by another client ended after %1 rows: %2")
                            .arg(ev.endSamples)
                            .arg(ev.endReasonText));
         if (state() == State::Running && !m_running)
-            setState(State::Connected, text);
+            settleAfterCapture(recorded, text);
         pollStatus();
         return;
     }
     const bool error = isErrorReason(ev.endReason);
     const quint64 missing = ev.endSamples > m_captureRows && !m_limitReached ? ev.endSamples - m_captureRows : 0;
     publishEndMarker(error, missing);
+    // Complete: the device ended it normally and every row it counted arrived (a row limit we
+    // asked for cuts the capture on purpose). Data overrun and the like lose rows of unknown number.
+    QJsonObject details{{QStringLiteral("capture"), m_captureCount},
+                        {QStringLiteral("samples"), double(ev.endSamples)},
+                        {QStringLiteral("received"), double(m_captureRows)},
+                        {QStringLiteral("armed_by"), QStringLiteral("this program")}};
+    if (m_limitReached)
+        details.insert(QStringLiteral("rows_limit_reached"), true);
+    if (m_userStopped)
+        details.insert(QStringLiteral("stopped_by_user"), true);
+    captureEnded(kStream, m_lastTime, ev.endReasonText, !error && !missing, details);
     Q_EMIT message(text);
     if (error)
         fail(tr("PandA %1: capture ended with '%2'; the %3 rows received are kept")
@@ -234,8 +275,14 @@ void PandaDriver::endCapture(const DataEvent &ev)
         fail(tr("PandA %1 reported %2 rows but %3 arrived").arg(peerText()).arg(ev.endSamples).arg(m_captureRows));
     m_running = false;
     if (state() == State::Running)
-        setState(State::Connected, text);
+        settleAfterCapture(!m_userStopped, text);
+    m_userStopped = false;
     pollStatus();
+}
+
+void PandaDriver::settleAfterCapture(bool byItself, const QString &text)
+{
+    setState(byItself ? State::Finished : State::Connected, text);
 }
 
 } // namespace bs::panda

@@ -78,6 +78,8 @@ void RecordingRun::start()
                         .arg(h->id(), e.text, e.complete ? QString() : tr(", incomplete")));
         });
         connect(h, &InstrumentHost::stateChanged, this, [this, h](Instrument::State s, const QString &d) {
+            if (!m_opts.quiet && qEnvironmentVariableIsSet("BS_DEBUG_STATES"))
+                err(QStringLiteral("%1: state %2 (%3)").arg(h->id(), Instrument::stateName(s), d));
             if (s == Instrument::State::Error) {
                 m_instrumentFailed = true;
                 err(tr("%1 failed: %2").arg(h->id(), d));

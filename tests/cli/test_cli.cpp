@@ -415,6 +415,54 @@ private Q_SLOTS:
         }
     }
 
+    // A PandA capture with a row limit ends by itself: the run ends then (not at --duration, not
+    // with "did not start"), exits 0, and the capture's END reason and header times are in the
+    // summary and in the file.
+    void pandaCaptureThatEndsByItself()
+    {
+        const quint16 port = freePortPair();
+        QVERIFY(port != 0);
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("panda"), QStringLiteral("--port"),
+                                                   QString::number(port), QStringLiteral("--rate"), QStringLiteral("1000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("csv"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--set"), QStringLiteral("rows=58"),
+                              QStringLiteral("--duration"), QStringLiteral("600"), QStringLiteral("--format"),
+                              QStringLiteral("csv"), QStringLiteral("--output"), out},
+                             120000);
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject s = r.summary();
+        QVERIFY(s.value(QStringLiteral("ok")).toBool());
+        QVERIFY(s.value(QStringLiteral("duration_s")).toDouble() < 300); // not the 600 s asked
+        const QJsonObject inst = s.value(QStringLiteral("instruments")).toArray().first().toObject();
+        QCOMPARE(inst.value(QStringLiteral("state")).toString(), QStringLiteral("Finished"));
+        QCOMPARE(inst.value(QStringLiteral("finished")).toBool(), true);
+        QCOMPARE(inst.value(QStringLiteral("captures")).toInt(), 1);
+        const QJsonObject end = inst.value(QStringLiteral("capture_ends")).toArray().first().toObject();
+        QVERIFY(end.value(QStringLiteral("complete")).toBool());
+        QCOMPARE(end.value(QStringLiteral("received")).toInt(), 58);
+        QVERIFY(!end.value(QStringLiteral("text")).toString().isEmpty());
+        const Csv csv = readCsv(out);
+        QCOMPARE(csv.rows.size(), 58);
+        QFile file(QDir(out).filePath(QDir(out).entryList({QStringLiteral("*.csv")}).value(0)));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray starts, ends;
+        for (const QByteArray &c : file.readAll().split('\n')) {
+            if (c.startsWith("# capture_start at t="))
+                starts += c;
+            if (c.startsWith("# capture_end at t="))
+                ends += c;
+        }
+        QVERIFY2(starts.contains("\"arm_time\":\"") && starts.contains("\"armed_by\":\"this program\""), starts.constData());
+        QVERIFY2(ends.contains("\"complete\":true") && ends.contains("\"received\":58"), ends.constData());
+    }
+
     void unreachableInstrumentFails()
     {
         const Result r = run(QStringLiteral(BENCHSCOPE_REC),

@@ -176,7 +176,7 @@ bool runToEnd(Bench &b, quint64 rows)
     while (t.elapsed() < 20000) {
         const auto blocks = b.sink.blocks();
         if (b.sink.rows() >= rows && !blocks.empty() && (blocks.back()->flags & SampleBlock::EndOfCapture)
-            && b.host->state() == Instrument::State::Connected)
+            && b.host->state() == Instrument::State::Finished)
             return true;
         QTest::qWait(5);
     }
@@ -203,8 +203,20 @@ class TestPandaDriver : public QObject
         QTRY_VERIFY(b.host->parameters().stringValue(QStringLiteral("identity")).contains(QStringLiteral("FPGA")));
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000)); // END after our DISARM
+        // END after our DISARM at the row limit: the capture asked for is complete, a normal end.
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
         QCOMPARE(b.sink.rows(), quint64(2500));
+        const InstrumentReport &report = b.host->report();
+        QCOMPARE(report.capturesStarted, 1);
+        QCOMPARE(report.capturesEnded, 1);
+        QCOMPARE(report.incompleteCaptures, 0);
+        QVERIFY(report.finished);
+        const InstrumentEvent &end = report.captureEnds.last();
+        QCOMPARE(end.streamId, QStringLiteral("pcap"));
+        QVERIFY(end.complete);
+        QCOMPARE(end.details.value(QStringLiteral("received")).toDouble(), 2500.0);
+        QCOMPARE(end.details.value(QStringLiteral("rows_limit_reached")).toBool(), true);
+        QVERIFY(report.warnings.isEmpty());
         const QVector<StreamInfo> streams = b.sink.streams();
         QCOMPARE(streams.size(), 1);
         QVERIFY(streams[0].channelIndex(QStringLiteral("PCAP.TS_TRIG.Value")) >= 0);
@@ -248,18 +260,24 @@ private Q_SLOTS:
         b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
         b.host->start(); // connects first
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000)); // ended by the device: Finished
         QCOMPARE(b.sink.rows(), quint64(300));
+        QCOMPARE(b.host->report().captureEnds.last().text, QStringLiteral("Ok"));
+        QVERIFY(b.host->report().captureEnds.last().complete);
         bool sawOk = false;
         for (const auto &m : msgs)
             sawOk = sawOk || m.at(0).toString().contains(QStringLiteral("300 rows: Ok"));
         QVERIFY(sawOk);
         QCOMPARE(errors.count(), 0);
-        // A second capture on the same connection continues the sample index (no false gap).
+        // A second capture from Finished on the same connection continues the sample index (no
+        // false gap) and is numbered 2 in the file.
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
         QCOMPARE(b.sink.rows(), quint64(600));
+        QCOMPARE(b.host->report().capturesEnded, 2);
+        QCOMPARE(b.host->report().captureEnds.last().details.value(QStringLiteral("capture")).toInt(), 2);
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
     }
 
     void deviceErrorIsSurfacedVerbatim()
@@ -273,6 +291,9 @@ private Q_SLOTS:
         b.host->start();
         QTRY_VERIFY(errors.count() >= 1);
         QVERIFY2(errors.at(0).at(0).toString().contains(QStringLiteral("PCAP.TRIG")), qPrintable(errors.at(0).at(0).toString()));
+        // The capture is not the one asked for: a warning for the summary and the file.
+        QTRY_VERIFY(!b.host->report().warnings.isEmpty());
+        QVERIFY(b.host->report().warnings.first().contains(QStringLiteral("PCAP.TRIG")));
         b.host->stop();
     }
 
@@ -283,7 +304,11 @@ private Q_SLOTS:
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         QVERIFY(startStreaming(b, 101));
         b.inject(PandaSimulator::Fault::DataOverrun);
-        QVERIFY(waitState(*b.host, Instrument::State::Connected, 5000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, 5000));
+        // Rows of unknown number are lost on the device: the capture is incomplete.
+        QCOMPARE(b.host->report().incompleteCaptures, 1);
+        QVERIFY(!b.host->report().captureEnds.last().complete);
+        QVERIFY(b.host->report().captureEnds.last().text.contains(QStringLiteral("overrun")));
         QTRY_VERIFY(errors.count() >= 1);
         QVERIFY(errors.last().at(0).toString().contains(QStringLiteral("Data overrun")));
         const auto blocks = b.sink.blocks();
@@ -309,7 +334,7 @@ private Q_SLOTS:
         b.host->setParameter(QStringLiteral("rows"), 200);
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Connected, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
         QCOMPARE(b.sink.rows(), kept + 200);
     }
 
