@@ -104,39 +104,34 @@ void Instrument::fail(const QString &message)
     Q_EMIT errorOccurred(message);
 }
 
-void Instrument::warn(const QString &text, const QString &streamId)
+void Instrument::emitEvent(InstrumentEvent::Kind kind, const QString &streamId, double time, const QString &text,
+                           bool complete, const QJsonObject &details)
 {
     InstrumentEvent e;
-    e.kind = InstrumentEvent::Kind::Warning;
+    e.kind = kind;
     e.instrumentId = m_id;
     e.streamId = streamId;
+    e.time = time;
     e.text = text;
+    e.complete = complete;
+    e.details = details;
     Q_EMIT eventOccurred(e);
+}
+
+void Instrument::warn(const QString &text, const QString &streamId)
+{
+    emitEvent(InstrumentEvent::Kind::Warning, streamId, NAN, text, true, {});
 }
 
 void Instrument::captureStarted(const QString &streamId, double time, const QJsonObject &details)
 {
-    InstrumentEvent e;
-    e.kind = InstrumentEvent::Kind::CaptureStarted;
-    e.instrumentId = m_id;
-    e.streamId = streamId;
-    e.time = time;
-    e.details = details;
-    Q_EMIT eventOccurred(e);
+    emitEvent(InstrumentEvent::Kind::CaptureStarted, streamId, time, {}, true, details);
 }
 
 void Instrument::captureEnded(const QString &streamId, double time, const QString &reason, bool complete,
                               const QJsonObject &details)
 {
-    InstrumentEvent e;
-    e.kind = InstrumentEvent::Kind::CaptureEnded;
-    e.instrumentId = m_id;
-    e.streamId = streamId;
-    e.time = time;
-    e.text = reason;
-    e.complete = complete;
-    e.details = details;
-    Q_EMIT eventOccurred(e);
+    emitEvent(InstrumentEvent::Kind::CaptureEnded, streamId, time, reason, complete, details);
 }
 
 void Instrument::publish(const MutableSampleBlockPtr &block)

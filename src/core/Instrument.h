@@ -100,6 +100,9 @@ protected:
     QVector<ActionSpec> m_actions;
 
 private:
+    void emitEvent(InstrumentEvent::Kind kind, const QString &streamId, double time, const QString &text,
+                   bool complete, const QJsonObject &details);
+
     QString m_id;
     QString m_address;
     QVector<StreamInfo> m_streams;

@@ -34,8 +34,12 @@ class TestSession : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        DriverRegistry::instance().add({QStringLiteral("fake"), QStringLiteral("Fake"), QStringLiteral("x:1"), {},
-                                        [] { return std::make_unique<test::FakeInstrument>(); }, {}});
+        DriverInfo fake;
+        fake.type = QStringLiteral("fake");
+        fake.displayName = QStringLiteral("Fake");
+        fake.defaultAddress = QStringLiteral("x:1");
+        fake.create = [] { return std::make_unique<test::FakeInstrument>(); };
+        DriverRegistry::instance().add(fake);
         // A network instrument that declares its address kinds: host[:port] as parseHostPort() reads it.
         DriverInfo net;
         net.type = QStringLiteral("fakenet");
