@@ -91,11 +91,12 @@ void Nv200Driver::abortCapture(const QString &why)
     if (!m_cap.active)
         return;
     const Capture c = std::exchange(m_cap, Capture{});
+    const RecorderTiming t = m_rec.armed ? m_rec.timing : recordingFromParameters().timing; // failed before armed
     captureEnded(kRecorderStream, SessionClock::now(), tr("Recorder capture failed: %1").arg(why), false,
                  QJsonObject{{QStringLiteral("capture"), c.number},
                              {QStringLiteral("samples"), 0},
-                             {QStringLiteral("rate_hz"), m_rec.timing.rateHz},
-                             {QStringLiteral("stride"), m_rec.timing.stride}});
+                             {QStringLiteral("rate_hz"), t.rateHz},
+                             {QStringLiteral("stride"), t.stride}});
     if (c.run && state() == State::Running)
         setState(State::Connected, tr("recorder capture failed"));
 }
