@@ -10,6 +10,8 @@ namespace bs::nv200 {
 
 namespace {
 constexpr int kMaxTimeouts = 3; // consecutive timeouts before the link is considered dead
+const QString kRunLive = QStringLiteral("live");
+const QString kRunCapture = QStringLiteral("recorder capture");
 } // namespace
 
 DriverInfo Nv200Driver::info()
@@ -64,6 +66,7 @@ Nv200Driver::Nv200Driver(QObject *parent)
     connect(&m_liveTimer, &QTimer::timeout, this, &Nv200Driver::pollLive);
     m_recPoll.setSingleShot(true);
     connect(&m_recPoll, &QTimer::timeout, this, &Nv200Driver::pollRecorder);
+    connect(this, &Instrument::errorOccurred, this, [this](const QString &m) { m_lastFailure = m; });
 }
 
 Nv200Driver::~Nv200Driver()
@@ -131,6 +134,9 @@ void Nv200Driver::buildParameters()
         s.persistent = false;
     }
     updateTiming(m_params.doubleValue(QStringLiteral("recorder_duration")));
+    m_params.addEnum(QStringLiteral("run_mode"), tr("Run does"), {kRunLive, kRunCapture}, kRunLive, rec).toolTip =
+        tr("live: Run polls meas and set until Stop; recorder capture: Run arms the recorder, triggers it by "
+           "the autostart setting, reads it back and finishes (one capture)");
 
     m_params.addBool(QStringLiteral("live"), tr("Poll while running"), true, live).toolTip =
         tr("While running, poll meas and set for the live strip chart");
@@ -150,9 +156,15 @@ QString Nv200Driver::positionUnit() const
     return m_closedLoop ? m_unitClosedLoop : m_unitOpenLoop;
 }
 
+bool Nv200Driver::runsCapture() const
+{
+    return m_params.stringValue(QStringLiteral("run_mode")) == kRunCapture;
+}
+
 bool Nv200Driver::isReady() const
 {
-    return m_link.isOpen() && (state() == State::Connected || state() == State::Running);
+    return m_link.isOpen()
+        && (state() == State::Connected || state() == State::Running || state() == State::Finished);
 }
 
 bool Nv200Driver::requireReady()
@@ -167,7 +179,8 @@ bool Nv200Driver::requireReady()
 
 void Nv200Driver::open()
 {
-    if (state() == State::Connecting || state() == State::Connected || state() == State::Running)
+    if (state() == State::Connecting || state() == State::Connected || state() == State::Running
+        || state() == State::Finished)
         return;
     const QString addr = address().isEmpty() ? info().defaultAddress : address();
     m_linkConnected = false;
@@ -188,6 +201,8 @@ void Nv200Driver::close()
     m_recPoll.stop();
     m_liveOn = m_waiting = m_readBack = m_livePolling = m_liveDue = false;
     m_rec.armed = false;
+    m_cap.run = false; // no state change but Disconnected
+    abortCapture(tr("the connection was closed before the recording was read back"));
     m_link.close();
     if (state() != State::Disconnected)
         setState(State::Disconnected);
@@ -208,6 +223,8 @@ void Nv200Driver::onLinkLost(const QString &reason)
     m_liveOn = m_waiting = m_readBack = false;
     m_rec.armed = false;
     m_awgRunning = false;
+    m_cap.run = false; // the state becomes Error below
+    abortCapture(reason);
     QString text = reason;
     if (reading)
         text = tr("%1 — the recorder read-back was interrupted; samples already delivered are kept").arg(reason);

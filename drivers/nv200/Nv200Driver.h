@@ -31,6 +31,10 @@ namespace bs::nv200 {
 ///    block), paused while a recorder read-back is in progress. Each poll is one sample index; a
 ///    poll that fails (no answer, garbage, nan/inf) is a lost sample (an index jump), and no
 ///    answer to kDeadPolls polls in a row is state Error.
+/// Run (start()) polls the live stream ("run_mode" live, the default) or records one recorder
+/// capture ("recorder capture": what the capture action does) and then goes to State::Finished.
+/// Every recording read back is one capture: captureStarted at its trigger, captureEnded when the
+/// block is delivered (complete = every sample the recorder held) or the capture failed.
 /// Actions: step, waveform_start, waveform_stop, arm, read, capture (arm + trigger + read),
 /// refresh, send_command; `invoke("raw:<line>")` sends one line as typed.
 /// Every `error,N` answer is reported as "NV200: '<command>' refused: <meaning> (error N)".
@@ -56,10 +60,10 @@ public:
 public Q_SLOTS:
     void open() override;
     void close() override;
-    /// Starts live polling (state Running).
+    /// Starts live polling, or one recorder capture (run_mode), in state Running.
     void start() override;
     /// Stops live polling, stops the waveform generator if we started it, cancels a wait for a
-    /// recording that has not been triggered.
+    /// recording that has not been triggered (a triggered one is still read back; state Connected).
     void stop() override;
     void invoke(const QString &action) override;
 
@@ -93,6 +97,15 @@ private:
         bool closedLoop = true;
         bool lengthKnown = true; ///< false: read without arming, timing.length is only a guess
     };
+    /// The recorder capture in progress (Run in "recorder capture" mode, or the actions).
+    struct Capture
+    {
+        bool active = false;
+        bool started = false; ///< captureStarted emitted (the recording's start time is known)
+        bool run = false;     ///< begun by Run: the state is Running until it ends
+        bool finish = false;  ///< State::Finished when it ends by itself (not while live polling)
+        int number = 0;
+    };
 
     // Nv200Driver.cpp: connection, identity, sequences, parameters
     void buildParameters();
@@ -109,6 +122,7 @@ private:
     QString positionUnit() const;
     void refreshStreams();
     void updateTiming(double durationMs);
+    bool runsCapture() const;
     void sendRaw(const QString &line);
 
     // Nv200DriverLive.cpp
@@ -121,15 +135,20 @@ private:
     void announceStreams(const QVector<StreamInfo> &streams);
 
     // Nv200DriverActions.cpp: setpoint step and waveform generator
-    void step(std::function<void()> then = {});
-    void waveformStart(std::function<void()> then = {});
+    void step(std::function<void()> then = {}, std::function<void()> failed = {});
+    void waveformStart(std::function<void()> then = {}, std::function<void()> failed = {});
     void waveformStop();
     void noteTrigger(int mode, double sentAt);
 
     // Nv200DriverRecorder.cpp
-    void arm(std::function<void()> then = {});
+    void arm(std::function<void()> then = {}, std::function<void()> failed = {});
     void read();
-    void capture();
+    void capture(bool run = false);
+    void beginCapture(bool run);
+    void recordingStarted(double t0);
+    void endCapture(std::size_t samples, bool complete, double tEnd);
+    void abortCapture(const QString &why);
+    void readBackFailed();
     void pollRecorder();
     void readChannel(int channel, std::function<void()> then);
     void readChannelInChunks(int channel, std::function<void()> then);
@@ -171,6 +190,9 @@ private:
     std::uint64_t m_recIndex = 0;
     QElapsedTimer m_progressThrottle;
     int m_readingChannel = 0;
+    Capture m_cap;
+    int m_captures = 0;         // captures begun since the driver was created
+    QString m_lastFailure;      // the last error reported (names why a capture failed)
 };
 
 } // namespace bs::nv200

@@ -11,13 +11,16 @@ namespace bs::nv200 {
 void Nv200Driver::noteTrigger(int mode, double sentAt)
 {
     if (m_rec.armed && m_rec.mode == mode && m_rec.t0 < 0)
-        m_rec.t0 = sentAt; // the recording armed with this autostart starts with this command
+        recordingStarted(sentAt); // the recording armed with this autostart starts with this command
 }
 
-void Nv200Driver::step(std::function<void()> then)
+void Nv200Driver::step(std::function<void()> then, std::function<void()> failed)
 {
-    if (!requireReady())
+    if (!requireReady()) {
+        if (failed)
+            failed();
         return;
+    }
     const bool cl = m_params.boolValue(QStringLiteral("closed_loop"));
     const double target = m_params.doubleValue(QStringLiteral("step_to"));
     run({{QStringLiteral("cl,%1").arg(cl ? 1 : 0), Link::Kind::Setter,
@@ -36,13 +39,16 @@ void Nv200Driver::step(std::function<void()> then)
               updateParameter(QStringLiteral("setpoint"), target);
               return true;
           }}},
-        std::move(then));
+        std::move(then), std::move(failed));
 }
 
-void Nv200Driver::waveformStart(std::function<void()> then)
+void Nv200Driver::waveformStart(std::function<void()> then, std::function<void()> failed)
 {
-    if (!requireReady())
+    if (!requireReady()) {
+        if (failed)
+            failed();
         return;
+    }
     const int shape = int(waveShapeNames().indexOf(m_params.stringValue(QStringLiteral("waveform_shape"))));
     QString error;
     const auto table = waveformTable(WaveShape(std::max(0, shape)), m_params.doubleValue(QStringLiteral("waveform_frequency")),
@@ -50,6 +56,8 @@ void Nv200Driver::waveformStart(std::function<void()> then)
                                      m_params.doubleValue(QStringLiteral("waveform_offset")), &error);
     if (!table) {
         fail(tr("NV200 waveform: %1").arg(error));
+        if (failed)
+            failed();
         return;
     }
     const bool cl = m_params.boolValue(QStringLiteral("closed_loop"));
@@ -87,7 +95,7 @@ void Nv200Driver::waveformStart(std::function<void()> then)
                          return true;
                      }});
     Q_EMIT progress(0, tr("Uploading the waveform…"));
-    run(std::move(steps), std::move(then));
+    run(std::move(steps), std::move(then), std::move(failed));
 }
 
 void Nv200Driver::waveformStop()

@@ -42,6 +42,11 @@ void Nv200Driver::start()
         return;
     if (!requireReady())
         return;
+    if (runsCapture()) { // one recorder capture, then Finished
+        setState(State::Running, tr("recorder capture"));
+        capture(true);
+        return;
+    }
     m_liveOn = true;
     m_lastLiveError.clear();
     m_liveSilentPolls = 0;
@@ -59,6 +64,11 @@ void Nv200Driver::stop()
         m_waiting = false;
         Q_EMIT progress(1, tr("Stopped waiting for the recorder"));
     }
+    // A capture not triggered yet is abandoned; a triggered one is still read back and ends,
+    // but the user stopped it: no Finished.
+    if (m_cap.active && !m_cap.started)
+        m_cap = Capture{};
+    m_cap.run = m_cap.finish = false;
     if (m_awgRunning && m_link.isOpen())
         waveformStop();
     if (state() == State::Running)

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The two-channel data recorder: arm, wait, read back, deliver one block per recording.
+// The two-channel data recorder: arm, wait, read back, deliver one block per recording. Each
+// recording is one capture: captureStarted at its trigger, captureEnded when its block is
+// delivered (or the capture failed); a capture begun by Run or while not live polling ends in
+// State::Finished.
 #include "Nv200Driver.h"
 
 #include "Nv200Protocol.h"
 #include "SessionClock.h"
 
+#include <QJsonObject>
+
 #include <algorithm>
+#include <utility>
 
 namespace bs::nv200 {
 
@@ -43,14 +49,73 @@ StreamInfo Nv200Driver::recorderStream(const Recording &rec) const
     return s;
 }
 
-void Nv200Driver::arm(std::function<void()> then)
+void Nv200Driver::beginCapture(bool run)
 {
-    if (!requireReady())
+    if (m_cap.active && m_cap.started)
+        abortCapture(tr("the recorder was armed again before the recording was read back"));
+    m_cap = Capture{true, false, run, run || !m_liveOn, ++m_captures};
+}
+
+void Nv200Driver::recordingStarted(double t0)
+{
+    m_rec.t0 = t0;
+    if (!m_cap.active || m_cap.started)
         return;
-    if (m_waiting || m_readBack) {
-        fail(tr("NV200: the recorder is busy (a read-back is running)"));
+    m_cap.started = true;
+    captureStarted(kRecorderStream, t0,
+                   QJsonObject{{QStringLiteral("capture"), m_cap.number},
+                               {QStringLiteral("length"), m_rec.lengthKnown ? QJsonValue(m_rec.timing.length) : QJsonValue()},
+                               {QStringLiteral("rate_hz"), m_rec.timing.rateHz},
+                               {QStringLiteral("stride"), m_rec.timing.stride}});
+}
+
+void Nv200Driver::endCapture(std::size_t samples, bool complete, double tEnd)
+{
+    if (!m_cap.active)
+        return;
+    const Capture c = std::exchange(m_cap, Capture{});
+    const QString reason = complete
+        ? tr("Recorder read back")
+        : tr("Recorder read back incomplete: %1 of %2 samples per channel").arg(samples).arg(m_rec.timing.length);
+    captureEnded(kRecorderStream, tEnd, reason, complete,
+                 QJsonObject{{QStringLiteral("capture"), c.number},
+                             {QStringLiteral("samples"), double(samples)},
+                             {QStringLiteral("rate_hz"), m_rec.timing.rateHz},
+                             {QStringLiteral("stride"), m_rec.timing.stride}});
+    if (c.finish)
+        setState(State::Finished, tr("recorder capture %1: %2 samples per channel").arg(c.number).arg(samples));
+}
+
+void Nv200Driver::abortCapture(const QString &why)
+{
+    if (!m_cap.active)
+        return;
+    const Capture c = std::exchange(m_cap, Capture{});
+    const RecorderTiming t = m_rec.armed ? m_rec.timing : recordingFromParameters().timing; // failed before armed
+    captureEnded(kRecorderStream, SessionClock::now(), tr("Recorder capture failed: %1").arg(why), false,
+                 QJsonObject{{QStringLiteral("capture"), c.number},
+                             {QStringLiteral("samples"), 0},
+                             {QStringLiteral("rate_hz"), t.rateHz},
+                             {QStringLiteral("stride"), t.stride}});
+    if (c.run && state() == State::Running)
+        setState(State::Connected, tr("recorder capture failed"));
+}
+
+void Nv200Driver::arm(std::function<void()> then, std::function<void()> failed)
+{
+    if (!requireReady()) {
+        if (failed)
+            failed();
         return;
     }
+    if (m_waiting || m_readBack) {
+        fail(tr("NV200: the recorder is busy (a read-back is running)"));
+        if (failed)
+            failed();
+        return;
+    }
+    if (!m_cap.active || m_cap.started)
+        beginCapture(false); // the arm action on its own
     const Recording rec = recordingFromParameters();
     run({{QStringLiteral("recsrc,0,%1").arg(rec.sourceA), Link::Kind::Setter, {}},
          {QStringLiteral("recsrc,1,%1").arg(rec.sourceB), Link::Kind::Setter, {}},
@@ -61,7 +126,9 @@ void Nv200Driver::arm(std::function<void()> then)
           [this, rec](const Result &r) {
               m_rec = rec;
               m_rec.armed = true;
-              m_rec.t0 = rec.mode == 0 ? r.sentAt : -1; // recast 0: recrun,1 starts the recording
+              m_rec.t0 = -1;
+              if (rec.mode == 0)
+                  recordingStarted(r.sentAt); // recast 0: recrun,1 starts the recording
               refreshStreams();
               Q_EMIT message(rec.mode == 0 ? tr("Recorder started: %1 samples at %2 Hz")
                                                  .arg(rec.timing.length)
@@ -72,22 +139,43 @@ void Nv200Driver::arm(std::function<void()> then)
                                                  .arg(rec.timing.rateHz, 0, 'g', 6));
               return true;
           }}},
-        std::move(then));
+        std::move(then), std::move(failed));
 }
 
-void Nv200Driver::capture()
+void Nv200Driver::capture(bool run)
 {
-    if (!requireReady())
+    const bool ready = requireReady();
+    if (ready && (m_waiting || m_readBack))
+        fail(tr("NV200: the recorder is busy (a read-back is running)"));
+    if (!ready || m_waiting || m_readBack) {
+        if (run && state() == State::Running)
+            setState(State::Connected, tr("recorder capture not started"));
         return;
+    }
+    beginCapture(run);
     const int mode = recordingFromParameters().mode;
-    arm([this, mode] {
+    const int number = m_cap.number;
+    // Each stage goes on only while this capture is still the one in progress (Stop before the
+    // trigger abandons it); a stage that fails ends it as incomplete.
+    auto current = [this, number] { return m_cap.active && m_cap.number == number; };
+    auto failed = [this, current] {
+        if (current())
+            abortCapture(m_lastFailure);
+    };
+    auto readIt = [this, current] {
+        if (current())
+            read();
+    };
+    arm([this, mode, current, failed, readIt] {
+        if (!current())
+            return;
         if (mode == 1)
-            step([this] { read(); });
+            step(readIt, failed);
         else if (mode == 2)
-            waveformStart([this] { read(); });
+            waveformStart(readIt, failed);
         else
             read();
-    });
+    }, failed);
 }
 
 void Nv200Driver::read()
@@ -98,15 +186,15 @@ void Nv200Driver::read()
         fail(tr("NV200: a recorder read-back is already running"));
         return;
     }
+    if (!m_cap.active)
+        beginCapture(false); // the read action on its own
     if (!m_rec.armed) {
         // Not armed by us: read what the device holds, with its own stride.
         m_rec = recordingFromParameters();
         m_link.send(QStringLiteral("recstr"), Link::Kind::Query, [this](const Result &r) {
-            if (!report(r))
-                return;
-            const auto v = numberOf(r);
+            const auto v = report(r) ? numberOf(r) : std::nullopt;
             if (!v)
-                return;
+                return abortCapture(m_lastFailure);
             m_rec.timing.stride = std::max(1, int(*v));
             m_rec.timing.rateHz = kRecorderBaseRateHz / m_rec.timing.stride;
             m_rec.armed = true;
@@ -132,7 +220,7 @@ void Nv200Driver::pollRecorder()
         const auto v = report(r) ? numberOf(r) : std::nullopt;
         if (!v) {
             m_waiting = false;
-            return;
+            return abortCapture(m_lastFailure);
         }
         if (*v != 0) {
             if (m_rec.t0 >= 0 && m_waitDeadline < 0)
@@ -141,7 +229,7 @@ void Nv200Driver::pollRecorder()
                 m_waiting = false;
                 fail(tr("NV200: the recording did not finish (recrun still 1 %1 s after its expected end)")
                          .arg(kFinishMarginS));
-                return;
+                return abortCapture(m_lastFailure);
             }
             m_recPoll.start(m_recPollMs);
             return;
@@ -172,11 +260,11 @@ void Nv200Driver::readChannel(int channel, std::function<void()> then)
                         return;
                     }
                     if (!report(r))
-                        return endReadBack();
+                        return readBackFailed();
                     RecorderValues v = parseRecoutf(r.text, channel);
                     if (!v.ok()) {
                         fail(tr("NV200: recorder channel %1: %2").arg(channel).arg(v.error));
-                        return endReadBack();
+                        return readBackFailed();
                     }
                     m_channelData[channel] = std::move(v.values);
                     Q_EMIT progress((channel + 1) / 2.0, tr("Read channel %1 of the recorder")
@@ -201,14 +289,14 @@ void Nv200Driver::readChannelInChunks(int channel, std::function<void()> then)
                     if (!m_readBack)
                         return;
                     if (!report(r))
-                        return endReadBack();
+                        return readBackFailed();
                     const RecorderValues v = parseRecout(r.text, channel, at);
                     if (!v.ok() || v.values.empty()) {
                         fail(tr("NV200: recorder channel %1 at index %2: %3")
                                  .arg(channel)
                                  .arg(at)
                                  .arg(v.ok() ? tr("no values") : v.error));
-                        return endReadBack();
+                        return readBackFailed();
                     }
                     auto &data = m_channelData[channel];
                     data.insert(data.end(), v.values.begin(), v.values.end());
@@ -228,6 +316,12 @@ void Nv200Driver::deliverRecording()
                            .arg(n));
     const double dt = m_rec.timing.period();
     const double t0 = m_rec.t0 >= 0 ? m_rec.t0 : SessionClock::now() - double(n) * dt;
+    // Complete: both channels hold every sample the recorder was set to take (a buffer read
+    // without arming has no known length: what the device returned is what it held).
+    const bool complete = n > 0 && m_channelData[0].size() == m_channelData[1].size()
+        && (!m_rec.lengthKnown || n >= std::size_t(m_rec.timing.length));
+    if (m_cap.active && !m_cap.started)
+        recordingStarted(t0); // its start became known only now (read without a trigger seen)
     if (n > 0) {
         announceStreams({recorderStream(m_rec), liveStream()});
         auto block = SampleBlock::make(QString(), kRecorderStream, 2, n, false);
@@ -244,6 +338,13 @@ void Nv200Driver::deliverRecording()
     endReadBack();
     Q_EMIT progress(1, tr("Recorder read back: %1 samples per channel").arg(n));
     Q_EMIT message(tr("Recorder read back: %1 samples per channel at %2 Hz").arg(n).arg(m_rec.timing.rateHz, 0, 'g', 6));
+    endCapture(n, complete, t0 + double(n) * dt);
+}
+
+void Nv200Driver::readBackFailed()
+{
+    endReadBack();
+    abortCapture(m_lastFailure);
 }
 
 void Nv200Driver::endReadBack()

@@ -473,6 +473,54 @@ private Q_SLOTS:
         QCOMPARE(r.code, 2);
         QVERIFY(r.summary().value(QStringLiteral("errors")).toArray().size() >= 1);
     }
+
+    /// An NV200 whose Run is one recorder capture: benchscope-rec ends when the capture has been
+    /// read back (the instrument finished), long before its duration, and exits 0. Without the
+    /// run mode the run would last the whole 300 s and run() would give up after 60 s.
+    void nv200RecorderCaptureEndsTheRun()
+    {
+        const auto sim = startNv200({QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY2(sim->port, qPrintable(sim->printed));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("capture"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("nv200"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(sim->port), QStringLiteral("--set"),
+                              QStringLiteral("run_mode=recorder capture"), QStringLiteral("--set"),
+                              QStringLiteral("recorder_duration=50"), QStringLiteral("--duration"), QStringLiteral("300"),
+                              QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), out});
+        QVERIFY2(r.code == 0, (r.err + r.out).constData());
+        QVERIFY2(r.err.contains("every instrument has finished its capture"), r.err.constData());
+        const QJsonObject s = r.summary();
+        const QJsonArray instruments = s.value(QStringLiteral("instruments")).toArray();
+        QCOMPARE(instruments.size(), 1);
+        const QJsonObject inst = instruments.at(0).toObject();
+        QCOMPARE(inst.value(QStringLiteral("state")).toString(), QStringLiteral("Finished"));
+        QVERIFY(inst.value(QStringLiteral("finished")).toBool());
+        QCOMPARE(inst.value(QStringLiteral("captures")).toInt(), 1);
+        QCOMPARE(inst.value(QStringLiteral("incomplete_captures")).toInt(), 0);
+        const QJsonObject end = inst.value(QStringLiteral("capture_ends")).toArray().at(0).toObject();
+        QCOMPARE(end.value(QStringLiteral("samples")).toInt(), 1000); // 50 ms at 20 kHz
+        double recorded = -1;
+        for (const QJsonValue &v : s.value(QStringLiteral("streams")).toArray())
+            if (v.toObject().value(QStringLiteral("stream")).toString() == QLatin1String("recorder"))
+                recorded = v.toObject().value(QStringLiteral("samples")).toDouble();
+        QCOMPARE(recorded, 1000.0);
+        // The CSV file of the recorder stream holds the 1000 samples and the capture's end.
+        int rows = 0;
+        bool endLine = false;
+        for (const QString &name : QDir(out).entryList({QStringLiteral("*_recorder*.csv")})) {
+            QFile f(QDir(out).filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                endLine = endLine || line.startsWith("# capture_end");
+                if (!line.isEmpty() && !line.startsWith('#') && !line.startsWith("time_s"))
+                    ++rows;
+            }
+        }
+        QCOMPARE(rows, 1000);
+        QVERIFY(endLine);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -537,6 +537,110 @@ private Q_SLOTS:
         QCOMPARE(dataBlocks(b.sink, QStringLiteral("live")).size(), kept);
     }
 
+    // run_mode "recorder capture": Run records one recorder capture (arm, the step triggers it,
+    // read back), reports its start and end, and finishes by itself; Run again from Finished
+    // records a second one.
+    void runRecorderCaptureFinishes()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.set("run_mode", QStringLiteral("recorder capture"));
+        b.set("recorder_autostart", QStringLiteral("on set command"));
+        b.set("recorder_duration", 50.0); // stride 1, 1000 samples
+        b.set("step_to", 60.0);
+        const double before = SessionClock::now();
+        b.host->start(); // connects first, then runs
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished, 20000), qPrintable(b.allErrors()));
+        const InstrumentReport &rep = b.host->report();
+        QTRY_COMPARE_WITH_TIMEOUT(rep.capturesEnded, 1, 10000);
+        QCOMPARE(rep.capturesStarted, 1);
+        QCOMPARE(rep.incompleteCaptures, 0);
+        QVERIFY(rep.finished);
+        QCOMPARE(dataBlocks(b.sink, QStringLiteral("recorder")).size(), std::size_t(1));
+        const SampleBlockPtr blk = b.sink.blocks(QStringLiteral("recorder")).front();
+        QCOMPARE(blk->sampleCount, std::size_t(1000));
+        QVERIFY(blk->t0 > before);
+        QVERIFY(dataBlocks(b.sink, QStringLiteral("live")).empty()); // no live polling in this mode
+        const InstrumentEvent end = rep.captureEnds.last();
+        QCOMPARE(end.kind, InstrumentEvent::Kind::CaptureEnded);
+        QCOMPARE(end.streamId, QStringLiteral("recorder"));
+        QCOMPARE(end.text, QStringLiteral("Recorder read back"));
+        QVERIFY(end.complete);
+        QCOMPARE(end.details.value(QStringLiteral("capture")).toInt(), 1);
+        QCOMPARE(end.details.value(QStringLiteral("samples")).toInt(), 1000);
+        QCOMPARE(end.details.value(QStringLiteral("rate_hz")).toDouble(), 20000.0);
+        QCOMPARE(end.details.value(QStringLiteral("stride")).toInt(), 1);
+        // The capture ends after its last sample; it started at the block's first one.
+        QVERIFY2(std::abs(end.time - (blk->t0 + 1000 * 50e-6)) < 1e-9, qPrintable(QString::number(end.time)));
+        // Stop leaves a finished instrument as it is; Run again records the next capture.
+        b.host->stop();
+        QTest::qWait(50);
+        QCOMPARE(b.host->state(), Instrument::State::Finished);
+        b.host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(rep.capturesEnded == 2 && b.host->state() == Instrument::State::Finished, 20000);
+        QCOMPARE(rep.capturesStarted, 2);
+        QCOMPARE(rep.incompleteCaptures, 0);
+        QVERIFY(rep.finished);
+        QCOMPARE(dataBlocks(b.sink, QStringLiteral("recorder")).size(), std::size_t(2));
+        QCOMPARE(b.sink.blocks(QStringLiteral("recorder")).back()->firstIndex, quint64(1000));
+        QCOMPARE(rep.captureEnds.last().details.value(QStringLiteral("capture")).toInt(), 2);
+        QCOMPARE(b.errors->count(), 0);
+    }
+
+    // The capture action while not live polling is a capture too: start and end reported, then
+    // Finished. While live polling it is reported, and the instrument keeps Running.
+    void captureActionReportsTheCapture()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_duration", 100.0);
+        b.host->invoke(QStringLiteral("capture"));
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished, 20000), qPrintable(b.allErrors()));
+        const InstrumentReport &rep = b.host->report();
+        QTRY_COMPARE(rep.capturesEnded, 1);
+        QCOMPARE(rep.capturesStarted, 1);
+        QVERIFY(rep.captureEnds.last().complete);
+        QCOMPARE(rep.captureEnds.last().details.value(QStringLiteral("samples")).toInt(), 2000);
+        b.host->start(); // live polling, from Finished
+        QVERIFY(waitState(*b.host, Instrument::State::Running));
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), 2));
+        b.host->invoke(QStringLiteral("capture"));
+        QTRY_COMPARE_WITH_TIMEOUT(rep.capturesEnded, 2, 20000);
+        QVERIFY(rep.captureEnds.last().complete);
+        QVERIFY(waitBlocks(b.sink, QStringLiteral("live"), dataBlocks(b.sink, QStringLiteral("live")).size() + 2));
+        QCOMPARE(b.host->state(), Instrument::State::Running);
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QCOMPARE(b.errors->count(), 0);
+    }
+
+    // A recorder capture run that fails (a garbled answer while waiting for the recording) ends
+    // incomplete and leaves Running; it does not finish.
+    void runRecorderCaptureThatFailsIsIncomplete()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        b.set("run_mode", QStringLiteral("recorder capture"));
+        b.set("recorder_autostart", QStringLiteral("off"));
+        b.set("recorder_duration", 100.0);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        b.inject(Nv200Simulator::Fault::GarbleValue); // the next answer with a value: a recrun poll
+        b.host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(b.host->report().capturesEnded == 1, 20000);
+        const InstrumentReport &rep = b.host->report();
+        QCOMPARE(rep.incompleteCaptures, 1);
+        QVERIFY(!rep.captureEnds.last().complete);
+        QVERIFY2(rep.captureEnds.last().text.startsWith(QStringLiteral("Recorder capture failed: ")),
+                 qPrintable(rep.captureEnds.last().text));
+        QTRY_COMPARE(b.host->state(), Instrument::State::Connected);
+        QVERIFY(!rep.finished);
+        QVERIFY(b.sink.blocks(QStringLiteral("recorder")).empty());
+    }
+
     // The address kinds the driver declares in the registry, checked without connecting.
     void declaredAddressKinds()
     {
