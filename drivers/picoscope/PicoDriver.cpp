@@ -132,6 +132,11 @@ void PicoDriver::buildParameters()
         .onlyWhen(QStringLiteral("mode"), {QStringLiteral("rapid block")})
         .toolTip =
         tr("Rapid block: triggered captures per run, each in its own memory segment");
+    m_params.addBool(QStringLiteral("repeat"), tr("Repeat captures until Stop"), true, acq)
+        .onlyWhen(QStringLiteral("mode"), blockModes)
+        .toolTip =
+        tr("Block and rapid block: Run re-arms after each capture until Stop; off: Run takes one capture "
+           "(rapid block: one run of 'Captures') and then ends by itself");
     m_params.addBool(QStringLiteral("stream_auto_stop"), tr("Auto-stop (streaming)"), false, acq)
         .onlyWhen(QStringLiteral("mode"), streaming)
         .toolTip =
@@ -252,6 +257,7 @@ void PicoDriver::open()
         return;
     }
     m_handle = handle;
+    m_capture = 0;
     m_usbPowered = false;
     setPendingPower(0);
     readIdentity();
@@ -301,7 +307,7 @@ void PicoDriver::handlePowerStatus(PicoStatus st)
         return;
     }
     if (m_busy || m_running)
-        endAcquisition(tr("power source changed"));
+        endAcquisition(End::Failure, tr("power source changed"));
     setPendingPower(st);
     QString text;
     if (st == kUsb3OnUsb2Port)
@@ -362,6 +368,7 @@ void PicoDriver::closeUnit()
 
 void PicoDriver::close()
 {
+    stop(); // a capture in progress ends as by Stop (what the unit took is kept)
     closeUnit();
     setState(State::Disconnected);
 }
@@ -392,7 +399,8 @@ QString PicoDriver::applyParameter(const QString &key, const QVariant &value)
         return {};
     }
     // Everything else is sent to the unit when an acquisition starts; a running one restarts.
-    if (m_running && m_handle > 0 && !key.startsWith(QLatin1String("stream_"))) {
+    // (`repeat` is read after each capture: off, the capture in progress is the last.)
+    if (m_running && m_handle > 0 && !key.startsWith(QLatin1String("stream_")) && key != QLatin1String("repeat")) {
         const bool single = m_single;
         endAcquisition();
         m_single = single;
@@ -438,19 +446,24 @@ void PicoDriver::stop()
         // Keep the captures that completed before Stop (GetNoOfCaptures, §10.2 step 5).
         m_api->stop(m_handle);
         std::uint32_t completed = 0;
-        if (m_api->noOfCaptures(m_handle, &completed) == kOk && completed > 0 && completed < m_captures) {
+        // (All of them: the run ended just before Stop, its BlockReady is still queued.)
+        if (m_api->noOfCaptures(m_handle, &completed) == kOk && completed > 0 && completed <= m_captures) {
             const std::uint32_t all = m_captures;
             m_captures = completed;
             m_readyAt = SessionClock::now();
             readRapid();
             m_captures = all;
             Q_EMIT message(tr("Stopped: %1 of %2 captures kept").arg(completed).arg(all));
+            // Cut short by Stop: nothing the unit captured was lost, so it is not a loss (the
+            // reason says how many of the captures asked for were taken).
+            if (completed < all)
+                closeCapture(tr("stopped after %1 of %2 captures").arg(completed).arg(all), true);
         }
     }
     endAcquisition();
 }
 
-void PicoDriver::endAcquisition(const QString &detail)
+void PicoDriver::endAcquisition(End how, const QString &detail)
 {
     m_pollTimer.stop();
     if (m_busy && m_api && m_handle > 0) {
@@ -461,8 +474,45 @@ void PicoDriver::endAcquisition(const QString &detail)
     m_busy = false;
     m_running = false;
     m_single = false;
+    if (m_captureOpen) {
+        QString reason = detail;
+        if (reason.isEmpty())
+            reason = how == End::ByItself ? tr("complete")
+                : m_captureSegments == 0  ? tr("stopped before a capture completed")
+                                          : tr("stopped");
+        closeCapture(reason, how != End::Failure && m_captureLost == 0);
+    }
     if (m_handle > 0)
-        setState(State::Connected, detail);
+        setState(how == End::ByItself ? State::Finished : State::Connected, detail);
+}
+
+void PicoDriver::openCapture(double time)
+{
+    m_captureOpen = true;
+    m_captureSamples = 0;
+    m_captureSegments = 0;
+    m_captureLost = 0;
+    m_captureEnd = time;
+    const QString modeName = m_activeMode == Mode::Streaming ? QStringLiteral("streaming")
+        : m_activeMode == Mode::Rapid                        ? QStringLiteral("rapid block")
+                                                             : QStringLiteral("block");
+    captureStarted(QStringLiteral("scope"), time,
+                   QJsonObject{{QStringLiteral("capture"), ++m_capture}, {QStringLiteral("mode"), modeName}});
+}
+
+void PicoDriver::closeCapture(const QString &reason, bool complete)
+{
+    if (!m_captureOpen)
+        return;
+    m_captureOpen = false;
+    QJsonObject details{{QStringLiteral("capture"), m_capture}, {QStringLiteral("samples"), double(m_captureSamples)}};
+    if (m_activeMode == Mode::Rapid) {
+        details.insert(QStringLiteral("segments"), double(m_captureSegments));
+        details.insert(QStringLiteral("segments_requested"), double(m_captures));
+    }
+    if (m_captureLost > 0)
+        details.insert(QStringLiteral("lost"), double(m_captureLost));
+    captureEnded(QStringLiteral("scope"), m_captureEnd, reason, complete, details);
 }
 
 } // namespace bs::picoscope

@@ -34,8 +34,11 @@ namespace bs::picoscope {
 /// trigger time stamp; streaming continuous blocks with sample indices counted across chunks.
 /// ADC over-range sets the Overflow flag; a library-reported overrun sets DataLost.
 ///
-/// Run (start) repeats block/rapid captures until Stop, or streams until Stop (or auto-stop);
-/// the action "single" takes one capture. Power: a 4-channel unit on USB power reports
+/// Run (start) repeats block/rapid captures until Stop (setting `repeat`; off: one capture, or one
+/// rapid-block run of `captures` segments), or streams until Stop (or auto-stop); the action
+/// "single" takes one capture. Each capture (block, rapid-block run, stream) is announced with
+/// captureStarted/captureEnded on "scope"; an acquisition that ends by itself (repeat off, Single,
+/// auto-stop) leaves the instrument Finished, Stop leaves it Connected. Power: a 4-channel unit on USB power reports
 /// PICO_POWER_SUPPLY_NOT_CONNECTED; the driver then waits for the user's choice (actions
 /// "accept_usb_power", channels C/D off, or "use_dc_power" once the supply is plugged in) before
 /// it captures, as the vendor requires (protocols/picoscope.md §9).
@@ -64,6 +67,9 @@ protected:
 
 private:
     enum class Mode { Block, Rapid, Streaming };
+    /// How an acquisition ends: Stop by the user (or a restart), a failure (the open capture is
+    /// incomplete), or by itself (the capture asked for is complete: State::Finished).
+    enum class End { Stop, Failure, ByItself };
     /// One enabled input as configured on the unit for the running acquisition.
     struct Input
     {
@@ -124,12 +130,18 @@ private:
     std::size_t fetchBudget() const;
     /// staged samples [from, to) as a block; `lostBefore` samples are skipped before it
     MutableSampleBlockPtr stagedBlock(std::size_t from, std::size_t to, std::uint64_t lostBefore);
-    void finishStreaming(const QString &why);
+    void finishStreaming(End how, const QString &why);
     static void BS_PICO_CALLBACK streamingCallback(std::int16_t handle, std::int32_t n, std::uint32_t start,
                                                    std::int16_t overflow, std::uint32_t triggerAt,
                                                    std::int16_t triggered, std::int16_t autoStop, void *param);
 
-    void endAcquisition(const QString &detail = {});
+    /// Drains a stream, stops the unit, closes the open capture, then Connected (Finished for
+    /// End::ByItself).
+    void endAcquisition(End how = End::Stop, const QString &detail = {});
+    /// A capture (block, rapid-block run, stream) begins at session time `time`: captureStarted.
+    void openCapture(double time);
+    /// The open capture ends: captureEnded with what it delivered (no-op if none is open).
+    void closeCapture(const QString &reason, bool complete);
 
     std::shared_ptr<PicoApi> m_api;
     std::int16_t m_handle = 0;
@@ -156,6 +168,13 @@ private:
     std::uint64_t m_overflowEvents = 0;
     std::int16_t m_lastOverflow = 0;
     double m_readyAt = 0;       ///< session time BlockReady arrived
+    // The capture in progress (captureStarted sent, captureEnded not yet)
+    bool m_captureOpen = false;
+    int m_capture = 0;                  ///< captures begun since open()
+    std::uint64_t m_captureSamples = 0; ///< rows delivered by the open capture
+    std::uint32_t m_captureSegments = 0; ///< blocks (rapid: segments) delivered by it
+    std::uint64_t m_captureLost = 0;    ///< samples the library lost in it
+    double m_captureEnd = 0;            ///< session time after its last delivered sample
 
     /// Shared with the library's callback threads; outlives every capture of this driver.
     /// What the library's callbacks get as pParameter. Deliberately never freed: a vendor library

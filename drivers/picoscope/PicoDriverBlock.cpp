@@ -52,8 +52,10 @@ bool PicoDriver::runBlock()
                                               &PicoDriver::blockReadyCallback, m_gate);
         if (st == kOk) {
             m_busy = true;
+            const double now = SessionClock::now();
             if (m_runStart < 0)
-                m_runStart = SessionClock::now();
+                m_runStart = now;
+            openCapture(now); // one block, or one rapid-block run of m_captures segments
             return true;
         }
         if (st == kPowerSupplyConnected) { // supply plugged in: accept it and retry, as the vendor does
@@ -80,7 +82,7 @@ void PicoDriver::onBlockReady(PicoStatus status)
         return; // a capture we stopped ourselves
     if (status != kOk) {
         ok(status, "BlockReady");
-        endAcquisition(statusName(status));
+        endAcquisition(End::Failure, statusName(status));
         return;
     }
     m_readyAt = SessionClock::now();
@@ -101,7 +103,7 @@ void PicoDriver::readBlock()
         if (isPowerStatus(st))
             Q_EMIT message(tr("Power source changed: data collection aborted."));
         ok(st, "GetValues");
-        endAcquisition();
+        endAcquisition(End::Failure, statusName(st));
         return;
     }
     const std::size_t values = std::min<std::size_t>(n, m_inputs.empty() ? 0 : m_inputs.front().max.size());
@@ -144,12 +146,12 @@ void PicoDriver::readRapid()
         for (std::uint32_t seg = 0; seg < buf[i].size(); ++seg)
             m_api->setDataBuffers(m_handle, m_inputs[i].channel, nullptr, nullptr, 0, seg, RatioNone);
     if (!registered)
-        return endAcquisition();
+        return endAcquisition(End::Failure, tr("SetDataBuffer failed"));
     if (st != kOk) {
         if (isPowerStatus(st))
             Q_EMIT message(tr("Power source changed: data collection aborted."));
         ok(st, "GetValuesBulk");
-        return endAcquisition();
+        return endAcquisition(End::Failure, statusName(st));
     }
     // Place each segment on the session timeline by its trigger time stamp (sample ticks); the
     // last trigger happened `post` samples before BlockReady.
@@ -193,6 +195,9 @@ void PicoDriver::publishCapture(const std::vector<const std::int16_t *> &maxBuf,
     }
     noteOverflow(block.get(), overflow);
     m_index += n;
+    m_captureSamples += n;
+    ++m_captureSegments;
+    m_captureEnd = t0 + double(n) * m_dt;
     publish(block);
 }
 
@@ -218,14 +223,18 @@ void PicoDriver::captureDone()
 {
     m_busy = false;
     m_api->stop(m_handle);
-    if (!m_running || m_single) {
-        endAcquisition();
+    closeCapture(tr("complete"), true);
+    if (!m_running || m_single || !m_params.boolValue(QStringLiteral("repeat"))) {
+        // The capture asked for is complete: the run ends by itself.
+        endAcquisition(End::ByItself, m_activeMode == Mode::Rapid
+                                          ? tr("rapid-block run complete (%1 captures)").arg(m_captureSegments)
+                                          : tr("capture complete"));
         return;
     }
     // Re-arm from the event loop so that Stop and parameter changes get their turn in between.
     QMetaObject::invokeMethod(this, [this] {
         if (m_running && !m_busy && m_handle > 0 && !runBlock())
-            endAcquisition();
+            endAcquisition(End::Failure);
     }, Qt::QueuedConnection);
 }
 

@@ -73,6 +73,7 @@ bool PicoDriver::runStreaming()
     // The unit starts sampling inside RunStreaming: the middle of the call is the best estimate of
     // its first sample on the session clock (the clock that places every sample and every loss).
     m_runStart = (called + returned) / 2;
+    openCapture(m_runStart);
     m_sinceFlush.start();
     m_pollTimer.start();
     return true;
@@ -202,12 +203,12 @@ void PicoDriver::pollStreaming()
         const bool power = isPowerStatus(st);
         ok(st, "GetStreamingLatestValues");
         if (!power)
-            finishStreaming(statusName(st));
+            finishStreaming(End::Failure, statusName(st));
         return;
     }
     flushStreaming(false);
     if (m_autoStopped)
-        finishStreaming(tr("auto-stop after %1 samples").arg(m_index));
+        finishStreaming(End::ByItself, tr("auto-stop after %1 samples").arg(m_index));
 }
 
 void PicoDriver::drainStreaming()
@@ -340,12 +341,16 @@ MutableSampleBlockPtr PicoDriver::stagedBlock(std::size_t from, std::size_t to, 
         block->flags |= SampleBlock::DataLost;
     noteOverflow(block.get(), m_stageOverflow);
     m_index += n;
+    m_captureSamples += n;
+    m_captureLost += lostBefore;
+    m_captureSegments += n > 0 ? 1 : 0;
+    m_captureEnd = m_runStart + double(m_index) * m_dt;
     return block;
 }
 
-void PicoDriver::finishStreaming(const QString &why)
+void PicoDriver::finishStreaming(End how, const QString &why)
 {
-    endAcquisition(why);
+    endAcquisition(how, why);
     Q_EMIT message(tr("Streaming stopped: %1 (%2 samples per channel)").arg(why).arg(m_index));
 }
 

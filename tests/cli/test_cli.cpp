@@ -521,6 +521,34 @@ private Q_SLOTS:
         QCOMPARE(rows, 1000);
         QVERIFY(endLine);
     }
+
+    /// One PicoScope block capture with `repeat` off: the run ends by itself when the capture is
+    /// in, long before the duration, and that is a normal end (exit 0, the instrument finished).
+    /// (Were it to run on, the 60 s duration outlasts the process wait and the test fails.)
+    void picoscopeSingleBlockEndsTheRun()
+    {
+        const Result where = run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("picoscope")});
+        QCOMPARE(where.code, 0);
+        const auto m = QRegularExpression(QStringLiteral("library: (\\S+)")).match(QString::fromUtf8(where.out));
+        QVERIFY2(m.hasMatch(), where.out.constData());
+        QTemporaryDir dir;
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("picoscope"), QStringLiteral("--set"),
+                              QStringLiteral("library=") + m.captured(1), QStringLiteral("--set"),
+                              QStringLiteral("mode=block"), QStringLiteral("--set"), QStringLiteral("repeat=false"),
+                              QStringLiteral("--duration"), QStringLiteral("60"), QStringLiteral("--output"),
+                              dir.filePath(QStringLiteral("block.h5"))},
+                             50000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QJsonArray instruments = r.summary().value(QStringLiteral("instruments")).toArray();
+        QCOMPARE(instruments.size(), 1);
+        const QJsonObject pico = instruments.at(0).toObject();
+        QVERIFY2(pico.value(QStringLiteral("finished")).toBool(), r.out.constData());
+        QCOMPARE(pico.value(QStringLiteral("captures")).toInt(), 1);
+        QCOMPARE(pico.value(QStringLiteral("incomplete_captures")).toInt(), 0);
+        QCOMPARE(pico.value(QStringLiteral("samples")).toDouble(), 10000.0); // the default samples per capture
+        QVERIFY2(r.err.contains("every instrument has finished"), r.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
