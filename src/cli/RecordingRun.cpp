@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -78,8 +79,6 @@ void RecordingRun::start()
                         .arg(h->id(), e.text, e.complete ? QString() : tr(", incomplete")));
         });
         connect(h, &InstrumentHost::stateChanged, this, [this, h](Instrument::State s, const QString &d) {
-            if (!m_opts.quiet && qEnvironmentVariableIsSet("BS_DEBUG_STATES"))
-                err(QStringLiteral("%1: state %2 (%3)").arg(h->id(), Instrument::stateName(s), d));
             if (s == Instrument::State::Error) {
                 m_instrumentFailed = true;
                 err(tr("%1 failed: %2").arg(h->id(), d));
@@ -114,12 +113,18 @@ void RecordingRun::start()
     m_tick.start();
 }
 
+namespace {
+/// Reached Running or Finished since Run, or failed trying.
+bool hasStarted(const InstrumentHost *h)
+{
+    return h->report().started || h->state() == Instrument::State::Error;
+}
+} // namespace
+
 bool RecordingRun::allStarted() const
 {
-    for (InstrumentHost *h : m_workspace.instruments())
-        if (!h->report().started && h->state() != Instrument::State::Error)
-            return false;
-    return true;
+    const QVector<InstrumentHost *> hosts = m_workspace.instruments();
+    return std::all_of(hosts.begin(), hosts.end(), hasStarted);
 }
 
 bool RecordingRun::allDone() const
@@ -138,7 +143,7 @@ QStringList RecordingRun::notStarted() const
 {
     QStringList out;
     for (InstrumentHost *h : m_workspace.instruments())
-        if (!h->report().started && h->state() != Instrument::State::Error)
+        if (!hasStarted(h))
             out << tr("%1 (%2)").arg(h->id(), Instrument::stateName(h->state()));
     return out;
 }
