@@ -63,9 +63,17 @@ PicoDriver::PicoDriver(QObject *parent)
          QStringLiteral("power_choice")},
         {QStringLiteral("flash_led"), tr("Flash LED"), unit, tr("Flash the unit's LED to find it on the bench")},
     };
+    // Single shot, armed again only after a poll has run: a poll that takes longer than the
+    // interval (a slow or sanitizer-instrumented machine) must never keep the timer due all the
+    // time, or the events queued to this thread (Stop, close, settings) would starve behind it.
     m_pollTimer.setTimerType(Qt::PreciseTimer);
+    m_pollTimer.setSingleShot(true);
     m_pollTimer.setInterval(1);
-    connect(&m_pollTimer, &QTimer::timeout, this, &PicoDriver::pollStreaming);
+    connect(&m_pollTimer, &QTimer::timeout, this, [this] {
+        pollStreaming();
+        if (m_busy && m_activeMode == Mode::Streaming && !m_pollTimer.isActive())
+            m_pollTimer.start();
+    });
 }
 
 PicoDriver::~PicoDriver()
