@@ -42,6 +42,14 @@ bool simulate(const QString &settings, const QString &library = kLibrary)
     return true;
 }
 
+/// Adds PICOSIM settings at once, without the reset (e.g. `inject=` while a stream runs).
+bool injectNow(const QString &settings, const QString &library = kLibrary)
+{
+    QLibrary lib(library);
+    auto configure = reinterpret_cast<picosimConfigure_t>(lib.resolve("picosimConfigure"));
+    return configure && configure(settings.toLatin1().constData()) == 0;
+}
+
 quint64 concurrencyViolations()
 {
     static QLibrary lib(kLibrary);
@@ -86,7 +94,7 @@ struct Bench
 };
 
 template<typename Pred>
-bool waitFor(Pred pred, int ms = 5000)
+bool waitFor(Pred pred, int ms = 20000)
 {
     QElapsedTimer t;
     t.start();
@@ -95,7 +103,7 @@ bool waitFor(Pred pred, int ms = 5000)
     return pred();
 }
 
-bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
+bool waitState(InstrumentHost &h, Instrument::State s, int ms = 20000)
 {
     return waitFor([&] { return h.state() == s; }, ms);
 }
@@ -312,6 +320,70 @@ private Q_SLOTS:
         QVERIFY(v[1990] < v[2010]); // rising through the level
         QVERIFY(b.host->parameters().stringValue(QStringLiteral("actual_interval")).contains(QStringLiteral("1 \u00b5s")));
         QCOMPARE(b.errors->size(), 0);
+    }
+
+    /// ADC counts to volts with the unit's own MaximumValue at every resolution, exactly: a DC
+    /// input of 0.3 V on the ±1 V range is digitised by the simulated unit as
+    /// round(0.3 × maxAdc / step) × step counts (step = 2^(16 − bits); maxAdc 32512 at 8 bit,
+    /// 32767 above), and the driver must turn exactly those counts back into counts × 1 V / maxAdc
+    /// (to 1e-12 V: the driver multiplies by range / maxAdc, which may round the last bit).
+    /// The counts below were worked out by hand:
+    ///   8 bit:  0.3 × 32512 / 256 = 38.1     → 38 × 256 = 9728   (ps5000a and ps2000a)
+    ///   12 bit: 0.3 × 32767 / 16  = 614.38   → 614 × 16 = 9824
+    ///   14 bit: 0.3 × 32767 / 4   = 2457.525 → 2458 × 4 = 9832
+    ///   15 bit: 0.3 × 32767 / 2   = 4915.05  → 4915 × 2 = 9830
+    ///   16 bit: 0.3 × 32767       = 9830.1   → 9830
+    void adcToVoltsExactAtEveryResolution_data()
+    {
+        QTest::addColumn<QString>("library");
+        QTest::addColumn<QString>("resolution");
+        QTest::addColumn<double>("counts");
+        QTest::addColumn<double>("maxAdc");
+        const QString ps5 = kLibrary, ps2 = QStringLiteral(BS_PS2000A_SIM);
+        QTest::newRow("ps5000a 8 bit") << ps5 << QStringLiteral("8 bit") << 9728.0 << 32512.0;
+        QTest::newRow("ps5000a 12 bit") << ps5 << QStringLiteral("12 bit") << 9824.0 << 32767.0;
+        QTest::newRow("ps5000a 14 bit") << ps5 << QStringLiteral("14 bit") << 9832.0 << 32767.0;
+        QTest::newRow("ps5000a 15 bit") << ps5 << QStringLiteral("15 bit") << 9830.0 << 32767.0;
+        QTest::newRow("ps5000a 16 bit") << ps5 << QStringLiteral("16 bit") << 9830.0 << 32767.0;
+        QTest::newRow("ps2000a 8 bit") << ps2 << QString() << 9728.0 << 32512.0;
+    }
+    void adcToVoltsExactAtEveryResolution()
+    {
+        QFETCH(QString, library);
+        QFETCH(QString, resolution);
+        QFETCH(double, counts);
+        QFETCH(double, maxAdc);
+        QVERIFY(simulate(QStringLiteral("signal.A=dc,level=0.3"), library));
+        Bench b({}, library);
+        if (library != kLibrary)
+            b.set("family", QStringLiteral("ps2000a"));
+        b.set("a_enabled", true);
+        b.set("b_enabled", false);
+        b.set("c_enabled", false);
+        b.set("d_enabled", false);
+        b.set("a_range", QStringLiteral("\u00b11 V"));
+        b.set("trigger", QStringLiteral("none"));
+        b.set("sample_interval", 1e-6);
+        b.set("samples", 1000);
+        b.set("repeat", false);
+        if (!resolution.isEmpty())
+            b.set("resolution", resolution);
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto blk = b.sink.blocks().front();
+        QCOMPARE(blk->sampleCount, std::size_t(1000));
+        const double expected = counts * 1.0 / maxAdc;
+        for (std::size_t i = 0; i < blk->sampleCount; ++i)
+            if (std::abs(blk->channel(0)[i] - expected) > 1e-12) // exact but for the last bit
+                QFAIL(qPrintable(QStringLiteral("sample %1: %2 V, expected %3 V (= %4 / %5)")
+                                     .arg(i)
+                                     .arg(blk->channel(0)[i], 0, 'g', 17)
+                                     .arg(expected, 0, 'g', 17)
+                                     .arg(counts)
+                                     .arg(maxAdc)));
+        QCOMPARE(b.errors->size(), 0);
+        QVERIFY(simulate({}, library));
     }
 
     void blockAggregateDownsampling()
@@ -552,7 +624,7 @@ private Q_SLOTS:
         QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY2(waitState(*b.host, Instrument::State::Finished, 5000), qPrintable(b.allErrors()));
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished), qPrintable(b.allErrors()));
         QCOMPARE(b.sink.rows(), quint64(300000));
         const auto col = b.sink.column(QStringLiteral("B"));
         QCOMPARE(col.size(), std::size_t(300000));
@@ -644,8 +716,11 @@ private Q_SLOTS:
             QCOMPARE(blk->firstIndex, next + blk->lostBefore);
             QCOMPARE(bool(blk->flags & SampleBlock::DataLost), blk->lostBefore > 0);
             next = blk->endIndex();
+            // No block ends after it arrived (its samples placed too late: the loss over-counted);
+            // the upper bound only catches a gross under-count, and is wide, because a loaded
+            // machine may deliver late.
             const double lag = b.sink.arrivalOf(blk) - (blk->t0 + double(blk->sampleCount) * blk->dt);
-            QVERIFY2(lag > -0.02 && lag < 0.1, qPrintable(QString::number(lag)));
+            QVERIFY2(lag > -0.02 && lag < 5.0, qPrintable(QString::number(lag)));
         }
         QVERIFY(simulate({}));
     }
@@ -751,26 +826,106 @@ private Q_SLOTS:
         b.set("trigger", QStringLiteral("none"));
         b.set("sample_interval", 1e-5);
         b.set("overview_buffer", 2000000);
+        // 3 s of data, ended by the unit (auto-stop), so the count is exact however slow the host.
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 300000);
         QVERIFY2(connected(b), qPrintable(b.allErrors()));
         b.host->start();
-        QVERIFY2(waitState(*b.host, Instrument::State::Running), qPrintable(b.allErrors()));
-        const double t0 = SessionClock::now();
-        QTest::qWait(3000);
-        b.host->stop();
-        const double seconds = SessionClock::now() - t0;
-        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished, 60000), qPrintable(b.allErrors()));
         QMutexLocker l(&counting->m);
-        const double rate = double(counting->samples) / seconds;
-        qInfo("streamed %llu samples per channel on %d channels in %.2f s: %.2f MS/s per channel",
-              counting->samples, counting->channels, seconds, rate / 1e6);
         QCOMPARE(counting->channels, 4);
-        QVERIFY2(counting->samples > 100000, qPrintable(QString::number(counting->samples)));
+        QCOMPARE(counting->samples, quint64(300000));
+        QCOMPARE(counting->next, quint64(300000));
         QCOMPARE(counting->gaps, quint64(0));
         QCOMPARE(counting->flagged, quint64(0));
         QCOMPARE(b.host->stats().lostSamples, quint64(0));
         QVERIFY2(std::abs(counting->sampleFreq - 250) < 1, qPrintable(QString::number(counting->sampleFreq)));
         QCOMPARE(b.errors->size(), 0);
         QCOMPARE(concurrencyViolations(), quint64(0));
+    }
+
+    /// Faults of the library in the middle of a stream (the unit unplugged or rebooting:
+    /// PICO_NOT_FOUND / PICO_NOT_RESPONDING; the DC supply pulled; a driver busy with another
+    /// call: PICO_DRIVER_FUNCTION for 50 polls): the app stays up with a message naming the status,
+    /// every sample received before is kept (the sink got it, indices contiguous), and
+    /// Disconnect + Connect streams again.
+    void streamFaultsKeepTheDataAndReconnect_data()
+    {
+        QTest::addColumn<QString>("inject");
+        QTest::addColumn<QString>("expected"); // in an error, or a message
+        QTest::addColumn<bool>("ends");        // the stream ends (else it goes on by itself)
+        QTest::newRow("unplugged") << "GetStreamingLatestValues:0x03" << "PICO_NOT_FOUND" << true;
+        QTest::newRow("not responding") << "GetStreamingLatestValues:0x07" << "PICO_NOT_RESPONDING" << true;
+        QTest::newRow("power supply pulled") << "GetStreamingLatestValues:0x11A" << "data collection aborted" << true;
+        QTest::newRow("driver busy") << "GetStreamingLatestValues:0x43:50" << QString() << false;
+    }
+    void streamFaultsKeepTheDataAndReconnect()
+    {
+        QFETCH(QString, inject);
+        QFETCH(QString, expected);
+        QFETCH(bool, ends);
+        const QString signal = QStringLiteral("signal.B=sine,freq=1000,amp=0.5");
+        QVERIFY(simulate(signal));
+        Bench b;
+        streamingSetup(b);
+        b.set("sample_interval", 1e-5);
+        b.set("overview_buffer", 1000000);
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
+        b.host->start();
+        QVERIFY2(waitFor([&] { return b.sink.rows() >= 20000; }), qPrintable(b.allErrors()));
+        QVERIFY(injectNow(QStringLiteral("inject=") + inject));
+        if (ends) {
+            QVERIFY2(waitFor([&] { return b.anyError(expected) || b.anyMessage(expected); }), qPrintable(b.allErrors()));
+        } else {
+            const quint64 at = b.sink.rows();
+            QVERIFY2(waitFor([&] { return b.sink.rows() >= at + 20000; }), qPrintable(b.allErrors()));
+            QCOMPARE(b.errors->size(), 0);
+        }
+        b.host->stop();
+        QVERIFY(waitFor([&] { return b.host->state() != Instrument::State::Running; }));
+        // Everything received is kept, on one contiguous index (or with its gaps counted).
+        const quint64 kept = b.sink.rows();
+        QVERIFY(kept >= 20000);
+        std::uint64_t next = 0;
+        for (const auto &blk : b.sink.blocks()) {
+            QCOMPARE(blk->firstIndex, next + blk->lostBefore);
+            next = blk->endIndex();
+        }
+        b.host->close();
+        QVERIFY(waitState(*b.host, Instrument::State::Disconnected));
+        QCOMPARE(b.sink.rows(), kept);
+        // The unit is back (plugged in again, supply restored): Connect and stream again.
+        QVERIFY(simulate(signal));
+        b.errors->clear();
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
+        b.set("stream_auto_stop", true);
+        b.set("stream_samples", 20000);
+        b.host->start();
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished), qPrintable(b.allErrors()));
+        QCOMPARE(b.sink.rows(), kept + 20000);
+        QCOMPARE(b.errors->size(), 0);
+    }
+
+    /// A library that stalls (BlockReady 10 min late, as a unit that hangs): Stop and closing the
+    /// host still come back, bounded by the library's own Stop, not by the stall. (No clock is
+    /// read: waiting for the stall would run into the test's timeout.)
+    void stalledLibraryDoesNotHoldShutdown()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=sine,freq=1000,amp=0.5;latency_ms=600000")));
+        auto b = std::make_unique<Bench>();
+        blockSetup(*b, 1000);
+        b->set("trigger", QStringLiteral("none"));
+        QVERIFY2(connected(*b), qPrintable(b->allErrors()));
+        b->host->start();
+        QVERIFY(waitState(*b->host, Instrument::State::Running));
+        QTest::qWait(200);
+        QCOMPARE(b->sink.blocks().size(), std::size_t(0)); // the capture is stalled
+        b->host->stop();
+        QVERIFY2(waitState(*b->host, Instrument::State::Connected), qPrintable(b->allErrors()));
+        b->host->start();
+        QVERIFY(waitState(*b->host, Instrument::State::Running));
+        b.reset(); // ~InstrumentHost while the stalled capture runs: closes the unit on the driver's thread
+        QVERIFY(simulate({}));
     }
 
     void injectedStatusesAreReported_data()
@@ -927,7 +1082,7 @@ private Q_SLOTS:
         b.set("stream_samples", 200000);
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY2(waitState(*b.host, Instrument::State::Finished, 5000), qPrintable(b.allErrors()));
+        QVERIFY2(waitState(*b.host, Instrument::State::Finished), qPrintable(b.allErrors()));
         const auto col = b.sink.column(QStringLiteral("B"));
         QCOMPARE(col.size(), std::size_t(200000));
         const double fs = frequency(col.data(), col.size(), 1e-6);
