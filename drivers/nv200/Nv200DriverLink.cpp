@@ -15,8 +15,15 @@ namespace bs::nv200 {
 Nv200DriverLink::Nv200DriverLink(QObject *parent)
     : QObject(parent)
     , m_timer(this)
+    , m_settle(this)
 {
     m_timer.setSingleShot(true);
+    m_settle.setSingleShot(true);
+    connect(&m_settle, &QTimer::timeout, this, [this] {
+        m_settling = false;
+        if (m_open)
+            Q_EMIT connected();
+    });
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (!m_inFlight) { // connect timeout
             lose(tr("%1: no connection within %2 s").arg(m_peer).arg(m_connectTimeoutMs / 1000.0));
@@ -53,6 +60,32 @@ int Nv200DriverLink::timeoutMs(Kind kind, qint64 expectedBytes) const
     case Kind::Dump: return std::max(m_dumpMs, int(std::ceil(m_queryMs + 2.0 * lineMs(expectedBytes))));
     }
     return m_queryMs;
+}
+
+namespace {
+/// The line of a multi-line frame that answers `name` (empty if none).
+QByteArray echoingLine(const QByteArray &text, const QByteArray &name)
+{
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype comma = line.indexOf(',');
+        if (line.left(comma < 0 ? line.size() : comma).trimmed() == name)
+            return line;
+    }
+    return {};
+}
+} // namespace
+
+qint64 Nv200DriverLink::answerLimit(Kind kind, qint64 expectedBytes)
+{
+    switch (kind) {
+    case Kind::Setter:
+    case Kind::Query: return kMaxQueryAnswer;
+    case Kind::Raw: return kMaxFrameBytes;
+    case Kind::Dump:
+        return expectedBytes > 0 ? std::min<qint64>(kMaxFrameBytes, std::max<qint64>(1024, 2 * expectedBytes))
+                                 : kMaxFrameBytes;
+    }
+    return kMaxQueryAnswer;
 }
 
 bool Nv200DriverLink::isSerialAddress(const QString &address)
@@ -97,7 +130,11 @@ bool Nv200DriverLink::open(const QString &address, QString *error)
         m_serial->setStopBits(QSerialPort::OneStop);
         m_serial->setFlowControl(QSerialPort::NoFlowControl);
         m_open = true;
-        QMetaObject::invokeMethod(this, [this] { if (m_open) Q_EMIT connected(); }, Qt::QueuedConnection);
+        // A serial line may still carry the rest of an answer the device gave the previous
+        // connection: what arrives is discarded until the line has been quiet for a moment.
+        m_settling = true;
+        m_settleClock.start();
+        m_settle.start(kSettleQuietMs);
         return true;
     }
     QString why;
@@ -130,6 +167,8 @@ bool Nv200DriverLink::open(const QString &address, QString *error)
 void Nv200DriverLink::close()
 {
     m_timer.stop();
+    m_settle.stop();
+    m_settling = false;
     m_open = false;
     dropDevice();
     cancelAll(Result::Status::Cancelled, tr("closed"));
@@ -155,6 +194,8 @@ void Nv200DriverLink::lose(const QString &reason)
     if (!m_io)
         return;
     m_timer.stop();
+    m_settle.stop();
+    m_settling = false;
     m_open = false;
     dropDevice();
     Q_EMIT connectionLost(reason); // first, so the driver knows what was going on
@@ -202,12 +243,14 @@ void Nv200DriverLink::send(const QString &command, Kind kind, Handler done, qint
 
 void Nv200DriverLink::sendNext()
 {
-    if (m_inFlight || m_queue.empty() || !m_io)
+    if (m_inFlight || m_queue.empty() || !m_io || m_settling)
         return;
     m_inFlight = std::make_unique<Pending>(std::move(m_queue.front()));
     m_queue.pop_front();
     m_io->readAll(); // flush: nothing received before this command belongs to its answer
     m_reader.reset();
+    m_reader.setMaxFrameBytes(answerLimit(m_inFlight->kind, m_inFlight->expectedBytes));
+    m_received = 0;
     m_sentAt = SessionClock::now();
     m_io->write(m_inFlight->bytes);
     m_timer.start(timeoutMs(m_inFlight->kind, m_inFlight->expectedBytes));
@@ -216,20 +259,52 @@ void Nv200DriverLink::sendNext()
 void Nv200DriverLink::onReadyRead()
 {
     const QByteArray bytes = m_io->readAll();
+    if (m_settling && m_settleClock.elapsed() < kSettleMaxMs)
+        m_settle.start(kSettleQuietMs); // not quiet yet: wait on (bounded)
     if (!m_inFlight)
         return; // unsolicited or late bytes
+    m_received += bytes.size();
     m_reader.feed(bytes);
+    const qint64 limit = m_reader.maxFrameBytes();
+    if (m_reader.overflowed() || m_received > 2 * limit) {
+        // An answer no NV200 gives (an endless line, far more values than asked for): fail the
+        // command at once instead of holding what keeps coming.
+        Result r;
+        r.status = Result::Status::Invalid;
+        r.error = tr("NV200 at %1 sent more than %2 bytes in answer to '%3' (at most %4 expected); "
+                     "the answer was dropped: '%5'")
+                      .arg(m_peer)
+                      .arg(m_reader.overflowed() ? limit : 2 * limit)
+                      .arg(m_inFlight->command)
+                      .arg(m_inFlight->kind == Kind::Dump && m_inFlight->expectedBytes > 0 ? m_inFlight->expectedBytes : limit)
+                      .arg(escapedText(m_reader.overflowed() ? m_reader.overflowHead() : bytes, 40));
+        m_reader.reset();
+        finish(std::move(r));
+        return;
+    }
     if (m_inFlight->kind == Kind::Dump && m_reader.pendingBytes())
         Q_EMIT receiving(m_reader.pendingBytes());
     while (m_inFlight && m_reader.hasFrame()) {
         Result r;
         r.text = m_reader.takeFrame();
         r.reply = parseReply(r.text);
-        // A query's answer echoes its name; another name is a late answer to an earlier command.
+        // A query's answer echoes its name; another name is a late answer to an earlier command
+        // (skipped), or a frame that carries stray lines of other answers around ours (our line
+        // is taken). A setter is answered by an empty frame (or an error): a frame with another
+        // command's answer is not its answer either.
         const QString name = m_inFlight->command.section(QLatin1Char(','), 0, 0);
         const bool echoes = m_inFlight->kind == Kind::Query || m_inFlight->kind == Kind::Dump;
-        if (echoes && !r.reply.isError && !name.isEmpty() && r.reply.name != name)
-            continue;
+        if (!r.reply.isError && !name.isEmpty() && r.reply.name != name) {
+            if (m_inFlight->kind == Kind::Setter && !r.reply.isEmpty())
+                continue;
+            if (echoes) {
+                const QByteArray line = echoingLine(r.text, name.toLatin1());
+                if (line.isEmpty())
+                    continue;
+                r.text = line;
+                r.reply = parseReply(line);
+            }
+        }
         r.status = r.reply.isError ? Result::Status::DeviceError : Result::Status::Ok;
         finish(std::move(r));
     }

@@ -4,6 +4,7 @@
 #include "Nv200ProtocolFrame.h"
 #include "Nv200ProtocolReply.h"
 
+#include <QElapsedTimer>
 #include <QIODevice>
 #include <QObject>
 #include <QTimer>
@@ -26,7 +27,8 @@ namespace bs::nv200 {
 /// (bytes already received are discarded), then the reader waits for the frame up to XON or the
 /// command's timeout. Each command's handler gets exactly one Result.
 ///
-/// Timeouts: setters and queries have fixed ones (0.4 s / 0.6 s as the vendor library). A dump
+/// Timeouts count from the moment the command was written (total time, never restarted by bytes
+/// that arrive). Setters and queries have fixed ones (0.4 s / 0.6 s as the vendor library). A dump
 /// (`recoutf`) is given the time its answer needs on the line: the query timeout plus twice the
 /// time `expectedBytes` take at 115200 Bd 8N1 (the NV200's serial line, also behind the XPort of
 /// the NET variant), and never less than the dump minimum (6 s): a full 6144-value buffer takes
@@ -86,6 +88,13 @@ public:
     void setTimeouts(int setterMs, int queryMs, int dumpMs);
     void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
     int timeoutMs(Kind kind, qint64 expectedBytes = 0) const;
+    /// Longest answer frame accepted for a command: a Dump twice its expected answer (1 kB at
+    /// least), Raw the protocol's limit (kMaxFrameBytes), setters and queries 16 kB. All bytes
+    /// received for one command (stale frames included) may be twice that. Beyond, the command
+    /// ends as Invalid ("sent more than …") and the bytes are dropped, never held.
+    static qint64 answerLimit(Kind kind, qint64 expectedBytes = 0);
+    /// Largest setter/query answer accepted (the longest, `recout` of 64 values, is ~700 bytes).
+    static constexpr qint64 kMaxQueryAnswer = 16 * 1024;
     /// Time `bytes` take on the serial line (10 bit times each at kLineBaud), in ms.
     static double lineMs(qint64 bytes) { return double(bytes) * 10.0 * 1000.0 / kLineBaud; }
 
@@ -121,7 +130,14 @@ private:
     std::deque<Pending> m_queue;
     std::unique_ptr<Pending> m_inFlight;
     double m_sentAt = 0;
+    qint64 m_received = 0; // bytes received for the command in flight
     QTimer m_timer;
+    // Serial: after opening, bytes are discarded until the line is quiet for kSettleQuietMs
+    // (at most kSettleMaxMs), then connected() is emitted.
+    static constexpr int kSettleQuietMs = 60, kSettleMaxMs = 3000;
+    QTimer m_settle;
+    QElapsedTimer m_settleClock;
+    bool m_settling = false;
     int m_setterMs = 400, m_queryMs = 600, m_dumpMs = 6000, m_connectTimeoutMs = 3000;
 };
 

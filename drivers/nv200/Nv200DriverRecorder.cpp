@@ -261,7 +261,10 @@ void Nv200Driver::readChannel(int channel, std::function<void()> then)
                     }
                     if (!report(r))
                         return readBackFailed();
-                    RecorderValues v = parseRecoutf(r.text, channel);
+                    // The device answers with what it recorded: never more than it was set to
+                    // hold (or its whole buffer when the length is not known).
+                    RecorderValues v = parseRecoutf(r.text, channel,
+                                                    m_rec.lengthKnown ? m_rec.timing.length : kRecorderBufferSize);
                     if (!v.ok()) {
                         fail(tr("NV200: recorder channel %1: %2").arg(channel).arg(v.error));
                         return readBackFailed();
@@ -285,12 +288,12 @@ void Nv200Driver::readChannelInChunks(int channel, std::function<void()> then)
     }
     const int count = std::min(kRecoutChunk, total - at);
     m_link.send(QStringLiteral("recout,%1,%2,%3").arg(channel).arg(at).arg(count), Link::Kind::Query,
-                [this, channel, at, total, then = std::move(then)](const Result &r) {
+                [this, channel, at, count, total, then = std::move(then)](const Result &r) {
                     if (!m_readBack)
                         return;
                     if (!report(r))
                         return readBackFailed();
-                    const RecorderValues v = parseRecout(r.text, channel, at);
+                    const RecorderValues v = parseRecout(r.text, channel, at, count);
                     if (!v.ok() || v.values.empty()) {
                         fail(tr("NV200: recorder channel %1 at index %2: %3")
                                  .arg(channel)
@@ -350,8 +353,9 @@ void Nv200Driver::readBackFailed()
 void Nv200Driver::endReadBack()
 {
     m_readBack = false;
-    m_channelData[0].clear();
-    m_channelData[1].clear();
+    // Release the memory, not just the contents (clear() keeps the capacity).
+    std::vector<double>().swap(m_channelData[0]);
+    std::vector<double>().swap(m_channelData[1]);
 }
 
 } // namespace bs::nv200

@@ -64,14 +64,37 @@ QByteArray cleanFrame(const QByteArray &raw)
 
 void FrameReader::feed(const QByteArray &bytes)
 {
-    m_buffer += bytes;
+    qsizetype from = 0;
+    if (m_discarding) {
+        const qsizetype end = bytes.indexOf(kXon);
+        if (end < 0)
+            return; // still inside the overflowed frame
+        m_discarding = false;
+        from = end + 1;
+    }
+    m_buffer.append(bytes.constData() + from, bytes.size() - from);
     for (;;) {
         const qsizetype end = m_buffer.indexOf(kXon, m_scanned);
         if (end < 0) {
             m_scanned = m_buffer.size();
+            if (m_buffer.size() > m_max) {
+                // No answer is this long: drop it up to its XON, keep only its head for the message.
+                m_overflowed = true;
+                m_overflowHead = m_buffer.left(64);
+                m_discarding = true;
+                m_buffer = QByteArray(); // frees the memory
+                m_scanned = 0;
+            }
             return;
         }
-        m_frames.push_back(cleanFrame(m_buffer.left(end)));
+        const qsizetype open = m_buffer.lastIndexOf(kXoff, end);
+        const qsizetype begin = open < 0 ? 0 : open + 1;
+        if (end - begin > m_max) {
+            m_overflowed = true;
+            m_overflowHead = m_buffer.mid(begin, 64);
+        } else {
+            m_frames.push_back(cleanFrame(m_buffer.mid(begin, end - begin)));
+        }
         m_buffer.remove(0, end + 1);
         m_scanned = 0;
     }
@@ -88,8 +111,11 @@ QByteArray FrameReader::takeFrame()
 
 void FrameReader::reset()
 {
-    m_buffer.clear();
+    m_buffer = QByteArray(); // frees the memory (clear() may keep a large capacity)
     m_scanned = 0;
+    m_overflowed = false;
+    m_discarding = false;
+    m_overflowHead.clear();
     m_frames.clear();
 }
 

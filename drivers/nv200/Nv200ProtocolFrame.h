@@ -22,24 +22,44 @@ QByteArray encodeCommand(const QString &name, const QStringList &args = {}, QStr
 /// Encodes a whole command line (`name,arg,…`) the same way.
 QByteArray encodeLine(const QString &line, QString *error = nullptr);
 
+/// Longest frame the protocol has, with room to spare: a full 6144-value `recoutf` answer is at
+/// most about 61 kB (10 bytes a value). Anything longer is no NV200 answer.
+constexpr qsizetype kMaxFrameBytes = 128 * 1024;
+
 /// Incremental reader of response frames: everything up to XON (0x11) is one frame. A leading
-/// XOFF is optional; 0x00, 0x01 and XOFF bytes are dropped wherever they are; CR, LF, CR LF and
+/// XOFF is optional; an XOFF inside a frame opens it anew (bytes before it are left over from an
+/// earlier answer and dropped); 0x00, 0x01 are dropped wherever they are; CR, LF, CR LF and
 /// CR NUL LF end a line. The state survives input split at any byte, and scanning is linear in
 /// the input even for a 6144-value `recoutf` line that arrives in many small pieces.
+///
+/// Memory is bounded: a frame that grows past `maxFrameBytes` without its XON is dropped as it
+/// comes (overflowed() tells), up to and including its XON, and never held.
 class FrameReader
 {
 public:
+    explicit FrameReader(qsizetype maxFrameBytes = kMaxFrameBytes) : m_max(maxFrameBytes) {}
     void feed(const QByteArray &bytes);
     bool hasFrame() const { return !m_frames.empty(); }
     /// The next frame's text: its non-empty lines joined by '\n' (latin-1 bytes, not decoded).
     QByteArray takeFrame();
     /// Bytes received for the frame not yet complete.
     qsizetype pendingBytes() const { return m_buffer.size(); }
+    /// A frame exceeded the limit since the last reset() (its bytes were dropped).
+    bool overflowed() const { return m_overflowed; }
+    /// The first bytes of the frame that overflowed (for the message).
+    QByteArray overflowHead() const { return m_overflowHead; }
+    void setMaxFrameBytes(qsizetype max) { m_max = max; }
+    qsizetype maxFrameBytes() const { return m_max; }
+    /// Forgets everything, frees the buffer.
     void reset();
 
 private:
     QByteArray m_buffer;
     qsizetype m_scanned = 0;
+    qsizetype m_max;
+    bool m_overflowed = false;
+    bool m_discarding = false; // inside an overflowed frame: dropping up to its XON
+    QByteArray m_overflowHead;
     std::deque<QByteArray> m_frames;
 };
 

@@ -18,7 +18,8 @@ QString tr(const char *text)
 
 /// Splits "name,f1,f2,…" and checks the name; `skip` leading fields after the name are returned
 /// in `head`, the rest parsed as numbers.
-RecorderValues parseValues(const QByteArray &frameText, const char *name, int headCount, std::vector<int> &head)
+RecorderValues parseValues(const QByteArray &frameText, const char *name, int headCount, std::vector<int> &head,
+                           int maxValues)
 {
     RecorderValues r;
     const QByteArray text = frameText.trimmed();
@@ -44,7 +45,17 @@ RecorderValues parseValues(const QByteArray &frameText, const char *name, int he
             return r;
         }
     }
-    r.values.reserve(std::size_t(parts.size()));
+    qsizetype count = parts.size() - 1 - headCount;
+    if (count > 0 && parts.back().trimmed().isEmpty())
+        --count; // a trailing comma
+    if (maxValues >= 0 && count > maxValues) {
+        r.error = tr("the '%1' answer holds %2 values, more than the %3 asked for")
+                      .arg(QLatin1String(name))
+                      .arg(count)
+                      .arg(maxValues);
+        return r;
+    }
+    r.values.reserve(std::size_t(count));
     for (qsizetype i = 1 + headCount; i < parts.size(); ++i) {
         const QByteArray f = parts[i].trimmed();
         if (f.isEmpty() && i == parts.size() - 1)
@@ -109,10 +120,10 @@ const QStringList &recorderAutostartNames()
     return names;
 }
 
-RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel)
+RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel, int maxValues)
 {
     std::vector<int> head;
-    RecorderValues r = parseValues(frameText, "recoutf", 1, head);
+    RecorderValues r = parseValues(frameText, "recoutf", 1, head, maxValues);
     if (!r.ok())
         return r;
     r.channel = head[0];
@@ -121,10 +132,10 @@ RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel)
     return r;
 }
 
-RecorderValues parseRecout(const QByteArray &frameText, int expectedChannel, int expectedIndex)
+RecorderValues parseRecout(const QByteArray &frameText, int expectedChannel, int expectedIndex, int maxValues)
 {
     std::vector<int> head;
-    RecorderValues r = parseValues(frameText, "recout", 2, head);
+    RecorderValues r = parseValues(frameText, "recout", 2, head, maxValues);
     if (!r.ok())
         return r;
     r.channel = head[0];

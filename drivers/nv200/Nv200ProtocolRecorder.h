@@ -55,9 +55,11 @@ constexpr int kRecoutfValueBytes = 10;
 /// Upper estimate of the bytes of a `recoutf` answer of `values` values, framing included.
 constexpr qint64 recoutfBytes(int values) { return 32 + qint64(values) * kRecoutfValueBytes; }
 
-/// Parses a recoutf frame. `expectedChannel` must match the echoed channel.
-RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel);
-/// Parses a recout frame (count values or fewer, spec U7).
-RecorderValues parseRecout(const QByteArray &frameText, int expectedChannel, int expectedIndex);
+/// Parses a recoutf frame. `expectedChannel` must match the echoed channel. More than
+/// `maxValues` values (what was asked for; the buffer holds at most 6144) is an error.
+RecorderValues parseRecoutf(const QByteArray &frameText, int expectedChannel, int maxValues = kRecorderBufferSize);
+/// Parses a recout frame (count values or fewer, spec U7; more than `maxValues` is an error).
+RecorderValues parseRecout(const QByteArray &frameText, int expectedChannel, int expectedIndex,
+                           int maxValues = kRecorderBufferSize);
 
 } // namespace bs::nv200

@@ -127,6 +127,55 @@ private Q_SLOTS:
         QCOMPARE(r.pendingBytes(), 0);
     }
 
+    /// A frame that never ends is dropped as it comes (the reader never holds more than its
+    /// limit); the next frame after its XON is read as usual. Text before an XOFF inside a frame
+    /// is a left-over of an earlier answer.
+    void endlessFrameIsBoundedAndDropped()
+    {
+        FrameReader r(4096);
+        const QByteArray chunk(1000, '7');
+        for (int i = 0; i < 1000; ++i) { // 1 MB without XON
+            r.feed(chunk);
+            QVERIFY2(r.pendingBytes() <= 4096 + chunk.size(), qPrintable(QString::number(r.pendingBytes())));
+        }
+        QVERIFY(r.overflowed());
+        QCOMPARE(r.overflowHead().left(4), QByteArray("7777"));
+        QVERIFY(!r.hasFrame());
+        r.feed(QByteArray("77", 3) + frame("set,1.000"));
+        QVERIFY(r.hasFrame());
+        QCOMPARE(r.takeFrame(), QByteArray("set,1.000"));
+        QVERIFY(!r.hasFrame());
+        // A whole frame over the limit in one piece is dropped too.
+        FrameReader small(100);
+        small.feed(frame(recoutfLine(0, 100)) + frame("cl,1"));
+        QVERIFY(small.overflowed());
+        QCOMPARE(small.takeFrame(), QByteArray("cl,1"));
+        QVERIFY(!small.hasFrame());
+        // Left-over bytes of an earlier answer before the XOFF that opens this one.
+        FrameReader resync;
+        resync.feed(QByteArray("1.000,1.000,1.0") + frame("recrun,0"));
+        QCOMPARE(resync.takeFrame(), QByteArray("recrun,0"));
+        resync.reset();
+        QVERIFY(!resync.overflowed());
+        QCOMPARE(resync.pendingBytes(), 0);
+    }
+
+    /// More values than were asked for (the recorder holds at most 6144 per channel) is refused.
+    void recoutfWithMoreValuesThanAskedIsRefused()
+    {
+        const RecorderValues ok = parseRecoutf(recoutfLine(1, 1000) + ',', 1, 1000);
+        QVERIFY2(ok.ok(), qPrintable(ok.error));
+        QCOMPARE(ok.values.size(), std::size_t(1000));
+        const RecorderValues tooMany = parseRecoutf(recoutfLine(1, 1001), 1, 1000);
+        QVERIFY(!tooMany.ok());
+        QVERIFY(tooMany.values.empty());
+        QCOMPARE(tooMany.error, QStringLiteral("the 'recoutf' answer holds 1001 values, more than the 1000 asked for"));
+        QVERIFY(!parseRecoutf(recoutfLine(0, kRecorderBufferSize + 1), 0).ok()); // default: the buffer size
+        QVERIFY(parseRecoutf(recoutfLine(0, kRecorderBufferSize), 0).ok());
+        const RecorderValues chunk = parseRecout("recout,0,64,1.0,2.0,3.0", 0, 64, 2);
+        QCOMPARE(chunk.error, QStringLiteral("the 'recout' answer holds 3 values, more than the 2 asked for"));
+    }
+
     void parsesReplies()
     {
         Reply r = parseReply("recsrc,1,2");
