@@ -78,7 +78,10 @@ bool Nv200Simulator::startHere(QString *error)
         return true;
     if (!m_clock.isValid())
         m_clock.start();
-    if (m_config.tcp && !m_server->listen(m_config.address, m_config.port)) {
+    // Started again after stop() (a reboot), it comes back at the address it had.
+    const quint16 port = m_config.port != 0 ? m_config.port : m_lastPort;
+    if (m_config.tcp && !m_server->listen(m_config.address, port)
+        && !(port != m_config.port && m_server->listen(m_config.address, m_config.port))) {
         if (error)
             *error = tr("NV200 simulator: cannot listen on %1 port %2: %3")
                          .arg(m_config.address.toString())
@@ -101,6 +104,7 @@ bool Nv200Simulator::startHere(QString *error)
         m_ptyPath = m_pty->slavePath();
     }
     m_port = m_server->isListening() ? m_server->serverPort() : 0;
+    m_lastPort = m_port;
     m_running = true;
     return true;
 }
@@ -192,6 +196,7 @@ Nv200SimReply Nv200Simulator::execute(QByteArrayView line)
     Nv200SimReply reply = refused ? Nv200SimReply::error(2) : m_commands->execute(line);
     if (line == "meas")
         applyMeasFault(reply);
+    applyReplyFault(line, reply);
     if (m_model->isActive() && !m_housekeeping->isActive())
         m_housekeeping->start();
     return reply;
@@ -218,6 +223,67 @@ void Nv200Simulator::applyMeasFault(Nv200SimReply &reply)
     case MeasFault::NotFinite: r.lines.append(QByteArray("meas,") + (n % 3 == 0 ? "nan" : n % 3 == 1 ? "inf" : "-inf")); break;
     }
     reply = r;
+}
+
+void Nv200Simulator::setReplyFault(const QByteArray &command, ReplyFault f)
+{
+    QMutexLocker lock(&m_replyFaultMutex);
+    m_replyFaultCommand = command;
+    m_replyFault = command.isEmpty() ? ReplyFault::None : f;
+    if (m_replyFault == ReplyFault::Endless)
+        m_faults.fetch_or(kFaultEndlessAllowed);
+    else
+        m_faults.fetch_and(~unsigned(kFaultEndlessAllowed)); // an endless answer under way stops
+}
+
+void Nv200Simulator::applyReplyFault(QByteArrayView line, Nv200SimReply &reply)
+{
+    ReplyFault fault;
+    {
+        QMutexLocker lock(&m_replyFaultMutex);
+        const qsizetype comma = line.indexOf(',');
+        if (m_replyFault == ReplyFault::None || line.first(comma < 0 ? line.size() : comma) != m_replyFaultCommand)
+            return;
+        fault = m_replyFault;
+    }
+    const bool hasValue = !reply.lines.isEmpty() && reply.valuePos >= 0;
+    switch (fault) {
+    case ReplyFault::None: return;
+    case ReplyFault::Refuse: reply = Nv200SimReply::error(1); break;
+    case ReplyFault::TooManyValues: {
+        if (!hasValue)
+            return;
+        QByteArray &l = reply.lines.first();
+        const QByteArray values = l.mid(reply.valuePos);
+        l.reserve(l.size() + 100 * (values.size() + 1));
+        for (int i = 1; i < 100; ++i)
+            l += ',' + values;
+        break;
+    }
+    case ReplyFault::Endless: {
+        if (!hasValue)
+            return;
+        const QByteArray &l = reply.lines.first();
+        const QByteArray last = l.mid(l.lastIndexOf(',') + 1);
+        reply.endless = true;
+        reply.endlessChunk = ',' + (last.isEmpty() ? QByteArray("0.000") : last);
+        break;
+    }
+    case ReplyFault::ExtraLines:
+        reply.lines.prepend("temp,25.000");
+        reply.lines.append("stat,4");
+        if (reply.valuePos >= 0)
+            reply.valuePos = -1; // the first line is no longer the one with the value
+        break;
+    case ReplyFault::StaleFrame: reply.staleFrame = {QByteArray("recrun,1")}; break;
+    case ReplyFault::OutOfRange:
+        if (!hasValue)
+            return;
+        reply.lines.first().replace(reply.valuePos, reply.valueLen, "987654321.000");
+        reply.valueLen = 13;
+        break;
+    }
+    ++m_replyFaulted;
 }
 
 void Nv200Simulator::injectFault(Fault f)

@@ -74,7 +74,8 @@ public:
     /// Listens on TCP (and opens the pty if configured). Idempotent. Returns false and a message
     /// if the port cannot be bound or the pty cannot be created.
     bool start(QString *error = nullptr);
-    /// Closes the server, the client and the pty. The simulated device keeps its state.
+    /// Closes the server, the client and the pty. The simulated device keeps its state. start()
+    /// again comes back on the same TCP port (a reboot of the device: the link drops and returns).
     void stop();
     bool isRunning() const { return m_running.load(); }
     const Config &config() const { return m_config; }
@@ -101,6 +102,25 @@ public:
     /// Number of `meas` answers replaced by setMeasFault() so far.
     quint64 measFaultCount() const { return m_measFaulted.load(); }
 
+    /// Lasting faults of the answers to one command (setReplyFault()).
+    enum class ReplyFault {
+        None,
+        Refuse,        ///< `error,1` instead of the answer (the command is not carried out)
+        TooManyValues, ///< the values of the answer repeated 100 times (recoutf: far more than recorded)
+        Endless,       ///< XOFF, the answer's first line, then its last value repeated without end or XON
+                       ///< (until the next command line arrives, the link ends or the fault is
+                       ///< cleared; 1 GiB at most)
+        ExtraLines,    ///< the answer framed between lines of other answers (`temp,…` before, `stat,…` after)
+        StaleFrame,    ///< a whole frame of another command's answer (`recrun,1`) arrives first
+        OutOfRange,    ///< the first value replaced by 987654321.000 (no reading this device can have)
+    };
+    Q_ENUM(ReplyFault)
+    /// Thread-safe. From now on every answer to `command` (its name, e.g. "recoutf" or "meas") is
+    /// replaced as `f` says; None (or an empty command) ends it. Other commands are answered normally.
+    void setReplyFault(const QByteArray &command, ReplyFault f);
+    /// Number of answers replaced by setReplyFault() so far.
+    quint64 replyFaultCount() const { return m_replyFaulted.load(); }
+
     /// Simulated time in 50 µs ticks since the first start() (advanced lazily). Simulator thread only.
     qint64 simulatedTicks() const;
 
@@ -118,6 +138,7 @@ private:
     void advance();
     Nv200SimReply execute(QByteArrayView line);
     void applyMeasFault(Nv200SimReply &reply);
+    void applyReplyFault(QByteArrayView line, Nv200SimReply &reply);
 
     Config m_config;
     std::unique_ptr<Nv200SimulatorModel> m_model;
@@ -136,6 +157,11 @@ private:
     std::atomic<quint64> m_measFaulted { 0 };
     std::atomic<bool> m_running { false };
     std::atomic<quint16> m_port { 0 };
+    quint16 m_lastPort = 0; // the port of the last start(): a restart after stop() takes it again
+    mutable QMutex m_replyFaultMutex;
+    QByteArray m_replyFaultCommand;
+    ReplyFault m_replyFault = ReplyFault::None;
+    std::atomic<quint64> m_replyFaulted { 0 };
     mutable QMutex m_pathMutex;
     QString m_ptyPath;
 };

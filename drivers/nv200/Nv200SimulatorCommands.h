@@ -25,6 +25,9 @@ struct Nv200SimReply
     qsizetype valuePos = -1; // where the first numeric value starts in lines[0] (-1: none)
     qsizetype valueLen = 0;
     bool silent = false; // a fault: nothing at all is sent back, not even XOFF/XON
+    bool endless = false; // a fault: XOFF + lines[0] without its end, then `endlessChunk` forever
+    QByteArray endlessChunk;
+    QByteArrayList staleFrame; // a fault: a whole frame of another command's answer sent first
 
     static Nv200SimReply error(int code);
     bool isEmpty() const { return lines.isEmpty(); }

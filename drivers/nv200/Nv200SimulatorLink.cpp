@@ -2,6 +2,7 @@
 #include "Nv200SimulatorLink.h"
 
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace bs::nv200 {
 
@@ -12,6 +13,28 @@ Nv200SimulatorLink::Nv200SimulatorLink(
     , m_exec(std::move(exec))
     , m_faults(faults)
 {
+}
+
+void Nv200SimulatorLink::stopEndless()
+{
+    m_endlessLeft = 0;
+    m_endlessChunk.clear();
+    if (m_pump)
+        m_pump->stop();
+}
+
+void Nv200SimulatorLink::pumpEndless()
+{
+    // As fast as the reader takes it, never more than 256 kB waiting here; the fault cleared
+    // (setReplyFault None) ends it.
+    if (!(m_faults.load() & kFaultEndlessAllowed))
+        m_endlessLeft = 0;
+    while (m_endlessLeft > 0 && backlog() < 256 * 1024) {
+        transmit(m_endlessChunk);
+        m_endlessLeft -= m_endlessChunk.size();
+    }
+    if (m_endlessLeft <= 0)
+        stopEndless();
 }
 
 bool Nv200SimulatorLink::take(unsigned bit)
@@ -45,6 +68,7 @@ void Nv200SimulatorLink::receive(QByteArrayView bytes)
             m_line += c;
             continue;
         }
+        stopEndless(); // a new command ends an endless answer
         const QByteArray line = m_line;
         const bool discard = m_discarding;
         m_line.clear();
@@ -66,7 +90,29 @@ void Nv200SimulatorLink::receive(QByteArrayView bytes)
             const QByteArray v = l.mid(reply.valuePos, reply.valueLen);
             l.replace(reply.valuePos, reply.valueLen, v.left(1) + '#' + v.mid(2, 2) + 'x');
         }
+        if (reply.endless) {
+            // XOFF and the start of the answer, then its values repeated and never an end.
+            QByteArray chunk;
+            while (chunk.size() < 16 * 1024)
+                chunk += reply.endlessChunk;
+            transmit((m_framing.xoffFirst ? QByteArray(1, kXoff) : QByteArray()) + reply.lines.value(0));
+            m_endlessChunk = chunk;
+            m_endlessLeft = kEndlessCap;
+            if (!m_pump) {
+                m_pump = new QTimer(this);
+                m_pump->setInterval(1);
+                connect(m_pump, &QTimer::timeout, this, &Nv200SimulatorLink::pumpEndless);
+            }
+            m_pump->start();
+            pumpEndless();
+            continue;
+        }
         QByteArray out = frame(reply);
+        if (!reply.staleFrame.isEmpty()) {
+            Nv200SimReply stale;
+            stale.lines = reply.staleFrame;
+            out.prepend(frame(stale)); // an answer that belongs to an earlier command comes first
+        }
         const bool drop = reply.textSize() >= kLongReply && take(kFaultDrop);
         if (drop || take(kFaultStall)) {
             // XOFF and half of the text, then nothing: the rest of the input is dropped too.
@@ -92,6 +138,7 @@ Nv200SimulatorTcpLink::Nv200SimulatorTcpLink(QTcpSocket *socket, const Nv200SimF
         if (m_gone)
             return;
         m_gone = true;
+        stopEndless();
         emit closed();
         deleteLater();
     });
@@ -106,6 +153,7 @@ bool Nv200SimulatorTcpLink::stillConnected()
     }
     if (!m_gone && m_socket->state() != QAbstractSocket::ConnectedState) {
         m_gone = true;
+        stopEndless();
         emit closed();
         deleteLater();
     }
@@ -115,6 +163,11 @@ bool Nv200SimulatorTcpLink::stillConnected()
 void Nv200SimulatorTcpLink::transmit(const QByteArray &bytes)
 {
     m_socket->write(bytes);
+}
+
+qint64 Nv200SimulatorTcpLink::backlog() const
+{
+    return m_socket->bytesToWrite();
 }
 
 void Nv200SimulatorTcpLink::hangUp()

@@ -14,6 +14,7 @@
 #include <functional>
 
 class QTcpSocket;
+class QTimer;
 
 namespace bs::nv200 {
 
@@ -22,6 +23,7 @@ enum Nv200SimFaultBit : unsigned {
     kFaultStall = 1u << 0,
     kFaultDrop = 1u << 1,
     kFaultGarble = 1u << 2,
+    kFaultEndlessAllowed = 1u << 3, // lasting: an endless answer goes on only while this is set
 };
 
 struct Nv200SimFraming
@@ -48,19 +50,32 @@ public:
     /// The framed bytes of one answer (public for tests and for the pty).
     QByteArray frame(const Nv200SimReply &reply) const;
 
+    /// Whether an endless answer (a ReplyFault) is being sent.
+    bool endlessRunning() const { return m_endlessLeft > 0; }
+
 protected:
     virtual void transmit(const QByteArray &bytes) = 0;
+    /// Bytes handed to transmit() that have not left yet.
+    virtual qint64 backlog() const = 0;
+    /// Stops an endless answer (the next command line does it, as does the end of the link).
+    void stopEndless();
     /// DropConnection: end the connection after the bytes already transmitted.
     virtual void hangUp() = 0;
 
 private:
     bool take(unsigned bit);
+    void pumpEndless();
+    /// An endless answer stops after this much, so a test that fails cannot fill the memory.
+    static constexpr qint64 kEndlessCap = qint64(1) << 30;
 
     Nv200SimFraming m_framing;
     Executor m_exec;
     std::atomic<unsigned> &m_faults;
     QByteArray m_line;
     bool m_discarding = false; // the current line overflowed kMaxLine
+    QTimer *m_pump = nullptr;
+    QByteArray m_endlessChunk;
+    qint64 m_endlessLeft = 0;
 };
 
 /// The one TCP client ("Telnet" port of the XPort).
@@ -84,6 +99,7 @@ Q_SIGNALS:
 
 protected:
     void transmit(const QByteArray &bytes) override;
+    qint64 backlog() const override;
     void hangUp() override;
 
 private:

@@ -40,6 +40,7 @@ public:
 
 protected:
     void transmit(const QByteArray &bytes) override;
+    qint64 backlog() const override { return m_pending.size(); }
     /// A serial line cannot hang up: the truncated answer stays as it is (like StallMidReply).
     void hangUp() override { }
 

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 
 #include <QCoreApplication>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -30,6 +31,10 @@ const char *kUsage =
     "          --meas-fault no-answer|garbage|nan  a faulty 'meas' answer (live polling): none at\n"
     "                          all, bytes that are no number, or nan/inf/-inf in turn\n"
     "          --meas-fault-every N  only every N-th 'meas' answer is faulty (default 1: all)\n"
+    "          --reply-fault COMMAND=KIND  every answer to COMMAND (e.g. recoutf, meas) is faulty:\n"
+    "                          refuse (error,1), too-many (values x100), endless (no end, no XON),\n"
+    "                          extra-lines, stale-frame (another answer first), out-of-range\n"
+    "          --reboot-after S  drop the link after S seconds, as a reboot does, and come back 2 s later\n"
     "  picoscope  the simulated PicoSDK library (a shared library, not a server): prints its\n"
     "          path and how to run a program written for the vendor's library against it\n"
     "          --family ps5000a (default) | ps2000a\n"
@@ -104,6 +109,9 @@ int runNv200(const QStringList &args)
     bs::nv200::Nv200Simulator::Config cfg;
     double port = 23, baud = 0, faultEvery = 1;
     auto measFault = bs::nv200::Nv200Simulator::MeasFault::None;
+    auto replyFault = bs::nv200::Nv200Simulator::ReplyFault::None;
+    QByteArray replyFaultCommand;
+    double rebootAfter = -1;
     bool portGiven = false, baudGiven = false;
     QString error;
     for (int i = 0; i < args.size(); ++i) {
@@ -132,6 +140,24 @@ int runNv200(const QStringList &args)
                 measFault = MF::NotFinite;
             else
                 return usageError(QStringLiteral("--meas-fault: '%1' must be no-answer, garbage or nan").arg(v));
+        } else if (a == QLatin1String("--reply-fault")) {
+            using RF = bs::nv200::Nv200Simulator::ReplyFault;
+            const QString v = args.value(++i);
+            static const QList<std::pair<QString, RF>> kinds{
+                {QStringLiteral("refuse"), RF::Refuse},           {QStringLiteral("too-many"), RF::TooManyValues},
+                {QStringLiteral("endless"), RF::Endless},         {QStringLiteral("extra-lines"), RF::ExtraLines},
+                {QStringLiteral("stale-frame"), RF::StaleFrame}, {QStringLiteral("out-of-range"), RF::OutOfRange}};
+            const QString kind = v.section(QLatin1Char('='), 1);
+            replyFaultCommand = v.section(QLatin1Char('='), 0, 0).toLatin1();
+            for (const auto &[name, k] : kinds)
+                if (kind == name)
+                    replyFault = k;
+            if (replyFaultCommand.isEmpty() || replyFault == RF::None)
+                return usageError(QStringLiteral("--reply-fault: '%1' must be COMMAND=KIND (KIND: refuse, too-many, "
+                                                 "endless, extra-lines, stale-frame, out-of-range)").arg(v));
+        } else if (a == QLatin1String("--reboot-after")) {
+            if (!takeNumber(args, i, 0, 1e6, &rebootAfter, &error))
+                return usageError(error);
         } else if (a == QLatin1String("--meas-fault-every")) {
             if (!takeNumber(args, i, 1, 1e9, &faultEvery, &error))
                 return usageError(error);
@@ -155,6 +181,22 @@ int runNv200(const QStringList &args)
         return 2;
     }
     sim.setMeasFault(measFault, int(faultEvery));
+    sim.setReplyFault(replyFaultCommand, replyFault);
+    if (rebootAfter >= 0) {
+        QTimer::singleShot(int(rebootAfter * 1000), &sim, [&sim] {
+            std::fprintf(stdout, "nv200 simulator: rebooting (link down for 2 s)\n");
+            std::fflush(stdout);
+            sim.stop();
+            QTimer::singleShot(2000, &sim, [&sim] {
+                QString why;
+                if (!sim.start(&why))
+                    std::fprintf(stderr, "benchscope-sim: nv200: after the reboot: %s\n", qPrintable(why));
+                else
+                    std::fprintf(stdout, "nv200 simulator: back after the reboot\n");
+                std::fflush(stdout);
+            });
+        });
+    }
     if (cfg.tcp)
         std::fprintf(stdout, "nv200 simulator listening: 127.0.0.1:%u (actuator %s)\n", sim.port(),
                      qPrintable(cfg.actuator));
