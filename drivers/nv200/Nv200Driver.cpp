@@ -234,12 +234,18 @@ void Nv200Driver::onLinkLost(const QString &reason)
     setState(State::Error, reason);
 }
 
-void Nv200Driver::identify()
+void Nv200Driver::identify(int attempt)
 {
-    m_link.send(QString(), Link::Kind::Query, [this](const Result &r) {
+    m_link.send(QString(), Link::Kind::Query, [this, attempt](const Result &r) {
         if (r.status == Result::Status::Lost || r.status == Result::Status::Cancelled)
             return; // reported by onLinkLost / we closed
         const QString device = r.ok() ? promptDevice(r.text) : QString();
+        // A serial line may still carry the end of an answer to the previous connection (the
+        // device finishes what it was sending): that frame is no answer to our empty line, ask again.
+        if (!device.contains(QLatin1String("NV200")) && r.status != Result::Status::Timeout && attempt < 2) {
+            identify(attempt + 1);
+            return;
+        }
         if (!device.contains(QLatin1String("NV200"))) {
             const QString why = r.status == Result::Status::Timeout
                 ? tr("%1 is not an NV200: no XON-terminated answer to an empty line within %2 s")
@@ -311,6 +317,8 @@ void Nv200Driver::readIdentity(std::function<void()> done, std::function<void()>
              if (!n(r))
                  return false;
              const auto &v = *range;
+             m_ranges = v;
+             m_rangesKnown = true;
              updateParameter(QStringLiteral("position_range"),
                              tr("%1 … %2 %3").arg(formatNumber(v[0]), formatNumber(v[1]), m_unitClosedLoop));
              updateParameter(QStringLiteral("voltage_range"),
@@ -426,7 +434,8 @@ void Nv200Driver::sendRaw(const QString &line)
     m_link.send(line.trimmed(), Link::Kind::Raw, [this](const Result &r) {
         if (!report(r))
             return;
-        const QString text = QString::fromLatin1(r.text);
+        // Escaped: a device's control bytes never reach a terminal or a log raw.
+        const QString text = escapedText(r.text, 4096);
         updateParameter(QStringLiteral("command_reply"), text);
         Q_EMIT message(tr("NV200 %1 → %2").arg(r.command, text.isEmpty() ? tr("(no text)") : text));
     });

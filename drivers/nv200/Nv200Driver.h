@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -111,7 +112,7 @@ private:
     void buildParameters();
     void onLinkConnected();
     void onLinkLost(const QString &reason);
-    void identify();
+    void identify(int attempt = 0);
     void readIdentity(std::function<void()> done, std::function<void()> failed);
     void run(std::vector<Step> steps, std::function<void()> done = {}, std::function<void()> failed = {});
     void runStep(const std::shared_ptr<Sequence> &seq);
@@ -179,6 +180,11 @@ private:
     QString m_unitClosedLoop = QStringLiteral("\u00b5m");
     QString m_unitOpenLoop = QStringLiteral("V");
     bool m_closedLoop = true;   // the device's loop mode as last read or set
+    std::array<double, 4> m_ranges{{0, 0, 0, 0}}; // posmin, posmax, avmin, avmax as read on connect
+    bool m_rangesKnown = false;
+    /// Whether a live value can be a reading of this device: within posmin…posmax or avmin…avmax,
+    /// each widened by its span on both sides.
+    bool plausibleLiveValue(double v) const;
     bool m_awgRunning = false;
 
     // Recorder

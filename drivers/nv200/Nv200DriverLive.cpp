@@ -183,11 +183,34 @@ std::optional<double> Nv200Driver::liveValue(const Result &r, bool *timedOut)
         return std::nullopt;
     }
     const auto v = r.reply.number(0); // nullopt for garbage and for nan/inf
-    if (!v)
+    if (!v) {
         reportLive(QStringLiteral("garbled ") + r.command,
                    tr("NV200: garbled answer to '%1': '%2' (no finite number; the sample is lost)")
                        .arg(r.command, escapedText(r.text)));
+        return v;
+    }
+    if (!plausibleLiveValue(*v)) {
+        reportLive(QStringLiteral("range ") + r.command,
+                   tr("NV200: answer to '%1' out of range: '%2' (the actuator's ranges are %3 … %4 %5 and %6 … %7 "
+                      "%8; the sample is lost)")
+                       .arg(r.command, escapedText(r.text))
+                       .arg(formatNumber(m_ranges[0]), formatNumber(m_ranges[1]), m_unitClosedLoop)
+                       .arg(formatNumber(m_ranges[2]), formatNumber(m_ranges[3]), m_unitOpenLoop));
+        return std::nullopt;
+    }
     return v;
+}
+
+bool Nv200Driver::plausibleLiveValue(double v) const
+{
+    if (!m_rangesKnown)
+        return true;
+    // `meas` is a position, or a voltage (open loop without a sensor); `set` follows the loop mode.
+    auto within = [v](double lo, double hi) {
+        const double span = std::max(std::abs(hi - lo), 1.0);
+        return v >= std::min(lo, hi) - span && v <= std::max(lo, hi) + span;
+    };
+    return within(m_ranges[0], m_ranges[1]) || within(m_ranges[2], m_ranges[3]);
 }
 
 void Nv200Driver::finishLiveSlot(std::uint64_t slot, bool delivered, bool timedOut)
