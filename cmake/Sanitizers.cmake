@@ -38,6 +38,11 @@ if(BENCHSCOPE_SANITIZE)
   endif()
   add_compile_options(${_bs_san_opts})
   add_link_options(-fsanitize=${_bs_san_flag})
+  if("undefined" IN_LIST _bs_san AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # A C program (tests/drivers/picoscope/capi) linked to a C++ library built with UBSan needs
+    # UBSan's C++ runtime too (vptr and function checks).
+    add_link_options("$<$<LINK_LANGUAGE:C>:-fsanitize-link-c++-runtime;-lstdc++>")
+  endif()
   message(STATUS "BenchScope: sanitizers ${_bs_san_flag}")
 endif()
 
