@@ -16,8 +16,13 @@ BS_PACKAGES=(
 )
 
 bs_install_deps() {
+  bs_install_packages "${BS_PACKAGES[@]}"
+}
+
+# Installs those of the given Debian packages that are missing.
+bs_install_packages() {
   local missing=()
-  for p in "${BS_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace bs::nv200 {
 
@@ -43,7 +44,9 @@ std::optional<double> Reply::number(int i) const
 std::optional<int> Reply::integer(int i) const
 {
     const auto v = number(i);
-    if (!v || *v != double(int(*v)))
+    // (range first: converting a double outside int to int is undefined)
+    if (!v || *v < double(std::numeric_limits<int>::min()) || *v > double(std::numeric_limits<int>::max())
+        || *v != std::trunc(*v))
         return std::nullopt;
     return int(*v);
 }

@@ -15,11 +15,14 @@ QString tr(const char *text)
     return QCoreApplication::translate("bs::picoscope::PicoApi", text);
 }
 
-/// Every library file loaded so far, by the path given (never unloaded).
+/// Every library file loaded so far, by the path given (never unloaded). The table itself is
+/// never destroyed either, so the files stay reachable to the end (a destroyed table would leave
+/// them, their QLibrary and the thread data it holds as leaks at exit).
 PicoLibraryFile *openFile(const QString &path, QString *error)
 {
     static QMutex registryMutex;
-    static QHash<QString, PicoLibraryFile *> files;
+    static auto *const filesTable = new QHash<QString, PicoLibraryFile *>;
+    QHash<QString, PicoLibraryFile *> &files = *filesTable;
     QMutexLocker lock(&registryMutex);
     if (auto *f = files.value(path))
         return f;

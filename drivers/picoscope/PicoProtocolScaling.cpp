@@ -9,6 +9,8 @@ namespace bs::picoscope {
 std::int16_t ChannelScale::counts(double v) const
 {
     const double c = std::round((v + offsetVolts) / rangeVolts * double(maxAdc));
+    if (std::isnan(c)) // (a NaN converted to an integer is undefined)
+        return 0;
     return std::int16_t(std::clamp(c, -double(maxAdc), double(maxAdc)));
 }
 

@@ -55,6 +55,8 @@ std::uint32_t timebaseNearest(Family family, int bits, double seconds)
         }
     }
     const double slow = std::round(seconds * r.slowRate) + double(r.offset);
+    if (std::isnan(slow)) // no interval asked for: the fastest (and no NaN converted to an integer)
+        return best;
     const double maxN = double(std::numeric_limits<std::uint32_t>::max() - 1);
     const std::uint32_t n = std::uint32_t(std::clamp(slow, double(std::max(r.firstSlow, r.offset + 1)), maxN));
     if (std::abs(tableIntervalSeconds(family, bits, n) - seconds) < bestErr)
@@ -70,7 +72,7 @@ StreamingInterval streamingInterval(double seconds)
         if (rounded >= 1 && rounded <= 4294967295.0 && std::abs(v - rounded) <= 1e-6 * rounded)
             return {std::uint32_t(rounded), unit};
     }
-    const double ns = std::clamp(std::round(seconds * 1e9), 1.0, 4294967295.0);
+    const double ns = std::isnan(seconds) ? 1.0 : std::clamp(std::round(seconds * 1e9), 1.0, 4294967295.0);
     return {std::uint32_t(ns), Ns};
 }
 

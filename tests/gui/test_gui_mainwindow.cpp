@@ -237,7 +237,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->statusMonitor()->rowsPerSecond() > 500, 5000);
         const QRegularExpression nonZero(QStringLiteral("^[1-9][0-9.]*( k)? rows/s"));
         QVERIFY2(nonZero.match(rate->text()).hasMatch(), qPrintable(rate->text()));
-        QVERIFY(states->text().contains(QStringLiteral("Running")));
+        // (the state arrives by its own queued signal, not with the rows: wait for it too)
+        QTRY_VERIFY_WITH_TIMEOUT(states->text().contains(QStringLiteral("Running")), 10000);
         QCOMPARE(lost->text(), QStringLiteral("Lost: 0"));
         m_window->setRunning(false);
     }

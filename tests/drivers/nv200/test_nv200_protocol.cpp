@@ -289,6 +289,17 @@ private Q_SLOTS:
         QCOMPARE(recorderAutostartNames().size(), 3);
     }
 
+    // Found by fuzz_nv200_frames: an integer field far outside int (e.g. "stat,1.25e+101") was
+    // converted to int before the range was known (undefined behaviour; UBSan stops the test).
+    void integerOutOfIntRangeIsNoInteger()
+    {
+        for (const char *v : {"1.25e+101", "-1.25e+101", "2147483648", "-2147483649", "4294967296", "1e10"})
+            QVERIFY2(!parseReply(QByteArray("stat,") + v).integer(0), v);
+        QCOMPARE(parseReply("stat,2147483647").integer(0).value(), 2147483647);
+        QCOMPARE(parseReply("stat,-2147483648").integer(0).value(), -2147483647 - 1);
+        QVERIFY(!parseReply("stat,2.5").integer(0));
+    }
+
     void nonFiniteValuesAreNoReadings()
     {
         // nan and inf parse as doubles, but no device reports them as a reading.

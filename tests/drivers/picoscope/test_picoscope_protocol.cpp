@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace bs::picoscope;
 
@@ -119,6 +120,25 @@ private Q_SLOTS:
         QCOMPARE(analogueOffsetLimit(2), 0.25);
         QCOMPARE(analogueOffsetLimit(7), 2.5);
         QCOMPARE(analogueOffsetLimit(10), 20.0);
+    }
+
+    // Found by fuzz_pico_protocol: a NaN interval or threshold was converted to an integer
+    // (undefined behaviour; UBSan stops the test). NaN asks for nothing: the fastest timebase,
+    // 1 ns, a threshold of 0 counts.
+    void notANumberIsNoInteger()
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        QCOMPARE(timebaseNearest(Family::Ps5000a, 8, nan), 0u);
+        QCOMPARE(timebaseNearest(Family::Ps5000a, 16, nan), 4u);
+        QCOMPARE(timebaseNearest(Family::Ps2000a, 8, nan), 0u);
+        const StreamingInterval i = streamingInterval(nan);
+        QCOMPARE(i.value, 1u);
+        QCOMPARE(i.unit, int(Ns));
+        ChannelScale s;
+        s.rangeVolts = 2.0;
+        QCOMPARE(s.counts(nan), std::int16_t(0));
+        s.offsetVolts = nan;
+        QCOMPARE(s.counts(0.5), std::int16_t(0));
     }
 
     void statusTexts()
