@@ -207,7 +207,10 @@ void PandaDriver::identifyAndConnectData()
 {
     m_control.query(QStringLiteral("*IDN"), [this](const ControlReply &r) {
         if (r.isError()) {
-            connectionFailed(tr("PandA at %1 refused *IDN?: %2").arg(peerText(), r.value));
+            // A broken link (timeout, hostile bytes) already names the cause; only a device's ERR
+            // is a refusal.
+            connectionFailed(m_control.isConnected() ? tr("PandA at %1 refused *IDN?: %2").arg(peerText(), r.value)
+                                                     : r.value);
             return;
         }
         const auto id = parseIdentity(r.value);
