@@ -162,6 +162,9 @@ private Q_SLOTS:
         QVERIFY2(s.err.contains("clock_period"), s.err.constData());
         QCOMPARE(run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--instrument"), QStringLiteral("warp")}).code, 64);
         QCOMPARE(run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nosuch")}).code, 64);
+        const Result f = run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("panda"), QStringLiteral("--fault"), QStringLiteral("nosuch")});
+        QCOMPARE(f.code, 64);
+        QVERIFY2(f.err.contains("--fault: unknown fault 'nosuch'") && f.err.contains("control-stall"), f.err.constData());
     }
 
     void demoRecordsHdf5WithoutLoss()
