@@ -207,7 +207,10 @@ void PandaDriver::identifyAndConnectData()
 {
     m_control.query(QStringLiteral("*IDN"), [this](const ControlReply &r) {
         if (r.isError()) {
-            connectionFailed(tr("PandA at %1 refused *IDN?: %2").arg(peerText(), r.value));
+            // A broken link (timeout, hostile bytes) already names the cause; only a device's ERR
+            // is a refusal.
+            connectionFailed(m_control.isConnected() ? tr("PandA at %1 refused *IDN?: %2").arg(peerText(), r.value)
+                                                     : r.value);
             return;
         }
         const auto id = parseIdentity(r.value);
@@ -227,15 +230,15 @@ void PandaDriver::identifyAndConnectData()
 void PandaDriver::readFieldCatalogue()
 {
     m_device.clear();
-    m_control.query(QStringLiteral("PCAP.*"), [this](const ControlReply &r) {
+    m_control.queryList(QStringLiteral("PCAP.*"), [this](const ControlReply &r) {
         if (!r.isError())
             m_device.setPcapFields(r.lines);
     });
-    m_control.query(QStringLiteral("*CAPTURE.OPTIONS"), [this](const ControlReply &r) {
+    m_control.queryList(QStringLiteral("*CAPTURE.OPTIONS"), [this](const ControlReply &r) {
         if (!r.isError())
             m_device.setOptions(r.lines);
     });
-    m_control.query(QStringLiteral("*CAPTURE.*"), [this](const ControlReply &r) {
+    m_control.queryList(QStringLiteral("*CAPTURE.*"), [this](const ControlReply &r) {
         if (r.isError()) {
             Q_EMIT message(tr("PandA %1 did not list its capturable fields (*CAPTURE.*?: %2); using the standard set")
                                .arg(peerText(), r.value));
@@ -336,6 +339,7 @@ void PandaDriver::connectionFailed(const QString &reason)
     m_other = false;
     m_held.clear();
     dropConnections();
+    m_parser.reset(); // frees what a hostile data port made it hold (a long line, a header)
     fail(captureCut || wasRunning
              ? tr("%1 — the capture stopped before its END; every row received so far was delivered").arg(reason)
              : reason);

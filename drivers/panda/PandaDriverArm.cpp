@@ -66,8 +66,14 @@ void PandaDriver::writeClockPeriod(double seconds, const std::function<void(doub
     m_control.query(QStringLiteral("CLOCK1.PERIOD"), [this, seconds, done](const ControlReply &r) {
         bool ok = false;
         const double actual = r.isError() ? 0 : r.value.toDouble(&ok);
-        if (!ok || !(actual >= 0)) {
-            fail(tr("PandA %1: CLOCK1.PERIOD? answered '%2'; the row period is unknown").arg(peerText(), r.value));
+        // The PandA rounds to whole 8 ns ticks: what it reads back is within one tick of what was
+        // written, or at worst a factor 2 for the shortest periods. Anything else (negative, inf,
+        // 1e300, another value) is out of range: the row period is then unknown, not guessed.
+        const bool inRange = ok && std::isfinite(actual) && actual >= 0
+            && (std::abs(actual - seconds) <= 8e-9 || (actual >= seconds / 2 && actual <= seconds * 2));
+        if (!inRange) {
+            fail(tr("PandA %1: CLOCK1.PERIOD? answered '%2' after %3 s was written (out of range); the row "
+                    "period is unknown").arg(peerText(), r.value).arg(seconds, 0, 'g', 12));
             if (done)
                 done(0);
             return;

@@ -212,8 +212,11 @@ void DataStreamParser::stepHeaderStates(Input &in)
     case State::TextHeader:
         if (!line->isEmpty()) {
             m_headerLines.append(line->toByteArray());
+            m_headerBytes += std::size_t(line->size()) + 1;
             if (m_headerLines.size() > 100000)
                 fail(QStringLiteral("Header has too many lines"));
+            else if (m_headerBytes > detail::kMaxHeaderBytes)
+                fail(QStringLiteral("Header longer than %1 bytes").arg(detail::kMaxHeaderBytes));
             return;
         }
         finishTextHeader();
@@ -251,6 +254,7 @@ void DataStreamParser::beginHeader(QByteArrayView line)
     } else {
         m_state = State::TextHeader;
         m_headerLines.append(line.toByteArray());
+        m_headerBytes = std::size_t(line.size()) + 1;
     }
 }
 

@@ -135,6 +135,7 @@ private:
     QByteArray m_lineHolder; // storage of the last line returned by nextLine()
     QByteArray m_headerText; // XML header being collected
     QByteArrayList m_headerLines; // text header being collected
+    std::size_t m_headerBytes = 0; // ... and its bytes (bounded like the XML header)
     unsigned char m_marker[8] = {}; // "BIN " + length, or "END "
     std::size_t m_markerLen = 0;
     std::uint64_t m_blockRemaining = 0; // payload bytes left in the current BIN block

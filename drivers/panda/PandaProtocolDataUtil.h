@@ -13,7 +13,7 @@ namespace bs::panda::detail {
 
 /// Longest accepted text line (header line, ASCII sample, BASE64 line, END line).
 constexpr std::size_t kMaxLineBytes = std::size_t(1) << 20;
-/// Longest accepted XML header.
+/// Longest accepted header (XML, or the text form's lines together).
 constexpr std::size_t kMaxHeaderBytes = std::size_t(16) << 20;
 /// Longest "END <samples> <reason>\n" recognised inside an UNFRAMED stream.
 constexpr std::size_t kMaxEndLineBytes = 160;

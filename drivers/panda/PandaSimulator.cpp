@@ -7,10 +7,12 @@
 
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QMetaEnum>
 #include <QThread>
 #include <QTimer>
 
 #include <cmath>
+#include <utility>
 
 namespace bs::panda {
 
@@ -27,7 +29,10 @@ public:
     {
         if (m_sim.m_armRace.exchange(false))
             m_sim.m_capture->arm(); // another client's ARM, handled just before this one
-        return m_sim.m_capture->arm();
+        Reply r = m_sim.m_capture->arm();
+        if (!r.isError())
+            Q_EMIT m_sim.captureArmed();
+        return r;
     }
     void disarm() override { m_sim.m_capture->disarm(); }
     QByteArray captureStatus() const override { return m_sim.m_capture->captureStatus(); }
@@ -77,6 +82,7 @@ PandaSimulator::PandaSimulator(const Config &cfg, QObject *parent)
     , m_controlServer(new QTcpServer(this))
     , m_dataServer(new QTcpServer(this))
 {
+    m_controlFaults.refusedPrefix = cfg.refusedCommand;
     connect(m_controlServer, &QTcpServer::newConnection, this, &PandaSimulator::onControlConnection);
     connect(m_dataServer, &QTcpServer::newConnection, this, &PandaSimulator::onDataConnection);
     connect(m_capture, &PandaSimulatorCapture::captureFinished, this,
@@ -137,6 +143,7 @@ bool PandaSimulator::startHere(QString *error)
 
 void PandaSimulator::stopHere()
 {
+    m_rebootPending = false;
     m_controlServer->close();
     m_dataServer->close();
     const auto clients = m_controlClients;
@@ -153,7 +160,7 @@ void PandaSimulator::onControlConnection()
 {
     while (QTcpSocket *socket = m_controlServer->nextPendingConnection()) {
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        auto *client = new PandaSimulatorControlClient(socket, *m_commands, this);
+        auto *client = new PandaSimulatorControlClient(socket, *m_commands, m_controlFaults, this);
         m_controlClients.append(client);
         connect(client, &PandaSimulatorControlClient::closed, this,
             [this, client] { m_controlClients.removeAll(client); });
@@ -171,7 +178,10 @@ void PandaSimulator::setTriggerRate(double rowsPerSecond)
     qint64 ticks = 0;
     if (rowsPerSecond > 0 && std::isfinite(rowsPerSecond))
         ticks = qMax<qint64>(1, std::llround(double(kClockHz) / rowsPerSecond));
-    auto apply = [this, ticks] { m_model->setClockPeriodTicks(0, ticks); };
+    auto apply = [this, ticks] {
+        m_clockTicks = ticks;
+        m_model->setClockPeriodTicks(0, ticks);
+    };
     if (QThread::currentThread() == thread())
         apply();
     else
@@ -180,15 +190,112 @@ void PandaSimulator::setTriggerRate(double rowsPerSecond)
 
 void PandaSimulator::injectFault(Fault f)
 {
-    if (f == Fault::OtherClientArmsFirst) {
+    switch (f) {
+    case Fault::OtherClientArmsFirst:
         m_armRace = true;
         return;
-    }
-    if (f == Fault::ControlDrop) {
+    case Fault::ControlDrop:
         QMetaObject::invokeMethod(this, [this] { dropControlClients(); }, Qt::QueuedConnection);
         return;
+    case Fault::Reboot:
+        QMetaObject::invokeMethod(this, [this] { reboot(); }, Qt::QueuedConnection);
+        return;
+    case Fault::None:
+    case Fault::ControlStall:
+    case Fault::ControlGarbage:
+    case Fault::ControlExtraLine:
+    case Fault::ControlSwapReplies:
+    case Fault::ControlDropMidReply:
+    case Fault::ClockOutOfRange:
+        if (QThread::currentThread() == thread())
+            applyControlFault(f);
+        else
+            QMetaObject::invokeMethod(this, [this, f] { applyControlFault(f); }, Qt::QueuedConnection);
+        if (f != Fault::None)
+            return;
+        break;
+    default:
+        break;
     }
     m_capture->requestFault(CaptureFault(int(f)));
+}
+
+void PandaSimulator::applyControlFault(Fault f)
+{
+    using Next = ControlFaults::Next;
+    switch (f) {
+    case Fault::ControlStall:
+        for (const auto &c : std::as_const(m_controlClients))
+            if (c)
+                c->stall();
+        return;
+    case Fault::ControlGarbage: m_controlFaults.next = Next::Garbage; return;
+    case Fault::ControlExtraLine: m_controlFaults.next = Next::ExtraLine; return;
+    case Fault::ControlSwapReplies: m_controlFaults.next = Next::Swap; return;
+    case Fault::ControlDropMidReply: m_controlFaults.next = Next::DropMidReply; return;
+    case Fault::ClockOutOfRange: m_controlFaults.next = Next::OutOfRange; return;
+    default: m_controlFaults.next = Next::None; return;
+    }
+}
+
+void PandaSimulator::setRefusedCommand(const QByteArray &prefix)
+{
+    auto apply = [this, prefix] { m_controlFaults.refusedPrefix = prefix; };
+    if (QThread::currentThread() == thread())
+        apply();
+    else
+        QMetaObject::invokeMethod(this, apply, Qt::QueuedConnection);
+}
+
+void PandaSimulator::reboot()
+{
+    if (!m_running)
+        return;
+    const quint16 control = m_controlPort, data = m_dataPort;
+    stopHere(); // every connection dropped without END, both ports closed
+    m_rebootPending = true;
+    m_controlFaults.next = ControlFaults::Next::None;
+    m_armRace = false;
+    m_capture->requestFault(CaptureFault::None);
+    *m_model = PandaSimulatorModel(m_config.fpga); // power-on state
+    if (m_clockTicks >= 0)
+        m_model->setClockPeriodTicks(0, m_clockTicks);
+    QTimer::singleShot(m_config.rebootDownMs, this, [this, control, data] {
+        if (!std::exchange(m_rebootPending, false))
+            return; // stopped meanwhile
+        const PandaSimulatorConfig again = m_config;
+        m_config.controlPort = control;
+        m_config.dataPort = data;
+        QString error;
+        if (!startHere(&error))
+            qWarning("PandA simulator: after the simulated reboot: %s", qPrintable(error));
+        m_config.controlPort = again.controlPort;
+        m_config.dataPort = again.dataPort;
+    });
+}
+
+QString PandaSimulator::faultName(Fault f)
+{
+    // "ControlStall" → "control-stall"
+    const QString key = QLatin1String(QMetaEnum::fromType<Fault>().valueToKey(int(f)));
+    QString out;
+    for (int i = 0; i < key.size(); ++i) {
+        if (key[i].isUpper() && i > 0)
+            out += QLatin1Char('-');
+        out += key[i].toLower();
+    }
+    return out;
+}
+
+bool PandaSimulator::faultFromName(const QString &name, Fault *f)
+{
+    const QMetaEnum e = QMetaEnum::fromType<Fault>();
+    for (int i = 0; i < e.keyCount(); ++i)
+        if (faultName(Fault(e.value(i))) == name) {
+            *f = Fault(e.value(i));
+            return true;
+        }
+    return false;
 }
 
 void PandaSimulator::dropControlClients()

@@ -11,6 +11,7 @@
 // injectFault() and rowsGenerated() are thread-safe. Destroy it on its own thread (deleteLater) or
 // after that thread has finished.
 
+#include "PandaSimulatorControlClient.h"
 #include "PandaSimulatorModel.h"
 
 #include <QHostAddress>
@@ -50,6 +51,10 @@ struct PandaSimulatorConfig
     QByteArray replayData;
     int replayChunkBytes = 0; // 0 = all at once
     int replayDelayMs = 0; // pause between chunks
+    /// Fault::Reboot: how long both ports stay closed before the "rebooted" device listens again.
+    int rebootDownMs = 1000;
+    /// Control commands starting with this (non-empty) are refused: `ERR Refused by fault injection`.
+    QByteArray refusedCommand;
 };
 
 class PandaSimulator : public QObject
@@ -61,8 +66,37 @@ public:
     /// later (the data clients get their rows and END after losing the control connection).
     /// OtherClientArmsFirst: the next `*PCAP.ARM=` finds a capture that another client armed just
     /// before it (with the settings of that moment), and is refused as the server refuses it.
-    enum class Fault { None, DropMidFrame, DataOverrun, Garbage, FramingError, ControlDrop, OtherClientArmsFirst };
+    ///
+    /// Control-port faults (ControlStall … ClockOutOfRange) apply to the control connections: Stall
+    /// to every connection open now (they read and never answer; a new connection is served), the
+    /// others once, to the next reply of any connection: Garbage replaces it by control and non-UTF-8
+    /// bytes, ExtraLine adds an `OK =` line nobody asked for, SwapReplies holds the reply to the
+    /// next `*PCAP.ARM=` back until the next command is answered (replies out of order), DropMidReply sends half of it and closes that connection,
+    /// ClockOutOfRange answers the next `CLOCK1.PERIOD?` with 1e+300 s. Reboot drops every
+    /// connection (no END), closes both ports for `rebootDownMs`, resets the device to its power-on
+    /// state (fields, captures, clock at the configured rate) and listens again on the same ports.
+    /// None clears a fault not yet applied (and a data fault).
+    enum class Fault {
+        None,
+        DropMidFrame,
+        DataOverrun,
+        Garbage,
+        FramingError,
+        ControlDrop,
+        OtherClientArmsFirst,
+        ControlStall,
+        ControlGarbage,
+        ControlExtraLine,
+        ControlSwapReplies,
+        ControlDropMidReply,
+        ClockOutOfRange,
+        Reboot
+    };
     Q_ENUM(Fault)
+    /// The fault's name as `benchscope-sim panda --fault` takes it ("control-stall"), and back
+    /// (false for an unknown name).
+    static QString faultName(Fault f);
+    static bool faultFromName(const QString &name, Fault *f);
 
     explicit PandaSimulator(const Config &cfg = {}, QObject *parent = nullptr);
     ~PandaSimulator() override;
@@ -80,14 +114,20 @@ public:
 
     /// Sets CLOCK1.PERIOD = 1 / rate (the default PCAP.TRIG source). ≤ 0 stops the clock.
     void setTriggerRate(double rowsPerSecond);
-    /// Applies to the current capture, or the next one if none is running, on all data clients.
+    /// Data faults apply to the current capture, or the next one if none is running, on all data
+    /// clients; control faults and Reboot as described at Fault. Thread-safe.
     void injectFault(Fault f);
+    /// Refuses control commands starting with `prefix` (empty: none) with `ERR Refused by fault
+    /// injection`. Thread-safe.
+    void setRefusedCommand(const QByteArray &prefix);
     /// Rows generated in the current (or last) capture, as `*PCAP.CAPTURED?`. Thread-safe.
     quint64 rowsGenerated() const;
 
 Q_SIGNALS:
     /// A capture ended (reason as in the END line: Ok, Disarmed, Framing error).
     void captureFinished(quint64 rows, const QString &reason);
+    /// A `*PCAP.ARM=` was accepted.
+    void captureArmed();
 
 private:
     bool startHere(QString *error);
@@ -95,6 +135,8 @@ private:
     void onControlConnection();
     void onDataConnection();
     void dropControlClients();
+    void reboot();
+    void applyControlFault(Fault f);
 
     friend class PandaSimulatorCaptureBridge;
 
@@ -106,6 +148,9 @@ private:
     QTcpServer *m_controlServer;
     QTcpServer *m_dataServer;
     QList<QPointer<PandaSimulatorControlClient>> m_controlClients;
+    ControlFaults m_controlFaults;
+    bool m_rebootPending = false;
+    qint64 m_clockTicks = -1; // CLOCK1 period set by setTriggerRate (kept across a reboot)
     std::atomic<bool> m_running { false };
     std::atomic<bool> m_armRace { false };
     std::atomic<quint16> m_controlPort { 0 };

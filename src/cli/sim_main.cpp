@@ -6,12 +6,14 @@
 #include "picoscope/PicoDriver.h"
 
 #include <QFileInfo>
+#include <QTimer>
 
 #include <QCoreApplication>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <utility>
 
 namespace {
 const char *kUsage =
@@ -21,6 +23,18 @@ const char *kUsage =
     "          --data-port N   data port\n"
     "          --rate HZ       trigger rate (rows/s), default 1000\n"
     "          --limit N       end each capture with 'Ok' after N rows (0 = until disarmed)\n"
+    "          --fault NAME    inject one fault, --fault-after seconds after the first accepted\n"
+    "                          *PCAP.ARM= (default 2): data port: drop-mid-frame, data-overrun,\n"
+    "                          garbage, framing-error; control port: control-drop (all control\n"
+    "                          connections), control-stall (never answers again), control-garbage,\n"
+    "                          control-extra-line, control-swap-replies (out of order),\n"
+    "                          control-drop-mid-reply, clock-out-of-range (CLOCK1.PERIOD? = 1e+300);\n"
+    "                          reboot (all connections dropped, ports closed --reboot-down seconds,\n"
+    "                          default 1, then back at power-on state)\n"
+    "          --fault-after S seconds after the first ARM before --fault applies\n"
+    "          --reboot-down S how long a reboot keeps the ports closed\n"
+    "          --refuse CMD    answer every control command starting with CMD (e.g. '*PCAP.ARM=')\n"
+    "                          with 'ERR Refused by fault injection'\n"
     "  nv200   piezosystem jena NV200/D NET: Telnet port (default 23) and, with --pty, a\n"
     "          pseudo-terminal standing in for the USB serial port (its path is printed)\n"
     "          --actuator NAME TRITOR100SG (default), PSH20 or TT2\n"
@@ -66,7 +80,8 @@ bool takeNumber(const QStringList &args, int &i, double min, double max, double 
 int runPanda(const QStringList &args)
 {
     bs::panda::PandaSimulator::Config cfg;
-    double port = bs::panda::kDefaultControlPort, dataPort = -1, rate = 1000, limit = 0;
+    double port = bs::panda::kDefaultControlPort, dataPort = -1, rate = 1000, limit = 0, faultAfter = 2, rebootDown = 1;
+    auto fault = bs::panda::PandaSimulator::Fault::None;
     QString error;
     for (int i = 0; i < args.size(); ++i) {
         const QString a = args[i];
@@ -79,7 +94,19 @@ int runPanda(const QStringList &args)
             ok = takeNumber(args, i, 1e-3, 1e7, &rate, &error);
         else if (a == QLatin1String("--limit"))
             ok = takeNumber(args, i, 0, 1e15, &limit, &error);
-        else if (a == QLatin1String("--pty"))
+        else if (a == QLatin1String("--fault-after"))
+            ok = takeNumber(args, i, 0, 1e6, &faultAfter, &error);
+        else if (a == QLatin1String("--reboot-down"))
+            ok = takeNumber(args, i, 0, 3600, &rebootDown, &error);
+        else if (a == QLatin1String("--fault") || a == QLatin1String("--refuse")) {
+            if (i + 1 >= args.size())
+                return usageError(QStringLiteral("%1 needs a value").arg(a));
+            const QString v = args[++i];
+            if (a == QLatin1String("--refuse"))
+                cfg.refusedCommand = v.toUtf8();
+            else if (!bs::panda::PandaSimulator::faultFromName(v, &fault) || fault == bs::panda::PandaSimulator::Fault::None)
+                return usageError(QStringLiteral("--fault: unknown fault '%1'").arg(v));
+        } else if (a == QLatin1String("--pty"))
             return usageError(QStringLiteral("the PandABox has no serial port; use --port"));
         else
             return usageError(QStringLiteral("unknown argument '%1'").arg(a));
@@ -93,7 +120,21 @@ int runPanda(const QStringList &args)
     cfg.dataPort = dataPort >= 0 ? quint16(dataPort)
                                  : (port == 0 ? quint16(0) : bs::panda::defaultDataPort(cfg.controlPort));
     cfg.captureLimit = quint64(limit);
+    cfg.rebootDownMs = int(rebootDown * 1000);
     bs::panda::PandaSimulator sim(cfg);
+    if (fault != bs::panda::PandaSimulator::Fault::None) {
+        QObject::connect(&sim, &bs::panda::PandaSimulator::captureArmed, &sim, [&sim, fault, faultAfter] {
+            static bool once = false;
+            if (std::exchange(once, true))
+                return;
+            QTimer::singleShot(int(faultAfter * 1000), &sim, [&sim, fault] {
+                std::fprintf(stdout, "panda simulator: injecting fault %s\n",
+                             qPrintable(bs::panda::PandaSimulator::faultName(fault)));
+                std::fflush(stdout);
+                sim.injectFault(fault);
+            });
+        });
+    }
     if (!sim.start(&error)) {
         std::fprintf(stderr, "benchscope-sim: panda: %s\n", qPrintable(error));
         return 2;

@@ -162,6 +162,9 @@ private Q_SLOTS:
         QVERIFY2(s.err.contains("clock_period"), s.err.constData());
         QCOMPARE(run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--instrument"), QStringLiteral("warp")}).code, 64);
         QCOMPARE(run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("nosuch")}).code, 64);
+        const Result f = run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("panda"), QStringLiteral("--fault"), QStringLiteral("nosuch")});
+        QCOMPARE(f.code, 64);
+        QVERIFY2(f.err.contains("--fault: unknown fault 'nosuch'") && f.err.contains("control-stall"), f.err.constData());
     }
 
     void demoRecordsHdf5WithoutLoss()
@@ -214,7 +217,18 @@ private Q_SLOTS:
         QVERIFY(csv.comments.size() >= 4);
         QVERIFY2(csv.header.startsWith("time_s,"), csv.header.constData());
         QVERIFY(csv.header.contains("PCAP.TS_TRIG.Value [s]"));
-        QVERIFY(csv.rows.size() > 1000);
+        // Nothing can be lost at 5000 rows/s on loopback: dropped and lost are exactly 0, and the
+        // file holds exactly the rows the summary counts.
+        const QJsonObject s = r.summary();
+        QCOMPARE(s.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        QCOMPARE(s.value(QStringLiteral("lost")).toDouble(), 0.0);
+        const QJsonArray streams = s.value(QStringLiteral("streams")).toArray();
+        QCOMPARE(streams.size(), 1);
+        const QJsonObject st = streams.at(0).toObject();
+        QCOMPARE(st.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        QCOMPARE(st.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QVERIFY2(st.value(QStringLiteral("samples")).toDouble() >= 1, r.out.constData());
+        QCOMPARE(double(csv.rows.size()), st.value(QStringLiteral("samples")).toDouble());
     }
 
     /// The simulated PicoSDK library as a user would find it (benchscope-sim picoscope), then a
@@ -444,6 +458,14 @@ private Q_SLOTS:
         QCOMPARE(inst.value(QStringLiteral("state")).toString(), QStringLiteral("Finished"));
         QCOMPARE(inst.value(QStringLiteral("finished")).toBool(), true);
         QCOMPARE(inst.value(QStringLiteral("captures")).toInt(), 1);
+        QCOMPARE(inst.value(QStringLiteral("samples")).toDouble(), 58.0);
+        QCOMPARE(inst.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QCOMPARE(s.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        QCOMPARE(s.value(QStringLiteral("lost")).toDouble(), 0.0);
+        const QJsonObject st = s.value(QStringLiteral("streams")).toArray().first().toObject();
+        QCOMPARE(st.value(QStringLiteral("samples")).toDouble(), 58.0);
+        QCOMPARE(st.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        QCOMPARE(st.value(QStringLiteral("lost")).toDouble(), 0.0);
         const QJsonObject end = inst.value(QStringLiteral("capture_ends")).toArray().first().toObject();
         QVERIFY(end.value(QStringLiteral("complete")).toBool());
         QCOMPARE(end.value(QStringLiteral("received")).toInt(), 58);

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PandaDriver against PandaSimulator over real loopback sockets, the driver on its own thread.
-#include "../CollectingSink.h"
-#include "DriverRegistry.h"
-#include "InstrumentHost.h"
-#include "PandaDriver.h"
-#include "PandaSimulator.h"
-#include "SimulatorThread.h"
+#include "PandaTestBench.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -16,174 +11,7 @@
 using namespace bs;
 using namespace bs::panda;
 
-namespace {
-
-using test::CollectingSink;
-
-struct Bench
-{
-    explicit Bench(PandaSimulator::Config cfg = {})
-    {
-        cfg.controlPort = 0;
-        cfg.dataPort = 0;
-        sim = std::make_unique<SimulatorThread>(QStringLiteral("sim"), [cfg] { return new PandaSimulator(cfg); });
-        sim->call([this](QObject *o) {
-            auto *p = static_cast<PandaSimulator *>(o);
-            started = p->start(&error);
-            control = p->controlPort();
-            data = p->dataPort();
-        });
-        auto drv = std::make_unique<PandaDriver>();
-        drv->setId(QStringLiteral("panda1"));
-        const bool v6 = cfg.address.protocol() == QAbstractSocket::IPv6Protocol;
-        drv->setAddress((v6 ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2")).arg(cfg.address.toString()).arg(control));
-        drv->setParameter(QStringLiteral("data_port"), int(data));
-        host = std::make_unique<InstrumentHost>(std::move(drv));
-        host->addSink(&sink);
-    }
-    PandaSimulator *simulator() const { return static_cast<PandaSimulator *>(sim->object()); }
-    void inject(PandaSimulator::Fault f)
-    {
-        sim->call([f](QObject *o) { static_cast<PandaSimulator *>(o)->injectFault(f); });
-    }
-
-    std::unique_ptr<SimulatorThread> sim;
-    CollectingSink sink;
-    std::unique_ptr<InstrumentHost> host;
-    bool started = false;
-    QString error;
-    quint16 control = 0, data = 0;
-};
-
-bool waitState(InstrumentHost &h, Instrument::State s, int ms = 5000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (h.state() != s && t.elapsed() < ms)
-        QTest::qWait(5);
-    return h.state() == s;
-}
-
-/// Starts a 10 kHz capture and waits until at least `minRows` rows have arrived.
-bool startStreaming(Bench &b, quint64 minRows)
-{
-    b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
-    b.host->start();
-    if (!waitState(*b.host, Instrument::State::Running))
-        return false;
-    QElapsedTimer t;
-    t.start();
-    while (b.sink.rows() < minRows && t.elapsed() < 5000)
-        QTest::qWait(5);
-    return b.sink.rows() >= minRows;
-}
-
-
-/// Another program on the same PandA: a blocking control client of its own.
-class OtherClient
-{
-public:
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        return m_socket.waitForConnected(10000);
-    }
-    /// Sends one command; returns "OK", "OK =v", "ERR …", or a list as its lines joined by '\n'.
-    QString ask(const QByteArray &line)
-    {
-        m_socket.write(line + '\n');
-        m_socket.flush();
-        QString multi;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 20000) {
-            while (m_socket.canReadLine()) {
-                QByteArray l = m_socket.readLine();
-                l.chop(1);
-                if (l.startsWith('!')) {
-                    multi += QString::fromUtf8(l.mid(1)) + QLatin1Char('\n');
-                    continue;
-                }
-                if (l == ".")
-                    return multi;
-                return QString::fromUtf8(l);
-            }
-            m_socket.waitForReadyRead(50);
-        }
-        return QStringLiteral("(no reply to %1)").arg(QString::fromUtf8(line));
-    }
-    bool busy() { return ask("*PCAP.STATUS?").startsWith(QLatin1String("OK =Busy")); }
-
-private:
-    QTcpSocket m_socket;
-};
-
-/// The other client's capture: COUNTER2 and TS_TRIG at 10 kHz.
-bool armAsOther(OtherClient &o)
-{
-    return o.ask("*CAPTURE=") == QLatin1String("OK") && o.ask("COUNTER2.OUT.CAPTURE=Value") == QLatin1String("OK")
-        && o.ask("PCAP.TS_TRIG.CAPTURE=Value") == QLatin1String("OK")
-        && o.ask("CLOCK1.PERIOD=0.0001") == QLatin1String("OK") && o.ask("*PCAP.ARM=") == QLatin1String("OK");
-}
-
-const QString kOtherCapture = QStringLiteral("COUNTER2.OUT Value\nPCAP.TS_TRIG Value\n");
-
-bool anyContains(const QSignalSpy &spy, const QString &text)
-{
-    for (const auto &args : spy)
-        if (args.at(0).toString().contains(text))
-            return true;
-    return false;
-}
-
-/// Data blocks follow each other without a restart of the sample index: one StartOfCapture.
-bool indexContinuous(const std::vector<SampleBlockPtr> &blocks, QString *why)
-{
-    quint64 next = 0;
-    int starts = 0;
-    for (const auto &b : blocks) {
-        if (b->flags & SampleBlock::StartOfCapture)
-            ++starts;
-        if (b->sampleCount == 0)
-            continue;
-        if (b->firstIndex != next) {
-            *why = QStringLiteral("block at index %1, expected %2").arg(b->firstIndex).arg(next);
-            return false;
-        }
-        next = b->firstIndex + b->sampleCount;
-    }
-    if (starts != 1)
-        *why = QStringLiteral("%1 blocks flagged StartOfCapture").arg(starts);
-    return starts == 1;
-}
-
-bool waitRows(Bench &b, quint64 rows)
-{
-    QElapsedTimer t;
-    t.start();
-    while (b.sink.rows() < rows && t.elapsed() < 15000)
-        QTest::qWait(5);
-    return b.sink.rows() >= rows;
-}
-
-/// Runs one capture of ours that ends by its row limit: waits for the END marker, not for the
-/// (possibly very short) Running state.
-bool runToEnd(Bench &b, quint64 rows)
-{
-    b.host->start();
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 20000) {
-        const auto blocks = b.sink.blocks();
-        if (b.sink.rows() >= rows && !blocks.empty() && (blocks.back()->flags & SampleBlock::EndOfCapture)
-            && b.host->state() == Instrument::State::Finished)
-            return true;
-        QTest::qWait(5);
-    }
-    return false;
-}
-
-} // namespace
+using namespace bs::panda::test;
 
 class TestPandaDriver : public QObject
 {
@@ -200,11 +28,11 @@ class TestPandaDriver : public QObject
         b.host->setParameter(QStringLiteral("capture.INENC2.VAL"), QStringLiteral("Min Max Mean"));
         b.host->open();
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
-        QTRY_VERIFY(b.host->parameters().stringValue(QStringLiteral("identity")).contains(QStringLiteral("FPGA")));
+        QTRY_VERIFY_WITH_TIMEOUT(b.host->parameters().stringValue(QStringLiteral("identity")).contains(QStringLiteral("FPGA")), kWaitMs);
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
         // END after our DISARM at the row limit: the capture asked for is complete, a normal end.
-        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, kWaitMs));
         QCOMPARE(b.sink.rows(), quint64(2500));
         const InstrumentReport &report = b.host->report();
         QCOMPARE(report.capturesStarted, 1);
@@ -260,7 +88,7 @@ private Q_SLOTS:
         b.host->setParameter(QStringLiteral("clock_period"), 1e-4);
         b.host->start(); // connects first
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000)); // ended by the device: Finished
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, kWaitMs)); // ended by the device: Finished
         QCOMPARE(b.sink.rows(), quint64(300));
         QCOMPARE(b.host->report().captureEnds.last().text, QStringLiteral("Ok"));
         QVERIFY(b.host->report().captureEnds.last().complete);
@@ -269,15 +97,33 @@ private Q_SLOTS:
             sawOk = sawOk || m.at(0).toString().contains(QStringLiteral("300 rows: Ok"));
         QVERIFY(sawOk);
         QCOMPARE(errors.count(), 0);
-        // A second capture from Finished on the same connection continues the sample index (no
-        // false gap) and is numbered 2 in the file.
+        const std::size_t firstCaptureBlocks = b.sink.blocks().size();
+        // A second capture from Finished on the same connection is a new Run: its sample index
+        // restarts at 0 with StartOfCapture (a restart, never a forward jump, so no false gap is
+        // counted), and it is numbered 2 in the file.
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, kWaitMs));
         QCOMPARE(b.sink.rows(), quint64(600));
         QCOMPARE(b.host->report().capturesEnded, 2);
         QCOMPARE(b.host->report().captureEnds.last().details.value(QStringLiteral("capture")).toInt(), 2);
+        const auto blocks = b.sink.blocks();
+        // Capture 1: indices 0..299 without a hole, its END marker at 300.
+        QVERIFY(blocks[firstCaptureBlocks - 1]->flags & SampleBlock::EndOfCapture);
+        QCOMPARE(blocks[firstCaptureBlocks - 1]->firstIndex, std::uint64_t(300));
+        // Capture 2: starts at 0, flagged, then contiguous up to its END marker at 300.
+        std::uint64_t next = 0;
+        for (std::size_t i = firstCaptureBlocks; i < blocks.size(); ++i) {
+            const auto &blk = blocks[i];
+            QCOMPARE(blk->firstIndex, next);
+            QCOMPARE(bool(blk->flags & SampleBlock::StartOfCapture), i == firstCaptureBlocks);
+            QCOMPARE(blk->lostBefore, std::uint64_t(0));
+            next += blk->sampleCount;
+        }
+        QCOMPARE(next, std::uint64_t(300));
+        QVERIFY(blocks.back()->flags & SampleBlock::EndOfCapture);
         QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        QCOMPARE(errors.count(), 0);
     }
 
     void deviceErrorIsSurfacedVerbatim()
@@ -289,10 +135,10 @@ private Q_SLOTS:
         b.host->open();
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
         b.host->start();
-        QTRY_VERIFY(errors.count() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(errors.count() >= 1, kWaitMs);
         QVERIFY2(errors.at(0).at(0).toString().contains(QStringLiteral("PCAP.TRIG")), qPrintable(errors.at(0).at(0).toString()));
         // The capture is not the one asked for: a warning for the summary and the file.
-        QTRY_VERIFY(!b.host->report().warnings.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!b.host->report().warnings.isEmpty(), kWaitMs);
         QVERIFY(b.host->report().warnings.first().contains(QStringLiteral("PCAP.TRIG")));
         b.host->stop();
     }
@@ -304,16 +150,18 @@ private Q_SLOTS:
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         QVERIFY(startStreaming(b, 101));
         b.inject(PandaSimulator::Fault::DataOverrun);
-        QVERIFY(waitState(*b.host, Instrument::State::Finished, 5000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, kWaitMs));
         // Rows of unknown number are lost on the device: the capture is incomplete.
         QCOMPARE(b.host->report().incompleteCaptures, 1);
         QVERIFY(!b.host->report().captureEnds.last().complete);
         QVERIFY(b.host->report().captureEnds.last().text.contains(QStringLiteral("overrun")));
-        QTRY_VERIFY(errors.count() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(errors.count() >= 1, kWaitMs);
         QVERIFY(errors.last().at(0).toString().contains(QStringLiteral("Data overrun")));
         const auto blocks = b.sink.blocks();
         QVERIFY(blocks.back()->flags & SampleBlock::Overflow);
-        QVERIFY(b.sink.rows() > 100);
+        // Every row that arrived is kept: exactly the number the driver counted as received.
+        QCOMPARE(b.sink.rows(), quint64(b.host->report().captureEnds.last().details.value(QStringLiteral("received")).toDouble()));
+        QVERIFY(b.sink.rows() >= 101);
     }
 
     void droppedConnectionThenReconnect()
@@ -328,13 +176,13 @@ private Q_SLOTS:
         QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("PandA data port")),
                  qPrintable(errors.last().at(0).toString()));
         const quint64 kept = b.sink.rows();
-        QVERIFY(kept > 100);
+        QVERIFY(kept >= 101); // startStreaming() waited for 101 rows
         // Reconnect and capture again.
         b.sim->call([](QObject *o) { static_cast<PandaSimulator *>(o)->injectFault(PandaSimulator::Fault::None); });
         b.host->setParameter(QStringLiteral("rows"), 200);
         b.host->start();
         QVERIFY(waitState(*b.host, Instrument::State::Running));
-        QVERIFY(waitState(*b.host, Instrument::State::Finished, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished, kWaitMs));
         QCOMPARE(b.sink.rows(), kept + 200);
     }
 
@@ -363,7 +211,7 @@ private Q_SLOTS:
         b.host->setParameter(QStringLiteral("data_port"), int(closed));
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         b.host->open();
-        QVERIFY(waitState(*b.host, Instrument::State::Error, 10000));
+        QVERIFY(waitState(*b.host, Instrument::State::Error, kWaitMs));
         QTest::qWait(200); // anything reported after the first error would arrive now
         QCOMPARE(errors.count(), 1);
         const QString expected = QStringLiteral("PandA data port 127.0.0.1:%1: connection refused").arg(closed);
@@ -406,7 +254,7 @@ private Q_SLOTS:
         InstrumentHost host(std::move(drv));
         QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
         host.open();
-        QVERIFY2(waitState(host, Instrument::State::Connected, 10000),
+        QVERIFY2(waitState(host, Instrument::State::Connected, kWaitMs),
                  qPrintable(errors.isEmpty() ? host.stateDetail() : errors.last().at(0).toString()));
         host.close();
         QVERIFY(waitState(host, Instrument::State::Disconnected));
@@ -456,7 +304,7 @@ private Q_SLOTS:
         probe.close();
         host.setAddress(QStringLiteral("127.0.0.1:%1").arg(port));
         host.open();
-        QTRY_COMPARE(errors.count(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, kWaitMs);
         QVERIFY2(errors.at(1).at(0).toString().contains(QString::number(port)), qPrintable(errors.at(1).at(0).toString()));
         QCOMPARE(host.state(), Instrument::State::Error);
     }
@@ -497,7 +345,7 @@ private Q_SLOTS:
         QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         b.host->open();
-        QVERIFY(waitState(*b.host, Instrument::State::Running, 10000)); // joined read-only
+        QVERIFY(waitState(*b.host, Instrument::State::Running, kWaitMs)); // joined read-only
         QVERIFY(waitRows(b, 50));
         QVERIFY(b.sink.streams().at(0).channelIndex(QStringLiteral("COUNTER2.OUT.Value")) >= 0);
         // Run writes nothing and arms nothing; the rows keep coming on the same index.
@@ -515,7 +363,7 @@ private Q_SLOTS:
         QVERIFY2(!anyContains(errors, QStringLiteral("refused to arm")), qPrintable(b.host->lastError()));
         // Only the explicit action disarms it.
         b.host->invoke(QStringLiteral("disarm_other"));
-        QTRY_VERIFY_WITH_TIMEOUT(!o.busy(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!o.busy(), kWaitMs);
         QVERIFY(anyContains(msgs, QStringLiteral("another client")));
     }
 
@@ -541,7 +389,7 @@ private Q_SLOTS:
         QVERIFY(o.busy());
         QString why;
         QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
-        QTRY_VERIFY(anyContains(msgs, QStringLiteral("another client")));
+        QTRY_VERIFY_WITH_TIMEOUT(anyContains(msgs, QStringLiteral("another client")), kWaitMs);
     }
 
     void otherClientArmsJustBeforeOurArm()
@@ -555,7 +403,7 @@ private Q_SLOTS:
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         b.inject(PandaSimulator::Fault::OtherClientArmsFirst);
         b.host->start();
-        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("already in progress")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("already in progress")), kWaitMs);
         // The refused ARM changed nothing of ours: the other capture is recorded read-only, on
         // one continuous index, and Stop does not disarm it.
         QVERIFY(waitState(*b.host, Instrument::State::Running));
@@ -614,8 +462,8 @@ private Q_SLOTS:
         QSignalSpy msgs(b.host.get(), &InstrumentHost::message);
         QVERIFY(startStreaming(b, 11));
         b.inject(PandaSimulator::Fault::ControlDrop); // END follows on the data port 200 ms later
-        QVERIFY(waitState(*b.host, Instrument::State::Error, 10000));
-        QTRY_VERIFY(b.sink.blocks().back()->flags & SampleBlock::EndOfCapture);
+        QVERIFY(waitState(*b.host, Instrument::State::Error, kWaitMs));
+        QTRY_VERIFY_WITH_TIMEOUT(b.sink.blocks().back()->flags & SampleBlock::EndOfCapture, kWaitMs);
         QVERIFY(anyContains(msgs, QStringLiteral("Disarmed")));
         QString endText;
         for (const auto &m : msgs)
@@ -644,7 +492,7 @@ private Q_SLOTS:
         QVERIFY(b.host->parameters().stringValue(QStringLiteral("capturable")).contains(QStringLiteral("ADC2.OUT")));
         // A field this FPGA lacks is refused by name; the FPGA's own fields are accepted.
         b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC9.OUT=Value"));
-        QTRY_VERIFY(anyContains(errors, QStringLiteral("ADC9.OUT")));
+        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("ADC9.OUT")), kWaitMs);
         const int refused = int(errors.count());
         b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC1.OUT=Mean; COUNTER5.OUT=Value"));
         QVERIFY(runToEnd(b, 100));

@@ -279,6 +279,9 @@ private slots:
     void randomGarbage();
     void controlReplies();
     void controlRepliesSplit();
+    void controlRepliesBounded();
+    void controlRepliesEscaped();
+    void textHeaderBounded();
     void dataOptions();
     void identity();
     void encodeRequests();
@@ -946,6 +949,89 @@ void TestPandaProtocol::controlReplies()
     QVERIFY(r.isError());
     QCOMPARE(r.value, QStringLiteral("Malformed reply: OK"));
     QVERIFY(!q.hasReply());
+}
+
+// A line or a list past its bound stops the parser, frees what it held and says what was wrong;
+// a line of exactly the bound and a list of the largest real size are accepted.
+void TestPandaProtocol::controlRepliesBounded()
+{
+    {
+        ControlReplyParser p;
+        p.feed("OK =" + QByteArray(kMaxControlLineBytes - 4, 'v') + "\nOK\n");
+        QCOMPARE(p.takeReply().value.size(), kMaxControlLineBytes - 4);
+        QCOMPARE(p.takeReply().kind, ControlReply::Kind::Ok);
+        QVERIFY(p.violation().isEmpty());
+    }
+    for (int chunk : { 1000, 100000, 1 << 20 }) {
+        ControlReplyParser p;
+        const QByteArray piece(chunk, '\x1b');
+        for (qsizetype fed = 0; fed <= kMaxControlLineBytes && p.violation().isEmpty(); fed += chunk)
+            p.feed(piece);
+        QCOMPARE(p.violation(), QStringLiteral("a reply line longer than 262144 bytes without a line feed "
+                                               "('\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b"
+                                               "\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b…')"));
+        p.feed("OK\n"); // ignored once violated
+        QVERIFY(!p.hasReply());
+        p.reset();
+        p.feed("OK\n");
+        QVERIFY(p.hasReply());
+    }
+    {
+        // A full SEQ table read one word per line (16 384 lines) is a normal reply.
+        ControlReplyParser p;
+        QByteArray table;
+        for (int i = 0; i < 16384; ++i)
+            table += "!" + QByteArray::number(4000000000u - unsigned(i)) + "\n";
+        p.feed(table + ".\n");
+        QCOMPARE(p.takeReply().lines.size(), 16384);
+        QVERIFY(p.violation().isEmpty());
+    }
+    {
+        ControlReplyParser p;
+        for (qsizetype i = 0; i <= kMaxListLines && p.violation().isEmpty(); ++i)
+            p.feed("!x\n");
+        QVERIFY2(p.violation().startsWith(QStringLiteral("a list reply ('!' lines) longer than 131072 lines")),
+                 qPrintable(p.violation()));
+        QVERIFY(!p.hasReply());
+    }
+    {
+        ControlReplyParser p;
+        const QByteArray line = "!" + QByteArray(1000, 'y') + "\n";
+        for (qsizetype i = 0; i < kMaxListBytes / 1000 + 2 && p.violation().isEmpty(); ++i)
+            p.feed(line);
+        QVERIFY2(p.violation().contains(QStringLiteral("4194304 bytes")), qPrintable(p.violation()));
+    }
+}
+
+// Control characters and bytes that are not UTF-8 never leave the parser raw.
+void TestPandaProtocol::controlRepliesEscaped()
+{
+    ControlReplyParser p;
+    p.feed(QByteArray("ERR bad \x1b[2J\x07\xff\xc3\xa9\xc2\x9b end\nOK =\x01\n\x1b]0;x\x07\n"));
+    QCOMPARE(p.takeReply().value, QStringLiteral("bad \\x1b[2J\\x07\\xff\u00e9\\xc2\\x9b end"));
+    QCOMPARE(p.takeReply().value, QStringLiteral("\\x01"));
+    QCOMPARE(p.takeReply().value, QStringLiteral("Malformed reply: \\x1b]0;x\\x07"));
+    QCOMPARE(escapePeerText("\xe2\x82\xac \xf0\x9f\x98\x80 \xe0\x80\xaf \xed\xa0\x80"),
+             QStringLiteral("\u20ac \U0001F600 \\xe0\\x80\\xaf \\xed\\xa0\\x80"));
+    QCOMPARE(escapePeerText(QByteArray(300, 'a'), 4), QStringLiteral("aaaa\u2026"));
+}
+
+// The text form of the data header is bounded in bytes like the XML form (was: 100 000 lines of
+// up to 1 MiB each).
+void TestPandaProtocol::textHeaderBounded()
+{
+    DataOptions o;
+    o.format = DataFormat::Ascii;
+    DataStreamParser p(o);
+    p.feed(QByteArray("OK\narm_time: 2026-01-01T00:00:00Z\nfields:\n"));
+    const QByteArray line = ' ' + QByteArray(64 << 10, 'x') + '\n';
+    int lines = 0;
+    while (!p.failed() && lines < 1000) {
+        p.feed(line);
+        ++lines;
+    }
+    QCOMPARE(p.error(), QStringLiteral("Header longer than 16777216 bytes"));
+    QCOMPARE(lines, 256);
 }
 
 void TestPandaProtocol::controlRepliesSplit()
