@@ -97,6 +97,17 @@ double RecorderQueue::rate(const SampleBlock &b) const
     return 0.0; // unknown: bounded by bytes only
 }
 
+bool RecorderQueue::tooLong(const Intake &in, const SampleBlock &b) const
+{
+    if (m_maxQueueSeconds <= 0 || in.queuedSamples == 0 || in.queuedT0.empty())
+        return false;
+    const double r = rate(b);
+    if (r > 0)
+        return double(in.queuedSamples + b.sampleCount) > r * m_maxQueueSeconds;
+    const double last = b.sampleCount ? b.time(b.sampleCount - 1) : b.t0;
+    return last - in.queuedT0.front() > m_maxQueueSeconds;
+}
+
 void RecorderQueue::push(const SampleBlockPtr &block)
 {
     if (!block)
@@ -118,9 +129,7 @@ void RecorderQueue::push(const SampleBlockPtr &block)
         in.nextIndex = b.endIndex();
         m_lost += lost;
         const qint64 queued = m_queued.load(std::memory_order_relaxed);
-        const bool tooLong = m_maxQueueSeconds > 0 && in.queuedSamples > 0
-            && double(in.queuedSamples + b.sampleCount) > rate(b) * m_maxQueueSeconds;
-        if (!m_open || !wellFormed(b) || (queued > 0 && queued + bytes > m_budget) || tooLong) {
+        if (!m_open || !wellFormed(b) || (queued > 0 && queued + bytes > m_budget) || tooLong(in, b)) {
             drop(in, b, lost);
             return;
         }
@@ -131,6 +140,7 @@ void RecorderQueue::push(const SampleBlockPtr &block)
         item.dropped = std::exchange(in.pending, DropRun());
         m_items.push_back(std::move(item));
         in.queuedSamples += b.sampleCount;
+        in.queuedT0.push_back(b.t0);
         m_queued.store(queued + bytes, std::memory_order_relaxed);
         m_peak = std::max(m_peak, queued + bytes);
     }
@@ -166,8 +176,11 @@ RecorderQueue::Pop RecorderQueue::pop(QueueItem *item, std::chrono::steady_clock
                 --m_queuedEvents;
             if (item->block) {
                 auto in = m_intake.find(key(item->block->instrumentId, item->block->streamId));
-                if (in != m_intake.end())
+                if (in != m_intake.end()) {
                     in->queuedSamples -= std::min<quint64>(in->queuedSamples, item->block->sampleCount);
+                    if (!in->queuedT0.empty())
+                        in->queuedT0.pop_front();
+                }
             }
             return Pop::Item;
         }

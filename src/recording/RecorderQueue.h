@@ -67,8 +67,9 @@ public:
 
     /// `maxQueueSeconds` > 0 also bounds each stream's queued data by time: a block is dropped when
     /// the stream's queued samples plus its own would exceed that many seconds at the stream's
-    /// rate (1/dt, or the announced nominal rate; no bound when neither is known). A block is
-    /// always accepted when none of its stream waits.
+    /// rate (1/dt, or the announced nominal rate), or, when the rate is not known, when they would
+    /// span more than that (oldest queued t0 to the block's last sample time). A block is always
+    /// accepted when none of its stream waits.
     void open(qint64 budgetBytes, double maxQueueSeconds = 0);
     /// Stops accepting blocks; pop() returns what is queued, then Closed. With `countLater` (the
     /// writer failed) blocks pushed afterwards are still counted as dropped, per stream, until the
@@ -103,7 +104,10 @@ private:
         quint64 nextIndex = 0;
         DropRun pending;
         quint64 queuedSamples = 0; ///< of this stream, in the queue
+        std::deque<double> queuedT0; ///< t0 of its queued blocks, oldest first
     };
+    /// The time bound: `b` would make its stream's queue hold more than m_maxQueueSeconds.
+    bool tooLong(const Intake &in, const SampleBlock &b) const;
     /// Samples per second of a block's stream: 1/dt, else the announced nominal rate, else 0.
     double rate(const SampleBlock &b) const;
     void drop(Intake &in, const SampleBlock &b, quint64 lost);

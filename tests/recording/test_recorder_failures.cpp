@@ -373,6 +373,26 @@ void TestRecorderFailures::queueIsBoundedByTime()
             QCOMPARE(st.streams.value(0).samples, 10 * Rows);
         }
     }
+    // A stream of unknown rate (irregular, no nominal rate): bounded by the time its queue spans.
+    RecordingOptions opts = options(Format::Hdf5, dir.filePath(QStringLiteral("irregular.h5")));
+    opts.maxQueueSeconds = 1.0;
+    Recorder rec;
+    rec.setStreams(Dev1, { stream(QStringLiteral("trig"), { QStringLiteral("v") }, {}, false) });
+    QString error;
+    QVERIFY(rec.start(opts, &error));
+    rec.setWriterPaused(true);
+    constexpr std::size_t N = 1000; // 0.25 s per block
+    for (quint64 k = 0; k < 10; ++k) {
+        auto b = SampleBlock::make(Dev1, QStringLiteral("trig"), 1, N, true);
+        b->firstIndex = k * N;
+        for (std::size_t i = 0; i < N; ++i)
+            b->times[i] = double(k) * 0.25 + double(i) * (0.25 / N);
+        b->t0 = b->times[0];
+        rec.consume(b);
+    }
+    QCOMPARE(rec.stats().droppedSamples, quint64(6 * N));
+    rec.stop();
+    QCOMPARE(rec.stats().streams.value(0).samples, quint64(4 * N));
 }
 
 void TestRecorderFailures::hdf5KilledRecordingKeepsTheLastFlush()
