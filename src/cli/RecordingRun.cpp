@@ -204,6 +204,13 @@ void RecordingRun::progressLine()
             .arg(s.lostSamples));
 }
 
+void RecordingRun::requestStop(const QString &reason)
+{
+    if (m_stoppingSinceMs < 0 && !m_done)
+        m_interrupted = reason.isEmpty() ? QStringLiteral("stop requested") : reason;
+    stopAcquisition();
+}
+
 void RecordingRun::stopAcquisition()
 {
     if (m_stoppingSinceMs >= 0)
@@ -243,7 +250,7 @@ int RecordingRun::exitCode() const
     }
     if (s.droppedSamples || s.lostSamples || hostLost || incomplete)
         return SamplesLost;
-    if (!m_warnings.isEmpty() || s.droppedEvents)
+    if (!m_warnings.isEmpty() || s.droppedEvents || !m_interrupted.isEmpty())
         return NotAsAsked;
     return Ok;
 }
@@ -293,6 +300,7 @@ QJsonObject RecordingRun::buildSummary(int code) const
             {QStringLiteral("lost"), double(s.lostSamples)},
             {QStringLiteral("dropped_events"), double(s.droppedEvents)},
             {QStringLiteral("errors"), QJsonArray::fromStringList(m_errors)},
+            {QStringLiteral("interrupted"), m_interrupted.isEmpty() ? QJsonValue() : QJsonValue(m_interrupted)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(m_warnings)},
             {QStringLiteral("streams"), streams},
             {QStringLiteral("instruments"), instruments}};

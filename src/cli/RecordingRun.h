@@ -29,8 +29,10 @@ public:
 
     /// Starts; finished(code) is emitted once the recording is closed.
     void start();
-    /// Stops early (Ctrl+C): the acquisition ends and the file is closed as usual.
-    void requestStop() { stopAcquisition(); }
+    /// Stops early (Ctrl+C, SIGTERM: `reason` names the signal): the acquisition ends and the file
+    /// is closed as usual. A run stopped so before its normal end did not record as asked: the
+    /// summary says `interrupted` and the exit code is at least NotAsAsked.
+    void requestStop(const QString &reason = QString());
     QJsonObject summary() const { return m_summary; }
 
 Q_SIGNALS:
@@ -64,6 +66,7 @@ private:
     QStringList m_warnings; ///< "<id>: <text>", in order
     bool m_instrumentFailed = false;
     bool m_done = false;
+    QString m_interrupted; ///< the signal that stopped the run before its normal end
     QJsonObject m_summary;
 };
 

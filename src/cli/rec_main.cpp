@@ -17,9 +17,9 @@
 namespace {
 int g_signalFd[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int signo)
 {
-    const char b = 1;
+    const char b = char(signo);
     [[maybe_unused]] auto n = ::write(g_signalFd[0], &b, 1); // async-signal-safe
 }
 } // namespace
@@ -66,10 +66,11 @@ int main(int argc, char *argv[])
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) == 0) {
         auto *notifier = new QSocketNotifier(g_signalFd[1], QSocketNotifier::Read, &app);
         QObject::connect(notifier, &QSocketNotifier::activated, &run, [&run] {
-            char b;
+            char b = 0;
             [[maybe_unused]] auto n = ::read(g_signalFd[1], &b, 1);
-            std::fprintf(stderr, "benchscope-rec: interrupted, closing the recording\n");
-            run.requestStop();
+            const QString name = b == SIGTERM ? QStringLiteral("SIGTERM") : QStringLiteral("SIGINT");
+            std::fprintf(stderr, "benchscope-rec: %s, closing the recording\n", qPrintable(name));
+            run.requestStop(name);
         });
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);

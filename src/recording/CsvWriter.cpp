@@ -7,6 +7,11 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <cerrno>
+#include <cstring>
+
+#include <unistd.h>
+
 namespace bs {
 
 namespace {
@@ -71,6 +76,7 @@ int CsvWriter::addStream(const StreamHeader &h, StreamLocation *where, QString *
         info.units << c.unit;
     }
     csv::appendHeader(s->buffer, info);
+    s->dataStart = qint64(s->buffer.size());
     m_streams.push_back(std::move(s));
     return int(m_streams.size()) - 1;
 }
@@ -84,28 +90,82 @@ CsvWriter::Stream *CsvWriter::stream(int handle, QString *error)
     return m_streams[handle].get();
 }
 
+qint64 CsvWriter::writeAll(Stream &s, const char *data, std::size_t n)
+{
+    const int fd = s.file.handle();
+    std::size_t done = 0;
+    while (done < n) {
+        const ssize_t w = ::write(fd, data + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            break;
+        }
+        done += std::size_t(w);
+    }
+    return qint64(done);
+}
+
+void CsvWriter::cutBack(Stream &s, std::size_t done)
+{
+    // Keep the whole lines that end FooterRoom bytes before where the write failed: the `# end`
+    // line then fits into space the file already had.
+    const std::size_t limit = done > FooterRoom ? done - FooterRoom : 0;
+    const char *text = s.buffer.data();
+    std::size_t keep = 0;
+    quint64 rows = 0;
+    for (std::size_t lineStart = 0; lineStart < limit;) {
+        const void *nl = std::memchr(text + lineStart, '\n', limit - lineStart);
+        if (!nl)
+            break;
+        const std::size_t end = std::size_t(static_cast<const char *>(nl) - text) + 1;
+        if (text[lineStart] != '#' && s.fileOffset + qint64(lineStart) >= s.dataStart)
+            ++rows;
+        keep = lineStart = end;
+    }
+    s.fileOffset += qint64(keep);
+    s.diskRows += rows;
+    if (::ftruncate(s.file.handle(), s.fileOffset) == 0)
+        ::lseek(s.file.handle(), s.fileOffset, SEEK_SET);
+}
+
 bool CsvWriter::writeOut(Stream &s, QString *error)
 {
     if (s.failed) {
         s.buffer.clear();
+        s.bufferedRows = 0;
         return false;
     }
-    std::size_t done = 0;
-    while (done < s.buffer.size()) {
-        const qint64 n = s.file.write(s.buffer.data() + done, qint64(s.buffer.size() - done));
-        if (n <= 0) {
-            s.failed = true;
-            s.buffer.clear();
-            setError(error,
-                tr("Cannot write %1: %2")
-                    .arg(QDir::toNativeSeparators(s.file.fileName()), s.file.errorString()));
-            return false;
-        }
-        done += std::size_t(n);
-        m_fileBytes += n;
+    const qint64 done = writeAll(s, s.buffer.data(), s.buffer.size());
+    if (done == qint64(s.buffer.size())) {
+        s.fileOffset += done;
+        m_fileBytes += done;
+        s.diskRows += s.bufferedRows;
+        s.bufferedRows = 0;
+        s.buffer.clear();
+        return true;
     }
+    const int e = errno;
+    s.failed = true;
+    const qint64 before = s.fileOffset;
+    cutBack(s, std::size_t(done));
+    m_fileBytes += s.fileOffset - before;
     s.buffer.clear();
-    return true;
+    s.bufferedRows = 0;
+    setError(error,
+        tr("Cannot write %1: %2")
+            .arg(QDir::toNativeSeparators(s.file.fileName()), QString::fromLocal8Bit(std::strerror(e))));
+    return false;
+}
+
+quint64 CsvWriter::rowsOnDisk(int handle) const
+{
+    if (handle < 0 || std::size_t(handle) >= m_streams.size())
+        return 0;
+    const Stream &s = *m_streams[std::size_t(handle)];
+    return s.failed ? s.diskRows : s.rows;
 }
 
 void CsvWriter::appendPending(Stream &s)
@@ -122,6 +182,8 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
 {
     Stream *s = stream(handle, error);
     if (!s)
+        return false;
+    if (s->failed)
         return false;
     if (b.sampleCount)
         appendPending(*s);
@@ -144,6 +206,7 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
             cols[std::size_t(c)] = b.channel(c) + first;
         csv::appendRows(
             s->buffer, cols.data(), channels, n, t ? t + first : nullptr, s->segment, s->rows + first);
+        s->bufferedRows += n;
         if (s->buffer.size() >= BufferBytes && !writeOut(*s, error))
             return false;
     }
@@ -175,8 +238,29 @@ bool CsvWriter::finishStream(int handle, const StreamRecordStats &totals, QStrin
     if (!s)
         return false;
     appendPending(*s);
-    csv::appendEnd(s->buffer, totals);
-    bool ok = writeOut(*s, error);
+    bool ok = writeOut(*s, error); // the rows first: the `# end` line counts what reached the file
+    StreamRecordStats t = totals;
+    if (s->diskRows < t.samples) {
+        t.droppedSamples += t.samples - s->diskRows;
+        t.samples = s->diskRows;
+    }
+    s->buffer.clear();
+    csv::appendEnd(s->buffer, t);
+    const qint64 done = writeAll(*s, s->buffer.data(), s->buffer.size());
+    if (done == qint64(s->buffer.size())) {
+        s->fileOffset += done;
+        m_fileBytes += done;
+    } else {
+        const int e = errno;
+        [[maybe_unused]] const int r = ::ftruncate(s->file.handle(), s->fileOffset); // no half `# end` line
+        if (ok)
+            setError(error,
+                tr("Cannot write %1: %2")
+                    .arg(QDir::toNativeSeparators(s->file.fileName()), QString::fromLocal8Bit(std::strerror(e))));
+        ok = false;
+        s->failed = true;
+    }
+    s->buffer.clear();
     s->file.close();
     s->finished = true;
     return ok;

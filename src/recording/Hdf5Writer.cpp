@@ -9,8 +9,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <limits>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace bs {
 
@@ -30,7 +35,7 @@ Hdf5Writer::~Hdf5Writer()
 
 bool Hdf5Writer::failed(QString *error)
 {
-    const QString reason = h5::errorText();
+    const QString reason = m_full && !m_fullReason.isEmpty() ? m_fullReason : h5::errorText();
     if (error)
         *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
     return false;
@@ -41,17 +46,37 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     h5::Lock lock;
     m_path = QFileInfo(options.path).absoluteFilePath();
     QDir().mkpath(QFileInfo(m_path).absolutePath());
+    const bool existed = QFileInfo::exists(m_path);
     h5::Id fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
     // Readable by HDF5 1.8 (older MATLAB); chunks aligned to 4 KiB pages.
     H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     H5Pset_alignment(fapl.get(), 64 * 1024, 4096);
-    m_file = h5::file(H5Fcreate(m_path.toLocal8Bit().constData(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-    if (!h5::check(m_file.valid())) {
-        const QString reason = h5::errorText();
-        if (error)
-            *error = tr("Cannot create HDF5 file %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
-        return false;
+    // Metadata is written only by H5Fflush: the cache never evicts a dirty entry in between, so
+    // the file on disk stays as it was at the last flush (plus raw data in space it does not use).
+    H5AC_cache_config_t mdc {};
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl.get(), &mdc) >= 0) {
+        mdc.evictions_enabled = false;
+        mdc.incr_mode = H5C_incr__off;
+        mdc.flash_incr_mode = H5C_flash_incr__off;
+        mdc.decr_mode = H5C_decr__off;
+        H5Pset_mdc_config(fapl.get(), &mdc);
     }
+    m_file = h5::file(H5Fcreate(m_path.toLocal8Bit().constData(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+    auto fail = [&](const QString &message) {
+        m_file.close();
+        m_fd = -1;
+        if (!existed) // only a file we created (HDF5 may have left it empty or half-written)
+            QFile::remove(m_path);
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!h5::check(m_file.valid()))
+        return fail(tr("Cannot create HDF5 file %1: %2").arg(QDir::toNativeSeparators(m_path), h5::errorText()));
+    void *handle = nullptr;
+    if (H5Fget_vfd_handle(m_file.get(), H5P_DEFAULT, &handle) >= 0 && handle)
+        m_fd = *static_cast<int *>(handle);
     m_segmentMemType = h5::segmentType(false);
     m_segmentFileType = h5::segmentType(true);
     m_eventMemType = h5::eventType(false);
@@ -59,17 +84,105 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     m_markerMemType = h5::markerType(false);
     m_markerFileType = h5::markerType(true);
     const hid_t root = m_file.get();
-    if (!h5::writeAttribute(root, "session", options.sessionSnapshot)
+    if (!reserve(0) || !h5::writeAttribute(root, "session", options.sessionSnapshot)
         || !h5::writeAttribute(root, "start_time", isoUtc(SessionClock::wallClockStartMs()))
         || !h5::writeAttribute(root, "benchscope_version", benchScopeVersion())
         || !h5::writeAttribute(root, "format", QString::fromLatin1(h5::FormatName))
-        || !h5::writeAttribute(root, "format_version", h5::FormatVersion)
-        || !h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL) >= 0)) {
-        failed(error);
-        m_file.close();
-        return false;
+        || !h5::writeAttribute(root, "format_version", h5::FormatVersion) || !flushFile()) {
+        QString message;
+        failed(&message);
+        return fail(message);
     }
     return true;
+}
+
+hsize_t Hdf5Writer::closeReserve() const
+{
+    // Totals, events, markers and the final metadata of every stream, with a wide margin.
+    return (1 << 20) + hsize_t(m_streams.size()) * (256 << 10);
+}
+
+bool Hdf5Writer::reserve(hsize_t ahead)
+{
+    if (m_full)
+        return false;
+    if (m_fd < 0 || m_frozen)
+        return true;
+    haddr_t eoa = 0;
+    struct stat st {};
+    if (H5Fget_eoa(m_file.get(), &eoa) < 0 || ::fstat(m_fd, &st) != 0)
+        return true; // cannot tell: HDF5 reports a failure itself if it comes
+    const hsize_t need = hsize_t(eoa) + ahead + closeReserve();
+    const hsize_t size = hsize_t(st.st_size);
+    if (size >= need)
+        return true;
+    // Reserve well beyond the need so that this is rare; when that is refused, exactly the need.
+    int e = 0;
+    for (const hsize_t target : { need + std::max(ahead, ReserveStep), need }) {
+        do
+            e = ::posix_fallocate(m_fd, off_t(size), off_t(target - size));
+        while (e == EINTR);
+        if (e == 0)
+            return true;
+        if (e == EOPNOTSUPP || e == ENODEV || e == ESPIPE) { // no reservation here: rely on checks
+            m_fd = -1;
+            return true;
+        }
+    }
+    m_full = true;
+    m_fullReason = tr("%1 (no room for the next %2 MiB; the file is closed with what was written)")
+                       .arg(QString::fromLocal8Bit(std::strerror(e)))
+                       .arg(double(need - size) / double(1 << 20), 0, 'f', 1);
+    return false;
+}
+
+void Hdf5Writer::freeze()
+{
+    if (m_frozen)
+        return;
+    m_frozen = true;
+    if (m_fd < 0)
+        return;
+    // Replace HDF5's descriptor by a read-only one: its later writes (metadata at close) fail
+    // instead of mixing a half-written state into the last complete flush.
+    const int readOnly = ::open(QFile::encodeName(m_path).constData(), O_RDONLY | O_CLOEXEC);
+    if (readOnly >= 0) {
+        ::dup2(readOnly, m_fd);
+        ::close(readOnly);
+    }
+}
+
+bool Hdf5Writer::flushFile()
+{
+    if (!h5::check(H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) >= 0)) {
+        freeze();
+        return false;
+    }
+    for (auto &s : m_streams)
+        s->flushedRows = s->rows;
+    hsize_t size = 0;
+    if (H5Fget_filesize(m_file.get(), &size) >= 0)
+        m_fileBytes = qint64(size);
+    return reserve(0); // H5Fflush truncates the file to its allocated space: renew the close reserve
+}
+
+quint64 Hdf5Writer::rowsOnDisk(int handle) const
+{
+    if (handle < 0 || std::size_t(handle) >= m_streams.size())
+        return 0;
+    // Rows still buffered will be written by finishStream()/close() unless the file is full.
+    const Stream &s = *m_streams[std::size_t(handle)];
+    return m_frozen ? s.flushedRows : m_full ? s.rows : s.rows + buffered(s);
+}
+
+hsize_t Hdf5Writer::bytesFor(const Stream &s, hsize_t n) const
+{
+    if (n == 0)
+        return 0;
+    // Whole chunks are allocated (each aligned to 4 KiB), plus index and dataspace metadata.
+    const hsize_t chunks = (s.rows + n + s.chunk - 1) / s.chunk - s.rows / s.chunk;
+    const hsize_t chunkBytes = (s.chunk * sizeof(double) + 4095) / 4096 * 4096 + 4096;
+    return hsize_t(s.columns.size()) * (chunks * chunkBytes + 4096);
 }
 
 h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk)
@@ -151,6 +264,10 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
 int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString *error)
 {
     h5::Lock lock;
+    if (m_frozen || !reserve(closeReserve())) {
+        failed(error);
+        return -1;
+    }
     auto s = std::make_unique<Stream>();
     s->regular = h.stream.regular;
     const double rate = h.stream.nominalRate > 0 ? h.stream.nominalRate : 65536.0;
@@ -177,6 +294,10 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     if (!createGroup(s->group, h, *s, error))
         return -1;
     m_streams.push_back(std::move(s));
+    // New objects reach the disk at once (their creation may free and reuse metadata space),
+    // with everything else: rows and their segments, events and markers go out together.
+    if (!flushAll())
+        return failed(error), -1;
     return int(m_streams.size()) - 1;
 }
 
@@ -194,43 +315,64 @@ bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
 {
     if (n == 0)
         return true;
+    if (m_frozen || !reserve(bytesFor(s, n)))
+        return false;
+    // All columns or none: extend every dataset of the stream, then write the rows. Should a
+    // write fail nevertheless, the file is frozen at its last flush, where they are equal.
     const hsize_t extent = s.rows + n;
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
-    for (Column &c : s.columns) {
+    for (Column &c : s.columns)
         if (!h5::check(H5Dset_extent(c.dataset.get(), &extent) >= 0))
-            return false;
+            return freeze(), false;
+    for (Column &c : s.columns) {
         h5::Id file = h5::space(H5Dget_space(c.dataset.get()));
         if (!h5::check(file.valid())
             || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) >= 0)
             || !h5::check(H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT,
                               c.buffer.data())
                 >= 0))
-            return false;
-        c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
+            return freeze(), false;
     }
+    for (Column &c : s.columns)
+        c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
     s.rows = extent;
     return true;
+}
+
+void Hdf5Writer::discardRows(Stream &s)
+{
+    for (Column &c : s.columns)
+        c.buffer.clear();
+    std::erase_if(s.pendingSegments, [&s](const h5::SegmentRecord &r) { return r.fileRow >= s.rows; });
+    for (h5::EventRecord &e : s.pendingEvents)
+        e.fileRow = std::min<quint64>(e.fileRow, s.rows);
+    for (h5::MarkerRecord &m : s.pendingMarkers)
+        m.fileRow = std::min<quint64>(m.fileRow, s.rows);
 }
 
 bool Hdf5Writer::appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n)
 {
     if (n == 0)
         return true;
+    if (m_frozen)
+        return false;
     const hsize_t extent = *written + n;
     if (!h5::check(H5Dset_extent(dataset, &extent) >= 0))
-        return false;
+        return freeze(), false;
     h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
     h5::Id file = h5::space(H5Dget_space(dataset));
     if (!h5::check(file.valid())
         || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, written, nullptr, &n, nullptr) >= 0)
         || !h5::check(H5Dwrite(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, data) >= 0))
-        return false;
+        return freeze(), false;
     *written = extent;
     return true;
 }
 
 bool Hdf5Writer::flushStream(Stream &s)
 {
+    if (m_full) // the rows do not fit any more; the records do (close reserve)
+        discardRows(s);
     for (std::size_t i = 0; i < s.pendingMarkers.size(); ++i)
         s.pendingMarkers[i].info = s.pendingMarkerTexts[i].constData();
     if (!writeRows(s, buffered(s))
@@ -254,6 +396,8 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
     Stream *s = stream(handle, error);
     if (!s)
         return false;
+    if (m_full || m_frozen)
+        return failed(error);
     if (seg)
         s->pendingSegments.push_back({ seg->fileRow, seg->sampleIndex, seg->t0, seg->dt });
     const std::size_t n = b.sampleCount;
@@ -302,6 +446,16 @@ bool Hdf5Writer::addMarker(int handle, const MarkerEvent &m, QString *error)
     return true;
 }
 
+void Hdf5Writer::releaseIds(Stream &s)
+{
+    s.columns.clear();
+    s.columns.shrink_to_fit();
+    s.segments.close();
+    s.events.close();
+    s.markers.close();
+    s.groupId.close();
+}
+
 bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *error)
 {
     h5::Lock lock;
@@ -310,7 +464,7 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
         return false;
     s->finished = true;
     const hid_t g = s->groupId.get();
-    bool ok = flushStream(*s) && h5::writeAttribute(g, "samples", quint64(t.samples))
+    bool ok = !m_frozen && flushStream(*s) && h5::writeAttribute(g, "samples", quint64(t.samples))
         && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
         && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
         && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
@@ -321,8 +475,9 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
     ok = h5::check(s->events.close()) && ok;
     ok = h5::check(s->markers.close()) && ok;
     ok = h5::check(s->groupId.close()) && ok;
-    s->columns.clear();
-    s->columns.shrink_to_fit();
+    releaseIds(*s);
+    if (!ok)
+        freeze();
     return ok || failed(error);
 }
 
@@ -331,15 +486,22 @@ bool Hdf5Writer::flush(QString *error)
     h5::Lock lock;
     if (!m_file.valid())
         return true;
+    return flushAll() || failed(error);
+}
+
+bool Hdf5Writer::flushAll()
+{
+    if (m_frozen)
+        return false;
+    hsize_t ahead = 0;
+    for (const auto &s : m_streams)
+        if (!s->finished)
+            ahead += bytesFor(*s, buffered(*s));
+    const bool room = reserve(ahead); // when refused, flushStream() drops the rows, keeps the records
     for (auto &s : m_streams)
         if (!s->finished && !flushStream(*s))
-            return failed(error);
-    if (!h5::check(H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) >= 0))
-        return failed(error);
-    hsize_t size = 0;
-    if (H5Fget_filesize(m_file.get(), &size) >= 0)
-        m_fileBytes = qint64(size);
-    return true;
+            return false;
+    return flushFile() && room;
 }
 
 bool Hdf5Writer::close(QString *error)
@@ -347,18 +509,24 @@ bool Hdf5Writer::close(QString *error)
     h5::Lock lock;
     if (!m_file.valid())
         return true;
+    const bool wasFull = m_full;
     bool ok = flush(error);
-    m_streams.clear();
+    for (auto &s : m_streams)
+        releaseIds(*s); // the streams stay for rowsOnDisk()
     m_segmentMemType.close();
     m_segmentFileType.close();
     m_eventMemType.close();
     m_eventFileType.close();
     m_markerMemType.close();
     m_markerFileType.close();
-    if (!h5::check(m_file.close()) && ok)
-        ok = failed(error);
+    if (!h5::check(m_file.close()) && !m_frozen) {
+        m_frozen = true; // what the failed close wrote cannot be trusted; the last flush can
+        if (ok)
+            ok = failed(error);
+    }
+    m_fd = -1;
     m_fileBytes = QFileInfo(m_path).size();
-    return ok;
+    return ok || (wasFull && !m_frozen); // a full disk was reported when it was found
 }
 
 } // namespace bs

@@ -15,6 +15,12 @@ namespace bs {
 /// One HDF5 file, a group per stream (`/<instrument>/<stream>`) with a chunked, extendable
 /// float64 dataset per channel; see README.md for the layout. Rows are buffered per channel and
 /// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush.
+///
+/// Flush discipline (README.md, "Failures"): metadata reaches the file only in H5Fflush (the
+/// metadata cache never evicts), so between flushes the file on disk is the last flush plus raw
+/// data; file space is reserved ahead (posix_fallocate) before HDF5 may need it, so a full disk
+/// is seen before a write fails and the file is still closed properly; after a write that failed
+/// anyway the file is frozen at its last flush (HDF5 can no longer write to it).
 class Hdf5Writer final : public RecordingWriter
 {
 public:
@@ -30,6 +36,10 @@ public:
     bool finishStream(int stream, const StreamRecordStats &totals, QString *error) override;
     bool flush(QString *error) override;
     bool close(QString *error) override;
+    quint64 rowsOnDisk(int stream) const override;
+
+    /// Space kept reserved beyond the end of the file's allocated space, at least.
+    static constexpr hsize_t ReserveStep = 32 << 20;
 
 private:
     struct Column
@@ -45,6 +55,7 @@ private:
         bool regular = false;
         hsize_t chunk = MinChunkRows;
         hsize_t rows = 0; ///< rows in the datasets
+        hsize_t flushedRows = 0; ///< rows at the last complete H5Fflush
         h5::Id segments, events, markers;
         hsize_t segmentRows = 0, eventRows = 0, markerRows = 0;
         std::vector<h5::SegmentRecord> pendingSegments;
@@ -60,6 +71,21 @@ private:
     bool writeRows(Stream &s, hsize_t n);
     bool appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n);
     bool flushStream(Stream &s);
+    /// Writes every stream's buffered rows and records, then flushFile().
+    bool flushAll();
+    /// H5Fflush; then every stream's rows count as flushed and the close reserve is renewed.
+    bool flushFile();
+    /// Makes sure `ahead` bytes plus the close reserve are allocated beyond the end of the file's
+    /// allocated space. False (and the file counts as full) when the file system refuses.
+    bool reserve(hsize_t ahead);
+    hsize_t bytesFor(const Stream &s, hsize_t rows) const;
+    hsize_t closeReserve() const;
+    /// After a failed HDF5 write: HDF5 can no longer write to the file, which stays as it was at
+    /// the last complete flush.
+    void freeze();
+    /// Drops the rows buffered in `s` (the file is full) and what refers to them.
+    void discardRows(Stream &s);
+    static void releaseIds(Stream &s);
     bool failed(QString *error);
     std::size_t buffered(const Stream &s) const
     {
@@ -68,6 +94,10 @@ private:
 
     QString m_path;
     h5::Id m_file;
+    int m_fd = -1; ///< HDF5's own descriptor of the file (for reservations); -1: none
+    bool m_full = false; ///< a reservation failed: no more rows are written, the file is closed properly
+    bool m_frozen = false; ///< an HDF5 write failed: the file stays at its last flush
+    QString m_fullReason;
     h5::Id m_segmentMemType, m_segmentFileType, m_eventMemType, m_eventFileType, m_markerMemType, m_markerFileType;
     NameAllocator m_instrumentNames;
     QHash<QString, QString> m_instrumentGroups; ///< instrument id -> group name

@@ -49,7 +49,7 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
         m_startTime = std::chrono::steady_clock::now();
         m_finalElapsed = -1.0;
     }
-    m_queue.open(options.queueBudgetBytes);
+    m_queue.open(options.queueBudgetBytes, options.maxQueueSeconds);
     const double flushInterval = options.flushIntervalS > 0 ? options.flushIntervalS : 1.0;
     m_thread = std::thread([this, flushInterval] { run(flushInterval); });
     m_threadId = m_thread.get_id();
@@ -110,7 +110,7 @@ RecorderStats Recorder::stats() const
     s.recording = c.open;
     s.queuedBytes = c.queuedBytes;
     s.peakQueuedBytes = c.peakQueuedBytes;
-    s.droppedSamples = c.droppedSamples;
+    s.droppedSamples += c.droppedSamples; // the session's share: samples a write failure lost
     s.lostSamples = c.lostSamples;
     s.droppedEvents = c.droppedEvents;
     const double final = m_finalElapsed.load();
@@ -138,7 +138,9 @@ void Recorder::run(double flushIntervalS)
         if (reported || !session->failed())
             return;
         reported = true;
-        m_queue.closeIntake(); // stop cleanly; what is queued is still written as far as possible
+        // Stop cleanly: what is queued, and what drivers still send until stop(), is counted as
+        // dropped (the session no longer writes after a failure).
+        m_queue.closeIntake(true);
         emit errorOccurred(session->error());
     };
     for (;;) {

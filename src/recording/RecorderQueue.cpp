@@ -13,12 +13,14 @@ bool wellFormed(const SampleBlock &b)
 }
 } // namespace
 
-void RecorderQueue::open(qint64 budgetBytes)
+void RecorderQueue::open(qint64 budgetBytes, double maxQueueSeconds)
 {
     std::lock_guard lock(m_mutex);
     m_items.clear();
     m_intake.clear();
     m_budget = budgetBytes;
+    m_maxQueueSeconds = maxQueueSeconds;
+    m_countLater = false;
     m_queued = 0;
     m_peak = 0;
     m_dropped = m_lost = m_droppedEvents = 0;
@@ -27,10 +29,11 @@ void RecorderQueue::open(qint64 budgetBytes)
     m_open = true;
 }
 
-void RecorderQueue::closeIntake()
+void RecorderQueue::closeIntake(bool countLater)
 {
     {
         std::lock_guard lock(m_mutex);
+        m_countLater = countLater && (m_open || m_countLater);
         m_open = false;
         m_paused = false;
     }
@@ -64,6 +67,47 @@ QHash<QString, QVector<StreamInfo>> RecorderQueue::announced() const
     return m_announced;
 }
 
+void RecorderQueue::drop(Intake &in, const SampleBlock &b, quint64 lost)
+{
+    DropRun &run = in.pending;
+    if (run.blocks == 0) {
+        run.firstIndex = b.firstIndex;
+        run.t0 = b.t0;
+        run.channelCount = b.channelCount;
+        run.regular = b.isRegular();
+        run.dt = b.dt;
+    }
+    ++run.blocks;
+    run.samples += b.sampleCount;
+    run.deviceLost += lost;
+    if (b.flags & (SampleBlock::Overflow | SampleBlock::DataLost))
+        ++run.overflowBlocks;
+    m_dropped += b.sampleCount;
+}
+
+double RecorderQueue::rate(const SampleBlock &b) const
+{
+    if (b.isRegular() && b.dt > 0)
+        return 1.0 / b.dt;
+    const auto it = m_announced.constFind(b.instrumentId);
+    if (it != m_announced.constEnd())
+        for (const StreamInfo &s : *it)
+            if (s.id == b.streamId)
+                return s.nominalRate > 0 ? s.nominalRate : 0.0;
+    return 0.0; // unknown: bounded by bytes only
+}
+
+bool RecorderQueue::tooLong(const Intake &in, const SampleBlock &b) const
+{
+    if (m_maxQueueSeconds <= 0 || in.queuedSamples == 0 || in.queuedT0.empty())
+        return false;
+    const double r = rate(b);
+    if (r > 0)
+        return double(in.queuedSamples + b.sampleCount) > r * m_maxQueueSeconds;
+    const double last = b.sampleCount ? b.time(b.sampleCount - 1) : b.t0;
+    return last - in.queuedT0.front() > m_maxQueueSeconds;
+}
+
 void RecorderQueue::push(const SampleBlockPtr &block)
 {
     if (!block)
@@ -72,10 +116,9 @@ void RecorderQueue::push(const SampleBlockPtr &block)
     const qint64 bytes = qint64(b.payloadBytes());
     {
         std::lock_guard lock(m_mutex);
-        if (!m_open)
+        if (!m_open && !m_countLater)
             return;
-        const QString key = b.instrumentId + QChar(0x1f) + b.streamId;
-        Intake &in = m_intake[key];
+        Intake &in = m_intake[key(b.instrumentId, b.streamId)];
         if (!in.seen) {
             in.instrumentId = b.instrumentId;
             in.streamId = b.streamId;
@@ -86,21 +129,8 @@ void RecorderQueue::push(const SampleBlockPtr &block)
         in.nextIndex = b.endIndex();
         m_lost += lost;
         const qint64 queued = m_queued.load(std::memory_order_relaxed);
-        if (!wellFormed(b) || (queued > 0 && queued + bytes > m_budget)) {
-            DropRun &run = in.pending;
-            if (run.blocks == 0) {
-                run.firstIndex = b.firstIndex;
-                run.t0 = b.t0;
-                run.channelCount = b.channelCount;
-                run.regular = b.isRegular();
-                run.dt = b.dt;
-            }
-            ++run.blocks;
-            run.samples += b.sampleCount;
-            run.deviceLost += lost;
-            if (b.flags & (SampleBlock::Overflow | SampleBlock::DataLost))
-                ++run.overflowBlocks;
-            m_dropped += b.sampleCount;
+        if (!m_open || !wellFormed(b) || (queued > 0 && queued + bytes > m_budget) || tooLong(in, b)) {
+            drop(in, b, lost);
             return;
         }
         QueueItem item;
@@ -109,6 +139,8 @@ void RecorderQueue::push(const SampleBlockPtr &block)
         item.gap = gap;
         item.dropped = std::exchange(in.pending, DropRun());
         m_items.push_back(std::move(item));
+        in.queuedSamples += b.sampleCount;
+        in.queuedT0.push_back(b.t0);
         m_queued.store(queued + bytes, std::memory_order_relaxed);
         m_peak = std::max(m_peak, queued + bytes);
     }
@@ -142,6 +174,14 @@ RecorderQueue::Pop RecorderQueue::pop(QueueItem *item, std::chrono::steady_clock
             m_items.pop_front();
             if (item->event)
                 --m_queuedEvents;
+            if (item->block) {
+                auto in = m_intake.find(key(item->block->instrumentId, item->block->streamId));
+                if (in != m_intake.end()) {
+                    in->queuedSamples -= std::min<quint64>(in->queuedSamples, item->block->sampleCount);
+                    if (!in->queuedT0.empty())
+                        in->queuedT0.pop_front();
+                }
+            }
             return Pop::Item;
         }
         if (!m_open && m_items.empty())

@@ -65,9 +65,16 @@ public:
         quint64 droppedEvents = 0;
     };
 
-    void open(qint64 budgetBytes);
-    /// Stops accepting blocks; pop() returns what is queued, then Closed.
-    void closeIntake();
+    /// `maxQueueSeconds` > 0 also bounds each stream's queued data by time: a block is dropped when
+    /// the stream's queued samples plus its own would exceed that many seconds at the stream's
+    /// rate (1/dt, or the announced nominal rate), or, when the rate is not known, when they would
+    /// span more than that (oldest queued t0 to the block's last sample time). A block is always
+    /// accepted when none of its stream waits.
+    void open(qint64 budgetBytes, double maxQueueSeconds = 0);
+    /// Stops accepting blocks; pop() returns what is queued, then Closed. With `countLater` (the
+    /// writer failed) blocks pushed afterwards are still counted as dropped, per stream, until the
+    /// next closeIntake() or open().
+    void closeIntake(bool countLater = false);
     bool isOpen() const;
 
     void announce(const QString &instrumentId, const QVector<StreamInfo> &streams);
@@ -96,7 +103,18 @@ private:
         bool seen = false;
         quint64 nextIndex = 0;
         DropRun pending;
+        quint64 queuedSamples = 0; ///< of this stream, in the queue
+        std::deque<double> queuedT0; ///< t0 of its queued blocks, oldest first
     };
+    /// The time bound: `b` would make its stream's queue hold more than m_maxQueueSeconds.
+    bool tooLong(const Intake &in, const SampleBlock &b) const;
+    /// Samples per second of a block's stream: 1/dt, else the announced nominal rate, else 0.
+    double rate(const SampleBlock &b) const;
+    void drop(Intake &in, const SampleBlock &b, quint64 lost);
+    static QString key(const QString &instrumentId, const QString &streamId)
+    {
+        return instrumentId + QChar(0x1f) + streamId;
+    }
 
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
@@ -104,11 +122,13 @@ private:
     QHash<QString, Intake> m_intake;
     QHash<QString, QVector<StreamInfo>> m_announced;
     qint64 m_budget = 0;
+    double m_maxQueueSeconds = 0;
     std::atomic<qint64> m_queued { 0 };
     qint64 m_peak = 0;
     quint64 m_dropped = 0, m_lost = 0, m_droppedEvents = 0;
     int m_queuedEvents = 0;
     bool m_open = false;
+    bool m_countLater = false; ///< closed after a write failure: pushes are counted as dropped
     bool m_paused = false;
 };
 

@@ -27,6 +27,10 @@ struct RecordingOptions
     Format format = Format::Hdf5;
     QString path; ///< Hdf5: the .h5 file; Csv: a directory (created)
     qint64 queueBudgetBytes = 512ll << 20; ///< queue limit in SampleBlock::payloadBytes()
+    /// Each stream's queued data may span at most this many seconds of its own time (0: no limit):
+    /// what the writer has not taken within that is dropped (queue_overflow), so a writer slower
+    /// than its input neither grows memory nor loses more than this on a crash.
+    double maxQueueSeconds = 1.0;
     QList<RecordingInstrument> instruments; ///< names/types for the headers
     QByteArray sessionSnapshot; ///< session JSON, stored as attribute / comment line
     double flushIntervalS = 1.0; ///< data reaches the OS at least this often

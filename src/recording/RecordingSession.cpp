@@ -95,6 +95,8 @@ bool RecordingSession::ensureStream(
         m_stats.append(st);
         s.statsIndex = m_stats.size() - 1;
     }
+    m_handles.append(handle);
+    s.ends.clear();
     writeHeldMarkers(s);
     return true;
 }
@@ -113,6 +115,8 @@ void RecordingSession::writeHeldMarkers(Slot &s)
 
 void RecordingSession::handleEvent(const InstrumentEvent &e)
 {
+    if (m_failed)
+        return; // nothing more is written after a failure
     MarkerEvent m;
     m.time = e.time;
     m.kind = qint32(e.kind);
@@ -141,6 +145,7 @@ void RecordingSession::finishSlot(Slot &s)
 {
     if (s.handle < 0)
         return;
+    reconcile(s.statsIndex, &s);
     StreamRecordStats totals;
     {
         std::lock_guard lock(m_mutex);
@@ -157,16 +162,77 @@ void RecordingSession::addEvent(Slot &s, const LossEvent &e)
     check(m_writer->addEvent(s.handle, e, &error), error);
 }
 
+qsizetype RecordingSession::statsEntry(Slot &s)
+{
+    if (s.statsIndex >= 0)
+        return s.statsIndex;
+    StreamRecordStats st;
+    st.instrumentId = s.instrumentId;
+    st.streamId = s.streamId;
+    st.generation = 0; // no group or file: the recording failed before the stream was created
+    std::lock_guard lock(m_mutex);
+    m_stats.append(st);
+    m_handles.append(-1);
+    s.statsIndex = m_stats.size() - 1;
+    return s.statsIndex;
+}
+
+void RecordingSession::countUnwritten(Slot &s, quint64 samples, quint64 deviceLost, quint64 overflowBlocks)
+{
+    const qsizetype i = statsEntry(s);
+    std::lock_guard lock(m_mutex);
+    StreamRecordStats &st = m_stats[i];
+    st.droppedSamples += samples;
+    st.deviceLostSamples += deviceLost;
+    st.overflowBlocks += overflowBlocks;
+    m_unwritten += samples;
+}
+
+void RecordingSession::reconcile(qsizetype index, const Slot *s)
+{
+    const int handle = m_handles.value(index, -1);
+    if (handle < 0)
+        return;
+    const quint64 onDisk = m_writer->rowsOnDisk(handle);
+    std::lock_guard lock(m_mutex);
+    StreamRecordStats &st = m_stats[index];
+    if (onDisk >= st.samples)
+        return;
+    const quint64 unwritten = st.samples - onDisk;
+    st.samples = onDisk;
+    st.droppedSamples += unwritten;
+    m_unwritten += unwritten;
+    if (s) // payload of the rows that were not written (doubles; a time column when irregular)
+        m_bytesWritten -= std::min<qint64>(m_bytesWritten,
+            qint64(unwritten * quint64(std::max(s->channelCount, 0) + (s->regular ? 0 : 1)) * sizeof(double)));
+    // The time of the last row on disk: exact for regular streams, at block ends for irregular
+    // ones; unknown (NaN) otherwise.
+    double last = NAN;
+    if (s && onDisk) {
+        for (const Slot::BlockEnd &e : s->ends) {
+            if (e.endRow < onDisk)
+                continue;
+            last = e.endRow == onDisk ? e.lastTime : e.segment.dt > 0 ? segmentTime(e.segment, onDisk - 1) : NAN;
+            break;
+        }
+    }
+    st.lastTime = last;
+    if (onDisk == 0)
+        st.firstTime = NAN;
+}
+
 void RecordingSession::recordDrop(Slot &s, const DropRun &run)
 {
-    if (!ensureStream(s, run.channelCount, run.regular, run.dt, false))
-        return;
-    const quint64 row = s.timeline.rows();
-    if (run.deviceLost)
-        addEvent(s, { row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost });
-    addEvent(s, { row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow });
+    if (!m_failed && ensureStream(s, run.channelCount, run.regular, run.dt, false)) {
+        const quint64 row = s.timeline.rows();
+        if (run.deviceLost)
+            addEvent(s, { row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost });
+        addEvent(s, { row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow });
+    }
+    // Counted even when the stream could not be created or written (the recording failed).
+    const qsizetype i = statsEntry(s);
     std::lock_guard lock(m_mutex);
-    StreamRecordStats &st = m_stats[s.statsIndex];
+    StreamRecordStats &st = m_stats[i];
     st.droppedSamples += run.samples;
     st.deviceLostSamples += run.deviceLost;
     st.overflowBlocks += run.overflowBlocks;
@@ -187,10 +253,13 @@ void RecordingSession::handle(const QueueItem &item)
     if (item.dropped.blocks)
         recordDrop(s, item.dropped);
     const bool regular = b.isRegular();
-    if (!ensureStream(s, b.channelCount, regular, b.dt, true))
-        return;
     const quint64 lost = std::max<quint64>(b.lostBefore, item.gap);
     const bool flagged = b.flags & (SampleBlock::Overflow | SampleBlock::DataLost);
+    if (m_failed || !ensureStream(s, b.channelCount, regular, b.dt, true)) {
+        // After a write failure nothing more is written: the block is counted, not ignored.
+        countUnwritten(s, b.sampleCount, lost, flagged ? 1 : 0);
+        return;
+    }
     const quint64 row = s.timeline.rows();
     if (lost)
         addEvent(s,
@@ -206,6 +275,7 @@ void RecordingSession::handle(const QueueItem &item)
         check(m_writer->write(s.handle, b, fresh ? &segment : nullptr, &error), error);
         first = regular ? s.timeline.time(row) : b.time(0);
         last = regular ? s.timeline.time(s.timeline.rows() - 1) : b.time(b.sampleCount - 1);
+        s.ends.push_back({ s.timeline.rows(), last, s.timeline.segment() });
     }
     std::lock_guard lock(m_mutex);
     StreamRecordStats &st = m_stats[s.statsIndex];
@@ -228,10 +298,24 @@ void RecordingSession::handleDrops(const QList<PendingDrop> &drops)
 
 void RecordingSession::flush()
 {
+    if (m_failed)
+        return; // finish() closes what can still be closed
     QString error;
     check(m_writer->flush(&error), error);
+    if (!m_failed) {
+        // Keep only the block ends a later failure could still need (after the rows on disk).
+        for (Slot &s : m_slots) {
+            if (s.handle < 0)
+                continue;
+            const quint64 onDisk = m_writer->rowsOnDisk(s.handle);
+            while (s.ends.size() > 1 && s.ends[1].endRow <= onDisk)
+                s.ends.pop_front();
+        }
+    }
     std::lock_guard lock(m_mutex);
     m_fileBytes = m_writer->fileBytes();
+    if (!m_failed)
+        ++m_flushes;
 }
 
 void RecordingSession::finish()
@@ -240,6 +324,14 @@ void RecordingSession::finish()
         finishSlot(m_slots[key]);
     QString error;
     check(m_writer->close(&error), error);
+    // A close that failed may leave fewer rows on disk than the totals just written said.
+    for (qsizetype i = 0; i < m_handles.size(); ++i) {
+        const Slot *owner = nullptr;
+        for (const Slot &s : std::as_const(m_slots))
+            if (s.statsIndex == i)
+                owner = &s;
+        reconcile(i, owner);
+    }
     std::lock_guard lock(m_mutex);
     m_fileBytes = m_writer->fileBytes();
 }
@@ -249,6 +341,8 @@ void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pendi
     {
         std::lock_guard lock(m_mutex);
         out->streams = m_stats;
+        out->droppedSamples = m_unwritten;
+        out->flushes = m_flushes;
         out->bytesWritten = m_bytesWritten;
         out->fileBytes = m_fileBytes;
         out->lastError = m_error;

@@ -8,6 +8,7 @@
 
 #include <QHash>
 
+#include <deque>
 #include <memory>
 #include <mutex>
 
@@ -31,7 +32,9 @@ public:
 
     bool failed() const { return m_failed; }
     QString error() const;
-    /// Any thread: per-stream counters, with `pending` drops added to their streams.
+    /// Any thread: per-stream counters, with `pending` drops added to their streams;
+    /// `out->droppedSamples` is set to the samples that did not reach the disk after they left the
+    /// queue (a write failure), to which the caller adds the queue's own drops.
     void stats(RecorderStats *out, const QList<PendingDrop> &pending) const;
 
 private:
@@ -44,12 +47,27 @@ private:
         bool regular = false;
         qsizetype statsIndex = -1;
         StreamTimeline timeline;
+        /// Blocks handed to the writer since the last flush (end row, time of the last row, its
+        /// segment): the last time on disk when a failure leaves fewer rows than handed.
+        struct BlockEnd
+        {
+            quint64 endRow;
+            double lastTime;
+            Segment segment;
+        };
+        std::deque<BlockEnd> ends;
     };
 
     Slot &slot(const QString &instrumentId, const QString &streamId);
     bool ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange);
     void finishSlot(Slot &s);
     void recordDrop(Slot &s, const DropRun &run);
+    /// The slot's counters (an entry without a file when its stream could not be created).
+    qsizetype statsEntry(Slot &s);
+    /// Samples that will not be written (the recording failed): counted as dropped.
+    void countUnwritten(Slot &s, quint64 samples, quint64 deviceLost, quint64 overflowBlocks);
+    /// Makes entry `index` say what is on disk: rows the writer did not get there become dropped.
+    void reconcile(qsizetype index, const Slot *s);
     void addEvent(Slot &s, const LossEvent &e);
     void handleEvent(const InstrumentEvent &e);
     /// Writes the events held for the slot's instrument that concern its stream (new stream).
@@ -77,6 +95,9 @@ private:
 
     mutable std::mutex m_mutex; // guards the members below (read by stats())
     QVector<StreamRecordStats> m_stats;
+    QVector<int> m_handles; ///< writer handle of each m_stats entry (-1: none); writer thread only
+    quint64 m_unwritten = 0; ///< samples taken from the queue that did not reach the disk
+    quint64 m_flushes = 0;
     qint64 m_bytesWritten = 0, m_fileBytes = 0;
     QString m_error;
 };

@@ -16,8 +16,8 @@ struct StreamRecordStats
     QString file; ///< the .h5 file or the .csv file
     QString group; ///< HDF5 group path ("/panda1/pcap"); empty for CSV
     int generation = 1;
-    quint64 samples = 0; ///< rows written
-    quint64 droppedSamples = 0; ///< recorder queue overflow
+    quint64 samples = 0; ///< rows written (after a write failure: rows in the file)
+    quint64 droppedSamples = 0; ///< queue overflow, and samples a write failure kept off the disk
     quint64 deviceLostSamples = 0; ///< per block max(lostBefore, sample-index gap)
     quint64 overflowBlocks = 0; ///< blocks flagged Overflow or DataLost
     double firstTime = NAN, lastTime = NAN; ///< session time of the first/last written sample
@@ -35,6 +35,7 @@ struct RecorderStats
     quint64 droppedSamples = 0; ///< all streams, queue overflow (counted when dropped)
     quint64 lostSamples = 0; ///< all streams, device overrun and index gaps
     quint64 droppedEvents = 0; ///< instrument events not stored (more than the queue's event bound)
+    quint64 flushes = 0; ///< periodic flushes completed (data handed to the OS, HDF5 metadata written)
     QString lastError;
     QVector<StreamRecordStats> streams;
 };

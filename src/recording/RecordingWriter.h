@@ -87,6 +87,15 @@ public:
     /// Hands all buffered data to the OS.
     virtual bool flush(QString *error) = 0;
     virtual bool close(QString *error) = 0;
+    /// Rows of `stream` that are in the file for good (also after finishStream() and close()):
+    /// after a failure fewer than were written, e.g. only those of the last complete flush.
+    /// AllRows: every row given to write().
+    static constexpr quint64 AllRows = ~quint64(0);
+    virtual quint64 rowsOnDisk(int stream) const
+    {
+        Q_UNUSED(stream);
+        return AllRows;
+    }
     /// Bytes in the recording's file(s) so far.
     virtual qint64 fileBytes() const { return m_fileBytes; }
 

@@ -16,6 +16,8 @@
 
 #include <memory>
 
+#include <csignal>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -483,6 +485,82 @@ private Q_SLOTS:
         }
         QVERIFY2(starts.contains("\"arm_time\":\"") && starts.contains("\"armed_by\":\"this program\""), starts.constData());
         QVERIFY2(ends.contains("\"complete\":true") && ends.contains("\"received\":58"), ends.constData());
+    }
+
+    /// SIGINT / SIGTERM to a real benchscope-rec: it stops, closes the HDF5 file (read back with
+    /// h5py: every channel as long as the summary says), prints the summary and exits 3
+    /// (recorded without loss, but not the duration asked), naming the signal.
+    void signalStopsTheRecordingCleanly_data()
+    {
+        QTest::addColumn<int>("signo");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("SIGINT") << int(SIGINT) << QStringLiteral("SIGINT");
+        QTest::newRow("SIGTERM") << int(SIGTERM) << QStringLiteral("SIGTERM");
+    }
+    void signalStopsTheRecordingCleanly()
+    {
+        QFETCH(int, signo);
+        QFETCH(QString, name);
+        const QString python = QStringLiteral("/usr/bin/python3");
+        if (QProcess::execute(python, {QStringLiteral("-c"), QStringLiteral("import h5py")}) != 0)
+            QSKIP("h5py is not available");
+        const quint16 port = freePortPair();
+        QVERIFY(port != 0);
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("panda"), QStringLiteral("--port"),
+                                                   QString::number(port), QStringLiteral("--rate"), QStringLiteral("2000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("signal.h5"));
+        QProcess rec;
+        rec.start(QStringLiteral(BENCHSCOPE_REC),
+                  {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                   QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--duration"), QStringLiteral("600"),
+                   QStringLiteral("--output"), out});
+        QVERIFY(rec.waitForStarted(10000));
+        QByteArray err;
+        const QRegularExpression rows(QStringLiteral("rows=[1-9]"));
+        QElapsedTimer t;
+        t.start();
+        while (!rows.match(QString::fromUtf8(err)).hasMatch() && t.elapsed() < 60000
+               && rec.state() == QProcess::Running) {
+            rec.waitForReadyRead(200);
+            err += rec.readAllStandardError();
+        }
+        QVERIFY2(rows.match(QString::fromUtf8(err)).hasMatch(), err.constData());
+        ::kill(pid_t(rec.processId()), signo);
+        QVERIFY(rec.waitForFinished(60000));
+        sim.kill();
+        sim.waitForFinished();
+        err += rec.readAllStandardError();
+        QCOMPARE(rec.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(rec.exitCode() == 3, err.constData());
+        QVERIFY2(err.contains(name.toUtf8() + ", closing the recording"), err.constData());
+        const QJsonObject s = QJsonDocument::fromJson(rec.readAllStandardOutput()).object();
+        QCOMPARE(s.value(QStringLiteral("exit_code")).toInt(), 3);
+        QCOMPARE(s.value(QStringLiteral("interrupted")).toString(), name);
+        QCOMPARE(s.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        const QJsonArray streams = s.value(QStringLiteral("streams")).toArray();
+        QCOMPARE(streams.size(), 1);
+        const QJsonObject st = streams.first().toObject();
+        QVERIFY(st.value(QStringLiteral("samples")).toDouble() > 0);
+        // An independent reader: every dataset of the group as long as the samples reported.
+        QProcess py;
+        py.start(python, {QStringLiteral("-c"), QStringLiteral(
+                              "import h5py, sys, json\n"
+                              "f = h5py.File(sys.argv[1], 'r')\n"
+                              "g = f[sys.argv[2]]\n"
+                              "cols = [c.decode() if isinstance(c, bytes) else c for c in g.attrs['columns']]\n"
+                              "print(json.dumps({'lengths': sorted({len(g[c]) for c in cols}),"
+                              " 'samples': int(g.attrs['samples']), 'columns': len(cols)}))\n"),
+                          out, st.value(QStringLiteral("group")).toString()});
+        QVERIFY(py.waitForFinished(60000));
+        const QByteArray pyOut = py.readAllStandardOutput();
+        QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+        const QJsonObject h = QJsonDocument::fromJson(pyOut).object();
+        QVERIFY2(h.value(QStringLiteral("columns")).toInt() > 0, pyOut.constData());
+        QCOMPARE(h.value(QStringLiteral("lengths")).toArray(), QJsonArray{st.value(QStringLiteral("samples"))});
+        QCOMPARE(h.value(QStringLiteral("samples")).toDouble(), st.value(QStringLiteral("samples")).toDouble());
     }
 
     void unreachableInstrumentFails()
