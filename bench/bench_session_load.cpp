@@ -2,8 +2,9 @@
 // How does opening a session scale with its number of instruments? Generates sessions of N PandA
 // instruments (each with a name, an address and a parameter) and times, for each N, the three
 // steps of opening one: parsing and validating the file (Session::fromBytes), creating the
-// instruments (Workspace::applySession: a driver and a thread each) and, with --gui, the same with
-// the real main window attached (a dock panel per instrument), as File ▸ Open does.
+// instruments (Workspace::applySession: a driver and a thread each) and, with --gui, the same
+// through the real main window (MainWindow::applySession: a dock panel per instrument), as
+// File ▸ Open does.
 // Sessions above SessionLimits' 64 instruments are loaded here with the limits raised, to show
 // the cost per instrument; the application refuses them.
 // Usage: bench_session_load [--counts 10,100,1000] [--gui]
@@ -89,7 +90,7 @@ int main(int argc, char *argv[])
             QCoreApplication::processEvents();
         }
         t.restart();
-        if (!workspace.applySession(*session, &error, limits)) {
+        if (!(window ? window->applySession(*session, &error, limits) : workspace.applySession(*session, &error, limits))) {
             std::fprintf(stderr, "N=%d not applied: %s\n", n, qPrintable(error));
             return 2;
         }

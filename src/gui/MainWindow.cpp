@@ -153,15 +153,8 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     connect(host, &InstrumentHost::stateChanged, this,
         [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
     m_ui->actionRemoveInstrument->setEnabled(true);
-    if (!m_restoring) {
+    if (!m_restoring)
         setModified();
-        return;
-    }
-    // A whole session is added without a return to the event loop in between. Deliver what this
-    // panel posted (layout requests, polish, queued calls) now: Qt scans its list of posted events
-    // on every post and removal, so letting it grow with each panel made opening a session
-    // quadratic in its instruments.
-    QCoreApplication::sendPostedEvents();
 }
 
 void MainWindow::onInstrumentRemoved(const QString &id)
