@@ -121,6 +121,14 @@ int main(int argc, char *argv[])
                 QObject::tr("opened session %1: %2").arg(QDir::toNativeSeparators(cli.session()), list));
         }
     }
+    // --run on a session without instruments would run, and record, nothing: refused.
+    if (cli.run() && workspace.instruments().isEmpty()) {
+        mode.error(&window, QObject::tr("Run"),
+            QObject::tr("--run: the session has no instruments, so there is nothing to run; add an instrument "
+                        "(Instruments ▸ Add Instrument…) or open a session that has one"));
+        if (!mode.interactive())
+            return shutdown(kExitCannotStart);
+    }
     if (cli.run() || !cli.screenshot().isEmpty())
         QTimer::singleShot(500, &workspace, [&workspace] { workspace.runAll(); });
 

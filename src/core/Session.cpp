@@ -38,7 +38,62 @@ bool readString(const QJsonObject &o, const QString &key, const QString &path, Q
     return true;
 }
 
-bool readRecording(const QJsonValue &v, SessionRecording *rec, QString *error)
+bool hasControlCharacter(const QString &s)
+{
+    for (const QChar c : s)
+        if (!c.isPrint())
+            return true;
+    return false;
+}
+
+// A string of the instrument entry shown to the user or passed to its driver (name, address).
+bool checkText(const QString &path, const QString &key, const QString &value, int maxLength, QString *error)
+{
+    if (value.size() > maxLength)
+        return fail(error, tr("%1.%2: %3 characters; the limit is %4")
+                               .arg(path, key, QString::number(value.size()), QString::number(maxLength)));
+    if (hasControlCharacter(value))
+        return fail(error, tr("%1.%2: %3 holds a character that does not print (a control character)")
+                               .arg(path, key, Session::quoted(value)));
+    return true;
+}
+
+// Views are kept as they are for the GUI: bound their size, nesting and strings.
+bool checkViewValue(const QJsonValue &v, const QString &path, int depth, const SessionLimits &limits,
+                    QString *error)
+{
+    if (v.isString() && v.toString().size() > limits.maxStringLength)
+        return fail(error, tr("%1: a string of %2 characters; the limit is %3")
+                               .arg(path, QString::number(v.toString().size()), QString::number(limits.maxStringLength)));
+    if (!v.isArray() && !v.isObject())
+        return true;
+    if (depth >= limits.maxDepth)
+        return fail(error, tr("%1: nested more than %2 levels deep").arg(path, QString::number(limits.maxDepth)));
+    if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        if (a.size() > limits.maxArrayLength)
+            return fail(error, tr("%1: %2 entries; the limit is %3")
+                                   .arg(path, QString::number(a.size()), QString::number(limits.maxArrayLength)));
+        for (qsizetype n = 0; n < a.size(); ++n)
+            if (!checkViewValue(a.at(n), QStringLiteral("%1[%2]").arg(path).arg(n), depth + 1, limits, error))
+                return false;
+        return true;
+    }
+    const QJsonObject o = v.toObject();
+    if (o.size() > limits.maxArrayLength)
+        return fail(error, tr("%1: %2 members; the limit is %3")
+                               .arg(path, QString::number(o.size()), QString::number(limits.maxArrayLength)));
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (it.key().size() > limits.maxStringLength)
+            return fail(error, tr("%1: a key of %2 characters; the limit is %3")
+                                   .arg(path, QString::number(it.key().size()), QString::number(limits.maxStringLength)));
+        if (!checkViewValue(it.value(), path + QLatin1Char('.') + it.key(), depth + 1, limits, error))
+            return false;
+    }
+    return true;
+}
+
+bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimits &limits, QString *error)
 {
     if (v.isUndefined())
         return true;
@@ -54,6 +109,11 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, QString *error)
         || !readString(o, QStringLiteral("directory"), QStringLiteral("recording"), &rec->directory, error, false)
         || !readString(o, QStringLiteral("base_name"), QStringLiteral("recording"), &rec->baseName, error, false))
         return false;
+    if (rec->directory.size() > limits.maxStringLength || rec->baseName.size() > limits.maxStringLength)
+        return fail(error, tr("recording.%1: longer than %2 characters")
+                               .arg(rec->directory.size() > limits.maxStringLength ? QStringLiteral("directory")
+                                                                                  : QStringLiteral("base_name"))
+                               .arg(limits.maxStringLength));
     if (rec->format != QLatin1String("hdf5") && rec->format != QLatin1String("csv"))
         return fail(error, tr("recording.format: '%1' is not one of: hdf5, csv").arg(rec->format));
     const QJsonValue q = o.value(QStringLiteral("queue_mib"));
@@ -96,7 +156,56 @@ QByteArray Session::toBytes() const
     return QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
 }
 
-std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
+QString Session::quoted(const QString &text, int max)
+{
+    QString out = QStringLiteral("'");
+    int shown = 0;
+    for (const QChar c : text) {
+        if (shown++ == max) {
+            out += QStringLiteral("…");
+            break;
+        }
+        if (c == QLatin1Char('\\'))
+            out += QStringLiteral("\\\\");
+        else if (c == QChar(0))
+            out += QStringLiteral("\\0");
+        else if (c == QLatin1Char('\n'))
+            out += QStringLiteral("\\n");
+        else if (c == QLatin1Char('\r'))
+            out += QStringLiteral("\\r");
+        else if (c == QLatin1Char('\t'))
+            out += QStringLiteral("\\t");
+        else if (c.isPrint())
+            out += c;
+        else if (c.unicode() < 0x100)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+    }
+    return out + QLatin1Char('\'');
+}
+
+QString Session::checkId(const QString &id, const SessionLimits &limits)
+{
+    const QString rule = tr("an instrument id is 1 to %1 characters from A-Z, a-z, 0-9, '_', '-', '.', "
+                            "starting with a letter or a digit")
+                             .arg(limits.maxIdLength);
+    if (id.isEmpty())
+        return tr("the id is empty; %1").arg(rule);
+    if (id.size() > limits.maxIdLength)
+        return tr("id %1 has %2 characters; %3").arg(quoted(id), QString::number(id.size()), rule);
+    for (qsizetype n = 0; n < id.size(); ++n) {
+        const char16_t c = id.at(n).unicode();
+        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        if (alnum || (n > 0 && (c == u'_' || c == u'-' || c == u'.')))
+            continue;
+        return tr("id %1: character %2 (at %3) is not allowed; %4")
+            .arg(quoted(id), quoted(QString(id.at(n))), QString::number(n), rule);
+    }
+    return {};
+}
+
+std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error, const SessionLimits &limits)
 {
     if (obj.value(QStringLiteral("format")).toString() != kFormat) {
         fail(error, tr("format: expected \"%1\", this is not a BenchScope session file").arg(kFormat));
@@ -117,6 +226,13 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
     }
     QSet<QString> ids;
     const QJsonArray arr = insts.toArray();
+    // Counted before anything is built for an instrument.
+    if (arr.size() > limits.maxInstruments) {
+        fail(error, tr("instruments: %1 instruments; a session may hold at most %2")
+                        .arg(arr.size())
+                        .arg(limits.maxInstruments));
+        return std::nullopt;
+    }
     for (int n = 0; n < arr.size(); ++n) {
         const QString path = QStringLiteral("instruments[%1]").arg(n);
         if (!arr[n].isObject()) {
@@ -130,11 +246,18 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
             || !readString(o, QStringLiteral("name"), path, &i.name, error, false)
             || !readString(o, QStringLiteral("address"), path, &i.address, error, false))
             return std::nullopt;
-        if (i.id.isEmpty() || ids.contains(i.id)) {
-            fail(error, tr("%1.id: '%2' is empty or used twice").arg(path, i.id));
+        if (const QString why = checkId(i.id, limits); !why.isEmpty()) {
+            fail(error, tr("%1.id: %2").arg(path, why));
+            return std::nullopt;
+        }
+        if (ids.contains(i.id)) {
+            fail(error, tr("%1.id: %2 is used twice; every instrument needs its own id").arg(path, quoted(i.id)));
             return std::nullopt;
         }
         ids.insert(i.id);
+        if (!checkText(path, QStringLiteral("name"), i.name, limits.maxNameLength, error)
+            || !checkText(path, QStringLiteral("address"), i.address, limits.maxAddressLength, error))
+            return std::nullopt;
         QString err;
         auto driver = DriverRegistry::instance().create(i.type, i.id, &err);
         if (!driver) {
@@ -151,13 +274,28 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
             fail(error, tr("%1.parameters: expected an object").arg(path));
             return std::nullopt;
         }
+        const QJsonObject paramObj = params.toObject();
+        if (paramObj.size() > limits.maxParameters) {
+            fail(error, tr("%1.parameters: %2 parameters; the limit is %3")
+                            .arg(path, QString::number(paramObj.size()), QString::number(limits.maxParameters)));
+            return std::nullopt;
+        }
+        for (auto it = paramObj.begin(); it != paramObj.end(); ++it) {
+            if (it.value().isString() && it.value().toString().size() > limits.maxStringLength) {
+                fail(error, tr("%1.parameters.%2: a string of %3 characters; the limit is %4")
+                                .arg(path, Session::quoted(it.key()).mid(1).chopped(1),
+                                     QString::number(it.value().toString().size()),
+                                     QString::number(limits.maxStringLength)));
+                return std::nullopt;
+            }
+        }
         ParameterSet check = driver->parameters();
-        err = check.applyJson(params.toObject(), path + QStringLiteral(".parameters"));
+        err = check.applyJson(paramObj, path + QStringLiteral(".parameters"));
         if (!err.isEmpty()) {
             fail(error, err);
             return std::nullopt;
         }
-        i.parameters = params.toObject();
+        i.parameters = paramObj;
         if (i.name.isEmpty())
             i.name = i.id;
         s.instruments.append(i);
@@ -168,13 +306,24 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error)
         return std::nullopt;
     }
     s.views = views.toArray();
-    if (!readRecording(obj.value(QStringLiteral("recording")), &s.recording, error))
+    if (s.views.size() > limits.maxViews) {
+        fail(error, tr("views: %1 views; a session may hold at most %2").arg(s.views.size()).arg(limits.maxViews));
+        return std::nullopt;
+    }
+    for (qsizetype n = 0; n < s.views.size(); ++n)
+        if (!checkViewValue(s.views.at(n), QStringLiteral("views[%1]").arg(n), 0, limits, error))
+            return std::nullopt;
+    if (!readRecording(obj.value(QStringLiteral("recording")), &s.recording, limits, error))
         return std::nullopt;
     return s;
 }
 
-std::optional<Session> Session::fromBytes(const QByteArray &bytes, QString *error)
+std::optional<Session> Session::fromBytes(const QByteArray &bytes, QString *error, const SessionLimits &limits)
 {
+    if (bytes.size() > limits.maxFileBytes) {
+        fail(error, tr("%1 bytes; a session file may hold at most %2 bytes").arg(bytes.size()).arg(limits.maxFileBytes));
+        return std::nullopt;
+    }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
     if (pe.error != QJsonParseError::NoError) {
@@ -185,22 +334,29 @@ std::optional<Session> Session::fromBytes(const QByteArray &bytes, QString *erro
         fail(error, tr("not a session: the top level must be a JSON object"));
         return std::nullopt;
     }
-    return fromJson(doc.object(), error);
+    return fromJson(doc.object(), error, limits);
 }
 
-std::optional<Session> Session::load(const QString &path, QString *error)
+std::optional<Session> Session::load(const QString &path, QString *error, const SessionLimits &limits)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         fail(error, tr("cannot open %1: %2").arg(path, f.errorString()));
         return std::nullopt;
     }
-    if (f.size() > 64 << 20) {
-        fail(error, tr("%1 is too large to be a session file").arg(path));
+    const QString tooLarge = tr("%1: too large for a session file: a session file may hold at most %2 bytes");
+    if (f.size() > limits.maxFileBytes) { // before reading anything
+        fail(error, tooLarge.arg(path).arg(limits.maxFileBytes) + tr(" (this one has %1)").arg(f.size()));
+        return std::nullopt;
+    }
+    // Never more than the limit, whatever size the file claims (a pipe, a device, a growing file).
+    const QByteArray bytes = f.read(limits.maxFileBytes + 1);
+    if (bytes.size() > limits.maxFileBytes) {
+        fail(error, tooLarge.arg(path).arg(limits.maxFileBytes));
         return std::nullopt;
     }
     QString err;
-    auto s = fromBytes(f.readAll(), &err);
+    auto s = fromBytes(bytes, &err, limits);
     if (!s)
         fail(error, path + QStringLiteral(": ") + err);
     return s;

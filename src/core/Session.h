@@ -20,6 +20,23 @@ struct SessionInstrument
     QJsonObject parameters;
 };
 
+/// What one session may hold: what a bench can have. Checked while loading, before anything larger
+/// is built (the file size before the file is read), so a hostile or broken file costs at most
+/// about what the largest allowed session costs. Every refusal names the limit.
+struct SessionLimits
+{
+    qint64 maxFileBytes = 1 << 20;     ///< the session file (1 MiB)
+    int maxInstruments = 64;
+    int maxParameters = 256;           ///< per instrument
+    int maxIdLength = 64;
+    int maxNameLength = 256;           ///< instrument names
+    int maxAddressLength = 1024;
+    int maxStringLength = 4096;        ///< any other string: parameter values, views, recording
+    int maxViews = 16;
+    int maxArrayLength = 4096;         ///< any array or object inside a view (e.g. the channel list)
+    int maxDepth = 16;                 ///< nesting of objects and arrays inside a view
+};
+
 /// Recording settings saved with a session.
 struct SessionRecording
 {
@@ -35,7 +52,8 @@ struct SessionRecording
 ///
 /// `fromJson()` refuses anything it cannot use completely — not JSON, wrong format or version,
 /// unknown instrument type, duplicate id, an address its driver cannot use (DriverInfo::checkAddress,
-/// e.g. a port out of range), a parameter that is unknown, mistyped or out of range —
+/// e.g. a port out of range), a parameter that is unknown, mistyped or out of range, an id that is
+/// not an instrument id (checkId()), more than the SessionLimits allow —
 /// with a message naming the offending key (e.g. `instruments[0].parameters.trigger_rate: ...`).
 struct Session
 {
@@ -49,12 +67,27 @@ struct Session
 
     QJsonObject toJson() const;
     QByteArray toBytes() const;
-    static std::optional<Session> fromJson(const QJsonObject &obj, QString *error);
-    static std::optional<Session> fromBytes(const QByteArray &bytes, QString *error);
+    static std::optional<Session> fromJson(const QJsonObject &obj, QString *error,
+                                           const SessionLimits &limits = SessionLimits());
+    static std::optional<Session> fromBytes(const QByteArray &bytes, QString *error,
+                                            const SessionLimits &limits = SessionLimits());
 
-    static std::optional<Session> load(const QString &path, QString *error);
+    /// Refuses a file larger than `limits.maxFileBytes` before reading it (and never reads more
+    /// than that, whatever the file claims: a pipe or a device).
+    static std::optional<Session> load(const QString &path, QString *error,
+                                       const SessionLimits &limits = SessionLimits());
     /// Writes atomically (QSaveFile): a failed save leaves the old file intact.
     bool save(const QString &path, QString *error) const;
+
+    /// Why `id` cannot be an instrument id, or an empty string if it can: 1 to maxIdLength
+    /// characters from A-Z a-z 0-9 '_' '-' '.', starting with a letter or a digit. The id names
+    /// the instrument's HDF5 group and CSV files, so nothing else is allowed (no control
+    /// characters, no '/'). The one rule for session files and Workspace::addInstrument.
+    static QString checkId(const QString &id, const SessionLimits &limits = SessionLimits());
+    /// `text` in single quotes for a message: characters that do not print (NUL, line breaks, other
+    /// control characters) and the backslash escaped (`\0`, `\n`, `\x1b`, `\u202e`, `\\`); at most
+    /// `max` characters shown, then `…`.
+    static QString quoted(const QString &text, int max = 80);
 
     /// A fresh id for a new instrument of `type` ("panda1", "panda2", ...).
     QString uniqueId(const QString &type) const;

@@ -50,9 +50,14 @@ InstrumentHost *Workspace::instrument(const QString &id) const
 
 InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString *error)
 {
-    if (entry.id.isEmpty() || instrument(entry.id)) {
+    if (const QString why = Session::checkId(entry.id); !why.isEmpty()) {
         if (error)
-            *error = tr("instrument id '%1' is empty or already used").arg(entry.id);
+            *error = why;
+        return nullptr;
+    }
+    if (instrument(entry.id)) {
+        if (error)
+            *error = tr("instrument id %1 is already used").arg(Session::quoted(entry.id));
         return nullptr;
     }
     auto driver = DriverRegistry::instance().create(entry.type, entry.id, error);
@@ -101,15 +106,20 @@ void Workspace::removeInstrument(const QString &id)
 
 void Workspace::clear()
 {
-    while (!m_hosts.empty())
-        removeInstrument(m_hosts.back()->id());
+    while (!m_hosts.empty()) { // from the back: no search, nothing moved
+        auto host = std::move(m_hosts.back());
+        m_hosts.pop_back();
+        const QString id = host->id();
+        host.reset(); // joins the driver thread
+        Q_EMIT instrumentRemoved(id);
+    }
 }
 
-bool Workspace::applySession(const Session &session, QString *error)
+bool Workspace::applySession(const Session &session, QString *error, const SessionLimits &limits)
 {
     // Validate the whole session before touching the current instruments.
     QString err;
-    auto checked = Session::fromJson(session.toJson(), &err);
+    auto checked = Session::fromJson(session.toJson(), &err, limits);
     if (!checked) {
         if (error)
             *error = err;

@@ -36,8 +36,9 @@ public:
     void removeInstrument(const QString &id);
     void clear();
 
-    /// Replaces all instruments by those of `session` (validated first; on error nothing changes).
-    bool applySession(const Session &session, QString *error);
+    /// Replaces all instruments by those of `session` (validated first, within `limits`; on error
+    /// nothing changes).
+    bool applySession(const Session &session, QString *error, const SessionLimits &limits = SessionLimits());
     /// The current instruments with their parameter values (views/recording left to the caller).
     Session toSession() const;
     QString uniqueId(const QString &type) const;

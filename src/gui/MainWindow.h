@@ -46,7 +46,7 @@ public:
     bool openSessionFile(const QString &path, QString *error);
     bool saveSessionFile(const QString &path, QString *error);
     /// Replaces instruments, views and recording settings (all or nothing for the instruments).
-    bool applySession(const Session &session, QString *error);
+    bool applySession(const Session &session, QString *error, const SessionLimits &limits = SessionLimits());
     /// The workspace's instruments and parameters plus the views and the recording settings.
     Session currentSession() const;
     /// Removes every instrument and resets views and recording settings (no questions asked).

@@ -30,11 +30,11 @@ Session MainWindow::currentSession() const
     return s;
 }
 
-bool MainWindow::applySession(const Session &session, QString *error)
+bool MainWindow::applySession(const Session &session, QString *error, const SessionLimits &limits)
 {
     {
         const QScopedValueRollback restoring(m_restoring, true);
-        if (!m_workspace->applySession(session, error))
+        if (!m_workspace->applySession(session, error, limits))
             return false;
     }
     m_running = false;

@@ -183,6 +183,13 @@ private Q_SLOTS:
         QVERIFY(!streams.isEmpty());
         const QJsonObject st = streams.at(0).toObject();
         QVERIFY2(st.value(QStringLiteral("samples")).toDouble() > 500, r.out.constData());
+        // Nothing dropped or lost: each stream holds exactly what its instrument received.
+        double recorded = 0, received = 0;
+        for (const QJsonValue &v : streams)
+            recorded += v.toObject().value(QStringLiteral("samples")).toDouble();
+        for (const QJsonValue &v : s.value(QStringLiteral("instruments")).toArray())
+            received += v.toObject().value(QStringLiteral("samples")).toDouble();
+        QVERIFY2(recorded > 0 && recorded == received, r.out.constData());
         QCOMPARE(st.value(QStringLiteral("dropped")).toDouble(), 0.0);
         QCOMPARE(st.value(QStringLiteral("lost")).toDouble(), 0.0);
         QVERIFY(st.value(QStringLiteral("last_time")).toDouble() > st.value(QStringLiteral("first_time")).toDouble());
@@ -216,7 +223,7 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, r.err.constData());
         const Csv csv = readCsv(out);
         QCOMPARE(csv.files, 1);
-        QVERIFY(csv.comments.size() >= 4);
+        QVERIFY(csv.comments.contains("# instrument_id: panda1"));
         QVERIFY2(csv.header.startsWith("time_s,"), csv.header.constData());
         QVERIFY(csv.header.contains("PCAP.TS_TRIG.Value [s]"));
         // Nothing can be lost at 5000 rows/s on loopback: dropped and lost are exactly 0, and the
@@ -326,7 +333,10 @@ private Q_SLOTS:
         sim.kill();
         sim.waitForFinished();
         QVERIFY2(r.code == 0, r.err.constData());
-        QVERIFY2(readCsv(dir.filePath(QStringLiteral("csv"))).rows.size() > 100, r.out.constData());
+        const qsizetype rows = readCsv(dir.filePath(QStringLiteral("csv"))).rows.size();
+        QVERIFY2(rows > 100, r.out.constData());
+        QCOMPARE(double(rows), r.summary().value(QStringLiteral("streams")).toArray().at(0).toObject()
+                                   .value(QStringLiteral("samples")).toDouble());
     }
 
     // A port out of range is refused before anything connects, naming what is wrong.
@@ -351,6 +361,54 @@ private Q_SLOTS:
         QCOMPARE(s.code, 64);
         QVERIFY2(s.err.contains("instruments[1].address: instrument 'pandabox': address '[::1]:0': port '0'"),
                  s.err.constData());
+    }
+
+    // Sessions benchscope-rec cannot record: refused before anything connects or any file is
+    // made, the message naming what is wrong. A session without instruments would record nothing:
+    // exit 2 (failed), not 0.
+    void unusableSessionsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no instruments") << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[]})")
+                                        << 2 << "the session has no instruments: nothing to record";
+        QTest::newRow("no instruments key") << QByteArray(R"({"format":"benchscope-session","version":1})") << 2
+                                            << "the session has no instruments: nothing to record";
+        QTest::newRow("NUL in an id")
+            << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"pan\u0000da","type":"panda"}]})")
+            << 64 << "instruments[0].id: id 'pan\\0da': character '\\0' (at 3) is not allowed";
+        QTest::newRow("slash in an id")
+            << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[{"id":"a/b","type":"panda"}]})")
+            << 64 << "instruments[0].id: id 'a/b': character '/' (at 1) is not allowed";
+        QByteArray many = R"({"format":"benchscope-session","version":1,"instruments":[)";
+        for (int n = 1; n <= 65; ++n)
+            many += QStringLiteral(R"(%1{"id":"panda%2","type":"panda"})").arg(n > 1 ? QStringLiteral(",") : QString()).arg(n).toUtf8();
+        many += "]}";
+        QTest::newRow("65 instruments") << many << 64 << "instruments: 65 instruments; a session may hold at most 64";
+    }
+
+    void unusableSessionsAreRefused()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(int, code);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.benchscope.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(json);
+        f.close();
+        const QString out = dir.filePath(QStringLiteral("never.h5"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--session"), path, QStringLiteral("--duration"),
+                                                              QStringLiteral("1"), QStringLiteral("--output"), out});
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+        QVERIFY(!QFile::exists(out));
+        if (code == 2) {
+            QCOMPARE(r.summary().value(QStringLiteral("ok")).toBool(true), false);
+            QCOMPARE(r.summary().value(QStringLiteral("exit_code")).toInt(), 2);
+        }
     }
 
     /// --line-end cr-nul-lf: the TCP answers end lines as the real Telnet module does.

@@ -16,8 +16,12 @@ class FakeInstrument : public Instrument
 {
     Q_OBJECT
 public:
+    /// FakeInstruments in existence (tests check that shutdown deletes every driver).
+    static inline std::atomic<int> alive{0};
+    ~FakeInstrument() override { --alive; }
     FakeInstrument()
     {
+        ++alive;
         m_params.addDouble(QStringLiteral("rate"), QStringLiteral("Rate"), 1000, 1, 1e6, QStringLiteral("Acq"), QStringLiteral("Hz"));
         m_params.addEnum(QStringLiteral("mode"), QStringLiteral("Mode"), {QStringLiteral("A"), QStringLiteral("B")},
                          QStringLiteral("A"), QStringLiteral("Acq"));

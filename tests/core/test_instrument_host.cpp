@@ -6,6 +6,10 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 using namespace bs;
 
 namespace {
@@ -99,18 +103,60 @@ private Q_SLOTS:
         QVERIFY(msgs.at(0).at(0).toString().contains(QStringLiteral("drv-fake3")));
     }
 
+    // Destroying running hosts closes every driver on its own thread, deletes it, and ends the
+    // thread: nothing left running, nothing left alive. A watchdog turns a hang into a failure
+    // with a message (a generous bound, not a timing goal).
     void manyHostsShutDownCleanly()
     {
+        constexpr int kHosts = 8;
         for (int round = 0; round < 3; ++round) {
+            QCOMPARE(test::FakeInstrument::alive.load(), 0);
             std::vector<std::unique_ptr<InstrumentHost>> hosts;
-            for (int i = 0; i < 8; ++i) {
+            std::atomic<int> closedOnOwnThread{0}, threadsFinished{0};
+            QVector<QThread *> threads;
+            for (int i = 0; i < kHosts; ++i) {
                 auto drv = std::make_unique<test::FakeInstrument>();
                 drv->setId(QStringLiteral("f%1").arg(i));
+                Instrument *raw = drv.get();
+                connect(raw, &Instrument::stateChanged, raw,
+                        [raw, &closedOnOwnThread](Instrument::State s, const QString &) {
+                            if (s == Instrument::State::Disconnected && QThread::currentThread() == raw->thread())
+                                ++closedOnOwnThread;
+                        }, Qt::DirectConnection);
                 hosts.push_back(std::make_unique<InstrumentHost>(std::move(drv)));
+                QThread *t = hosts.back()->instrument()->thread();
+                QVERIFY(t != QThread::currentThread());
+                QVERIFY(!threads.contains(t)); // one thread per instrument
+                threads.append(t);
+                connect(t, &QThread::finished, t, [&threadsFinished] { ++threadsFinished; }, Qt::DirectConnection);
                 hosts.back()->start();
             }
-            QTest::qWait(30);
-            hosts.clear(); // must neither hang nor leak threads
+            QCOMPARE(test::FakeInstrument::alive.load(), kHosts);
+            for (const auto &h : hosts) {
+                QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Running, 20000);
+                QTRY_VERIFY_WITH_TIMEOUT(h->stats().samples > 0, 20000);
+                QVERIFY(h->instrument()->thread()->isRunning());
+            }
+
+            std::mutex m;
+            std::condition_variable cv;
+            bool done = false;
+            std::thread watchdog([&] {
+                std::unique_lock l(m);
+                if (!cv.wait_for(l, std::chrono::seconds(60), [&] { return done; }))
+                    qFatal("round %d: destroying %d running InstrumentHosts took more than 60 s (hung)", round, kHosts);
+            });
+            hosts.clear();
+            {
+                std::lock_guard l(m);
+                done = true;
+            }
+            cv.notify_one();
+            watchdog.join();
+
+            QCOMPARE(closedOnOwnThread.load(), kHosts); // every driver closed, on its own thread
+            QCOMPARE(threadsFinished.load(), kHosts);   // every thread ended
+            QCOMPARE(test::FakeInstrument::alive.load(), 0); // every driver deleted
         }
     }
 };

@@ -146,6 +146,20 @@ private Q_SLOTS:
             {"id":"pandabox","type":"panda","parameters":{"clock_period":-1}}]})")
                                        << "instruments[0].parameters.clock_period";
         QTest::newRow("not json") << "joined" << QByteArray("{\"format\":") << "not valid JSON";
+        // What no bench has, and ids that would break the recording: refused when loaded.
+        QTest::newRow("NUL in an id") << "separate"
+                                      << QByteArray(R"({"format":"benchscope-session","version":1,"instruments":[
+            {"id":"pan\u0000da","type":"panda"}]})")
+                                      << "instruments[0].id: id 'pan\\0da': character '\\0' (at 3) is not allowed";
+        QByteArray many = R"({"format":"benchscope-session","version":1,"instruments":[)";
+        for (int n = 1; n <= 65; ++n)
+            many += QStringLiteral(R"(%1{"id":"panda%2","type":"panda"})").arg(n > 1 ? QStringLiteral(",") : QString()).arg(n).toUtf8();
+        many += "]}";
+        QTest::newRow("65 instruments") << "separate" << many
+                                        << "instruments: 65 instruments; a session may hold at most 64";
+        QByteArray big = R"({"format":"benchscope-session","version":1,"instruments":[]})";
+        big.insert(1, QByteArray((1 << 20) + 1 - big.size(), ' '));
+        QTest::newRow("larger than 1 MiB") << "joined" << big << "a session file may hold at most 1048576 bytes";
     }
 
     void badSessionWithScreenshotExits()
@@ -165,6 +179,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
         QVERIFY2(r.err.contains(session.toUtf8()), r.err.constData());
         QVERIFY(!QFile::exists(m_home.filePath(QStringLiteral("never.png"))));
+    }
+
+    // --run with a session that has no instruments would run and record nothing: refused with a
+    // sentence and exit code 2 (a run without a user; a user gets the message in a dialog).
+    void emptySessionWithRunIsRefused()
+    {
+        const QString session = writeSession(QStringLiteral("empty.benchscope.json"),
+                                             R"({"format":"benchscope-session","version":1,"instruments":[]})");
+        const QString png = m_home.filePath(QStringLiteral("empty.png"));
+        const Result r = run({QStringLiteral("--session"), session, QStringLiteral("--run"), QStringLiteral("--screenshot"),
+                              png, QStringLiteral("--screenshot-delay"), QStringLiteral("1")},
+                             offscreen());
+        QVERIFY2(r.finished, "benchscope did not end");
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--run: the session has no instruments, so there is nothing to run"), r.err.constData());
+        QVERIFY(!QFile::exists(png));
+        // Without --run an empty session is a valid start (the user adds instruments).
+        const Result open = run({QStringLiteral("--session"), session, QStringLiteral("--screenshot"), png,
+                                 QStringLiteral("--screenshot-delay"), QStringLiteral("0.2")},
+                                offscreen());
+        QVERIFY2(open.code == 0, open.err.constData());
+        QVERIFY2(open.err.contains("no instruments"), open.err.constData());
     }
 
     // Offscreen without --screenshot is a run without a user too.

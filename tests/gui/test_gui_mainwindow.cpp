@@ -178,6 +178,11 @@ private Q_SLOTS:
             << QByteArray(good).replace("2.0", "99.0") << QStringLiteral("amplitude");
         QTest::newRow("unknown parameter")
             << QByteArray(good).replace("amplitude", "warp_factor") << QStringLiteral("warp_factor");
+        QTest::newRow("id with a slash") << QByteArray(good).replace("\"x1\"", "\"x/1\"") << QStringLiteral("'x/1'");
+        QByteArray many = R"({"format":"benchscope-session","version":1,"instruments":[)";
+        for (int n = 1; n <= 65; ++n)
+            many += QStringLiteral(R"(%1{"id":"x%2","type":"fakesig"})").arg(n > 1 ? QStringLiteral(",") : QString()).arg(n).toUtf8();
+        QTest::newRow("65 instruments") << many + "]}" << QStringLiteral("at most 64");
     }
 
     void badSessionFilesAreRefused()
@@ -185,17 +190,39 @@ private Q_SLOTS:
         QFETCH(QByteArray, content);
         QFETCH(QString, mentions);
         QString error;
-        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1"), { { QStringLiteral("rate"), 750.0 } }), &error));
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error));
+        m_ws->instrument(QStringLiteral("fake2"))->setParameter(QStringLiteral("shape"), QStringLiteral("Triangle"));
+        QTRY_COMPARE(m_ws->instrument(QStringLiteral("fake2"))->parameters().stringValue(QStringLiteral("shape")),
+            QStringLiteral("Triangle"));
         m_window->scopeView()->setSpan(3.0);
+        m_window->scopeView()->setFollow(false);
+        const QString key
+            = ChannelStyles::keyOf(QStringLiteral("fake2"), QStringLiteral("sig"), QStringLiteral("Position"));
+        m_window->scopeView()->channelStyles()->setColor(key, QColor(QStringLiteral("#123456")));
+        m_window->scopeView()->channelStyles()->setVisible(key, false);
+        SessionRecording rec;
+        rec.format = QStringLiteral("csv");
+        rec.baseName = QStringLiteral("kept");
+        m_window->recordController()->setSettings(rec);
+        const QVector<InstrumentHost *> hostsBefore = m_ws->instruments();
         const QJsonObject before = m_window->currentSession().toJson();
         const QString path = m_dir.filePath(QStringLiteral("bad.benchscope.json"));
         QVERIFY(writeFile(path, content));
         error.clear();
         QVERIFY(!m_window->openSessionFile(path, &error));
         QVERIFY2(error.contains(mentions), qPrintable(error));
+        // The whole workspace as it was: the same instruments (not re-created) with their
+        // parameters, the colours, hidden channels, time span and follow mode, the recording settings.
         QCOMPARE(m_window->currentSession().toJson(), before);
-        QVERIFY(m_window->panel(QStringLiteral("fake1")));
+        QCOMPARE(m_ws->instruments(), hostsBefore);
+        QCOMPARE(m_ws->instrument(QStringLiteral("fake1"))->parameters().doubleValue(QStringLiteral("rate")), 750.0);
+        QVERIFY(m_window->panel(QStringLiteral("fake1")) && m_window->panel(QStringLiteral("fake2")));
         QCOMPARE(m_window->scopeView()->span(), 3.0);
+        QVERIFY(!m_window->scopeView()->follow());
+        QCOMPARE(m_window->scopeView()->channelStyles()->style(key).color, QColor(QStringLiteral("#123456")));
+        QVERIFY(!m_window->scopeView()->channelStyles()->style(key).visible);
+        QCOMPARE(m_window->recordController()->settings().baseName, QStringLiteral("kept"));
     }
 
     void runStopToggles()
@@ -259,12 +286,13 @@ private Q_SLOTS:
         const QString path = m_window->recordController()->currentPath();
         QVERIFY2(QRegularExpression(QStringLiteral("/bench_\\d{8}-\\d{6}\\.h5$")).match(path).hasMatch(),
             qPrintable(path));
-        QTest::qWait(300);
+        InstrumentHost *host = m_ws->instrument(QStringLiteral("fake1"));
+        QTRY_VERIFY_WITH_TIMEOUT(host->stats().samples >= 300, 20000);
+        m_window->setRunning(false); // no more blocks: the recording must hold exactly what arrived
+        QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, 20000);
         record->trigger();
         QTRY_VERIFY(!m_window->recordController()->isRecording());
-        QVERIFY(QFileInfo(path).size() > 0);
         QVERIFY(!record->isChecked());
-        m_window->setRunning(false);
 
         // File ▸ Export CSV… uses the same helper, off the GUI thread.
         QSignalSpy exported(m_window->recordController(), &RecordController::exportFinished);
@@ -273,8 +301,19 @@ private Q_SLOTS:
         QTRY_COMPARE(exported.count(), 1);
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(2).toString()));
         const QStringList files = exported.first().at(1).toStringList();
-        QCOMPARE(files.size(), 1);
-        QVERIFY(files.first().endsWith(QStringLiteral(".csv")));
+        QCOMPARE(files, QStringList{ QDir(outDir).filePath(QStringLiteral("fake1_sig.csv")) });
+        QFile csv(files.first());
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        qsizetype rows = 0;
+        QByteArray last;
+        for (const QByteArray &line : csv.readAll().split('\n')) {
+            if (!line.isEmpty() && !line.startsWith('#') && !line.startsWith("time_s"))
+                ++rows;
+            if (!line.isEmpty())
+                last = line;
+        }
+        QCOMPARE(quint64(rows), host->stats().samples); // every sample that arrived, no more
+        QCOMPARE(last, QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0").arg(rows).toUtf8());
     }
 
     void addInstrumentDialog()

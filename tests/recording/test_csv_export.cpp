@@ -5,7 +5,14 @@
 #include "RecordingTestUtil.h"
 
 #include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+
+#include <cmath>
+#include <cstdlib>
 
 #include <thread>
 
@@ -132,6 +139,47 @@ void recordFeed(const RecordingOptions &base)
     QVERIFY(rec.stats().lastError.isEmpty());
 }
 
+/// Reads CSV files with python3's own csv module, independent of BenchScope's formatting and
+/// parsing code: per file the comment lines before the column line, the column names, every row's
+/// fields as exact float.hex() text, and each later comment with the number of rows before it.
+const char *const kIndependentReader = R"PY(
+import csv, json, sys
+out = {}
+for path in sys.argv[1:]:
+    head, columns, rows, marks = [], None, [], []
+    with open(path, newline='', encoding='utf-8') as f:
+        text = f.read()
+    for line in text.split('\n'):
+        if line.startswith('#'):
+            (head if columns is None else marks).append(line if columns is None else [len(rows), line])
+        elif line == '':
+            continue
+        elif columns is None:
+            columns = next(csv.reader([line]))
+        else:
+            rows.append([float(x).hex() for x in next(csv.reader([line]))])
+    out[path] = {'head': head, 'columns': columns, 'rows': rows, 'marks': marks, 'ends_with_newline': text.endswith('\n')}
+json.dump(out, sys.stdout)
+)PY";
+
+QString python3()
+{
+    for (const QString &py : { QStringLiteral("/usr/bin/python3"), QStandardPaths::findExecutable(QStringLiteral("python3")) })
+        if (!py.isEmpty() && QFileInfo(py).isExecutable())
+            return py;
+    return {};
+}
+
+double fromHex(const QJsonValue &v)
+{
+    return std::strtod(v.toString().toLatin1().constData(), nullptr);
+}
+
+bool sameValue(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || sameBits(a, b);
+}
+
 QStringList filesIn(const QString &dir)
 {
     QStringList names = QDir(dir).entryList(QDir::Files, QDir::Name);
@@ -145,8 +193,136 @@ class TestCsvExport : public QObject
     Q_OBJECT
 private slots:
     void exportIsByteIdenticalToCsvWriter();
+    void exportHoldsTheSamplesFedIn();
     void exportErrors();
 };
+
+// The exporter is checked against the samples that went into the recording, read back by an
+// independent CSV reader (python3's csv module): header, column names (quoted), every time and
+// value bit for bit (NaN, ±inf, -0, denormals), the gap and capture markers at their rows, the
+// end total. (The byte-identity test above compares the exporter with the writer, which share
+// their formatting code: both could be wrong the same way.)
+void TestCsvExport::exportHoldsTheSamplesFedIn()
+{
+    const QString py = python3();
+    if (py.isEmpty())
+        QSKIP("python3 is not available");
+    QTemporaryDir dir;
+    const QString h5 = dir.filePath(QStringLiteral("fed.h5")), outDir = dir.filePath(QStringLiteral("csv"));
+
+    struct Expected
+    {
+        QList<QPair<double, QVector<double>>> rows; // time, values
+        QList<QPair<qsizetype, QString>> marks;     // rows before the mark, how the line starts
+    };
+    Expected wave, trig;
+    {
+        Recorder rec;
+        rec.setStreams(Dev1, { dev1Streams()[0], dev1Streams()[1] });
+        QString error;
+        QVERIFY2(rec.start(options(Format::Hdf5, h5), &error), qPrintable(error));
+        std::mt19937_64 rng(77);
+        quint64 wi = 0, ti = 0;
+        double tt = 0;
+        for (int k = 0; k < 12; ++k) {
+            drain(rec);
+            if (k == 5) {
+                wi += 123; // an index gap: 123 samples the device never delivered
+                wave.marks.append({ wave.rows.size(), QStringLiteral("# gap at t=") });
+            }
+            const std::size_t n = 50 + rng() % 400;
+            auto w = regularBlock(rng, Dev1, QStringLiteral("wave"), 2, n, wi, 1e-5, 0.1);
+            wi += n;
+            for (std::size_t i = 0; i < n; ++i)
+                wave.rows.append({ w->time(i), { w->channel(0)[i], w->channel(1)[i] } });
+            rec.consume(w);
+            auto t = irregularBlock(rng, Dev1, QStringLiteral("trig"), 1, 1 + rng() % 40, ti, &tt);
+            ti += t->sampleCount;
+            for (std::size_t i = 0; i < t->sampleCount; ++i)
+                trig.rows.append({ t->times[i], { t->channel(0)[i] } });
+            rec.consume(t);
+            if (k == 7) {
+                drain(rec);
+                InstrumentEvent e;
+                e.kind = InstrumentEvent::Kind::CaptureStarted;
+                e.instrumentId = Dev1;
+                e.streamId = QStringLiteral("trig");
+                e.time = tt;
+                rec.event(e);
+                trig.marks.append({ trig.rows.size(), QStringLiteral("# capture_start at t=") });
+            }
+        }
+        rec.stop();
+        QVERIFY2(rec.stats().lastError.isEmpty(), qPrintable(rec.stats().lastError));
+    }
+    QStringList written;
+    QString error;
+    QVERIFY2(exportCsv(h5, outDir, &written, &error), qPrintable(error));
+    const QString wavePath = QDir(outDir).filePath(QStringLiteral("dev1_wave.csv"));
+    const QString trigPath = QDir(outDir).filePath(QStringLiteral("dev1_trig.csv"));
+    QCOMPARE(filesIn(outDir), (QStringList{ QStringLiteral("dev1_trig.csv"), QStringLiteral("dev1_wave.csv") }));
+
+    QProcess p;
+    p.start(py, { QStringLiteral("-c"), QString::fromLatin1(kIndependentReader), wavePath, trigPath });
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+    const QJsonObject read = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+
+    auto check = [](const QJsonObject &file, const Expected &expected, const QStringList &columns, const QString &stream,
+                    const QString &timeBase) {
+        QStringList head;
+        for (const QJsonValue &v : file.value(QStringLiteral("head")).toArray())
+            head.append(v.toString());
+        QVERIFY2(head.value(0) == QStringLiteral("# BenchScope recording, format benchscope-csv 1"), qPrintable(head.join(u'\n')));
+        for (const QString &line : { QStringLiteral("# instrument_id: dev1"), QStringLiteral("# instrument_name: Device One"),
+                                     QStringLiteral("# instrument_type: sim"), QStringLiteral("# instrument_address: 127.0.0.1:1"),
+                                     QStringLiteral("# stream_id: ") + stream, QStringLiteral("# time_base: ") + timeBase })
+            QVERIFY2(head.contains(line), qPrintable(line + QStringLiteral(" not in\n") + head.join(u'\n')));
+        QStringList cols;
+        for (const QJsonValue &v : file.value(QStringLiteral("columns")).toArray())
+            cols.append(v.toString());
+        QCOMPARE(cols, columns);
+        QVERIFY(file.value(QStringLiteral("ends_with_newline")).toBool());
+
+        const QJsonArray rows = file.value(QStringLiteral("rows")).toArray();
+        QCOMPARE(rows.size(), expected.rows.size());
+        for (qsizetype r = 0; r < rows.size(); ++r) {
+            const QJsonArray row = rows.at(r).toArray();
+            const auto &[t, values] = expected.rows.at(r);
+            QCOMPARE(row.size(), values.size() + 1);
+            const double readT = fromHex(row.at(0));
+            if (timeBase == QLatin1String("irregular"))
+                QVERIFY2(sameBits(readT, t), qPrintable(QStringLiteral("row %1: t=%2, fed %3").arg(r).arg(readT, 0, 'g', 17).arg(t, 0, 'g', 17)));
+            else // a regular time is written as the segment's start + row × dt: equal to rounding
+                QVERIFY2(std::abs(readT - t) <= 1e-12 * std::abs(t),
+                         qPrintable(QStringLiteral("row %1: t=%2, fed %3").arg(r).arg(readT, 0, 'g', 17).arg(t, 0, 'g', 17)));
+            for (qsizetype c = 0; c < values.size(); ++c)
+                QVERIFY2(sameValue(fromHex(row.at(c + 1)), values[c]),
+                         qPrintable(QStringLiteral("row %1 column %2: %3, fed %4")
+                                        .arg(r).arg(c + 1).arg(row.at(c + 1).toString()).arg(values[c], 0, 'g', 17)));
+        }
+        const QJsonArray marks = file.value(QStringLiteral("marks")).toArray();
+        QCOMPARE(marks.size(), expected.marks.size() + 1); // + the end line
+        for (qsizetype m = 0; m < expected.marks.size(); ++m) {
+            QCOMPARE(marks.at(m).toArray().at(0).toInteger(), qint64(expected.marks[m].first));
+            QVERIFY2(marks.at(m).toArray().at(1).toString().startsWith(expected.marks[m].second),
+                     qPrintable(marks.at(m).toArray().at(1).toString()));
+        }
+        const QJsonArray end = marks.last().toArray();
+        QCOMPARE(end.at(0).toInteger(), qint64(expected.rows.size()));
+        QVERIFY2(end.at(1).toString().startsWith(QStringLiteral("# end: samples=%1 dropped=0 ").arg(expected.rows.size())),
+                 qPrintable(end.at(1).toString()));
+    };
+    check(read.value(wavePath).toObject(), wave,
+          { QStringLiteral("time_s"), QStringLiteral("a,b [V]"), QStringLiteral("c\"d [µ\"m]") }, QStringLiteral("wave"),
+          QStringLiteral("regular"));
+    if (QTest::currentTestFailed())
+        return;
+    const QJsonArray gap = read.value(wavePath).toObject().value(QStringLiteral("marks")).toArray().at(0).toArray();
+    QVERIFY2(gap.at(1).toString().contains(QStringLiteral(" lost=123 ")), qPrintable(gap.at(1).toString()));
+    check(read.value(trigPath).toObject(), trig, { QStringLiteral("time_s"), QStringLiteral("pos [counts]") },
+          QStringLiteral("trig"), QStringLiteral("irregular"));
+}
 
 void TestCsvExport::exportIsByteIdenticalToCsvWriter()
 {
