@@ -4,7 +4,7 @@
 // (prompt, status register, escaped text for messages).
 // Input: 1 byte read-chunk size, then the bytes from the device.
 // Checks: the frames do not depend on how the input was split; FrameReader's frames equal
-// cleanFrame() of the raw bytes; numbers taken from a reply are finite; an error reply has a code
+// cleanFrame() of the raw bytes after each frame's last XOFF; numbers taken from a reply are finite; an error reply has a code
 // 1–10; messages carry no raw control bytes.
 #include "FuzzInput.h"
 #include "Nv200ProtocolFrame.h"
@@ -48,11 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::vector<QByteArray> whole = framesOf(bytes, 0);
     BS_FUZZ_CHECK(whole == framesOf(bytes, chunk), "frames depend on how the input was split");
 
-    // Each frame is what lies before an XON; cleanFrame() must agree with the incremental reader.
+    // Each frame is what lies between the last XOFF before an XON and that XON (an XOFF inside a
+    // frame starts it again); cleanFrame() of that must agree with the incremental reader.
+    // (Inputs are far below kMaxFrameBytes, so no frame is dropped as oversized.)
     const QList<QByteArray> raw = bytes.split(kXon);
     BS_FUZZ_CHECK(whole.size() == std::size_t(raw.size() - 1), "frame count is not the XON count");
-    for (std::size_t i = 0; i < whole.size(); ++i)
-        BS_FUZZ_CHECK(cleanFrame(raw[qsizetype(i)]) == whole[i], "cleanFrame differs from FrameReader");
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        const QByteArray &r = raw[qsizetype(i)];
+        const qsizetype open = r.lastIndexOf(kXoff);
+        BS_FUZZ_CHECK(cleanFrame(open < 0 ? r : r.mid(open + 1)) == whole[i], "cleanFrame differs from FrameReader");
+    }
 
     for (const QByteArray &frame : whole) {
         (void)promptDevice(frame);

@@ -255,8 +255,9 @@ void ParameterEditor::setValue(const QVariant &value)
         auto *l = static_cast<QLabel *>(m_widget.data());
         l->setText(displayText(value));
         // A form row does not grow by itself when a wrapped read-back needs more lines.
-        if (l->width() > 0)
-            l->setMinimumHeight(l->heightForWidth(l->width()));
+        // heightForWidth() is -1 for a label that does not wrap: nothing to grow then.
+        if (const int h = l->width() > 0 ? l->heightForWidth(l->width()) : -1; h > 0)
+            l->setMinimumHeight(h);
         break;
     }
     }
