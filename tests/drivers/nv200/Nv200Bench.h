@@ -3,6 +3,7 @@
 // The NV200 driver test bench: an Nv200Simulator on its own thread, the driver in an
 // InstrumentHost with a collecting sink, and waits with generous limits.
 #include "../CollectingSink.h"
+#include "../SpyText.h"
 #include "InstrumentHost.h"
 #include "Nv200Driver.h"
 #include "Nv200Simulator.h"
@@ -56,20 +57,8 @@ struct Bench
         simulator()->injectFault(f); // thread-safe
     }
     QString lastError() const { return errors->isEmpty() ? QString() : errors->last().at(0).toString(); }
-    bool anyError(const QString &part) const
-    {
-        for (const auto &e : *errors)
-            if (e.at(0).toString().contains(part))
-                return true;
-        return false;
-    }
-    QString allErrors() const
-    {
-        QStringList l;
-        for (const auto &e : *errors)
-            l << e.at(0).toString();
-        return l.join(QStringLiteral(" | "));
-    }
+    bool anyError(const QString &part) const { return bs::test::spyContains(*errors, part); }
+    QString allErrors() const { return bs::test::spyJoined(*errors); }
     void set(const char *key, const QVariant &v) { host->setParameter(QLatin1String(key), v); }
 
     std::unique_ptr<SimulatorThread> sim;

@@ -5,6 +5,7 @@
 // (Bench), another control client, and waits with generous timeouts (no wall-clock assertions).
 
 #include "../CollectingSink.h"
+#include "../SpyText.h"
 #include "DriverRegistry.h"
 #include "InstrumentHost.h"
 #include "PandaDriver.h"
@@ -16,6 +17,8 @@
 #include <QtTest>
 
 namespace bs::panda::test {
+
+using bs::test::spyContains;
 
 using bs::test::CollectingSink;
 
@@ -129,14 +132,6 @@ inline bool armAsOther(OtherClient &o)
 }
 
 inline const QString kOtherCapture = QStringLiteral("COUNTER2.OUT Value\nPCAP.TS_TRIG Value\n");
-
-inline bool anyContains(const QSignalSpy &spy, const QString &text)
-{
-    for (const auto &args : spy)
-        if (args.at(0).toString().contains(text))
-            return true;
-    return false;
-}
 
 /// Data blocks follow each other without a restart of the sample index: one StartOfCapture.
 inline bool indexContinuous(const std::vector<SampleBlockPtr> &blocks, QString *why)

@@ -360,11 +360,11 @@ private Q_SLOTS:
         QVERIFY(o.busy());
         QString why;
         QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
-        QVERIFY2(!anyContains(errors, QStringLiteral("refused to arm")), qPrintable(b.host->lastError()));
+        QVERIFY2(!spyContains(errors, QStringLiteral("refused to arm")), qPrintable(b.host->lastError()));
         // Only the explicit action disarms it.
         b.host->invoke(QStringLiteral("disarm_other"));
         QTRY_VERIFY_WITH_TIMEOUT(!o.busy(), kWaitMs);
-        QVERIFY(anyContains(msgs, QStringLiteral("another client")));
+        QVERIFY(spyContains(msgs, QStringLiteral("another client")));
     }
 
     void otherClientArmsBetweenConnectAndRun()
@@ -389,7 +389,7 @@ private Q_SLOTS:
         QVERIFY(o.busy());
         QString why;
         QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
-        QTRY_VERIFY_WITH_TIMEOUT(anyContains(msgs, QStringLiteral("another client")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(spyContains(msgs, QStringLiteral("another client")), kWaitMs);
     }
 
     void otherClientArmsJustBeforeOurArm()
@@ -403,7 +403,7 @@ private Q_SLOTS:
         QSignalSpy errors(b.host.get(), &InstrumentHost::errorOccurred);
         b.inject(PandaSimulator::Fault::OtherClientArmsFirst);
         b.host->start();
-        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("already in progress")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(spyContains(errors, QStringLiteral("already in progress")), kWaitMs);
         // The refused ARM changed nothing of ours: the other capture is recorded read-only, on
         // one continuous index, and Stop does not disarm it.
         QVERIFY(waitState(*b.host, Instrument::State::Running));
@@ -415,7 +415,7 @@ private Q_SLOTS:
         QVERIFY(o.busy());
         QString why;
         QVERIFY2(indexContinuous(b.sink.blocks(), &why), qPrintable(why));
-        QVERIFY(anyContains(msgs, QStringLiteral("another client")));
+        QVERIFY(spyContains(msgs, QStringLiteral("another client")));
     }
 
     void clockPeriodInSecondsReadBack()
@@ -452,7 +452,7 @@ private Q_SLOTS:
         QCOMPARE(t.size(), std::size_t(3));
         QCOMPARE(t[1] - t[0], 1.0);
         QCOMPARE(t[2] - t[1], 1.0);
-        QVERIFY(anyContains(msgs, QStringLiteral("row index")));
+        QVERIFY(spyContains(msgs, QStringLiteral("row index")));
     }
 
     void lostControlConnectionDrainsTheDataPort()
@@ -464,7 +464,7 @@ private Q_SLOTS:
         b.inject(PandaSimulator::Fault::ControlDrop); // END follows on the data port 200 ms later
         QVERIFY(waitState(*b.host, Instrument::State::Error, kWaitMs));
         QTRY_VERIFY_WITH_TIMEOUT(b.sink.blocks().back()->flags & SampleBlock::EndOfCapture, kWaitMs);
-        QVERIFY(anyContains(msgs, QStringLiteral("Disarmed")));
+        QVERIFY(spyContains(msgs, QStringLiteral("Disarmed")));
         QString endText;
         for (const auto &m : msgs)
             if (m.at(0).toString().startsWith(QStringLiteral("Capture ended after")))
@@ -492,7 +492,7 @@ private Q_SLOTS:
         QVERIFY(b.host->parameters().stringValue(QStringLiteral("capturable")).contains(QStringLiteral("ADC2.OUT")));
         // A field this FPGA lacks is refused by name; the FPGA's own fields are accepted.
         b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC9.OUT=Value"));
-        QTRY_VERIFY_WITH_TIMEOUT(anyContains(errors, QStringLiteral("ADC9.OUT")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(spyContains(errors, QStringLiteral("ADC9.OUT")), kWaitMs);
         const int refused = int(errors.count());
         b.host->setParameter(QStringLiteral("capture_fields"), QStringLiteral("ADC1.OUT=Mean; COUNTER5.OUT=Value"));
         QVERIFY(runToEnd(b, 100));
@@ -510,7 +510,7 @@ private Q_SLOTS:
         QCOMPARE(c5[1] - c5[0], 5.0);
         for (double v : b.sink.column(QStringLiteral("ADC1.OUT.Mean")))
             QVERIFY(std::isfinite(v));
-        QVERIFY(anyContains(msgs, QStringLiteral("older PCAP names")));
+        QVERIFY(spyContains(msgs, QStringLiteral("older PCAP names")));
     }
 
     void stdDevWhereTheFpgaHasIt()
@@ -542,7 +542,7 @@ private Q_SLOTS:
         plain.host->setParameter(QStringLiteral("clock_period"), 1e-4);
         plain.host->setParameter(QStringLiteral("capture.INENC1.VAL"), QStringLiteral("StdDev"));
         QVERIFY(runToEnd(plain, 20));
-        QVERIFY(anyContains(refused, QStringLiteral("'StdDev' of INENC1.VAL")));
+        QVERIFY(spyContains(refused, QStringLiteral("'StdDev' of INENC1.VAL")));
         QCOMPARE(plain.sink.rows(), quint64(20));
     }
 

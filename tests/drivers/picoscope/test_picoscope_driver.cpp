@@ -3,6 +3,7 @@
 // library would be; the driver runs on its own thread inside an InstrumentHost. The simulated
 // inputs are set through the library's picosim control interface (resolved from the same file).
 #include "../CollectingSink.h"
+#include "../SpyText.h"
 #include "InstrumentHost.h"
 #include "PicoDriver.h"
 #include "SessionClock.h"
@@ -71,22 +72,9 @@ struct Bench
         set("library", library);
     }
     void set(const char *key, const QVariant &v) { host->setParameter(QLatin1String(key), v); }
-    bool anyError(const QString &part) const { return contains(*errors, part); }
-    bool anyMessage(const QString &part) const { return contains(*messages, part); }
-    static bool contains(const QSignalSpy &spy, const QString &part)
-    {
-        for (const auto &e : spy)
-            if (e.at(0).toString().contains(part))
-                return true;
-        return false;
-    }
-    QString allErrors() const
-    {
-        QStringList l;
-        for (const auto &e : *errors)
-            l << e.at(0).toString();
-        return l.join(QStringLiteral(" | "));
-    }
+    bool anyError(const QString &part) const { return bs::test::spyContains(*errors, part); }
+    bool anyMessage(const QString &part) const { return bs::test::spyContains(*messages, part); }
+    QString allErrors() const { return bs::test::spyJoined(*errors); }
 
     CollectingSink sink;
     std::unique_ptr<InstrumentHost> host;
