@@ -109,6 +109,46 @@ bool rowsIntact(const H5Stream &s)
     return true;
 }
 
+/// What a recording under a file-size limit left: its stats (read after stop()) and signals.
+struct FullDiskRun
+{
+    bool started = false;
+    QString startError;
+    RecorderStats stats;
+    QStringList errors;
+    int stopped = 0;
+};
+
+/// Records `blocks` index blocks of `rows` rows, every block reaching the writer, with files
+/// limited to `limitBytes` (EFBIG past it, as on a full disk), until the recorder stops by itself.
+FullDiskRun recordOnFullDisk(Format format, const QString &path, rlim_t limitBytes, quint64 blocks, quint64 rows)
+{
+    FullDiskRun run;
+    Recorder rec;
+    rec.setStreams(Dev1, TwoChannels);
+    RecorderSignals sig(&rec);
+    {
+        FileSizeLimit limit(limitBytes);
+        if (!limit.ok()) {
+            run.startError = QStringLiteral("setrlimit(RLIMIT_FSIZE) failed");
+            return run;
+        }
+        RecordingOptions opts = options(format, path);
+        opts.maxQueueSeconds = 0; // every block reaches the writer
+        run.started = rec.start(opts, &run.startError);
+        if (!run.started)
+            return run;
+        for (quint64 k = 0; k < blocks; ++k)
+            rec.consume(indexBlock(k * rows, rows));
+        [[maybe_unused]] const bool stopped = QTest::qWaitFor([&] { return sig.stopped == 1; }, 20000);
+        rec.stop();
+        run.stats = rec.stats();
+    }
+    run.errors = sig.errors;
+    run.stopped = sig.stopped;
+    return run;
+}
+
 // ---- child process: records until killed ----
 
 /// Records index blocks of stream s to `path` (HDF5) with no periodic flush; the one flush comes
@@ -168,27 +208,13 @@ void TestRecorderFailures::hdf5FullDiskKeepsTheFileReadable()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("full.h5"));
     constexpr quint64 Blocks = 60, Rows = 10000; // 9.6 MB of samples for a 3 MiB "disk"
-    Recorder rec;
-    rec.setStreams(Dev1, TwoChannels);
-    RecorderSignals sig(&rec);
-    QString error;
-    RecorderStats st;
-    {
-        FileSizeLimit limit(3 << 20);
-        QVERIFY(limit.ok());
-        RecordingOptions opts = options(Format::Hdf5, path);
-        opts.maxQueueSeconds = 0; // every block reaches the writer
-        QVERIFY(rec.start(opts, &error));
-        for (quint64 k = 0; k < Blocks; ++k)
-            rec.consume(indexBlock(k * Rows, Rows));
-        [[maybe_unused]] const bool stopped = QTest::qWaitFor([&] { return sig.stopped == 1; }, 20000);
-        rec.stop();
-        st = rec.stats();
-    }
-    QCOMPARE(sig.stopped, 1);
-    QCOMPARE(sig.errors.size(), 1);
-    QVERIFY2(sig.errors.first().contains(path) && sig.errors.first().contains(QStringLiteral("File too large")),
-        qPrintable(sig.errors.first()));
+    const FullDiskRun run = recordOnFullDisk(Format::Hdf5, path, 3 << 20, Blocks, Rows);
+    QVERIFY2(run.started, qPrintable(run.startError));
+    const RecorderStats &st = run.stats;
+    QCOMPARE(run.stopped, 1);
+    QCOMPARE(run.errors.size(), 1);
+    QVERIFY2(run.errors.first().contains(path) && run.errors.first().contains(QStringLiteral("File too large")),
+        qPrintable(run.errors.first()));
     QCOMPARE(st.streams.size(), 1);
     const StreamRecordStats &s = st.streams.first();
     QCOMPARE(s.samples + s.droppedSamples, Blocks * Rows);
@@ -212,28 +238,14 @@ void TestRecorderFailures::csvFullDiskWritesWholeLines()
     QTemporaryDir dir;
     const QString csvDir = dir.filePath(QStringLiteral("csv"));
     constexpr quint64 Blocks = 40, Rows = 10000;
-    Recorder rec;
-    rec.setStreams(Dev1, TwoChannels);
-    RecorderSignals sig(&rec);
-    QString error;
-    RecorderStats st;
-    {
-        FileSizeLimit limit((3 << 20) + 7); // mid-line
-        QVERIFY(limit.ok());
-        RecordingOptions opts = options(Format::Csv, csvDir);
-        opts.maxQueueSeconds = 0; // every block reaches the writer
-        QVERIFY(rec.start(opts, &error));
-        for (quint64 k = 0; k < Blocks; ++k)
-            rec.consume(indexBlock(k * Rows, Rows));
-        [[maybe_unused]] const bool stopped = QTest::qWaitFor([&] { return sig.stopped == 1; }, 20000);
-        rec.stop();
-        st = rec.stats();
-    }
+    const FullDiskRun run = recordOnFullDisk(Format::Csv, csvDir, (3 << 20) + 7 /* mid-line */, Blocks, Rows);
+    QVERIFY2(run.started, qPrintable(run.startError));
+    const RecorderStats &st = run.stats;
     const QString file = QDir(csvDir).filePath(QStringLiteral("dev1_s.csv"));
-    QCOMPARE(sig.stopped, 1);
-    QCOMPARE(sig.errors.size(), 1);
-    QVERIFY2(sig.errors.first().contains(file) && sig.errors.first().contains(QStringLiteral("File too large")),
-        qPrintable(sig.errors.first()));
+    QCOMPARE(run.stopped, 1);
+    QCOMPARE(run.errors.size(), 1);
+    QVERIFY2(run.errors.first().contains(file) && run.errors.first().contains(QStringLiteral("File too large")),
+        qPrintable(run.errors.first()));
     QFile raw(file);
     QVERIFY(raw.open(QIODevice::ReadOnly));
     const QByteArray text = raw.readAll();
