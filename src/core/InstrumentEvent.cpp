@@ -9,6 +9,10 @@ const char *InstrumentEvent::kindName(Kind k)
     case Kind::CaptureStarted: return "capture_start";
     case Kind::CaptureEnded: return "capture_end";
     case Kind::Warning: return "warning";
+    case Kind::RunStarted: return "run_start";
+    case Kind::RunStopped: return "run_stop";
+    case Kind::ConnectionLost: return "connection_lost";
+    case Kind::ConnectionRestored: return "connection_restored";
     }
     return "event";
 }

@@ -23,6 +23,10 @@ struct InstrumentEvent
         CaptureStarted = 1, ///< a device capture began (PandA header, NV200 read-back, Pico block)
         CaptureEnded = 2,   ///< it ended; `complete` says whether everything it held was delivered
         Warning = 3,        ///< the acquisition is not what was asked (refused setting, ...)
+        RunStarted = 4,     ///< the user (Run, benchscope-rec) started the acquisition of this instrument
+        RunStopped = 5,     ///< the user stopped it
+        ConnectionLost = 6, ///< the connection broke while the acquisition ran (an outage begins)
+        ConnectionRestored = 7, ///< reconnected and acquiring again after ConnectionLost (the outage ends)
     };
 
     Kind kind = Kind::Warning;

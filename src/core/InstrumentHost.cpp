@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "InstrumentHost.h"
+#include "SessionClock.h"
 
 #include <algorithm>
 
@@ -186,6 +187,8 @@ void InstrumentHost::mirrorEvent(const InstrumentEvent &e)
             Q_EMIT warningRaised(e.text);
         }
         break;
+    default:
+        break;
     }
     Q_EMIT eventOccurred(e);
 }
@@ -238,6 +241,16 @@ void InstrumentHost::stop()
 void InstrumentHost::invoke(const QString &action)
 {
     QMetaObject::invokeMethod(m_instrument, [i = m_instrument, action] { i->invoke(action); });
+}
+
+void InstrumentHost::postEvent(InstrumentEvent e)
+{
+    e.instrumentId = m_id;
+    if (!std::isfinite(e.time))
+        e.time = SessionClock::now();
+    if (m_instrument)
+        QMetaObject::invokeMethod(m_instrument, [this, e] { routeEvent(e); });
+    mirrorEvent(e);
 }
 
 } // namespace bs

@@ -81,6 +81,10 @@ public:
     /// Stops the acquisition; an instrument whose capture has Finished is left as it is.
     void stop();
     void invoke(const QString &action);
+    /// An event the host (not the driver) observes: Run/Stop by the user, a connection lost or
+    /// restored. Fills in the instrument id (and the session time when `e.time` is NaN), hands it
+    /// to the sinks on the driver thread, in order with the blocks, and mirrors it here.
+    void postEvent(InstrumentEvent e);
 
     /// For tests and the CLI: the driver object (touch it only through queued calls).
     Instrument *instrument() const { return m_instrument; }
