@@ -62,7 +62,8 @@ StreamInfo RecordingSession::streamInfo(const Slot &s, int channels, bool regula
 bool RecordingSession::ensureStream(
     Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange)
 {
-    if (s.handle >= 0 && (!newGenerationOnChange || (s.channelCount == channels && s.regular == regular)))
+    if (s.handle >= 0
+        && (!newGenerationOnChange || (s.channelCount == channels && s.regular == regular && !s.reannouncedOther)))
         return true;
     if (s.handle >= 0)
         finishSlot(s);
@@ -83,6 +84,11 @@ bool RecordingSession::ensureStream(
     s.handle = handle;
     s.channelCount = channels;
     s.regular = regular;
+    s.channels.clear();
+    for (const StreamInfo &announced : m_announced.value(s.instrumentId))
+        if (announced.id == s.streamId)
+            s.channels = announced.channels;
+    s.reannouncedOther = false;
     s.timeline = StreamTimeline();
     StreamRecordStats st;
     st.instrumentId = s.instrumentId;
@@ -245,7 +251,7 @@ void RecordingSession::handle(const QueueItem &item)
         return;
     }
     if (!item.block) {
-        m_announced.insert(item.instrumentId, item.streams);
+        handleAnnouncement(item.instrumentId, item.streams);
         return;
     }
     const SampleBlock &b = *item.block;
@@ -288,6 +294,24 @@ void RecordingSession::handle(const QueueItem &item)
         st.lastTime = last;
     }
     m_bytesWritten += qint64(b.payloadBytes());
+}
+
+void RecordingSession::handleAnnouncement(const QString &instrumentId, const QVector<StreamInfo> &streams)
+{
+    m_announced.insert(instrumentId, streams);
+    // The same stream id with the same channels continues in the same dataset / CSV file (a new
+    // time segment there when its sample index restarted). Other names or units would be
+    // mislabelled there: the next block starts a new generation (a new group or file).
+    for (const StreamInfo &info : streams) {
+        const auto it = m_slots.find(instrumentId + QChar(0x1f) + info.id);
+        if (it == m_slots.end() || it->handle < 0 || it->channels.isEmpty())
+            continue; // not recorded yet, or created before its streams were announced
+        bool same = info.channels.size() == it->channels.size();
+        for (qsizetype c = 0; same && c < info.channels.size(); ++c)
+            same = info.channels[c].name == it->channels[c].name && info.channels[c].unit == it->channels[c].unit;
+        if (!same)
+            it->reannouncedOther = true;
+    }
 }
 
 void RecordingSession::handleDrops(const QList<PendingDrop> &drops)

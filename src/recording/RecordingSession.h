@@ -45,6 +45,10 @@ private:
         int generation = 0;
         int channelCount = -1;
         bool regular = false;
+        /// The channels announced when the stream was created (empty: none were); a re-announcement (an instrument that
+        /// reconnected) with other names or units starts a new generation at the next block.
+        QVector<ChannelInfo> channels;
+        bool reannouncedOther = false;
         qsizetype statsIndex = -1;
         StreamTimeline timeline;
         /// Blocks handed to the writer since the last flush (end row, time of the last row, its
@@ -70,6 +74,8 @@ private:
     void reconcile(qsizetype index, const Slot *s);
     void addEvent(Slot &s, const LossEvent &e);
     void handleEvent(const InstrumentEvent &e);
+    /// The instrument's streams announced again while recording (e.g. after a reconnect).
+    void handleAnnouncement(const QString &instrumentId, const QVector<StreamInfo> &streams);
     /// Writes the events held for the slot's instrument that concern its stream (new stream).
     void writeHeldMarkers(Slot &s);
     StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;
