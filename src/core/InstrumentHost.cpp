@@ -3,6 +3,7 @@
 #include "SessionClock.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace bs {
 
@@ -33,16 +34,17 @@ InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *
 
     // Mirror: queued to this object's thread.
     connect(m_instrument, &Instrument::stateChanged, this, [this](Instrument::State s, const QString &d) {
-        m_state = s;
+        const Instrument::State previous = std::exchange(m_state, s);
         m_stateDetail = d;
         if (s == Instrument::State::Running || s == Instrument::State::Finished)
             m_report.started = true;
         if (s == Instrument::State::Finished)
             m_report.finished = true;
         Q_EMIT stateChanged(s, d);
-        if (s == Instrument::State::Connected && m_startWhenConnected) {
+        const bool rejoin = m_acquisitionRunning && !m_userStopRequested && previous == Instrument::State::Connecting;
+        if (s == Instrument::State::Connected && (m_startWhenConnected || rejoin)) {
             m_startWhenConnected = false;
-            start();
+            start(); // asked to run, or connected while the acquisition runs: it rejoins
         } else if (s == Instrument::State::Error || s == Instrument::State::Disconnected) {
             m_startWhenConnected = false;
         }
@@ -61,6 +63,8 @@ InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *
         m_lastError = m;
         Q_EMIT errorOccurred(m);
     });
+    m_reconnector = new Reconnector(this);
+    connect(m_reconnector, &Reconnector::statusChanged, this, &InstrumentHost::reconnectChanged);
     m_thread.start();
 }
 
@@ -179,6 +183,9 @@ void InstrumentHost::mirrorEvent(const InstrumentEvent &e)
             m_report.captureEnds.removeFirst();
         m_report.captureEnds.append(e);
         break;
+    case InstrumentEvent::Kind::ConnectionLost:
+        ++m_report.connectionsLost;
+        break;
     case InstrumentEvent::Kind::Warning:
         if (!m_report.warnings.contains(e.text)) {
             if (m_report.warnings.size() >= InstrumentReport::MaxKept)
@@ -204,18 +211,28 @@ void InstrumentHost::setParameter(const QString &key, const QVariant &value)
     QMetaObject::invokeMethod(m_instrument, [i = m_instrument, key, value] { i->setParameter(key, value); });
 }
 
+void InstrumentHost::setAcquisitionRunning(bool running)
+{
+    m_acquisitionRunning = running;
+}
+
 void InstrumentHost::open()
 {
+    m_userStopRequested = false;
     QMetaObject::invokeMethod(m_instrument, &Instrument::open, Qt::QueuedConnection);
 }
 
 void InstrumentHost::close()
 {
+    m_userStopRequested = true;
+    m_startWhenConnected = false;
+    m_reconnector->userStopped();
     QMetaObject::invokeMethod(m_instrument, &Instrument::close, Qt::QueuedConnection);
 }
 
 void InstrumentHost::start()
 {
+    m_userStopRequested = false;
     m_report.finished = false;
     m_report.started = false;
     if (m_state == Instrument::State::Disconnected || m_state == Instrument::State::Error) {
@@ -233,6 +250,8 @@ void InstrumentHost::start()
 void InstrumentHost::stop()
 {
     m_startWhenConnected = false;
+    m_userStopRequested = true;
+    m_reconnector->userStopped();
     if (m_state == Instrument::State::Finished)
         return; // its capture already ended by itself: nothing to stop, and it stays Finished
     QMetaObject::invokeMethod(m_instrument, &Instrument::stop, Qt::QueuedConnection);

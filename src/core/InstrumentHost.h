@@ -3,6 +3,7 @@
 
 #include "BlockSink.h"
 #include "Instrument.h"
+#include "Reconnector.h"
 
 #include <QObject>
 #include <QReadWriteLock>
@@ -36,6 +37,7 @@ struct InstrumentReport
     QVector<InstrumentEvent> captureEnds; ///< the newest MaxKept CaptureEnded events
     bool finished = false;      ///< reached State::Finished since the last start()
     bool started = false;       ///< reached Running or Finished since the last start()
+    int connectionsLost = 0;    ///< ConnectionLost events: outages while the acquisition ran
 };
 
 /// Owns one Instrument and the QThread it runs on, and mirrors its state for the GUI thread.
@@ -86,6 +88,24 @@ public:
     /// to the sinks on the driver thread, in order with the blocks, and mirrors it here.
     void postEvent(InstrumentEvent e);
 
+    // Rejoining after a lost connection (see Reconnector).
+    /// The acquisition this instrument belongs to runs (Workspace::runAll/stopAll): a fresh
+    /// connection (Connecting → Connected) is then started at once, so it rejoins the run.
+    void setAcquisitionRunning(bool running);
+    bool acquisitionRunning() const { return m_acquisitionRunning; }
+    /// The last command was the user's stop() or close() (not yet followed by open()/start()):
+    /// a connection that ends now is no outage and is never reconnected automatically.
+    bool userStopRequested() const { return m_userStopRequested; }
+    /// "Reconnect automatically" (saved in the session as `auto_reconnect`).
+    bool autoReconnect() const { return m_reconnector->isAutomatic(); }
+    void setAutoReconnect(bool on) { m_reconnector->setAutomatic(on); }
+    void setReconnectBackoff(const ReconnectBackoff &b) { m_reconnector->setBackoff(b); }
+    ReconnectStatus reconnectStatus() const { return m_reconnector->status(); }
+    /// One click: connect now and rejoin the running acquisition (cancels a countdown).
+    void reconnect() { m_reconnector->reconnectNow(); }
+    /// Cancels a scheduled automatic attempt.
+    void cancelReconnect() { m_reconnector->cancel(); }
+
     /// For tests and the CLI: the driver object (touch it only through queued calls).
     Instrument *instrument() const { return m_instrument; }
 
@@ -100,6 +120,8 @@ Q_SIGNALS:
     /// A new warning text (also in report().warnings).
     void warningRaised(const QString &text);
     void nameChanged(const QString &name);
+    /// A lost connection's state changed (outage, countdown, attempt, automatic on/off).
+    void reconnectChanged();
 
 private:
     void route(const SampleBlockPtr &block);         // driver thread
@@ -117,6 +139,9 @@ private:
     QString m_stateDetail, m_lastError;
     InstrumentReport m_report;
     bool m_startWhenConnected = false;
+    bool m_acquisitionRunning = false;
+    bool m_userStopRequested = false;
+    Reconnector *m_reconnector = nullptr; // child QObject
 
     mutable QReadWriteLock m_sinkLock;
     QVector<BlockSink *> m_sinks;

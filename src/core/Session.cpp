@@ -142,7 +142,8 @@ QJsonObject Session::toJson() const
                                  {QStringLiteral("type"), i.type},
                                  {QStringLiteral("name"), i.name},
                                  {QStringLiteral("address"), i.address},
-                                 {QStringLiteral("parameters"), i.parameters}});
+                                 {QStringLiteral("parameters"), i.parameters},
+                                 {QStringLiteral("auto_reconnect"), i.autoReconnect}});
     }
     return {{QStringLiteral("format"), kFormat},
             {QStringLiteral("version"), kVersion},
@@ -269,6 +270,12 @@ std::optional<Session> Session::fromJson(const QJsonObject &obj, QString *error,
             fail(error, tr("%1.address: instrument '%2': address '%3': %4").arg(path, i.id, i.address, err));
             return std::nullopt;
         }
+        const QJsonValue reconnect = o.value(QStringLiteral("auto_reconnect"));
+        if (!reconnect.isUndefined() && !reconnect.isBool()) {
+            fail(error, tr("%1.auto_reconnect: expected true or false").arg(path));
+            return std::nullopt;
+        }
+        i.autoReconnect = reconnect.toBool(true);
         const QJsonValue params = o.value(QStringLiteral("parameters"));
         if (!params.isUndefined() && !params.isObject()) {
             fail(error, tr("%1.parameters: expected an object").arg(path));

@@ -18,6 +18,9 @@ struct SessionInstrument
     QString name;    ///< shown to the user
     QString address;
     QJsonObject parameters;
+    /// `auto_reconnect`: reconnect by itself (with back-off) when the connection breaks during a
+    /// run. Optional in the file (absent: on); anything but true/false is refused naming the key.
+    bool autoReconnect = true;
 };
 
 /// What one session may hold: what a bench can have. Checked while loading, before anything larger

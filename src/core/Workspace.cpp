@@ -83,6 +83,10 @@ InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString
         driver->setParameter(it.key(), params.value(it.key()));
     auto host = std::make_unique<InstrumentHost>(std::move(driver));
     host->setName(entry.name.isEmpty() ? entry.id : entry.name);
+    host->setAutoReconnect(entry.autoReconnect);
+    host->setAcquisitionRunning(m_running);
+    if (m_backoff)
+        host->setReconnectBackoff(*m_backoff);
     for (BlockSink *s : std::as_const(m_sinks))
         host->addSink(s);
     InstrumentHost *raw = host.get();
@@ -140,7 +144,8 @@ Session Workspace::toSession() const
 {
     Session s;
     for (const auto &h : m_hosts)
-        s.instruments.append({h->id(), h->type(), h->name(), h->address(), h->parameters().toJson()});
+        s.instruments.append(
+            {h->id(), h->type(), h->name(), h->address(), h->parameters().toJson(), h->autoReconnect()});
     return s;
 }
 
@@ -163,6 +168,7 @@ void Workspace::closeAll()
 
 void Workspace::runAll()
 {
+    setAcquisitionRunning(true);
     SessionClock::restart();
     for (auto &h : m_hosts)
         h->start();
@@ -170,8 +176,31 @@ void Workspace::runAll()
 
 void Workspace::stopAll()
 {
+    setAcquisitionRunning(false);
     for (auto &h : m_hosts)
         h->stop();
+}
+
+void Workspace::setAcquisitionRunning(bool running)
+{
+    m_running = running;
+    for (auto &h : m_hosts)
+        h->setAcquisitionRunning(running);
+}
+
+void Workspace::reconnectAll()
+{
+    for (auto &h : m_hosts)
+        if (h->state() == Instrument::State::Error || h->state() == Instrument::State::Disconnected
+            || h->reconnectStatus().outage)
+            h->reconnect();
+}
+
+void Workspace::setReconnectBackoff(const ReconnectBackoff &b)
+{
+    m_backoff = b;
+    for (auto &h : m_hosts)
+        h->setReconnectBackoff(b);
 }
 
 } // namespace bs

@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace bs {
@@ -48,12 +49,24 @@ public:
     /// Restarts the session clock, then starts every connected instrument.
     void runAll();
     void stopAll();
+    /// Between runAll() and stopAll(): an instrument connected meanwhile (Connect, Reconnect or
+    /// automatically after a lost connection) is started and rejoins the run.
+    bool isRunning() const { return m_running; }
+    /// One click for every instrument that is not connected: connect it now (rejoining a running
+    /// acquisition); cancels the countdowns.
+    void reconnectAll();
+    /// For tests: the back-off of every current and future instrument.
+    void setReconnectBackoff(const ReconnectBackoff &b);
 
 Q_SIGNALS:
     void instrumentAdded(bs::InstrumentHost *host);
     void instrumentRemoved(const QString &id);
 
 private:
+    void setAcquisitionRunning(bool running);
+
+    bool m_running = false;
+    std::optional<ReconnectBackoff> m_backoff;
     std::vector<std::unique_ptr<InstrumentHost>> m_hosts;
     QVector<BlockSink *> m_sinks;
 };
