@@ -108,8 +108,7 @@ void Reconnector::onState(Instrument::State state, const QString &detail)
         m_host->postEvent(e);
         schedule();
     } else if (m_outage && (previous == S::Connecting || previous == S::Connected)) {
-        m_cause = currentCause(detail); // an attempt failed: the next one, later
-        schedule();
+        schedule(); // an attempt failed (its error is the host's lastError()): the next one, later
     }
 }
 

@@ -10,6 +10,7 @@
 #include <DriverRegistry.h>
 #include <InstrumentHost.h>
 
+#include <QCheckBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -168,6 +169,55 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
     wrapToPanel(m_state);
     form->addRow(tr("State"), m_state);
 
+    // Reconnection: one click, the automatic setting, and the countdown after a lost connection.
+    auto *reconnectRow = new QHBoxLayout;
+    m_reconnect = new QPushButton(tr("Reconnect"), content);
+    m_reconnect->setObjectName(QStringLiteral("reconnectButton"));
+    m_reconnect->setToolTip(tr("Connect again now and rejoin the running acquisition and recording"));
+    m_autoReconnect = new QCheckBox(tr("Reconnect automatically"), content);
+    m_autoReconnect->setObjectName(QStringLiteral("autoReconnect"));
+    m_autoReconnect->setChecked(m_host->autoReconnect());
+    m_autoReconnect->setToolTip(tr("When the connection breaks during a run, try again after 1, 2, 4 … "
+                                   "(at most 30) seconds until the instrument is back. Never after "
+                                   "Disconnect or Stop."));
+    reconnectRow->addWidget(m_reconnect);
+    reconnectRow->addWidget(m_autoReconnect, 1);
+    form->addRow(QString(), reconnectRow);
+
+    m_reconnectBox = new QWidget(content);
+    auto *boxLayout = new QHBoxLayout(m_reconnectBox);
+    boxLayout->setContentsMargins(0, 0, 0, 0);
+    m_reconnectLabel = new QLabel(m_reconnectBox);
+    m_reconnectLabel->setObjectName(QStringLiteral("reconnectLabel"));
+    wrapToPanel(m_reconnectLabel);
+    m_reconnectLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reconnectLabel->setStyleSheet(QStringLiteral("color: #a05a00;"));
+    m_cancelReconnect = new QPushButton(tr("Cancel"), m_reconnectBox);
+    m_cancelReconnect->setObjectName(QStringLiteral("cancelReconnectButton"));
+    m_cancelReconnect->setToolTip(tr("Stop trying automatically (Reconnect still works)"));
+    boxLayout->addWidget(m_reconnectLabel, 1);
+    boxLayout->addWidget(m_cancelReconnect, 0, Qt::AlignTop);
+    m_reconnectBox->hide();
+    form->addRow(m_reconnectBox);
+    m_reconnectTick = new QTimer(this);
+    m_reconnectTick->setInterval(250);
+    connect(m_reconnectTick, &QTimer::timeout, this, &InstrumentPanel::showReconnectStatus);
+    connect(m_reconnect, &QPushButton::clicked, this, [this] {
+        if (m_host && commitAddress())
+            m_host->reconnect();
+    });
+    connect(m_cancelReconnect, &QPushButton::clicked, this, [this] {
+        if (m_host)
+            m_host->cancelReconnect();
+    });
+    connect(m_autoReconnect, &QCheckBox::toggled, this, [this](bool on) {
+        if (!m_host || on == m_host->autoReconnect())
+            return;
+        m_host->setAutoReconnect(on);
+        Q_EMIT userEdited();
+    });
+    connect(m_host, &InstrumentHost::reconnectChanged, this, &InstrumentPanel::showReconnectStatus);
+
     m_error = new QLabel(content);
     m_error->setObjectName(QStringLiteral("errorLabel"));
     wrapToPanel(m_error);
@@ -318,6 +368,8 @@ void InstrumentPanel::onStateChanged(Instrument::State state, const QString &det
     const bool idle = state == Instrument::State::Disconnected || state == Instrument::State::Error;
     m_connect->setText(idle ? tr("Connect") : tr("Disconnect"));
     m_address->setReadOnly(!idle);
+    m_reconnect->setEnabled(state != Instrument::State::Connecting);
+    showReconnectStatus();
     if (state == Instrument::State::Connecting) {
         m_error->clear();
         m_error->hide();
@@ -344,6 +396,47 @@ void InstrumentPanel::onError(const QString &message)
     m_error->setText(message);
     m_error->show();
     Q_EMIT statusMessage(QStringLiteral("%1: %2").arg(windowTitle(), message));
+}
+
+QString InstrumentPanel::reconnectText() const
+{
+    return m_reconnectBox->isHidden() ? QString() : m_reconnectLabel->text();
+}
+
+void InstrumentPanel::showReconnectStatus()
+{
+    if (!m_host)
+        return;
+    const ReconnectStatus s = m_host->reconnectStatus();
+    if (m_autoReconnect->isChecked() != m_host->autoReconnect()) {
+        const QSignalBlocker block(m_autoReconnect);
+        m_autoReconnect->setChecked(m_host->autoReconnect());
+    }
+    m_reconnect->setText(s.pending ? tr("Reconnect now") : tr("Reconnect"));
+    if (!s.outage) {
+        m_reconnectTick->stop();
+        m_reconnectBox->hide();
+        m_reconnectLabel->clear();
+        return;
+    }
+    QString text = s.cause.isEmpty() ? tr("Connection lost.") : tr("Connection lost: %1.").arg(s.cause);
+    if (text.endsWith(QLatin1String("..")))
+        text.chop(1);
+    if (s.pending) {
+        const qint64 seconds = std::max<qint64>(1, (s.msLeft + 999) / 1000);
+        text += QLatin1Char(' ') + tr("Reconnecting in %1 s (attempt %2)").arg(seconds).arg(s.attempt);
+        if (!m_reconnectTick->isActive())
+            m_reconnectTick->start();
+    } else {
+        m_reconnectTick->stop();
+        if (m_host->state() == Instrument::State::Connecting || m_host->state() == Instrument::State::Connected)
+            text += QLatin1Char(' ') + tr("Reconnecting (attempt %1)…").arg(std::max(1, s.attempt));
+        else
+            text += QLatin1Char(' ') + tr("Press Reconnect to rejoin the run.");
+    }
+    m_reconnectLabel->setText(text);
+    m_cancelReconnect->setVisible(s.pending);
+    m_reconnectBox->show();
 }
 
 void InstrumentPanel::toggleConnection()

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QPointer>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -29,7 +30,10 @@ class ParameterEditor;
 /// widgets without feeding back (a refused value snaps back).
 ///
 /// Object names for tests and saveState(): dock "panel_<id>", "address", "connectButton",
-/// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>".
+/// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>"; reconnection:
+/// "reconnectButton" (one click: connect again and rejoin the run; "Reconnect now" during a
+/// countdown), "autoReconnect" (check box), "reconnectLabel" ("Connection lost: <cause>.
+/// Reconnecting in 4 s (attempt 3)"), "cancelReconnectButton".
 class InstrumentPanel : public QDockWidget
 {
     Q_OBJECT
@@ -45,6 +49,8 @@ public:
     QString errorText() const;
     /// The warnings shown (the acquisition differs from what was asked), newest last.
     QString warningText() const;
+    /// The lost-connection line shown ("Connection lost: …"), empty when hidden.
+    QString reconnectText() const;
 
 Q_SIGNALS:
     /// Something for the main window's status bar (errors, messages), already prefixed with the
@@ -65,6 +71,8 @@ private:
     void onError(const QString &message);
     void showWarnings();
     void toggleConnection();
+    /// Shows the host's ReconnectStatus (the countdown ticks while an attempt is scheduled).
+    void showReconnectStatus();
     /// Hands the typed address to the instrument if its driver accepts that kind of address
     /// (DriverInfo::checkAddress); otherwise shows why in the panel and returns false.
     bool commitAddress();
@@ -79,6 +87,12 @@ private:
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;
+    QPushButton *m_reconnect = nullptr;
+    QPushButton *m_cancelReconnect = nullptr;
+    QCheckBox *m_autoReconnect = nullptr;
+    QWidget *m_reconnectBox = nullptr;
+    QLabel *m_reconnectLabel = nullptr;
+    QTimer *m_reconnectTick = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_warnings = nullptr;

@@ -106,6 +106,13 @@ void MainWindow::setupActions()
         setRunning(false);
         m_workspace->closeAll();
     });
+    // Reconnect All: every instrument not connected (or in a lost connection's countdown)
+    // connects again now and rejoins the running acquisition (each panel has its own button).
+    auto *reconnectAll = new QAction(tr("&Reconnect All"), this);
+    reconnectAll->setObjectName(QStringLiteral("actionReconnectAll"));
+    reconnectAll->setToolTip(tr("Connect every instrument that is not connected again, rejoining the run"));
+    ui.menuInstruments->insertAction(ui.actionDisconnectAll, reconnectAll);
+    connect(reconnectAll, &QAction::triggered, m_workspace, &Workspace::reconnectAll);
     connect(ui.actionRun, &QAction::triggered, this, &MainWindow::setRunning);
     connect(ui.actionRecord, &QAction::triggered, this, &MainWindow::onRecordTriggered);
     connect(ui.actionRecordingSettings, &QAction::triggered, this, &MainWindow::onRecordingSettings);
@@ -192,6 +199,9 @@ void MainWindow::onHostState(const QString &id, Instrument::State state)
         return;
     for (const Instrument::State s : std::as_const(m_states))
         if (s == Instrument::State::Running || s == Instrument::State::Connecting)
+            return;
+    for (const InstrumentHost *h : m_workspace->instruments())
+        if (h->reconnectStatus().outage) // lost, not stopped: the run goes on while it comes back
             return;
     if (m_running) { // the last running instrument stopped or failed
         m_running = false;
