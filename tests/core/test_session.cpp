@@ -185,6 +185,33 @@ private Q_SLOTS:
 
     }
 
+    // "Reconnect automatically" per instrument: absent in older files (on), kept through the
+    // workspace and a save; a value that is not true/false is refused naming the key.
+    void autoReconnectIsPerInstrumentAndSaved()
+    {
+        QString err;
+        auto s = Session::fromBytes(validJson(), &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->instruments.value(0).autoReconnect, true);
+        QByteArray off = validJson();
+        off.replace(R"("address":"x:1",)", R"("address":"x:1","auto_reconnect":false,)");
+        s = Session::fromBytes(off, &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->instruments.value(0).autoReconnect, false);
+        Workspace ws;
+        QVERIFY2(ws.applySession(*s, &err), qPrintable(err));
+        QCOMPARE(ws.instrument(QStringLiteral("f1"))->autoReconnect(), false);
+        const QJsonObject saved = ws.toSession().toJson();
+        QCOMPARE(saved[QStringLiteral("instruments")][0][QStringLiteral("auto_reconnect")].toBool(true), false);
+        ws.instrument(QStringLiteral("f1"))->setAutoReconnect(true);
+        QCOMPARE(ws.toSession().instruments.value(0).autoReconnect, true);
+
+        QByteArray bad = validJson();
+        bad.replace(R"("address":"x:1",)", R"("address":"x:1","auto_reconnect":"yes",)");
+        const QString why = errorOf(bad);
+        QVERIFY2(why.contains(QStringLiteral("instruments[0].auto_reconnect")), qPrintable(why));
+    }
+
     // A refused session leaves the workspace exactly as it was: the same host objects (not
     // re-created), with every id, type, name, address and parameter value, and in the same state.
     void badSessionLeavesTheWorkspaceAsItWas_data()
