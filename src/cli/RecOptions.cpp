@@ -17,10 +17,14 @@ QString RecOptions::usage()
 {
     return tr("Usage: benchscope-rec (--demo | --session FILE | --instrument TYPE --address ADDR [--set KEY=VALUE ...])\n"
               "                      [--duration SECONDS] [--output PATH] [--format hdf5|csv] [--quiet]\n"
+              "                      [--reconnect]\n"
               "Records every stream of the instruments for SECONDS (default 10) to PATH (an .h5 file, or a\n"
               "directory of CSV files). Progress goes to stderr, a JSON summary to stdout.\n"
               "Exit code: 0 nothing lost; 1 samples were lost or dropped; 2 an instrument or the recording\n"
-              "failed; 64 bad command line.\n");
+              "failed; 3 recorded but not as asked (e.g. a connection lost and restored with --reconnect);\n"
+              "64 bad command line.\n"
+              "--reconnect: an instrument whose connection breaks is connected again (after 1, 2, 4 ... 30 s)\n"
+              "and rejoins the recording instead of ending the run.\n");
 }
 
 bool RecOptions::parse(const QStringList &args, QString *error)
@@ -40,6 +44,8 @@ bool RecOptions::parse(const QStringList &args, QString *error)
             demo = true;
         } else if (a == QLatin1String("--quiet")) {
             quiet = true;
+        } else if (a == QLatin1String("--reconnect")) {
+            reconnect = true;
         } else if (a == QLatin1String("--session")) {
             if (!need(i, a, &sessionFile))
                 return false;

@@ -19,6 +19,10 @@ struct RecOptions
     QString output;             ///< file (hdf5) or directory (csv); default derived from the time
     RecordingOptions::Format format = RecordingOptions::Format::Hdf5;
     bool quiet = false;
+    /// `--reconnect`: an instrument whose connection breaks during the run is reconnected (back-off
+    /// 1, 2, 4 … 30 s) and rejoins the recording instead of failing the run; the outage makes the
+    /// exit code at least 3. Without it every instrument's `auto_reconnect` is off here.
+    bool reconnect = false;
 
     /// Parses `args` (without argv[0]). Returns false with a usage error.
     bool parse(const QStringList &args, QString *error);

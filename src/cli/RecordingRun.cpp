@@ -61,6 +61,7 @@ void RecordingRun::start()
         return;
     }
     for (InstrumentHost *h : m_workspace.instruments()) {
+        h->setAutoReconnect(m_opts.reconnect); // only when asked: otherwise a lost connection fails the run
         connect(h, &InstrumentHost::errorOccurred, this, [this, h](const QString &m) {
             m_errors.append(h->id() + QStringLiteral(": ") + m);
             err(h->id() + QStringLiteral(": ") + m);
@@ -74,12 +75,19 @@ void RecordingRun::start()
             err(tr("warning: %1: %2").arg(h->id(), w));
         });
         connect(h, &InstrumentHost::eventOccurred, this, [this, h](const InstrumentEvent &e) {
-            if (e.kind == InstrumentEvent::Kind::CaptureEnded && !m_opts.quiet)
+            if (e.kind == InstrumentEvent::Kind::ConnectionLost)
+                err(tr("%1: connection lost (%2); reconnecting").arg(h->id(), e.text));
+            else if (e.kind == InstrumentEvent::Kind::ConnectionRestored)
+                err(tr("%1: %2").arg(h->id(), e.text));
+            else if (e.kind == InstrumentEvent::Kind::CaptureEnded && !m_opts.quiet)
                 err(tr("%1: capture ended (%2)%3")
                         .arg(h->id(), e.text, e.complete ? QString() : tr(", incomplete")));
         });
         connect(h, &InstrumentHost::stateChanged, this, [this, h](Instrument::State s, const QString &d) {
-            if (s == Instrument::State::Error) {
+            if (s == Instrument::State::Error && m_opts.reconnect && h->reconnectStatus().outage
+                && m_stoppingSinceMs < 0) {
+                return; // --reconnect: it is being reconnected (attempts go on until the end)
+            } else if (s == Instrument::State::Error) {
                 m_instrumentFailed = true;
                 err(tr("%1 failed: %2").arg(h->id(), d));
                 stopAcquisition();
@@ -131,6 +139,8 @@ bool RecordingRun::allDone() const
 {
     for (InstrumentHost *h : m_workspace.instruments()) {
         const Instrument::State s = h->state();
+        if (h->reconnectStatus().outage)
+            return false; // being reconnected: its recording is not done
         if (s == Instrument::State::Error)
             continue;
         if (!h->report().started || s == Instrument::State::Running || s == Instrument::State::Connecting)
@@ -216,6 +226,12 @@ void RecordingRun::stopAcquisition()
     if (m_stoppingSinceMs >= 0)
         return;
     m_stoppingSinceMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    for (InstrumentHost *h : m_workspace.instruments()) {
+        if (h->reconnectStatus().outage) { // --reconnect, and still not back at the end
+            m_instrumentFailed = true;
+            err(tr("%1 failed: its connection was lost and not restored before the end").arg(h->id()));
+        }
+    }
     m_workspace.stopAll();
     if (!m_tick.isActive())
         m_tick.start();
@@ -244,13 +260,15 @@ int RecordingRun::exitCode() const
         return Failed;
     quint64 hostLost = 0;
     int incomplete = 0;
+    int connectionsLost = 0;
     for (InstrumentHost *h : m_workspace.instruments()) {
+        connectionsLost += h->report().connectionsLost;
         hostLost += h->stats().lostSamples;
         incomplete += h->report().incompleteCaptures;
     }
     if (s.droppedSamples || s.lostSamples || hostLost || incomplete)
         return SamplesLost;
-    if (!m_warnings.isEmpty() || s.droppedEvents || !m_interrupted.isEmpty())
+    if (!m_warnings.isEmpty() || s.droppedEvents || !m_interrupted.isEmpty() || connectionsLost)
         return NotAsAsked;
     return Ok;
 }
@@ -287,6 +305,7 @@ QJsonObject RecordingRun::buildSummary(int code) const
                                        {QStringLiteral("incomplete_captures"), r.incompleteCaptures},
                                        {QStringLiteral("capture_ends"), captures},
                                        {QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings)},
+                                       {QStringLiteral("connections_lost"), r.connectionsLost},
                                        {QStringLiteral("last_error"), h->lastError()}});
     }
     return {{QStringLiteral("ok"), code == Ok},

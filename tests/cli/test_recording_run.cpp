@@ -5,7 +5,10 @@
 // capture → 1, refused setting → 3).
 #include "DriverRegistry.h"
 #include "FiniteInstrument.h"
+#include "Nv200Simulator.h"
 #include "RecordingRun.h"
+#include "SimulatorThread.h"
+#include "registry.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -75,6 +78,13 @@ private slots:
     void captureThatEndsByItselfIsANormalEnd();
     void incompleteCaptureIsALoss();
     void refusedSettingIsNotOk();
+    void lostConnectionRejoinsWithReconnect();
+    void lostConnectionFailsTheRunWithoutReconnect();
+
+private:
+    /// An NV200 simulator in process; the run records it as CSV; once rows are on disk the
+    /// device reboots (the link drops, the simulator comes back on the same port).
+    Outcome recordThroughAReboot(bool reconnect, const QString &dir);
 };
 
 void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
@@ -125,6 +135,80 @@ void TestRecordingRun::refusedSettingIsNotOk()
     QVERIFY(warnings.first().toString().startsWith(QStringLiteral("fin1: TRIG refused")));
     QCOMPARE(instrument(o).value(QStringLiteral("warnings")).toArray().size(), 1);
     QVERIFY(o.csv.contains(QStringLiteral("# warning at t=nan: ")));
+}
+
+Outcome TestRecordingRun::recordThroughAReboot(bool reconnect, const QString &dir)
+{
+    registerBuiltinDrivers();
+    using bs::nv200::Nv200Simulator;
+    Nv200Simulator::Config cfg;
+    cfg.port = 0;
+    SimulatorThread sim(QStringLiteral("nv200-sim"), [cfg] { return new Nv200Simulator(cfg); });
+    quint16 port = 0;
+    sim.call([&port](QObject *o) {
+        auto *s = static_cast<Nv200Simulator *>(o);
+        s->start();
+        port = s->port();
+    });
+    RecOptions opts;
+    opts.durationS = 20; // the reboot and the 1 s back-off fit many times over
+    opts.format = RecordingOptions::Format::Csv;
+    opts.output = dir;
+    opts.quiet = true;
+    opts.reconnect = reconnect;
+    Session session;
+    session.instruments.append({QStringLiteral("nv1"), QStringLiteral("nv200"), QStringLiteral("NV200"),
+                                QStringLiteral("127.0.0.1:%1").arg(port),
+                                QJsonObject{{QStringLiteral("live_rate"), 50.0}}});
+    RecordingRun run(opts, session);
+    QSignalSpy done(&run, &RecordingRun::finished);
+    run.start();
+    const QString csv = QDir(dir).filePath(QStringLiteral("nv1_live.csv"));
+    auto dataOnDisk = [&csv] {
+        QFile f(csv);
+        static const QRegularExpression row(QStringLiteral("\\n-?[0-9]"));
+        return f.open(QIODevice::ReadOnly) && QString::fromUtf8(f.readAll()).contains(row);
+    };
+    Outcome o;
+    if (!QTest::qWaitFor(dataOnDisk, 20000))
+        return o;
+    sim.call([](QObject *obj) {
+        auto *s = static_cast<Nv200Simulator *>(obj);
+        s->stop();
+        s->start(); // the same port again
+    });
+    if (!done.wait(60000))
+        return o;
+    o.code = done.first().first().toInt();
+    o.summary = run.summary();
+    QFile f(csv);
+    if (f.open(QIODevice::ReadOnly))
+        o.csv = QString::fromUtf8(f.readAll());
+    return o;
+}
+
+void TestRecordingRun::lostConnectionRejoinsWithReconnect()
+{
+    QTemporaryDir dir;
+    const Outcome o = recordThroughAReboot(true, dir.path());
+    QVERIFY2(o.code >= 0, "the run did not end");
+    // Recorded, but not as asked: the outage is in the summary and the file.
+    QCOMPARE(o.code, int(RecordingRun::NotAsAsked));
+    QCOMPARE(instrument(o).value(QStringLiteral("connections_lost")).toInt(), 1);
+    QVERIFY2(o.csv.contains(QStringLiteral("connection_lost")), qPrintable(o.csv.left(2000)));
+    const qsizetype restored = o.csv.indexOf(QStringLiteral("connection_restored"));
+    QVERIFY2(restored > 0, qPrintable(o.csv.left(2000)));
+    // Rows after the restoration, in the same file.
+    QVERIFY(o.csv.indexOf(QRegularExpression(QStringLiteral("\\n[0-9]")), restored) > restored);
+}
+
+void TestRecordingRun::lostConnectionFailsTheRunWithoutReconnect()
+{
+    QTemporaryDir dir;
+    const Outcome o = recordThroughAReboot(false, dir.path());
+    QVERIFY2(o.code >= 0, "the run did not end");
+    QCOMPARE(o.code, int(RecordingRun::Failed));
+    QCOMPARE(instrument(o).value(QStringLiteral("connections_lost")).toInt(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRecordingRun)
