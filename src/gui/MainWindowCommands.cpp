@@ -21,6 +21,7 @@
 #include <QPointer>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QTimer>
 #include <QUrl>
 
 namespace bs {
@@ -133,13 +134,15 @@ void MainWindow::onExportCsv()
         QMessageBox::information(this, tr("Export CSV"), tr("An export is already running."));
         return;
     }
-    // Shown only while the export runs for more than 300 ms; deleted (not deleteLater(): the
-    // result box's own event loop would keep it, and its show timer, alive) before the result.
+    // Shown only while the export runs for more than 300 ms, and deleted before the result box
+    // opens: not deleteLater(), which the result box's own event loop would not carry out, leaving
+    // the box and its show timer (QProgressDialog shows itself after 4 s unless its value moves,
+    // which a busy indicator's never does) alive over the result.
     QPointer<QProgressDialog> progress
         = new QProgressDialog(tr("Exporting %1 …").arg(info.fileName()), QString(), 0, 0, this);
     progress->setWindowTitle(tr("Export CSV"));
     progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(300);
+    QTimer::singleShot(300, progress, &QWidget::show);
     connect(
         m_record, &RecordController::exportFinished, this,
         [this, progress, outDir](bool ok, const QStringList &files, const QString &error) {
