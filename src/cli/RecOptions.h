@@ -19,6 +19,9 @@ struct RecOptions
     QString output;             ///< file (hdf5) or directory (csv); default derived from the time
     RecordingOptions::Format format = RecordingOptions::Format::Hdf5;
     bool quiet = false;
+    /// Split files (RecordingOptions::splitSeconds/splitBytes); negative: the session's setting.
+    double splitMinutes = -1;
+    double splitGB = -1;
 
     /// Parses `args` (without argv[0]). Returns false with a usage error.
     bool parse(const QStringList &args, QString *error);

@@ -155,6 +155,8 @@ LastRecordingDialog::LastRecordingDialog(const LastRecording &recording, QWidget
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     fillStreams();
     m_table->resizeColumnsToContents();
+    for (int c = 0; c < ColumnCount; ++c)
+        m_table->setColumnWidth(c, m_table->columnWidth(c) + 16);
     m_table->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_table, 1);
 
@@ -222,12 +224,12 @@ void LastRecordingDialog::fillStreams()
         const QStringList &files = lines[r].files;
         QString where = files.size() == 1 ? QFileInfo(files.first()).fileName()
                                           : tr("%n part(s)", nullptr, int(files.size()));
-        if (!s.group.isEmpty() && files.size() == 1)
-            where += QStringLiteral(" ") + s.group;
         auto *item = cell(where, false);
         QStringList tips;
         for (const QString &f : files)
             tips << QDir::toNativeSeparators(f);
+        if (!s.group.isEmpty())
+            tips << tr("HDF5 group %1").arg(s.group);
         item->setToolTip(tips.join(QLatin1Char('\n')));
         m_table->setItem(r, Files, item);
     }

@@ -34,6 +34,8 @@ RecordingSettingsDialog::RecordingSettingsDialog(const SessionRecording &setting
     for (QDoubleSpinBox *spin :
         { m_ui->splitMinutesSpin, m_ui->splitSizeSpin, m_ui->stopMinutesSpin, m_ui->stopSizeSpin })
         connect(spin, &QDoubleSpinBox::valueChanged, this, &RecordingSettingsDialog::updatePreview);
+    // Room for the two lines of the preview (the next file's name, when it stops) from the start.
+    m_ui->preview->setMinimumHeight(m_ui->preview->fontMetrics().lineSpacing() * 3);
     connect(m_ui->browseButton, &QPushButton::clicked, this, &RecordingSettingsDialog::browse);
     connect(
         m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updatePreview);

@@ -35,12 +35,15 @@ qint64 RecordingSession::bytesSoFar() const
 QString RecordingSession::autoStopReason() const
 {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    if (m_options.stopAfterSeconds > 0 && elapsed >= m_options.stopAfterSeconds)
-        return QCoreApplication::translate("bs::Recorder", "stopped after %1 s as set (auto-stop)")
-            .arg(m_options.stopAfterSeconds);
-    if (m_options.stopAfterBytes > 0 && bytesSoFar() >= m_options.stopAfterBytes)
-        return QCoreApplication::translate("bs::Recorder", "stopped at %1 MB as set (auto-stop)")
-            .arg(double(m_options.stopAfterBytes) / 1e6);
+    const double s = m_options.stopAfterSeconds;
+    if (s > 0 && elapsed >= s)
+        return s >= 120 ? QCoreApplication::translate("bs::Recorder", "stopped after %1 minutes as set (auto-stop)")
+                              .arg(s / 60.0)
+                        : QCoreApplication::translate("bs::Recorder", "stopped after %1 s as set (auto-stop)").arg(s);
+    const double b = double(m_options.stopAfterBytes);
+    if (b > 0 && bytesSoFar() >= m_options.stopAfterBytes)
+        return b >= 1e9 ? QCoreApplication::translate("bs::Recorder", "stopped at %1 GB as set (auto-stop)").arg(b / 1e9)
+                        : QCoreApplication::translate("bs::Recorder", "stopped at %1 MB as set (auto-stop)").arg(b / 1e6);
     return {};
 }
 
