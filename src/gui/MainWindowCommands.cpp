@@ -10,6 +10,7 @@
 #include "RecordController.h"
 #include "RecordingSettingsDialog.h"
 
+#include <RecordingNames.h>
 #include <Workspace.h>
 
 #include <QDesktopServices>
@@ -77,8 +78,12 @@ void MainWindow::onRecordTriggered(bool on)
         QMessageBox::warning(this, tr("Cannot Start Recording"), error);
         return;
     }
-    statusBar()->showMessage(
-        tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())), 8000);
+    const SessionRecording rec = m_record->settings();
+    statusBar()->showMessage(rec.splitMinutes > 0 || rec.splitGB > 0
+            ? tr("Recording to %1, then _002, …")
+                  .arg(QDir::toNativeSeparators(recordingPartPath(m_record->currentPath(), 1)))
+            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())),
+        8000);
     if (!m_running)
         setRunning(true); // recording an idle bench would write nothing
 }
