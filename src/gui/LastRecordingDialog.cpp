@@ -173,7 +173,11 @@ LastRecordingDialog::LastRecordingDialog(const LastRecording &recording, QWidget
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    resize(760, 220 + 30 * std::min<int>(m_table->rowCount(), 10));
+    int tableWidth = 2 * m_table->frameWidth() + 4;
+    for (int c = 0; c < ColumnCount; ++c)
+        tableWidth += m_table->columnWidth(c);
+    resize(std::max(760, tableWidth + layout->contentsMargins().left() + layout->contentsMargins().right()),
+        220 + 30 * std::min<int>(m_table->rowCount(), 10));
 }
 
 void LastRecordingDialog::fillStreams()

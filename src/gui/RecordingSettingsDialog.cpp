@@ -92,7 +92,9 @@ void RecordingSettingsDialog::updatePreview()
     if (s.stopAfterGB > 0)
         stops << tr("at %1 GB").arg(QLocale().toString(s.stopAfterGB));
     if (!stops.isEmpty())
-        text += QLatin1Char('\n') + tr("It stops by itself %1, whichever comes first.").arg(stops.join(tr(" or ")));
+        text += QLatin1Char('\n')
+            + (stops.size() > 1 ? tr("It stops by itself %1, whichever comes first.").arg(stops.join(tr(" or ")))
+                                : tr("It stops by itself %1.").arg(stops.first()));
     m_ui->preview->setText(text);
 }
 
