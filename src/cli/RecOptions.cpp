@@ -18,8 +18,11 @@ QString RecOptions::usage()
     return tr("Usage: benchscope-rec (--demo | --session FILE | --instrument TYPE --address ADDR [--set KEY=VALUE ...])\n"
               "                      [--duration SECONDS] [--output PATH] [--format hdf5|csv] [--quiet]\n"
               "                      [--reconnect]\n"
+              "                      [--split-minutes MINUTES] [--split-gb GB]\n"
               "Records every stream of the instruments for SECONDS (default 10) to PATH (an .h5 file, or a\n"
               "directory of CSV files). Progress goes to stderr, a JSON summary to stdout.\n"
+              "--split-minutes / --split-gb start a new numbered file (PATH_001.h5, PATH_002.h5, ...) every\n"
+              "MINUTES and/or GB (0: never; default: the session's recording settings).\n"
               "Exit code: 0 nothing lost; 1 samples were lost or dropped; 2 an instrument or the recording\n"
               "failed; 3 recorded but not as asked (e.g. a connection lost and restored with --reconnect);\n"
               "64 bad command line.\n"
@@ -72,6 +75,16 @@ bool RecOptions::parse(const QStringList &args, QString *error)
                 *error = tr("--duration: '%1' is not a positive number of seconds").arg(v);
                 return false;
             }
+        } else if (a == QLatin1String("--split-minutes") || a == QLatin1String("--split-gb")) {
+            if (!need(i, a, &v))
+                return false;
+            bool ok = false;
+            const double x = v.toDouble(&ok);
+            if (!ok || !(x >= 0) || x > 1e6) {
+                *error = tr("%1: '%2' is not a number from 0 (never) to 1000000").arg(a, v);
+                return false;
+            }
+            (a == QLatin1String("--split-gb") ? splitGB : splitMinutes) = x;
         } else if (a == QLatin1String("--output")) {
             if (!need(i, a, &output))
                 return false;

@@ -23,6 +23,9 @@ struct RecOptions
     /// 1, 2, 4 … 30 s) and rejoins the recording instead of failing the run; the outage makes the
     /// exit code at least 3. Without it every instrument's `auto_reconnect` is off here.
     bool reconnect = false;
+    /// Split files (RecordingOptions::splitSeconds/splitBytes); negative: the session's setting.
+    double splitMinutes = -1;
+    double splitGB = -1;
 
     /// Parses `args` (without argv[0]). Returns false with a usage error.
     bool parse(const QStringList &args, QString *error);

@@ -101,6 +101,11 @@ void RecordingRun::start()
     ro.format = m_opts.format;
     ro.path = m_opts.outputPath();
     ro.queueBudgetBytes = m_session.recording.queueMiB << 20;
+    const SessionRecording &rec = m_session.recording;
+    ro.splitSeconds = (m_opts.splitMinutes >= 0 ? m_opts.splitMinutes : rec.splitMinutes) * 60.0;
+    ro.splitBytes = qint64((m_opts.splitGB >= 0 ? m_opts.splitGB : rec.splitGB) * 1e9);
+    ro.stopAfterSeconds = rec.stopAfterMinutes * 60.0; // besides --duration: what the session says
+    ro.stopAfterBytes = qint64(rec.stopAfterGB * 1e9);
     Session snapshot = m_workspace.toSession(); // every parameter value, not just those in the file
     snapshot.views = m_session.views;
     snapshot.recording = m_session.recording;
@@ -190,6 +195,11 @@ void RecordingRun::onTick()
             return;
         }
     } else if (now >= m_stopAtMs) {
+        stopAcquisition();
+        return;
+    }
+    if (!m_recorder.isRecording() && !m_recorder.stats().stopReason.isEmpty()) {
+        err(tr("recording %1").arg(m_recorder.stats().stopReason)); // the session's auto-stop
         stopAcquisition();
         return;
     }
@@ -311,6 +321,8 @@ QJsonObject RecordingRun::buildSummary(int code) const
     return {{QStringLiteral("ok"), code == Ok},
             {QStringLiteral("exit_code"), code},
             {QStringLiteral("output"), QFileInfo(m_opts.outputPath()).absoluteFilePath()},
+            {QStringLiteral("files"), QJsonArray::fromStringList(s.files)},
+            {QStringLiteral("stop_reason"), s.stopReason.isEmpty() ? QJsonValue() : QJsonValue(s.stopReason)},
             {QStringLiteral("format"), m_opts.format == RecordingOptions::Format::Csv ? QStringLiteral("csv")
                                                                                      : QStringLiteral("hdf5")},
             {QStringLiteral("duration_s"), s.elapsedS},

@@ -101,7 +101,9 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
         return fail(error, tr("recording: expected an object"));
     const QJsonObject o = v.toObject();
     static const QSet<QString> known{QStringLiteral("format"), QStringLiteral("directory"),
-                                     QStringLiteral("base_name"), QStringLiteral("queue_mib")};
+                                     QStringLiteral("base_name"), QStringLiteral("queue_mib"),
+                                     QStringLiteral("split_minutes"), QStringLiteral("split_gb"),
+                                     QStringLiteral("stop_after_minutes"), QStringLiteral("stop_after_gb")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             return fail(error, tr("recording.%1: unknown key").arg(it.key()));
@@ -122,16 +124,37 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
             return fail(error, tr("recording.queue_mib: expected an integer in [16, 65536]"));
         rec->queueMiB = qint64(q.toDouble());
     }
+    // Split-file and auto-stop limits: 0 (off) or a positive number of minutes / GB.
+    const std::pair<const char *, double *> limitsKeys[] = {{"split_minutes", &rec->splitMinutes},
+                                                            {"split_gb", &rec->splitGB},
+                                                            {"stop_after_minutes", &rec->stopAfterMinutes},
+                                                            {"stop_after_gb", &rec->stopAfterGB}};
+    for (const auto &[key, target] : limitsKeys) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined())
+            continue;
+        if (!v.isDouble() || !(v.toDouble() >= 0) || v.toDouble() > 1e6)
+            return fail(error, tr("recording.%1: expected a number from 0 (off) to 1000000").arg(QLatin1String(key)));
+        *target = v.toDouble();
+    }
     return true;
 }
 } // namespace
 
 QJsonObject SessionRecording::toJson() const
 {
-    return {{QStringLiteral("format"), format},
-            {QStringLiteral("directory"), directory},
-            {QStringLiteral("base_name"), baseName},
-            {QStringLiteral("queue_mib"), queueMiB}};
+    QJsonObject o{{QStringLiteral("format"), format},
+                  {QStringLiteral("directory"), directory},
+                  {QStringLiteral("base_name"), baseName},
+                  {QStringLiteral("queue_mib"), queueMiB}};
+    const std::pair<const char *, double> limitsKeys[] = {{"split_minutes", splitMinutes},
+                                                          {"split_gb", splitGB},
+                                                          {"stop_after_minutes", stopAfterMinutes},
+                                                          {"stop_after_gb", stopAfterGB}};
+    for (const auto &[key, value] : limitsKeys)
+        if (value > 0)
+            o.insert(QLatin1String(key), value);
+    return o;
 }
 
 QJsonObject Session::toJson() const

@@ -47,7 +47,14 @@ struct SessionRecording
     QString directory;                       ///< empty: the user's documents folder
     QString baseName = QStringLiteral("recording");
     qint64 queueMiB = 512;
+    /// Split files: a new numbered file every `splitMinutes` and/or `splitGB` (0: never).
+    double splitMinutes = 0;
+    double splitGB = 0;
+    /// Auto-stop after `stopAfterMinutes` and/or at `stopAfterGB` (0: never).
+    double stopAfterMinutes = 0;
+    double stopAfterGB = 0;
 
+    /// The limits above are written only when set, so older readers see no new key.
     QJsonObject toJson() const;
 };
 

@@ -66,8 +66,13 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
         QMessageBox::warning(this, tr("Recording"), message);
     });
     connect(m_record, &RecordController::finished, this, [this](const QString &path) {
-        statusBar()->showMessage(tr("Recording saved: %1").arg(QDir::toNativeSeparators(path)), 15000);
+        const QString reason = m_record->lastRecording().stats.stopReason;
+        statusBar()->showMessage(reason.isEmpty()
+                ? tr("Recording saved: %1").arg(QDir::toNativeSeparators(path))
+                : tr("Recording %1: %2").arg(reason, QDir::toNativeSeparators(path)),
+            15000);
     });
+    connect(m_status, &StatusMonitor::lastRecordingRequested, this, &MainWindow::onLastRecording);
 
     QSettings settings;
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
@@ -116,6 +121,7 @@ void MainWindow::setupActions()
     connect(ui.actionRun, &QAction::triggered, this, &MainWindow::setRunning);
     connect(ui.actionRecord, &QAction::triggered, this, &MainWindow::onRecordTriggered);
     connect(ui.actionRecordingSettings, &QAction::triggered, this, &MainWindow::onRecordingSettings);
+    connect(ui.actionLastRecording, &QAction::triggered, this, &MainWindow::onLastRecording);
     connect(ui.actionAbout, &QAction::triggered, this, &MainWindow::onAbout);
     connect(ui.actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
@@ -248,6 +254,7 @@ void MainWindow::updateRecordAction()
             ? tr("Stop recording: %1 (Ctrl+R)").arg(QDir::toNativeSeparators(m_record->currentPath()))
             : tr("Record every stream to disk (Ctrl+R)"));
     m_ui->actionRecordingSettings->setEnabled(!on);
+    m_ui->actionLastRecording->setEnabled(m_record->lastRecording().isValid());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

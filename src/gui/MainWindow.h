@@ -90,6 +90,7 @@ private:
     void onRecordTriggered(bool on);
     void onRecordingSettings();
     void onExportCsv();
+    void onLastRecording();
     void onAbout();
     QString documentsDir() const;
 

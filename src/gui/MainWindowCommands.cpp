@@ -6,17 +6,24 @@
 
 #include "AddInstrumentDialog.h"
 #include "InstrumentPanel.h"
+#include "LastRecordingDialog.h"
 #include "RecordController.h"
 #include "RecordingSettingsDialog.h"
 
+#include <RecordingNames.h>
 #include <Workspace.h>
 
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressDialog>
+#include <QPushButton>
+#include <QTimer>
+#include <QUrl>
 
 namespace bs {
 
@@ -71,8 +78,12 @@ void MainWindow::onRecordTriggered(bool on)
         QMessageBox::warning(this, tr("Cannot Start Recording"), error);
         return;
     }
-    statusBar()->showMessage(
-        tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())), 8000);
+    const SessionRecording rec = m_record->settings();
+    statusBar()->showMessage(rec.splitMinutes > 0 || rec.splitGB > 0
+            ? tr("Recording to %1, then _002, …")
+                  .arg(QDir::toNativeSeparators(recordingPartPath(m_record->currentPath(), 1)))
+            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_record->currentPath())),
+        8000);
     if (!m_running)
         setRunning(true); // recording an idle bench would write nothing
 }
@@ -93,29 +104,75 @@ void MainWindow::onExportCsv()
     if (h5.isEmpty())
         return;
     const QFileInfo info(h5);
-    const QString outDir = QFileDialog::getExistingDirectory(
-        this, tr("Export CSV — Folder for the CSV Files"), info.absolutePath());
-    if (outDir.isEmpty())
+    const QString parentDir = QFileDialog::getExistingDirectory(
+        this, tr("Export CSV — Where to Put the Folder of CSV Files"), info.absolutePath());
+    if (parentDir.isEmpty())
         return;
+    // The files are named by instrument and stream: a folder named after the recording keeps the
+    // exports of different recordings apart; an earlier export of the same one is replaced only
+    // when the user says so.
+    const QString outDir = QDir(parentDir).filePath(info.completeBaseName());
+    const QFileInfo out(outDir);
+    if (out.exists() && !out.isDir()) {
+        QMessageBox::warning(this, tr("Export CSV"),
+            tr("Cannot export into %1: a file of that name is in the way.").arg(QDir::toNativeSeparators(outDir)));
+        return;
+    }
+    const QStringList existing = QDir(outDir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
+    if (!existing.isEmpty()) {
+        QStringList shown = existing.mid(0, 6);
+        if (existing.size() > shown.size())
+            shown << QStringLiteral("…");
+        QMessageBox ask(QMessageBox::Question, tr("Export CSV"),
+            tr("The folder %1 already holds %n file(s): %2\n\nReplace the files of the same name?", nullptr,
+                int(existing.size()))
+                .arg(QDir::toNativeSeparators(outDir), shown.join(QStringLiteral(", "))),
+            QMessageBox::Yes | QMessageBox::Cancel, this);
+        ask.button(QMessageBox::Yes)->setText(tr("&Replace"));
+        ask.setDefaultButton(QMessageBox::Cancel);
+        if (ask.exec() != QMessageBox::Yes)
+            return;
+    }
 
     // The export reads and writes files: RecordController runs it on a helper thread.
     if (!m_record->exportCsv(h5, outDir)) {
         QMessageBox::information(this, tr("Export CSV"), tr("An export is already running."));
         return;
     }
-    auto *progress = new QProgressDialog(tr("Exporting %1 …").arg(info.fileName()), QString(), 0, 0, this);
+    // Shown only while the export runs for more than 300 ms, and deleted before the result box
+    // opens: not deleteLater(), which the result box's own event loop would not carry out, leaving
+    // the box and its show timer (QProgressDialog shows itself after 4 s unless its value moves,
+    // which a busy indicator's never does) alive over the result.
+    QPointer<QProgressDialog> progress
+        = new QProgressDialog(tr("Exporting %1 …").arg(info.fileName()), QString(), 0, 0, this);
     progress->setWindowTitle(tr("Export CSV"));
     progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(300);
-    connect(m_record, &RecordController::exportFinished, progress,
+    QTimer::singleShot(300, progress, &QWidget::show);
+    connect(
+        m_record, &RecordController::exportFinished, this,
         [this, progress, outDir](bool ok, const QStringList &files, const QString &error) {
-            progress->deleteLater();
-            if (ok)
-                QMessageBox::information(this, tr("Export CSV"),
-                    tr("Wrote %n CSV file(s) to %1.", nullptr, int(files.size()))
-                        .arg(QDir::toNativeSeparators(outDir)));
-            else
+            delete progress.data();
+            if (!ok) {
                 QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(error));
-        });
+                return;
+            }
+            QMessageBox done(QMessageBox::Information, tr("Export CSV"),
+                tr("Wrote %n CSV file(s) to %1.", nullptr, int(files.size())).arg(QDir::toNativeSeparators(outDir)),
+                QMessageBox::Ok, this);
+            QPushButton *open = done.addButton(tr("&Open Folder"), QMessageBox::ActionRole);
+            done.exec();
+            if (done.clickedButton() == open)
+                QDesktopServices::openUrl(QUrl::fromLocalFile(outDir));
+        },
+        Qt::SingleShotConnection);
 }
+
+void MainWindow::onLastRecording()
+{
+    if (!m_record->lastRecording().isValid())
+        return;
+    LastRecordingDialog dialog(m_record->lastRecording(), this);
+    dialog.exec();
+}
+
 } // namespace bs

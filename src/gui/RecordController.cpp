@@ -74,6 +74,10 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
                                                                : RecordingOptions::Format::Hdf5;
     options.path = pathFor(QDateTime::currentDateTime());
     options.queueBudgetBytes = m_settings.queueMiB << 20;
+    options.splitSeconds = m_settings.splitMinutes * 60.0;
+    options.splitBytes = qint64(m_settings.splitGB * 1e9);
+    options.stopAfterSeconds = m_settings.stopAfterMinutes * 60.0;
+    options.stopAfterBytes = qint64(m_settings.stopAfterGB * 1e9);
     options.sessionSnapshot = sessionSnapshot;
     if (m_workspace)
         for (const InstrumentHost *h : m_workspace->instruments())
@@ -81,6 +85,7 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
     if (!m_recorder->start(options, error))
         return false;
     m_path = options.path;
+    m_started = QDateTime::currentDateTime();
     m_recording = true;
     Q_EMIT recordingChanged(true);
     return true;
@@ -131,6 +136,11 @@ void RecordController::onRecorderStopped()
     if (!m_recording || m_stopThread)
         return; // the stop thread's finished() reports it
     m_recording = false;
+    m_last.path = m_path;
+    m_last.format = m_settings.format == QLatin1String("csv") ? QStringLiteral("csv") : QStringLiteral("hdf5");
+    m_last.started = m_started;
+    m_last.ended = QDateTime::currentDateTime();
+    m_last.stats = m_recorder->stats(); // final: the writer thread has closed the files
     Q_EMIT recordingChanged(false);
     Q_EMIT finished(m_path);
 }

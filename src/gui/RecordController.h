@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <RecordingStats.h>
 #include <Session.h>
 
 #include <QDateTime>
@@ -13,6 +14,16 @@ namespace bs {
 
 class Recorder;
 class Workspace;
+
+/// What the last recording left on disk, for Record ▸ Last Recording (LastRecordingDialog).
+struct LastRecording
+{
+    QString path; ///< the .h5 file or CSV folder asked for (split recordings: the base of the parts)
+    QString format; ///< "hdf5" or "csv"
+    QDateTime started, ended;
+    RecorderStats stats; ///< the recorder's final counters (files: what was written)
+    bool isValid() const { return !path.isEmpty(); }
+};
 
 /// Starts and stops recordings for the main window: names the file
 /// (`<base>_<yyyyMMdd-HHmmss>.h5`, or a folder of that name for CSV) in the session's recording
@@ -29,6 +40,8 @@ public:
     bool isRecording() const { return m_recording; }
     bool isStopping() const { return m_stopThread != nullptr; }
     QString currentPath() const { return m_path; }
+    /// The recording that ended last (invalid before the first one has ended).
+    const LastRecording &lastRecording() const { return m_last; }
 
     SessionRecording settings() const { return m_settings; }
     void setSettings(const SessionRecording &settings) { m_settings = settings; }
@@ -51,7 +64,7 @@ public:
 Q_SIGNALS:
     void recordingChanged(bool recording);
     void errorOccurred(const QString &message);
-    /// A recording was closed; `path` is the file or folder written.
+    /// A recording was closed; `path` is the file or folder written (lastRecording() has the rest).
     void finished(const QString &path);
     void exportFinished(bool ok, const QStringList &files, const QString &error);
 
@@ -62,6 +75,8 @@ private:
     Workspace *m_workspace = nullptr;
     SessionRecording m_settings;
     QString m_path;
+    QDateTime m_started;
+    LastRecording m_last;
     bool m_recording = false;
     QThread *m_stopThread = nullptr;
     QThread *m_exportThread = nullptr;

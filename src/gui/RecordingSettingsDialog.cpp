@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QLocale>
 #include <QStandardPaths>
 
 namespace bs {
@@ -16,14 +17,25 @@ RecordingSettingsDialog::RecordingSettingsDialog(const SessionRecording &setting
     , m_settings(settings)
 {
     m_ui->setupUi(this);
-    m_ui->formatCombo->addItem(tr("HDF5 — one .h5 file (recommended)"), QStringLiteral("hdf5"));
-    m_ui->formatCombo->addItem(tr("CSV — a folder with one .csv file per stream"), QStringLiteral("csv"));
+    m_ui->formatCombo->addItem(
+        tr("HDF5 — one .h5 file for everything (recommended; MATLAB, Python)"), QStringLiteral("hdf5"));
+    m_ui->formatCombo->addItem(
+        tr("CSV — a folder with one table per stream (spreadsheets; large and slower)"), QStringLiteral("csv"));
     m_ui->formatCombo->setCurrentIndex(std::max(0, m_ui->formatCombo->findData(settings.format)));
     m_ui->directoryEdit->setText(QDir::toNativeSeparators(settings.directory));
     m_ui->directoryEdit->setPlaceholderText(
         QDir::toNativeSeparators(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)));
     m_ui->baseNameEdit->setText(settings.baseName);
     m_ui->queueSpin->setValue(int(settings.queueMiB));
+    m_ui->splitMinutesSpin->setValue(settings.splitMinutes);
+    m_ui->splitSizeSpin->setValue(settings.splitGB);
+    m_ui->stopMinutesSpin->setValue(settings.stopAfterMinutes);
+    m_ui->stopSizeSpin->setValue(settings.stopAfterGB);
+    for (QDoubleSpinBox *spin :
+        { m_ui->splitMinutesSpin, m_ui->splitSizeSpin, m_ui->stopMinutesSpin, m_ui->stopSizeSpin })
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &RecordingSettingsDialog::updatePreview);
+    // Room for the two lines of the preview (the next file's name, when it stops) from the start.
+    m_ui->preview->setMinimumHeight(m_ui->preview->fontMetrics().lineSpacing() * 3);
     connect(m_ui->browseButton, &QPushButton::clicked, this, &RecordingSettingsDialog::browse);
     connect(
         m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updatePreview);
@@ -44,6 +56,10 @@ SessionRecording RecordingSettingsDialog::settings() const
     s.baseName = m_ui->baseNameEdit->text().trimmed().isEmpty() ? QStringLiteral("recording")
                                                                 : m_ui->baseNameEdit->text().trimmed();
     s.queueMiB = m_ui->queueSpin->value();
+    s.splitMinutes = m_ui->splitMinutesSpin->value();
+    s.splitGB = m_ui->splitSizeSpin->value();
+    s.stopAfterMinutes = m_ui->stopMinutesSpin->value();
+    s.stopAfterGB = m_ui->stopSizeSpin->value();
     return s;
 }
 
@@ -62,9 +78,24 @@ void RecordingSettingsDialog::updatePreview()
     const QString dir = s.directory.isEmpty() ? m_ui->directoryEdit->placeholderText() : s.directory;
     QString name = s.baseName + QLatin1Char('_')
         + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const bool split = s.splitMinutes > 0 || s.splitGB > 0;
+    if (split)
+        name += QStringLiteral("_001");
     if (s.format != QLatin1String("csv"))
         name += QStringLiteral(".h5");
-    m_ui->preview->setText(tr("Next recording: %1").arg(QDir::toNativeSeparators(QDir(dir).filePath(name))));
+    QString text = tr("Next recording: %1").arg(QDir::toNativeSeparators(QDir(dir).filePath(name)));
+    if (split)
+        text += tr(", then _002, _003, …");
+    QStringList stops;
+    if (s.stopAfterMinutes > 0)
+        stops << tr("after %1 minutes").arg(QLocale().toString(s.stopAfterMinutes));
+    if (s.stopAfterGB > 0)
+        stops << tr("at %1 GB").arg(QLocale().toString(s.stopAfterGB));
+    if (!stops.isEmpty())
+        text += QLatin1Char('\n')
+            + (stops.size() > 1 ? tr("It stops by itself %1, whichever comes first.").arg(stops.join(tr(" or ")))
+                                : tr("It stops by itself %1.").arg(stops.first()));
+    m_ui->preview->setText(text);
 }
 
 } // namespace bs

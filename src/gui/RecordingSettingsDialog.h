@@ -13,8 +13,10 @@ class RecordingSettingsDialog;
 
 namespace bs {
 
-/// Record ▸ Recording Settings…: format (HDF5 or CSV), folder, file name base and queue size,
-/// stored in the session's `recording` object.
+/// Record ▸ Recording Settings… (Ctrl+Shift+R), in a technician's words: format (HDF5 or CSV),
+/// folder, file name base, split files (every N minutes and/or N GB), auto-stop (after N minutes
+/// and/or N GB) and the memory for data waiting to be written (the recorder's queue), stored in the
+/// session's `recording` object. Object names as in `ui/RecordingSettingsDialog.ui`.
 class RecordingSettingsDialog : public QDialog
 {
     Q_OBJECT

@@ -10,6 +10,7 @@
 #include <QLocale>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolButton>
 
 #include <cmath>
 
@@ -51,6 +52,15 @@ StatusMonitor::StatusMonitor(Workspace *workspace, Recorder *recorder, QStatusBa
         tr("Rows (samples per channel) and data received per second, all instruments"));
     m_lostLabel = addPermanent(bar, QStringLiteral("lostLabel"), QString());
     m_record = addPermanent(bar, QStringLiteral("recordLabel"), tr("Recording time and size on disk"));
+    m_lastButton = new QToolButton(bar);
+    m_lastButton->setObjectName(QStringLiteral("lastRecordingButton"));
+    m_lastButton->setText(tr("Show Files…"));
+    m_lastButton->setAutoRaise(true);
+    m_lastButton->setToolTip(tr("Where the last recording is: full path, size on disk, rows and losses per "
+                                "stream, Open Folder"));
+    m_lastButton->hide();
+    bar->addPermanentWidget(m_lastButton);
+    connect(m_lastButton, &QToolButton::clicked, this, &StatusMonitor::lastRecordingRequested);
     m_rate->setMinimumWidth(
         m_rate->fontMetrics().horizontalAdvance(QStringLiteral("000.0 k rows/s · 000.00 MB/s")));
 
@@ -157,13 +167,16 @@ void StatusMonitor::sample()
         m_record->setText(tr("<span style=\"color:#d02020\">&#9679;</span>&nbsp;<b>REC</b> %1 · %2")
                               .arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
         m_record->show();
+        m_lastButton->hide();
     } else if (rec.elapsedS > 0) {
         m_record->setTextFormat(Qt::PlainText);
         m_record->setText(
             tr("Last recording %1 · %2").arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
         m_record->show();
+        m_lastButton->show();
     } else {
         m_record->hide();
+        m_lastButton->hide();
     }
 }
 

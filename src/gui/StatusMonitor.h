@@ -10,6 +10,7 @@
 class QLabel;
 class QStatusBar;
 class QTimer;
+class QToolButton;
 
 namespace bs {
 
@@ -19,7 +20,9 @@ class Workspace;
 /// The permanent widgets of the status bar, updated at 2 Hz: each instrument's state (coloured),
 /// total rows/s and MB/s (deltas of InstrumentHost::stats()), samples lost (device/transport
 /// losses plus recorder queue drops; red when > 0) and the recording's time and file size.
-/// Object names: "instrumentStates", "rateLabel", "lostLabel", "recordLabel".
+/// Once a recording has ended, a "Show Files…" button next to its time and size asks for the
+/// Last Recording dialog (lastRecordingRequested).
+/// Object names: "instrumentStates", "rateLabel", "lostLabel", "recordLabel", "lastRecordingButton".
 class StatusMonitor : public QObject
 {
     Q_OBJECT
@@ -38,6 +41,10 @@ public:
     /// "950", "12.3 k", "1.05 M": counts with a metric prefix.
     static QString formatCount(double value);
 
+Q_SIGNALS:
+    /// The user clicked the status bar's "Show Files…" of the last recording.
+    void lastRecordingRequested();
+
 private:
     void updateStates();
     void watch(InstrumentHost *host);
@@ -48,6 +55,7 @@ private:
     QLabel *m_rate = nullptr;
     QLabel *m_lostLabel = nullptr;
     QLabel *m_record = nullptr;
+    QToolButton *m_lastButton = nullptr;
     QTimer *m_timer = nullptr;
     QElapsedTimer m_clock;
     QHash<QString, InstrumentStats> m_previous;

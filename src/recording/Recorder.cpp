@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Recorder.h"
 
+#include "RecordingNames.h"
 #include "RecordingSession.h"
 #include "RecordingWriter.h"
 
@@ -40,7 +41,10 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
         return false;
     }
     std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(options.format);
-    if (!writer->open(options, error))
+    RecordingOptions first = options;
+    if (options.splits())
+        first.path = recordingPartPath(options.path, 1); // split files are numbered from the first
+    if (!writer->open(first, error))
         return false;
     auto session = std::make_shared<RecordingSession>(std::move(writer), options, m_queue.announced());
     {
@@ -48,6 +52,7 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
         m_session = session;
         m_startTime = std::chrono::steady_clock::now();
         m_finalElapsed = -1.0;
+        m_stopReason.clear();
     }
     m_queue.open(options.queueBudgetBytes, options.maxQueueSeconds);
     const double flushInterval = options.flushIntervalS > 0 ? options.flushIntervalS : 1.0;
@@ -113,6 +118,10 @@ RecorderStats Recorder::stats() const
     s.droppedSamples += c.droppedSamples; // the session's share: samples a write failure lost
     s.lostSamples = c.lostSamples;
     s.droppedEvents = c.droppedEvents;
+    {
+        std::lock_guard lock(m_sessionMutex);
+        s.stopReason = m_stopReason;
+    }
     const double final = m_finalElapsed.load();
     if (session)
         s.elapsedS = final >= 0
@@ -134,6 +143,7 @@ void Recorder::run(double flushIntervalS)
         = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flushIntervalS));
     auto nextFlush = Clock::now() + interval;
     bool reported = false;
+    bool autoStopped = false;
     auto reportFailure = [&] {
         if (reported || !session->failed())
             return;
@@ -158,6 +168,18 @@ void Recorder::run(double flushIntervalS)
             nextFlush = Clock::now() + interval;
         }
         reportFailure();
+        if (!autoStopped && !reported) {
+            const QString reason = session->autoStopReason();
+            if (!reason.isEmpty() && m_queue.isOpen()) {
+                // Auto-stop: take no more blocks; what is queued is still written.
+                autoStopped = true;
+                {
+                    std::lock_guard lock(m_sessionMutex);
+                    m_stopReason = reason;
+                }
+                m_queue.closeIntake();
+            }
+        }
     }
     session->handleDrops(m_queue.takePendingDrops());
     session->finish();

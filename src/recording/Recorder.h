@@ -54,7 +54,8 @@ public:
 
 signals:
     /// Writing failed (e.g. disk full): names the file and the reason. The recording then stops by
-    /// itself after writing what it can; stopped() follows.
+    /// itself after writing what it can; stopped() follows. It also stops by itself at the
+    /// auto-stop limits of RecordingOptions (RecorderStats::stopReason says so).
     void errorOccurred(const QString &message);
     void stopped();
 
@@ -69,6 +70,8 @@ private:
     std::shared_ptr<RecordingSession> m_session;
     std::chrono::steady_clock::time_point m_startTime;
     std::atomic<double> m_finalElapsed { -1.0 };
+    QString m_stopReason; ///< guarded by m_sessionMutex
+
 };
 
 } // namespace bs

@@ -68,3 +68,19 @@ QString h5StreamBaseName(const QString &streamId, int generation)
 }
 
 } // namespace bs
+
+namespace bs {
+
+QString recordingPartPath(const QString &path, int part)
+{
+    const QString number = QStringLiteral("_%1").arg(part, 3, 10, QLatin1Char('0'));
+    for (const QLatin1String ext : { QLatin1String(".h5"), QLatin1String(".hdf5") })
+        if (path.endsWith(ext, Qt::CaseInsensitive))
+            return path.left(path.size() - ext.size()) + number + path.right(ext.size());
+    QString p = path;
+    while (p.size() > 1 && (p.endsWith(QLatin1Char('/')) || p.endsWith(QLatin1Char('\\'))))
+        p.chop(1);
+    return p + number;
+}
+
+} // namespace bs

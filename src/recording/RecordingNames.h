@@ -33,6 +33,9 @@ QString sanitizeFileName(const QString &s);
 QString sanitizeH5Name(const QString &s);
 /// "<instrument>_<stream>[_<generation>]" before allocation and the ".csv" extension.
 QString csvBaseName(const QString &instrumentId, const QString &streamId, int generation);
+/// Part `part` (1, 2, …) of a split recording at `path`: `rec.h5` → `rec_001.h5`, a CSV folder
+/// `rec` → `rec_001` (the extension kept when `path` has one of `.h5`/`.hdf5`).
+QString recordingPartPath(const QString &path, int part);
 /// "<stream>[_<generation>]" before allocation.
 QString h5StreamBaseName(const QString &streamId, int generation);
 

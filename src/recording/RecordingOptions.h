@@ -35,6 +35,19 @@ struct RecordingOptions
     QByteArray sessionSnapshot; ///< session JSON, stored as attribute / comment line
     double flushIntervalS = 1.0; ///< data reaches the OS at least this often
 
+    /// Split files: a new file (HDF5) or folder (CSV) is started, between two blocks, once the
+    /// current part has been written for `splitSeconds` or holds `splitBytes` (0: no limit). With
+    /// either limit set the parts are numbered: `<name>_001.h5`, `<name>_002.h5`, … (see
+    /// recordingPartPath()). No sample is lost or written twice at a split.
+    double splitSeconds = 0;
+    qint64 splitBytes = 0;
+    /// Auto-stop: the recording ends by itself once it has run `stopAfterSeconds` or its files
+    /// hold `stopAfterBytes` (0: no limit); the blocks already queued are still written.
+    double stopAfterSeconds = 0;
+    qint64 stopAfterBytes = 0;
+
+    bool splits() const { return splitSeconds > 0 || splitBytes > 0; }
+
     /// The listed instrument `id`, or one named after the id when it is not listed.
     RecordingInstrument instrument(const QString &id) const
     {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RecordingSession.h"
 
+#include "NullWriter.h"
+#include "RecordingNames.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 
@@ -11,7 +14,94 @@ RecordingSession::RecordingSession(std::unique_ptr<RecordingWriter> writer, cons
     : m_writer(std::move(writer))
     , m_options(options)
     , m_announced(std::move(announced))
+    , m_start(std::chrono::steady_clock::now())
+    , m_partStart(m_start)
 {
+    m_parts << (options.splits() ? recordingPartPath(options.path, 1) : options.path);
+}
+
+QStringList RecordingSession::parts() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_parts;
+}
+
+qint64 RecordingSession::bytesSoFar() const
+{
+    std::lock_guard lock(m_mutex);
+    return std::max(m_closedPartBytes + m_writer->fileBytes(), m_bytesWritten);
+}
+
+QString RecordingSession::autoStopReason() const
+{
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    const double s = m_options.stopAfterSeconds;
+    if (s > 0 && elapsed >= s)
+        return s >= 120 ? QCoreApplication::translate("bs::Recorder", "stopped after %1 minutes as set (auto-stop)")
+                              .arg(s / 60.0)
+                        : QCoreApplication::translate("bs::Recorder", "stopped after %1 s as set (auto-stop)").arg(s);
+    const double b = double(m_options.stopAfterBytes);
+    if (b > 0 && bytesSoFar() >= m_options.stopAfterBytes)
+        return b >= 1e9 ? QCoreApplication::translate("bs::Recorder", "stopped at %1 GB as set (auto-stop)").arg(b / 1e9)
+                        : QCoreApplication::translate("bs::Recorder", "stopped at %1 MB as set (auto-stop)").arg(b / 1e6);
+    return {};
+}
+
+bool RecordingSession::partFull() const
+{
+    if (!m_options.splits() || m_partRows == 0 || m_failed)
+        return false;
+    if (m_options.splitSeconds > 0
+        && std::chrono::duration<double>(std::chrono::steady_clock::now() - m_partStart).count()
+            >= m_options.splitSeconds)
+        return true;
+    if (m_options.splitBytes > 0) {
+        std::lock_guard lock(m_mutex);
+        if (std::max(m_writer->fileBytes(), m_bytesWritten - m_partPayloadStart) >= m_options.splitBytes)
+            return true;
+    }
+    return false;
+}
+
+void RecordingSession::startNextPart()
+{
+    for (const QString &key : std::as_const(m_slotOrder)) {
+        Slot &s = m_slots[key];
+        if (s.handle < 0)
+            continue;
+        finishSlot(s);
+        s.reopen = true;
+    }
+    QString error;
+    check(m_writer->close(&error), error);
+    for (qsizetype i = 0; i < m_handles.size(); ++i) {
+        const Slot *owner = nullptr;
+        for (const Slot &s : std::as_const(m_slots))
+            if (s.statsIndex == i)
+                owner = &s;
+        reconcile(i, owner);
+        m_handles[i] = -1; // handles of the closed file
+    }
+    RecordingOptions next = m_options;
+    {
+        std::lock_guard lock(m_mutex);
+        m_closedPartBytes += m_writer->fileBytes();
+        next.path = recordingPartPath(m_options.path, int(m_parts.size()) + 1);
+    }
+    std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(m_options.format);
+    if (!m_failed && !writer->open(next, &error)) {
+        check(false, error);
+        writer = std::make_unique<NullWriter>(); // nothing more is written (m_failed)
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_writer = std::move(writer);
+        if (!m_failed)
+            m_parts << next.path;
+        m_partPayloadStart = m_bytesWritten;
+    }
+    m_partStart = std::chrono::steady_clock::now();
+    m_partRows = 0;
 }
 
 QString RecordingSession::error() const
@@ -72,7 +162,9 @@ bool RecordingSession::ensureStream(
     StreamHeader h;
     h.instrument = m_options.instrument(s.instrumentId);
     h.stream = streamInfo(s, channels, regular);
-    h.generation = ++s.generation;
+    const bool reopen = s.reopen;
+    s.reopen = false;
+    h.generation = reopen ? s.generation : ++s.generation;
     h.order = m_order++;
     h.dt = regular ? dt : 0.0;
     StreamLocation where;
@@ -103,19 +195,26 @@ bool RecordingSession::ensureStream(
     }
     m_handles.append(handle);
     s.ends.clear();
-    writeHeldMarkers(s);
+    writeHeldMarkers(s, reopen);
     return true;
 }
 
-void RecordingSession::writeHeldMarkers(Slot &s)
+void RecordingSession::writeHeldMarkers(Slot &s, bool nextPart)
 {
     auto it = m_heldMarkers.find(s.instrumentId);
     if (it == m_heldMarkers.end())
         return;
     QString error;
-    for (const HeldMarker &h : std::as_const(*it))
-        if (h.streamId.isEmpty() || h.streamId == s.streamId)
+    for (const HeldMarker &h : std::as_const(*it)) {
+        // A stream created again in the next part of a split recording gets only what its
+        // previous part did not have.
+        if (nextPart && h.streamId.isEmpty() && h.seq <= s.eventsSeen)
+            continue;
+        if (h.streamId.isEmpty() || h.streamId == s.streamId) {
             check(m_writer->addMarker(s.handle, h.marker, &error), error);
+            s.eventsSeen = std::max(s.eventsSeen, h.seq);
+        }
+    }
     it->removeIf([&s](const HeldMarker &h) { return h.streamId == s.streamId; });
 }
 
@@ -127,6 +226,7 @@ void RecordingSession::handleEvent(const InstrumentEvent &e)
     m.time = e.time;
     m.kind = qint32(e.kind);
     m.info = QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact);
+    const quint64 seq = ++m_eventSeq;
     bool written = false;
     QString error;
     for (const QString &key : std::as_const(m_slotOrder)) {
@@ -135,6 +235,7 @@ void RecordingSession::handleEvent(const InstrumentEvent &e)
             continue;
         m.fileRow = s.timeline.rows();
         check(m_writer->addMarker(s.handle, m, &error), error);
+        s.eventsSeen = seq;
         written = true;
     }
     if (written && !e.streamId.isEmpty())
@@ -144,7 +245,7 @@ void RecordingSession::handleEvent(const InstrumentEvent &e)
     QList<HeldMarker> &held = m_heldMarkers[e.instrumentId];
     if (held.size() >= MaxHeldMarkers)
         held.removeFirst();
-    held.append({ e.streamId, m });
+    held.append({ e.streamId, m, seq });
 }
 
 void RecordingSession::finishSlot(Slot &s)
@@ -254,6 +355,8 @@ void RecordingSession::handle(const QueueItem &item)
         handleAnnouncement(item.instrumentId, item.streams);
         return;
     }
+    if (partFull())
+        startNextPart(); // between two blocks: nothing lost, nothing written twice
     const SampleBlock &b = *item.block;
     Slot &s = slot(b.instrumentId, b.streamId);
     if (item.dropped.blocks)
@@ -282,6 +385,7 @@ void RecordingSession::handle(const QueueItem &item)
         first = regular ? s.timeline.time(row) : b.time(0);
         last = regular ? s.timeline.time(s.timeline.rows() - 1) : b.time(b.sampleCount - 1);
         s.ends.push_back({ s.timeline.rows(), last, s.timeline.segment() });
+        m_partRows += b.sampleCount;
     }
     std::lock_guard lock(m_mutex);
     StreamRecordStats &st = m_stats[s.statsIndex];
@@ -337,7 +441,7 @@ void RecordingSession::flush()
         }
     }
     std::lock_guard lock(m_mutex);
-    m_fileBytes = m_writer->fileBytes();
+    m_fileBytes = m_closedPartBytes + m_writer->fileBytes();
     if (!m_failed)
         ++m_flushes;
 }
@@ -357,7 +461,7 @@ void RecordingSession::finish()
         reconcile(i, owner);
     }
     std::lock_guard lock(m_mutex);
-    m_fileBytes = m_writer->fileBytes();
+    m_fileBytes = m_closedPartBytes + m_writer->fileBytes();
 }
 
 void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pending) const
@@ -370,6 +474,7 @@ void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pendi
         out->bytesWritten = m_bytesWritten;
         out->fileBytes = m_fileBytes;
         out->lastError = m_error;
+        out->files = m_parts;
     }
     for (const PendingDrop &d : pending) {
         qsizetype i = out->streams.size() - 1;

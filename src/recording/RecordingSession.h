@@ -7,7 +7,9 @@
 #include "StreamTimeline.h"
 
 #include <QHash>
+#include <QStringList>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -31,6 +33,11 @@ public:
     void finish();
 
     bool failed() const { return m_failed; }
+    /// Auto-stop: a non-empty reason ("… of recording reached") once the recording has run
+    /// `stopAfterSeconds` or its files hold `stopAfterBytes` (RecordingOptions).
+    QString autoStopReason() const;
+    /// Split files: the part files (or CSV folders) opened so far, in order.
+    QStringList parts() const;
     QString error() const;
     /// Any thread: per-stream counters, with `pending` drops added to their streams;
     /// `out->droppedSamples` is set to the samples that did not reach the disk after they left the
@@ -49,6 +56,10 @@ private:
         /// reconnected) with other names or units starts a new generation at the next block.
         QVector<ChannelInfo> channels;
         bool reannouncedOther = false;
+        /// Closed at a split: created again in the next part with the same generation (name).
+        bool reopen = false;
+        /// The last instrument event (m_eventSeq) this stream has in its current part's file.
+        quint64 eventsSeen = 0;
         qsizetype statsIndex = -1;
         StreamTimeline timeline;
         /// Blocks handed to the writer since the last flush (end row, time of the last row, its
@@ -77,9 +88,17 @@ private:
     /// The instrument's streams announced again while recording (e.g. after a reconnect).
     void handleAnnouncement(const QString &instrumentId, const QVector<StreamInfo> &streams);
     /// Writes the events held for the slot's instrument that concern its stream (new stream).
-    void writeHeldMarkers(Slot &s);
+    void writeHeldMarkers(Slot &s, bool nextPart);
     StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;
     void check(bool ok, const QString &error);
+    /// Split files: the current part is full (time or size) and has rows.
+    bool partFull() const;
+    /// Closes the current part (totals of every stream in it) and opens the next one; the streams
+    /// are created again in it by their next block.
+    void startNextPart();
+    /// Bytes of the recording so far: the closed parts plus the current one (the larger of the
+    /// file size and the payload handed over, as HDF5 grows its file only at a flush).
+    qint64 bytesSoFar() const;
 
     std::unique_ptr<RecordingWriter> m_writer;
     RecordingOptions m_options;
@@ -93,11 +112,16 @@ private:
     {
         QString streamId;
         MarkerEvent marker;
+        quint64 seq = 0; ///< m_eventSeq of the event
     };
     static constexpr int MaxHeldMarkers = 256;
     QHash<QString, QList<HeldMarker>> m_heldMarkers;
     int m_order = 0;
     bool m_failed = false;
+    quint64 m_eventSeq = 0;
+    std::chrono::steady_clock::time_point m_start, m_partStart;
+    qint64 m_partPayloadStart = 0; ///< m_bytesWritten when the current part began
+    quint64 m_partRows = 0; ///< rows written into the current part
 
     mutable std::mutex m_mutex; // guards the members below (read by stats())
     QVector<StreamRecordStats> m_stats;
@@ -105,6 +129,8 @@ private:
     quint64 m_unwritten = 0; ///< samples taken from the queue that did not reach the disk
     quint64 m_flushes = 0;
     qint64 m_bytesWritten = 0, m_fileBytes = 0;
+    qint64 m_closedPartBytes = 0; ///< file bytes of the parts already closed
+    QStringList m_parts;
     QString m_error;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <cmath>
@@ -37,6 +38,10 @@ struct RecorderStats
     quint64 droppedEvents = 0; ///< instrument events not stored (more than the queue's event bound)
     quint64 flushes = 0; ///< periodic flushes completed (data handed to the OS, HDF5 metadata written)
     QString lastError;
+    /// The recording's file (HDF5) or folder (CSV); the numbered parts of a split recording.
+    QStringList files;
+    /// Why the recording ended by itself (auto-stop), empty otherwise.
+    QString stopReason;
     QVector<StreamRecordStats> streams;
 };
 

@@ -240,6 +240,54 @@ private Q_SLOTS:
         QCOMPARE(double(csv.rows.size()), st.value(QStringLiteral("samples")).toDouble());
     }
 
+    /// --split-gb: the recording is written as numbered CSV folders, listed in the summary's
+    /// `files`; their rows together are the rows the summary counts, none twice.
+    void splitFilesFromTheCommandLine()
+    {
+        const quint16 port = freePort();
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM),
+                  {QStringLiteral("panda"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-port"),
+                   QStringLiteral("0"), QStringLiteral("--rate"), QStringLiteral("5000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        const QString line = QString::fromUtf8(sim.readLine());
+        const auto m = QRegularExpression(QStringLiteral("control 127.0.0.1:(\\d+) data 127.0.0.1:(\\d+)")).match(line);
+        QVERIFY2(m.hasMatch(), qPrintable(line));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("split"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--set"),
+                              QStringLiteral("data_port=") + m.captured(2), QStringLiteral("--set"),
+                              QStringLiteral("clock_period=0.0002"), QStringLiteral("--duration"), QStringLiteral("2"),
+                              QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), out,
+                              QStringLiteral("--split-gb"), QStringLiteral("0.00003")});
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject s = r.summary();
+        const QJsonArray files = s.value(QStringLiteral("files")).toArray();
+        QVERIFY2(files.size() >= 2, r.out.constData());
+        double samples = 0;
+        for (const QJsonValue &st : s.value(QStringLiteral("streams")).toArray())
+            samples += st.toObject().value(QStringLiteral("samples")).toDouble();
+        QVERIFY(samples > 0);
+        qsizetype rows = 0;
+        QByteArray previousLast;
+        for (int i = 0; i < files.size(); ++i) {
+            QCOMPARE(files[i].toString(), QStringLiteral("%1_%2").arg(out).arg(i + 1, 3, 10, QLatin1Char('0')));
+            const Csv csv = readCsv(files[i].toString());
+            QCOMPARE(csv.files, 1);
+            QVERIFY(!csv.rows.isEmpty());
+            QVERIFY2(csv.rows.first() != previousLast, "a row written twice at the split");
+            previousLast = csv.rows.last();
+            rows += csv.rows.size();
+        }
+        QCOMPARE(double(rows), samples);
+        QVERIFY(!QFileInfo::exists(out));
+        QCOMPARE(run(QStringLiteral(BENCHSCOPE_REC), {QStringLiteral("--demo"), QStringLiteral("--split-gb"), QStringLiteral("-1")}).code, 64);
+    }
+
     /// The simulated PicoSDK library as a user would find it (benchscope-sim picoscope), then a
     /// streaming run from the command line with --set, recorded to CSV.
     void picoscopeStreamsToCsv()

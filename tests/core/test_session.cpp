@@ -491,6 +491,29 @@ private Q_SLOTS:
                  QStringLiteral("instruments[1].id: 'a1' is used twice; every instrument needs its own id"));
     }
 
+    // Split-file and auto-stop limits of the recording: read, written only when set, and a bad
+    // value refused naming its key.
+    void recordingLimitsRoundTrip()
+    {
+        QString err;
+        auto s = Session::fromBytes(R"({"format":"benchscope-session","version":1,"recording":{"format":"hdf5",
+            "split_minutes":60,"split_gb":2.5,"stop_after_minutes":480,"stop_after_gb":0}})", &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->recording.splitMinutes, 60.0);
+        QCOMPARE(s->recording.splitGB, 2.5);
+        QCOMPARE(s->recording.stopAfterMinutes, 480.0);
+        QCOMPARE(s->recording.stopAfterGB, 0.0);
+        const QJsonObject o = s->recording.toJson();
+        QCOMPARE(o.value(QStringLiteral("split_gb")).toDouble(), 2.5);
+        QVERIFY(!o.contains(QStringLiteral("stop_after_gb"))); // off: not written
+        QVERIFY(!SessionRecording().toJson().contains(QStringLiteral("split_minutes")));
+        for (const char *bad : {R"("split_minutes":-1)", R"("split_gb":"2")", R"("stop_after_gb":1e7)"}) {
+            const QString e = errorOf(QByteArray(R"({"format":"benchscope-session","version":1,"recording":{)") + bad + "}}");
+            const QString key = QString::fromLatin1(bad).section(QLatin1Char('"'), 1, 1);
+            QVERIFY2(e.contains(QStringLiteral("recording.") + key), qPrintable(e));
+        }
+    }
+
     void loadReportsMissingFile()
     {
         QString err;

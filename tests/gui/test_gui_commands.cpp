@@ -8,6 +8,7 @@
 #include "FakeSignalInstrument.h"
 
 #include <AddInstrumentDialog.h>
+#include <LastRecordingDialog.h>
 #include <ChannelStyles.h>
 #include <InstrumentPanel.h>
 #include <MainWindow.h>
@@ -22,10 +23,20 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QProgressDialog>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QUrl>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileDialog>
 #include <QInputDialog>
@@ -63,6 +74,17 @@ QJsonObject readJsonFile(const QString &path)
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
 }
+
+/// Takes the URLs QDesktopServices::openUrl() is given (Open Folder), instead of a file manager.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    void open(const QUrl &url) { urls.append(url); }
+
+public:
+    QList<QUrl> urls;
+};
 
 /// Answers the modal dialogs that open, in order, through their own widgets. Each step receives
 /// the active modal widget and returns true once it has answered it (false: not the dialog it
@@ -512,7 +534,8 @@ private Q_SLOTS:
         QCOMPARE(quint64(rows), m_ws->instrument(QStringLiteral("fake1"))->stats().samples);
     }
 
-    // File ▸ Export CSV…: choose the recording, then the folder; the CSV holds every recorded row.
+    // File ▸ Export CSV…: choose the recording, then where to put its folder; the CSV files go
+    // into a folder named after the recording and hold every recorded row.
     void exportCsv()
     {
         QString error;
@@ -523,16 +546,266 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         QVERIFY(h5.endsWith(QStringLiteral(".h5")));
-        const QString outDir = path(QStringLiteral("exported"));
-        QVERIFY(QDir().mkpath(outDir));
+        const QString parent = path(QStringLiteral("exported"));
+        QVERIFY(QDir().mkpath(parent));
         QString shown;
         trigger("actionExportCsv",
-                { chooseFile(h5), chooseFile(outDir), answerBox(QMessageBox::Ok, QStringLiteral("CSV file"), &shown) });
+                { chooseFile(h5), chooseFile(parent), answerBox(QMessageBox::Ok, QStringLiteral("CSV file"), &shown) });
+        const QString outDir = QDir(parent).filePath(QFileInfo(h5).completeBaseName());
         QVERIFY2(shown.contains(QStringLiteral("Wrote 1 CSV file")), qPrintable(shown));
+        QVERIFY2(shown.contains(QDir::toNativeSeparators(outDir)), qPrintable(shown));
         QCOMPARE(QDir(outDir).entryList(QDir::Files), QStringList{ QStringLiteral("fake1_sig.csv") });
         const qsizetype rows = checkFakeCsv(QDir(outDir).filePath(QStringLiteral("fake1_sig.csv")), QStringLiteral("fake1"),
                                             2000, 2.5, 0.5);
         QCOMPARE(quint64(rows), host->stats().samples);
+    }
+
+    // Issue 10 item 7: exporting the same recording again into the same place asks before
+    // replacing anything; Cancel leaves the files alone, Replace writes them anew.
+    void exportAsksBeforeReplacing()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        InstrumentHost *host = m_ws->instrument(QStringLiteral("fake1"));
+        QString h5;
+        recordAWhile(host, &h5);
+        if (QTest::currentTestFailed())
+            return;
+        const QString parent = path(QStringLiteral("exported"));
+        QVERIFY(QDir().mkpath(parent));
+        trigger("actionExportCsv",
+                { chooseFile(h5), chooseFile(parent), answerBox(QMessageBox::Ok, QStringLiteral("CSV file")) });
+        const QString csv = QDir(QDir(parent).filePath(QFileInfo(h5).completeBaseName())).filePath(QStringLiteral("fake1_sig.csv"));
+        QVERIFY(checkFakeCsv(csv, QStringLiteral("fake1"), 2000, 1.0, 0.5) > 0);
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("edited by hand\n");
+        }
+        QString asked;
+        trigger("actionExportCsv",
+                { chooseFile(h5), chooseFile(parent), answerBox(QMessageBox::Cancel, QStringLiteral("already holds"), &asked) });
+        QVERIFY2(asked.contains(QStringLiteral("fake1_sig.csv")), qPrintable(asked));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), QByteArray("edited by hand\n"));
+        }
+        trigger("actionExportCsv", { chooseFile(h5), chooseFile(parent), answerBox(QMessageBox::Yes, QStringLiteral("already holds")),
+                                     answerBox(QMessageBox::Ok, QStringLiteral("CSV file")) });
+        QCOMPARE(quint64(checkFakeCsv(csv, QStringLiteral("fake1"), 2000, 1.0, 0.5)), host->stats().samples);
+    }
+
+    // Issue 10 item 6: the progress box of Export CSV never shows once the export has ended, and
+    // is gone when the result box opens (it used to come up 4 s after the start over "Wrote N
+    // files", or stay there, blocking the window). Three exports, as in the report.
+    void exportProgressNeverCoversTheResult()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        QString h5;
+        recordAWhile(m_ws->instrument(QStringLiteral("fake1")), &h5);
+        if (QTest::currentTestFailed())
+            return;
+        auto progressShown = [this] {
+            for (QProgressDialog *p : m_window->findChildren<QProgressDialog *>())
+                if (p->isVisible())
+                    return true;
+            return false;
+        };
+        for (int i = 0; i < 3; ++i) {
+            const QString parent = path(QStringLiteral("export%1").arg(i));
+            QVERIFY(QDir().mkpath(parent));
+            bool atOnce = true, later = true, answered = false;
+            // As in the application, the command runs inside an event loop (QTest's waits are
+            // none): objects given to deleteLater() there are not deleted while the result box's
+            // own loop runs.
+            QEventLoop loop;
+            auto result = [&](QWidget *w) {
+                auto *box = qobject_cast<QMessageBox *>(w);
+                if (!box || !box->text().contains(QStringLiteral("Wrote 1 CSV file")))
+                    return false;
+                atOnce = progressShown();
+                // Longer than the progress box's delays (ours 300 ms, QProgressDialog's own 4 s):
+                // it must not come up over the result.
+                QTimer::singleShot(4500, box, [&, box] {
+                    later = progressShown();
+                    box->button(QMessageBox::Ok)->click();
+                    answered = true;
+                    QTimer::singleShot(0, &loop, &QEventLoop::quit);
+                });
+                return true;
+            };
+            ModalAnswerer answerer({ chooseFile(h5), chooseFile(parent), result });
+            QTimer::singleShot(0, action("actionExportCsv"), &QAction::trigger);
+            QTimer::singleShot(60000, &loop, &QEventLoop::quit); // a safety net, never a pass
+            loop.exec();
+            QVERIFY2(answered, qPrintable(answerer.unexpected.join(u'\n')));
+            QVERIFY2(!atOnce, "the progress box was still open over the result");
+            QVERIFY2(!later, "the progress box came up after the export had ended");
+            QVERIFY(!progressShown());
+        }
+    }
+
+    // Issue 10 item 8: where did my recording go — the status bar's "Show Files…" and Record ▸
+    // Last Recording open a dialog with the full path, the size on disk (equal to the file's),
+    // rows and losses per stream (equal to the recorder's), Copy Path and Open Folder.
+    void lastRecordingShowsWhereItWent()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        QVERIFY(!action("actionLastRecording")->isEnabled());
+        QString h5;
+        recordAWhile(m_ws->instrument(QStringLiteral("fake1")), &h5);
+        if (QTest::currentTestFailed())
+            return;
+        const RecorderStats stats = m_recorder->stats();
+        QCOMPARE(stats.streams.size(), 1);
+        QVERIFY(stats.streams[0].samples > 0);
+        QVERIFY(action("actionLastRecording")->isEnabled());
+        auto *button = m_window->statusBar()->findChild<QToolButton *>(QStringLiteral("lastRecordingButton"));
+        QVERIFY(button);
+        QTRY_VERIFY_WITH_TIMEOUT(button->isVisible(), 20000);
+
+        UrlCatcher catcher;
+        QDesktopServices::setUrlHandler(QStringLiteral("file"), &catcher, "open");
+        const QLocale locale;
+        auto check = [&](LastRecordingDialog *d) {
+            QCOMPARE(d->findChild<QLabel *>(QStringLiteral("pathLabel"))->text(), QDir::toNativeSeparators(h5));
+            auto *size = d->findChild<QLabel *>(QStringLiteral("sizeLabel"));
+            QCOMPARE(size->property("bytes").toLongLong(), QFileInfo(h5).size());
+            QVERIFY2(size->text().contains(locale.toString(QFileInfo(h5).size()) + QStringLiteral(" bytes")),
+                     qPrintable(size->text()));
+            auto *table = d->findChild<QTableWidget *>(QStringLiteral("streamTable"));
+            QCOMPARE(table->rowCount(), 1);
+            QCOMPARE(table->item(0, LastRecordingDialog::Stream)->text(), QStringLiteral("fake1/sig"));
+            QCOMPARE(table->item(0, LastRecordingDialog::Rows)->text(), locale.toString(stats.streams[0].samples));
+            QCOMPARE(table->item(0, LastRecordingDialog::Dropped)->text(), locale.toString(stats.streams[0].droppedSamples));
+            QCOMPARE(table->item(0, LastRecordingDialog::Lost)->text(), locale.toString(stats.streams[0].deviceLostSamples));
+            QVERIFY(d->findChild<QLabel *>(QStringLiteral("endLabel"))->text().contains(QStringLiteral("Stopped by you")));
+            d->findChild<QPushButton *>(QStringLiteral("copyPathButton"))->click();
+            QCOMPARE(QApplication::clipboard()->text(), QDir::toNativeSeparators(h5));
+            d->findChild<QPushButton *>(QStringLiteral("openFolderButton"))->click();
+            QCOMPARE(catcher.urls.value(catcher.urls.size() - 1), QUrl::fromLocalFile(QFileInfo(h5).absolutePath()));
+#ifdef BS_SCREENSHOT_DIR
+            d->grab().save(QStringLiteral(BS_SCREENSHOT_DIR "/last-recording.png"));
+#endif
+        };
+        bool seen = false;
+        auto step = [&](QWidget *w) {
+            auto *d = qobject_cast<LastRecordingDialog *>(w);
+            if (!d)
+                return false;
+            check(d);
+            seen = true;
+            d->reject();
+            return true;
+        };
+        {
+            ModalAnswerer answerer({ step });
+            QTest::mouseClick(button, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(answerer.done() || !answerer.unexpected.isEmpty(), 20000);
+            QVERIFY(answerer.unexpected.isEmpty());
+        }
+        QVERIFY(seen);
+        if (QTest::currentTestFailed())
+            return;
+        seen = false;
+        trigger("actionLastRecording", { step });
+        QVERIFY(seen);
+        QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
+    }
+
+    // Issue 10 item 15: split files and auto-stop from the recording settings: the recording
+    // stops by itself, says why, and its numbered parts hold every row once, in order.
+    void recordingSplitsAndStopsByItself()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        SessionRecording rec = m_window->recordController()->settings();
+        rec.format = QStringLiteral("csv");
+        rec.splitGB = 20e3 / 1e9; // a new part every ~20 kB
+        rec.stopAfterMinutes = 3.0 / 60; // 3 s
+        m_window->recordController()->setSettings(rec);
+        action("actionRecord")->trigger();
+        QVERIFY(m_window->recordController()->isRecording());
+        const QString base = m_window->recordController()->currentPath();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->recordController()->isRecording(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!action("actionRecord")->isChecked(), 20000);
+        QVERIFY(m_window->isRunning()); // only the recording stopped
+        const LastRecording &last = m_window->recordController()->lastRecording();
+        QVERIFY2(last.stats.stopReason.contains(QStringLiteral("auto-stop")), qPrintable(last.stats.stopReason));
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("auto-stop")),
+                 qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY2(last.stats.files.size() >= 2, qPrintable(last.stats.files.join(u' ')));
+        quint64 recorded = 0;
+        for (const StreamRecordStats &s : last.stats.streams)
+            recorded += s.samples;
+        qsizetype r = 0;
+        for (int i = 0; i < last.stats.files.size(); ++i) {
+            QCOMPARE(last.stats.files[i], base + QStringLiteral("_%1").arg(i + 1, 3, 10, QLatin1Char('0')));
+            const Csv csv = readCsv(QDir(last.stats.files[i]).filePath(QStringLiteral("fake1_sig.csv")));
+            QCOMPARE(csv.columns, QStringLiteral("time_s,Sine [V],Position [µm]"));
+            for (const QList<double> &row : csv.rows) {
+                QVERIFY2(std::abs(row.value(0) - double(r) / 2000) < 1e-9,
+                         qPrintable(QStringLiteral("part %1 row time %2, expected %3").arg(i + 1).arg(row.value(0)).arg(double(r) / 2000)));
+                QVERIFY(std::abs(row.value(1) - fakeSine(row.value(0), 1.0, 0.5)) < 1e-9);
+                ++r;
+            }
+        }
+        QCOMPARE(quint64(r), recorded);
+        QCOMPARE(LastRecordingDialog::sizeOnDisk(last.stats.files), [&] {
+            qint64 n = 0;
+            for (const QString &part : last.stats.files)
+                for (const QFileInfo &f : QDir(part).entryInfoList(QDir::Files))
+                    n += f.size();
+            return n;
+        }());
+    }
+
+    // Record ▸ Recording Settings… shows split files and auto-stop in plain words; the values go
+    // into the session. Its screenshot goes to the build folder.
+    void recordingSettingsSplitAndStop()
+    {
+        auto fill = [](RecordingSettingsDialog *d) {
+            d->findChild<QDoubleSpinBox *>(QStringLiteral("splitMinutesSpin"))->setValue(60);
+            d->findChild<QDoubleSpinBox *>(QStringLiteral("splitSizeSpin"))->setValue(2.5);
+            d->findChild<QDoubleSpinBox *>(QStringLiteral("stopMinutesSpin"))->setValue(480);
+            d->findChild<QDoubleSpinBox *>(QStringLiteral("stopSizeSpin"))->setValue(0);
+            const QString preview = d->findChild<QLabel *>(QStringLiteral("preview"))->text();
+            QVERIFY2(preview.contains(QStringLiteral("_001.h5")) && preview.contains(QStringLiteral("after 480 minutes")),
+                     qPrintable(preview));
+            QVERIFY(d->findChild<QLabel *>(QStringLiteral("queueLabel"))->text().contains(QStringLiteral("waiting to be written")));
+#ifdef BS_SCREENSHOT_DIR
+            d->grab().save(QStringLiteral(BS_SCREENSHOT_DIR "/recording-settings.png"));
+#endif
+        };
+        trigger("actionRecordingSettings", { withDialog<RecordingSettingsDialog>(fill, QDialogButtonBox::Ok) });
+        const SessionRecording s = m_window->recordController()->settings();
+        QCOMPARE(s.splitMinutes, 60.0);
+        QCOMPARE(s.splitGB, 2.5);
+        QCOMPARE(s.stopAfterMinutes, 480.0);
+        QCOMPARE(s.stopAfterGB, 0.0);
+        const QJsonObject json = m_window->currentSession().recording.toJson();
+        QCOMPARE(json.value(QStringLiteral("split_minutes")).toDouble(), 60.0);
+        QCOMPARE(json.value(QStringLiteral("stop_after_minutes")).toDouble(), 480.0);
+    }
+
+    // Issue 10 item 15: Recording Settings and Export CSV have shortcuts, and no two actions of
+    // the window share one.
+    void shortcutsAreUnique()
+    {
+        QCOMPARE(action("actionRecordingSettings")->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+        QCOMPARE(action("actionExportCsv")->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
+        QHash<QKeySequence, QString> seen;
+        for (QAction *a : m_window->findChildren<QAction *>()) {
+            for (const QKeySequence &k : a->shortcuts()) {
+                if (k.isEmpty())
+                    continue;
+                QVERIFY2(!seen.contains(k), qPrintable(QStringLiteral("%1: %2 and %3").arg(k.toString(), seen.value(k), a->objectName() + a->text())));
+                seen.insert(k, a->objectName() + a->text());
+            }
+        }
     }
 
     // Closing the window while recording asks first: Cancel keeps window and recording; Yes
