@@ -45,9 +45,21 @@ public:
 
     void openAll();
     void closeAll();
-    /// Restarts the session clock, then starts every connected instrument.
+    /// Starts every instrument (a disconnected one is connected first) and posts RunStarted for
+    /// it. The session clock is restarted only when the timeline is still empty (nothing has run
+    /// since the workspace was made or resetTimeline()): Stop then Run continues the same timeline.
     void runAll();
+    /// Stops every instrument and posts RunStopped for each one runAll() started.
     void stopAll();
+    /// Begins the timeline if it is still empty: the session clock restarts at 0 now (unless a
+    /// recording holds it). Called by runAll(); benchscope-rec and a recording started before the
+    /// first Run call it first, so that the recording and the run share t = 0.
+    void beginTimeline();
+    /// Clear / New / Open: the timeline is empty again and the clock restarts at 0 now (the next
+    /// runAll() restarts it once more). Refused (false) while a recording holds the clock.
+    bool resetTimeline();
+    /// True once something has run on the timeline since it began.
+    bool timelineStarted() const { return m_timelineStarted; }
 
 Q_SIGNALS:
     void instrumentAdded(bs::InstrumentHost *host);
@@ -56,6 +68,8 @@ Q_SIGNALS:
 private:
     std::vector<std::unique_ptr<InstrumentHost>> m_hosts;
     QVector<BlockSink *> m_sinks;
+    QStringList m_runningIds; ///< started by runAll() and not yet stopped by stopAll()
+    bool m_timelineStarted = false;
 };
 
 } // namespace bs
