@@ -47,6 +47,7 @@ private:
         bool regular = false;
         qsizetype statsIndex = -1;
         StreamTimeline timeline;
+        RunTally tally; ///< Run/Stop and outage markers of this generation
         /// Blocks handed to the writer since the last flush (end row, time of the last row, its
         /// segment): the last time on disk when a failure leaves fewer rows than handed.
         struct BlockEnd
@@ -70,6 +71,11 @@ private:
     void reconcile(qsizetype index, const Slot *s);
     void addEvent(Slot &s, const LossEvent &e);
     void handleEvent(const InstrumentEvent &e);
+    /// Writes `m` into the slot's stream; a Run/Stop/outage marker also starts a new segment and
+    /// is counted.
+    void writeMarker(Slot &s, const MarkerEvent &m);
+    /// Session time → recording time (0 at the recording's start).
+    double recordingTime(double sessionTime) const { return sessionTime - m_options.timeOrigin; }
     /// Writes the events held for the slot's instrument that concern its stream (new stream).
     void writeHeldMarkers(Slot &s);
     StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;
