@@ -313,7 +313,8 @@ private Q_SLOTS:
                 last = line;
         }
         QCOMPARE(quint64(rows), host->stats().samples); // every sample that arrived, no more
-        QCOMPARE(last, QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0").arg(rows).toUtf8());
+        QCOMPARE(last, QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0 stops=1 restarts=0 "
+                                      "outages=0 outage_s=0").arg(rows).toUtf8());
     }
 
     void addInstrumentDialog()
