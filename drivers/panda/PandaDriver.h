@@ -137,6 +137,11 @@ private:
     double m_captureT0 = 0;       // session time of the capture's arm
     double m_armSessionTime = -1; // set when our ARM is acknowledged
     double m_lastTime = 0;        // last row time published (times never go backwards)
+    long long m_timeEpochNs = 0;  // SessionClock::epochNs() the three times above refer to
+    bool m_originFromFirstRow = false; // joined capture: its start = arrival of the first rows − their TS
+    bool m_rowsPublished = false; // m_lastTime is the time of a row
+    /// The session clock was restarted since the times above were taken: move them onto it.
+    void followSessionClock();
     ArmRequest m_active;          // settings of the capture we armed
     quint64 m_captureRows = 0;    // rows received in this capture
     quint64 m_streamIndex = 0;    // rows of stream "pcap" since start()

@@ -222,6 +222,7 @@ void PandaDriver::onArmReply(const ControlReply &r, const std::shared_ptr<ArmReq
     m_userStopped = false;
     m_rowIndexTime = false;
     m_streamIndex = 0;
+    followSessionClock();
     m_armSessionTime = SessionClock::now();
     m_limitReached = false;
     setRunning(true);
@@ -283,7 +284,9 @@ void PandaDriver::joinOtherCapture(const QString &why)
         Q_EMIT message(tr("%1: recording its rows read-only. Stop does not disarm it; the action "
                           "'Disarm (capture armed by another client)' does.").arg(why));
         // Our settings (fields, trigger, clock, row limit) were not applied to this capture.
-        warn(tr("%1: its capture was recorded read-only with its own settings, not ours").arg(why));
+        warn(tr("%1: recording that capture as it runs, with its own fields, trigger and clock (not the "
+                "settings here); its rows are placed on this session's time from their timestamps. Stop "
+                "does not disarm it").arg(why));
     }
     if (state() == State::Connected || state() == State::Finished)
         setState(State::Running, tr("recording a capture armed by another client (read-only)"));

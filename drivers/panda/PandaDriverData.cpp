@@ -82,7 +82,10 @@ void PandaDriver::beginCapture(const DataHeader &h)
     m_captureRows = 0;
     if (!m_captureIsOurs && !m_other)
         joinOtherCapture(tr("PandA %1 was armed by another client").arg(peerText()));
+    followSessionClock();
     // Our ARM's time if we armed, else the time the header arrived; never before the last row.
+    // A capture another client armed may have run long before we joined: with a timestamp
+    // column its start is placed from the first rows (see flushFrames()).
     m_captureT0 = m_captureIsOurs && m_armSessionTime >= 0 ? m_armSessionTime : SessionClock::now();
     m_captureT0 = std::max(m_captureT0, m_lastTime);
     m_armSessionTime = -1;
@@ -105,6 +108,7 @@ void PandaDriver::beginCapture(const DataHeader &h)
     }
     if (m_timeColumn < 0)
         m_timeColumn = startColumn;
+    m_originFromFirstRow = !m_captureIsOurs && m_timeColumn >= 0;
     const bool clocked = m_captureIsOurs && m_active.clockTriggers && m_active.clockPeriod > 0;
     m_rowIndexTime = m_timeColumn < 0 && !clocked;
     s.nominalRate = clocked ? 1.0 / m_active.clockPeriod : 0.0;
@@ -194,8 +198,19 @@ void PandaDriver::flushFrames()
     m_pendingFrames.clear();
     block->times.resize(rows);
     const quint64 first = m_captureRows - rows;
+    followSessionClock();
     if (m_timeColumn >= 0) {
         const double *ts = block->channel(m_timeColumn);
+        if (m_originFromFirstRow) {
+            // A capture armed by another client, joined while it ran: its rows were acquired at
+            // its start + TS, and the newest one arrived just now (the data port sends rows as
+            // they are captured). That puts its start on our session clock whatever our clock
+            // was when the header came (even long before Run), never after the rows arrived.
+            m_originFromFirstRow = false;
+            m_captureT0 = SessionClock::now() - ts[rows - 1];
+            if (m_rowsPublished) // never before a row already published
+                m_captureT0 = std::max(m_captureT0, m_lastTime - ts[0]);
+        }
         for (std::size_t i = 0; i < rows; ++i)
             block->times[i] = m_captureT0 + ts[i];
     } else {
@@ -204,11 +219,28 @@ void PandaDriver::flushFrames()
             block->times[i] = m_captureT0 + double(first + i) * step;
     }
     block->t0 = block->times.front();
-    m_lastTime = std::max(m_lastTime, block->times.back());
+    m_lastTime = m_rowsPublished ? std::max(m_lastTime, block->times.back()) : block->times.back();
+    m_rowsPublished = true;
     if (block->firstIndex == 0)
         block->flags |= SampleBlock::StartOfCapture;
     m_streamIndex += rows;
     publish(block);
+}
+
+void PandaDriver::followSessionClock()
+{
+    const long long epoch = SessionClock::epochNs();
+    if (epoch == m_timeEpochNs)
+        return;
+    // Same instants, new origin: session time = steady time - epoch.
+    const double shift = double(m_timeEpochNs - epoch) * 1e-9;
+    if (m_timeEpochNs != 0) {
+        m_captureT0 += shift;
+        m_lastTime += shift;
+        if (m_armSessionTime >= 0)
+            m_armSessionTime += shift;
+    }
+    m_timeEpochNs = epoch;
 }
 
 void PandaDriver::publishEndMarker(bool error, quint64 missing)
@@ -218,6 +250,7 @@ void PandaDriver::publishEndMarker(bool error, quint64 missing)
     marker->streamId = kStream;
     marker->channelCount = int(m_header.fields.size());
     marker->firstIndex = m_streamIndex;
+    followSessionClock();
     marker->t0 = std::max(SessionClock::now(), m_lastTime);
     marker->flags = SampleBlock::EndOfCapture | (error ? SampleBlock::Overflow : 0u)
         | (missing ? SampleBlock::DataLost : 0u);

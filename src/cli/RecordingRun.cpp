@@ -112,6 +112,8 @@ void RecordingRun::start()
     ro.sessionSnapshot = snapshot.toBytes();
     for (const auto &i : m_session.instruments)
         ro.instruments.append({i.id, i.type, i.name, i.address});
+    // One run from t = 0: the session clock starts now, and the recording's time 0 with it.
+    m_workspace.beginTimeline();
     if (!m_recorder.start(ro, &error)) {
         m_errors.append(error);
         err(error);
@@ -295,6 +297,10 @@ QJsonObject RecordingRun::buildSummary(int code) const
                                    {QStringLiteral("lost"), double(st.deviceLostSamples)},
                                    {QStringLiteral("first_time"), std::isnan(st.firstTime) ? QJsonValue() : st.firstTime},
                                    {QStringLiteral("last_time"), std::isnan(st.lastTime) ? QJsonValue() : st.lastTime},
+                                   {QStringLiteral("stops"), double(st.stops)},
+                                   {QStringLiteral("restarts"), double(st.restarts)},
+                                   {QStringLiteral("outages"), double(st.outages)},
+                                   {QStringLiteral("outage_s"), st.outageSeconds},
                                    {QStringLiteral("file"), QFileInfo(st.file).absoluteFilePath()},
                                    {QStringLiteral("group"), st.group}});
     }

@@ -101,6 +101,7 @@ void Workspace::removeInstrument(const QString &id)
         if ((*it)->id() == id) {
             auto host = std::move(*it);
             m_hosts.erase(it);
+            m_runningIds.removeAll(id);
             host.reset(); // joins the driver thread
             Q_EMIT instrumentRemoved(id);
             return;
@@ -114,6 +115,7 @@ void Workspace::clear()
         auto host = std::move(m_hosts.back());
         m_hosts.pop_back();
         const QString id = host->id();
+        m_runningIds.removeAll(id);
         host.reset(); // joins the driver thread
         Q_EMIT instrumentRemoved(id);
     }
@@ -166,19 +168,49 @@ void Workspace::closeAll()
         h->close();
 }
 
+void Workspace::beginTimeline()
+{
+    if (m_timelineStarted)
+        return;
+    SessionClock::restart(); // refused while a recording holds the clock: its time goes on
+    m_timelineStarted = true;
+}
+
+bool Workspace::resetTimeline()
+{
+    if (!SessionClock::restart())
+        return false;
+    m_timelineStarted = false;
+    return true;
+}
+
 void Workspace::runAll()
 {
     setAcquisitionRunning(true);
-    SessionClock::restart();
-    for (auto &h : m_hosts)
+    beginTimeline();
+    for (auto &h : m_hosts) {
         h->start();
+        InstrumentEvent e;
+        e.kind = InstrumentEvent::Kind::RunStarted;
+        e.text = tr("Run");
+        h->postEvent(e);
+        if (!m_runningIds.contains(h->id()))
+            m_runningIds.append(h->id());
+    }
 }
 
 void Workspace::stopAll()
 {
     setAcquisitionRunning(false);
-    for (auto &h : m_hosts)
+    for (auto &h : m_hosts) {
         h->stop();
+        if (!m_runningIds.removeAll(h->id()))
+            continue;
+        InstrumentEvent e;
+        e.kind = InstrumentEvent::Kind::RunStopped;
+        e.text = tr("Stop");
+        h->postEvent(e);
+    }
 }
 
 void Workspace::setAcquisitionRunning(bool running)

@@ -46,8 +46,11 @@ public:
 
     void openAll();
     void closeAll();
-    /// Restarts the session clock, then starts every connected instrument.
+    /// Starts every instrument (a disconnected one is connected first) and posts RunStarted for
+    /// it. The session clock is restarted only when the timeline is still empty (nothing has run
+    /// since the workspace was made or resetTimeline()): Stop then Run continues the same timeline.
     void runAll();
+    /// Stops every instrument and posts RunStopped for each one runAll() started.
     void stopAll();
     /// Between runAll() and stopAll(): an instrument connected meanwhile (Connect, Reconnect or
     /// automatically after a lost connection) is started and rejoins the run.
@@ -57,6 +60,15 @@ public:
     void reconnectAll();
     /// For tests: the back-off of every current and future instrument.
     void setReconnectBackoff(const ReconnectBackoff &b);
+    /// Begins the timeline if it is still empty: the session clock restarts at 0 now (unless a
+    /// recording holds it). Called by runAll(); benchscope-rec and a recording started before the
+    /// first Run call it first, so that the recording and the run share t = 0.
+    void beginTimeline();
+    /// Clear / New / Open: the timeline is empty again and the clock restarts at 0 now (the next
+    /// runAll() restarts it once more). Refused (false) while a recording holds the clock.
+    bool resetTimeline();
+    /// True once something has run on the timeline since it began.
+    bool timelineStarted() const { return m_timelineStarted; }
 
 Q_SIGNALS:
     void instrumentAdded(bs::InstrumentHost *host);
@@ -69,6 +81,8 @@ private:
     std::optional<ReconnectBackoff> m_backoff;
     std::vector<std::unique_ptr<InstrumentHost>> m_hosts;
     QVector<BlockSink *> m_sinks;
+    QStringList m_runningIds; ///< started by runAll() and not yet stopped by stopAll()
+    bool m_timelineStarted = false;
 };
 
 } // namespace bs

@@ -82,6 +82,8 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
     if (m_workspace)
         for (const InstrumentHost *h : m_workspace->instruments())
             options.instruments.append({ h->id(), h->type(), h->name(), h->address() });
+    if (m_workspace)
+        m_workspace->beginTimeline(); // recording before the first Run: both start at t = 0
     if (!m_recorder->start(options, error))
         return false;
     m_path = options.path;

@@ -6,6 +6,7 @@
 #include <Recorder.h>
 #include <Workspace.h>
 
+#include <QHash>
 #include <QLabel>
 #include <QLocale>
 #include <QStatusBar>
@@ -162,16 +163,35 @@ void StatusMonitor::sample()
     m_lostLabel->setToolTip(tr("Samples lost since Run\nDevice or transport: %1\nRecorder queue full: %2")
                                 .arg(QLocale().toString(deviceLost), QLocale().toString(dropped)));
 
+    // Connection outages while recording (per instrument: the most any of its streams counted).
+    QHash<QString, quint64> outagesOf;
+    QHash<QString, double> outageSecondsOf;
+    for (const StreamRecordStats &st : std::as_const(rec.streams)) {
+        outagesOf[st.instrumentId] = std::max(outagesOf.value(st.instrumentId), st.outages);
+        outageSecondsOf[st.instrumentId] = std::max(outageSecondsOf.value(st.instrumentId), st.outageSeconds);
+    }
+    quint64 outages = 0;
+    QStringList outageLines;
+    for (auto it = outagesOf.cbegin(); it != outagesOf.cend(); ++it) {
+        if (!it.value())
+            continue;
+        outages += it.value();
+        outageLines << tr("%1: %n connection outage(s), %2 s without data", nullptr, int(it.value()))
+                           .arg(it.key(), QString::number(outageSecondsOf.value(it.key()), 'f', 1));
+    }
+    const QString outageText = outages ? tr(" · %n outage(s)", nullptr, int(outages)) : QString();
+    m_record->setToolTip(outageLines.isEmpty() ? tr("Recording time and size on disk")
+                                               : tr("Recording time and size on disk\n") + outageLines.join(u'\n'));
     if (rec.recording) {
         m_record->setTextFormat(Qt::RichText);
-        m_record->setText(tr("<span style=\"color:#d02020\">&#9679;</span>&nbsp;<b>REC</b> %1 · %2")
-                              .arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
+        m_record->setText(tr("<span style=\"color:#d02020\">&#9679;</span>&nbsp;<b>REC</b> %1 · %2%3")
+                              .arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes), outageText));
         m_record->show();
         m_lastButton->hide();
     } else if (rec.elapsedS > 0) {
         m_record->setTextFormat(Qt::PlainText);
-        m_record->setText(
-            tr("Last recording %1 · %2").arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes)));
+        m_record->setText(tr("Last recording %1 · %2%3")
+                              .arg(formatDuration(rec.elapsedS), formatBytes(rec.fileBytes), outageText));
         m_record->show();
         m_lastButton->show();
     } else {

@@ -10,6 +10,7 @@
 #include <QFile>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct Source
     QString h5Path;
     QByteArray session;
     QString startTime, version;
+    QString sessionStartTime; ///< format 2
+    double timeOffset = NAN;  ///< format 2
 };
 
 herr_t collectChildren(hid_t, const char *name, const H5L_info_t *, void *data)
@@ -141,6 +144,8 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
     CsvHeaderInfo &h = d->header;
     h.version = src.version;
     h.startTime = src.startTime;
+    h.sessionStartTime = src.sessionStartTime;
+    h.timeOffset = src.timeOffset;
     h.session = src.session;
     qint64 generation = 1, regular = 0;
     QStringList columns;
@@ -175,7 +180,14 @@ bool loadStream(hid_t file, const QString &path, const Source &src, StreamData *
             && h5::readAttribute(gid, "dropped_samples", &t.droppedSamples)
             && h5::readAttribute(gid, "device_lost_samples", &t.deviceLostSamples)
             && h5::readAttribute(gid, "overflow_blocks", &t.overflowBlocks);
+        if (ok && h5::hasAttribute(gid, "stops")) // format 2
+            ok = h5::readAttribute(gid, "stops", &t.stops) && h5::readAttribute(gid, "restarts", &t.restarts)
+                && h5::readAttribute(gid, "outages", &t.outages)
+                && h5::readAttribute(gid, "outage_seconds", &t.outageSeconds);
     } else if (ok) { // not closed properly: totals from what the file holds
+        RunTally tally;
+        for (const MarkerEvent &m : d->markers)
+            tally.apply(m.kind, m.time, t);
         t.samples = d->rows;
         for (const h5::EventRecord &e : d->events) {
             if (e.kind == qint32(LossKind::QueueOverflow))
@@ -311,6 +323,12 @@ bool exportCsv(const QString &h5Path, const QString &outDir, QStringList *writte
             || !h5::readAttribute(file.get(), "session", &src.session)) {
             h5::errorText();
             return fail(tr("%1 is not a BenchScope recording").arg(nativeH5));
+        }
+        if (h5::hasAttribute(file.get(), "session_time_offset") // format 2: times from the recording's start
+            && (!h5::readAttribute(file.get(), "session_time_offset", &src.timeOffset)
+                || !h5::readAttribute(file.get(), "session_start_time", &src.sessionStartTime))) {
+            h5::errorText();
+            return fail(tr("%1: unreadable session_time_offset or session_start_time").arg(nativeH5));
         }
         groups = streamGroups(file.get());
     }

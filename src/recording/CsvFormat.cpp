@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CsvFormat.h"
 
+#include "InstrumentEvent.h"
+
 #include <QJsonDocument>
 
 namespace bs::csv {
@@ -14,13 +16,23 @@ std::string oneLine(const QString &s)
     return t.toStdString();
 }
 
-std::string compactSession(const QByteArray &raw)
+/// The session snapshot as indented JSON, every line a comment (`#   {`): readable, and the JSON
+/// comes back by removing the `#   ` prefixes.
+std::string readableSession(const QByteArray &raw)
 {
     QJsonParseError err {};
     const QJsonDocument doc = QJsonDocument::fromJson(raw, &err);
-    QByteArray text = err.error == QJsonParseError::NoError ? doc.toJson(QJsonDocument::Compact) : raw;
-    text.replace('\r', ' ').replace('\n', ' ');
-    return text.toStdString();
+    QByteArray text = err.error == QJsonParseError::NoError ? doc.toJson(QJsonDocument::Indented) : raw;
+    text.replace('\r', ' ');
+    std::string out;
+    for (const QByteArray &l : text.split('\n')) {
+        if (l.trimmed().isEmpty())
+            continue;
+        out += "#   ";
+        out += l.toStdString();
+        out += '\n';
+    }
+    return out;
 }
 
 /// RFC 4180 field: quoted when it holds a comma, quote or line break.
@@ -55,10 +67,10 @@ void appendUInt(std::string &out, const char *label, quint64 v)
     out.append(buf, CsvBuffer::putUInt(buf, v));
 }
 
-void appendDouble(std::string &out, double v)
+void appendTime(std::string &out, double t)
 {
-    char buf[32];
-    out.append(buf, CsvBuffer::putDouble(buf, v));
+    char buf[40];
+    out.append(buf, putTime(buf, t, timeResolution(0)));
 }
 
 /// The stored name and the `# gap` reason of each loss code, in one place.
@@ -85,6 +97,24 @@ LossText lossText(LossKind kind)
 
 } // namespace
 
+double timeResolution(double dt)
+{
+    return dt > 0 && dt < 1e-6 ? 1e-12 : 1e-9;
+}
+
+char *putTime(char *p, double t, double resolution)
+{
+    // Rounded by dividing whole units by an exact power of ten: the nearest double to the
+    // decimal, which to_chars then writes with no more digits than it has.
+    const double scale = resolution == 1e-12 ? 1e12 : 1e9;
+    const double units = t * scale;
+    if (std::isfinite(units) && std::abs(units) < 4e15)
+        t = std::nearbyint(units) / scale;
+    if (t == 0)
+        t = 0; // no "-0"
+    return CsvBuffer::putDouble(p, t);
+}
+
 const char *lossKindName(LossKind kind)
 {
     return lossText(kind).name;
@@ -98,7 +128,7 @@ const char *lossReason(LossKind kind)
 void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
 {
     std::string out;
-    out += "# BenchScope recording, format benchscope-csv 1\n";
+    out += "# BenchScope recording, format benchscope-csv " + std::to_string(FormatVersion) + "\n";
     line(out, "benchscope_version", h.version);
     line(out, "instrument_id", h.instrumentId);
     line(out, "instrument_name", h.instrumentName);
@@ -108,13 +138,22 @@ void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
     line(out, "stream_name", h.streamName);
     line(out, "stream_generation", QString::number(h.generation));
     line(out, "start_time", h.startTime);
+    if (!h.sessionStartTime.isEmpty())
+        line(out, "session_start_time", h.sessionStartTime);
+    if (std::isfinite(h.timeOffset)) {
+        out += "# session_time_offset: ";
+        char buf[40];
+        out.append(buf, putTime(buf, h.timeOffset, 1e-9));
+        out += '\n';
+    }
+    out += "# time_s: seconds since start_time (session time = time_s + session_time_offset)\n";
     line(out, "time_base", h.regular ? QStringLiteral("regular") : QStringLiteral("irregular"));
     out += "# units: s";
     for (const QString &u : h.units)
         out += ',' + field(u);
     out += '\n';
     if (!h.session.isEmpty())
-        out += "# session: " + compactSession(h.session) + '\n';
+        out += "# session:\n" + readableSession(h.session);
     out += "time_s";
     for (int c = 0; c < h.names.size(); ++c) {
         const QString unit = c < h.units.size() ? h.units[c] : QString();
@@ -129,7 +168,7 @@ void appendHeader(CsvBuffer &buffer, const CsvHeaderInfo &h)
 void appendEvent(CsvBuffer &buffer, const LossEvent &e)
 {
     std::string out = "# gap at t=";
-    appendDouble(out, e.time);
+    appendTime(out, e.time);
     appendUInt(out, " index=", e.sampleIndex);
     appendUInt(out, " lost=", e.count);
     out += " (";
@@ -141,14 +180,9 @@ void appendEvent(CsvBuffer &buffer, const LossEvent &e)
 void appendMarker(CsvBuffer &buffer, const MarkerEvent &m)
 {
     std::string out = "# ";
-    switch (m.kind) {
-    case 1: out += "capture_start"; break;
-    case 2: out += "capture_end"; break;
-    case 3: out += "warning"; break;
-    default: out += "event"; break;
-    }
+    out += m.kind >= 1 && m.kind <= 7 ? InstrumentEvent::kindName(InstrumentEvent::Kind(m.kind)) : "event";
     out += " at t=";
-    appendDouble(out, m.time);
+    appendTime(out, m.time);
     out += ": ";
     for (char c : m.info) // compact JSON has no line breaks; never let one end the comment
         out += c == '\n' || c == '\r' ? ' ' : c;
@@ -163,6 +197,11 @@ void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
     appendUInt(out, " dropped=", t.droppedSamples);
     appendUInt(out, " device_lost=", t.deviceLostSamples);
     appendUInt(out, " overflow_blocks=", t.overflowBlocks);
+    appendUInt(out, " stops=", t.stops);
+    appendUInt(out, " restarts=", t.restarts);
+    appendUInt(out, " outages=", t.outages);
+    out += " outage_s=";
+    appendTime(out, t.outageSeconds);
     out += '\n';
     buffer.append(out);
 }
@@ -171,9 +210,10 @@ void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::si
     const Segment &seg, quint64 firstRow)
 {
     const std::size_t rowBytes = std::size_t(channels + 1) * 33;
+    const double resolution = timeResolution(times ? 0.0 : seg.dt);
     for (std::size_t i = 0; i < n; ++i) {
         char *p = out.room(rowBytes);
-        p = CsvBuffer::putDouble(p, times ? times[i] : segmentTime(seg, firstRow + i));
+        p = putTime(p, times ? times[i] : segmentTime(seg, firstRow + i), resolution);
         for (int c = 0; c < channels; ++c) {
             *p++ = ',';
             p = CsvBuffer::putDouble(p, cols[c][i]);

@@ -8,6 +8,8 @@
 #include <QByteArray>
 #include <QStringList>
 
+#include <cmath>
+
 namespace bs {
 
 /// Everything the CSV header shows. CsvWriter fills it from the live stream, the CSV export from
@@ -18,13 +20,25 @@ struct CsvHeaderInfo
     QString instrumentId, instrumentName, instrumentType, instrumentAddress;
     QString streamId, streamName;
     int generation = 1;
-    QString startTime;
+    QString startTime; ///< wall clock of time 0 (the recording's start)
+    QString sessionStartTime; ///< wall clock of session time 0 (empty: not known)
+    double timeOffset = NAN; ///< session time of the recording's time 0 (NaN: not known)
     bool regular = false;
     QStringList names, units; ///< per channel
-    QByteArray session; ///< raw session JSON (written compacted to one line)
+    QByteArray session; ///< raw session JSON (written indented, each line a `#` comment)
 };
 
 namespace csv {
+
+/// The CSV layout version in the first line (`format benchscope-csv <N>`).
+inline constexpr int FormatVersion = 2;
+
+/// Times in CSV are written as the shortest decimal of the time rounded to this resolution: 1 ns,
+/// or 1 ps for streams sampled faster than 1 MHz, so `t0 + r*dt` and recording-time subtractions
+/// read as `-7.483`, not `-7.4830000000000005`. (HDF5 keeps the exact doubles.)
+double timeResolution(double dt);
+/// Writes `t` rounded to `resolution` (shortest text that reads back to the rounded value).
+char *putTime(char *p, double t, double resolution);
 
 /// Stable (untranslated) names of the loss codes, as stored in files.
 const char *lossKindName(LossKind kind);
@@ -34,12 +48,13 @@ const char *lossReason(LossKind kind);
 void appendHeader(CsvBuffer &out, const CsvHeaderInfo &h);
 /// `# gap at t=<time> index=<index> lost=<count> (<reason>)`
 void appendEvent(CsvBuffer &out, const LossEvent &e);
-/// `# <capture_start|capture_end|warning> at t=<time>: <JSON>`
+/// `# <capture_start|capture_end|warning|run_start|run_stop|connection_lost|connection_restored>
+/// at t=<time>: <JSON>`
 void appendMarker(CsvBuffer &out, const MarkerEvent &m);
-/// `# end: samples=… dropped=… device_lost=… overflow_blocks=…`
+/// `# end: samples=… dropped=… device_lost=… overflow_blocks=… stops=… restarts=… outages=… outage_s=…`
 void appendEnd(CsvBuffer &out, const StreamRecordStats &totals);
 /// Appends rows `[0, n)`: time from `times` (irregular) or `segmentTime(seg, firstRow + i)`,
-/// then one value per channel (`cols[c][i]`).
+/// then one value per channel (`cols[c][i]`). Times are written rounded to timeResolution().
 void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
     const Segment &seg, quint64 firstRow);
 

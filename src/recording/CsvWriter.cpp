@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CsvWriter.h"
 
-#include "SessionClock.h"
-
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include <unistd.h>
@@ -30,7 +29,9 @@ bool CsvWriter::open(const RecordingOptions &options, QString *error)
 {
     m_dir = QDir(options.path).absolutePath();
     m_session = options.sessionSnapshot;
-    m_startTime = isoUtc(SessionClock::wallClockStartMs());
+    m_origin = std::isfinite(options.timeOrigin) ? options.timeOrigin : 0.0;
+    m_startTime = isoUtc(options.startWallMs());
+    m_sessionStartTime = isoUtc(options.sessionStartWallMs);
     if (!QDir().mkpath(m_dir) || !QFileInfo(m_dir).isDir()) {
         setError(error, tr("Cannot create the recording directory %1").arg(QDir::toNativeSeparators(m_dir)));
         return false;
@@ -69,6 +70,8 @@ int CsvWriter::addStream(const StreamHeader &h, StreamLocation *where, QString *
     info.streamName = h.stream.name;
     info.generation = h.generation;
     info.startTime = m_startTime;
+    info.sessionStartTime = m_sessionStartTime;
+    info.timeOffset = m_origin;
     info.regular = h.stream.regular;
     info.session = m_session;
     for (const ChannelInfo &c : h.stream.channels) {
@@ -191,13 +194,13 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
         s->segment = *newSegment;
     const int channels = std::min(s->channels, b.channelCount);
     std::vector<const double *> cols(std::size_t(std::max(channels, 1)));
-    std::vector<double> times;
-    if (!s->regular && b.times.empty()) {
+    std::vector<double> times; // recording time: 0 at the recording's start
+    if (!s->regular) {
         times.resize(b.sampleCount);
         for (std::size_t i = 0; i < b.sampleCount; ++i)
-            times[i] = b.time(i);
+            times[i] = b.time(i) - m_origin;
     }
-    const double *t = s->regular ? nullptr : (b.times.empty() ? times.data() : b.times.data());
+    const double *t = s->regular ? nullptr : times.data();
     // Format in pieces so that the buffer stays near its size.
     const std::size_t step = std::max<std::size_t>(1, BufferBytes / (std::size_t(channels + 1) * 24));
     for (std::size_t first = 0; first < b.sampleCount; first += step) {

@@ -63,7 +63,8 @@ private:
     static void appendPending(Stream &s);
 
     QString m_dir;
-    QString m_startTime;
+    QString m_startTime, m_sessionStartTime;
+    double m_origin = 0; ///< session time of the files' time 0 (subtracted from every time)
     QByteArray m_session;
     NameAllocator m_names;
     std::vector<std::unique_ptr<Stream>> m_streams;

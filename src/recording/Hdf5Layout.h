@@ -11,9 +11,12 @@ inline constexpr const char *SegmentsDataset = "segments";
 inline constexpr const char *EventsDataset = "events";
 inline constexpr const char *EventKindNames = "1=queue_overflow,2=device_lost,3=index_gap,4=device_overflow";
 inline constexpr const char *MarkersDataset = "markers";
-inline constexpr const char *MarkerKindNames = "1=capture_start,2=capture_end,3=warning";
+inline constexpr const char *MarkerKindNames = "1=capture_start,2=capture_end,3=warning,4=run_start,5=run_stop,"
+                                               "6=connection_lost,7=connection_restored";
 inline constexpr const char *FormatName = "benchscope-recording";
-inline constexpr qint64 FormatVersion = 1;
+/// 2: times are relative to the recording's start (root attrs start_time, session_start_time,
+/// session_time_offset), Run/Stop/outage markers and their totals. 1: times on the session timeline.
+inline constexpr qint64 FormatVersion = 2;
 
 struct SegmentRecord
 {

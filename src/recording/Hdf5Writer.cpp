@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Hdf5Writer.h"
 
-#include "SessionClock.h"
-
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -45,6 +44,7 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
 {
     h5::Lock lock;
     m_path = QFileInfo(options.path).absoluteFilePath();
+    m_origin = std::isfinite(options.timeOrigin) ? options.timeOrigin : 0.0;
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     const bool existed = QFileInfo::exists(m_path);
     h5::Id fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
@@ -85,7 +85,9 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     m_markerFileType = h5::markerType(true);
     const hid_t root = m_file.get();
     if (!reserve(0) || !h5::writeAttribute(root, "session", options.sessionSnapshot)
-        || !h5::writeAttribute(root, "start_time", isoUtc(SessionClock::wallClockStartMs()))
+        || !h5::writeAttribute(root, "start_time", isoUtc(options.startWallMs()))
+        || !h5::writeAttribute(root, "session_start_time", isoUtc(options.sessionStartWallMs))
+        || !h5::writeAttribute(root, "session_time_offset", m_origin)
         || !h5::writeAttribute(root, "benchscope_version", benchScopeVersion())
         || !h5::writeAttribute(root, "format", QString::fromLatin1(h5::FormatName))
         || !h5::writeAttribute(root, "format_version", h5::FormatVersion) || !flushFile()) {
@@ -245,7 +247,9 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
     if (ok && !s.regular) {
         Column col;
         col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk);
-        ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"));
+        ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"))
+            && h5::writeAttribute(col.dataset.get(), "description",
+                QStringLiteral("seconds since the recording's start_time (session time - session_time_offset)"));
         s.columns.push_back(std::move(col));
     }
     if (ok) {
@@ -414,12 +418,10 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
     }
     if (!s->regular) {
         std::vector<double> &buf = s->columns.back().buffer;
-        if (b.times.size() == n) {
-            buf.insert(buf.end(), b.times.begin(), b.times.end());
-        } else {
-            for (std::size_t i = 0; i < n; ++i)
-                buf.push_back(b.time(i));
-        }
+        const std::size_t at = buf.size();
+        buf.resize(at + n);
+        for (std::size_t i = 0; i < n; ++i)
+            buf[at + i] = b.time(i) - m_origin; // recording time: 0 at the recording's start
     }
     const hsize_t total = s->rows + buffered(*s);
     if (total - s->rows >= s->chunk && !writeRows(*s, total / s->chunk * s->chunk - s->rows))
@@ -468,7 +470,10 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
         && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
         && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
         && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
-        && h5::writeAttribute(g, "first_time", t.firstTime) && h5::writeAttribute(g, "last_time", t.lastTime);
+        && h5::writeAttribute(g, "first_time", t.firstTime) && h5::writeAttribute(g, "last_time", t.lastTime)
+        && h5::writeAttribute(g, "stops", quint64(t.stops)) && h5::writeAttribute(g, "restarts", quint64(t.restarts))
+        && h5::writeAttribute(g, "outages", quint64(t.outages))
+        && h5::writeAttribute(g, "outage_seconds", t.outageSeconds);
     for (Column &c : s->columns)
         ok = h5::check(c.dataset.close()) && ok;
     ok = h5::check(s->segments.close()) && ok;

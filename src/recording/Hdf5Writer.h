@@ -93,6 +93,7 @@ private:
     }
 
     QString m_path;
+    double m_origin = 0; ///< session time of the file's time 0 (subtracted from every time)
     h5::Id m_file;
     int m_fd = -1; ///< HDF5's own descriptor of the file (for reservations); -1: none
     bool m_full = false; ///< a reservation failed: no more rows are written, the file is closed properly

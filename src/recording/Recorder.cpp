@@ -5,6 +5,8 @@
 #include "RecordingSession.h"
 #include "RecordingWriter.h"
 
+#include "SessionClock.h"
+
 #include <QCoreApplication>
 
 namespace bs {
@@ -40,13 +42,23 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
             *error = tr("No recording path given");
         return false;
     }
-    std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(options.format);
-    RecordingOptions first = options;
-    if (options.splits())
-        first.path = recordingPartPath(options.path, 1); // split files are numbered from the first
-    if (!writer->open(first, error))
+    // Time 0 of the files is now, on the session timeline; the clock may not restart while we
+    // record (a recording's time only increases).
+    RecordingOptions opts = options;
+    SessionClock::hold();
+    if (std::isnan(opts.timeOrigin))
+        opts.timeOrigin = SessionClock::now();
+    if (opts.sessionStartWallMs == 0)
+        opts.sessionStartWallMs = SessionClock::wallClockStartMs();
+    std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(opts.format);
+    RecordingOptions first = opts;
+    if (opts.splits())
+        first.path = recordingPartPath(opts.path, 1); // split files are numbered from the first
+    if (!writer->open(first, error)) {
+        SessionClock::release();
         return false;
-    auto session = std::make_shared<RecordingSession>(std::move(writer), options, m_queue.announced());
+    }
+    auto session = std::make_shared<RecordingSession>(std::move(writer), opts, m_queue.announced());
     {
         std::lock_guard lock(m_sessionMutex);
         m_session = session;
@@ -54,8 +66,8 @@ bool Recorder::start(const RecordingOptions &options, QString *error)
         m_finalElapsed = -1.0;
         m_stopReason.clear();
     }
-    m_queue.open(options.queueBudgetBytes, options.maxQueueSeconds);
-    const double flushInterval = options.flushIntervalS > 0 ? options.flushIntervalS : 1.0;
+    m_queue.open(opts.queueBudgetBytes, opts.maxQueueSeconds);
+    const double flushInterval = opts.flushIntervalS > 0 ? opts.flushIntervalS : 1.0;
     m_thread = std::thread([this, flushInterval] { run(flushInterval); });
     m_threadId = m_thread.get_id();
     return true;
@@ -183,6 +195,7 @@ void Recorder::run(double flushIntervalS)
     }
     session->handleDrops(m_queue.takePendingDrops());
     session->finish();
+    SessionClock::release(); // taken by start()
     {
         std::lock_guard lock(m_sessionMutex);
         m_finalElapsed = std::chrono::duration<double>(Clock::now() - m_startTime).count();

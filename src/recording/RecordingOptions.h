@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <cmath>
+
 namespace bs {
 
 /// Names of one instrument, written into the headers of its streams.
@@ -34,6 +36,14 @@ struct RecordingOptions
     QList<RecordingInstrument> instruments; ///< names/types for the headers
     QByteArray sessionSnapshot; ///< session JSON, stored as attribute / comment line
     double flushIntervalS = 1.0; ///< data reaches the OS at least this often
+    /// Session time that is time 0 in the files (NaN: Recorder::start() sets it to
+    /// SessionClock::now()). Files store times relative to it, and it as session_time_offset.
+    double timeOrigin = NAN;
+    /// Wall-clock time (ms since the Unix epoch) of session time 0 (0: Recorder::start() sets it
+    /// to SessionClock::wallClockStartMs()).
+    long long sessionStartWallMs = 0;
+    /// Wall-clock time (ms since the Unix epoch) of the files' time 0.
+    long long startWallMs() const { return sessionStartWallMs + (long long)std::llround(timeOrigin * 1000.0); }
 
     /// Split files: a new file (HDF5) or folder (CSV) is started, between two blocks, once the
     /// current part has been written for `splitSeconds` or holds `splitBytes` (0: no limit). With

@@ -3,9 +3,11 @@
 
 #include "NullWriter.h"
 #include "RecordingNames.h"
+#include "SessionClock.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace bs {
 
@@ -181,7 +183,8 @@ bool RecordingSession::ensureStream(
         if (announced.id == s.streamId)
             s.channels = announced.channels;
     s.reannouncedOther = false;
-    s.timeline = StreamTimeline();
+    s.timeline = StreamTimeline(m_options.timeOrigin);
+    s.tally = RunTally();
     StreamRecordStats st;
     st.instrumentId = s.instrumentId;
     st.streamId = s.streamId;
@@ -204,18 +207,30 @@ void RecordingSession::writeHeldMarkers(Slot &s, bool nextPart)
     auto it = m_heldMarkers.find(s.instrumentId);
     if (it == m_heldMarkers.end())
         return;
-    QString error;
     for (const HeldMarker &h : std::as_const(*it)) {
         // A stream created again in the next part of a split recording gets only what its
         // previous part did not have.
         if (nextPart && h.streamId.isEmpty() && h.seq <= s.eventsSeen)
             continue;
         if (h.streamId.isEmpty() || h.streamId == s.streamId) {
-            check(m_writer->addMarker(s.handle, h.marker, &error), error);
+            writeMarker(s, h.marker);
             s.eventsSeen = std::max(s.eventsSeen, h.seq);
         }
     }
     it->removeIf([&s](const HeldMarker &h) { return h.streamId == s.streamId; });
+}
+
+void RecordingSession::writeMarker(Slot &s, const MarkerEvent &m)
+{
+    QString error;
+    check(m_writer->addMarker(s.handle, m, &error), error);
+    const auto kind = InstrumentEvent::Kind(m.kind);
+    if (kind != InstrumentEvent::Kind::RunStarted && kind != InstrumentEvent::Kind::RunStopped
+        && kind != InstrumentEvent::Kind::ConnectionLost && kind != InstrumentEvent::Kind::ConnectionRestored)
+        return;
+    s.timeline.breakNext();
+    std::lock_guard lock(m_mutex);
+    s.tally.apply(m.kind, m.time, m_stats[s.statsIndex]);
 }
 
 void RecordingSession::handleEvent(const InstrumentEvent &e)
@@ -223,18 +238,22 @@ void RecordingSession::handleEvent(const InstrumentEvent &e)
     if (m_failed)
         return; // nothing more is written after a failure
     MarkerEvent m;
-    m.time = e.time;
+    m.time = recordingTime(e.time);
     m.kind = qint32(e.kind);
-    m.info = QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact);
+    QJsonObject info = e.toJson();
+    if (std::isfinite(e.time)) { // the file's time, and where it is on the session timeline
+        info.insert(QStringLiteral("time"), m.time);
+        info.insert(QStringLiteral("session_time"), e.time);
+    }
+    m.info = QJsonDocument(info).toJson(QJsonDocument::Compact);
     const quint64 seq = ++m_eventSeq;
     bool written = false;
-    QString error;
     for (const QString &key : std::as_const(m_slotOrder)) {
         Slot &s = m_slots[key];
         if (s.instrumentId != e.instrumentId || s.handle < 0 || (!e.streamId.isEmpty() && s.streamId != e.streamId))
             continue;
         m.fileRow = s.timeline.rows();
-        check(m_writer->addMarker(s.handle, m, &error), error);
+        writeMarker(s, m);
         s.eventsSeen = seq;
         written = true;
     }
@@ -332,9 +351,10 @@ void RecordingSession::recordDrop(Slot &s, const DropRun &run)
 {
     if (!m_failed && ensureStream(s, run.channelCount, run.regular, run.dt, false)) {
         const quint64 row = s.timeline.rows();
+        const double t = recordingTime(run.t0);
         if (run.deviceLost)
-            addEvent(s, { row, run.t0, run.firstIndex, run.deviceLost, LossKind::DeviceLost });
-        addEvent(s, { row, run.t0, run.firstIndex, run.samples, LossKind::QueueOverflow });
+            addEvent(s, { row, t, run.firstIndex, run.deviceLost, LossKind::DeviceLost });
+        addEvent(s, { row, t, run.firstIndex, run.samples, LossKind::QueueOverflow });
     }
     // Counted even when the stream could not be created or written (the recording failed).
     const qsizetype i = statsEntry(s);
@@ -372,18 +392,18 @@ void RecordingSession::handle(const QueueItem &item)
     const quint64 row = s.timeline.rows();
     if (lost)
         addEvent(s,
-            { row, b.t0, item.gap ? b.firstIndex - item.gap : b.firstIndex, lost,
+            { row, recordingTime(b.t0), item.gap ? b.firstIndex - item.gap : b.firstIndex, lost,
                 b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap });
     else if (flagged)
-        addEvent(s, { row, b.t0, b.firstIndex, 0, LossKind::DeviceOverflow });
+        addEvent(s, { row, recordingTime(b.t0), b.firstIndex, 0, LossKind::DeviceOverflow });
     double first = NAN, last = NAN;
     if (b.sampleCount) {
         Segment segment;
         const bool fresh = s.timeline.append(b, &segment);
         QString error;
         check(m_writer->write(s.handle, b, fresh ? &segment : nullptr, &error), error);
-        first = regular ? s.timeline.time(row) : b.time(0);
-        last = regular ? s.timeline.time(s.timeline.rows() - 1) : b.time(b.sampleCount - 1);
+        first = regular ? s.timeline.time(row) : recordingTime(b.time(0));
+        last = regular ? s.timeline.time(s.timeline.rows() - 1) : recordingTime(b.time(b.sampleCount - 1));
         s.ends.push_back({ s.timeline.rows(), last, s.timeline.segment() });
         m_partRows += b.sampleCount;
     }
@@ -448,8 +468,15 @@ void RecordingSession::flush()
 
 void RecordingSession::finish()
 {
-    for (const QString &key : std::as_const(m_slotOrder))
-        finishSlot(m_slots[key]);
+    const double end = recordingTime(SessionClock::now()); // an outage still open ends here
+    for (const QString &key : std::as_const(m_slotOrder)) {
+        Slot &s = m_slots[key];
+        if (s.handle >= 0) {
+            std::lock_guard lock(m_mutex);
+            s.tally.endOutage(end, m_stats[s.statsIndex]);
+        }
+        finishSlot(s);
+    }
     QString error;
     check(m_writer->close(&error), error);
     // A close that failed may leave fewer rows on disk than the totals just written said.

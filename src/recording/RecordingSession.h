@@ -62,6 +62,7 @@ private:
         quint64 eventsSeen = 0;
         qsizetype statsIndex = -1;
         StreamTimeline timeline;
+        RunTally tally; ///< Run/Stop and outage markers of this generation
         /// Blocks handed to the writer since the last flush (end row, time of the last row, its
         /// segment): the last time on disk when a failure leaves fewer rows than handed.
         struct BlockEnd
@@ -87,6 +88,11 @@ private:
     void handleEvent(const InstrumentEvent &e);
     /// The instrument's streams announced again while recording (e.g. after a reconnect).
     void handleAnnouncement(const QString &instrumentId, const QVector<StreamInfo> &streams);
+    /// Writes `m` into the slot's stream; a Run/Stop/outage marker also starts a new segment and
+    /// is counted.
+    void writeMarker(Slot &s, const MarkerEvent &m);
+    /// Session time → recording time (0 at the recording's start).
+    double recordingTime(double sessionTime) const { return sessionTime - m_options.timeOrigin; }
     /// Writes the events held for the slot's instrument that concern its stream (new stream).
     void writeHeldMarkers(Slot &s, bool nextPart);
     StreamInfo streamInfo(const Slot &s, int channels, bool regular) const;

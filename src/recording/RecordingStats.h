@@ -21,7 +21,57 @@ struct StreamRecordStats
     quint64 droppedSamples = 0; ///< queue overflow, and samples a write failure kept off the disk
     quint64 deviceLostSamples = 0; ///< per block max(lostBefore, sample-index gap)
     quint64 overflowBlocks = 0; ///< blocks flagged Overflow or DataLost
-    double firstTime = NAN, lastTime = NAN; ///< session time of the first/last written sample
+    double firstTime = NAN, lastTime = NAN; ///< recording time (0 at its start) of the first/last written sample
+    /// Run/Stop and outages of the instrument while this stream was recorded (each is also a
+    /// marker in the file and starts a new segment): RunStopped events, RunStarted events after a
+    /// stop, ConnectionLost events and the seconds from each to its ConnectionRestored (or to the
+    /// Stop or the end of the recording, for an outage still open then).
+    quint64 stops = 0, restarts = 0, outages = 0;
+    double outageSeconds = 0;
+};
+
+/// Counts the Run/Stop and outage markers of one stream in file order (RecordingSession while
+/// recording, the CSV export from the `markers` of a file that was not closed).
+struct RunTally
+{
+    bool stopped = false;
+    double outageSince = NAN;
+    /// `kind` is an InstrumentEvent::Kind code, `t` its time.
+    void apply(qint32 kind, double t, StreamRecordStats &st)
+    {
+        switch (kind) {
+        case 4: // run_start
+            if (stopped)
+                ++st.restarts;
+            stopped = false;
+            break;
+        case 5: // run_stop
+            ++st.stops;
+            stopped = true;
+            endOutage(t, st);
+            break;
+        case 6: // connection_lost
+            if (std::isnan(outageSince)) {
+                ++st.outages;
+                outageSince = std::isfinite(t) ? t : 0.0;
+            }
+            break;
+        case 7: // connection_restored
+            endOutage(t, st);
+            break;
+        default:
+            break;
+        }
+    }
+    /// An outage still open ends at `t` (the end of the recording).
+    void endOutage(double t, StreamRecordStats &st)
+    {
+        if (std::isnan(outageSince))
+            return;
+        if (std::isfinite(t) && t > outageSince)
+            st.outageSeconds += t - outageSince;
+        outageSince = NAN;
+    }
 };
 
 /// Thread-safe snapshot returned by Recorder::stats().

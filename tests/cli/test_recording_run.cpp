@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using namespace bs;
 using namespace bs::cli;
 
@@ -107,10 +109,17 @@ void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
     QVERIFY(o.summary.value(QStringLiteral("duration_s")).toDouble() < 300); // not the 600 s asked
     // The file holds the capture's boundaries around its 60 rows.
     const QStringList lines = o.csv.split(QLatin1Char('\n'));
-    const qsizetype start = lines.indexOf(QRegularExpression(QStringLiteral("^# capture_start at t=0: .*")));
-    const qsizetype stop = lines.indexOf(QRegularExpression(QStringLiteral("^# capture_end at t=0.06: .*\"text\":\"Ok\".*")));
+    // (times from the recording's start, which is where the session clock started, a few µs
+    // before this driver's own t = 0)
+    const QRegularExpression startLine(QStringLiteral("^# capture_start at t=(\\S+): .*"));
+    const QRegularExpression endLine(QStringLiteral("^# capture_end at t=(\\S+): .*\"text\":\"Ok\".*"));
+    const qsizetype start = lines.indexOf(startLine);
+    const qsizetype stop = lines.indexOf(endLine);
     QVERIFY2(start > 0 && stop > start, qPrintable(o.csv.left(3000)));
     QCOMPARE(stop - start - 1, 60);
+    const double t0 = startLine.match(lines[start]).captured(1).toDouble();
+    const double t1 = endLine.match(lines[stop]).captured(1).toDouble();
+    QVERIFY2(std::abs((t1 - t0) - 0.06) < 1e-6, qPrintable(lines[start] + u'\n' + lines[stop]));
 }
 
 void TestRecordingRun::incompleteCaptureIsALoss()

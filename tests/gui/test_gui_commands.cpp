@@ -242,17 +242,22 @@ qsizetype checkFakeCsv(const QString &path, const QString &id, double rate, doub
                  qPrintable(csv.columns), qlonglong(csv.rows.size()));
         return -1;
     }
+    // The file's time starts at the recording's start; the fake's own time is row / rate.
+    const double t0 = csv.rows.front().value(0);
     for (qsizetype r = 0; r < csv.rows.size(); ++r) {
         const QList<double> &row = csv.rows[r];
-        const double t = row.value(0);
-        if (row.size() != 3 || std::abs(t - double(r) / rate) > 1e-9
+        const double t = double(r) / rate;
+        if (row.size() != 3 || std::abs((row.value(0) - t0) - t) > 2e-9
             || std::abs(row[1] - fakeSine(t, amplitude, period)) > 1e-9 || std::abs(row[2] - fakePosition(t)) > 1e-9) {
             qWarning("%s row %lld: t=%.17g %.17g %.17g", qPrintable(path), qlonglong(r), t, row.value(1), row.value(2));
             return -1;
         }
     }
-    const QString end = QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0").arg(csv.rows.size());
-    if (csv.comments.value(csv.comments.size() - 1) != end) {
+    // (then the Run/Stop counts: stopped once, or not at all when the window closed while running)
+    const QString end = QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0 stops=")
+                            .arg(csv.rows.size());
+    const QString last = csv.comments.value(csv.comments.size() - 1);
+    if (!last.startsWith(end) || !last.endsWith(QStringLiteral(" restarts=0 outages=0 outage_s=0"))) {
         qWarning("%s: last comment %s, expected %s", qPrintable(path), qPrintable(csv.comments.value(csv.comments.size() - 1)),
                  qPrintable(end));
         return -1;

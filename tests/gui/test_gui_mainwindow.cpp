@@ -288,6 +288,16 @@ private Q_SLOTS:
             qPrintable(path));
         InstrumentHost *host = m_ws->instrument(QStringLiteral("fake1"));
         QTRY_VERIFY_WITH_TIMEOUT(host->stats().samples >= 300, 20000);
+        // A connection outage (as the reconnect logic posts it) shows next to the recording.
+        InstrumentEvent outage;
+        outage.kind = InstrumentEvent::Kind::ConnectionLost;
+        host->postEvent(outage);
+        outage.kind = InstrumentEvent::Kind::ConnectionRestored;
+        host->postEvent(outage);
+        auto *recLabel = m_window->statusBar()->findChild<QLabel *>(QStringLiteral("recordLabel"));
+        QVERIFY(recLabel);
+        QTRY_VERIFY_WITH_TIMEOUT(recLabel->text().contains(QStringLiteral("1 outage")), 20000);
+        QVERIFY2(recLabel->toolTip().contains(QStringLiteral("fake1: 1 connection outage")), qPrintable(recLabel->toolTip()));
         m_window->setRunning(false); // no more blocks: the recording must hold exactly what arrived
         QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, 20000);
         record->trigger();
@@ -313,7 +323,8 @@ private Q_SLOTS:
                 last = line;
         }
         QCOMPARE(quint64(rows), host->stats().samples); // every sample that arrived, no more
-        QCOMPARE(last, QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0").arg(rows).toUtf8());
+        QVERIFY2(last.startsWith(QStringLiteral("# end: samples=%1 dropped=0 device_lost=0 overflow_blocks=0 stops=1 restarts=0 "
+                                                "outages=1 outage_s=").arg(rows).toUtf8()), last.constData());
     }
 
     void addInstrumentDialog()

@@ -97,6 +97,13 @@ inline bool sameCsvValue(double a, double b)
     return (std::isnan(a) && std::isnan(b)) || sameBits(a, b);
 }
 
+/// A CSV time against the exact one: CSV times are rounded to 1 ns (csv::putTime), plus the
+/// rounding of t0 + r*dt for regular streams.
+inline bool sameCsvTime(double csv, double t)
+{
+    return std::abs(csv - t) <= 0.5e-9 + 8 * std::numeric_limits<double>::epsilon() * std::abs(t);
+}
+
 // ---- raw HDF5 readers ----
 
 inline std::vector<double> readDoubles(hid_t file, const char *path)
@@ -248,6 +255,7 @@ inline RecordingOptions options(RecordingOptions::Format format, const QString &
     o.sessionSnapshot = "{\n  \"format\": \"benchscope-session\",\n  \"version\": 1\n}\n";
     o.flushIntervalS = 0.05;
     o.maxQueueSeconds = 0; // tests feed much faster than real time; the bound has its own test
+    o.timeOrigin = 0; // file times = the blocks' session times (test_recording_timeline tests the origin)
     return o;
 }
 

@@ -265,7 +265,7 @@ void TestRecorderFailures::csvFullDiskWritesWholeLines()
     // The end line holds the totals at close; blocks the test hands over after the writer has
     // closed the file (it races the writer on a slow machine) are counted in the stats only, and
     // only whole blocks can arrive that late.
-    const QRegularExpression endLine(QStringLiteral("^# end: samples=(\\d+) dropped=(\\d+) device_lost=0 overflow_blocks=0$"));
+    const QRegularExpression endLine(QStringLiteral("^# end: samples=(\\d+) dropped=(\\d+) device_lost=0 overflow_blocks=0 stops=0 restarts=0 outages=0 outage_s=0$"));
     const QRegularExpressionMatch end = endLine.match(f.comments.value(f.comments.size() - 1));
     QVERIFY2(end.hasMatch(), qPrintable(f.comments.value(f.comments.size() - 1)));
     QCOMPARE(end.captured(1).toULongLong(), s.samples);

@@ -134,7 +134,7 @@ void TestRecorderLosses::deviceLossesCountedAndStored()
             QStringLiteral("# gap at t=0.37109375 index=350 lost=30 (device reported lost samples)"),
             QStringLiteral("# gap at t=0.46875 index=480 lost=0 (device overflow flag)"),
             QStringLiteral("# gap at t=0.56640625 index=580 lost=5 (device reported lost samples)"),
-            QStringLiteral("# end: samples=600 dropped=0 device_lost=105 overflow_blocks=2") };
+            QStringLiteral("# end: samples=600 dropped=0 device_lost=105 overflow_blocks=2 stops=0 restarts=0 outages=0 outage_s=0") };
         QCOMPARE(f.comments, want);
         QCOMPARE(f.commentRows, (std::vector<std::size_t> { 100, 200, 300, 400, 500, 600 }));
     }
@@ -181,7 +181,7 @@ void TestRecorderLosses::queueOverflowCountedExactly()
         QCOMPARE(f.comments,
             (QStringList {
                 QStringLiteral("# gap at t=0.29296875 index=300 lost=700 (recorder queue overflow)"),
-                QStringLiteral("# end: samples=400 dropped=700 device_lost=0 overflow_blocks=0") }));
+                QStringLiteral("# end: samples=400 dropped=700 device_lost=0 overflow_blocks=0 stops=0 restarts=0 outages=0 outage_s=0") }));
         QCOMPARE(f.commentRows, (std::vector<std::size_t> { 300, 400 }));
     }
 }
@@ -338,7 +338,7 @@ void TestRecorderLosses::channelCountChangeStartsNewGroup()
             QCOMPARE(f1.columns, QStringLiteral("time_s,a,b"));
             QCOMPARE(f1.rows.size(), std::size_t(200));
             QCOMPARE(f1.comments.last(),
-                QStringLiteral("# end: samples=200 dropped=0 device_lost=0 overflow_blocks=0"));
+                QStringLiteral("# end: samples=200 dropped=0 device_lost=0 overflow_blocks=0 stops=0 restarts=0 outages=0 outage_s=0"));
             QCOMPARE(f2.columns, QStringLiteral("time_s,a,b,c"));
             QCOMPARE(f2.rows.size(), std::size_t(150));
         }
@@ -429,7 +429,7 @@ void TestRecorderLosses::csvDiskFullStopsCleanly()
     const CsvFile t = readCsv(QDir(csvDir).filePath(QStringLiteral("dev1_t.csv")));
     QCOMPARE(t.rows.size(), std::size_t(100));
     QCOMPARE(
-        t.comments.value(0), QStringLiteral("# end: samples=100 dropped=0 device_lost=0 overflow_blocks=0"));
+        t.comments.value(0), QStringLiteral("# end: samples=100 dropped=0 device_lost=0 overflow_blocks=0 stops=0 restarts=0 outages=0 outage_s=0"));
 }
 
 void TestRecorderLosses::hdf5WriteFailureStopsCleanly()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PandaDriver against PandaSimulator over real loopback sockets, the driver on its own thread.
 #include "PandaTestBench.h"
+#include "SessionClock.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -365,6 +366,56 @@ private Q_SLOTS:
         b.host->invoke(QStringLiteral("disarm_other"));
         QTRY_VERIFY_WITH_TIMEOUT(!o.busy(), kWaitMs);
         QVERIFY(spyContains(msgs, QStringLiteral("another client")));
+    }
+
+    void joinedCaptureSitsOnTheSessionClock()
+    {
+        // A capture another program armed a while ago is joined at Connect, before the session
+        // clock starts at Run. Its rows must sit at the session time they were acquired (start
+        // of that capture + TS_TRIG), not where the clock stood when its header arrived.
+        Bench b;
+        QVERIFY(b.started);
+        OtherClient o;
+        QVERIFY(o.connectTo(b.control));
+        QVERIFY(armAsOther(o));
+        QTest::qWait(1500); // it has been capturing for a while
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Running, kWaitMs)); // joined read-only
+        QVERIFY(waitRows(b, 50));
+        QTest::qWait(1000);
+        QVERIFY(SessionClock::restart()); // what Run does on an empty timeline
+        b.sink.clear();
+        b.host->start();
+        QVERIFY(waitRows(b, 2000));
+        const StreamInfo s = b.sink.stream(QStringLiteral("pcap"));
+        const int ts = s.channelIndex(QStringLiteral("PCAP.TS_TRIG.Value"));
+        QVERIFY(ts >= 0);
+        double origin = NAN;
+        for (const SampleBlockPtr &blk : b.sink.blocks()) {
+            if (blk->sampleCount == 0)
+                continue;
+            const double arrival = b.sink.arrivalOf(blk);
+            const double last = blk->times.back();
+            // Acquired before it reached us, and not long before (a loaded machine may lag).
+            QVERIFY2(last <= arrival + 1e-3 && arrival - last < 5.0,
+                     qPrintable(QStringLiteral("row time %1 s, arrived at %2 s").arg(last).arg(arrival)));
+            // One origin for the whole capture: time - TS is the same for every row.
+            for (std::size_t i = 0; i < blk->sampleCount; ++i) {
+                const double o0 = blk->times[i] - blk->channel(ts)[i];
+                if (std::isnan(origin))
+                    origin = o0;
+                QVERIFY(std::abs(o0 - origin) < 1e-9);
+            }
+        }
+        // The capture began before the clock did: about 2.5 s before.
+        QVERIFY2(origin < -1.0, qPrintable(QString::number(origin)));
+        // The technician is told what was joined and how it is recorded.
+        const QStringList warnings = b.host->report().warnings;
+        QVERIFY2(warnings.size() == 1 && warnings[0].contains(QStringLiteral("another client"))
+                     && warnings[0].contains(QStringLiteral("timestamps")),
+                 qPrintable(warnings.join(u'\n')));
+        b.host->stop();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
     }
 
     void otherClientArmsBetweenConnectAndRun()
