@@ -364,6 +364,8 @@ void ScopeView::restoreState(const QJsonObject &state)
     m_manualRanges = s.yRanges;
     m_savedPrimaryUnit = s.primaryUnit;
     m_axisSides = s.axisOnRight;
+    m_markers.clear(); // a new or opened session starts a new timeline
+    m_markersDirty = true;
     m_zoomHistory.clear();
     m_zoomBackAction->setEnabled(false);
     m_styles->fromJson(s.channels);

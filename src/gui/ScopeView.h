@@ -111,7 +111,8 @@ public:
     /// `{"type":"scope", ...}` for the session's views array (see ScopeSettings).
     QJsonObject saveState() const;
     /// Restores a saved view; unknown or missing members keep their defaults, styles of channels
-    /// that do not exist are kept for when they appear.
+    /// that do not exist are kept for when they appear. Run/Stop marks and the zoom history are
+    /// dropped (a new or opened session starts a new timeline).
     void restoreState(const QJsonObject &state);
 
     /// The name shown for an instrument in the legend when several instruments are plotted
