@@ -301,6 +301,9 @@ void MainWindow::updateRecordAction()
     QAction *a = m_ui->actionRecord;
     const bool on = m_record->isRecording();
     a->setChecked(on);
+    m_clearAction->setEnabled(!on); // Clear restarts the timeline: not under a running recording
+    m_clearAction->setToolTip(on ? tr("Not while recording: the recording's time must keep increasing")
+                                 : tr("Empty the plot and start the time axis again at 0 s (Ctrl+L)"));
     a->setEnabled(m_record->isAvailable() && !m_record->isStopping());
     a->setIcon(Icons::get(on ? QStringLiteral("record-stop") : QStringLiteral("record")));
     a->setText(on ? tr("Stop &Recording") : tr("&Record"));
@@ -308,9 +311,6 @@ void MainWindow::updateRecordAction()
             ? tr("Stop recording: %1 (Ctrl+R)").arg(QDir::toNativeSeparators(m_record->currentPath()))
             : tr("Record every stream to disk (Ctrl+R)"));
     m_ui->actionRecordingSettings->setEnabled(!on);
-    m_clearAction->setEnabled(!on);
-    m_clearAction->setToolTip(on ? tr("Not while recording: the recording's time must keep increasing")
-                                 : tr("Empty the plot and start the time axis again at 0 s (Ctrl+L)"));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -153,6 +153,7 @@ private:
         ChannelInfo info;
         QCPGraph *graph = nullptr;
         QCPAxis *axis = nullptr;
+        int order = 0; ///< position in the store's channel list (legend order)
     };
 
     void buildControls();

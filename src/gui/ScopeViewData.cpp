@@ -134,6 +134,7 @@ void ScopeView::rebuildGraphs()
         t.key = key;
         t.info = *info;
         t.styleKey = ChannelStyles::keyOf(key.instrumentId, key.streamId, info->name);
+        t.order = int(m_traces.size() + hidden.size());
         instruments.insert(key.instrumentId);
         if (!m_styles->style(t.styleKey, info->plotByDefault).visible) {
             if (info->plotByDefault || m_everShown.contains(t.styleKey))
@@ -159,7 +160,10 @@ void ScopeView::rebuildGraphs()
         m_legendKeys.insert(t.graph, t.styleKey);
         onAxis[t.axis].append(&t);
     }
-    for (const Trace &t : std::as_const(hidden)) {
+    QMap<int, QCPGraph *> legendOrder; // the store's channel order, hidden ones in their place
+    for (const Trace &t : std::as_const(m_traces))
+        legendOrder.insert(t.order, t.graph);
+    for (Trace &t : hidden) {
         // An empty, invisible graph: only its legend entry shows (greyed, dotted icon).
         QCPGraph *g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
         QColor c = m_styles->style(t.styleKey).color;
@@ -167,13 +171,22 @@ void ScopeView::rebuildGraphs()
         g->setPen(QPen(c, 1.5, Qt::DotLine));
         g->setName(legendName(t, instruments.size() > 1));
         g->setVisible(false);
-        if (auto *item = m_plot->legend->itemWithPlottable(g)) {
-            item->setTextColor(QColor(0x9a, 0x9a, 0x9a));
-            QFont f = item->font();
-            f.setItalic(true);
-            item->setFont(f);
-        }
         m_legendKeys.insert(g, t.styleKey);
+        legendOrder.insert(t.order, g);
+    }
+    if (!hidden.isEmpty()) {
+        m_plot->legend->clearItems();
+        for (QCPGraph *g : std::as_const(legendOrder)) {
+            g->addToLegend();
+            if (g->visible())
+                continue;
+            if (auto *item = m_plot->legend->itemWithPlottable(g)) {
+                item->setTextColor(QColor(0x9a, 0x9a, 0x9a));
+                QFont f = item->font();
+                f.setItalic(true);
+                item->setFont(f);
+            }
+        }
     }
 
     styleAxis(m_plot->yAxis, Qt::black);

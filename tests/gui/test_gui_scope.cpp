@@ -392,7 +392,8 @@ private Q_SLOTS:
         QCOMPARE(view.traceCount(), 1);
         QCOMPARE(legend->itemCount(), 2); // still listed (greyed), so a click brings it back
         item = entryOf(QStringLiteral("Sine [V]"));
-        QVERIFY(item);
+        QCOMPARE(item, legend->item(0)); // in its place
+        QCOMPARE(item->textColor(), QColor(0x9a, 0x9a, 0x9a));
         QTest::mouseClick(view.plot(), Qt::LeftButton, Qt::NoModifier, item->outerRect().center());
         QVERIFY(view.channelStyles()->style(sine).visible);
         view.refresh();
