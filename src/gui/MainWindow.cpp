@@ -97,9 +97,8 @@ void MainWindow::setupActions()
     ui.actionAddInstrument->setIcon(Icons::get(QStringLiteral("add-instrument")));
     ui.actionRemoveInstrument->setIcon(Icons::get(QStringLiteral("remove-instrument")));
     ui.actionRecordingSettings->setIcon(Icons::get(QStringLiteral("settings")));
-    // Space is Run/Stop only where no control wants it (keyPressEvent): a focused checkbox,
-    // button or field keeps its Space. F5 works everywhere in the window.
-    ui.actionRun->setShortcut(Qt::Key_F5);
+    // Run's shortcut is F5 (anywhere in the window). Space is Run/Stop only where no control wants
+    // it (keyPressEvent): a focused checkbox, button or field keeps its Space.
     ui.actionRun->setShortcutContext(Qt::WindowShortcut);
 
     m_clearAction = new QAction(Icons::get(QStringLiteral("clear")), tr("C&lear Display"), this);
