@@ -353,6 +353,14 @@ private Q_SLOTS:
         QVERIFY(m_window->isRunning());
         m_window->setRunning(false);
         QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+
+        // No widget has the focus: the key goes to the window, Space is Run/Stop.
+        plot->clearFocus();
+        QVERIFY(!QApplication::focusWidget());
+        QTest::keyClick(m_window.get(), Qt::Key_Space);
+        QVERIFY(m_window->isRunning());
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
     }
 
     void statusBarShowsRates()
