@@ -348,11 +348,11 @@ void ScopeView::updateEmptyText()
     if (m_store->channels().isEmpty())
         text = m_running ? tr("Waiting for data…")
                          : tr("Add an instrument or press Run") + QLatin1Char('\n')
-                + tr("Instruments ▸ Add Instrument… (Ctrl+I)   ·   Run / Stop: Space");
+                + tr("Instruments ▸ Add Instrument… (Ctrl+I)   ·   Run / Stop: F5 or Space");
     else if (m_traces.isEmpty())
         text = tr("All channels are hidden.\nTick a channel in an instrument panel to show it.");
     else if (!m_hasPoints && m_follow)
-        text = m_running ? tr("Waiting for data…") : tr("No data yet — press Run (Space)");
+        text = m_running ? tr("Waiting for data…") : tr("No data yet — press Run (F5 or Space)");
     else if (!m_hasPoints)
         text = tr("No data in this time window.\nPress F (Follow) to jump to the newest data.");
     m_emptyItem->setText(text);
