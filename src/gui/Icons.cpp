@@ -37,6 +37,7 @@ QStyle::StandardPixmap fallback(const QString &name)
         { QStringLiteral("document-save"), QStyle::SP_DialogSaveButton },
         { QStringLiteral("export-csv"), QStyle::SP_FileDialogDetailedView },
         { QStringLiteral("settings"), QStyle::SP_FileDialogInfoView },
+        { QStringLiteral("clear"), QStyle::SP_DialogResetButton },
         { QStringLiteral("benchscope"), QStyle::SP_ComputerIcon } };
     return map.value(name, QStyle::SP_FileIcon);
 }

@@ -11,15 +11,19 @@
 #include "ScopeView.h"
 #include "StatusMonitor.h"
 
+#include <SessionClock.h>
 #include <TraceStore.h>
 #include <Workspace.h>
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QKeyEvent>
 #include <QDir>
 #include <QMessageBox>
 #include <QSettings>
 #include <QToolBar>
+
+#include <cmath>
 
 namespace bs {
 
@@ -60,6 +64,8 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     connect(m_scope->channelStyles(), &ChannelStyles::styleChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::spanChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::yAutoChanged, this, [this] { setModified(); });
+    connect(m_scope, &ScopeView::axisSidesChanged, this, [this] { setModified(); });
+    connect(m_scope, &ScopeView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_record, &RecordController::recordingChanged, this, &MainWindow::updateRecordAction);
     connect(m_record, &RecordController::errorOccurred, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Recording error: %1").arg(message), 15000);
@@ -96,7 +102,21 @@ void MainWindow::setupActions()
     ui.actionAddInstrument->setIcon(Icons::get(QStringLiteral("add-instrument")));
     ui.actionRemoveInstrument->setIcon(Icons::get(QStringLiteral("remove-instrument")));
     ui.actionRecordingSettings->setIcon(Icons::get(QStringLiteral("settings")));
+    // Run's shortcut is F5 (anywhere in the window). Space is Run/Stop only where no control wants
+    // it (keyPressEvent): a focused checkbox, button or field keeps its Space.
     ui.actionRun->setShortcutContext(Qt::WindowShortcut);
+
+    m_clearAction = new QAction(Icons::get(QStringLiteral("clear")), tr("C&lear Display"), this);
+    m_clearAction->setObjectName(QStringLiteral("actionClearDisplay"));
+    m_clearAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
+    m_clearAction->setToolTip(tr("Empty the plot and start the time axis again at 0 s (Ctrl+L)"));
+    connect(m_clearAction, &QAction::triggered, this, &MainWindow::clearDisplay);
+    {
+        // On the toolbar right after Run and Record.
+        const QList<QAction *> bar = ui.mainToolBar->actions();
+        const auto at = bar.indexOf(ui.actionRecord);
+        ui.mainToolBar->insertAction(at >= 0 && at + 1 < bar.size() ? bar.at(at + 1) : nullptr, m_clearAction);
+    }
 
     connect(ui.actionNewSession, &QAction::triggered, this, &MainWindow::onNew);
     connect(ui.actionOpen, &QAction::triggered, this, &MainWindow::onOpen);
@@ -136,6 +156,8 @@ void MainWindow::setupViewMenu()
     view->addAction(m_scope->followAction());
     view->addAction(m_scope->showAllAction());
     view->addAction(m_scope->autoScaleAction());
+    view->addAction(m_scope->zoomBackAction());
+    view->addAction(m_clearAction);
     view->addSeparator();
     view->addAction(m_ui->mainToolBar->toggleViewAction());
     m_ui->menuPanels->setEnabled(false);
@@ -165,6 +187,11 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     connect(panel, &InstrumentPanel::userEdited, this, [this] { setModified(); });
     connect(host, &InstrumentHost::stateChanged, this,
         [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
+    connect(host, &InstrumentHost::eventOccurred, this, [this](const InstrumentEvent &e) {
+        if (e.kind == InstrumentEvent::Kind::RunStarted || e.kind == InstrumentEvent::Kind::RunStopped)
+            m_scope->addRunMarker(
+                std::isfinite(e.time) ? e.time : SessionClock::now(), e.kind == InstrumentEvent::Kind::RunStarted);
+    });
     m_ui->actionRemoveInstrument->setEnabled(true);
     if (!m_restoring)
         setModified();
@@ -197,6 +224,7 @@ void MainWindow::onHostState(const QString &id, Instrument::State state)
     if (state == Instrument::State::Running) {
         if (!m_running) { // started elsewhere (e.g. main.cpp --run): reflect it
             m_running = true;
+            m_scope->addRunMarker(SessionClock::now(), true);
             updateRunAction();
         }
         return;
@@ -211,6 +239,7 @@ void MainWindow::onHostState(const QString &id, Instrument::State state)
             return;
     if (m_running) { // the last running instrument stopped or failed
         m_running = false;
+        m_scope->addRunMarker(SessionClock::now(), false);
         updateRunAction();
     }
 }
@@ -221,15 +250,54 @@ void MainWindow::setRunning(bool running)
         statusBar()->showMessage(tr("Add an instrument first (Instruments ▸ Add Instrument…)"), 5000);
         running = false;
     } else if (running) {
-        if (m_store)
-            m_store->clear(); // a new acquisition: the time axis restarts at 0
+        // Earlier runs stay on the display (one session timeline); View ▸ Clear Display empties it.
         m_status->resetCounters();
         m_workspace->runAll();
+        m_scope->addRunMarker(SessionClock::now(), true);
     } else if (m_running) {
+        m_scope->addRunMarker(SessionClock::now(), false);
         m_workspace->stopAll();
     }
     m_running = running;
     updateRunAction();
+}
+
+void MainWindow::clearDisplay()
+{
+    if (m_record->isRecording()) {
+        statusBar()->showMessage(tr("Clear Display is not possible while recording: the recording's time must keep "
+                                    "increasing. Stop the recording first."),
+            10000);
+        return;
+    }
+    const bool wasRunning = m_running;
+    if (wasRunning) // the drivers keep their own time origin while running: restart them on the new one
+        m_workspace->stopAll();
+    if (m_store)
+        m_store->clear();
+    m_scope->clearRunMarkers();
+    m_workspace->resetTimeline(); // nothing is recording: the session timeline starts again at 0
+    if (wasRunning) {
+        m_status->resetCounters();
+        m_workspace->runAll();
+        m_scope->addRunMarker(SessionClock::now(), true);
+    }
+    statusBar()->showMessage(wasRunning ? tr("Display cleared: the acquisition restarted at 0 s")
+                                        : tr("Display cleared: the next Run starts at 0 s"),
+        5000);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent *event)
+{
+    // Reaches the window only when the focused widget did not use the key (the plot, a label, no
+    // focus at all): a checkbox, button or field takes its Space itself.
+    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier) {
+        if (!event->isAutoRepeat())
+            setRunning(!m_running);
+        event->accept();
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
 }
 
 void MainWindow::updateRunAction()
@@ -238,7 +306,8 @@ void MainWindow::updateRunAction()
     a->setChecked(m_running);
     a->setIcon(Icons::get(m_running ? QStringLiteral("stop") : QStringLiteral("run")));
     a->setText(m_running ? tr("&Stop") : tr("&Run"));
-    a->setToolTip(m_running ? tr("Stop all instruments (Space)") : tr("Start all instruments (Space)"));
+    a->setToolTip(m_running ? tr("Stop all instruments (F5, or Space on the plot)")
+                            : tr("Start all instruments (F5, or Space on the plot)"));
     m_scope->setAcquisitionRunning(m_running);
 }
 
@@ -247,6 +316,9 @@ void MainWindow::updateRecordAction()
     QAction *a = m_ui->actionRecord;
     const bool on = m_record->isRecording();
     a->setChecked(on);
+    m_clearAction->setEnabled(!on); // Clear restarts the timeline: not under a running recording
+    m_clearAction->setToolTip(on ? tr("Not while recording: the recording's time must keep increasing")
+                                 : tr("Empty the plot and start the time axis again at 0 s (Ctrl+L)"));
     a->setEnabled(m_record->isAvailable() && !m_record->isStopping());
     a->setIcon(Icons::get(on ? QStringLiteral("record-stop") : QStringLiteral("record")));
     a->setText(on ? tr("Stop &Recording") : tr("&Record"));

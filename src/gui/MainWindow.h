@@ -59,12 +59,19 @@ public:
     StatusMonitor *statusMonitor() const { return m_status; }
     RecordController *recordController() const { return m_record; }
 
-    /// Run all (restarts the session clock and the display history) or Stop all.
+    /// Run all or Stop all. Run keeps the display history: earlier runs stay on the session
+    /// timeline, each run's start and stop marked in the plot.
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
+    /// View ▸ Clear Display (Ctrl+L): empties the plot and restarts the session timeline at 0
+    /// (a running acquisition is restarted). Refused, with a status message, while recording: a
+    /// recording's time must only increase.
+    void clearDisplay();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    /// Space that no focused control used (the plot, or no input widget focused): Run/Stop.
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     void setupActions();
@@ -102,6 +109,7 @@ private:
     StatusMonitor *m_status = nullptr;
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;
+    QAction *m_clearAction = nullptr;
     QHash<QString, InstrumentPanel *> m_panels;
     QHash<QString, Instrument::State> m_states;
     QJsonArray m_otherViews; ///< views of types this window does not show, kept for saving

@@ -38,6 +38,7 @@ bool MainWindow::applySession(const Session &session, QString *error, const Sess
             return false;
     }
     m_running = false;
+    m_workspace->resetTimeline(); // a new session: a new timeline, its first Run at 0 s
     updateRunAction();
     restoreViews(session.views);
     m_record->setSettings(session.recording);
@@ -69,6 +70,7 @@ void MainWindow::newSession()
         m_workspace->clear();
     }
     m_running = false;
+    m_workspace->resetTimeline();
     updateRunAction();
     restoreViews({});
     m_record->setSettings(SessionRecording());

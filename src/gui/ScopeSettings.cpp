@@ -27,6 +27,11 @@ QJsonObject ScopeSettings::toJson() const
         ranges.insert(it.key(), QJsonArray { it->first, it->second });
     if (!ranges.isEmpty())
         o.insert(QStringLiteral("y_ranges"), ranges);
+    QJsonObject sides;
+    for (auto it = axisOnRight.constBegin(); it != axisOnRight.constEnd(); ++it)
+        sides.insert(it.key(), it.value() ? QStringLiteral("right") : QStringLiteral("left"));
+    if (!sides.isEmpty())
+        o.insert(QStringLiteral("y_sides"), sides);
     if (!primaryUnit.isNull())
         o.insert(QStringLiteral("y_unit"), primaryUnit);
     return o;
@@ -47,6 +52,12 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
         if (a.size() == 2 && a[0].isDouble() && a[1].isDouble()
             && validRange(a[0].toDouble(), a[1].toDouble()))
             s.yRanges.insert(it.key(), { a[0].toDouble(), a[1].toDouble() });
+    }
+    const QJsonObject sides = o.value(QStringLiteral("y_sides")).toObject();
+    for (auto it = sides.begin(); it != sides.end(); ++it) {
+        const QString side = it.value().toString();
+        if (side == QLatin1String("left") || side == QLatin1String("right"))
+            s.axisOnRight.insert(it.key(), side == QLatin1String("right"));
     }
     const QJsonValue lo = o.value(QStringLiteral("y_min"));
     const QJsonValue hi = o.value(QStringLiteral("y_max"));

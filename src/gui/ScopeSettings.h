@@ -11,9 +11,11 @@ namespace bs {
 
 /// What a scope view remembers in the session's `views` array:
 /// `{"type":"scope","span_s":10,"follow":true,"y_auto":true,"y_min":-1,"y_max":1,
-///   "y_ranges":{"V":[-1,1],"µm":[0,80]},"channels":[{"key":...,"visible":...,"color":...}]}`.
+///   "y_ranges":{"V":[-1,1],"µm":[0,80]},"y_sides":{"V":"left","µm":"right"},
+///   "channels":[{"key":...,"visible":...,"color":...}]}`.
 /// `y_min`/`y_max` are the range of the first (left) axis; `y_ranges` holds the manual range of
-/// every unit's axis. Reading is lenient: a missing or mistyped member keeps its default.
+/// every unit's axis, `y_sides` the side of every unit's axis. Reading is lenient: a missing or
+/// mistyped member keeps its default.
 struct ScopeSettings
 {
     static inline const QString kType = QStringLiteral("scope");
@@ -25,6 +27,7 @@ struct ScopeSettings
     bool yAuto = true;
     QString primaryUnit; ///< unit of the left axis when saved
     QMap<QString, QPair<double, double>> yRanges; ///< manual range per unit
+    QMap<QString, bool> axisOnRight; ///< side of each unit's axis (true: right)
     QJsonArray channels; ///< ChannelStyles::toJson()
 
     QJsonObject toJson() const;

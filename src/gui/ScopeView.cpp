@@ -3,14 +3,21 @@
 
 #include "ChannelStyles.h"
 #include "Icons.h"
+#include "TimeSpanBox.h"
 
 #include <TraceStore.h>
 
 #include <QAction>
 #include <QDoubleSpinBox>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QRubberBand>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -20,6 +27,8 @@ namespace bs {
 
 namespace {
 constexpr int kRefreshIntervalMs = 17; // ≤ 60 Hz (16 ms would be 62.5 Hz)
+constexpr int kMinBoxPixels = 5; // a smaller right-drag is a click (context menu)
+constexpr int kMaxZoomHistory = 50;
 
 QDoubleSpinBox *makeRangeBox(QWidget *parent, const QString &name, const QString &tip)
 {
@@ -27,10 +36,23 @@ QDoubleSpinBox *makeRangeBox(QWidget *parent, const QString &name, const QString
     b->setObjectName(name);
     b->setRange(-1e15, 1e15);
     b->setDecimals(4);
-    b->setKeyboardTracking(false);
+    b->setKeyboardTracking(false); // applied on Enter or when the field loses the focus
     b->setMinimumWidth(90);
     b->setToolTip(tip);
     return b;
+}
+
+/// The user is typing into `box`: it has the focus and its text was edited since it was last set.
+bool beingEdited(const QAbstractSpinBox *box)
+{
+    const auto *edit = box->findChild<QLineEdit *>();
+    return box->hasFocus() && edit && edit->isModified();
+}
+
+void setSuffixIfChanged(QDoubleSpinBox *box, const QString &suffix)
+{
+    if (box->suffix() != suffix)
+        box->setSuffix(suffix);
 }
 } // namespace
 
@@ -93,29 +115,54 @@ void ScopeView::buildControls()
     m_controls->addAction(m_followAction);
     m_controls->addAction(m_showAllAction);
     m_controls->addSeparator();
+    m_zoomBackAction = new QAction(tr("Zoom &Back"), this);
+    m_zoomBackAction->setObjectName(QStringLiteral("actionZoomBack"));
+    m_zoomBackAction->setShortcut(Qt::Key_Backspace);
+    m_zoomBackAction->setShortcutContext(Qt::WidgetShortcut); // only on the plot: fields keep Backspace
+    m_zoomBackAction->setToolTip(tr("Back to the view before the last box zoom, Show All or double-click "
+                                    "(Backspace or Esc on the plot)"));
+    m_zoomBackAction->setEnabled(false);
+    connect(m_zoomBackAction, &QAction::triggered, this, &ScopeView::zoomBack);
+
     m_controls->addWidget(new QLabel(tr(" Time span "), m_controls));
-    m_spanBox = new QDoubleSpinBox(m_controls);
+    m_spanBox = new TimeSpanBox(m_controls);
     m_spanBox->setObjectName(QStringLiteral("spanBox"));
-    m_spanBox->setRange(0.001, ScopeSettings::kMaxSpan);
-    m_spanBox->setDecimals(3);
-    m_spanBox->setSuffix(tr(" s"));
-    m_spanBox->setKeyboardTracking(false);
-    m_spanBox->setToolTip(tr("Width of the time window shown while following"));
+    m_spanBox->setRange(ScopeSettings::kMinSpan, ScopeSettings::kMaxSpan);
+    m_spanBox->setMinimumWidth(90);
+    m_spanBox->setToolTip(tr("Width of the time window shown (type e.g. 500 ms, 2 s, 20 µs; arrows step "
+                             "1-2-5). Zooming changes it; Follow keeps it."));
     m_controls->addWidget(m_spanBox);
     connect(m_spanBox, &QDoubleSpinBox::valueChanged, this, &ScopeView::setSpan);
     m_controls->addSeparator();
     m_controls->addAction(m_autoYAction);
     m_controls->addWidget(new QLabel(tr(" Y min "), m_controls));
-    m_yMinBox = makeRangeBox(m_controls, QStringLiteral("yMinBox"), tr("Lower end of the left value axis"));
+    m_yMinBox = makeRangeBox(m_controls, QStringLiteral("yMinBox"),
+        tr("Lower end of the first value axis (typing a value turns Autoscale off)"));
     m_controls->addWidget(m_yMinBox);
     m_controls->addWidget(new QLabel(tr(" max "), m_controls));
-    m_yMaxBox = makeRangeBox(m_controls, QStringLiteral("yMaxBox"), tr("Upper end of the left value axis"));
+    m_yMaxBox = makeRangeBox(m_controls, QStringLiteral("yMaxBox"),
+        tr("Upper end of the first value axis (typing a value turns Autoscale off)"));
     m_controls->addWidget(m_yMaxBox);
+    m_controls->addSeparator();
+    m_helpButton = new QToolButton(m_controls);
+    m_helpButton->setObjectName(QStringLiteral("gestureHelpButton"));
+    m_helpButton->setText(tr("?"));
+    m_helpButton->setToolTip(gestureHelp());
+    m_helpButton->setAccessibleName(tr("Mouse and keys in the plot"));
+    connect(m_helpButton, &QToolButton::clicked, this, [this] {
+        QToolTip::showText(m_helpButton->mapToGlobal(QPoint(0, m_helpButton->height())), gestureHelp(),
+            m_helpButton);
+    });
+    m_controls->addWidget(m_helpButton);
     auto applyRange = [this] {
-        if (m_yMinBox->value() < m_yMaxBox->value())
+        if (m_yMinBox->value() < m_yMaxBox->value()) {
             setYRange(m_yMinBox->value(), m_yMaxBox->value());
-        else
+        } else {
+            Q_EMIT statusMessage(tr("Y min must be below Y max (%1 ≥ %2): not applied")
+                                     .arg(m_yMinBox->value())
+                                     .arg(m_yMaxBox->value()));
             syncControls();
+        }
     };
     connect(m_yMinBox, &QDoubleSpinBox::valueChanged, this, applyRange);
     connect(m_yMaxBox, &QDoubleSpinBox::valueChanged, this, applyRange);
@@ -130,11 +177,17 @@ void ScopeView::setupPlot()
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setContextMenuPolicy(Qt::PreventContextMenu); // right button: box zoom, menu on release
+    m_plot->addAction(m_zoomBackAction);
+    m_plot->installEventFilter(this);
     m_plot->xAxis->setLabel(tr("Time [s]"));
     m_plot->xAxis->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
     m_plot->yAxis->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
     m_plot->xAxis->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
     m_plot->yAxis->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
+    m_plot->yAxis2->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
+    m_plot->yAxis2->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
+    m_plot->yAxis2->grid()->setVisible(false); // shown only when no axis is on the left
     m_plot->xAxis2->setVisible(true);
     m_plot->xAxis2->setTickLabels(false);
     m_plot->xAxis2->setTicks(false);
@@ -145,7 +198,7 @@ void ScopeView::setupPlot()
     auto *legendRow = new QCPLayoutGrid;
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, legendRow);
-    legendRow->setMargins(QMargins(6, 4, 6, 0));
+    legendRow->setMargins(QMargins(4, 2, 4, 0));
     legendRow->addElement(0, 0, m_plot->legend);
     // The legend spans the row; updateLegendWrap() picks as many columns as the longest name
     // allows. The thin spacer keeps an empty legend from limiting the width of the plot's column.
@@ -154,7 +207,14 @@ void ScopeView::setupPlot()
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setBrush(Qt::NoBrush);
-    m_plot->legend->setIconSize(22, 10);
+    m_plot->legend->setIconSize(16, 8);
+    m_plot->legend->setRowSpacing(0);
+    m_plot->legend->setColumnSpacing(4);
+    m_plot->legend->setMargins(QMargins(2, 1, 2, 1));
+    QFont legendFont = font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setIconTextPadding(4);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     m_plot->legend->setVisible(false);
 
@@ -172,15 +232,12 @@ void ScopeView::setupPlot()
 
     connect(m_plot, &QCustomPlot::mousePress, this, &ScopeView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ScopeView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &ScopeView::onMouseRelease);
     connect(m_plot, &QCustomPlot::mouseWheel, this, &ScopeView::onMouseWheel);
-    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] {
-        setFollow(true);
-        setYAuto(true);
-    });
-    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this] {
-        if (!m_programmatic)
-            m_dirty = true;
-    });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &ScopeView::onDoubleClick);
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+        &ScopeView::onXRangeChanged);
+    m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
 }
 
 void ScopeView::setSpan(double seconds)
@@ -191,9 +248,32 @@ void ScopeView::setSpan(double seconds)
     if (qFuzzyCompare(seconds, m_span))
         return;
     m_span = seconds;
+    if (!m_follow) { // the view follows the field: zoom around the centre of what is shown
+        const double centre = m_plot->xAxis->range().center();
+        m_programmatic = true;
+        m_plot->xAxis->setRange(centre - seconds / 2, centre + seconds / 2);
+        m_programmatic = false;
+    }
     m_dirty = true;
     syncControls();
     Q_EMIT spanChanged(seconds);
+}
+
+void ScopeView::onXRangeChanged(const QCPRange &range)
+{
+    if (m_programmatic)
+        return;
+    m_dirty = true;
+    // Zoom, pan, box zoom, Show All: the span field shows what is really displayed (and Follow
+    // continues with it).
+    const double width = range.size();
+    if (!std::isfinite(width) || width <= 0)
+        return;
+    const double span = qBound(ScopeSettings::kMinSpan, width, ScopeSettings::kMaxSpan);
+    if (qFuzzyCompare(span, m_span))
+        return;
+    m_span = span;
+    Q_EMIT spanChanged(span);
 }
 
 void ScopeView::setFollow(bool on)
@@ -247,6 +327,7 @@ void ScopeView::showAll()
     }
     if (!all.valid)
         all = m_store->timeRange();
+    pushZoomHistory();
     setFollow(false);
     if (all.valid) {
         const double pad = all.span() > 0 ? all.span() * 0.01 : 0.5;
@@ -272,6 +353,7 @@ QJsonObject ScopeView::saveState() const
         for (const auto &[unit, axis] : std::as_const(m_axes))
             s.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
     s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
+    s.axisOnRight = m_axisSides;
     s.channels = m_styles->toJson();
     return s.toJson();
 }
@@ -281,6 +363,11 @@ void ScopeView::restoreState(const QJsonObject &state)
     const ScopeSettings s = ScopeSettings::fromJson(state);
     m_manualRanges = s.yRanges;
     m_savedPrimaryUnit = s.primaryUnit;
+    m_axisSides = s.axisOnRight;
+    m_markers.clear(); // a new or opened session starts a new timeline
+    m_markersDirty = true;
+    m_zoomHistory.clear();
+    m_zoomBackAction->setEnabled(false);
     m_styles->fromJson(s.channels);
     setSpan(s.spanSeconds);
     m_yAuto = s.yAuto;
@@ -313,34 +400,315 @@ void ScopeView::syncControls()
     const QSignalBlocker b1(m_followAction), b2(m_autoYAction), b3(m_spanBox), b4(m_yMinBox), b5(m_yMaxBox);
     m_followAction->setChecked(m_follow);
     m_autoYAction->setChecked(m_yAuto);
-    m_spanBox->setValue(m_span);
-    m_yMinBox->setEnabled(!m_yAuto && !m_axes.isEmpty());
-    m_yMaxBox->setEnabled(!m_yAuto && !m_axes.isEmpty());
+    // A field the user is typing into is never rewritten: the view follows the field on Enter or
+    // focus-out, not the other way round.
+    if (!beingEdited(m_spanBox))
+        m_spanBox->setValue(m_span);
+    m_yMinBox->setEnabled(!m_axes.isEmpty());
+    m_yMaxBox->setEnabled(!m_axes.isEmpty());
     if (!m_axes.isEmpty()) {
         const QCPRange r = m_axes.first().second->range();
-        m_yMinBox->setValue(r.lower);
-        m_yMaxBox->setValue(r.upper);
         const QString unit = m_axes.first().first;
-        m_yMinBox->setSuffix(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
-        m_yMaxBox->setSuffix(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
+        const QString suffix = unit.isEmpty() ? QString() : QLatin1Char(' ') + unit;
+        if (!beingEdited(m_yMinBox)) {
+            setSuffixIfChanged(m_yMinBox, suffix);
+            m_yMinBox->setValue(r.lower);
+        }
+        if (!beingEdited(m_yMaxBox)) {
+            setSuffixIfChanged(m_yMaxBox, suffix);
+            m_yMaxBox->setValue(r.upper);
+        }
     }
+}
+
+QString ScopeView::gestureHelp()
+{
+    return tr("Mouse and keys in the plot:\n"
+              "Wheel: zoom time around the cursor\n"
+              "Ctrl+wheel: zoom the value axes\n"
+              "Drag: pan time · Shift+drag: pan the value axes\n"
+              "Right-drag or Ctrl+drag: zoom to the box drawn\n"
+              "Backspace or Esc: back to the previous view\n"
+              "Home: show all · F: Follow · A: Autoscale Y\n"
+              "Double-click: Follow and Autoscale Y on again\n"
+              "Click a legend entry: hide/show that channel\n"
+              "Right-click an axis: move it to the other side\n"
+              "Space (plot focused): Run/Stop · F5: Run/Stop · Ctrl+L: Clear");
+}
+
+bool ScopeView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        if (m_boxing) {
+            m_boxing = false;
+            m_band->hide();
+        } else {
+            zoomBack();
+        }
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ScopeView::pushZoomHistory()
+{
+    ViewState v;
+    v.xLower = m_plot->xAxis->range().lower;
+    v.xUpper = m_plot->xAxis->range().upper;
+    v.span = m_span;
+    v.follow = m_follow;
+    v.yAuto = m_yAuto;
+    for (const auto &[unit, axis] : std::as_const(m_axes))
+        v.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
+    m_zoomHistory.append(v);
+    if (m_zoomHistory.size() > kMaxZoomHistory)
+        m_zoomHistory.removeFirst();
+    m_zoomBackAction->setEnabled(true);
+}
+
+bool ScopeView::zoomBack()
+{
+    if (m_zoomHistory.isEmpty())
+        return false;
+    const ViewState v = m_zoomHistory.takeLast();
+    m_zoomBackAction->setEnabled(!m_zoomHistory.isEmpty());
+    setYAuto(v.yAuto);
+    if (!v.yAuto) {
+        for (auto it = v.yRanges.constBegin(); it != v.yRanges.constEnd(); ++it)
+            m_manualRanges.insert(it.key(), it.value());
+        m_programmatic = true;
+        for (const auto &[unit, axis] : std::as_const(m_axes))
+            if (v.yRanges.contains(unit))
+                axis->setRange(v.yRanges[unit].first, v.yRanges[unit].second);
+        m_programmatic = false;
+    }
+    setFollow(v.follow);
+    if (!v.follow) {
+        m_programmatic = true;
+        m_plot->xAxis->setRange(v.xLower, v.xUpper);
+        m_programmatic = false;
+    }
+    if (!qFuzzyCompare(v.span, m_span)) {
+        m_span = v.span;
+        Q_EMIT spanChanged(m_span);
+    }
+    m_dirty = true;
+    syncControls();
+    return true;
+}
+
+void ScopeView::zoomToBox(const QRect &pixels)
+{
+    const QRect box = pixels.normalized() & m_plot->axisRect()->rect();
+    if (box.width() < kMinBoxPixels)
+        return;
+    pushZoomHistory();
+    setFollow(false);
+    m_plot->xAxis->setRange(m_plot->xAxis->pixelToCoord(box.left()), m_plot->xAxis->pixelToCoord(box.right()));
+    if (box.height() >= kMinBoxPixels && !m_axes.isEmpty()) {
+        setYAuto(false);
+        for (const auto &[unit, axis] : std::as_const(m_axes)) {
+            const double lo = axis->pixelToCoord(box.bottom());
+            const double hi = axis->pixelToCoord(box.top());
+            if (lo < hi)
+                axis->setRange(lo, hi); // its rangeChanged stores the manual range
+        }
+    }
+    m_dirty = true;
+    syncControls();
+    Q_EMIT statusMessage(tr("Zoomed to the box: Backspace or Esc goes back, Home shows all, F follows again"));
+}
+
+void ScopeView::onDoubleClick(QMouseEvent *event)
+{
+    if (!m_plot->axisRect()->rect().contains(event->pos()))
+        return; // on the legend or an axis: nothing
+    if (m_follow && m_yAuto)
+        return;
+    pushZoomHistory();
+    setFollow(true);
+    setYAuto(true);
+    Q_EMIT statusMessage(tr("Double-click: Follow and Autoscale Y are on again (Backspace on the plot: back)"));
 }
 
 void ScopeView::onMousePress(QMouseEvent *event)
 {
+    m_pressPos = event->pos();
+    m_pressOnLegend = m_plot->legend->visible() && m_plot->legend->outerRect().contains(event->pos());
     m_dragInPlot = m_plot->axisRect()->rect().contains(event->pos());
+    const bool box = m_dragInPlot
+        && (event->button() == Qt::RightButton
+            || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)));
+    if (box) {
+        m_boxing = true;
+        m_plot->axisRect()->setRangeDrag(Qt::Orientations()); // no pan while drawing the box
+        if (!m_band)
+            m_band = new QRubberBand(QRubberBand::Rectangle, m_plot);
+        m_band->setGeometry(QRect(m_pressPos, QSize()));
+        m_band->show();
+        return;
+    }
     const bool vertical = event->modifiers() & Qt::ShiftModifier;
     m_plot->axisRect()->setRangeDrag(vertical ? Qt::Vertical : Qt::Horizontal);
-    if (vertical && m_dragInPlot)
+    if (vertical && m_dragInPlot && event->button() == Qt::LeftButton)
         setYAuto(false);
 }
 
 void ScopeView::onMouseMove(QMouseEvent *event)
 {
+    if (m_boxing) {
+        m_band->setGeometry(QRect(m_pressPos, event->pos()).normalized() & m_plot->axisRect()->rect());
+        return;
+    }
     if (!(event->buttons() & Qt::LeftButton) || !m_dragInPlot)
         return;
     if (m_plot->axisRect()->rangeDrag() == Qt::Horizontal)
         setFollow(false);
+}
+
+void ScopeView::onMouseRelease(QMouseEvent *event)
+{
+    const bool click = (event->pos() - m_pressPos).manhattanLength() < kMinBoxPixels;
+    if (m_boxing) {
+        m_boxing = false;
+        m_band->hide();
+        if (!click)
+            zoomToBox(QRect(m_pressPos, event->pos()));
+        else if (event->button() == Qt::RightButton)
+            showContextMenu(event->pos());
+        return;
+    }
+    if (event->button() == Qt::RightButton && click) {
+        showContextMenu(event->pos());
+        return;
+    }
+    if (event->button() == Qt::LeftButton && click && m_pressOnLegend)
+        toggleLegendItemAt(event->pos());
+    m_pressOnLegend = false;
+}
+
+void ScopeView::toggleLegendItemAt(const QPoint &pos)
+{
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i) {
+        auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->item(i));
+        if (!item || !item->outerRect().contains(pos))
+            continue;
+        const QString key = m_legendKeys.value(item->plottable());
+        if (key.isEmpty())
+            return;
+        m_styles->setVisible(key, !m_styles->style(key).visible); // the panels' checkboxes follow
+        return;
+    }
+}
+
+void ScopeView::showContextMenu(const QPoint &pos)
+{
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->setObjectName(QStringLiteral("scopeContextMenu"));
+    for (const auto &[unit, axis] : std::as_const(m_axes)) {
+        if (axis->selectTest(pos, false) < 0)
+            continue;
+        const bool right = axis->axisType() == QCPAxis::atRight;
+        const QString name = unit.isEmpty() ? tr("the value axis") : tr("the [%1] axis").arg(unit);
+        const QString text = right ? tr("Move %1 to the left").arg(name) : tr("Move %1 to the right").arg(name);
+        const QString u = unit;
+        menu->addAction(text, this, [this, u, right] { setAxisOnRight(u, !right); });
+        menu->addSeparator();
+        break;
+    }
+    menu->addAction(m_zoomBackAction);
+    menu->addAction(m_showAllAction);
+    menu->addAction(m_followAction);
+    menu->addAction(m_autoYAction);
+    menu->addSeparator();
+    menu->addAction(tr("Mouse and Keys…"), this,
+        [this, pos] { QToolTip::showText(m_plot->mapToGlobal(pos), gestureHelp(), m_plot); });
+    menu->popup(m_plot->mapToGlobal(pos));
+}
+
+void ScopeView::setAxisOnRight(const QString &unit, bool right)
+{
+    if (m_axisSides.contains(unit) && m_axisSides.value(unit) == right)
+        return;
+    m_axisSides.insert(unit, right);
+    m_graphsDirty = true;
+    Q_EMIT axisSidesChanged();
+}
+
+QCPAxis *ScopeView::axisForUnitIfShown(const QString &unit) const
+{
+    for (const auto &[u, axis] : std::as_const(m_axes))
+        if (u == unit)
+            return axis;
+    return nullptr;
+}
+
+void ScopeView::addRunMarker(double time, bool started)
+{
+    if (!std::isfinite(time))
+        return;
+    if (!m_markers.isEmpty()) {
+        const RunMarker &last = m_markers.constLast();
+        if (last.started == started && std::abs(time - last.time) < 1.0)
+            return; // the same Run/Stop, reported again (another instrument, the window)
+    }
+    m_markers.append({ time, started });
+    constexpr int kMaxMarkers = 400;
+    if (m_markers.size() > kMaxMarkers)
+        m_markers.remove(0, m_markers.size() - kMaxMarkers);
+    m_markersDirty = true;
+    m_dirty = true;
+}
+
+void ScopeView::clearRunMarkers()
+{
+    m_markers.clear();
+    m_markersDirty = true;
+    m_dirty = true;
+}
+
+void ScopeView::rebuildMarkers()
+{
+    m_markersDirty = false;
+    for (QCPAbstractItem *item : std::as_const(m_markerItems))
+        m_plot->removeItem(item);
+    m_markerItems.clear();
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    int run = 0;
+    for (const RunMarker &m : std::as_const(m_markers)) {
+        const QColor color = m.started ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
+        auto *line = new QCPItemStraightLine(m_plot);
+        line->setLayer(QStringLiteral("markers"));
+        for (QCPItemPosition *p : { line->point1, line->point2 }) {
+            p->setAxes(m_plot->xAxis, m_plot->yAxis);
+            p->setAxisRect(m_plot->axisRect());
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        line->point1->setCoords(m.time, 0.0);
+        line->point2->setCoords(m.time, 1.0);
+        QColor lineColor = color;
+        lineColor.setAlpha(150);
+        line->setPen(QPen(lineColor, 1, Qt::DashLine));
+        line->setSelectable(false);
+        auto *label = new QCPItemText(m_plot);
+        label->setLayer(QStringLiteral("markers"));
+        label->position->setAxes(m_plot->xAxis, m_plot->yAxis);
+        label->position->setAxisRect(m_plot->axisRect());
+        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(m.time, 0.0);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->setPadding(QMargins(3, 1, 3, 1));
+        label->setFont(f);
+        label->setColor(color);
+        label->setText(m.started ? tr("▶ Run %1").arg(++run) : tr("■ Stop"));
+        label->setSelectable(false);
+        m_markerItems << line << label;
+    }
 }
 
 void ScopeView::onMouseWheel(QWheelEvent *event)

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace bs {
 
@@ -45,14 +46,22 @@ QCPAxis *ScopeView::axisForUnit(const QString &unit)
     for (const auto &[u, axis] : std::as_const(m_axes))
         if (u == unit)
             return axis;
-    const auto n = m_axes.size();
+    bool leftUsed = false, rightUsed = false;
+    for (const auto &[u, axis] : std::as_const(m_axes)) {
+        leftUsed = leftUsed || axis == m_plot->yAxis;
+        rightUsed = rightUsed || axis == m_plot->yAxis2;
+    }
+    // A unit keeps its side (saved with the session); a new one goes left, right, left, ...
+    const auto saved = m_axisSides.constFind(unit);
+    const bool right = saved != m_axisSides.constEnd() ? *saved : m_axes.size() % 2 == 1;
+    m_axisSides.insert(unit, right);
     QCPAxis *axis = nullptr;
-    if (n == 0) {
+    if (!right && !leftUsed) {
         axis = m_plot->yAxis;
-    } else if (n == 1) {
+    } else if (right && !rightUsed) {
         axis = m_plot->yAxis2;
     } else {
-        axis = m_plot->axisRect()->addAxis(n % 2 == 0 ? QCPAxis::atLeft : QCPAxis::atRight);
+        axis = m_plot->axisRect()->addAxis(right ? QCPAxis::atRight : QCPAxis::atLeft);
         axis->grid()->setVisible(false);
         m_extraAxes.append(axis);
     }
@@ -62,17 +71,34 @@ QCPAxis *ScopeView::axisForUnit(const QString &unit)
 
 void ScopeView::updateLegendWrap()
 {
-    // As many legend columns as the longest entry allows, so that no name is clipped.
-    const QFontMetrics fm(m_plot->legend->font());
-    int widest = 0;
-    for (const Trace &t : std::as_const(m_traces))
-        widest = std::max(widest, fm.horizontalAdvance(t.graph ? t.graph->name() : QString()));
-    const int item = widest + m_plot->legend->iconSize().width() + m_plot->legend->iconTextPadding() + 24;
-    const int wrap = std::max(1, m_plot->width() / std::max(item, 1));
-    if (wrap == m_plot->legend->wrap())
+    // As many legend columns as fit the plot's width, each column as wide as its widest entry
+    // (filled row by row), so that the legend takes as few rows as possible and clips no name.
+    QCPLegend *legend = m_plot->legend;
+    const int n = legend->itemCount();
+    if (n == 0)
         return;
-    m_plot->legend->setWrap(wrap);
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true); // re-flow the existing items
+    QVector<int> widths(n);
+    for (int i = 0; i < n; ++i)
+        widths[i] = legend->item(i)->minimumOuterSizeHint().width();
+    const int available = m_plot->width() - 16 - legend->margins().left() - legend->margins().right();
+    int wrap = 1;
+    for (int columns = n; columns > 1; --columns) {
+        int total = (columns - 1) * legend->columnSpacing();
+        for (int c = 0; c < columns; ++c) {
+            int widest = 0;
+            for (int i = c; i < n; i += columns)
+                widest = std::max(widest, widths[i]);
+            total += widest;
+        }
+        if (total <= available) {
+            wrap = columns;
+            break;
+        }
+    }
+    if (wrap == legend->wrap() && legend->columnCount() == std::min(wrap, n))
+        return;
+    legend->setWrap(wrap);
+    legend->setFillOrder(QCPLegend::foColumnsFirst, true); // re-flow the existing items
 }
 
 QString ScopeView::legendName(const Trace &t, bool multiInstrument) const
@@ -96,7 +122,9 @@ void ScopeView::rebuildGraphs()
     m_axes.clear();
     m_traces.clear();
 
+    m_legendKeys.clear();
     QSet<QString> instruments;
+    QVector<Trace> hidden; // listed in the legend (greyed) so a click shows them again
     bool primaryPresent = false;
     for (const ChannelKey &key : m_store->channels()) {
         const auto info = m_store->channelInfo(key);
@@ -106,9 +134,14 @@ void ScopeView::rebuildGraphs()
         t.key = key;
         t.info = *info;
         t.styleKey = ChannelStyles::keyOf(key.instrumentId, key.streamId, info->name);
-        if (!m_styles->style(t.styleKey, info->plotByDefault).visible)
-            continue;
+        t.order = int(m_traces.size() + hidden.size());
         instruments.insert(key.instrumentId);
+        if (!m_styles->style(t.styleKey, info->plotByDefault).visible) {
+            if (info->plotByDefault || m_everShown.contains(t.styleKey))
+                hidden.append(t);
+            continue;
+        }
+        m_everShown.insert(t.styleKey);
         primaryPresent = primaryPresent || (!m_savedPrimaryUnit.isNull() && info->unit == m_savedPrimaryUnit);
         m_traces.append(t);
     }
@@ -124,7 +157,36 @@ void ScopeView::rebuildGraphs()
         t.graph->setPen(pen);
         t.graph->setName(legendName(t, instruments.size() > 1));
         t.graph->setAdaptiveSampling(false); // the store already decimated to ≤ 2 points per pixel
+        m_legendKeys.insert(t.graph, t.styleKey);
         onAxis[t.axis].append(&t);
+    }
+    QMap<int, QCPGraph *> legendOrder; // the store's channel order, hidden ones in their place
+    for (const Trace &t : std::as_const(m_traces))
+        legendOrder.insert(t.order, t.graph);
+    for (Trace &t : hidden) {
+        // An empty, invisible graph: only its legend entry shows (greyed, dotted icon).
+        QCPGraph *g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+        QColor c = m_styles->style(t.styleKey).color;
+        c.setAlpha(110);
+        g->setPen(QPen(c, 1.5, Qt::DotLine));
+        g->setName(legendName(t, instruments.size() > 1));
+        g->setVisible(false);
+        m_legendKeys.insert(g, t.styleKey);
+        legendOrder.insert(t.order, g);
+    }
+    if (!hidden.isEmpty()) {
+        m_plot->legend->clearItems();
+        for (QCPGraph *g : std::as_const(legendOrder)) {
+            g->addToLegend();
+            if (g->visible())
+                continue;
+            if (auto *item = m_plot->legend->itemWithPlottable(g)) {
+                item->setTextColor(QColor(0x9a, 0x9a, 0x9a));
+                QFont f = item->font();
+                f.setItalic(true);
+                item->setFont(f);
+            }
+        }
     }
 
     styleAxis(m_plot->yAxis, Qt::black);
@@ -158,15 +220,28 @@ void ScopeView::rebuildGraphs()
             }
         }
     }
-    m_plot->yAxis2->setVisible(m_axes.size() >= 2);
+    updateAxisVisibility();
     if (valueAxes.isEmpty())
         valueAxes.append(m_plot->yAxis);
     m_plot->axisRect()->setRangeDragAxes({ m_plot->xAxis }, valueAxes);
     m_plot->axisRect()->setRangeZoomAxes({ m_plot->xAxis }, valueAxes);
-    m_plot->legend->setVisible(!m_traces.isEmpty());
+    m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
     if (!m_axes.isEmpty())
         m_savedPrimaryUnit = m_axes.first().first;
     syncControls();
+}
+
+void ScopeView::updateAxisVisibility()
+{
+    bool leftUsed = false, rightUsed = false;
+    for (const auto &[u, axis] : std::as_const(m_axes)) {
+        leftUsed = leftUsed || axis == m_plot->yAxis;
+        rightUsed = rightUsed || axis == m_plot->yAxis2;
+    }
+    m_plot->yAxis->setVisible(leftUsed || !rightUsed);
+    m_plot->yAxis->grid()->setVisible(leftUsed || !rightUsed);
+    m_plot->yAxis2->setVisible(rightUsed);
+    m_plot->yAxis2->grid()->setVisible(rightUsed && !leftUsed);
 }
 
 void ScopeView::updateXRange()
@@ -199,10 +274,28 @@ void ScopeView::fetchData()
     const QCPRange x = m_plot->xAxis->range();
     m_maxPoints = 0;
     m_hasPoints = false;
+    // Between a Stop and the next Run nothing was acquired: no line is drawn across that gap.
+    QVector<QPair<double, double>> stopped;
+    for (qsizetype i = 0; i + 1 < m_markers.size(); ++i)
+        if (!m_markers[i].started && m_markers[i + 1].started && m_markers[i + 1].time > m_markers[i].time)
+            stopped.append({ m_markers[i].time, m_markers[i + 1].time });
     for (Trace &t : m_traces) {
         const Envelope env = m_store->envelope(t.key, x.lower, x.upper, m_columns);
-        t.graph->setData(
-            QVector<double>(env.t.begin(), env.t.end()), QVector<double>(env.v.begin(), env.v.end()), true);
+        QVector<double> times(env.t.begin(), env.t.end());
+        QVector<double> values(env.v.begin(), env.v.end());
+        for (const auto &[from, to] : std::as_const(stopped)) {
+            // The pair of points whose segment spans most of the stopped interval gets a NaN between.
+            const auto after = std::lower_bound(times.cbegin(), times.cend(), (from + to) / 2);
+            if (after == times.cbegin() || after == times.cend())
+                continue;
+            const qsizetype k = after - times.cbegin();
+            const double covered = std::min(times[k], to) - std::max(times[k - 1], from);
+            if (covered >= 0.5 * (to - from)) {
+                times.insert(k, (from + to) / 2);
+                values.insert(k, std::numeric_limits<double>::quiet_NaN());
+            }
+        }
+        t.graph->setData(times, values, true);
         // Sparse data (slow or triggered captures) gets dots so single samples stay visible.
         const bool sparse = !env.empty() && int(env.size()) < m_columns / 8;
         t.graph->setScatterStyle(sparse ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4) : QCPScatterStyle());
@@ -255,11 +348,11 @@ void ScopeView::updateEmptyText()
     if (m_store->channels().isEmpty())
         text = m_running ? tr("Waiting for data…")
                          : tr("Add an instrument or press Run") + QLatin1Char('\n')
-                + tr("Instruments ▸ Add Instrument… (Ctrl+I)   ·   Run / Stop: Space");
+                + tr("Instruments ▸ Add Instrument… (Ctrl+I)   ·   Run / Stop: F5 or Space");
     else if (m_traces.isEmpty())
         text = tr("All channels are hidden.\nTick a channel in an instrument panel to show it.");
     else if (!m_hasPoints && m_follow)
-        text = m_running ? tr("Waiting for data…") : tr("No data yet — press Run (Space)");
+        text = m_running ? tr("Waiting for data…") : tr("No data yet — press Run (F5 or Space)");
     else if (!m_hasPoints)
         text = tr("No data in this time window.\nPress F (Follow) to jump to the newest data.");
     m_emptyItem->setText(text);
@@ -276,6 +369,10 @@ bool ScopeView::refresh()
     const bool rebuilt = m_graphsDirty;
     if (m_graphsDirty) {
         rebuildGraphs();
+        m_dirty = true;
+    }
+    if (m_markersDirty) {
+        rebuildMarkers();
         m_dirty = true;
     }
     const int columns = std::max(1, m_plot->axisRect()->width());

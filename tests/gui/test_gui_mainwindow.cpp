@@ -17,11 +17,13 @@
 #include <Workspace.h>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMenu>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -29,6 +31,8 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
+#include <qcustomplot.h>
 
 #include <memory>
 
@@ -232,7 +236,7 @@ private Q_SLOTS:
         InstrumentHost *h = m_ws->instrument(QStringLiteral("fake1"));
         QAction *run = action("actionRun");
         QVERIFY(run);
-        QCOMPARE(run->shortcut(), QKeySequence(Qt::Key_Space));
+        QCOMPARE(run->shortcut(), QKeySequence(Qt::Key_F5)); // Space: see spaceActsOnTheFocusedControl
         run->trigger();
         QVERIFY(m_window->isRunning());
         QTRY_COMPARE(h->state(), Instrument::State::Running);
@@ -249,6 +253,114 @@ private Q_SLOTS:
         QTRY_VERIFY(m_window->isRunning());
         m_ws->stopAll();
         QTRY_VERIFY(!m_window->isRunning());
+    }
+
+    // Issue 10.5: Run used to throw the plot history away; earlier runs stay on the timeline.
+    void runKeepsEarlierRunsAndMarksThem()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        InstrumentHost *h = m_ws->instrument(QStringLiteral("fake1"));
+        ScopeView *scope = m_window->scopeView();
+        m_window->setRunning(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_store->stats().rowsHeld >= 200, 20000);
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+        const TimeRange first = m_store->timeRange();
+        const quint64 rows = m_store->stats().rowsHeld;
+        QVERIFY(first.valid);
+        QCOMPARE(scope->runMarkers().size(), 2);
+        QVERIFY(scope->runMarkers().at(0).started);
+        QVERIFY(!scope->runMarkers().at(1).started);
+
+        m_window->setRunning(true);
+        QVERIFY2(m_store->stats().rowsHeld >= rows, "Run cleared the display history");
+        QCOMPARE(m_store->timeRange().first, first.first);
+        QCOMPARE(scope->runMarkers().size(), 3);
+        QVERIFY(scope->runMarkers().at(2).started);
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+    }
+
+    void clearEmptiesTheDisplayButNotWhileRecording()
+    {
+        QAction *clear = action("actionClearDisplay");
+        QVERIFY(clear);
+        QCOMPARE(clear->shortcut(), QKeySequence(QStringLiteral("Ctrl+L")));
+        QVERIFY(m_window->findChild<QToolBar *>(QStringLiteral("mainToolBar"))->actions().contains(clear));
+        QVERIFY(m_window->findChild<QMenu *>(QStringLiteral("menuView"))->actions().contains(clear));
+
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        InstrumentHost *h = m_ws->instrument(QStringLiteral("fake1"));
+        m_window->setRunning(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_store->stats().rowsHeld >= 200, 20000);
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+        QVERIFY(m_window->scopeView()->runMarkers().size() >= 2);
+        clear->trigger();
+        QCOMPARE(m_store->stats().rowsHeld, quint64(0));
+        QVERIFY(m_window->scopeView()->runMarkers().isEmpty());
+
+        // While recording the recording's time must keep increasing: Clear is refused, and says so.
+        SessionRecording rec;
+        rec.directory = m_dir.filePath(QStringLiteral("clear-rec"));
+        rec.baseName = QStringLiteral("clear");
+        m_window->recordController()->setSettings(rec);
+        action("actionRecord")->trigger();
+        QVERIFY(m_window->recordController()->isRecording());
+        QTRY_VERIFY_WITH_TIMEOUT(m_store->stats().rowsHeld >= 100, 20000);
+        QVERIFY(!clear->isEnabled());
+        m_window->clearDisplay();
+        QVERIFY(m_store->stats().rowsHeld >= 100);
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("recording")),
+            qPrintable(m_window->statusBar()->currentMessage()));
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+        action("actionRecord")->trigger();
+        QTRY_VERIFY(!m_window->recordController()->isRecording());
+        QVERIFY(clear->isEnabled());
+    }
+
+    // Space toggles a focused checkbox, not Run/Stop; on the plot (or with no input focused) it
+    // is Run/Stop.
+    void spaceActsOnTheFocusedControl()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        InstrumentHost *h = m_ws->instrument(QStringLiteral("fake1"));
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        auto *check = m_window->panel(QStringLiteral("fake1"))->findChild<QCheckBox *>(QStringLiteral("param_enabled"));
+        QVERIFY(check);
+        const bool before = check->isChecked();
+        check->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(check->hasFocus());
+        QTest::keyClick(check, Qt::Key_Space);
+        QCOMPARE(check->isChecked(), !before);
+        QVERIFY2(!m_window->isRunning(), "Space on a checkbox started the acquisition");
+
+        QWidget *plot = m_window->scopeView()->plot();
+        plot->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(plot->hasFocus());
+        QTest::keyClick(plot, Qt::Key_Space);
+        QVERIFY(m_window->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Running, 20000);
+        QTest::keyClick(plot, Qt::Key_Space);
+        QVERIFY(!m_window->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+        QTest::keyClick(m_window.get(), Qt::Key_F5);
+        QVERIFY(m_window->isRunning());
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+
+        // No widget has the focus: the key goes to the window, Space is Run/Stop.
+        plot->clearFocus();
+        QVERIFY(!QApplication::focusWidget());
+        QTest::keyClick(m_window.get(), Qt::Key_Space);
+        QVERIFY(m_window->isRunning());
+        m_window->setRunning(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
     }
 
     void statusBarShowsRates()

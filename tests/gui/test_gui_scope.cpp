@@ -6,8 +6,13 @@
 
 #include <TraceStore.h>
 
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 #include <qcustomplot.h>
 
 #include <cmath>
@@ -54,6 +59,43 @@ bool showExposed(ScopeView &view, int width = 800, int height = 400)
     view.resize(width, height);
     view.show();
     return QTest::qWaitForWindowExposed(&view);
+}
+
+/// Feeds `store` 50 ms of the two-unit stream every 20 ms while alive, like a running instrument.
+class Streamer
+{
+public:
+    explicit Streamer(TraceStore &store)
+        : m_store(store)
+    {
+        store.setStreams(QStringLiteral("inst"), { twoUnitStream() });
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_store.consume(block(m_next, 50, 1e-3));
+            m_next += 50;
+        });
+        m_timer.start(20);
+    }
+
+private:
+    TraceStore &m_store;
+    QTimer m_timer;
+    std::uint64_t m_next = 0;
+};
+
+/// Waits until the view has replotted `n` more times (the data keeps coming meanwhile).
+bool waitReplots(const ScopeView &view, int n)
+{
+    const quint64 target = view.replotCount() + quint64(n);
+    return QTest::qWaitFor([&] { return view.replotCount() >= target; }, 20000);
+}
+
+/// Gives `box` the keyboard focus, selects its text and types `text` (no Enter yet).
+void typeInto(QAbstractSpinBox *box, const QString &text)
+{
+    box->setFocus(Qt::OtherFocusReason);
+    QTRY_VERIFY_WITH_TIMEOUT(box->hasFocus(), 10000);
+    box->selectAll();
+    QTest::keyClicks(box, text);
 }
 } // namespace
 
@@ -179,6 +221,396 @@ private Q_SLOTS:
         QVERIFY(view.yAuto());
         view.followAction()->trigger();
         QVERIFY(!view.follow());
+    }
+
+    // Issue 10.1: typing into Time span / Y min / Y max while data streams; every replot used to
+    // rewrite the field under the user's fingers.
+    void typedSpanIsNotOverwrittenWhileDataRuns()
+    {
+        TraceStore store;
+        Streamer streamer(store);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view, 1000, 400));
+        view.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        auto *box = view.findChild<QDoubleSpinBox *>(QStringLiteral("spanBox"));
+        QVERIFY(box);
+        typeInto(box, QStringLiteral("2.5"));
+        QVERIFY(waitReplots(view, 10));
+        QCOMPARE(box->findChild<QLineEdit *>()->text(), QStringLiteral("2.5"));
+        QCOMPARE(view.span(), 10.0); // nothing applied before Enter
+        QTest::keyClick(box, Qt::Key_Return);
+        QCOMPARE(view.span(), 2.5);
+        QVERIFY(waitReplots(view, 3));
+        QVERIFY(qAbs(view.plot()->xAxis->range().size() - 2.5) < 1e-9);
+
+        // Focus-out applies too, and "500 ms" is understood.
+        typeInto(box, QStringLiteral("500 ms"));
+        QVERIFY(waitReplots(view, 5));
+        QCOMPARE(box->findChild<QLineEdit *>()->text(), QStringLiteral("500 ms"));
+        view.plot()->setFocus(Qt::OtherFocusReason);
+        QTRY_COMPARE_WITH_TIMEOUT(view.span(), 0.5, 10000);
+        QVERIFY(waitReplots(view, 3));
+        QVERIFY(qAbs(view.plot()->xAxis->range().size() - 0.5) < 1e-9);
+    }
+
+    void typedYRangeIsNotOverwrittenWhileDataRuns()
+    {
+        TraceStore store;
+        Streamer streamer(store);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view, 1000, 400));
+        view.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        QTRY_COMPARE_WITH_TIMEOUT(view.traceCount(), 2, 10000);
+        auto *minBox = view.findChild<QDoubleSpinBox *>(QStringLiteral("yMinBox"));
+        auto *maxBox = view.findChild<QDoubleSpinBox *>(QStringLiteral("yMaxBox"));
+        QVERIFY(minBox && maxBox);
+        typeInto(minBox, QStringLiteral("-2"));
+        QVERIFY(waitReplots(view, 10));
+        QVERIFY2(minBox->findChild<QLineEdit *>()->text().startsWith(QStringLiteral("-2")),
+            qPrintable(minBox->findChild<QLineEdit *>()->text()));
+        QTest::keyClick(minBox, Qt::Key_Return);
+        QVERIFY(!view.yAuto()); // typing a range is a manual range
+        QVERIFY(waitReplots(view, 3));
+        QCOMPARE(view.plot()->yAxis->range().lower, -2.0);
+
+        typeInto(maxBox, QStringLiteral("3"));
+        QVERIFY(waitReplots(view, 10));
+        QVERIFY(maxBox->findChild<QLineEdit *>()->text().startsWith(QStringLiteral("3")));
+        view.plot()->setFocus(Qt::OtherFocusReason);
+        QTRY_COMPARE_WITH_TIMEOUT(view.plot()->yAxis->range().upper, 3.0, 10000);
+        QCOMPARE(view.plot()->yAxis->range().lower, -2.0);
+    }
+
+    // Issue 10.15: the Time span field shows the span really displayed after a zoom or pan.
+    void spanFieldShowsTheDisplayedSpanAfterZoom()
+    {
+        TraceStore store;
+        feed(store, 5000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.refresh();
+        QCustomPlot *p = view.plot();
+        const QPointF centre = p->axisRect()->rect().center();
+        QWheelEvent wheel(centre, p->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+            Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(p, &wheel);
+        view.refresh();
+        const double shown = p->xAxis->range().size();
+        QVERIFY(shown < 9.0);
+        auto *box = view.findChild<QDoubleSpinBox *>(QStringLiteral("spanBox"));
+        QVERIFY2(qAbs(box->value() - shown) < 1e-6 * shown,
+            qPrintable(QStringLiteral("field %1, shown %2").arg(box->value()).arg(shown)));
+        QVERIFY(qAbs(view.span() - shown) < 1e-9);
+        // Follow again keeps the zoomed span.
+        view.setFollow(true);
+        view.refresh();
+        QVERIFY(qAbs(p->xAxis->range().size() - shown) < 1e-9);
+        // A span typed while not following zooms around the centre of what is shown.
+        view.setFollow(false);
+        const double centreT = p->xAxis->range().center();
+        box->setValue(1.0);
+        view.refresh();
+        QVERIFY(qAbs(p->xAxis->range().size() - 1.0) < 1e-9);
+        QVERIFY(qAbs(p->xAxis->range().center() - centreT) < 1e-9);
+    }
+
+    void spanArrowsStepOneTwoFive()
+    {
+        TraceStore store;
+        ScopeView view(&store);
+        auto *box = view.findChild<QDoubleSpinBox *>(QStringLiteral("spanBox"));
+        QCOMPARE(box->text(), QStringLiteral("10 s"));
+        box->stepBy(1);
+        QCOMPARE(view.span(), 20.0);
+        box->stepBy(-2);
+        QCOMPARE(view.span(), 5.0);
+        box->stepBy(-1);
+        QCOMPARE(view.span(), 2.0);
+        view.setSpan(0.0005);
+        QCOMPARE(box->text(), QStringLiteral("500 µs"));
+    }
+
+    // Issue 10.13: the legend packs as many columns as fit (per-column widths), so a long name
+    // does not force one entry per row.
+    void legendIsCompact()
+    {
+        TraceStore store;
+        StreamInfo s;
+        s.id = QStringLiteral("many");
+        s.name = QStringLiteral("Many");
+        s.regular = true;
+        s.channels.append(ChannelInfo { QStringLiteral("Position of the piezo actuator, filtered"), QStringLiteral("µm"), {} });
+        for (const char *n : { "A", "B", "C", "D", "E", "F", "G" })
+            s.channels.append(ChannelInfo { QString::fromLatin1(n), QStringLiteral("V"), {} });
+        store.setStreams(QStringLiteral("inst"), { s });
+        auto b = SampleBlock::make(QStringLiteral("inst"), QStringLiteral("many"), 8, 100, false);
+        b->dt = 1e-3;
+        for (int c = 0; c < 8; ++c)
+            for (int i = 0; i < 100; ++i)
+                b->channel(c)[i] = c + std::sin(i * 0.1);
+        store.consume(b);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view, 900, 500));
+        view.refresh();
+        view.refresh();
+        QCPLegend *legend = view.plot()->legend;
+        QCOMPARE(legend->itemCount(), 8);
+        QVERIFY2(legend->rowCount() <= 2, qPrintable(QStringLiteral("%1 legend rows").arg(legend->rowCount())));
+        QVERIFY(legend->outerRect().height() < view.plot()->height() / 8);
+        for (int i = 0; i < legend->itemCount(); ++i) // nothing clipped
+            QVERIFY(legend->item(i)->outerRect().width() >= legend->item(i)->minimumOuterSizeHint().width());
+    }
+
+    void legendClickHidesAndShowsTheChannel()
+    {
+        TraceStore store;
+        feed(store, 5000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.refresh();
+        view.refresh();
+        const QString sine
+            = ChannelStyles::keyOf(QStringLiteral("inst"), QStringLiteral("sig"), QStringLiteral("Sine"));
+        QCPLegend *legend = view.plot()->legend;
+        QCOMPARE(legend->itemCount(), 2);
+        auto entryOf = [legend](const QString &name) -> QCPAbstractLegendItem * {
+            for (int i = 0; i < legend->itemCount(); ++i)
+                if (auto *it = qobject_cast<QCPPlottableLegendItem *>(legend->item(i)))
+                    if (it->plottable()->name() == name)
+                        return it;
+            return nullptr;
+        };
+        QCPAbstractLegendItem *item = entryOf(QStringLiteral("Sine [V]"));
+        QVERIFY(item);
+        QSignalSpy changed(view.channelStyles(), &ChannelStyles::styleChanged);
+        QTest::mouseClick(view.plot(), Qt::LeftButton, Qt::NoModifier, item->outerRect().center());
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(!view.channelStyles()->style(sine).visible); // through ChannelStyles: panels follow
+        view.refresh();
+        QCOMPARE(view.traceCount(), 1);
+        QCOMPARE(legend->itemCount(), 2); // still listed (greyed), so a click brings it back
+        item = entryOf(QStringLiteral("Sine [V]"));
+        QCOMPARE(item, legend->item(0)); // in its place
+        QCOMPARE(item->textColor(), QColor(0x9a, 0x9a, 0x9a));
+        QTest::mouseClick(view.plot(), Qt::LeftButton, Qt::NoModifier, item->outerRect().center());
+        QVERIFY(view.channelStyles()->style(sine).visible);
+        view.refresh();
+        QCOMPARE(view.traceCount(), 2);
+    }
+
+    void axesAreColouredLikeTheirTrace()
+    {
+        TraceStore store;
+        feed(store, 1000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.refresh();
+        const QString sine
+            = ChannelStyles::keyOf(QStringLiteral("inst"), QStringLiteral("sig"), QStringLiteral("Sine"));
+        const QColor c = view.channelStyles()->style(sine).color;
+        QCOMPARE(view.plot()->yAxis->labelColor(), c.darker(115));
+        QCOMPARE(view.plot()->yAxis->basePen().color(), c.darker(115));
+        view.channelStyles()->setColor(sine, QColor(QStringLiteral("#aa3300")));
+        view.refresh();
+        QCOMPARE(view.plot()->yAxis->tickLabelColor(), QColor(QStringLiteral("#aa3300")).darker(115));
+    }
+
+    void axisSideIsSavedAndRestored()
+    {
+        TraceStore store;
+        feed(store, 1000);
+        ScopeView a(&store);
+        QVERIFY(showExposed(a));
+        a.refresh();
+        QCOMPARE(a.axisForUnitIfShown(QStringLiteral("V"))->axisType(), QCPAxis::atLeft);
+        QCOMPARE(a.axisForUnitIfShown(QStringLiteral("µm"))->axisType(), QCPAxis::atRight);
+        QSignalSpy sides(&a, &ScopeView::axisSidesChanged);
+        a.setAxisOnRight(QStringLiteral("V"), true);
+        a.setAxisOnRight(QStringLiteral("µm"), false);
+        QCOMPARE(sides.count(), 2);
+        a.refresh();
+        QCOMPARE(a.axisForUnitIfShown(QStringLiteral("V"))->axisType(), QCPAxis::atRight);
+        QCOMPARE(a.axisForUnitIfShown(QStringLiteral("µm"))->axisType(), QCPAxis::atLeft);
+        const QJsonObject saved = a.saveState();
+        QCOMPARE(saved.value(QStringLiteral("y_sides")).toObject(),
+            (QJsonObject { { QStringLiteral("V"), QStringLiteral("right") }, { QStringLiteral("µm"), QStringLiteral("left") } }));
+
+        ScopeView b(&store);
+        QVERIFY(showExposed(b));
+        b.restoreState(saved);
+        b.refresh();
+        QCOMPARE(b.axisForUnitIfShown(QStringLiteral("V"))->axisType(), QCPAxis::atRight);
+        QCOMPARE(b.axisForUnitIfShown(QStringLiteral("µm"))->axisType(), QCPAxis::atLeft);
+        // Hiding and showing a channel does not move its axis.
+        const QString sine
+            = ChannelStyles::keyOf(QStringLiteral("inst"), QStringLiteral("sig"), QStringLiteral("Sine"));
+        b.channelStyles()->setVisible(sine, false);
+        b.refresh();
+        b.channelStyles()->setVisible(sine, true);
+        b.refresh();
+        QCOMPARE(b.axisForUnitIfShown(QStringLiteral("V"))->axisType(), QCPAxis::atRight);
+    }
+
+    // Double-click turns Follow and Autoscale back on visibly (toolbar toggles, status message)
+    // and Backspace/Esc takes it back.
+    void doubleClickSaysWhatItDidAndCanBeUndone()
+    {
+        TraceStore store;
+        feed(store, 5000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.refresh();
+        QCustomPlot *p = view.plot();
+        view.setFollow(false);
+        view.setYRange(-3, 3);
+        view.refresh();
+        const QCPRange x = p->xAxis->range();
+        QSignalSpy messages(&view, &ScopeView::statusMessage);
+        QTest::mouseDClick(p, Qt::LeftButton, Qt::NoModifier, p->axisRect()->rect().center());
+        QVERIFY(view.follow() && view.yAuto());
+        QVERIFY(view.followAction()->isChecked() && view.autoScaleAction()->isChecked());
+        QCOMPARE(messages.count(), 1);
+        QVERIFY(messages.first().first().toString().contains(QStringLiteral("Follow")));
+        view.refresh();
+        p->setFocus(Qt::OtherFocusReason);
+        QTest::keyClick(p, Qt::Key_Escape);
+        QVERIFY(!view.follow() && !view.yAuto());
+        view.refresh();
+        QCOMPARE(p->xAxis->range().lower, x.lower);
+        QCOMPARE(p->yAxis->range().lower, -3.0);
+        QCOMPARE(p->yAxis->range().upper, 3.0);
+    }
+
+    // Issue 10.15: box zoom (right-drag or Ctrl+drag), back with Backspace/Esc, gestures listed.
+    void boxZoomAndBack()
+    {
+        TraceStore store;
+        feed(store, 5000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.refresh();
+        view.refresh();
+        QCustomPlot *p = view.plot();
+        const QRect r = p->axisRect()->rect();
+        const QPoint from(r.left() + r.width() / 4, r.top() + r.height() / 4);
+        const QPoint to(r.left() + r.width() / 2, r.top() + r.height() / 2);
+        const double x0 = p->xAxis->pixelToCoord(from.x()), x1 = p->xAxis->pixelToCoord(to.x());
+        const double yTop = p->yAxis->pixelToCoord(from.y()), yBottom = p->yAxis->pixelToCoord(to.y());
+        QTest::mousePress(p, Qt::RightButton, Qt::NoModifier, from);
+        QTest::mouseMove(p, to);
+        QTest::mouseRelease(p, Qt::RightButton, Qt::NoModifier, to);
+        QVERIFY(!view.follow());
+        QVERIFY(!view.yAuto());
+        QVERIFY(qAbs(p->xAxis->range().lower - x0) < 1e-9 && qAbs(p->xAxis->range().upper - x1) < 1e-9);
+        QVERIFY(qAbs(p->yAxis->range().lower - yBottom) < 1e-9 && qAbs(p->yAxis->range().upper - yTop) < 1e-9);
+        QVERIFY(qAbs(view.span() - (x1 - x0)) < 1e-9); // the span field shows the box's width
+        QCOMPARE(view.zoomHistoryDepth(), 1);
+
+        // Ctrl+drag does the same with the left button (and does not pan).
+        const QCPRange before = p->xAxis->range();
+        QTest::mousePress(p, Qt::LeftButton, Qt::ControlModifier, from);
+        QTest::mouseMove(p, QPoint(to.x(), from.y() + 2)); // flat box: time only
+        QTest::mouseRelease(p, Qt::LeftButton, Qt::ControlModifier, QPoint(to.x(), from.y() + 2));
+        QVERIFY(p->xAxis->range().size() < before.size() * 0.6);
+        QCOMPARE(view.zoomHistoryDepth(), 2);
+
+        p->setFocus(Qt::OtherFocusReason);
+        QTest::keyClick(p, Qt::Key_Backspace);
+        QCOMPARE(p->xAxis->range().lower, before.lower);
+        QCOMPARE(p->xAxis->range().upper, before.upper);
+        QTest::keyClick(p, Qt::Key_Escape);
+        QVERIFY(view.follow());
+        QVERIFY(view.yAuto());
+        QCOMPARE(view.zoomHistoryDepth(), 0);
+        QVERIFY(!view.zoomBack());
+
+        // The gestures are discoverable: the "?" button's tooltip lists them.
+        auto *help = view.findChild<QToolButton *>(QStringLiteral("gestureHelpButton"));
+        QVERIFY(help);
+        for (const char *g : { "Wheel", "Right-drag", "Ctrl+drag", "Backspace", "Double-click", "legend" })
+            QVERIFY2(help->toolTip().contains(QLatin1String(g)), g);
+    }
+
+    void runMarkersMergeRepeatsAndDraw()
+    {
+        TraceStore store;
+        feed(store, 5000);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view));
+        view.addRunMarker(0.0, true);
+        view.addRunMarker(0.2, true); // a second instrument reporting the same Run
+        view.addRunMarker(2.0, false);
+        view.addRunMarker(3.0, true);
+        QCOMPARE(view.runMarkers().size(), 3);
+        view.refresh();
+        int labels = 0;
+        for (int i = 0; i < view.plot()->itemCount(); ++i)
+            if (auto *t = qobject_cast<QCPItemText *>(view.plot()->item(i)))
+                labels += t->text().contains(QStringLiteral("Run 2")) || t->text().contains(QStringLiteral("Stop"));
+        QCOMPARE(labels, 2);
+        view.clearRunMarkers();
+        QVERIFY(view.runMarkers().isEmpty());
+    }
+
+    // A picture of the scope for the user guide: two runs of two instruments on one timeline,
+    // compact legend, axes coloured like their single trace, Run/Stop marks.
+    void screenshotOfTheScope()
+    {
+        TraceStore store;
+        StreamInfo gen;
+        gen.id = QStringLiteral("sig");
+        gen.name = QStringLiteral("Signals");
+        gen.regular = true;
+        gen.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {} },
+            ChannelInfo { QStringLiteral("Square"), QStringLiteral("V"), {} } };
+        StreamInfo stage;
+        stage.id = QStringLiteral("rec");
+        stage.name = QStringLiteral("Recorder");
+        stage.regular = true;
+        stage.channels = { ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {} } };
+        store.setStreams(QStringLiteral("gen1"), { gen });
+        store.setStreams(QStringLiteral("stage1"), { stage });
+        ScopeView view(&store);
+        view.setInstrumentName(QStringLiteral("gen1"), QStringLiteral("Signal generator"));
+        view.setInstrumentName(QStringLiteral("stage1"), QStringLiteral("Piezo stage"));
+        const double dt = 2e-3;
+        for (const auto &[start, stop] : { std::pair { 0.5, 6.0 }, std::pair { 8.0, 13.5 } }) {
+            view.addRunMarker(start, true);
+            view.addRunMarker(stop, false);
+            const auto n = std::size_t((stop - start) / dt);
+            auto g = SampleBlock::make(QStringLiteral("gen1"), QStringLiteral("sig"), 2, n, false);
+            auto s = SampleBlock::make(QStringLiteral("stage1"), QStringLiteral("rec"), 1, n, false);
+            g->t0 = s->t0 = start;
+            g->dt = s->dt = dt;
+            g->firstIndex = s->firstIndex = std::uint64_t(start / dt);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double t = start + double(i) * dt;
+                g->channel(0)[i] = 1.2 * std::sin(2 * std::numbers::pi * 0.8 * t);
+                g->channel(1)[i] = std::sin(2 * std::numbers::pi * 0.25 * t) > 0 ? 0.8 : -0.8;
+                s->channel(0)[i] = 40 + 25 * std::asin(std::sin(2 * std::numbers::pi * 0.15 * t)) / std::numbers::pi;
+            }
+            store.consume(g);
+            store.consume(s);
+        }
+        QVERIFY(showExposed(view, 1000, 460));
+        view.refresh();
+        view.showAll();
+        view.refresh();
+        view.refresh();
+        QCOMPARE(view.traceCount(), 3);
+        // No line across the time between Stop and the next Run: a break (NaN) in the middle.
+        const auto data = view.plot()->graph(0)->data();
+        const auto gap = data->findBegin(7.0, false);
+        QVERIFY(gap != data->constEnd());
+        QCOMPARE(gap->key, 7.0);
+        QVERIFY(std::isnan(gap->value));
+        const QDir out(QStringLiteral(BS_SCREENSHOT_DIR));
+        const QString path = out.filePath(QStringLiteral("scope-view.png"));
+        view.plot()->setFocus(Qt::OtherFocusReason); // no text cursor in a field
+        QVERIFY(view.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
     }
 
     void stateRoundTrip()
