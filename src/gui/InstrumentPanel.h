@@ -63,6 +63,7 @@ private:
     void onStateChanged(Instrument::State state, const QString &detail);
     void onProgress(double fraction, const QString &text);
     void onError(const QString &message);
+    void onParameterRefused(const QString &key, const QString &message);
     void showWarnings();
     void toggleConnection();
     /// Hands the typed address to the instrument if its driver accepts that kind of address
@@ -76,6 +77,9 @@ private:
     QHash<QString, ParameterEditor *> m_editors;
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
+    QMultiHash<QString, QString> m_unitFollowers;     ///< unit parameter → parameters shown in its unit
+    QString m_refusedKey;  ///< the setting whose refusal the error label shows
+    QString m_refusedText;
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;
