@@ -51,6 +51,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
 
     setupActions();
     setupViewMenu();
+    setupFirstScreen();
 
     connect(workspace, &Workspace::instrumentAdded, this, &MainWindow::onInstrumentAdded);
     connect(workspace, &Workspace::instrumentRemoved, this, &MainWindow::onInstrumentRemoved);
@@ -153,6 +154,14 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     connect(host, &InstrumentHost::stateChanged, this,
         [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
     m_ui->actionRemoveInstrument->setEnabled(true);
+    // The tab in front is the selected instrument (saved with the session).
+    m_selectedPanel = id;
+    connect(panel, &QDockWidget::visibilityChanged, this, [this, id](bool visible) {
+        if (visible)
+            m_selectedPanel = id;
+    });
+    updateFirstScreen();
+    keepTabTitlesWhole();
     if (!m_restoring)
         setModified();
 }
@@ -167,6 +176,9 @@ void MainWindow::onInstrumentRemoved(const QString &id)
     m_states.remove(id);
     if (m_store)
         m_store->removeInstrument(id);
+    if (m_selectedPanel == id)
+        m_selectedPanel = m_panels.isEmpty() ? QString() : m_panels.constBegin().key();
+    updateFirstScreen();
     m_ui->actionRemoveInstrument->setEnabled(!m_panels.isEmpty());
     m_ui->menuPanels->setEnabled(!m_panels.isEmpty());
     if (m_panels.isEmpty() && m_running) {
