@@ -232,16 +232,17 @@ private Q_SLOTS:
         QSignalSpy refused(b.host.get(), &InstrumentHost::parameterRefused);
         b.host->open();
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
-        QTRY_VERIFY(!b.host->parameters().stringValue(QStringLiteral("position_range")).isEmpty());
+        QTRY_VERIFY(!b.host->parameters().stringValue(QStringLiteral("voltage_range")).isEmpty());
         b.set("setpoint", 40.0);
         QTRY_COMPARE(b.host->parameters().doubleValue(QStringLiteral("setpoint")), 40.0);
         b.set("setpoint", 500.0);
         QTRY_COMPARE(refused.count(), 1);
         QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("setpoint"));
-        QVERIFY2(refused.at(0).at(1).toString().startsWith(QStringLiteral("Setpoint: 500 µm is outside the actuator's 0 … 100 µm")),
+        // (The simulator starts in open loop: its voltage range, -20 … 130 V.)
+        QVERIFY2(refused.at(0).at(1).toString().startsWith(QStringLiteral("Setpoint: 500 V is outside the actuator's -20 … 130 V (open loop)")),
                  qPrintable(refused.at(0).at(1).toString()));
         QCOMPARE(b.host->parameters().doubleValue(QStringLiteral("setpoint")), 40.0);
-        QVERIFY(b.anyError(QStringLiteral("Setpoint: 500 µm is outside")));
+        QVERIFY(b.anyError(QStringLiteral("Setpoint: 500 V is outside")));
         QCOMPARE(b.host->state(), Instrument::State::Connected);
     }
 
