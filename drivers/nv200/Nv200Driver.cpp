@@ -19,6 +19,7 @@ DriverInfo Nv200Driver::info()
     DriverInfo i;
     i.type = QStringLiteral("nv200");
     i.displayName = tr("piezosystem jena NV200 piezo amplifier");
+    i.shortName = QStringLiteral("NV200");
     i.defaultAddress = QStringLiteral("127.0.0.1:23");
     i.addressHelp = tr("host[:port] or [IPv6]:port for the NET variant (Telnet port 23 by default), or a "
                        "serial device such as /dev/ttyUSB0, COM3 or the pty a simulator prints (115200 8N1)");
@@ -102,8 +103,10 @@ void Nv200Driver::buildParameters()
     auto &setpoint = m_params.addDouble(QStringLiteral("setpoint"), tr("Setpoint"), 0, -1e6, 1e6, sp);
     setpoint.toolTip = tr("modsrc,0 then set,<value>: µm/mrad in closed loop, V in open loop");
     setpoint.persistent = false;
-    m_params.addDouble(QStringLiteral("step_to"), tr("Step to"), 50, -1e6, 1e6, sp).toolTip =
-        tr("Target of the Step action, in the loop mode's unit");
+    setpoint.unitKey = QStringLiteral("setpoint_unit"); // µm/mrad or V, shown next to the value
+    auto &stepTo = m_params.addDouble(QStringLiteral("step_to"), tr("Step to"), 50, -1e6, 1e6, sp);
+    stepTo.toolTip = tr("Target of the Step action, in the loop mode's unit");
+    stepTo.unitKey = QStringLiteral("setpoint_unit");
     readOnly(QStringLiteral("setpoint_unit"), tr("Unit"), sp);
 
     m_params.addEnum(QStringLiteral("waveform_shape"), tr("Shape"), waveShapeNames(), QStringLiteral("sine"), awg);
@@ -494,13 +497,34 @@ QString Nv200Driver::applyParameter(const QString &key, const QVariant &value)
             }
         });
     } else if (key == QLatin1String("setpoint")) {
+        // Refused where it is typed when the actuator's range (read on connect) excludes it.
+        if (m_rangesKnown) {
+            const double lo = m_closedLoop ? m_ranges[0] : m_ranges[2];
+            const double hi = m_closedLoop ? m_ranges[1] : m_ranges[3];
+            const double x = value.toDouble();
+            if (x < lo || x > hi)
+                return tr("Setpoint: %1 %4 is outside the actuator's %2 … %3 %4 (%5)")
+                    .arg(formatNumber(x), formatNumber(lo), formatNumber(hi), positionUnit(),
+                         m_closedLoop ? tr("closed loop") : tr("open loop"));
+        }
         const QString v = formatNumber(value.toDouble());
         run({{QStringLiteral("modsrc,0"), Link::Kind::Setter, {}},
              {QStringLiteral("set,") + v, Link::Kind::Setter, [this](const Result &r) {
                   m_awgRunning = false;
                   noteTrigger(1, r.sentAt);
                   return true;
-              }}});
+              }}},
+            {}, [this, v] {
+                // The device refused (the error names its reason): show the setpoint it really
+                // holds, not the one typed.
+                Q_EMIT parameterRefused(QStringLiteral("setpoint"),
+                                        tr("Setpoint: the NV200 refused %1 %2").arg(v, positionUnit()));
+                run({{QStringLiteral("set"), Link::Kind::Query, [this](const Result &r) {
+                    if (const auto held = numberOf(r))
+                        updateParameter(QStringLiteral("setpoint"), *held);
+                    return true;
+                }}});
+            });
     } else if (key == QLatin1String("recorder_source_a") || key == QLatin1String("recorder_source_b")) {
         QMetaObject::invokeMethod(this, &Nv200Driver::refreshStreams, Qt::QueuedConnection);
     }

@@ -33,6 +33,7 @@ DriverInfo PandaDriver::info()
     DriverInfo i;
     i.type = QStringLiteral("panda");
     i.displayName = tr("PandABox (PandABlocks position capture)");
+    i.shortName = QStringLiteral("PandABox");
     i.defaultAddress = QStringLiteral("127.0.0.1:8888");
     i.addressHelp = tr("host[:control_port] or [IPv6]:control_port — control port 8888 by default; the data "
                        "port (parameter) is the control port + 1 unless set");
@@ -41,6 +42,19 @@ DriverInfo PandaDriver::info()
         QString why;
         parseHostPort(address, kDefaultControlPort, &why);
         return why;
+    };
+    i.describeAddress = [](const QString &address) {
+        const auto endpoint = parseHostPort(address.isEmpty() ? QStringLiteral("127.0.0.1:8888") : address,
+                                            kDefaultControlPort);
+        if (!endpoint)
+            return QString();
+        const quint16 data = defaultDataPort(endpoint->port);
+        if (data == 0)
+            return tr("Control port %1 has no port above it for the data: set 'Data port' in the panel")
+                .arg(endpoint->port);
+        return tr("Connects to %1 (control) and %2 (data: control port + 1, as on a PandABox; a "
+                  "different data port is set in the panel's 'Data port')")
+            .arg(endpoint->toString(), endpoint->toString(data));
     };
     return i;
 }

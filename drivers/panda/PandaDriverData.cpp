@@ -15,9 +15,13 @@ const QString kStream = QStringLiteral("pcap");
 
 QString unitOf(const FieldInfo &f)
 {
-    if (f.units == QLatin1String("(null)"))
-        return {};
-    return f.units;
+    if (!f.units.isEmpty() && f.units != QLatin1String("(null)"))
+        return f.units;
+    // A position output the PandA gives no unit for (a COUNTER, an encoder left unscaled) counts:
+    // "counts" names its axis and legend. PCAP's own words (BITS, SAMPLES) stay without a unit.
+    if (!f.name.startsWith(QLatin1String("PCAP.")))
+        return QStringLiteral("counts");
+    return {};
 }
 } // namespace
 

@@ -20,6 +20,7 @@ DriverInfo PicoDriver::info()
     DriverInfo i;
     i.type = QStringLiteral("picoscope");
     i.displayName = tr("PicoScope (ps5000a / ps2000a, PicoSDK)");
+    i.shortName = QStringLiteral("PicoScope");
     i.defaultAddress = QString();
     i.addressHelp = tr("Serial number of the unit (e.g. GR925/0147), or empty for the first unit found");
     i.addressPlaceholder = tr("serial number, or empty: the first unit found");
@@ -398,9 +399,36 @@ void PicoDriver::invoke(const QString &action)
     }
 }
 
+QString PicoDriver::fastestIntervalProblem(double seconds) const
+{
+    const Family family = familyFromName(m_params.stringValue(QStringLiteral("family")));
+    const int bits = family == Family::Ps5000a
+        ? resolutionBits(resolutionEnumFromName(m_params.stringValue(QStringLiteral("resolution"))))
+        : 8;
+    int channels = 0;
+    for (int ch = 0; ch < kAnalogueChannels; ++ch)
+        channels += m_params.boolValue(channelKey(ch, "enabled")) ? 1 : 0;
+    // The published timebase tables (protocols §8.1, §14.5): the fastest interval of the
+    // family and resolution; on a ps5000a at 8 bit the 1 ns timebase takes one channel only.
+    std::uint32_t fastestTb = 0;
+    while (fastestTb < 8 && tableIntervalSeconds(family, bits, fastestTb) <= 0)
+        ++fastestTb;
+    if (family == Family::Ps5000a && bits == 8 && fastestTb == 0 && channels > 1)
+        fastestTb = 1;
+    const double fastest = tableIntervalSeconds(family, bits, fastestTb);
+    if (fastest <= 0 || seconds >= fastest * (1 - 1e-9))
+        return {};
+    return tr("Sample interval: %1 is faster than the %2 the %3 offers with %4 channel(s) enabled%5")
+        .arg(formatInterval(seconds), formatInterval(fastest), familyName(family))
+        .arg(channels)
+        .arg(family == Family::Ps5000a ? tr(" at %1 bit").arg(bits) : QString());
+}
+
 QString PicoDriver::applyParameter(const QString &key, const QVariant &value)
 {
-    Q_UNUSED(value)
+    if (key == QLatin1String("sample_interval"))
+        if (const QString why = fastestIntervalProblem(value.toDouble()); !why.isEmpty())
+            return why; // refused where it is typed, not at Run
     if (key == QLatin1String("family") || key == QLatin1String("library")) {
         if (m_handle > 0)
             Q_EMIT message(tr("The new library is used at the next Connect."));
@@ -430,8 +458,17 @@ void PicoDriver::start()
     }
     if (m_busy)
         endAcquisition();
-    if (!configure())
+    if (const QString why = fastestIntervalProblem(m_params.doubleValue(QStringLiteral("sample_interval")));
+        !why.isEmpty()) { // e.g. a channel enabled after the interval was typed
+        updateParameter(QStringLiteral("actual_interval"), tr("none (not started)"));
+        fail(tr("PicoScope: not started: %1").arg(why));
         return;
+    }
+    if (!configure()) {
+        // What was shown belongs to an earlier run; this one has none.
+        updateParameter(QStringLiteral("actual_interval"), tr("none (not started)"));
+        return;
+    }
     m_running = true;
     m_single = single;
     m_index = 0;
@@ -441,6 +478,7 @@ void PicoDriver::start()
     const bool started = m_activeMode == Mode::Streaming ? runStreaming() : runBlock();
     if (!started) {
         m_running = false;
+        updateParameter(QStringLiteral("actual_interval"), tr("none (not started)"));
         return;
     }
     setState(State::Running);

@@ -64,6 +64,9 @@ public Q_SLOTS:
 
 protected:
     QString applyParameter(const QString &key, const QVariant &value) override;
+    /// Why `seconds` is faster than the unit can sample with the family, resolution and channels
+    /// now set (the published timebase tables), or an empty string.
+    QString fastestIntervalProblem(double seconds) const;
 
 private:
     enum class Mode { Block, Rapid, Streaming };

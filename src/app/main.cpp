@@ -97,6 +97,17 @@ int main(int argc, char *argv[])
     // 5. The window, then the session. A run without a user ends here if the session cannot open.
     bs::MainWindow window(&workspace, &store, &recorder);
     window.resize(1440, 900);
+    // The first screen's "Start the Demo": the simulators (once), their session, Connect All.
+    bool demoStarted = cli.demo(); // (started above for --demo)
+    window.setDemoStarter([&demo, &demoStarted, &window, &workspace](QString *why) {
+        if (!demoStarted && !demo.start(why))
+            return false;
+        demoStarted = true;
+        if (!window.applySession(demo.session(), why))
+            return false;
+        workspace.openAll();
+        return true;
+    });
     window.show();
     QString error;
     if (cli.demo()) {

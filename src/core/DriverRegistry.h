@@ -13,6 +13,7 @@ struct DriverInfo
 {
     QString type;            ///< "panda", "nv200", ... (session files store this)
     QString displayName;     ///< "PandABox (PandABlocks)"
+    QString shortName;       ///< "PandABox": new instruments are named "PandABox 1" (default: the type)
     QString defaultAddress;  ///< shown in the Add Instrument dialog
     QString addressHelp;     ///< e.g. "host[:control_port], default port 8888"
     std::function<std::unique_ptr<Instrument>()> create;
@@ -25,6 +26,9 @@ struct DriverInfo
     /// driver can use, else what is wrong with it. Empty function: any text (e.g. a serial number).
     /// Network drivers use parseHostPort() (HostPort.h).
     std::function<QString(const QString &address)> checkAddress;
+    /// What the driver will connect to for a usable `address`, in words for the Add Instrument
+    /// dialog (e.g. a PandA's "control port 9000, data port 9001 (control port + 1)"). Optional.
+    std::function<QString(const QString &address)> describeAddress;
 };
 
 /// The list of driver types. Drivers are added with one line each in drivers/registry.cpp.

@@ -58,13 +58,23 @@ void Instrument::setParameter(const QString &key, const QVariant &value)
     if (err.isEmpty())
         err = applyParameter(key, v);
     if (!err.isEmpty()) {
-        fail(id() + QLatin1Char(' ') + err);
+        // In the user's words ("CLOCK1 period: −5 ms is outside 100 ns … 10 000 s"); whoever shows
+        // it names the instrument (panel, status bar, `benchscope-rec`'s "id: message").
+        fail(err);
         warn(tr("setting %1 refused: %2").arg(key, err));
+        Q_EMIT parameterRefused(key, err);
         Q_EMIT parameterChanged(key, m_params.value(key)); // let views snap back to the kept value
         return;
     }
     m_params.set(key, v);
     Q_EMIT parameterChanged(key, v);
+}
+
+void Instrument::refuseParameter(const QString &key, const QString &message)
+{
+    fail(message);
+    warn(tr("setting %1 refused: %2").arg(key, message));
+    Q_EMIT parameterRefused(key, message);
 }
 
 void Instrument::invoke(const QString &action)

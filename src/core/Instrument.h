@@ -69,6 +69,10 @@ Q_SIGNALS:
     void parameterChanged(const QString &key, const QVariant &value);
     void progress(double fraction, const QString &text);
     void errorOccurred(const QString &message);
+    /// A value given to setParameter() was refused (by the ParameterSet, the driver or, later, the
+    /// device); `message` is also sent by errorOccurred. parameterChanged then carries the value
+    /// the instrument keeps, so the field that typed it can show both.
+    void parameterRefused(const QString &key, const QString &message);
     /// Something worth showing in the panel's log (END reasons, device identity, ...).
     void message(const QString &text);
     /// Capture boundaries and warnings (see InstrumentEvent). Emitted on the worker thread; the
@@ -82,6 +86,9 @@ protected:
 
     void setState(State s, const QString &detail = {});
     void setStreams(const QVector<StreamInfo> &streams);
+    /// The device refused `key` after applyParameter() accepted it: reports `message` (error and
+    /// parameterRefused). Read the value the device holds back with updateParameter().
+    void refuseParameter(const QString &key, const QString &message);
     /// Stores a read-back value (also read-only ones) and emits parameterChanged if it changed.
     void updateParameter(const QString &key, const QVariant &value);
     /// Reports an error: emits errorOccurred(message).

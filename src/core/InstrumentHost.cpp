@@ -57,6 +57,7 @@ InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *
         m_params.set(k, v, true);
         Q_EMIT parameterChanged(k, v);
     });
+    connect(m_instrument, &Instrument::parameterRefused, this, &InstrumentHost::parameterRefused);
     connect(m_instrument, &Instrument::progress, this, &InstrumentHost::progress);
     connect(m_instrument, &Instrument::message, this, &InstrumentHost::message);
     connect(m_instrument, &Instrument::errorOccurred, this, [this](const QString &m) {

@@ -115,6 +115,8 @@ Q_SIGNALS:
     void parameterChanged(const QString &key, const QVariant &value);
     void progress(double fraction, const QString &text);
     void errorOccurred(const QString &message);
+    /// See Instrument::parameterRefused (emitted before the parameterChanged with the kept value).
+    void parameterRefused(const QString &key, const QString &message);
     void message(const QString &text);
     void eventOccurred(const bs::InstrumentEvent &event);
     /// A new warning text (also in report().warnings).

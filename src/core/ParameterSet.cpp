@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ParameterSet.h"
 
+#include "EngineeringFormat.h"
+
 #include <QCoreApplication>
 #include <QJsonValue>
 
@@ -11,12 +13,6 @@ namespace bs {
 namespace {
 QString tr(const char *text) { return QCoreApplication::translate("ParameterSet", text); }
 
-QString formatNumber(double v) { return QString::number(v, 'g', 12); }
-
-QString rangeText(const ParameterSpec &s)
-{
-    return QStringLiteral("[%1, %2]").arg(formatNumber(s.minimum), formatNumber(s.maximum));
-}
 } // namespace
 
 QString ParameterSpec::typeName(Type t)
@@ -144,11 +140,26 @@ QVariant ParameterSet::value(const QString &key) const
     return i < 0 ? QVariant() : m_values[i];
 }
 
-QString ParameterSet::validate(const QString &key, const QVariant &value, QVariant *normalised) const
+QString ParameterSpec::displayName() const
 {
-    const ParameterSpec *s = spec(key);
-    if (!s)
-        return tr("%1: unknown parameter").arg(key);
+    return label.isEmpty() ? key : label;
+}
+
+QString ParameterSpec::formatValue(double value) const
+{
+    if (type == Type::Int && std::abs(value) < 9.2e18)
+        return EngineeringFormat::formatInteger(qint64(value), unit);
+    return EngineeringFormat::format(value, unit);
+}
+
+QString ParameterSpec::rangeText() const
+{
+    return QStringLiteral("%1 … %2").arg(formatValue(minimum), formatValue(maximum));
+}
+
+QString ParameterSet::check(const ParameterSpec &spec, const QVariant &value, QVariant *normalised)
+{
+    const ParameterSpec *s = &spec;
     QVariant out;
     switch (s->type) {
     case ParameterSpec::Type::Bool:
@@ -162,39 +173,59 @@ QString ParameterSet::validate(const QString &key, const QVariant &value, QVaria
                 out = false;
         }
         if (!out.isValid())
-            return tr("%1: must be true or false, got '%2'").arg(key, value.toString());
+            return tr("must be on or off (true or false), got '%1'").arg(value.toString());
         break;
     case ParameterSpec::Type::Int:
     case ParameterSpec::Type::Double: {
         const bool integer = s->type == ParameterSpec::Type::Int;
         bool ok = false;
         double d = 0;
-        if (value.typeId() == QMetaType::QString)
-            d = value.toString().trimmed().toDouble(&ok);
-        else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool)
+        if (value.typeId() == QMetaType::QString) {
+            const QString text = value.toString().trimmed();
+            d = text.toDouble(&ok);
+            if (!ok && !integer) // "1 ms", "2.5 kHz", "−5 ms": the way the panel writes numbers
+                if (const auto parsed = EngineeringFormat::parse(text, s->unit))
+                    d = *parsed, ok = true;
+        } else if (value.canConvert<double>() && value.typeId() != QMetaType::Bool) {
             d = value.toDouble(&ok);
-        if (!ok || std::isnan(d) || (integer && (!std::isfinite(d) || d != std::floor(d))))
-            return (integer ? tr("%1: must be an integer, got '%2'") : tr("%1: must be a number, got '%2'"))
-                .arg(key, value.toString());
-        if (d < s->minimum || d > s->maximum)
-            return tr("%1: %2 is out of range %3").arg(key, formatNumber(d), rangeText(*s));
+        }
+        if (!ok || std::isnan(d))
+            return (integer ? tr("'%1' is not a whole number") : tr("'%1' is not a number")).arg(value.toString());
+        if (integer && (!std::isfinite(d) || d != std::floor(d)))
+            return tr("%1 is not a whole number").arg(EngineeringFormat::format(d, s->unit));
+        if (d < s->minimum || d > s->maximum) {
+            if (std::isfinite(s->minimum) && std::isfinite(s->maximum))
+                return tr("%1 is outside %2").arg(s->formatValue(d), s->rangeText());
+            if (d < s->minimum)
+                return tr("%1 is below the minimum %2").arg(s->formatValue(d), s->formatValue(s->minimum));
+            return tr("%1 is above the maximum %2").arg(s->formatValue(d), s->formatValue(s->maximum));
+        }
         out = integer ? QVariant(qint64(d)) : QVariant(d);
         break;
     }
     case ParameterSpec::Type::String:
         if (value.typeId() != QMetaType::QString && !value.canConvert<QString>())
-            return tr("%1: must be text").arg(key);
+            return tr("must be text");
         out = value.toString();
         break;
     case ParameterSpec::Type::Enum:
         if (!s->enumValues.contains(value.toString()))
-            return tr("%1: '%2' is not one of: %3").arg(key, value.toString(), s->enumValues.join(QStringLiteral(", ")));
+            return tr("'%1' is not one of: %2").arg(value.toString(), s->enumValues.join(QStringLiteral(", ")));
         out = value.toString();
         break;
     }
     if (normalised)
         *normalised = out;
     return {};
+}
+
+QString ParameterSet::validate(const QString &key, const QVariant &value, QVariant *normalised) const
+{
+    const ParameterSpec *s = spec(key);
+    if (!s)
+        return tr("%1: unknown parameter").arg(key);
+    const QString why = check(*s, value, normalised);
+    return why.isEmpty() ? QString() : s->displayName() + QStringLiteral(": ") + why;
 }
 
 QString ParameterSet::set(const QString &key, const QVariant &value, bool allowReadOnly)
@@ -213,7 +244,18 @@ QString ParameterSet::set(const QString &key, const QVariant &value, bool allowR
 
 QString ParameterSet::setFromString(const QString &key, const QString &text)
 {
-    return set(key, QVariant(text));
+    const int i = indexOf(key);
+    if (i < 0 || m_specs[i].readOnly)
+        return set(key, QVariant(text));
+    // Typed by key (`--set key=value`): the message names the key and the label.
+    QVariant v;
+    const QString why = check(m_specs[i], QVariant(text), &v);
+    if (!why.isEmpty())
+        return m_specs[i].label.isEmpty() || m_specs[i].label == key
+            ? QStringLiteral("%1: %2").arg(key, why)
+            : QStringLiteral("%1 (%2): %3").arg(key, m_specs[i].label, why);
+    m_values[i] = v;
+    return {};
 }
 
 QJsonObject ParameterSet::toJson() const
@@ -247,9 +289,9 @@ QString ParameterSet::applyJson(const QJsonObject &obj, const QString &context)
         if (!typeOk)
             return tr("%1%2: expected a %3 value").arg(prefix, it.key(), ParameterSpec::typeName(type));
         QVariant norm;
-        const QString err = validate(it.key(), v, &norm);
+        const QString err = check(m_specs[i], v, &norm);
         if (!err.isEmpty())
-            return prefix + err;
+            return QStringLiteral("%1%2: %3").arg(prefix, it.key(), err);
         pending.append({i, norm});
     }
     for (const auto &[i, v] : pending)

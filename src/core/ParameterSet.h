@@ -22,6 +22,9 @@ struct ParameterSpec
     QString label;      ///< shown in the panel
     Type type = Type::String;
     QString unit;       ///< e.g. "s", "Hz", "V"
+    /// The unit is the value of this (read-only String) parameter when it has one, e.g. the NV200
+    /// setpoint's "µm" in closed loop and "V" in open loop; `unit` until then.
+    QString unitKey;
     double minimum = -std::numeric_limits<double>::infinity();
     double maximum = std::numeric_limits<double>::infinity();
     QStringList enumValues;  ///< Enum: allowed values, shown in this order
@@ -48,6 +51,12 @@ struct ParameterSpec
     QString specialValueText;
 
     static QString typeName(Type t);
+    /// The label, or the key when there is none: how messages name the setting.
+    QString displayName() const;
+    /// A number of this setting the way a user reads it: "−5 ms", "10 000 s", "1 125 899 906 842 624".
+    QString formatValue(double value) const;
+    /// "100 ns … 10 000 s" (Int and Double with finite limits).
+    QString rangeText() const;
 };
 
 /// A one-shot command of a driver (arm, trigger a step, download a log).
@@ -92,19 +101,26 @@ public:
     /// Whether `key` matters with the current values (see ParameterSpec::relevantKey).
     bool isRelevant(const QString &key) const;
 
+    /// What is wrong with `value` for `spec`, in the user's words and without naming the setting
+    /// ("−5 ms is outside 100 ns … 10 000 s", "'abc' is not a number"); empty when it is valid,
+    /// then the normalised value (e.g. "12" → 12 for an Int, "1 ms" → 0.001) is in `normalised`.
+    static QString check(const ParameterSpec &spec, const QVariant &value, QVariant *normalised = nullptr);
     /// Checks `value` against the spec of `key`; on success returns an empty string and stores the
-    /// normalised value (e.g. "12" → 12 for an Int) in `normalised`.
+    /// normalised value in `normalised`. A refusal names the setting by its label:
+    /// "CLOCK1 period: −5 ms is outside 100 ns … 10 000 s".
     QString validate(const QString &key, const QVariant &value, QVariant *normalised = nullptr) const;
     /// Validates then stores. Returns the error message, empty on success. `allowReadOnly` is for
     /// drivers storing read-back values.
     QString set(const QString &key, const QVariant &value, bool allowReadOnly = false);
-    /// Parses a user-typed string (CLI `--set key=value`) for the type of `key`.
+    /// Parses a user-typed string (CLI `--set key=value`) for the type of `key`; a refusal names the
+    /// key and the label ("clock_period (CLOCK1 period): −5 ms is outside 100 ns … 10 000 s").
     QString setFromString(const QString &key, const QString &text);
 
     /// Persistent, writable values as JSON (what a session file stores).
     QJsonObject toJson() const;
     /// Validates every entry first and applies all or nothing. Unknown keys are refused.
-    /// `context` prefixes the key in error messages, e.g. "instruments[0].parameters".
+    /// `context` prefixes the key in error messages, e.g.
+    /// "instruments[0].parameters.clock_period: −5 ms is outside 100 ns … 10 000 s".
     QString applyJson(const QJsonObject &obj, const QString &context = {});
 
 private:

@@ -406,7 +406,9 @@ bool Session::save(const QString &path, QString *error) const
 QString Session::uniqueId(const QString &type) const
 {
     for (int n = 1;; ++n) {
-        const QString id = type + QString::number(n);
+        // "nv200-1", not "nv2001" (which reads like a model number). Existing ids are kept as
+        // they are; this only names new instruments.
+        const QString id = type + QLatin1Char('-') + QString::number(n);
         bool used = false;
         for (const auto &i : instruments)
             used = used || i.id == id;

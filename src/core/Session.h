@@ -99,7 +99,8 @@ struct Session
     /// `max` characters shown, then `…`.
     static QString quoted(const QString &text, int max = 80);
 
-    /// A fresh id for a new instrument of `type` ("panda1", "panda2", ...).
+    /// A fresh id for a new instrument of `type` ("panda-1", "panda-2", ...; sessions keep the ids
+    /// they were saved with, e.g. "panda1").
     QString uniqueId(const QString &type) const;
 };
 

@@ -16,7 +16,8 @@ namespace bs {
 class Workspace;
 
 /// Instruments ▸ Add…: the registered driver types by display name, the address pre-filled with
-/// the type's default and its help text below, a name, and the id the new instrument will get.
+/// the type's default and its help text below, what that address connects to (a PandA's data
+/// port), a name for people ("PandABox 1") and the id files will use ("panda-1"), each explained.
 class AddInstrumentDialog : public QDialog
 {
     Q_OBJECT
@@ -31,6 +32,10 @@ public:
 
 private:
     void onTypeChanged();
+    /// Under the address: what it connects to (DriverInfo::describeAddress), or why it cannot be
+    /// used (DriverInfo::checkAddress; Add is disabled then).
+    void updateAddressDetail();
+    void updateIdHelp();
 
     std::unique_ptr<Ui::AddInstrumentDialog> m_ui;
     const Workspace *m_workspace = nullptr;

@@ -16,7 +16,10 @@ void installAddressCompleter(QLineEdit *edit, const QStringList &suggestions)
     }
     auto *completer = new QCompleter(suggestions, edit);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    // Only suggestions that start with what is typed: no /dev/ttyS0 under an IP address (nor a
+    // popup covering the help text below the field while one is typed).
+    completer->setCompletionMode(QCompleter::PopupCompletion);
+    completer->setFilterMode(Qt::MatchStartsWith);
     edit->setCompleter(completer);
 }
 

@@ -68,6 +68,27 @@ ChannelListWidget::ChannelListWidget(const QString &instrumentId, ChannelStyles 
     rebuild();
 }
 
+void ChannelListWidget::setInstrumentState(Instrument::State state)
+{
+    switch (state) {
+    case Instrument::State::Connected:
+    case Instrument::State::Finished:
+        m_empty->setText(tr("Channels appear when the acquisition runs (Run)."));
+        break;
+    case Instrument::State::Running:
+        m_empty->setText(tr("Channels appear with the first data."));
+        break;
+    default:
+        m_empty->setText(tr("Channels appear once the instrument is connected."));
+        break;
+    }
+}
+
+QString ChannelListWidget::emptyText() const
+{
+    return m_empty->isHidden() ? QString() : m_empty->text();
+}
+
 void ChannelListWidget::setStreams(const QVector<StreamInfo> &streams)
 {
     if (streams == m_streams)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <Instrument.h>
+
 #include <StreamInfo.h>
 
 #include <QHash>
@@ -26,6 +28,10 @@ public:
     ChannelListWidget(const QString &instrumentId, ChannelStyles *styles, QWidget *parent = nullptr);
 
     void setStreams(const QVector<StreamInfo> &streams);
+    /// Words of the empty list for the instrument's state: "…once the instrument is connected"
+    /// only while it is not, "…when the acquisition runs (Run)" once it is.
+    void setInstrumentState(Instrument::State state);
+    QString emptyText() const;
     int channelCount() const { return int(m_rows.size()); }
     QStringList keys() const { return m_keys; }
 

@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QEvent>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -101,9 +102,13 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
         m_message->setText(text);
         m_message->setVisible(!text.isEmpty());
     });
+    connect(host, &InstrumentHost::parameterRefused, this, &InstrumentPanel::onParameterRefused);
     connect(host, &InstrumentHost::parameterChanged, this, [this](const QString &key, const QVariant &value) {
         if (ParameterEditor *e = m_editors.value(key))
             e->setValue(value);
+        for (const QString &follower : m_unitFollowers.values(key))
+            if (ParameterEditor *e = m_editors.value(follower); e && !value.toString().isEmpty())
+                e->setUnit(value.toString());
         for (QPushButton *b : m_actionGates.values(key))
             b->setEnabled(value.toBool());
         for (const QString &dependent : m_dependents.values(key))
@@ -282,10 +287,22 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             auto *editor = new ParameterEditor(spec, params.value(spec.key), content);
             m_editors.insert(spec.key, editor);
             connect(editor, &ParameterEditor::edited, this, [this](const QString &key, const QVariant &v) {
+                if (m_refusedKey == key) { // a new value: the refusal of the old one no longer applies
+                    m_refusedKey.clear();
+                    if (m_error->text() == m_refusedText) {
+                        m_error->clear();
+                        m_error->hide();
+                    }
+                }
                 if (m_host)
                     m_host->setParameter(key, v);
                 Q_EMIT userEdited();
             });
+            if (!spec.unitKey.isEmpty()) {
+                m_unitFollowers.insert(spec.unitKey, spec.key);
+                if (const QString u = params.stringValue(spec.unitKey); !u.isEmpty())
+                    editor->setUnit(u);
+            }
             const bool unitInText
                 = editor->kind() == ParameterEditor::Kind::IntLineEdit && !spec.unit.isEmpty();
             auto *label = new QLabel(
@@ -293,23 +310,31 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             label->setToolTip(spec.key);
             label->setBuddy(editor->widget());
             form->addRow(label, editor->widget());
+            form->addRow(editor->messageLabel()); // what is wrong with a typed value, under it
             if (!spec.relevantKey.isEmpty()) {
                 m_dependents.insert(spec.relevantKey, spec.key);
                 updateRelevance(spec.key);
             }
         }
-        QHBoxLayout *buttons = nullptr;
+        // Action buttons two to a row, never narrower than their labels (three side by side were
+        // squeezed until "Continue on USB power" was clipped).
+        QGridLayout *buttons = nullptr;
+        int buttonCount = 0;
         for (const ActionSpec &a : actions) {
             if (a.group != group)
                 continue;
             if (!buttons) {
-                buttons = new QHBoxLayout;
+                buttons = new QGridLayout;
+                buttons->setHorizontalSpacing(6);
+                buttons->setVerticalSpacing(4);
                 form->addRow(buttons);
             }
             auto *b = new QPushButton(a.label, content);
             b->setObjectName(QStringLiteral("action_") + a.key);
             b->setToolTip(a.toolTip);
-            buttons->addWidget(b);
+            b->setMinimumWidth(b->sizeHint().width());
+            buttons->addWidget(b, buttonCount / 2, buttonCount % 2);
+            ++buttonCount;
             if (!a.enabledBy.isEmpty()) {
                 b->setEnabled(params.boolValue(a.enabledBy));
                 m_actionGates.insert(a.enabledBy, b);
@@ -320,7 +345,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             });
         }
         if (buttons)
-            buttons->addStretch(1);
+            buttons->setColumnStretch(2, 1);
     }
 }
 
@@ -370,6 +395,11 @@ void InstrumentPanel::onStateChanged(Instrument::State state, const QString &det
     m_address->setReadOnly(!idle);
     m_reconnect->setEnabled(state != Instrument::State::Connecting);
     showReconnectStatus();
+    m_channels->setInstrumentState(state);
+    if (state == Instrument::State::Running) { // an earlier start error no longer applies
+        m_error->clear();
+        m_error->hide();
+    }
     if (state == Instrument::State::Connecting) {
         m_error->clear();
         m_error->hide();
@@ -389,6 +419,15 @@ void InstrumentPanel::onProgress(double fraction, const QString &text)
             m_progressHide->start();
     }
     m_progress->setFormat(text.isEmpty() ? QStringLiteral("%p%") : text + QStringLiteral(" (%p%)"));
+}
+
+void InstrumentPanel::onParameterRefused(const QString &key, const QString &message)
+{
+    // Shown under the field that typed it, as well as in the Connection group (onError).
+    if (ParameterEditor *e = m_editors.value(key))
+        e->showProblem(message);
+    m_refusedKey = key;
+    m_refusedText = m_error->text();
 }
 
 void InstrumentPanel::onError(const QString &message)

@@ -69,6 +69,7 @@ private:
     void onStateChanged(Instrument::State state, const QString &detail);
     void onProgress(double fraction, const QString &text);
     void onError(const QString &message);
+    void onParameterRefused(const QString &key, const QString &message);
     void showWarnings();
     void toggleConnection();
     /// Shows the host's ReconnectStatus (the countdown ticks while an attempt is scheduled).
@@ -84,6 +85,9 @@ private:
     QHash<QString, ParameterEditor *> m_editors;
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
+    QMultiHash<QString, QString> m_unitFollowers;     ///< unit parameter → parameters shown in its unit
+    QString m_refusedKey;  ///< the setting whose refusal the error label shows
+    QString m_refusedText;
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;

@@ -55,6 +55,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
 
     setupActions();
     setupViewMenu();
+    setupFirstScreen();
 
     connect(workspace, &Workspace::instrumentAdded, this, &MainWindow::onInstrumentAdded);
     connect(workspace, &Workspace::instrumentRemoved, this, &MainWindow::onInstrumentRemoved);
@@ -193,6 +194,14 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
                 std::isfinite(e.time) ? e.time : SessionClock::now(), e.kind == InstrumentEvent::Kind::RunStarted);
     });
     m_ui->actionRemoveInstrument->setEnabled(true);
+    // The tab in front is the selected instrument (saved with the session).
+    m_selectedPanel = id;
+    connect(panel, &QDockWidget::visibilityChanged, this, [this, id](bool visible) {
+        if (visible)
+            m_selectedPanel = id;
+    });
+    updateFirstScreen();
+    keepTabTitlesWhole();
     if (!m_restoring)
         setModified();
 }
@@ -207,6 +216,9 @@ void MainWindow::onInstrumentRemoved(const QString &id)
     m_states.remove(id);
     if (m_store)
         m_store->removeInstrument(id);
+    if (m_selectedPanel == id)
+        m_selectedPanel = m_panels.isEmpty() ? QString() : m_panels.constBegin().key();
+    updateFirstScreen();
     m_ui->actionRemoveInstrument->setEnabled(!m_panels.isEmpty());
     m_ui->menuPanels->setEnabled(!m_panels.isEmpty());
     if (m_panels.isEmpty() && m_running) {

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 
 namespace Ui {
@@ -23,6 +24,7 @@ class Recorder;
 class ScopeView;
 class StatusMonitor;
 class TraceStore;
+class WelcomeWidget;
 class Workspace;
 
 /// The BenchScope main window (layout in ui/MainWindow.ui): the scope view in the centre, a dock
@@ -59,6 +61,17 @@ public:
     StatusMonitor *statusMonitor() const { return m_status; }
     RecordController *recordController() const { return m_record; }
 
+    // First screen, user guide, selected panel (MainWindowFirstScreen.cpp).
+    /// What the first screen's "Start the Demo" does (starts the simulators and applies their
+    /// session; false and a message when it cannot). None: the button is hidden.
+    void setDemoStarter(std::function<bool(QString *error)> starter);
+    /// The first screen, shown instead of the scope while the session has no instruments.
+    WelcomeWidget *welcomeWidget() const { return m_welcome; }
+    /// Help ▸ User Guide (F1): the guide compiled into the program.
+    void showUserGuide();
+    /// The instrument whose panel tab is in front (saved in the session, restored leniently).
+    QString selectedPanelId() const { return m_selectedPanel; }
+
     /// Run all or Stop all. Run keeps the display history: earlier runs stay on the session
     /// timeline, each run's start and stop marked in the plot.
     void setRunning(bool running);
@@ -84,6 +97,14 @@ private:
     void updateTitle();
     void setModified(bool modified = true);
     void restoreViews(const QJsonArray &views);
+    void setupFirstScreen();
+    void updateFirstScreen();
+    void startDemo();
+    /// The session's `{"type":"panels","selected":"<id>"}` view.
+    QJsonObject panelsView() const;
+    void restorePanelsView(const QJsonObject &view);
+    /// The instrument tabs show their whole names (scroll buttons when they do not fit).
+    void keepTabTitlesWhole();
 
     // Interactive commands (may show dialogs).
     void onNew();
@@ -113,6 +134,9 @@ private:
     QHash<QString, InstrumentPanel *> m_panels;
     QHash<QString, Instrument::State> m_states;
     QJsonArray m_otherViews; ///< views of types this window does not show, kept for saving
+    WelcomeWidget *m_welcome = nullptr;
+    std::function<bool(QString *error)> m_demoStarter;
+    QString m_selectedPanel;
     QString m_sessionPath;
     bool m_running = false;
     bool m_restoring = false;

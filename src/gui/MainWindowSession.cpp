@@ -24,6 +24,8 @@ Session MainWindow::currentSession() const
 {
     Session s = m_workspace->toSession();
     s.views = QJsonArray { m_scope->saveState() };
+    if (!m_selectedPanel.isEmpty())
+        s.views.append(panelsView());
     for (const QJsonValue &v : m_otherViews)
         s.views.append(v);
     s.recording = m_record->settings();
@@ -52,7 +54,9 @@ void MainWindow::restoreViews(const QJsonArray &views)
     bool scopeRestored = false;
     for (const QJsonValue &v : views) {
         const QJsonObject o = v.toObject();
-        if (!scopeRestored && o.value(QStringLiteral("type")).toString() == ScopeSettings::kType) {
+        if (o.value(QStringLiteral("type")).toString() == QLatin1String("panels")) {
+            restorePanelsView(o); // written again from the window's state when saving
+        } else if (!scopeRestored && o.value(QStringLiteral("type")).toString() == ScopeSettings::kType) {
             m_scope->restoreState(o);
             scopeRestored = true;
         } else {

@@ -7,13 +7,14 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 
@@ -55,13 +56,38 @@ QString rangeToolTip(const ParameterSpec &s)
     QString tip = s.toolTip;
     if ((s.type == ParameterSpec::Type::Int || s.type == ParameterSpec::Type::Double)
         && std::isfinite(s.minimum) && std::isfinite(s.maximum)) {
-        const QString range = QObject::tr("Range: %1 … %2")
-                                  .arg(EngineeringFormat::format(s.minimum, s.unit),
-                                      EngineeringFormat::format(s.maximum, s.unit));
+        const QString range = QObject::tr("Range: %1").arg(s.rangeText());
         tip = tip.isEmpty() ? range : tip + QLatin1Char('\n') + range;
     }
     return tip;
 }
+
+/// Watches a spin box for Return and focus-out, before QAbstractSpinBox reverts text it cannot take.
+class SpinBoxTextCheck : public QObject
+{
+public:
+    SpinBoxTextCheck(QObject *parent, std::function<void()> check)
+        : QObject(parent)
+        , m_check(std::move(check))
+    {
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::FocusOut)
+            m_check();
+        else if (event->type() == QEvent::KeyPress) {
+            const int key = static_cast<QKeyEvent *>(event)->key();
+            if (key == Qt::Key_Return || key == Qt::Key_Enter)
+                m_check();
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> m_check;
+};
 } // namespace
 
 ParameterEditor::ParameterEditor(const ParameterSpec &spec, const QVariant &value, QWidget *parent)
@@ -71,13 +97,110 @@ ParameterEditor::ParameterEditor(const ParameterSpec &spec, const QVariant &valu
 {
     m_widget = createWidget(parent);
     m_widget->setObjectName(QStringLiteral("param_") + spec.key);
-    m_widget->setToolTip(rangeToolTip(spec));
+    updateToolTip();
+    m_message = new QLabel(parent);
+    m_message->setObjectName(QStringLiteral("paramMessage_") + spec.key);
+    m_message->setWordWrap(true);
+    m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setStyleSheet(QStringLiteral("color: #c01818;"));
+    m_message->hide();
+    if (auto *sb = qobject_cast<QAbstractSpinBox *>(m_widget.data()))
+        sb->installEventFilter(new SpinBoxTextCheck(this, [this] { checkSpinBoxText(); }));
     setValue(value);
+}
+
+void ParameterEditor::updateToolTip()
+{
+    if (m_widget)
+        m_widget->setToolTip(rangeToolTip(m_spec));
+}
+
+QString ParameterEditor::problem() const
+{
+    return m_message && !m_message->isHidden() ? m_message->text() : QString();
+}
+
+void ParameterEditor::showProblem(const QString &text)
+{
+    if (!m_message)
+        return;
+    m_message->setText(text);
+    m_message->show();
+    if (m_widget)
+        m_widget->setStyleSheet(QStringLiteral("border: 1px solid #c01818;"));
+}
+
+void ParameterEditor::clearProblem()
+{
+    if (!m_message || m_message->isHidden())
+        return;
+    m_message->clear();
+    m_message->hide();
+    if (m_widget)
+        m_widget->setStyleSheet(QString());
+}
+
+void ParameterEditor::setUnit(const QString &unit)
+{
+    if (unit == m_spec.unit)
+        return;
+    m_spec.unit = unit;
+    const QString suffix = unit.isEmpty() ? QString() : QLatin1Char(' ') + unit;
+    if (auto *sb = qobject_cast<QSpinBox *>(m_widget.data())) {
+        const QSignalBlocker block(sb);
+        sb->setSuffix(suffix);
+    } else if (auto *db = qobject_cast<QDoubleSpinBox *>(m_widget.data())) {
+        const QSignalBlocker block(db);
+        db->setSuffix(suffix);
+    }
+    updateToolTip();
+    setValue(m_value);
+}
+
+void ParameterEditor::submit(const QVariant &value)
+{
+    const QString why = ParameterSet::check(m_spec, value);
+    if (!why.isEmpty()) {
+        showProblem(tr("%1: %2 — the instrument keeps %3")
+                        .arg(m_spec.displayName(), why, displayText(m_value)));
+        return;
+    }
+    clearProblem();
+    Q_EMIT edited(m_spec.key, value);
+}
+
+void ParameterEditor::checkSpinBoxText()
+{
+    auto *sb = qobject_cast<QAbstractSpinBox *>(m_widget.data());
+    if (!sb)
+        return;
+    QString text = sb->text();
+    const QString suffix = m_spec.unit.isEmpty() ? QString() : QLatin1Char(' ') + m_spec.unit;
+    if (!suffix.isEmpty() && text.endsWith(suffix))
+        text.chop(suffix.size());
+    else if (!m_spec.unit.isEmpty() && text.endsWith(m_spec.unit))
+        text.chop(m_spec.unit.size());
+    text = text.trimmed();
+    if (!m_spec.specialValueText.isEmpty() && text == m_spec.specialValueText)
+        return;
+    int pos = 0;
+    QString probe = sb->text();
+    if (sb->validate(probe, pos) == QValidator::Acceptable)
+        return; // the box takes it (and reports it through valueChanged)
+    bool ok = false;
+    const double d = sb->locale().toDouble(text, &ok);
+    const QString why = ParameterSet::check(m_spec, ok ? QVariant(d) : QVariant(text));
+    showProblem(tr("%1: %2 — the instrument keeps %3")
+                    .arg(m_spec.displayName(),
+                        why.isEmpty() ? tr("'%1' cannot be taken").arg(text) : why, displayText(m_value)));
 }
 
 int ParameterEditor::spinBoxDecimals(const ParameterSpec &s)
 {
-    if (!std::isfinite(s.minimum) || !std::isfinite(s.maximum) || s.maximum - s.minimum > 1e9)
+    // Wide ranges (a setpoint of ±10⁶ in whatever unit the device uses, 30 mHz … 20 MHz) would
+    // get a spin box without decimals: "12.5" could not be typed.
+    if (!std::isfinite(s.minimum) || !std::isfinite(s.maximum) || s.maximum - s.minimum >= 1e5)
         return -1;
     const double span = s.maximum - s.minimum;
     int decimals = span > 0 ? std::clamp(4 - int(std::floor(std::log10(span))), 0, 6) : 3;
@@ -109,7 +232,10 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
     case Type::Bool: {
         m_kind = Kind::CheckBox;
         auto *c = new QCheckBox(parent);
-        connect(c, &QCheckBox::clicked, this, [this](bool on) { Q_EMIT edited(m_spec.key, on); });
+        connect(c, &QCheckBox::clicked, this, [this](bool on) {
+            clearProblem();
+            Q_EMIT edited(m_spec.key, on);
+        });
         return c;
     }
     case Type::Int:
@@ -122,14 +248,15 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
             sb->setKeyboardTracking(false);
             sb->setAccelerated(true);
             guardWheel(sb);
-            connect(
-                sb, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT edited(m_spec.key, qint64(v)); });
+            connect(sb, &QSpinBox::valueChanged, this, [this](int v) {
+                clearProblem();
+                Q_EMIT edited(m_spec.key, qint64(v));
+            });
             return sb;
         } else {
             m_kind = Kind::IntLineEdit;
             auto *le = new QLineEdit(parent);
-            le->setValidator(
-                new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?[0-9]{0,19}")), le));
+            // No validator: letters are refused with a message on Return, not silently ignored.
             connect(le, &QLineEdit::editingFinished, this, [this, le] { commitText(le->text()); });
             return le;
         }
@@ -146,8 +273,10 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
             sb->setKeyboardTracking(false);
             sb->setAccelerated(true);
             guardWheel(sb);
-            connect(
-                sb, &QDoubleSpinBox::valueChanged, this, [this](double v) { Q_EMIT edited(m_spec.key, v); });
+            connect(sb, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+                clearProblem();
+                Q_EMIT edited(m_spec.key, v);
+            });
             return sb;
         }
         m_kind = Kind::EngineeringLineEdit;
@@ -170,7 +299,10 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
         cb->setMinimumContentsLength(8);
         guardWheel(cb);
         connect(cb, &QComboBox::activated, this,
-            [this, cb](int i) { Q_EMIT edited(m_spec.key, cb->itemText(i)); });
+            [this, cb](int i) {
+                clearProblem();
+                Q_EMIT edited(m_spec.key, cb->itemText(i));
+            });
         return cb;
     }
     }
@@ -187,7 +319,9 @@ void ParameterEditor::commitText(const QString &text)
         v = text;
     } else if (m_kind == Kind::IntLineEdit) {
         bool ok = false;
-        const qint64 n = text.trimmed().toLongLong(&ok);
+        QString t = text.trimmed();
+        t.replace(QChar(0x2212), QLatin1Char('-')).remove(QChar(0x2009)).remove(QLatin1Char(' '));
+        const qint64 n = t.toLongLong(&ok);
         if (ok)
             v = n;
     } else if (m_kind == Kind::EngineeringLineEdit) {
@@ -195,14 +329,22 @@ void ParameterEditor::commitText(const QString &text)
             v = *d;
     }
     if (!v.isValid()) {
-        setValue(m_value); // not a number: show the device's value again
+        // Not a number: say so, and keep what was typed so it can be corrected.
+        const QString example = m_kind == Kind::EngineeringLineEdit
+            ? EngineeringFormat::format(m_value.toDouble(), m_spec.unit)
+            : displayText(m_value);
+        showProblem(text.trimmed().isEmpty()
+                ? tr("%1: type a number (e.g. %2) — the instrument keeps %2").arg(m_spec.displayName(), example)
+                : tr("%1: '%2' is not a number (e.g. %3) — the instrument keeps %4")
+                      .arg(m_spec.displayName(), text.trimmed(), example, displayText(m_value)));
         return;
     }
     if (v == m_value) {
+        clearProblem();
         setValue(m_value); // reformat ("0.001" → "1 ms") without bothering the driver
         return;
     }
-    Q_EMIT edited(m_spec.key, v);
+    submit(v);
 }
 
 QString ParameterEditor::displayText(const QVariant &value) const
@@ -213,8 +355,7 @@ QString ParameterEditor::displayText(const QVariant &value) const
     case ParameterSpec::Type::Double:
         return EngineeringFormat::format(value.toDouble(), m_spec.unit, 5);
     case ParameterSpec::Type::Int:
-        return m_spec.unit.isEmpty() ? QString::number(value.toLongLong())
-                                     : QString::number(value.toLongLong()) + QLatin1Char(' ') + m_spec.unit;
+        return EngineeringFormat::formatInteger(value.toLongLong(), m_spec.unit);
     default:
         return value.toString();
     }
@@ -237,7 +378,7 @@ void ParameterEditor::setValue(const QVariant &value)
         static_cast<QDoubleSpinBox *>(m_widget.data())->setValue(value.toDouble());
         break;
     case Kind::IntLineEdit:
-        static_cast<QLineEdit *>(m_widget.data())->setText(QString::number(value.toLongLong()));
+        static_cast<QLineEdit *>(m_widget.data())->setText(EngineeringFormat::formatInteger(value.toLongLong()));
         break;
     case Kind::EngineeringLineEdit:
         static_cast<QLineEdit *>(m_widget.data())

@@ -3,6 +3,7 @@
 
 #include <ParameterSet.h>
 
+#include <QLabel>
 #include <QObject>
 #include <QPointer>
 #include <QVariant>
@@ -17,7 +18,13 @@ namespace bs {
 /// decades), String → QLineEdit (committed on editingFinished), Enum → QComboBox, read-only → QLabel.
 ///
 /// User edits are reported by `edited()`; values from the device arrive through setValue(), which
-/// never emits `edited()` — so a value the driver refuses simply snaps back. The widget's object
+/// never emits `edited()` — so a value the driver refuses snaps back to the one it keeps.
+///
+/// What is typed is checked against the spec where it is typed: text that is not a number, or a
+/// number outside the limits, is not sent; the field keeps the text, gets a red frame and the
+/// message label below it (messageLabel(), "paramMessage_<key>") says what is wrong in the user's
+/// words ("CLOCK1 period: −5 ms is outside 100 ns … 10 000 s"). A refusal by the instrument is shown
+/// there too (showProblem()); the message goes when the next value is typed. The widget's object
 /// name is "param_<key>".
 class ParameterEditor : public QObject
 {
@@ -44,6 +51,17 @@ public:
     QVariant value() const { return m_value; }
     /// Shows a value read back from the device (no `edited()`).
     void setValue(const QVariant &value);
+    /// The unit shown after the value (for a spec whose unit follows another parameter, e.g. the
+    /// NV200's µm in closed loop and V in open loop).
+    void setUnit(const QString &unit);
+    QString unit() const { return m_spec.unit; }
+
+    /// The red message under the field (hidden while there is nothing wrong); the panel puts it in
+    /// the form below the field.
+    QLabel *messageLabel() const { return m_message; }
+    QString problem() const;
+    void showProblem(const QString &text);
+    void clearProblem();
 
     /// Decimals a QDoubleSpinBox needs for this spec, or -1 when an engineering line edit suits it
     /// better (range over many decades, or values below what 6 decimals show).
@@ -56,11 +74,18 @@ private:
     QWidget *createWidget(QWidget *parent);
     QString displayText(const QVariant &value) const;
     void commitText(const QString &text);
+    /// Checks `value` against the spec; emits edited() if it passes, else shows why.
+    void submit(const QVariant &value);
+    /// A spin box left with text it cannot take (out of its range): says why instead of the silent
+    /// revert of QAbstractSpinBox.
+    void checkSpinBoxText();
+    void updateToolTip();
 
     ParameterSpec m_spec;
     Kind m_kind = Kind::Label;
     QVariant m_value;
     QPointer<QWidget> m_widget;
+    QPointer<QLabel> m_message;
 };
 
 } // namespace bs

@@ -89,11 +89,15 @@ private Q_SLOTS:
         drv->setId(QStringLiteral("fake3"));
         InstrumentHost host(std::move(drv));
         QSignalSpy errors(&host, &InstrumentHost::errorOccurred);
+        QSignalSpy refused(&host, &InstrumentHost::parameterRefused);
         host.setParameter(QStringLiteral("rate"), 5000.0);
         QTRY_COMPARE(host.parameters().doubleValue(QStringLiteral("rate")), 5000.0);
         host.setParameter(QStringLiteral("rate"), -1.0);
         QTRY_COMPARE(errors.count(), 1);
-        QVERIFY(errors.at(0).at(0).toString().contains(QStringLiteral("rate")));
+        // Named by its label, in the user's words (issue 10), and tied to its key.
+        QCOMPARE(errors.at(0).at(0).toString(), QStringLiteral("Rate: −1 Hz is outside 1 Hz … 1 MHz"));
+        QCOMPARE(refused.count(), 1);
+        QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("rate"));
         host.setParameter(QStringLiteral("refuse_above"), 600);
         QTRY_COMPARE(errors.count(), 2);
         QCOMPARE(host.parameters().intValue(QStringLiteral("refuse_above")), 100);

@@ -38,12 +38,12 @@ private Q_SLOTS:
     void setValidates()
     {
         ParameterSet p = make();
-        QVERIFY(p.set(QStringLiteral("n"), 11).contains(QStringLiteral("out of range")));
-        QVERIFY(p.set(QStringLiteral("n"), 2.5).contains(QStringLiteral("integer")));
+        QCOMPARE(p.set(QStringLiteral("n"), 11), QStringLiteral("N: 11 is outside 1 … 10"));
+        QVERIFY(p.set(QStringLiteral("n"), 2.5).contains(QStringLiteral("whole number")));
         QCOMPARE(p.intValue(QStringLiteral("n")), 5);
         QVERIFY(p.set(QStringLiteral("n"), QStringLiteral("7")).isEmpty());
         QCOMPARE(p.intValue(QStringLiteral("n")), 7);
-        QVERIFY(p.set(QStringLiteral("rate"), 0.5).contains(QStringLiteral("rate")));
+        QVERIFY(p.set(QStringLiteral("rate"), 0.5).contains(QStringLiteral("Rate: 500 mHz is outside 1 Hz … 1 MHz")));
         QVERIFY(p.set(QStringLiteral("mode"), QStringLiteral("Bogus")).contains(QStringLiteral("Raw, Scaled")));
         QVERIFY(p.set(QStringLiteral("idn"), QStringLiteral("x")).contains(QStringLiteral("read-only")));
         QVERIFY(p.set(QStringLiteral("idn"), QStringLiteral("x"), true).isEmpty());
@@ -52,6 +52,32 @@ private Q_SLOTS:
         QCOMPARE(p.boolValue(QStringLiteral("on")), false);
         QVERIFY(!p.setFromString(QStringLiteral("on"), QStringLiteral("maybe")).isEmpty());
         QVERIFY(!p.set(QStringLiteral("rate"), QStringLiteral("nan")).isEmpty());
+    }
+
+    // Issue 10 (11): a refusal in the user's words — the label, the unit, engineering notation,
+    // a true minus sign and grouped digits — not "clock_period: -0.005 is out of range [1e-07, 10000]".
+    void messagesInTheUsersWords()
+    {
+        ParameterSet p;
+        p.addDouble(QStringLiteral("clock_period"), QStringLiteral("CLOCK1 period"), 1e-3, 1e-7, 1e4,
+                    QStringLiteral("Trigger"), QStringLiteral("s"));
+        p.addInt(QStringLiteral("rows"), QStringLiteral("Rows per capture"), 0, 0, qint64(1) << 50,
+                 QStringLiteral("Trigger"));
+        QCOMPARE(p.set(QStringLiteral("clock_period"), -0.005),
+                 QStringLiteral("CLOCK1 period: −5 ms is outside 100 ns … 10 000 s"));
+        QCOMPARE(p.set(QStringLiteral("clock_period"), QStringLiteral("abc")),
+                 QStringLiteral("CLOCK1 period: 'abc' is not a number"));
+        QCOMPARE(p.set(QStringLiteral("rows"), -1),
+                 QStringLiteral("Rows per capture: −1 is outside 0 … 1 125 899 906 842 624"));
+        QCOMPARE(p.spec(QStringLiteral("rows"))->rangeText(), QStringLiteral("0 … 1 125 899 906 842 624"));
+        // Typed the way the panel shows numbers ("1 ms"), as on the command line.
+        QVERIFY(p.setFromString(QStringLiteral("clock_period"), QStringLiteral("2 ms")).isEmpty());
+        QCOMPARE(p.doubleValue(QStringLiteral("clock_period")), 2e-3);
+        // By key (`--set`, session files): the key is named too.
+        QCOMPARE(p.setFromString(QStringLiteral("clock_period"), QStringLiteral("-5e-3")),
+                 QStringLiteral("clock_period (CLOCK1 period): −5 ms is outside 100 ns … 10 000 s"));
+        QCOMPARE(p.applyJson(QJsonObject{{QStringLiteral("clock_period"), -0.005}}, QStringLiteral("instruments[0].parameters")),
+                 QStringLiteral("instruments[0].parameters.clock_period: −5 ms is outside 100 ns … 10 000 s"));
     }
 
     void jsonRoundTrip()

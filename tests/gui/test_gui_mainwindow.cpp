@@ -445,7 +445,7 @@ private Q_SLOTS:
         dialog.setType(kFake);
         const SessionInstrument e = dialog.entry();
         QCOMPARE(e.type, kFake);
-        QCOMPARE(e.id, QStringLiteral("fakesig1"));
+        QCOMPARE(e.id, QStringLiteral("fakesig-1")); // issue 10: readable, not a model number
         QCOMPARE(e.address, QStringLiteral("sim://fake"));
         auto *combo = dialog.findChild<QComboBox *>(QStringLiteral("typeCombo"));
         QVERIFY(combo->findText(QStringLiteral("Fake signal generator (tests)")) >= 0);
@@ -455,7 +455,7 @@ private Q_SLOTS:
         QVERIFY(m_ws->addInstrument(e, &error));
         AddInstrumentDialog second(m_ws.get());
         second.setType(kFake);
-        QCOMPARE(second.entry().id, QStringLiteral("fakesig2"));
+        QCOMPARE(second.entry().id, QStringLiteral("fakesig-2"));
     }
 };
 

@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLibrary>
 #include <QPushButton>
 #include <QTest>
@@ -77,6 +78,50 @@ private Q_SLOTS:
         Q_EMIT mode->activated(mode->currentIndex());
         QTRY_VERIFY(captures->isEnabled());
         QVERIFY(!overview->isEnabled());
+
+        host.close();
+        QTRY_COMPARE(host.state(), Instrument::State::Disconnected);
+        QVERIFY(simulate("reset"));
+    }
+
+    // Issue 10 (10): a 1 ns sample interval with two channels is refused where it is typed (it used
+    // to be accepted and to fail only at Run, leaving 'Actual interval' from the run before); the
+    // field says why and shows the interval the instrument keeps; the next good value clears it.
+    void sampleIntervalCheckedWhereTyped()
+    {
+        QVERIFY(simulate("reset"));
+        auto driver = std::make_unique<picoscope::PicoDriver>();
+        driver->setId(QStringLiteral("pico1"));
+        InstrumentHost host(std::move(driver));
+        host.setParameter(QStringLiteral("library"), QStringLiteral(BS_PS5000A_SIM));
+        ChannelStyles styles;
+        InstrumentPanel panel(&host, &styles);
+        panel.resize(420, 1400);
+        panel.show();
+        panel.findChild<QPushButton *>(QStringLiteral("connectButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(host.state(), Instrument::State::Connected, 5000);
+
+        ParameterEditor *interval = panel.editor(QStringLiteral("sample_interval"));
+        auto *field = qobject_cast<QLineEdit *>(interval->widget());
+        QVERIFY(field);
+        field->setFocus();
+        field->selectAll();
+        QTest::keyClicks(field, QStringLiteral("1 ns"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QTRY_VERIFY2(interval->problem().contains(QStringLiteral("1 ns is faster than the 2 ns")),
+                     qPrintable(interval->problem()));
+        QVERIFY2(interval->problem().contains(QStringLiteral("2 channel(s)")), qPrintable(interval->problem()));
+        QTRY_COMPARE(field->text(), QStringLiteral("1 µs")); // what the instrument keeps
+        QCOMPARE(host.parameters().doubleValue(QStringLiteral("sample_interval")), 1e-6);
+        QVERIFY(interval->messageLabel()->isVisible());
+
+        field->setFocus();
+        field->selectAll();
+        QTest::keyClicks(field, QStringLiteral("2 ns"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QTRY_COMPARE(host.parameters().doubleValue(QStringLiteral("sample_interval")), 2e-9);
+        QVERIFY(interval->problem().isEmpty());
+        QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText())); // no longer applies
 
         host.close();
         QTRY_COMPARE(host.state(), Instrument::State::Disconnected);

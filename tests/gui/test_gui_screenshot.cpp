@@ -6,6 +6,7 @@
 #include <ChannelStyles.h>
 #include <InstrumentPanel.h>
 #include <MainWindow.h>
+#include <WelcomeWidget.h>
 #include <ScopeView.h>
 
 #include <Recorder.h>
@@ -43,11 +44,13 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
-        // The first thing a technician sees: an empty bench with a hint.
+        // The first thing a technician sees: the first screen (demo, recent sessions, Add
+        // Instrument) in place of the empty scope.
         QTest::qWait(100);
         const QDir out(QStringLiteral(BS_SCREENSHOT_DIR));
         QVERIFY(window.grab().save(out.filePath(QStringLiteral("benchscope-empty.png"))));
         QVERIFY(window.scopeView()->emptyText().startsWith(QStringLiteral("Add an instrument or press Run")));
+        QVERIFY(window.welcomeWidget()->isVisible());
 
         const QString kFake = QString::fromLatin1(test::FakeSignalInstrument::kType);
         QString error;

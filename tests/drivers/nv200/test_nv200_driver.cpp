@@ -223,6 +223,29 @@ private Q_SLOTS:
         QCOMPARE(b.errors->count(), 0);
     }
 
+    // Issue 10 (10): a setpoint beyond the actuator's range is refused when it is set, naming the
+    // range, and the setpoint shown is the one the device holds (500 used to stay in the field).
+    void setpointOutsideTheActuatorRangeIsRefusedAtOnce()
+    {
+        Bench b;
+        QVERIFY(b.started);
+        QSignalSpy refused(b.host.get(), &InstrumentHost::parameterRefused);
+        b.host->open();
+        QVERIFY(waitState(*b.host, Instrument::State::Connected));
+        QTRY_VERIFY(!b.host->parameters().stringValue(QStringLiteral("voltage_range")).isEmpty());
+        b.set("setpoint", 40.0);
+        QTRY_COMPARE(b.host->parameters().doubleValue(QStringLiteral("setpoint")), 40.0);
+        b.set("setpoint", 500.0);
+        QTRY_COMPARE(refused.count(), 1);
+        QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("setpoint"));
+        // (The simulator starts in open loop: its voltage range, -20 … 130 V.)
+        QVERIFY2(refused.at(0).at(1).toString().startsWith(QStringLiteral("Setpoint: 500 V is outside the actuator's -20 … 130 V (open loop)")),
+                 qPrintable(refused.at(0).at(1).toString()));
+        QCOMPARE(b.host->parameters().doubleValue(QStringLiteral("setpoint")), 40.0);
+        QVERIFY(b.anyError(QStringLiteral("Setpoint: 500 V is outside")));
+        QCOMPARE(b.host->state(), Instrument::State::Connected);
+    }
+
     void deviceErrorsCarryTheirMeaning()
     {
         Bench b;

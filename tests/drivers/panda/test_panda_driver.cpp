@@ -51,6 +51,9 @@ class TestPandaDriver : public QObject
         QVERIFY(streams[0].channelIndex(QStringLiteral("PCAP.TS_TRIG.Value")) >= 0);
         QCOMPARE(streams[0].channels[streams[0].channelIndex(QStringLiteral("PCAP.TS_TRIG.Value"))].unit, QStringLiteral("s"));
         QVERIFY(streams[0].channelIndex(QStringLiteral("INENC2.VAL.Mean")) >= 0);
+        // Issue 10 (15): a counter without units in the header counts (its axis says so).
+        QCOMPARE(streams[0].channels[streams[0].channelIndex(QStringLiteral("COUNTER1.OUT.Value"))].unit,
+                 QStringLiteral("counts"));
         // Times: TS_TRIG every 100 µs, on the session timeline, strictly increasing.
         const auto t = b.sink.times();
         QCOMPARE(t.size(), std::size_t(2500));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "EngineeringFormat.h"
 
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <array>
@@ -18,9 +19,32 @@ struct Prefix
 constexpr std::array<Prefix, 11> kPrefixes { { { -15, u"f" }, { -12, u"p" }, { -9, u"n" }, { -6, u"µ" },
     { -3, u"m" }, { 0, u"" }, { 3, u"k" }, { 6, u"M" }, { 9, u"G" }, { 12, u"T" }, { 15, u"P" } } };
 
+constexpr QChar kMinus(0x2212);
+constexpr QChar kThinSpace(0x2009);
+
+/// "12345678" → "12 345 678" (from five digits on: "1000" stays as it is).
+QString grouped(const QString &digits)
+{
+    if (digits.size() < 5)
+        return digits;
+    QString out;
+    for (qsizetype i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out += kThinSpace;
+        out += digits.at(i);
+    }
+    return out;
+}
+
 QString plain(double value, int digits)
 {
-    return QString::number(value, 'g', digits);
+    QString t = QString::number(std::abs(value), 'g', digits);
+    if (std::isfinite(value) && !t.contains(QLatin1Char('e'))) {
+        const qsizetype dot = t.indexOf(QLatin1Char('.'));
+        const QString whole = dot < 0 ? t : t.left(dot);
+        t = grouped(whole) + (dot < 0 ? QString() : t.mid(dot));
+    }
+    return std::signbit(value) && value != 0.0 ? kMinus + t : t;
 }
 
 QString withUnit(const QString &number, const QString &unit)
@@ -58,7 +82,11 @@ QString format(double value, const QString &unit, int digits)
         return withUnit(plain(value, digits), unit);
     if (!takesPrefix(unit) || value == 0.0)
         return withUnit(plain(value, digits), unit);
-    const int exp3 = int(std::floor(std::log10(std::abs(value)) / 3.0)) * 3;
+    int exp3 = int(std::floor(std::log10(std::abs(value)) / 3.0)) * 3;
+    if (exp3 > 0 && unit == QLatin1String("s"))
+        exp3 = 0; // "3600 s", not "3.6 ks"
+    if (exp3 == 0)
+        return withUnit(plain(value, digits), unit);
     for (const Prefix &p : kPrefixes) {
         if (p.exponent == exp3) {
             const double scaled = value / std::pow(10.0, exp3);
@@ -68,9 +96,22 @@ QString format(double value, const QString &unit, int digits)
     return withUnit(plain(value, digits), unit);
 }
 
+QString formatInteger(qint64 value, const QString &unit)
+{
+    QString t = QString::number(value);
+    if (value < 0)
+        t.remove(0, 1);
+    t = grouped(t);
+    return withUnit(value < 0 ? kMinus + t : t, unit);
+}
+
 std::optional<double> parse(const QString &text, const QString &unit)
 {
     QString t = text.trimmed();
+    t.replace(kMinus, QLatin1Char('-'));
+    // Grouping spaces between digits ("10 000", thin or no-break spaces too).
+    static const QRegularExpression groupSpace(QStringLiteral("(?<=\\d)[ \\x{2009}\\x{202f}\\x{00a0}](?=\\d{3}(\\D|$))"));
+    t.replace(groupSpace, QString());
     if (t.isEmpty())
         return std::nullopt;
     if (!unit.isEmpty() && t.endsWith(unit))

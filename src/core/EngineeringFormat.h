@@ -13,10 +13,15 @@ namespace bs {
 /// units ("counts", "µm", "%") and dimensionless values are written plainly with the unit after.
 namespace EngineeringFormat {
 
-/// Formats `value` with up to `digits` significant digits and the unit, e.g. "1 ms".
+/// Formats `value` with up to `digits` significant digits and the unit, e.g. "1 ms", "−5 ms",
+/// "10 000 s" (a true minus sign; digits grouped by three with a thin space from 10 000 on;
+/// seconds take no prefix above 1: "3600 s", not "3.6 ks").
 QString format(double value, const QString &unit, int digits = 6);
+/// An integer exactly, digits grouped as in format(): "1 125 899 906 842 624 counts".
+QString formatInteger(qint64 value, const QString &unit = {});
 /// Parses what a user typed: "1e-3", "1 m", "1ms", "1 µs", "1 us", "2.5k", "2.5 kHz". The unit may
-/// be omitted. Returns nullopt for anything else.
+/// be omitted; "−" and grouping spaces ("10 000") are read as format() writes them. Returns
+/// nullopt for anything else.
 std::optional<double> parse(const QString &text, const QString &unit);
 /// True when `unit` is one SI prefixes are put in front of.
 bool takesPrefix(const QString &unit);
