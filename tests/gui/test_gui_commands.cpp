@@ -747,14 +747,20 @@ private Q_SLOTS:
         for (const StreamRecordStats &s : last.stats.streams)
             recorded += s.samples;
         qsizetype r = 0;
+        // File time is 0 at record start; the fake's own time (row / 2000) began a moment before,
+        // at its Run: compare against the first row's file time.
+        double t0 = NAN;
         for (int i = 0; i < last.stats.files.size(); ++i) {
             QCOMPARE(last.stats.files[i], base + QStringLiteral("_%1").arg(i + 1, 3, 10, QLatin1Char('0')));
             const Csv csv = readCsv(QDir(last.stats.files[i]).filePath(QStringLiteral("fake1_sig.csv")));
             QCOMPARE(csv.columns, QStringLiteral("time_s,Sine [V],Position [µm]"));
             for (const QList<double> &row : csv.rows) {
-                QVERIFY2(std::abs(row.value(0) - double(r) / 2000) < 1e-9,
-                         qPrintable(QStringLiteral("part %1 row time %2, expected %3").arg(i + 1).arg(row.value(0)).arg(double(r) / 2000)));
-                QVERIFY(std::abs(row.value(1) - fakeSine(row.value(0), 1.0, 0.5)) < 1e-9);
+                if (std::isnan(t0))
+                    t0 = row.value(0);
+                const double fakeTime = row.value(0) - t0;
+                QVERIFY2(std::abs(fakeTime - double(r) / 2000) < 1e-9,
+                         qPrintable(QStringLiteral("part %1 row time %2 after the first, expected %3").arg(i + 1).arg(fakeTime).arg(double(r) / 2000)));
+                QVERIFY(std::abs(row.value(1) - fakeSine(double(r) / 2000, 1.0, 0.5)) < 1e-9);
                 ++r;
             }
         }
