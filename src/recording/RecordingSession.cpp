@@ -74,16 +74,9 @@ void RecordingSession::startNextPart()
         finishSlot(s);
         s.reopen = true;
     }
-    QString error;
-    check(m_writer->close(&error), error);
-    for (qsizetype i = 0; i < m_handles.size(); ++i) {
-        const Slot *owner = nullptr;
-        for (const Slot &s : std::as_const(m_slots))
-            if (s.statsIndex == i)
-                owner = &s;
-        reconcile(i, owner);
-        m_handles[i] = -1; // handles of the closed file
-    }
+    closeFileAndReconcile();
+    for (int &h : m_handles)
+        h = -1; // handles of the closed file
     RecordingOptions next = m_options;
     {
         std::lock_guard lock(m_mutex);
@@ -91,6 +84,7 @@ void RecordingSession::startNextPart()
         next.path = recordingPartPath(m_options.path, int(m_parts.size()) + 1);
     }
     std::unique_ptr<RecordingWriter> writer = makeRecordingWriter(m_options.format);
+    QString error;
     if (!m_failed && !writer->open(next, &error)) {
         check(false, error);
         writer = std::make_unique<NullWriter>(); // nothing more is written (m_failed)
@@ -314,6 +308,20 @@ void RecordingSession::countUnwritten(Slot &s, quint64 samples, quint64 deviceLo
     m_unwritten += samples;
 }
 
+void RecordingSession::closeFileAndReconcile()
+{
+    QString error;
+    check(m_writer->close(&error), error);
+    // A close that failed may leave fewer rows on disk than the totals just written said.
+    for (qsizetype i = 0; i < m_handles.size(); ++i) {
+        const Slot *owner = nullptr;
+        for (const Slot &s : std::as_const(m_slots))
+            if (s.statsIndex == i)
+                owner = &s;
+        reconcile(i, owner);
+    }
+}
+
 void RecordingSession::reconcile(qsizetype index, const Slot *s)
 {
     const int handle = m_handles.value(index, -1);
@@ -477,16 +485,7 @@ void RecordingSession::finish()
         }
         finishSlot(s);
     }
-    QString error;
-    check(m_writer->close(&error), error);
-    // A close that failed may leave fewer rows on disk than the totals just written said.
-    for (qsizetype i = 0; i < m_handles.size(); ++i) {
-        const Slot *owner = nullptr;
-        for (const Slot &s : std::as_const(m_slots))
-            if (s.statsIndex == i)
-                owner = &s;
-        reconcile(i, owner);
-    }
+    closeFileAndReconcile();
     std::lock_guard lock(m_mutex);
     m_fileBytes = m_closedPartBytes + m_writer->fileBytes();
 }

@@ -84,6 +84,8 @@ private:
     void countUnwritten(Slot &s, quint64 samples, quint64 deviceLost, quint64 overflowBlocks);
     /// Makes entry `index` say what is on disk: rows the writer did not get there become dropped.
     void reconcile(qsizetype index, const Slot *s);
+    /// Closes the current file and corrects every stream's totals against the rows it holds.
+    void closeFileAndReconcile();
     void addEvent(Slot &s, const LossEvent &e);
     void handleEvent(const InstrumentEvent &e);
     /// The instrument's streams announced again while recording (e.g. after a reconnect).
