@@ -590,8 +590,8 @@ void ScopeView::onMouseRelease(QMouseEvent *event)
 
 void ScopeView::toggleLegendItemAt(const QPoint &pos)
 {
-    for (int i = 0; i < m_plot->legend->itemCount(); ++i) {
-        auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->item(i));
+    for (int i = 0; i < m_plot->legend->elementCount(); ++i) { // a wrapped grid has empty cells
+        auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->elementAt(i));
         if (!item || !item->outerRect().contains(pos))
             continue;
         const QString key = m_legendKeys.value(item->plottable());

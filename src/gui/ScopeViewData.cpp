@@ -74,12 +74,14 @@ void ScopeView::updateLegendWrap()
     // As many legend columns as fit the plot's width, each column as wide as its widest entry
     // (filled row by row), so that the legend takes as few rows as possible and clips no name.
     QCPLegend *legend = m_plot->legend;
-    const int n = legend->itemCount();
+    // The grid's cells in fill order; a wrapped grid has empty cells (nullptr) after its last item.
+    QVector<int> widths;
+    for (int i = 0; i < legend->elementCount(); ++i)
+        if (QCPLayoutElement *item = legend->elementAt(i))
+            widths.append(item->minimumOuterSizeHint().width());
+    const int n = int(widths.size());
     if (n == 0)
         return;
-    QVector<int> widths(n);
-    for (int i = 0; i < n; ++i)
-        widths[i] = legend->item(i)->minimumOuterSizeHint().width();
     const int available = m_plot->width() - 16 - legend->margins().left() - legend->margins().right();
     int wrap = 1;
     for (int columns = n; columns > 1; --columns) {

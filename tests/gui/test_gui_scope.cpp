@@ -334,6 +334,14 @@ private Q_SLOTS:
 
     // Issue 10.13: the legend packs as many columns as fit (per-column widths), so a long name
     // does not force one entry per row.
+    static int legendEntries(QCPLegend *legend) // itemCount() counts the grid's empty cells too
+    {
+        int n = 0;
+        for (int i = 0; i < legend->elementCount(); ++i)
+            n += legend->elementAt(i) != nullptr;
+        return n;
+    }
+
     void legendIsCompact()
     {
         TraceStore store;
@@ -356,11 +364,55 @@ private Q_SLOTS:
         view.refresh();
         view.refresh();
         QCPLegend *legend = view.plot()->legend;
-        QCOMPARE(legend->itemCount(), 8);
+        QCOMPARE(legendEntries(legend), 8);
         QVERIFY2(legend->rowCount() <= 2, qPrintable(QStringLiteral("%1 legend rows").arg(legend->rowCount())));
         QVERIFY(legend->outerRect().height() < view.plot()->height() / 8);
-        for (int i = 0; i < legend->itemCount(); ++i) // nothing clipped
-            QVERIFY(legend->item(i)->outerRect().width() >= legend->item(i)->minimumOuterSizeHint().width());
+        for (int i = 0; i < legend->elementCount(); ++i) // nothing clipped
+            if (QCPLayoutElement *item = legend->elementAt(i))
+                QVERIFY(item->outerRect().width() >= item->minimumOuterSizeHint().width());
+    }
+
+    // A legend wrapped into columns has empty grid cells after its last entry: re-flowing it at
+    // another width, and rebuilding it with another channel count, must skip them (the demo
+    // crashed there).
+    void legendRewrapsAcrossWidthsAndRebuilds()
+    {
+        TraceStore store;
+        auto streamOf = [](int channels) {
+            StreamInfo s;
+            s.id = QStringLiteral("five");
+            s.name = QStringLiteral("Five");
+            s.regular = true;
+            for (int c = 0; c < channels; ++c)
+                s.channels.append(ChannelInfo { QStringLiteral("Channel number %1").arg(c + 1), QStringLiteral("V"), {} });
+            return s;
+        };
+        auto feedRows = [&store](int channels) {
+            auto b = SampleBlock::make(QStringLiteral("inst"), QStringLiteral("five"), channels, 50, false);
+            b->dt = 1e-3;
+            for (int c = 0; c < channels; ++c)
+                for (int i = 0; i < 50; ++i)
+                    b->channel(c)[i] = c + 0.01 * i;
+            store.consume(b);
+        };
+        store.setStreams(QStringLiteral("inst"), { streamOf(5) });
+        feedRows(5);
+        ScopeView view(&store);
+        QVERIFY(showExposed(view, 1400, 500));
+        for (int width : { 1400, 520, 380, 700, 300, 1400 }) {
+            view.resize(width, 500);
+            view.refresh();
+            view.refresh();
+            QCOMPARE(legendEntries(view.plot()->legend), 5);
+        }
+        store.setStreams(QStringLiteral("inst"), { streamOf(3) }); // fewer entries than cells
+        feedRows(3);
+        for (int width : { 380, 1400, 300 }) {
+            view.resize(width, 500);
+            view.refresh();
+            view.refresh();
+            QCOMPARE(legendEntries(view.plot()->legend), int(store.channels().size()));
+        }
     }
 
     void legendClickHidesAndShowsTheChannel()
