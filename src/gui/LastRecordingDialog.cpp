@@ -52,7 +52,10 @@ QString formatDuration(double s)
 
 QString formatTime(double t)
 {
-    return std::isnan(t) ? QStringLiteral("–") : QLocale().toString(t, 'f', 3);
+    if (std::isnan(t))
+        return QStringLiteral("–");
+    // A block that began a moment before the recording starts just below 0: no "-0.000".
+    return QLocale().toString(std::abs(t) < 0.0005 ? 0.0 : t, 'f', 3);
 }
 
 QTableWidgetItem *cell(const QString &text, bool number, bool bad = false)
@@ -145,11 +148,13 @@ LastRecordingDialog::LastRecordingDialog(const LastRecording &recording, QWidget
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("streamTable"));
     m_table->setHorizontalHeaderLabels({ tr("Stream"), tr("Rows written"), tr("Time span [s]"),
-        tr("Dropped by recorder"), tr("Lost by device"), tr("File") });
+        tr("Dropped by recorder"), tr("Lost by device"), tr("Stops / outages"), tr("File") });
     m_table->horizontalHeaderItem(Dropped)->setToolTip(
         tr("Samples the recorder could not keep: the memory for data waiting to be written was full, or the disk failed"));
     m_table->horizontalHeaderItem(Lost)->setToolTip(
         tr("Samples the instrument or the connection lost (gaps in its sample counter, reported overruns)"));
+    m_table->horizontalHeaderItem(Breaks)->setToolTip(
+        tr("Breaks in the recorded time: Stop pressed while recording, and connections lost (with the time without data)"));
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -202,6 +207,9 @@ void LastRecordingDialog::fillStreams()
             it->sum.droppedSamples += s.droppedSamples;
             it->sum.deviceLostSamples += s.deviceLostSamples;
             it->sum.overflowBlocks += s.overflowBlocks;
+            it->sum.stops += s.stops;
+            it->sum.outages += s.outages;
+            it->sum.outageSeconds += s.outageSeconds;
             if (std::isnan(it->sum.firstTime))
                 it->sum.firstTime = s.firstTime;
             if (!std::isnan(s.lastTime))
@@ -225,6 +233,13 @@ void LastRecordingDialog::fillStreams()
         if (s.overflowBlocks)
             lost += tr(" (%n overrun flag(s))", nullptr, int(s.overflowBlocks));
         m_table->setItem(r, Lost, cell(lost, true, s.deviceLostSamples > 0 || s.overflowBlocks > 0));
+        QStringList breaks;
+        if (s.stops)
+            breaks << tr("%n stop(s)", nullptr, int(s.stops));
+        if (s.outages)
+            breaks << tr("%n outage(s), %1 s without data", nullptr, int(s.outages))
+                          .arg(locale.toString(s.outageSeconds, 'f', 1));
+        m_table->setItem(r, Breaks, cell(breaks.isEmpty() ? tr("none") : breaks.join(QStringLiteral("; ")), false, s.outages > 0));
         const QStringList &files = lines[r].files;
         QString where = files.size() == 1 ? QFileInfo(files.first()).fileName()
                                           : tr("%n part(s)", nullptr, int(files.size()));

@@ -28,7 +28,7 @@ public:
     /// The folder Open Folder shows: a CSV recording's own folder, else the one holding the file(s).
     static QString folderOf(const LastRecording &recording);
     /// Table columns.
-    enum Column { Stream, Rows, Time, Dropped, Lost, Files, ColumnCount };
+    enum Column { Stream, Rows, Time, Dropped, Lost, Breaks, Files, ColumnCount };
 
 private:
     void fillStreams();

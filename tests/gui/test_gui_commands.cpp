@@ -687,6 +687,11 @@ private Q_SLOTS:
             QCOMPARE(table->item(0, LastRecordingDialog::Rows)->text(), locale.toString(stats.streams[0].samples));
             QCOMPARE(table->item(0, LastRecordingDialog::Dropped)->text(), locale.toString(stats.streams[0].droppedSamples));
             QCOMPARE(table->item(0, LastRecordingDialog::Lost)->text(), locale.toString(stats.streams[0].deviceLostSamples));
+            // recordAWhile() stops the run before the recording: a break in the recorded time.
+            QVERIFY(stats.streams[0].stops >= 1);
+            const QString breaks = table->item(0, LastRecordingDialog::Breaks)->text();
+            QVERIFY2(breaks.contains(QStringLiteral("%1 stop").arg(stats.streams[0].stops)) && !breaks.contains(QStringLiteral("outage")),
+                     qPrintable(breaks));
             QVERIFY(d->findChild<QLabel *>(QStringLiteral("endLabel"))->text().contains(QStringLiteral("Stopped by you")));
             d->findChild<QPushButton *>(QStringLiteral("copyPathButton"))->click();
             QCOMPARE(QApplication::clipboard()->text(), QDir::toNativeSeparators(h5));
