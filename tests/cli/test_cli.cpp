@@ -150,6 +150,21 @@ class TestCli : public QObject
         return got.contains('\x11') ? got : QByteArray();
     }
 
+    /// `benchscope-sim panda` at 5000 rows/s on `port` with a free data port, as a user starts it:
+    /// checks the control port it announces and gives the data port.
+    static void startPandaSimulator(QProcess &sim, quint16 port, QString *dataPort)
+    {
+        sim.start(QStringLiteral(BENCHSCOPE_SIM),
+                  {QStringLiteral("panda"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-port"),
+                   QStringLiteral("0"), QStringLiteral("--rate"), QStringLiteral("5000")});
+        QVERIFY(sim.waitForReadyRead(10000));
+        const QString line = QString::fromUtf8(sim.readLine());
+        const auto m = QRegularExpression(QStringLiteral("control 127.0.0.1:(\\d+) data 127.0.0.1:(\\d+)")).match(line);
+        QVERIFY2(m.hasMatch(), qPrintable(line));
+        QCOMPARE(m.captured(1).toUInt(), uint(port));
+        *dataPort = m.captured(2);
+    }
+
 private Q_SLOTS:
     void usageErrors()
     {
@@ -202,20 +217,16 @@ private Q_SLOTS:
     {
         const quint16 port = freePort();
         QProcess sim;
-        sim.start(QStringLiteral(BENCHSCOPE_SIM),
-                  {QStringLiteral("panda"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-port"),
-                   QStringLiteral("0"), QStringLiteral("--rate"), QStringLiteral("5000")});
-        QVERIFY(sim.waitForReadyRead(10000));
-        const QString line = QString::fromUtf8(sim.readLine());
-        const auto m = QRegularExpression(QStringLiteral("control 127.0.0.1:(\\d+) data 127.0.0.1:(\\d+)")).match(line);
-        QVERIFY2(m.hasMatch(), qPrintable(line));
-        QCOMPARE(m.captured(1).toUInt(), uint(port));
+        QString dataPort;
+        startPandaSimulator(sim, port, &dataPort);
+        if (QTest::currentTestFailed())
+            return;
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("csv"));
         const Result r = run(QStringLiteral(BENCHSCOPE_REC),
                              {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
                               QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--set"),
-                              QStringLiteral("data_port=") + m.captured(2), QStringLiteral("--set"),
+                              QStringLiteral("data_port=") + dataPort, QStringLiteral("--set"),
                               QStringLiteral("clock_period=0.0002"), QStringLiteral("--duration"), QStringLiteral("1"),
                               QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), out});
         sim.kill();
@@ -246,19 +257,16 @@ private Q_SLOTS:
     {
         const quint16 port = freePort();
         QProcess sim;
-        sim.start(QStringLiteral(BENCHSCOPE_SIM),
-                  {QStringLiteral("panda"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-port"),
-                   QStringLiteral("0"), QStringLiteral("--rate"), QStringLiteral("5000")});
-        QVERIFY(sim.waitForReadyRead(10000));
-        const QString line = QString::fromUtf8(sim.readLine());
-        const auto m = QRegularExpression(QStringLiteral("control 127.0.0.1:(\\d+) data 127.0.0.1:(\\d+)")).match(line);
-        QVERIFY2(m.hasMatch(), qPrintable(line));
+        QString dataPort;
+        startPandaSimulator(sim, port, &dataPort);
+        if (QTest::currentTestFailed())
+            return;
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("split"));
         const Result r = run(QStringLiteral(BENCHSCOPE_REC),
                              {QStringLiteral("--instrument"), QStringLiteral("panda"), QStringLiteral("--address"),
                               QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--set"),
-                              QStringLiteral("data_port=") + m.captured(2), QStringLiteral("--set"),
+                              QStringLiteral("data_port=") + dataPort, QStringLiteral("--set"),
                               QStringLiteral("clock_period=0.0002"), QStringLiteral("--duration"), QStringLiteral("2"),
                               QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), out,
                               QStringLiteral("--split-gb"), QStringLiteral("0.00003")});
