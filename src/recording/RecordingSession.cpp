@@ -383,9 +383,11 @@ void RecordingSession::handle(const QueueItem &item)
         handleAnnouncement(item.instrumentId, item.streams);
         return;
     }
-    if (partFull())
-        startNextPart(); // between two blocks: nothing lost, nothing written twice
     const SampleBlock &b = *item.block;
+    // Between two blocks: nothing lost, nothing written twice. A block without samples (a
+    // driver's last word on a capture) stays in the full part rather than open an empty one.
+    if (b.sampleCount && partFull())
+        startNextPart();
     Slot &s = slot(b.instrumentId, b.streamId);
     if (item.dropped.blocks)
         recordDrop(s, item.dropped);

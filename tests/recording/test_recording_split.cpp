@@ -182,6 +182,26 @@ private slots:
         QCOMPARE(split.lostSamples, whole.lostSamples);
     }
 
+    // A block without samples (a driver's last word after its capture) never opens a part of
+    // its own: every part holds rows. (A PandA capture ends with such a block.)
+    void emptyBlockOpensNoPart()
+    {
+        QTemporaryDir dir;
+        std::mt19937_64 rng(3);
+        std::vector<SampleBlockPtr> blocks;
+        for (int i = 0; i < 4; ++i)
+            blocks.push_back(regularBlock(rng, Dev1, QStringLiteral("s"), 2, 100, quint64(i) * 100, Dt));
+        blocks.push_back(regularBlock(rng, Dev1, QStringLiteral("s"), 2, 0, 400, Dt));
+        RecordingOptions o = options(Format::Csv, dir.filePath(QStringLiteral("split")));
+        o.splitBytes = 1; // every block with samples fills a part
+        RecorderStats st;
+        QVERIFY(record(o, Streams, blocks, &st));
+        QCOMPARE(st.files.size(), 4);
+        for (const QString &part : std::as_const(st.files))
+            QCOMPARE(csvEndSamples(QDir(part).filePath(QStringLiteral("dev1_s.csv"))), quint64(100));
+        QCOMPARE(streamSamples(st, QStringLiteral("s")), quint64(400));
+    }
+
     // HDF5: every part is a complete file; their channels and times, concatenated, are the
     // unsplit file's bit for bit, and each stream keeps its group name in every part.
     void hdf5PartsConcatenateToTheUnsplitRecording()
