@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <cmath>
 
 namespace bs {
@@ -157,6 +158,79 @@ QString ParameterSpec::rangeText() const
     return QStringLiteral("%1 … %2").arg(formatValue(minimum), formatValue(maximum));
 }
 
+QVector<QStringList> ParameterSpec::tableRows(const QString &value) const
+{
+    QVector<QStringList> rows;
+    const int n = int(tableColumns.size());
+    if (n == 0 || value.trimmed().isEmpty())
+        return rows;
+    const QStringList items = value.split(QLatin1Char(','));
+    for (qsizetype i = 0; i < items.size(); i += n) {
+        QStringList row;
+        for (int c = 0; c < n; ++c)
+            row << items.value(i + c).trimmed();
+        rows << row;
+    }
+    return rows;
+}
+
+QString ParameterSpec::tableValue(const QVector<QStringList> &rows)
+{
+    QStringList items;
+    for (const QStringList &row : rows)
+        items << row;
+    return items.join(QLatin1Char(','));
+}
+
+namespace {
+
+/// The normalised table value ("mx, 1" → "MX,1"), or a message in `why` naming the row.
+QString checkTable(const ParameterSpec &s, const QString &value, QString *why)
+{
+    const int n = int(s.tableColumns.size());
+    if (!value.trimmed().isEmpty() && value.split(QLatin1Char(',')).size() % n != 0) {
+        *why = tr("'%1' is not a list of %2 (%3 items a row)")
+                   .arg(value, s.tableColumns.join(QStringLiteral(", ")))
+                   .arg(n);
+        return {};
+    }
+    QVector<QStringList> rows = s.tableRows(value);
+    if (rows.size() < s.tableMinRows) {
+        *why = s.tableMinRows == 1 ? tr("needs at least one row")
+                                   : tr("needs at least %1 rows, got %2").arg(s.tableMinRows).arg(rows.size());
+        return {};
+    }
+    if (s.tableMaxRows > 0 && rows.size() > s.tableMaxRows) {
+        *why = tr("at most %1 rows, got %2").arg(s.tableMaxRows).arg(rows.size());
+        return {};
+    }
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        for (int c = 0; c < n; ++c) {
+            QString &item = rows[r][c];
+            const QStringList choices = s.tableChoices.value(c);
+            if (choices.isEmpty()) {
+                if (!item.isEmpty())
+                    continue;
+            } else {
+                const auto it = std::find_if(choices.begin(), choices.end(),
+                    [&](const QString &choice) { return choice.compare(item, Qt::CaseInsensitive) == 0; });
+                if (it != choices.end()) {
+                    item = *it;
+                    continue;
+                }
+            }
+            *why = choices.isEmpty() ? tr("row %1: %2 is empty").arg(r + 1).arg(s.tableColumns[c])
+                                     : tr("row %1: %2 '%3' is not one of: %4")
+                                           .arg(r + 1)
+                                           .arg(s.tableColumns[c], item, choices.join(QStringLiteral(", ")));
+            return {};
+        }
+    }
+    return ParameterSpec::tableValue(rows);
+}
+
+} // namespace
+
 QString ParameterSet::check(const ParameterSpec &spec, const QVariant &value, QVariant *normalised)
 {
     const ParameterSpec *s = &spec;
@@ -207,6 +281,12 @@ QString ParameterSet::check(const ParameterSpec &spec, const QVariant &value, QV
         if (value.typeId() != QMetaType::QString && !value.canConvert<QString>())
             return tr("must be text");
         out = value.toString();
+        if (s->isTable()) {
+            QString why;
+            out = checkTable(*s, value.toString(), &why);
+            if (!why.isEmpty())
+                return why;
+        }
         break;
     case ParameterSpec::Type::Enum:
         if (!s->enumValues.contains(value.toString()))

@@ -50,6 +50,21 @@ struct ParameterSpec
     /// (e.g. "control port + 1" for a PandA data port of 0).
     QString specialValueText;
 
+    /// String parameters edited as a table of rows (e.g. the M81's stream elements "MX,1,MY,2"):
+    /// the value is one flat comma-separated list, `tableColumns.size()` items a row, no spaces.
+    /// Empty `tableColumns`: an ordinary string. `tableChoices[c]` lists the values column c
+    /// accepts (matched ignoring case, stored as listed); an empty list accepts any text without
+    /// a comma. At most `tableMaxRows` rows (0: no limit), at least `tableMinRows`.
+    QStringList tableColumns;
+    QVector<QStringList> tableChoices;
+    int tableMinRows = 0;
+    int tableMaxRows = 0;
+    bool isTable() const { return type == Type::String && !tableColumns.isEmpty(); }
+    /// A table value cut into rows; empty when `value` is empty. Does not validate.
+    QVector<QStringList> tableRows(const QString &value) const;
+    /// The flat value of `rows` (the inverse of tableRows()).
+    static QString tableValue(const QVector<QStringList> &rows);
+
     static QString typeName(Type t);
     /// The label, or the key when there is none: how messages name the setting.
     QString displayName() const;

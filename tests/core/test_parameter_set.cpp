@@ -54,6 +54,33 @@ private Q_SLOTS:
         QVERIFY(!p.set(QStringLiteral("rate"), QStringLiteral("nan")).isEmpty());
     }
 
+    // A table parameter (the M81's stream elements): rows of choices, normalised, bounded.
+    void tableParameter()
+    {
+        ParameterSet p;
+        ParameterSpec &t = p.addString(QStringLiteral("elements"), QStringLiteral("Elements"),
+            QStringLiteral("MX,1"), QStringLiteral("Stream"));
+        t.tableColumns = { QStringLiteral("Element"), QStringLiteral("Module") };
+        t.tableChoices = { { QStringLiteral("MX"), QStringLiteral("RTIMe") },
+            { QStringLiteral("1"), QStringLiteral("2") } };
+        t.tableMinRows = 1;
+        t.tableMaxRows = 2;
+        QVERIFY(t.isTable());
+        QVERIFY(p.set(QStringLiteral("elements"), QStringLiteral("rtime, 1,mx,2")).isEmpty());
+        QCOMPARE(p.stringValue(QStringLiteral("elements")), QStringLiteral("RTIMe,1,MX,2"));
+        QCOMPARE(p.spec(QStringLiteral("elements"))->tableRows(p.stringValue(QStringLiteral("elements"))),
+            (QVector<QStringList> { { QStringLiteral("RTIMe"), QStringLiteral("1") },
+                { QStringLiteral("MX"), QStringLiteral("2") } }));
+        QCOMPARE(p.set(QStringLiteral("elements"), QStringLiteral("MX,1,MX,2,MX,1")),
+            QStringLiteral("Elements: at most 2 rows, got 3"));
+        QCOMPARE(p.set(QStringLiteral("elements"), QStringLiteral("MX,1,MY")),
+            QStringLiteral("Elements: 'MX,1,MY' is not a list of Element, Module (2 items a row)"));
+        QCOMPARE(p.set(QStringLiteral("elements"), QStringLiteral("MX,3")),
+            QStringLiteral("Elements: row 1: Module '3' is not one of: 1, 2"));
+        QCOMPARE(p.set(QStringLiteral("elements"), QString()), QStringLiteral("Elements: needs at least one row"));
+        QCOMPARE(p.stringValue(QStringLiteral("elements")), QStringLiteral("RTIMe,1,MX,2"));
+    }
+
     // Issue 10 (11): a refusal in the user's words — the label, the unit, engineering notation,
     // a true minus sign and grouped digits — not "clock_period: -0.005 is out of range [1e-07, 10000]".
     void messagesInTheUsersWords()
