@@ -309,7 +309,15 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
                 unitInText ? QStringLiteral("%1 [%2]").arg(spec.label, spec.unit) : spec.label, content);
             label->setToolTip(spec.key);
             label->setBuddy(editor->widget());
-            form->addRow(label, editor->widget());
+            if (editor->kind() == ParameterEditor::Kind::Table) {
+                // The label above, the table the whole width of the group below it.
+                label->setObjectName(QStringLiteral("paramLabel_") + spec.key);
+                form->addRow(label);
+                form->addRow(editor->widget());
+                m_tables.insert(spec.key, label);
+            } else {
+                form->addRow(label, editor->widget());
+            }
             form->addRow(editor->messageLabel()); // what is wrong with a typed value, under it
             if (!spec.relevantKey.isEmpty()) {
                 m_dependents.insert(spec.relevantKey, spec.key);
@@ -355,6 +363,16 @@ void InstrumentPanel::updateRelevance(const QString &key)
     if (!e || !m_host)
         return;
     const bool relevant = m_host->parameters().isRelevant(key);
+    if (QLabel *label = m_tables.value(key)) {
+        // A table describes what is acquired (the M81's stream elements): it cannot change
+        // while the acquisition runs.
+        const bool running = m_host->state() == Instrument::State::Running;
+        e->widget()->setEnabled(relevant && !running);
+        e->widget()->setToolTip(running ? tr("Stop the acquisition to change %1").arg(e->spec().displayName())
+                                        : e->spec().toolTip);
+        label->setEnabled(relevant);
+        return;
+    }
     e->widget()->setEnabled(relevant);
     if (auto *form = qobject_cast<QFormLayout *>(e->widget()->parentWidget()->layout()))
         if (QWidget *label = form->labelForField(e->widget()))
@@ -396,6 +414,8 @@ void InstrumentPanel::onStateChanged(Instrument::State state, const QString &det
     m_reconnect->setEnabled(state != Instrument::State::Connecting);
     showReconnectStatus();
     m_channels->setInstrumentState(state);
+    for (auto it = m_tables.cbegin(); it != m_tables.cend(); ++it)
+        updateRelevance(it.key());
     if (state == Instrument::State::Running) { // an earlier start error no longer applies
         m_error->clear();
         m_error->hide();

@@ -27,7 +27,9 @@ class ParameterEditor;
 /// (address, Connect/Disconnect, coloured state, last error, progress), the channel list, one
 /// collapsible group box per parameter group with the group's action buttons, all in a scroll
 /// area. Edits go to InstrumentHost::setParameter; the host's parameterChanged updates the
-/// widgets without feeding back (a refused value snaps back).
+/// widgets without feeding back (a refused value snaps back). A table parameter
+/// (TableParameterWidget) spans the group's width under its label ("paramLabel_<key>") and is
+/// disabled while the instrument runs.
 ///
 /// Object names for tests and saveState(): dock "panel_<id>", "address", "connectButton",
 /// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>"; reconnection:
@@ -77,7 +79,8 @@ private:
     /// Hands the typed address to the instrument if its driver accepts that kind of address
     /// (DriverInfo::checkAddress); otherwise shows why in the panel and returns false.
     bool commitAddress();
-    /// Greys out a setting (and its label) that does not matter with the current values.
+    /// Greys out a setting (and its label) that does not matter with the current values; a table
+    /// also while the acquisition runs.
     void updateRelevance(const QString &key);
 
     QPointer<InstrumentHost> m_host;
@@ -86,6 +89,7 @@ private:
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
     QMultiHash<QString, QString> m_unitFollowers;     ///< unit parameter → parameters shown in its unit
+    QHash<QString, QLabel *> m_tables;                 ///< table parameter → its label (above it)
     QString m_refusedKey;  ///< the setting whose refusal the error label shows
     QString m_refusedText;
     ChannelListWidget *m_channels = nullptr;

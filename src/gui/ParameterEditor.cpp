@@ -2,6 +2,7 @@
 #include "ParameterEditor.h"
 
 #include "EngineeringFormat.h"
+#include "TableParameterWidget.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QTimer>
 
 #include <algorithm>
 #include <functional>
@@ -127,7 +129,9 @@ void ParameterEditor::showProblem(const QString &text)
         return;
     m_message->setText(text);
     m_message->show();
-    if (m_widget)
+    if (auto *t = qobject_cast<TableParameterWidget *>(m_widget.data()))
+        t->setProblemFrame(true);
+    else if (m_widget)
         m_widget->setStyleSheet(QStringLiteral("border: 1px solid #c01818;"));
 }
 
@@ -137,7 +141,9 @@ void ParameterEditor::clearProblem()
         return;
     m_message->clear();
     m_message->hide();
-    if (m_widget)
+    if (auto *t = qobject_cast<TableParameterWidget *>(m_widget.data()))
+        t->setProblemFrame(false);
+    else if (m_widget)
         m_widget->setStyleSheet(QString());
 }
 
@@ -164,6 +170,8 @@ void ParameterEditor::submit(const QVariant &value)
     if (!why.isEmpty()) {
         showProblem(tr("%1: %2 — the instrument keeps %3")
                         .arg(m_spec.displayName(), why, displayText(m_value)));
+        if (m_kind == Kind::Table)
+            setValue(m_value); // the table shows what the instrument keeps
         return;
     }
     clearProblem();
@@ -286,6 +294,23 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
         return le;
     }
     case Type::String: {
+        if (m_spec.isTable()) {
+            m_kind = Kind::Table;
+            auto *t = new TableParameterWidget(m_spec, parent);
+            connect(t, &TableParameterWidget::rowsEdited, this, [this](const QVector<QStringList> &rows) {
+                const QString v = ParameterSpec::tableValue(rows);
+                if (v == m_value.toString()) {
+                    clearProblem();
+                    return;
+                }
+                submit(v);
+            });
+            connect(t, &TableParameterWidget::refused, this, [this](const QString &why) {
+                showProblem(tr("%1: %2 — the instrument keeps %3").arg(m_spec.displayName(), why, displayText(m_value)));
+                QTimer::singleShot(0, this, [this] { setValue(m_value); });
+            });
+            return t;
+        }
         m_kind = Kind::LineEdit;
         auto *le = new QLineEdit(parent);
         connect(le, &QLineEdit::editingFinished, this, [this, le] { commitText(le->text()); });
@@ -386,6 +411,9 @@ void ParameterEditor::setValue(const QVariant &value)
         break;
     case Kind::LineEdit:
         static_cast<QLineEdit *>(m_widget.data())->setText(value.toString());
+        break;
+    case Kind::Table:
+        static_cast<TableParameterWidget *>(m_widget.data())->setRows(m_spec.tableRows(value.toString()));
         break;
     case Kind::ComboBox: {
         auto *cb = static_cast<QComboBox *>(m_widget.data());

@@ -15,7 +15,9 @@ namespace bs {
 /// The editing widget of one driver parameter, chosen from its ParameterSpec:
 /// Bool → QCheckBox, Int → QSpinBox (QLineEdit beyond 32 bits), Double → QDoubleSpinBox with the
 /// unit as suffix (an engineering-notation QLineEdit such as "100 µs" when the range spans many
-/// decades), String → QLineEdit (committed on editingFinished), Enum → QComboBox, read-only → QLabel.
+/// decades), String → QLineEdit (committed on editingFinished), a table String
+/// (ParameterSpec::isTable()) → TableParameterWidget (every cell change, Add and Remove sends the
+/// whole table), Enum → QComboBox, read-only → QLabel.
 ///
 /// User edits are reported by `edited()`; values from the device arrive through setValue(), which
 /// never emits `edited()` — so a value the driver refuses snaps back to the one it keeps.
@@ -38,6 +40,7 @@ public:
         EngineeringLineEdit,
         LineEdit,
         ComboBox,
+        Table,
         Label
     };
 
