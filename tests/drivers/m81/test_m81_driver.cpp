@@ -7,6 +7,7 @@
 #include "M81Driver.h"
 #include "M81Simulator.h"
 #include "SimulatorThread.h"
+#include "registry.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -118,6 +119,8 @@ class TestM81Driver : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { registerBuiltinDrivers(); }
+
     void registered()
     {
         const DriverInfo *i = DriverRegistry::instance().find(QStringLiteral("m81"));
@@ -137,7 +140,7 @@ private Q_SLOTS:
     void identification()
     {
         QFETCH(int, transport);
-        Bench b(Transport(transport));
+        Bench b{Transport(transport)};
         QVERIFY2(b.started, qPrintable(b.error));
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         QCOMPARE(b.value("model").toString(), QStringLiteral("LSCI M81"));
@@ -186,7 +189,7 @@ private Q_SLOTS:
     void settingWrittenAndReadBack()
     {
         QFETCH(int, transport);
-        Bench b(Transport(transport));
+        Bench b{Transport(transport)};
         QVERIFY2(b.started, qPrintable(b.error));
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         b.set("m1_mode", QStringLiteral("LIA"));
@@ -254,7 +257,7 @@ private Q_SLOTS:
     void streamAndStop()
     {
         QFETCH(int, transport);
-        Bench b(Transport(transport));
+        Bench b{Transport(transport)};
         QVERIFY2(b.started, qPrintable(b.error));
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         b.set("elements", QStringLiteral("RTIMe,1,MX,1,MY,1,SFRequency,1,MOVerload,1,GPIStates,1"));
@@ -313,7 +316,7 @@ private Q_SLOTS:
     void boundedStreamFinishes()
     {
         QFETCH(int, transport);
-        Bench b(Transport(transport));
+        Bench b{Transport(transport)};
         QVERIFY2(b.started, qPrintable(b.error));
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         b.set("elements", QStringLiteral("RTIMe,1,MX,1,MR,1"));
@@ -401,7 +404,7 @@ private Q_SLOTS:
     void connectionDroppedMidStream()
     {
         QFETCH(int, transport);
-        Bench b(Transport(transport));
+        Bench b{Transport(transport)};
         QVERIFY2(b.started, qPrintable(b.error));
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         b.set("elements", QStringLiteral("RTIMe,1,MX,1"));
