@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "DemoBench.h"
 
+#include "m81/M81Simulator.h"
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaSimulator.h"
 #include "picoscope/PicoDriver.h"
@@ -79,6 +80,31 @@ bool DemoBench::start(QString *error)
                                   {QStringLiteral("siggen_frequency"), 1.0},
                                   {QStringLiteral("siggen_amplitude"), 1.6}};
     m_session.instruments.append(pico);
+
+    // Lake Shore M81-SSM: SCPI on an ephemeral loopback port. S1 sends a 1 V, 1 kHz sine into the
+    // sample; M1, a lock-in referenced to S1, streams X, Y, R and θ at 200 rows/s. The noise is
+    // raised so the traces visibly live.
+    m81::M81Simulator::Config m81Cfg;
+    m81Cfg.port = 0;
+    m81Cfg.noiseFraction = 2e-3;
+    auto *m81 = launch<m81::M81Simulator>(QStringLiteral("sim-m81"), m81Cfg, error);
+    if (!m81)
+        return false;
+    SessionInstrument lockIn;
+    lockIn.id = QStringLiteral("m81-1");
+    lockIn.type = QStringLiteral("m81");
+    lockIn.name = QStringLiteral("M81 lock-in (simulated)");
+    lockIn.address = QStringLiteral("127.0.0.1:%1").arg(m81->port());
+    lockIn.parameters = QJsonObject{{QStringLiteral("elements"), QStringLiteral("RTIMe,1,MX,1,MY,1,MR,1,MTHeta,1")},
+                                    {QStringLiteral("rate"), 200},
+                                    {QStringLiteral("s1_shape"), QStringLiteral("SINUSOID")},
+                                    {QStringLiteral("s1_amplitude"), 1.0},
+                                    {QStringLiteral("s1_frequency"), 1000.0},
+                                    {QStringLiteral("s1_output"), true},
+                                    {QStringLiteral("m1_mode"), QStringLiteral("LIA")},
+                                    {QStringLiteral("m1_reference"), QStringLiteral("S1")},
+                                    {QStringLiteral("m1_time_constant"), 0.1}};
+    m_session.instruments.append(lockIn);
     return true;
 }
 
