@@ -206,6 +206,10 @@ void ParameterEditor::checkSpinBoxText()
 
 int ParameterEditor::spinBoxDecimals(const ParameterSpec &s)
 {
+    // A value whose unit follows another setting (an M81 amplitude in V or A, an NV200 setpoint in
+    // µm or V) spans decades between its units: 1 mA must not show as "0.0 A".
+    if (!s.unitKey.isEmpty())
+        return -1;
     // Wide ranges (a setpoint of ±10⁶ in whatever unit the device uses, 30 mHz … 20 MHz) would
     // get a spin box without decimals: "12.5" could not be typed.
     if (!std::isfinite(s.minimum) || !std::isfinite(s.maximum) || s.maximum - s.minimum >= 1e5)

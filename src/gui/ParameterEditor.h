@@ -67,7 +67,8 @@ public:
     void clearProblem();
 
     /// Decimals a QDoubleSpinBox needs for this spec, or -1 when an engineering line edit suits it
-    /// better (range over many decades, or values below what 6 decimals show).
+    /// better (range over many decades, values below what 6 decimals show, or a unit that follows
+    /// another setting).
     static int spinBoxDecimals(const ParameterSpec &spec);
 
 Q_SIGNALS:
