@@ -102,6 +102,7 @@ void M81Driver::buildParameters()
         auto &range = m_params.addDouble(p + QStringLiteral("range"), tr("Range"), 10, 0, 1000, g);
         range.unitKey = p + QStringLiteral("unit");
         range.toolTip = tr("SENSe%1:VOLTage|CURRent:RANGe: the largest level to measure (manual range)").arg(n);
+        range.onlyWhen(p + QStringLiteral("autorange"), {QStringLiteral("false")}); // greyed while Auto range
         m_params.addEnum(p + QStringLiteral("reference"), tr("Reference"),
                          {QStringLiteral("S1"), QStringLiteral("S2"), QStringLiteral("S3"), QStringLiteral("RIN")},
                          QStringLiteral("S1"), g)
@@ -277,6 +278,11 @@ void M81Driver::onLinkConnected()
             std::vector<Step> writes;
             const std::set<QString> unsent = std::exchange(m_unsent, {});
             for (const QString &key : unsent) {
+                // A manual range would switch Auto range off: not written while Auto range is on
+                // (a session saves both; "m1_autorange" sorts before "m1_range").
+                if (key.endsWith(QLatin1String("_range")) && m_params.contains(key.chopped(5) + QStringLiteral("autorange"))
+                    && m_params.boolValue(key.chopped(5) + QStringLiteral("autorange")))
+                    continue;
                 const QString cmd = setCommand(key, m_params.value(key));
                 if (!cmd.isEmpty())
                     writes.push_back({cmd, [this, key](const Result &r) {
