@@ -82,8 +82,8 @@ bool DemoBench::start(QString *error)
     m_session.instruments.append(pico);
 
     // Lake Shore M81-SSM: SCPI on an ephemeral loopback port. S1 sends a 1 V, 1 kHz sine into the
-    // sample; M1, a lock-in referenced to S1, streams X, Y, R and θ at 200 rows/s. The noise is
-    // raised so the traces visibly live.
+    // sample; M1, a lock-in referenced to S1 (time constant 100 ms), streams X, Y, R and θ at 50 rows/s
+    // (a line, not a band, over the 10 s span). The noise is raised so the traces visibly live.
     m81::M81Simulator::Config m81Cfg;
     m81Cfg.port = 0;
     m81Cfg.noiseFraction = 2e-3;
@@ -96,7 +96,7 @@ bool DemoBench::start(QString *error)
     lockIn.name = QStringLiteral("M81 lock-in (simulated)");
     lockIn.address = QStringLiteral("127.0.0.1:%1").arg(m81->port());
     lockIn.parameters = QJsonObject{{QStringLiteral("elements"), QStringLiteral("RTIMe,1,MX,1,MY,1,MR,1,MTHeta,1")},
-                                    {QStringLiteral("rate"), 200},
+                                    {QStringLiteral("rate"), 50},
                                     {QStringLiteral("s1_shape"), QStringLiteral("SINUSOID")},
                                     {QStringLiteral("s1_amplitude"), 1.0},
                                     {QStringLiteral("s1_frequency"), 1000.0},

@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -231,6 +232,10 @@ private Q_SLOTS:
         QVERIFY2(panel()->errorText().isEmpty(), qPrintable(panel()->errorText()));
         const QString path = QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("m81-panel.png"));
         QVERIFY(panel()->grab().save(path));
+        // The whole panel, scrolled or not (for reviewing its length and labels).
+        auto *scroll = qobject_cast<QScrollArea *>(panel()->widget());
+        QVERIFY(scroll && scroll->widget());
+        QVERIFY(scroll->widget()->grab().save(QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("m81-panel-full.png"))));
     }
 
     void configurationSurvivesASession()
@@ -280,6 +285,9 @@ private Q_SLOTS:
         QVERIFY(t);
         QCOMPARE(t->table()->rowCount(), 4);
         QCOMPARE(qobject_cast<QComboBox *>(t->cell(3, 0))->currentText(), QStringLiteral("SAMPlitude"));
+        // A current source's amplitude in engineering notation (never "0.0 A" for 1 mA).
+        ParameterEditor *amplitude = panel()->editor(QStringLiteral("s2_amplitude"));
+        QCOMPARE(amplitude->kind(), ParameterEditor::Kind::EngineeringLineEdit);
         // Connecting writes it to the instrument, which reads it back unchanged.
         host->open();
         QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, kWaitMs);
@@ -287,6 +295,12 @@ private Q_SLOTS:
         for (const auto &[key, value] : settings)
             QTRY_COMPARE_WITH_TIMEOUT(host->parameters().value(key).toString(), value.toString(), kWaitMs);
         QVERIFY2(panel()->errorText().isEmpty(), qPrintable(panel()->errorText()));
+        QTRY_COMPARE(qobject_cast<QLineEdit *>(amplitude->widget())->text(), QStringLiteral("1 mA"));
+        // The range is greyed out while Auto range is on.
+        QVERIFY(host->parameters().boolValue(QStringLiteral("m1_autorange")));
+        QVERIFY(!panel()->editor(QStringLiteral("m1_range"))->widget()->isEnabled());
+        host->setParameter(QStringLiteral("m1_autorange"), false);
+        QTRY_VERIFY_WITH_TIMEOUT(panel()->editor(QStringLiteral("m1_range"))->widget()->isEnabled(), kWaitMs);
     }
 
     void demoBenchStreamsALockInSeeingASine()
