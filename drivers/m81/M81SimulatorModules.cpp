@@ -9,11 +9,12 @@ namespace bs::m81 {
 
 namespace {
 
-std::vector<double> decades(double from, double to)
+/// 10^from … 10^to, each the double nearest to the decade.
+std::vector<double> decades(int from, int to)
 {
     std::vector<double> r;
-    for (double v = from; v <= to * 1.0001; v *= 10)
-        r.push_back(v);
+    for (int e = from; e <= to; ++e)
+        r.push_back(e < 0 ? 1.0 / std::pow(10.0, -e) : std::pow(10.0, e));
     return r;
 }
 
@@ -53,7 +54,7 @@ double wrapDegrees(double d)
 
 std::vector<double> M81SourceModule::ranges() const
 {
-    return current ? decades(1e-6, 0.1) : decades(0.01, 10);
+    return current ? decades(-6, -1) : decades(-2, 1);
 }
 
 double M81SourceModule::presentRange() const
@@ -66,7 +67,7 @@ double M81SourceModule::presentRange() const
 
 std::vector<double> M81MeasureModule::ranges() const
 {
-    return measuresCurrent() ? decades(1e-8, 0.01) : decades(0.01, 10);
+    return measuresCurrent() ? decades(-8, -2) : decades(-2, 1);
 }
 
 M81SimulatorModules::M81SimulatorModules(const M81SimulatorConfig &cfg)
