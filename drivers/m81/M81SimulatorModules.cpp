@@ -217,7 +217,8 @@ double M81SimulatorModules::value(const ElementInfo &e, int n, quint64 idx, doub
     }
     const double r = std::fabs(c) / std::sqrt(2.0);
     const double theta = wrapDegrees(m_cfg.samplePhaseDeg[size_t(n - 1)] * h - m->phaseShift + (c < 0 ? 180 : 0));
-    const ElementInfo *mx = findElement("MX"), *my = findElement("MY");
+    static const ElementInfo *const mx = findElement("MX"); // X and Y keep their own noise, so that
+    static const ElementInfo *const my = findElement("MY"); // R and θ of one row agree with them
     const double x = r * std::cos(theta * std::numbers::pi / 180) + noise(*mx, n, idx);
     const double y = r * std::sin(theta * std::numbers::pi / 180) + noise(*my, n, idx);
     if (is(e, "MX"))
