@@ -646,6 +646,14 @@ void TestM81Simulator::faultDropConnection()
     // The device is still there: a new connection finds the stream running.
     TcpConn again(sim->port());
     QCOMPARE(again.ask("STATus:OPERation:CONDition?"), QByteArray("64"));
+    // Several clients share the device; a drop closes all of them.
+    TcpConn third(sim->port());
+    QCOMPARE(third.ask("*IDN?"), QByteArray("LSCI,M81,SIM00001,2.1.0"));
+    sim->injectFault(M81Simulator::Fault::DropConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(again.socket().state(), QAbstractSocket::UnconnectedState, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(third.socket().state(), QAbstractSocket::UnconnectedState, kTimeoutMs);
+    TcpConn fourth(sim->port());
+    QCOMPARE(fourth.ask("SENSe:NCHannels?"), QByteArray("3"));
 }
 
 void TestM81Simulator::faultTruncatedRow()
