@@ -388,6 +388,60 @@ private Q_SLOTS:
         QVERIFY(b.waitState(Instrument::State::Connected));
     }
 
+    void truncatedReply()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1,MY,1"));
+        b.set("rate", 1000);
+        b.set("count", 0);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY(b.waitRows(100));
+        b.simulator()->injectFault(M81Simulator::Fault::TruncatedRow);
+        QTRY_VERIFY_WITH_TIMEOUT(b.anyError(QStringLiteral("did not complete")), 20000);
+        const quint64 before = b.sink.rows();
+        QVERIFY(b.waitRows(before + 200));
+        b.host->stop();
+        QVERIFY(b.waitState(Instrument::State::Connected));
+        // The truncated row is one lost row; every row after it is decoded on its boundary.
+        QCOMPARE(b.host->stats().lostSamples, quint64(1));
+        const auto rtime = b.sink.column(QStringLiteral("RTIMe"));
+        int gaps = 0;
+        for (std::size_t i = 1; i < rtime.size(); ++i) {
+            const double step = rtime[i] - rtime[i - 1];
+            QVERIFY2(std::abs(step - 0.001) < 1e-6 || std::abs(step - 0.002) < 1e-6, qPrintable(QString::number(step)));
+            gaps += std::abs(step - 0.002) < 1e-6;
+        }
+        QCOMPARE(gaps, 1);
+        QVERIFY(!b.captureEnds().value(0).complete);
+    }
+
+    void stalledReplyTimesOut()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.set("timeout", 1.0);
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.simulator()->injectFault(M81Simulator::Fault::Stall);
+        b.set("s1_frequency", 321.0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.anyError(QStringLiteral("did not reply to 'SOURce1:FREQuency 321' within 1 s")), 20000);
+        QVERIFY2(b.anyError(QStringLiteral("127.0.0.1:%1").arg(b.port)), qPrintable(b.allErrors()));
+        // The instrument carried the command out; the next exchange is in step again.
+        b.set("s1_frequency", 322.0);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("s1_frequency").toDouble(), 322.0, 10000);
+        // A stall in the middle of a stream: the stream ends in Error, the rows stay.
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1"));
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY(b.waitRows(50));
+        b.simulator()->injectFault(M81Simulator::Fault::Stall);
+        QVERIFY(b.waitState(Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("TRACe:")), qPrintable(b.allErrors()));
+        QVERIFY(!b.captureEnds().value(0).complete);
+    }
+
     void refusedRateBeforeSending()
     {
         Bench b;
