@@ -388,6 +388,55 @@ private Q_SLOTS:
         QVERIFY(b.waitState(Instrument::State::Connected));
     }
 
+    // Every unverified point of the protocol notes the simulator can switch: the driver connects,
+    // streams a bounded run and gets every row once, in order.
+    void toleratesEveryReading_data()
+    {
+        QTest::addColumn<int>("variant");
+        const char *names[] = {"U3 0,\"No error\"", "U4 ';' between errors", "U5 RESEt clears settings",
+                               "U6 rate rounded", "U7 no TRACe extensions", "U8 MX as float",
+                               "U9 partial rows", "U11 instrument index checked", "U13 generic codes",
+                               "U14 last row repeated", "BFORmat unquoted", "pty with partial rows"};
+        for (int i = 0; i < int(std::size(names)); ++i)
+            QTest::newRow(names[i]) << i;
+    }
+    void toleratesEveryReading()
+    {
+        QFETCH(int, variant);
+        Bench b(variant == 11 ? Transport::Pty : Transport::Tcp, [variant](M81Simulator::Config &c) {
+            switch (variant) {
+            case 0: c.emptyQueueWithCode = true; break;
+            case 1: c.errorSeparator = ";"; break;
+            case 2: c.resetClearsSettings = true; break;
+            case 3: c.roundRate = true; break;
+            case 4: c.traceExtensions = false; break;
+            case 5: c.structCodes.insert("MX", 'f'); break;
+            case 6: c.partialRows = true; break;
+            case 7: c.checkInstrumentIndex = true; break;
+            case 8: c.genericErrorCodes = true; break;
+            case 9: c.repeatLastRow = true; break;
+            case 10: c.bformatQuoted = false; break;
+            case 11: c.partialRows = true; break;
+            }
+        });
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1,MOVerload,1,GPIStates,1,SRANge,2"));
+        b.set("rate", 1000);
+        b.set("count", 700);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Finished), qPrintable(b.allErrors()));
+        QCOMPARE(b.sink.rows(), quint64(700));
+        QString why;
+        QVERIFY2(contiguous(b.sink.column(QStringLiteral("RTIMe")), 1000, &why), qPrintable(why));
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        QVERIFY(b.captureEnds().value(0).complete);
+        QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
+        // A refusal is still a refusal in every reading.
+        b.set("s1_frequency", 5e6);
+        QTRY_VERIFY_WITH_TIMEOUT(!b.refused->isEmpty(), 10000);
+    }
+
     void truncatedReply()
     {
         Bench b;
