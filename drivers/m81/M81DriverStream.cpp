@@ -306,7 +306,9 @@ void M81Driver::onData(const Result &r)
     if (rows)
         takeRows(values, rows, r.answeredAt);
     flushRows(false);
-    if (m_stream.count && m_stream.received + m_stream.lost >= m_stream.count) {
+    // Rows known lost are not counted towards `count`: an instrument that delivers `count` rows
+    // despite an overflow still has them buffered; one that stopped is told by deviceDone.
+    if (m_stream.count && m_stream.received >= m_stream.count) {
         endStream(true);
         return;
     }

@@ -369,6 +369,46 @@ private Q_SLOTS:
         QVERIFY(!ends[0].complete);
     }
 
+    // §13: a bounded stream that overflowed. DeliverN: the instrument still delivers `count` rows,
+    // all of them are read. GenerateN: it stops after `count` generated rows; the driver sees the
+    // stream over (operation bit 6) and ends instead of waiting for rows that never come.
+    void boundedStreamWithOverflow_data()
+    {
+        QTest::addColumn<bool>("generateN");
+        QTest::addColumn<QString>("elements");
+        QTest::newRow("deliver n, RTIMe") << false << QStringLiteral("RTIMe,1,MX,1,MY,1");
+        QTest::newRow("generate n, RTIMe") << true << QStringLiteral("RTIMe,1,MX,1,MY,1");
+        QTest::newRow("generate n, no RTIMe") << true << QStringLiteral("MX,1,MY,1");
+    }
+    void boundedStreamWithOverflow()
+    {
+        QFETCH(bool, generateN);
+        QFETCH(QString, elements);
+        Bench b(Transport::Tcp, [generateN](M81Simulator::Config &c) {
+            c.bufferBytes = 48;
+            c.boundedStream = generateN ? M81Simulator::Config::BoundedStream::GenerateN
+                                        : M81Simulator::Config::BoundedStream::DeliverN;
+        });
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", elements);
+        b.set("rate", 5000);
+        b.set("count", 5000);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Finished, 30000), qPrintable(b.allErrors()));
+        QVERIFY(b.host->stats().lostSamples > 0);
+        QVERIFY(b.host->stats().overflowBlocks > 0);
+        if (generateN)
+            QVERIFY(b.sink.rows() < 5000);
+        else
+            QCOMPARE(b.sink.rows(), quint64(5000));
+        if (elements.startsWith(QLatin1String("RTIMe")) && generateN) // rows + lost = rows generated, bar the end
+            QVERIFY(b.sink.rows() + b.host->stats().lostSamples <= 5000);
+        const auto ends = b.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QVERIFY(!ends[0].complete);
+    }
+
     void scpiErrorMidStream()
     {
         Bench b;
