@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The TRACe data stream: configuration, polling TRACe:DATA:ALL?, rows into blocks, losses, ends.
 //
-// Pace: after a reply carrying at least kBigReplyBytes the next poll goes out at once (the
-// instrument's buffer may be filling), after a smaller one kPollMs later; after empty replies the
-// wait doubles from 2 ms up to min(50 ms, one row period). TRACe:DATA:OVERflow? is asked every
+// Pace: after a reply of at least kBigReplyBytes the next poll goes out at once (the instrument's
+// buffer may be filling up; its size is not published, U10), after a smaller one kPollMs later;
+// after empty replies the wait doubles from 2 ms up to min(50 ms, one row period).
+// TRACe:DATA:OVERflow? is asked every
 // kOverflowCheckMs and once more when the stream ends.
 //
 // Losses: with RTIMe streamed, a gap of k row periods between consecutive rows is k − 1 lost rows
@@ -26,7 +27,7 @@ namespace {
 
 const QString kStream = QStringLiteral("trace");
 constexpr int kPollMs = 5;
-constexpr qsizetype kBigReplyBytes = 2048;
+constexpr qsizetype kBigReplyBytes = 8192;
 
 /// Whether `rt` can be the RTIMe of the row after one at `last` (-1: the first row): later, and
 /// not absurdly far (a gap of an hour is lost data; more is a misread row).
