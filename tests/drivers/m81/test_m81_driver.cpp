@@ -361,6 +361,30 @@ private Q_SLOTS:
         QVERIFY(b.waitState(Instrument::State::Finished));
     }
 
+    // Stop while the reply that completes a bounded stream is on its way: one end, one capture.
+    void stopAtTheEndOfABoundedStream()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1"));
+        b.set("rate", 5000);
+        for (int i = 0; i < 30; ++i) {
+            b.set("count", 20 + i);
+            b.events->clear();
+            b.host->start();
+            QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+            QTest::qWait(i % 7);
+            b.host->stop();
+            QTRY_VERIFY_WITH_TIMEOUT(b.host->state() == Instrument::State::Connected
+                                         || b.host->state() == Instrument::State::Finished,
+                                     10000);
+            QTest::qWait(50); // a second end would come right after the first
+            QCOMPARE(b.captureEnds().size(), 1);
+        }
+        QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
+    }
+
     void overflowIsCounted_data()
     {
         QTest::addColumn<QString>("elements");
