@@ -281,6 +281,8 @@ private slots:
     void unverifiedSwitches();
     void ptyEndToEnd();
     void overlongLineRefused();
+    void qcodesSequence();
+    void instrumentCommands();
 };
 
 void TestM81Simulator::vendorSequenceByteForByte()
@@ -644,6 +646,14 @@ void TestM81Simulator::faultDropConnection()
     // The device is still there: a new connection finds the stream running.
     TcpConn again(sim->port());
     QCOMPARE(again.ask("STATus:OPERation:CONDition?"), QByteArray("64"));
+    // Several clients share the device; a drop closes all of them.
+    TcpConn third(sim->port());
+    QCOMPARE(third.ask("*IDN?"), QByteArray("LSCI,M81,SIM00001,2.1.0"));
+    sim->injectFault(M81Simulator::Fault::DropConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(again.socket().state(), QAbstractSocket::UnconnectedState, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(third.socket().state(), QAbstractSocket::UnconnectedState, kTimeoutMs);
+    TcpConn fourth(sim->port());
+    QCOMPARE(fourth.ask("SENSe:NCHannels?"), QByteArray("3"));
 }
 
 void TestM81Simulator::faultTruncatedRow()
@@ -915,6 +925,52 @@ void TestM81Simulator::overlongLineRefused()
     c.send(QByteArray(100 * 1024, 'A') + '\n');
     QCOMPARE(c.ask("SYSTem:ERRor:ALL?"), QByteArray("-363,\"Input buffer overrun;;\""));
     QCOMPARE(c.ask("*IDN?"), QByteArray("LSCI,M81,SIM00001,2.1.0"));
+}
+
+void TestM81Simulator::qcodesSequence()
+{
+    // §6.2: ELEMents before RESEt (RESEt keeps the list), COUNt? polled until n, one DATA:ALL?,
+    // BFORmat? only afterwards.
+    SimRunner sim;
+    TcpConn c(sim->port());
+    c.send("TRACe:FORMat:ELEMents MDC,1,MRMs,2,MPTPeak,3\n");
+    c.send("TRACe:RESEt\n");
+    c.send("TRACe:FORMat:ENCOding B64\n");
+    c.send("TRACe:RATE 1000\n");
+    c.send("TRACe:STARt 50\n");
+    QTRY_VERIFY_WITH_TIMEOUT(c.ask("TRACe:DATA:COUNt?").toInt() >= 50, kTimeoutMs);
+    QCOMPARE(c.ask("TRACe:DATA:COUNt?"), QByteArray("50"));
+    const QByteArray bytes = QByteArray::fromBase64(c.ask("TRACe:DATA:ALL?"));
+    QCOMPARE(c.ask("TRACe:FORMat:ENCOding:B64:BFORmat?"), QByteArray("\"ddd\""));
+    QCOMPARE(decodeRows(bytes, "ddd").size(), 50);
+    QCOMPARE(bytes.size(), 50 * 24);
+    QCOMPARE(c.ask("SYSTem:ERRor:ALL?"), QByteArray("No error"));
+}
+
+void TestM81Simulator::instrumentCommands()
+{
+    SimRunner sim;
+    TcpConn c(sim->port());
+    c.send("SOURce1:FUNCtion:SHAPe SIN;:SOURce1:VOLTage:LEVel:AMPLitude 1;:SOURce1:STATe 1\n");
+    const QByteArrayList mm = c.ask("STAT:MMAX? MDC,1,MPPeak,1" + kChk).split(';').first().split(',');
+    QCOMPARE(mm.size(), 4);
+    QVERIFY(mm[0].toDouble() <= mm[1].toDouble());
+    QVERIFY(std::fabs(mm[3].toDouble() - 0.5) < 1e-3);
+    const QList<std::pair<QByteArray, QByteArray>> settings {
+        { "INPut:REFerence:EDGe FALL", "FALLING" }, { "OUTPut:REFerence:SOURce S3", "S3" },
+        { "OUTPut:REFerence:STATe 1", "1" },        { "OUTPut:MONitor:MODe MANual", "MANUAL" },
+        { "OUTPut:MONitor:STATe ON", "1" },         { "OUTPut:MONitor:MLEVel -2.5", "-2.5" },
+    };
+    for (const auto &[set, reply] : settings) {
+        QCOMPARE(c.ask(set + kChk), QByteArray("No error"));
+        QCOMPARE(c.ask(set.split(' ').first() + '?'), reply);
+    }
+    QCOMPARE(c.ask("OUTPut:REFerence:SOURce S4" + kChk),
+             QByteArray("-224,\"Illegal parameter value;OUTPut:REFerence:SOURce S4;\""));
+    QCOMPARE(c.ask("SYSTem:LFRequency?;:SYSTem:LFRequency:DETected?;:SYSTem:LFRequency:ERRor?"), QByteArray("60;60;0"));
+    QCOMPARE(c.ask("CALibration:DATE?").count(','), 5);
+    c.send("*RST\n");
+    QCOMPARE(c.ask("INPut:REFerence:EDGe?;:OUTPut:MONitor:MODe?"), QByteArray("RISING;M1"));
 }
 
 QTEST_GUILESS_MAIN(TestM81Simulator)
