@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
+#include "m81/M81ProtocolElements.h"
+#include "m81/M81Simulator.h"
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaProtocolPorts.h"
 #include "panda/PandaSimulator.h"
@@ -12,6 +14,7 @@
 #include <QTimer>
 
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <utility>
 
@@ -49,6 +52,20 @@ const char *kUsage =
     "                          refuse (error,1), too-many (values x100), endless (no end, no XON),\n"
     "                          extra-lines, stale-frame (another answer first), out-of-range\n"
     "          --reboot-after S  drop the link after S seconds, as a reboot does, and come back 2 s later\n"
+    "  m81     Lake Shore M81-SSM: SCPI port (default 7777) and, with --pty, a pseudo-terminal\n"
+    "          standing in for the USB serial port (its path is printed); modules VS-10, CS-10,\n"
+    "          BCS-10 / VM-10, VM-10, CM-10\n"
+    "          --empty-slot S1..S3|M1..M3  leave a slot empty (-241 \"Hardware missing\"); repeatable\n"
+    "          --buffer BYTES  capture buffer (default 16384); rows beyond it are dropped (OVERflow 1)\n"
+    "          --bounded deliver|generate  STARt n ends after n rows delivered (default) or generated\n"
+    "          --fixture stream-data|get-data  the test vectors of the vendor's client tests\n"
+    "          --seed N        noise seed (default 1)\n"
+    "          --fault drop|truncated-row|stall|error  inject once, --fault-after S seconds after\n"
+    "                          the start (default 2); it acts at the next chance (drop: at once)\n"
+    "          unverified points (protocol notes U2-U14): --idn TEXT, --empty-queue-with-code,\n"
+    "          --error-separator TEXT, --reset-clears-settings, --round-rate, --no-trace-extensions,\n"
+    "          --struct-code MNEMONIC=CODE, --partial-rows, --check-instrument-index,\n"
+    "          --header-with-units, --generic-errors, --repeat-last-row, --bare-bformat\n"
     "  picoscope  the simulated PicoSDK library (a shared library, not a server): prints its\n"
     "          path and how to run a program written for the vendor's library against it\n"
     "          --family ps5000a (default) | ps2000a\n"
@@ -251,6 +268,129 @@ int runNv200(const QStringList &args)
     std::fflush(stdout);
     return QCoreApplication::exec();
 }
+int runM81(const QStringList &args)
+{
+    using bs::m81::M81Simulator;
+    M81Simulator::Config cfg;
+    double port = 7777, buffer = cfg.bufferBytes, seed = 1, faultAfter = 2;
+    bool portGiven = false;
+    auto fault = M81Simulator::Fault::None;
+    QString error;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString a = args[i];
+        auto value = [&]() -> std::optional<QString> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            return args[++i];
+        };
+        if (a == QLatin1String("--port")) {
+            if (!takeNumber(args, i, 0, 65535, &port, &error))
+                return usageError(error);
+            portGiven = true;
+        } else if (a == QLatin1String("--pty")) {
+            cfg.pty = true;
+        } else if (a == QLatin1String("--buffer")) {
+            if (!takeNumber(args, i, 1, 1 << 30, &buffer, &error))
+                return usageError(error);
+        } else if (a == QLatin1String("--seed")) {
+            if (!takeNumber(args, i, 0, 9e15, &seed, &error))
+                return usageError(error);
+        } else if (a == QLatin1String("--fault-after")) {
+            if (!takeNumber(args, i, 0, 1e6, &faultAfter, &error))
+                return usageError(error);
+        } else if (a == QLatin1String("--empty-slot")) {
+            const QString v = value().value_or(QString()).toUpper();
+            const int n = v.mid(1).toInt();
+            if (v.size() != 2 || (v[0] != QLatin1Char('S') && v[0] != QLatin1Char('M')) || n < 1 || n > 3)
+                return usageError(QStringLiteral("--empty-slot: '%1' must be S1, S2, S3, M1, M2 or M3").arg(v));
+            (v[0] == QLatin1Char('S') ? cfg.sourceModels : cfg.measureModels)[n - 1].clear();
+        } else if (a == QLatin1String("--bounded")) {
+            const QString v = value().value_or(QString());
+            if (v != QLatin1String("deliver") && v != QLatin1String("generate"))
+                return usageError(QStringLiteral("--bounded: '%1' must be deliver or generate").arg(v));
+            cfg.boundedStream = v == QLatin1String("deliver") ? M81Simulator::Config::BoundedStream::DeliverN
+                                                               : M81Simulator::Config::BoundedStream::GenerateN;
+        } else if (a == QLatin1String("--fixture")) {
+            const QString v = value().value_or(QString());
+            if (v != QLatin1String("stream-data") && v != QLatin1String("get-data"))
+                return usageError(QStringLiteral("--fixture: '%1' must be stream-data or get-data").arg(v));
+            cfg.fixture = v == QLatin1String("stream-data") ? M81Simulator::Config::Fixture::StreamData
+                                                             : M81Simulator::Config::Fixture::GetData;
+        } else if (a == QLatin1String("--fault")) {
+            const QString v = value().value_or(QString());
+            if (!M81Simulator::faultFromName(v, &fault))
+                return usageError(QStringLiteral("--fault: '%1' must be drop, truncated-row, stall or error").arg(v));
+        } else if (a == QLatin1String("--idn")) {
+            const QString v = value().value_or(QString());
+            if (v.isEmpty())
+                return usageError(QStringLiteral("--idn needs a text"));
+            cfg.idn = v.toUtf8();
+        } else if (a == QLatin1String("--error-separator")) {
+            const auto v = value();
+            if (!v)
+                return usageError(QStringLiteral("--error-separator needs a text"));
+            cfg.errorSeparator = v->toUtf8();
+        } else if (a == QLatin1String("--struct-code")) {
+            const QString v = value().value_or(QString());
+            const QByteArray mn = v.section(QLatin1Char('='), 0, 0).toLatin1();
+            const QByteArray code = v.section(QLatin1Char('='), 1).toLatin1();
+            const bs::m81::ElementInfo *e = bs::m81::findElement(mn);
+            if (!e || code.size() != 1 || bs::m81::structCodeSize(code[0]) == 0)
+                return usageError(QStringLiteral("--struct-code: '%1' must be MNEMONIC=CODE (CODE one of ?bBhHiIlLqQfd)").arg(v));
+            cfg.structCodes.insert(e->longForm, code[0]);
+        } else if (a == QLatin1String("--empty-queue-with-code")) {
+            cfg.emptyQueueWithCode = true;
+        } else if (a == QLatin1String("--reset-clears-settings")) {
+            cfg.resetClearsSettings = true;
+        } else if (a == QLatin1String("--round-rate")) {
+            cfg.roundRate = true;
+        } else if (a == QLatin1String("--no-trace-extensions")) {
+            cfg.traceExtensions = false;
+        } else if (a == QLatin1String("--partial-rows")) {
+            cfg.partialRows = true;
+        } else if (a == QLatin1String("--check-instrument-index")) {
+            cfg.checkInstrumentIndex = true;
+        } else if (a == QLatin1String("--header-with-units")) {
+            cfg.headerWithUnits = true;
+        } else if (a == QLatin1String("--generic-errors")) {
+            cfg.genericErrorCodes = true;
+        } else if (a == QLatin1String("--repeat-last-row")) {
+            cfg.repeatLastRow = true;
+        } else if (a == QLatin1String("--bare-bformat")) {
+            cfg.bformatQuoted = false;
+        } else {
+            return usageError(QStringLiteral("unknown argument '%1'").arg(a));
+        }
+    }
+    // With --pty alone, serve only the pseudo-terminal; --port adds the TCP side.
+    cfg.tcp = !cfg.pty || portGiven;
+    cfg.port = quint16(port);
+    cfg.bufferBytes = int(buffer);
+    cfg.noiseSeed = quint64(seed);
+    M81Simulator sim(cfg);
+    if (!sim.start(&error)) {
+        std::fprintf(stderr, "benchscope-sim: m81: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (fault != M81Simulator::Fault::None) {
+        // Armed faultAfter seconds after start; each applies at the next chance (see M81Simulator::Fault).
+        QTimer::singleShot(int(faultAfter * 1000), &sim, [&sim, fault, args] {
+            std::fprintf(stdout, "m81 simulator: injecting fault %s\n",
+                         qPrintable(args.value(args.indexOf(QStringLiteral("--fault")) + 1)));
+            std::fflush(stdout);
+            sim.injectFault(fault);
+        });
+    }
+    if (cfg.tcp)
+        std::fprintf(stdout, "m81 simulator listening: 127.0.0.1:%u\n", sim.port());
+    if (cfg.pty)
+        std::fprintf(stdout, "m81 simulator serial port: %s\n", qPrintable(sim.ptyPath()));
+    std::fprintf(stdout, "m81 simulator: %s; sources %s; measures %s; buffer %d bytes\n", cfg.idn.constData(),
+                 qPrintable(cfg.sourceModels.join(QLatin1Char(','))), qPrintable(cfg.measureModels.join(QLatin1Char(','))),
+                 cfg.bufferBytes);
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
 int runPicoscope(const QStringList &args)
 {
     using namespace bs::picoscope;
@@ -296,5 +436,7 @@ int main(int argc, char *argv[])
         return runNv200(args);
     if (id == QLatin1String("picoscope"))
         return runPicoscope(args);
-    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200, picoscope)").arg(id));
+    if (id == QLatin1String("m81"))
+        return runM81(args);
+    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200, picoscope, m81)").arg(id));
 }
