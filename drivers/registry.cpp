@@ -2,6 +2,7 @@
 #include "registry.h"
 
 #include "DriverRegistry.h"
+#include "m81/M81Driver.h"
 #include "nv200/Nv200Driver.h"
 #include "panda/PandaDriver.h"
 #include "picoscope/PicoDriver.h"
@@ -14,6 +15,7 @@ void registerBuiltinDrivers()
     r.add(panda::PandaDriver::info());
     r.add(nv200::Nv200Driver::info());
     r.add(picoscope::PicoDriver::info());
+    r.add(m81::M81Driver::info());
 }
 
 } // namespace bs
