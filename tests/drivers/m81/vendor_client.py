@@ -612,8 +612,8 @@ SCENARIOS = [
 # Starting the simulator.
 
 class Simulator:
-    def __init__(self, program, use_pty):
-        args = [program, 'm81']
+    def __init__(self, program, use_pty, extra_args):
+        args = [program, 'm81'] + list(extra_args)
         if use_pty:
             args.append('--pty')
         else:
@@ -666,6 +666,8 @@ def main():
     target.add_argument('--address', metavar='HOST[:PORT]', help='an instrument listening on TCP (port 7777)')
     target.add_argument('--serial', metavar='DEVICE', help='an instrument on a serial device')
     parser.add_argument('--pty', action='store_true', help='with --sim: the simulator\'s pty instead of TCP')
+    parser.add_argument('--sim-arg', action='append', default=[], metavar='ARG',
+                        help='with --sim: pass ARG on to the simulator (repeatable), e.g. --sim-arg=--partial-rows')
     parser.add_argument('--only', action='append', choices=[name for name, _ in SCENARIOS], help='run only these')
     parser.add_argument('--skip', action='append', default=[], choices=[name for name, _ in SCENARIOS])
     parser.add_argument('-v', '--verbose', action='store_true', help='print every line sent and received')
@@ -674,7 +676,7 @@ def main():
     simulator = None
     if options.sim:
         try:
-            simulator = Simulator(options.sim, options.pty)
+            simulator = Simulator(options.sim, options.pty, options.sim_arg)
         except (OSError, RuntimeError) as error:
             print('vendor_client: cannot start the simulator: %s' % error, file=sys.stderr)
             return 2
