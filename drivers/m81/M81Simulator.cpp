@@ -9,6 +9,8 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include <utility>
+
 namespace bs::m81 {
 
 M81Simulator::M81Simulator(const Config &cfg, QObject *parent)
@@ -84,9 +86,8 @@ bool M81Simulator::startHere(QString *error)
 void M81Simulator::stopHere()
 {
     m_server->close();
-    for (const QPointer<M81SimulatorTcpLink> &c : std::as_const(m_clients))
+    for (const QPointer<M81SimulatorTcpLink> &c : std::exchange(m_clients, {}))
         delete c.data();
-    m_clients.clear();
     delete m_pty;
     m_pty = nullptr;
     {
@@ -138,8 +139,10 @@ void M81Simulator::injectFault(Fault f)
                 m_faults.fetch_or(kM81FaultDrop); // the pty: its next answer stops half-way
                 return;
             }
-            for (const QPointer<M81SimulatorTcpLink> &c : std::as_const(m_clients))
-                c->hangUp();
+            const QList<QPointer<M81SimulatorTcpLink>> clients = m_clients; // hangUp() may remove them
+            for (const QPointer<M81SimulatorTcpLink> &c : clients)
+                if (c)
+                    c->hangUp();
         }, Qt::QueuedConnection);
         break;
     }

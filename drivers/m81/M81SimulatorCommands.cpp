@@ -56,6 +56,7 @@ M81SimulatorCommands::M81SimulatorCommands(const M81SimulatorConfig &cfg, std::f
     addFetch();
     addSourceModules();
     addMeasureModules();
+    addInstrument();
 }
 
 void M81SimulatorCommands::add(const char *pattern, Handler h)
@@ -358,6 +359,7 @@ void M81SimulatorCommands::addSystem()
     add("*RST", [this](Call &c) -> Reply {
         if (params(c, 0, 0)) {
             m_modules.reset();
+            m_instrument = {};
             m_stream.reset();
             m_fixturePending = false;
             m_heldBack.clear();
@@ -428,7 +430,6 @@ void M81SimulatorCommands::addSystem()
             m_errors.clear();
         return std::nullopt;
     });
-    add("SYSTem:LFRequency?", [this](Call &c) -> Reply { return params(c, 0, 0) ? Reply("60") : std::nullopt; });
 }
 
 void M81SimulatorCommands::addStatus()

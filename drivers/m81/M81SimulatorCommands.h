@@ -12,7 +12,9 @@
 // as `code,"message;unit;"` and the failing query answers nothing.
 //
 // The command table is built in two files: M81SimulatorCommands.cpp (dispatch, IEEE 488.2,
-// SYSTem, STATus, FETCh/READ, TRACe) and M81SimulatorCommandsModules.cpp (SOURce<n>, SENSe<n>).
+// SYSTem, STATus, FETCh/READ, TRACe), M81SimulatorCommandsModules.cpp (SOURce<n>, SENSe<n>) and
+// M81SimulatorCommandsInstrument.cpp (STATistics, INPut/OUTPut:REFerence, OUTPut:MONitor,
+// CALibration, SYSTem:LFRequency).
 //
 // Not thread-safe: simulator thread only.
 
@@ -119,6 +121,7 @@ private:
     void addFetch();
     void addSourceModules();  // M81SimulatorCommandsModules.cpp
     void addMeasureModules(); // M81SimulatorCommandsModules.cpp
+    void addInstrument();     // M81SimulatorCommandsInstrument.cpp
     void addSetting(const char *pattern, std::function<Reply(Call &)> get, std::function<bool(Call &)> set);
 
     const M81SimulatorConfig &m_cfg;
@@ -127,6 +130,16 @@ private:
     M81SimulatorStream m_stream;
     M81SimulatorErrorQueue m_errors;
     std::vector<Entry> m_entries;
+    /// Instrument-wide settings of §9 (reference input/output, monitor output).
+    struct InstrumentSettings
+    {
+        QByteArray refEdge = "RISING";
+        QByteArray refOutSource = "S1";
+        bool refOutOn = false;
+        QByteArray monitorMode = "M1";
+        bool monitorOn = false;
+        double monitorLevel = 0;
+    } m_instrument;
     int m_esr = 0, m_ese = 0, m_sre = 0;
     int m_opCondition = 0, m_opEvent = 0, m_opEnable = 0;
     int m_quesCondition = 0, m_quesEvent = 0, m_quesEnable = 0;

@@ -9,11 +9,12 @@ namespace bs::m81 {
 
 namespace {
 
-std::vector<double> decades(double from, double to)
+/// 10^from … 10^to, each the double nearest to the decade.
+std::vector<double> decades(int from, int to)
 {
     std::vector<double> r;
-    for (double v = from; v <= to * 1.0001; v *= 10)
-        r.push_back(v);
+    for (int e = from; e <= to; ++e)
+        r.push_back(e < 0 ? 1.0 / std::pow(10.0, -e) : std::pow(10.0, e));
     return r;
 }
 
@@ -53,7 +54,7 @@ double wrapDegrees(double d)
 
 std::vector<double> M81SourceModule::ranges() const
 {
-    return current ? decades(1e-6, 0.1) : decades(0.01, 10);
+    return current ? decades(-6, -1) : decades(-2, 1);
 }
 
 double M81SourceModule::presentRange() const
@@ -66,7 +67,7 @@ double M81SourceModule::presentRange() const
 
 std::vector<double> M81MeasureModule::ranges() const
 {
-    return measuresCurrent() ? decades(1e-8, 0.01) : decades(0.01, 10);
+    return measuresCurrent() ? decades(-8, -2) : decades(-2, 1);
 }
 
 M81SimulatorModules::M81SimulatorModules(const M81SimulatorConfig &cfg)
@@ -216,7 +217,8 @@ double M81SimulatorModules::value(const ElementInfo &e, int n, quint64 idx, doub
     }
     const double r = std::fabs(c) / std::sqrt(2.0);
     const double theta = wrapDegrees(m_cfg.samplePhaseDeg[size_t(n - 1)] * h - m->phaseShift + (c < 0 ? 180 : 0));
-    const ElementInfo *mx = findElement("MX"), *my = findElement("MY");
+    static const ElementInfo *const mx = findElement("MX"); // X and Y keep their own noise, so that
+    static const ElementInfo *const my = findElement("MY"); // R and θ of one row agree with them
     const double x = r * std::cos(theta * std::numbers::pi / 180) + noise(*mx, n, idx);
     const double y = r * std::sin(theta * std::numbers::pi / 180) + noise(*my, n, idx);
     if (is(e, "MX"))

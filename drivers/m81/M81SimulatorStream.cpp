@@ -141,7 +141,9 @@ void M81SimulatorStream::advance(qint64 nowNs)
     if (!m_running || m_rate <= 0)
         return;
     const bool deliverN = m_cfg.boundedStream == M81SimulatorConfig::BoundedStream::DeliverN;
-    qint64 due = (nowNs - m_startNs) * m_rate / 1'000'000'000 + 1;
+    // Rows due by now, without overflowing however long the stream runs.
+    const qint64 elapsed = std::max<qint64>(0, nowNs - m_startNs);
+    qint64 due = elapsed / 1'000'000'000 * m_rate + elapsed % 1'000'000'000 * m_rate / 1'000'000'000 + 1;
     if (m_count > 0 && !deliverN)
         due = std::min(due, m_count);
     const qint64 capacity = capacityRows();

@@ -14,6 +14,7 @@
 
 #include <cmath>
 
+#include <functional>
 #include <memory>
 
 #include <csignal>
@@ -860,6 +861,84 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("rate") && r.err.contains("6000"), r.err.constData());
         QVERIFY(!listener.waitForNewConnection(100));
         QVERIFY(!QFileInfo::exists(out));
+    }
+
+    /// `benchscope-sim m81`: prints where it listens, answers SCPI there (and on its pty), takes
+    /// its switches, refuses bad ones with exit 64.
+    void m81SimulatorCommandLine()
+    {
+        const auto startM81 = [](QProcess &p, const QStringList &args) {
+            p.start(QStringLiteral(BENCHSCOPE_SIM), QStringList{QStringLiteral("m81")} + args);
+            QString printed;
+            QElapsedTimer t;
+            t.start();
+            while (!printed.contains(QLatin1String(" bytes\n")) && t.elapsed() < 10000) {
+                p.waitForReadyRead(200);
+                printed += QString::fromUtf8(p.readAllStandardOutput());
+            }
+            return printed;
+        };
+        const auto ask = [](QIODevice &io, const QByteArray &line, const std::function<bool()> &wait) {
+            io.write(line + '\n');
+            QByteArray got;
+            QElapsedTimer t;
+            t.start();
+            while (!got.endsWith("\r\n") && t.elapsed() < 10000) {
+                wait();
+                got += io.readAll();
+            }
+            return got;
+        };
+        {
+            QProcess sim;
+            const QString printed = startM81(sim, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--empty-slot"),
+                                                   QStringLiteral("M2"), QStringLiteral("--buffer"), QStringLiteral("800"),
+                                                   QStringLiteral("--no-trace-extensions")});
+            const auto m = QRegularExpression(QStringLiteral("listening: 127.0.0.1:(\\d+)")).match(printed);
+            QVERIFY2(m.hasMatch(), qPrintable(printed));
+            QVERIFY2(printed.contains(QLatin1String("measures VM-10,,CM-10; buffer 800 bytes")), qPrintable(printed));
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, quint16(m.captured(1).toUInt()));
+            QVERIFY(s.waitForConnected(5000));
+            const auto wait = [&s] { return s.waitForReadyRead(200); };
+            QCOMPARE(ask(s, "*IDN?", wait), QByteArray("LSCI,M81,SIM00001,2.1.0\r\n"));
+            QCOMPARE(ask(s, "SENSe2:MODel?;:SYSTem:ERRor:ALL?", wait),
+                     QByteArray("-241,\"Hardware missing;SENSe2:MODel?;\"\r\n"));
+            QCOMPARE(ask(s, "TRACe:RATE?;:SYSTem:ERRor:ALL?", wait), QByteArray("-113,\"Undefined header;TRACe:RATE?;\"\r\n"));
+            sim.kill();
+            sim.waitForFinished();
+        }
+        {
+            QProcess sim;
+            const QString printed = startM81(sim, {QStringLiteral("--pty")});
+            QVERIFY2(!printed.contains(QLatin1String("listening")), qPrintable(printed)); // --pty alone: no TCP
+            const auto m = QRegularExpression(QStringLiteral("serial port: (/dev/\\S+)")).match(printed);
+            QVERIFY2(m.hasMatch(), qPrintable(printed));
+            QFile tty(m.captured(1));
+            QVERIFY(tty.open(QIODevice::ReadWrite | QIODevice::Unbuffered));
+            const int fd = tty.handle();
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+            const auto wait = [fd] {
+                pollfd p{fd, POLLIN, 0};
+                return ::poll(&p, 1, 200) > 0;
+            };
+            QCOMPARE(ask(tty, "SOURce3:MODel?", wait), QByteArray("\"BCS-10\"\r\n"));
+            sim.kill();
+            sim.waitForFinished();
+        }
+        for (const QStringList &bad : {QStringList{QStringLiteral("--empty-slot"), QStringLiteral("X9")},
+                                       QStringList{QStringLiteral("--bounded"), QStringLiteral("sometimes")},
+                                       QStringList{QStringLiteral("--fault"), QStringLiteral("fire")},
+                                       QStringList{QStringLiteral("--struct-code"), QStringLiteral("MX=z")},
+                                       QStringList{QStringLiteral("--fixture"), QStringLiteral("other")},
+                                       QStringList{QStringLiteral("--port"), QStringLiteral("70000")},
+                                       QStringList{QStringLiteral("--frobnicate")}}) {
+            const Result r = run(QStringLiteral(BENCHSCOPE_SIM), QStringList{QStringLiteral("m81")} + bad);
+            QVERIFY2(r.code == 64 && r.err.contains(bad.first().toUtf8()), r.err.constData());
+        }
+        const Result help = run(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("--help")});
+        QCOMPARE(help.code, 0);
+        QVERIFY(help.out.contains("m81     Lake Shore M81-SSM"));
     }
 };
 
