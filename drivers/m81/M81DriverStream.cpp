@@ -28,6 +28,13 @@ const QString kStream = QStringLiteral("trace");
 constexpr int kPollMs = 5;
 constexpr qsizetype kBigReplyBytes = 2048;
 
+/// Whether `rt` can be the RTIMe of the row after one at `last` (-1: the first row): later, and
+/// not absurdly far (a gap of an hour is lost data; more is a misread row).
+bool plausibleRtime(double rt, double last)
+{
+    return std::isfinite(rt) && rt >= 0 && rt > last && (last < 0 ? rt < 3600 : rt - last < 3600);
+}
+
 QString channelLabel(const QString &mnemonic)
 {
     static const QHash<QString, QString> names{
@@ -259,7 +266,29 @@ void M81Driver::onData(const Result &r)
         m_stream.nextIndex += 1;
     } else {
         QString why;
-        const auto n = m_stream.decoder.feed(r.line, values, &why);
+        const int rc = m_stream.rtimeColumn;
+        const double last = m_stream.lastRtime;
+        // With RTIMe a partial row can be checked: completed by the next reply (U9) its RTIMe
+        // follows the last; the start of a row that never came (a truncated reply) is dropped.
+        const auto n = rc < 0 ? m_stream.decoder.feed(r.line, values, &why)
+                              : m_stream.decoder.feed(r.line, values,
+                                                      [rc, last, nv = m_stream.decoder.layout().valueCount()](
+                                                          const double *rows, int count) {
+                                                          double before = last;
+                                                          for (int i = 0; i < count; ++i) {
+                                                              const double rt = rows[i * nv + rc];
+                                                              if (!plausibleRtime(rt, before))
+                                                                  return false;
+                                                              before = rt;
+                                                          }
+                                                          return true;
+                                                      },
+                                                      &why);
+        if (m_stream.decoder.abandonedBytes() && m_stream.decodeErrors++ < 3)
+            fail(tr("M81 at %1: a reply ended in %2 bytes of a row that the next reply did not complete; "
+                    "they were dropped (the rows lost are counted from RTIMe)")
+                     .arg(m_link.peer())
+                     .arg(m_stream.decoder.abandonedBytes()));
         if (!n) {
             const qint64 rowBytes = m_stream.decoder.layout().rowBytes;
             const quint64 lost = quint64(std::max<qint64>(1, (m_stream.decoder.droppedBytes() + rowBytes - 1) / rowBytes));
@@ -277,7 +306,9 @@ void M81Driver::onData(const Result &r)
     if (rows)
         takeRows(values, rows, r.answeredAt);
     flushRows(false);
-    if (m_stream.count && m_stream.received + m_stream.lost >= m_stream.count) {
+    // Rows known lost are not counted towards `count`: an instrument that delivers `count` rows
+    // despite an overflow still has them buffered; one that stopped is told by deviceDone.
+    if (m_stream.count && m_stream.received >= m_stream.count) {
         endStream(true);
         return;
     }
@@ -310,6 +341,15 @@ void M81Driver::takeRows(const std::vector<double> &values, std::size_t rows, do
             const double rt = row[rc];
             if (m_stream.lastRtime >= 0 && rt <= m_stream.lastRtime)
                 continue; // a row seen before (U14)
+            if (!plausibleRtime(rt, m_stream.lastRtime)) {
+                // A misread row: not delivered; the RTIMe of the next good row counts it as lost.
+                if (m_stream.decodeErrors++ < 3)
+                    fail(tr("M81 at %1: a row with RTIMe %2 s after %3 s cannot be right; it was dropped")
+                             .arg(m_link.peer())
+                             .arg(rt)
+                             .arg(m_stream.lastRtime));
+                continue;
+            }
             if (m_stream.lastRtime >= 0 && rt - m_stream.lastRtime > 1.5 * period) {
                 const quint64 gap = quint64(std::llround((rt - m_stream.lastRtime) / period)) - 1;
                 if (gap) {

@@ -6,6 +6,7 @@
 
 #include <QtEndian>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -171,9 +172,43 @@ void RowDecoder::reset()
     m_dropped = 0;
 }
 
+std::optional<std::size_t> RowDecoder::feed(QByteArrayView reply, std::vector<double> &out, const RowCheck &check,
+                                            QString *error)
+{
+    m_abandoned = 0;
+    const int rowBytes = m_layout.rowBytes;
+    if (m_carry.isEmpty() || !check || rowBytes <= 0)
+        return feed(reply, out, error);
+    const auto bytes = decodeBase64(reply);
+    if (!bytes || m_carry.size() + bytes->size() < rowBytes)
+        return feed(reply, out, error);
+    // The first two rows with the carried bytes in front, and the reply's own first two rows.
+    auto firstRows = [this, rowBytes](const QByteArray &b, int *count) {
+        *count = int(std::min<qsizetype>(2, b.size() / rowBytes));
+        std::vector<double> v(std::size_t(m_layout.valueCount()) * 2);
+        for (int r = 0; r < *count; ++r)
+            for (int i = 0; i < m_layout.valueCount(); ++i)
+                v[std::size_t(r * m_layout.valueCount() + i)] =
+                    unpackValue(b.constData() + r * rowBytes + m_layout.offsets[i], m_layout.codes[i]);
+        return v;
+    };
+    int joinedCount = 0, ownCount = 0;
+    const auto joined = firstRows(m_carry + bytes->left(2 * rowBytes), &joinedCount);
+    const auto own = firstRows(bytes->left(2 * rowBytes), &ownCount);
+    if (check(joined.data(), joinedCount) || ownCount == 0 || !check(own.data(), ownCount))
+        return feed(reply, out, error);
+    m_abandoned = int(m_carry.size());
+    m_carry.clear();
+    const int abandoned = m_abandoned;
+    const auto rows = feed(reply, out, error);
+    m_abandoned = abandoned;
+    return rows;
+}
+
 std::optional<std::size_t> RowDecoder::feed(QByteArrayView reply, std::vector<double> &out, QString *error)
 {
     m_dropped = 0;
+    m_abandoned = 0;
     if (m_layout.rowBytes <= 0) {
         if (error)
             *error = QStringLiteral("no row layout (BFORmat?/BCOunt?) known");

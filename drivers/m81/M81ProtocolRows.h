@@ -11,6 +11,7 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -64,6 +65,19 @@ public:
     /// (the row boundary is lost; droppedBytes() says how many bytes that was).
     std::optional<std::size_t> feed(QByteArrayView reply, std::vector<double> &out, QString *error = nullptr);
 
+    /// Whether decoded rows can follow the rows before them and each other (e.g. each RTIMe just
+    /// after the one before): `rows` holds `count` rows (1 or 2), row-major.
+    using RowCheck = std::function<bool(const double *rows, int count)>;
+    /// As feed(), but when bytes were carried and the first rows they would give (the completed
+    /// row and the one after it) fail `check` while the reply's own first rows pass it, the
+    /// carried bytes were the start of a row that was never completed (a truncated reply, not a
+    /// row split across replies): they are dropped (abandonedBytes() says how many) and the reply
+    /// is decoded on its own.
+    std::optional<std::size_t> feed(QByteArrayView reply, std::vector<double> &out, const RowCheck &check,
+                                    QString *error = nullptr);
+    /// Carried bytes dropped by the last feed() with a check (0: none).
+    int abandonedBytes() const { return m_abandoned; }
+
     /// Bytes of a partial row waiting for the next reply.
     int carriedBytes() const { return int(m_carry.size()); }
     /// Bytes thrown away by the last failed feed() (the invalid reply's estimated size plus the carry).
@@ -75,6 +89,7 @@ private:
     RowLayout m_layout;
     QByteArray m_carry;
     qint64 m_dropped = 0;
+    int m_abandoned = 0;
 };
 
 } // namespace bs::m81

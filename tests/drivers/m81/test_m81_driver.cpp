@@ -369,6 +369,46 @@ private Q_SLOTS:
         QVERIFY(!ends[0].complete);
     }
 
+    // §13: a bounded stream that overflowed. DeliverN: the instrument still delivers `count` rows,
+    // all of them are read. GenerateN: it stops after `count` generated rows; the driver sees the
+    // stream over (operation bit 6) and ends instead of waiting for rows that never come.
+    void boundedStreamWithOverflow_data()
+    {
+        QTest::addColumn<bool>("generateN");
+        QTest::addColumn<QString>("elements");
+        QTest::newRow("deliver n, RTIMe") << false << QStringLiteral("RTIMe,1,MX,1,MY,1");
+        QTest::newRow("generate n, RTIMe") << true << QStringLiteral("RTIMe,1,MX,1,MY,1");
+        QTest::newRow("generate n, no RTIMe") << true << QStringLiteral("MX,1,MY,1");
+    }
+    void boundedStreamWithOverflow()
+    {
+        QFETCH(bool, generateN);
+        QFETCH(QString, elements);
+        Bench b(Transport::Tcp, [generateN](M81Simulator::Config &c) {
+            c.bufferBytes = 48;
+            c.boundedStream = generateN ? M81Simulator::Config::BoundedStream::GenerateN
+                                        : M81Simulator::Config::BoundedStream::DeliverN;
+        });
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", elements);
+        b.set("rate", 5000);
+        b.set("count", 5000);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Finished, 30000), qPrintable(b.allErrors()));
+        QVERIFY(b.host->stats().lostSamples > 0);
+        QVERIFY(b.host->stats().overflowBlocks > 0);
+        if (generateN)
+            QVERIFY(b.sink.rows() < 5000);
+        else
+            QCOMPARE(b.sink.rows(), quint64(5000));
+        if (elements.startsWith(QLatin1String("RTIMe")) && generateN) // rows + lost = rows generated, bar the end
+            QVERIFY(b.sink.rows() + b.host->stats().lostSamples <= 5000);
+        const auto ends = b.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QVERIFY(!ends[0].complete);
+    }
+
     void scpiErrorMidStream()
     {
         Bench b;
@@ -386,6 +426,109 @@ private Q_SLOTS:
         QVERIFY2(b.anyError(QStringLiteral("TRACe:DATA:ALL?")), qPrintable(b.allErrors()));
         b.host->stop();
         QVERIFY(b.waitState(Instrument::State::Connected));
+    }
+
+    // Every unverified point of the protocol notes the simulator can switch: the driver connects,
+    // streams a bounded run and gets every row once, in order.
+    void toleratesEveryReading_data()
+    {
+        QTest::addColumn<int>("variant");
+        const char *names[] = {"U3 0,\"No error\"", "U4 ';' between errors", "U5 RESEt clears settings",
+                               "U6 rate rounded", "U7 no TRACe extensions", "U8 MX as float",
+                               "U9 partial rows", "U11 instrument index checked", "U13 generic codes",
+                               "U14 last row repeated", "BFORmat unquoted", "pty with partial rows"};
+        for (int i = 0; i < int(std::size(names)); ++i)
+            QTest::newRow(names[i]) << i;
+    }
+    void toleratesEveryReading()
+    {
+        QFETCH(int, variant);
+        Bench b(variant == 11 ? Transport::Pty : Transport::Tcp, [variant](M81Simulator::Config &c) {
+            switch (variant) {
+            case 0: c.emptyQueueWithCode = true; break;
+            case 1: c.errorSeparator = ";"; break;
+            case 2: c.resetClearsSettings = true; break;
+            case 3: c.roundRate = true; break;
+            case 4: c.traceExtensions = false; break;
+            case 5: c.structCodes.insert("MX", 'f'); break;
+            case 6: c.partialRows = true; break;
+            case 7: c.checkInstrumentIndex = true; break;
+            case 8: c.genericErrorCodes = true; break;
+            case 9: c.repeatLastRow = true; break;
+            case 10: c.bformatQuoted = false; break;
+            case 11: c.partialRows = true; break;
+            }
+        });
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1,MOVerload,1,GPIStates,1,SRANge,2"));
+        b.set("rate", 1000);
+        b.set("count", 700);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Finished), qPrintable(b.allErrors()));
+        QCOMPARE(b.sink.rows(), quint64(700));
+        QString why;
+        QVERIFY2(contiguous(b.sink.column(QStringLiteral("RTIMe")), 1000, &why), qPrintable(why));
+        QCOMPARE(b.host->stats().lostSamples, quint64(0));
+        QVERIFY(b.captureEnds().value(0).complete);
+        QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
+        // A refusal is still a refusal in every reading.
+        b.set("s1_frequency", 5e6);
+        QTRY_VERIFY_WITH_TIMEOUT(!b.refused->isEmpty(), 10000);
+    }
+
+    void truncatedReply()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1,MY,1"));
+        b.set("rate", 1000);
+        b.set("count", 0);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY(b.waitRows(100));
+        b.simulator()->injectFault(M81Simulator::Fault::TruncatedRow);
+        QTRY_VERIFY_WITH_TIMEOUT(b.anyError(QStringLiteral("did not complete")), 20000);
+        const quint64 before = b.sink.rows();
+        QVERIFY(b.waitRows(before + 200));
+        b.host->stop();
+        QVERIFY(b.waitState(Instrument::State::Connected));
+        // The truncated row is one lost row; every row after it is decoded on its boundary.
+        QCOMPARE(b.host->stats().lostSamples, quint64(1));
+        const auto rtime = b.sink.column(QStringLiteral("RTIMe"));
+        int gaps = 0;
+        for (std::size_t i = 1; i < rtime.size(); ++i) {
+            const double step = rtime[i] - rtime[i - 1];
+            QVERIFY2(std::abs(step - 0.001) < 1e-6 || std::abs(step - 0.002) < 1e-6, qPrintable(QString::number(step)));
+            gaps += std::abs(step - 0.002) < 1e-6;
+        }
+        QCOMPARE(gaps, 1);
+        QVERIFY(!b.captureEnds().value(0).complete);
+    }
+
+    void stalledReplyTimesOut()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        b.set("timeout", 1.0);
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.simulator()->injectFault(M81Simulator::Fault::Stall);
+        b.set("s1_frequency", 321.0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.anyError(QStringLiteral("did not reply to 'SOURce1:FREQuency 321' within 1 s")), 20000);
+        QVERIFY2(b.anyError(QStringLiteral("127.0.0.1:%1").arg(b.port)), qPrintable(b.allErrors()));
+        // The instrument carried the command out; the next exchange is in step again.
+        b.set("s1_frequency", 322.0);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("s1_frequency").toDouble(), 322.0, 10000);
+        // A stall in the middle of a stream: the stream ends in Error, the rows stay.
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1"));
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY(b.waitRows(50));
+        b.simulator()->injectFault(M81Simulator::Fault::Stall);
+        QVERIFY(b.waitState(Instrument::State::Error));
+        QVERIFY2(b.anyError(QStringLiteral("TRACe:")), qPrintable(b.allErrors()));
+        QVERIFY(!b.captureEnds().value(0).complete);
     }
 
     void refusedRateBeforeSending()

@@ -6,6 +6,7 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -278,6 +279,66 @@ private Q_SLOTS:
         QCOMPARE(d.carriedBytes(), 3);
         QCOMPARE(d.feed(encodeBase64(bytes.mid(20)), out).value(), std::size_t(3));
         QCOMPARE(out, expect);
+    }
+
+    // A reply that ends in part of a row whose rest never comes (a truncated reply) is told apart
+    // from a row split across replies by a check of the row it would complete (RTIMe must follow).
+    void abandonedPartialRow()
+    {
+        auto layout = parseRowLayout("d?", 9);
+        QVERIFY(layout);
+        QByteArray rows;
+        for (int i = 0; i < 6; ++i)
+            rows += leDouble(0.001 * i) + QByteArray(1, '\1');
+        double last = -1;
+        const RowDecoder::RowCheck follows = [&last](const double *rows, int count) {
+            double before = last;
+            for (int r = 0; r < count; ++r) {
+                const double t = rows[r * 2];
+                if (!std::isfinite(t) || t <= before || (before >= 0 && t - before > 1.0))
+                    return false;
+                before = t;
+            }
+            return true;
+        };
+        auto run = [&](const QList<QByteArray> &replies, int *abandoned) {
+            RowDecoder d(*layout);
+            std::vector<double> out;
+            last = -1;
+            *abandoned = 0;
+            for (const QByteArray &r : replies) {
+                const auto n = d.feed(encodeBase64(r), out, follows);
+                if (!n)
+                    return std::vector<double>{};
+                *abandoned += d.abandonedBytes();
+                if (!out.empty())
+                    last = out[out.size() - 2];
+            }
+            std::vector<double> times;
+            for (std::size_t i = 0; i < out.size(); i += 2)
+                times.push_back(out[i]);
+            return times;
+        };
+        int abandoned = 0;
+        // Row 2 cut after 4 bytes and never completed: rows 0, 1, 3, 4, 5.
+        QCOMPARE(run({rows.left(18 + 4), rows.mid(27)}, &abandoned), (std::vector<double>{0, 0.001, 0.003, 0.004, 0.005}));
+        QCOMPARE(abandoned, 4);
+        // Cut after its time value: the completed row would look right, the one after it not.
+        QCOMPARE(run({rows.left(18 + 8), rows.mid(27)}, &abandoned), (std::vector<double>{0, 0.001, 0.003, 0.004, 0.005}));
+        QCOMPARE(abandoned, 8);
+        // Row 2 split across the replies (U9): every row.
+        for (int cut = 19; cut < 27; ++cut) {
+            QCOMPARE(run({rows.left(cut), rows.mid(cut)}, &abandoned),
+                     (std::vector<double>{0, 0.001, 0.002, 0.003, 0.004, 0.005}));
+            QCOMPARE(abandoned, 0);
+        }
+        // Without a check the carried bytes are kept (the row boundary is then lost).
+        RowDecoder d(*layout);
+        std::vector<double> out;
+        QVERIFY(d.feed(encodeBase64(rows.left(22)), out));
+        QVERIFY(d.feed(encodeBase64(rows.mid(27)), out));
+        QCOMPARE(d.abandonedBytes(), 0);
+        QVERIFY(out[4] != 0.003);
     }
 
     void invalidBase64()
