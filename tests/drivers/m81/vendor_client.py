@@ -34,6 +34,7 @@ import tty
 REPLY_TIMEOUT_S = 5.0        # the vendor's default timeout
 ERROR_CHECK = ';:SYSTem:ERRor:ALL?'
 MAX_RTIME_ERROR_S = 1e-6     # RTIMe steps must be 1/rate to within this
+UNREAD_S = 3.0               # the overflow scenario leaves 15 000 rows of 80 bytes (1.2 MB) unread
 
 
 class CheckFailed(Exception):
@@ -520,8 +521,8 @@ def scenario_overflow(m81):
     m81.command('TRACe:FORMat:ENCOding B64')
     m81.command('TRACe:RATE 5000')
     m81.command('TRACe:STARt')
-    time.sleep(1.5)     # 7500 rows of 80 bytes: more than any SCPI buffer the tests assume
-    require(m81.query('TRACe:DATA:OVERflow?') == '1', 'no overflow after 1.5 s unread at 5000 rows/s')
+    time.sleep(UNREAD_S)
+    require(m81.query('TRACe:DATA:OVERflow?') == '1', 'no overflow after %g s unread at 5000 rows/s' % UNREAD_S)
     questionable = int(m81.query('STATus:QUEStionable:CONDition?', check_errors=False))
     require(questionable & (1 << 10), 'questionable bit 10 (data stream overflow) clear: %d' % questionable)
     rows, _, _, _ = stream_data(m81, 5000, 3000, sources[:2])
@@ -535,7 +536,7 @@ def scenario_overflow(m81):
     bytes_per_row = int(m81.query('TRACe:FORMat:ENCOding:B64:BCOunt?'))
     fmt = '<' + m81.query('TRACe:FORMat:ENCOding:B64:BFORmat?').strip('"')
     m81.command('TRACe:STARt 4000')
-    time.sleep(0.5)
+    time.sleep(UNREAD_S)
     got = 0
     deadline = time.monotonic() + 30.0
     while got < 4000:
