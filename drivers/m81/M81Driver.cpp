@@ -110,6 +110,23 @@ void M81Driver::buildParameters()
         m_params.addDouble(p + QStringLiteral("time_constant"), tr("Time constant"), 0.1, 0, 100000, g, QStringLiteral("s"))
             .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("LIA")})
             .toolTip = tr("SENSe%1:LIA:TIMEconstant").arg(n);
+        m_params.addEnum(p + QStringLiteral("rolloff"), tr("Roll-off"),
+                         {QStringLiteral("R6"), QStringLiteral("R12"), QStringLiteral("R18"), QStringLiteral("R24")},
+                         QStringLiteral("R24"), g)
+            .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("LIA")})
+            .toolTip = tr("SENSe%1:LIA:ROLLoff: output filter slope, 6–24 dB/octave").arg(n);
+        m_params.addDouble(p + QStringLiteral("phase_shift"), tr("Phase shift"), 0, -360, 360, g, QStringLiteral("\u00b0"))
+            .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("LIA")})
+            .toolTip = tr("SENSe%1:LIA:DPHase: reference phase shift").arg(n);
+        m_params.addInt(p + QStringLiteral("harmonic"), tr("Harmonic"), 1, 1, 100000, g)
+            .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("LIA")})
+            .toolTip = tr("SENSe%1:LIA:DHARmonic: detect at this multiple of the reference frequency").arg(n);
+        m_params.addBool(p + QStringLiteral("fir"), tr("FIR filter"), false, g)
+            .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("LIA")})
+            .toolTip = tr("SENSe%1:LIA:FIR:STATe: the PSD output FIR filter").arg(n);
+        m_params.addDouble(p + QStringLiteral("nplc"), tr("Averaging"), 1, 0, 10000, g, QStringLiteral("PLC"))
+            .onlyWhen(p + QStringLiteral("mode"), {QStringLiteral("DC"), QStringLiteral("AC")})
+            .toolTip = tr("SENSe%1:NPLCycles: averaging time in power-line cycles (not in lock-in mode)").arg(n);
     }
     for (int n = 1; n <= kModules; ++n) {
         const QString g = tr("Source S%1").arg(n);
@@ -167,9 +184,9 @@ void M81Driver::runStep(const std::shared_ptr<Sequence> &seq)
     m_link.send(step.command, [this, seq](const Result &r) {
         const Step &s = seq->steps[seq->at];
         const bool gone = r.status == Result::Status::Lost || r.status == Result::Status::Cancelled;
-        bool goOn;
+        bool goOn = false;
         if (!r.ok() && (!s.handlesErrors || gone))
-            goOn = report(r) && false;
+            report(r);
         else
             goOn = s.onReply ? s.onReply(r) : true;
         if (!goOn) {
@@ -277,6 +294,10 @@ void M81Driver::onLinkConnected()
             std::vector<Step> writes;
             const std::set<QString> unsent = std::exchange(m_unsent, {});
             for (const QString &key : unsent) {
+                // A manual range only matters without autorange (writing it turns autorange off).
+                if (key.endsWith(QLatin1String("_range"))
+                    && m_params.boolValue(key.left(3) + QStringLiteral("autorange")))
+                    continue;
                 const QString cmd = setCommand(key, m_params.value(key));
                 if (!cmd.isEmpty())
                     writes.push_back({cmd, [this, key](const Result &r) {

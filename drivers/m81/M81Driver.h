@@ -118,6 +118,7 @@ private:
         QElapsedTimer sinceFlush;
         QElapsedTimer sinceOverflowCheck;
         bool firstBlock = true;
+        bool gapExpected = false;   ///< rows were lost to a bad reply; the RTIMe gap after it counts them
         bool deviceDone = false;    ///< a bounded stream with losses: the instrument stopped streaming
         qint64 decodeErrors = 0;
         int capture = 0;
@@ -152,6 +153,9 @@ private:
     void schedulePoll();
     void poll();
     void onData(const Result &r);
+    /// Decodes a TRACe:DATA:ALL? reply into `values` (row-major); returns the rows. Bad replies
+    /// are reported and their rows counted lost.
+    std::size_t decodeReply(const Result &r, std::vector<double> &values);
     void takeRows(const std::vector<double> &values, std::size_t rows, double answeredAt);
     void flushRows(bool force, std::uint32_t extraFlags = 0);
     void checkOverflow(std::function<void()> then = {});

@@ -7,6 +7,11 @@
 //   m<n>_range          SENSe<n>:VOLTage|CURRent:RANGe <level>
 //   m<n>_reference      SENSe<n>:LIA:RSOurce S1|S2|S3|RIN
 //   m<n>_time_constant  SENSe<n>:LIA:TIMEconstant <s>
+//   m<n>_rolloff        SENSe<n>:LIA:ROLLoff R6|R12|R18|R24
+//   m<n>_phase_shift    SENSe<n>:LIA:DPHase <°>
+//   m<n>_harmonic       SENSe<n>:LIA:DHARmonic <n>
+//   m<n>_fir            SENSe<n>:LIA:FIR:STATe 0|1
+//   m<n>_nplc           SENSe<n>:NPLCycles <power-line cycles>
 //   s<n>_shape          SOURce<n>:FUNCtion:SHAPe DC|SINUSOID|TRIANGLE|SQUARE
 //   s<n>_amplitude      SOURce<n>:VOLTage|CURRent:LEVel:AMPLitude <level>
 //   s<n>_offset         SOURce<n>:VOLTage|CURRent:LEVel:OFFSet <level>
@@ -54,7 +59,9 @@ bool M81Driver::isModuleSetting(const QString &key) const
     const KeyParts k = splitKey(key);
     if (k.kind == 'm')
         return QStringList{QStringLiteral("mode"), QStringLiteral("autorange"), QStringLiteral("range"),
-                           QStringLiteral("reference"), QStringLiteral("time_constant")}
+                           QStringLiteral("reference"), QStringLiteral("time_constant"), QStringLiteral("rolloff"),
+                           QStringLiteral("phase_shift"), QStringLiteral("harmonic"), QStringLiteral("fir"),
+                           QStringLiteral("nplc")}
             .contains(k.what);
     if (k.kind == 's')
         return QStringList{QStringLiteral("shape"), QStringLiteral("amplitude"), QStringLiteral("offset"),
@@ -79,6 +86,16 @@ QString M81Driver::queryCommand(const QString &key) const
             return QStringLiteral("SENSe%1:LIA:RSOurce?").arg(k.n);
         if (k.what == QLatin1String("time_constant"))
             return QStringLiteral("SENSe%1:LIA:TIMEconstant?").arg(k.n);
+        if (k.what == QLatin1String("rolloff"))
+            return QStringLiteral("SENSe%1:LIA:ROLLoff?").arg(k.n);
+        if (k.what == QLatin1String("phase_shift"))
+            return QStringLiteral("SENSe%1:LIA:DPHase?").arg(k.n);
+        if (k.what == QLatin1String("harmonic"))
+            return QStringLiteral("SENSe%1:LIA:DHARmonic?").arg(k.n);
+        if (k.what == QLatin1String("fir"))
+            return QStringLiteral("SENSe%1:LIA:FIR:STATe?").arg(k.n);
+        if (k.what == QLatin1String("nplc"))
+            return QStringLiteral("SENSe%1:NPLCycles?").arg(k.n);
     } else if (k.kind == 's') {
         const Module &m = m_sources[std::size_t(k.n - 1)];
         const QString level = m.current ? QStringLiteral("CURRent") : QStringLiteral("VOLTage");
@@ -196,6 +213,11 @@ void M81Driver::writeSetting(const QString &key, const QVariant &value, std::fun
                              true}};
     for (Step &s : readBackSteps(key))
         steps.push_back(std::move(s));
+    // A manual range turns autorange off and autorange picks a range: read the other one back too.
+    if (k.kind == 'm' && (k.what == QLatin1String("range") || k.what == QLatin1String("autorange")))
+        for (Step &s : readBackSteps(key.left(3) + (k.what == QLatin1String("range") ? QStringLiteral("autorange")
+                                                                                       : QStringLiteral("range"))))
+            steps.push_back(std::move(s));
     run(std::move(steps), std::move(then), [this, key] {
         Q_EMIT parameterChanged(key, m_params.value(key));
     });

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The TRACe data stream: configuration, polling TRACe:DATA:ALL?, rows into blocks, losses, ends.
 //
-// Pace: after a reply carrying at least kBigReplyBytes the next poll goes out at once (the
-// instrument's buffer may be filling), after a smaller one kPollMs later; after empty replies the
-// wait doubles from 2 ms up to min(50 ms, one row period). TRACe:DATA:OVERflow? is asked every
+// Pace: after a reply of at least kBigReplyBytes the next poll goes out at once (the instrument's
+// buffer may be filling up; its size is not published, U10), after a smaller one kPollMs later;
+// after empty replies the wait doubles from 2 ms up to min(50 ms, one row period).
+// TRACe:DATA:OVERflow? is asked every
 // kOverflowCheckMs and once more when the stream ends.
 //
 // Losses: with RTIMe streamed, a gap of k row periods between consecutive rows is k − 1 lost rows
@@ -26,7 +27,7 @@ namespace {
 
 const QString kStream = QStringLiteral("trace");
 constexpr int kPollMs = 5;
-constexpr qsizetype kBigReplyBytes = 2048;
+constexpr qsizetype kBigReplyBytes = 8192;
 
 /// Whether `rt` can be the RTIMe of the row after one at `last` (-1: the first row): later, and
 /// not absurdly far (a gap of an hour is lost data; more is a misread row).
@@ -258,54 +259,13 @@ void M81Driver::onData(const Result &r)
         return;
     }
     std::vector<double> values;
-    std::size_t rows = 0;
-    if (r.status == S::Invalid) { // an overlong reply, dropped: its rows are lost
-        fail(r.error);
-        m_stream.lostPending += 1;
-        m_stream.lost += 1;
-        m_stream.nextIndex += 1;
-    } else {
-        QString why;
-        const int rc = m_stream.rtimeColumn;
-        const double last = m_stream.lastRtime;
-        // With RTIMe a partial row can be checked: completed by the next reply (U9) its RTIMe
-        // follows the last; the start of a row that never came (a truncated reply) is dropped.
-        const auto n = rc < 0 ? m_stream.decoder.feed(r.line, values, &why)
-                              : m_stream.decoder.feed(r.line, values,
-                                                      [rc, last, nv = m_stream.decoder.layout().valueCount()](
-                                                          const double *rows, int count) {
-                                                          double before = last;
-                                                          for (int i = 0; i < count; ++i) {
-                                                              const double rt = rows[i * nv + rc];
-                                                              if (!plausibleRtime(rt, before))
-                                                                  return false;
-                                                              before = rt;
-                                                          }
-                                                          return true;
-                                                      },
-                                                      &why);
-        if (m_stream.decoder.abandonedBytes() && m_stream.decodeErrors++ < 3)
-            fail(tr("M81 at %1: a reply ended in %2 bytes of a row that the next reply did not complete; "
-                    "they were dropped (the rows lost are counted from RTIMe)")
-                     .arg(m_link.peer())
-                     .arg(m_stream.decoder.abandonedBytes()));
-        if (!n) {
-            const qint64 rowBytes = m_stream.decoder.layout().rowBytes;
-            const quint64 lost = quint64(std::max<qint64>(1, (m_stream.decoder.droppedBytes() + rowBytes - 1) / rowBytes));
-            flushRows(true);
-            m_stream.lost += lost;
-            m_stream.lostPending += lost;
-            m_stream.nextIndex += lost;
-            if (m_stream.decodeErrors++ < 3)
-                fail(tr("M81 at %1: %2 (about %3 rows lost)").arg(m_link.peer(), why).arg(lost));
-        } else {
-            rows = *n;
-        }
-    }
+    const std::size_t rows = decodeReply(r, values);
     m_stream.emptyPolls = rows ? 0 : m_stream.emptyPolls + 1;
     if (rows)
         takeRows(values, rows, r.answeredAt);
     flushRows(false);
+    if (m_stream.ending)
+        return; // Stop is finishing the stream (a poll that was in flight when it came)
     // Rows known lost are not counted towards `count`: an instrument that delivers `count` rows
     // despite an overflow still has them buffered; one that stopped is told by deviceDone.
     if (m_stream.count && m_stream.received >= m_stream.count) {
@@ -327,6 +287,63 @@ void M81Driver::onData(const Result &r)
         m_pollTimer.start(kPollMs);
     else
         schedulePoll();
+}
+
+std::size_t M81Driver::decodeReply(const Result &r, std::vector<double> &values)
+{
+    // With RTIMe the rows lost to a bad reply are counted by the gap in RTIMe after it; without,
+    // they are estimated here.
+    const bool rtime = m_stream.rtimeColumn >= 0;
+    auto countLost = [this, rtime](quint64 lost) {
+        if (rtime) {
+            m_stream.gapExpected = true; // counted by the next RTIMe gap, or at the end
+            return;
+        }
+        m_stream.lost += lost;
+        m_stream.lostPending += lost;
+        m_stream.nextIndex += lost;
+    };
+    if (r.status == Result::Status::Invalid) { // an overlong reply, dropped: its rows are lost
+        fail(r.error);
+        flushRows(true);
+        countLost(1);
+        return 0;
+    }
+    if (!r.ok())
+        return 0;
+    QString why;
+    const int rc = m_stream.rtimeColumn;
+    const double last = m_stream.lastRtime;
+    // With RTIMe a partial row can be checked: completed by the next reply (U9) its RTIMe follows
+    // the last; the start of a row that never came (a truncated reply) is dropped.
+    const auto n = rc < 0 ? m_stream.decoder.feed(r.line, values, &why)
+                          : m_stream.decoder.feed(r.line, values,
+                                                  [rc, last, nv = m_stream.decoder.layout().valueCount()](
+                                                      const double *rows, int count) {
+                                                      double before = last;
+                                                      for (int i = 0; i < count; ++i) {
+                                                          const double rt = rows[i * nv + rc];
+                                                          if (!plausibleRtime(rt, before))
+                                                              return false;
+                                                          before = rt;
+                                                      }
+                                                      return true;
+                                                  },
+                                                  &why);
+    if (m_stream.decoder.abandonedBytes() && m_stream.decodeErrors++ < 3)
+        fail(tr("M81 at %1: a reply ended in %2 bytes of a row that the next reply did not complete; "
+                "they were dropped (the rows lost are counted from RTIMe)")
+                 .arg(m_link.peer())
+                 .arg(m_stream.decoder.abandonedBytes()));
+    if (n)
+        return *n;
+    const qint64 rowBytes = m_stream.decoder.layout().rowBytes;
+    const quint64 lost = quint64(std::max<qint64>(1, (m_stream.decoder.droppedBytes() + rowBytes - 1) / rowBytes));
+    flushRows(true);
+    countLost(lost);
+    if (m_stream.decodeErrors++ < 3)
+        fail(tr("M81 at %1: %2 (about %3 rows lost)").arg(m_link.peer(), why).arg(lost));
+    return 0;
 }
 
 void M81Driver::takeRows(const std::vector<double> &values, std::size_t rows, double)
@@ -353,6 +370,7 @@ void M81Driver::takeRows(const std::vector<double> &values, std::size_t rows, do
             if (m_stream.lastRtime >= 0 && rt - m_stream.lastRtime > 1.5 * period) {
                 const quint64 gap = quint64(std::llround((rt - m_stream.lastRtime) / period)) - 1;
                 if (gap) {
+                    m_stream.gapExpected = false;
                     flushRows(true);
                     m_stream.lost += gap;
                     m_stream.lostPending += gap;
@@ -514,20 +532,21 @@ void M81Driver::endStream(bool byDevice)
     m_link.send(QStringLiteral("TRACe:DATA:ALL?"), [this, finish](const Result &r) {
         if (r.status == Result::Status::Lost || r.status == Result::Status::Cancelled || !m_stream.active)
             return;
-        if (r.ok()) {
-            std::vector<double> values;
-            if (const auto n = m_stream.decoder.feed(r.line, values); n && *n)
-                takeRows(values, *n, r.answeredAt);
-        }
+        if (r.status == Result::Status::Timeout) // reported; the stream still ends cleanly
+            fail(r.error);
+        std::vector<double> values;
+        if (const std::size_t n = decodeReply(r, values))
+            takeRows(values, n, r.answeredAt);
         finish();
     });
 }
 
 void M81Driver::finishStream(const QString &reason, bool byDevice)
 {
-    if (m_stream.overflow && m_stream.rtimeColumn >= 0 && m_stream.lost == 0) {
-        m_stream.lost = 1; // flagged, but no gap seen: at least one row
+    if ((m_stream.overflow && m_stream.rtimeColumn >= 0 && m_stream.lost == 0) || m_stream.gapExpected) {
+        m_stream.lost += 1; // flagged or a bad reply, but no gap seen after it: at least one row
         m_stream.lostPending += 1;
+        m_stream.gapExpected = false;
     }
     const bool complete = m_stream.lost == 0 && !m_stream.overflow
         && (!byDevice || !m_stream.count || m_stream.received >= m_stream.count);

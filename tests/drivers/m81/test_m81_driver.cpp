@@ -199,6 +199,12 @@ private Q_SLOTS:
         b.set("s1_frequency", 1234.5);
         b.set("s2_amplitude", 0.001); // a current source: CURRent:LEVel:AMPLitude
         b.set("s1_output", true);
+        b.set("m2_mode", QStringLiteral("LIA"));
+        b.set("m2_rolloff", QStringLiteral("R12"));
+        b.set("m2_phase_shift", 45.0);
+        b.set("m2_harmonic", 2);
+        b.set("m2_fir", true);
+        b.set("m3_nplc", 10.0);
         QSignalSpy changed(b.host.get(), &InstrumentHost::parameterChanged);
         b.host->invoke(QStringLiteral("refresh")); // everything read back from the instrument again
         QTRY_VERIFY_WITH_TIMEOUT(bs::test::spyContains(changed, QStringLiteral("s3_output")) || changed.size() > 0, 10000);
@@ -209,6 +215,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(b.value("s1_frequency").toDouble(), 1234.5, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(b.value("s2_amplitude").toDouble(), 0.001, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(b.value("s1_output").toBool(), true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m2_rolloff").toString(), QStringLiteral("R12"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m2_phase_shift").toDouble(), 45.0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m2_harmonic").toInt(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m2_fir").toBool(), true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m3_nplc").toDouble(), 10.0, 10000);
         QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
 
         // A fresh connection reads what the instrument holds.
@@ -230,12 +241,22 @@ private Q_SLOTS:
     {
         Bench b;
         QVERIFY2(b.started, qPrintable(b.error));
+        // As a session file gives them: every setting, a manual range beside autorange on.
         b.set("m2_mode", QStringLiteral("AC"));
         b.set("s3_frequency", 77.0);
+        b.set("m1_autorange", true);
+        b.set("m1_range", 0.1);
         QVERIFY2(b.connect(), qPrintable(b.allErrors()));
         QTRY_COMPARE_WITH_TIMEOUT(b.value("m2_mode").toString(), QStringLiteral("AC"), 10000);
         QCOMPARE(b.value("s3_frequency").toDouble(), 77.0);
+        QCOMPARE(b.value("m1_autorange").toBool(), true); // the range did not switch autorange off
         QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
+        // While connected: a manual range switches autorange off, and the panel shows it.
+        b.set("m1_range", 0.1);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m1_autorange").toBool(), false, 10000);
+        QCOMPARE(b.value("m1_range").toDouble(), 0.1);
+        b.set("m1_autorange", true);
+        QTRY_COMPARE_WITH_TIMEOUT(b.value("m1_autorange").toBool(), true, 10000);
     }
 
     void refusedSetting()
@@ -338,6 +359,30 @@ private Q_SLOTS:
         b.host->start();
         QTRY_COMPARE_WITH_TIMEOUT(b.sink.rows(), quint64(100), 20000);
         QVERIFY(b.waitState(Instrument::State::Finished));
+    }
+
+    // Stop while the reply that completes a bounded stream is on its way: one end, one capture.
+    void stopAtTheEndOfABoundedStream()
+    {
+        Bench b;
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,MX,1"));
+        b.set("rate", 5000);
+        for (int i = 0; i < 30; ++i) {
+            b.set("count", 20 + i);
+            b.events->clear();
+            b.host->start();
+            QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+            QTest::qWait(i % 7);
+            b.host->stop();
+            QTRY_VERIFY_WITH_TIMEOUT(b.host->state() == Instrument::State::Connected
+                                         || b.host->state() == Instrument::State::Finished,
+                                     10000);
+            QTest::qWait(50); // a second end would come right after the first
+            QCOMPARE(b.captureEnds().size(), 1);
+        }
+        QVERIFY2(b.errors->isEmpty(), qPrintable(b.allErrors()));
     }
 
     void overflowIsCounted_data()
