@@ -35,6 +35,7 @@ REPLY_TIMEOUT_S = 5.0        # the vendor's default timeout
 ERROR_CHECK = ';:SYSTem:ERRor:ALL?'
 MAX_RTIME_ERROR_S = 1e-6     # RTIMe steps must be 1/rate to within this
 UNREAD_S = 3.0               # the overflow scenario leaves 15 000 rows of 80 bytes (1.2 MB) unread
+BOUNDED_ROWS = 20000         # its bounded stream: 1.6 MB, more than the capture buffer the tests give
 
 
 class CheckFailed(Exception):
@@ -535,17 +536,17 @@ def scenario_overflow(m81):
     m81.command('TRACe:RATE 5000')
     bytes_per_row = int(m81.query('TRACe:FORMat:ENCOding:B64:BCOunt?'))
     fmt = '<' + m81.query('TRACe:FORMat:ENCOding:B64:BFORmat?').strip('"')
-    m81.command('TRACe:STARt 4000')
+    m81.command('TRACe:STARt %d' % BOUNDED_ROWS)
     time.sleep(UNREAD_S)
     got = 0
     deadline = time.monotonic() + 30.0
-    while got < 4000:
+    while got < BOUNDED_ROWS:
         reply = m81.query('TRACe:DATA:ALL?', check_errors=False)
         data = base64.b64decode(reply)
         require(len(data) % bytes_per_row == 0, 'partial row after an overflow')
         got += len(list(struct.iter_unpack(fmt, data)))
-        require(time.monotonic() < deadline, 'a bounded stream that overflowed delivered only %d of 4000 rows' % got)
-    require(got == 4000, 'a bounded stream that overflowed delivered %d rows, not 4000' % got)
+        require(time.monotonic() < deadline, 'a bounded stream that overflowed delivered only %d of %d rows' % (got, BOUNDED_ROWS))
+    require(got == BOUNDED_ROWS, 'a bounded stream that overflowed delivered %d rows, not %d' % (got, BOUNDED_ROWS))
     require(m81.query('TRACe:DATA:OVERflow?') == '1', 'the lost rows of the bounded stream are not flagged')
 
 
