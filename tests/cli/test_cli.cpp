@@ -765,6 +765,105 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("every instrument has finished"), r.err.constData());
     }
 
+    // --- Lake Shore M81 (benchscope-sim m81) ---
+
+    /// Starts `benchscope-sim m81 --port <free port> <args>`; the port is 0 if it did not come up.
+    static quint16 startM81(QProcess &sim, const QStringList &args = {})
+    {
+        const quint16 port = freePort();
+        sim.start(QStringLiteral(BENCHSCOPE_SIM),
+                  QStringList{QStringLiteral("m81"), QStringLiteral("--port"), QString::number(port)} + args);
+        QByteArray printed;
+        QElapsedTimer t;
+        t.start();
+        while (!printed.contains("listening: 127.0.0.1:") && t.elapsed() < 20000 && sim.state() != QProcess::NotRunning) {
+            sim.waitForReadyRead(200);
+            printed += sim.readAllStandardOutput();
+        }
+        return printed.contains(QByteArray("listening: 127.0.0.1:") + QByteArray::number(port)) ? port : 0;
+    }
+    static QStringList m81Args(quint16 port, const QString &output, const QStringList &sets)
+    {
+        QStringList args{QStringLiteral("--instrument"), QStringLiteral("m81"), QStringLiteral("--address"),
+                         QStringLiteral("127.0.0.1:%1").arg(port)};
+        for (const QString &s : sets)
+            args << QStringLiteral("--set") << s;
+        return args << QStringLiteral("--duration") << QStringLiteral("120") << QStringLiteral("--format")
+                    << QStringLiteral("csv") << QStringLiteral("--output") << output;
+    }
+
+    /// A bounded M81 stream (count = 2000 rows at 1000 rows/s) ends the recording by itself, long
+    /// before --duration: exit 0, exactly 2000 rows in the summary and in the CSV, nothing lost.
+    void m81BoundedStreamEndsByItself()
+    {
+        QProcess sim;
+        // 256 KiB: 16 s of this stream, so a loaded machine that holds the driver back cannot overflow it.
+        const quint16 port = startM81(sim, {QStringLiteral("--buffer"), QStringLiteral("262144")});
+        QVERIFY2(port, sim.readAllStandardError().constData());
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("m81"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             m81Args(port, out, {QStringLiteral("elements=RTIMe,1,MX,1"), QStringLiteral("rate=1000"),
+                                                 QStringLiteral("count=2000")}),
+                             120000);
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QJsonObject s = r.summary();
+        QVERIFY(s.value(QStringLiteral("ok")).toBool());
+        QVERIFY2(s.value(QStringLiteral("duration_s")).toDouble() < 100, r.out.constData()); // not the 120 s asked
+        const QJsonObject inst = s.value(QStringLiteral("instruments")).toArray().first().toObject();
+        QCOMPARE(inst.value(QStringLiteral("state")).toString(), QStringLiteral("Finished"));
+        QCOMPARE(inst.value(QStringLiteral("samples")).toDouble(), 2000.0);
+        QCOMPARE(inst.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QCOMPARE(inst.value(QStringLiteral("incomplete_captures")).toInt(), 0);
+        QCOMPARE(s.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QCOMPARE(s.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        const Csv csv = readCsv(out);
+        QCOMPARE(csv.files, 1);
+        QCOMPARE(csv.rows.size(), 2000);
+    }
+
+    /// A capture buffer far too small for 5000 rows/s (`--buffer 64`: 4 rows): the simulator drops
+    /// rows and raises TRACe:DATA:OVERflow?. The recording ends with a non-zero exit and the loss
+    /// counted in the summary, not as a clean run.
+    void m81OverflowIsCountedAndFails()
+    {
+        QProcess sim;
+        const quint16 port = startM81(sim, {QStringLiteral("--buffer"), QStringLiteral("64")});
+        QVERIFY2(port, sim.readAllStandardError().constData());
+        QTemporaryDir dir;
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             m81Args(port, dir.filePath(QStringLiteral("m81")),
+                                     {QStringLiteral("elements=RTIMe,1,MX,1"), QStringLiteral("rate=5000"),
+                                      QStringLiteral("count=20000")}),
+                             120000);
+        sim.kill();
+        sim.waitForFinished();
+        const QJsonObject s = r.summary();
+        QVERIFY2(r.code != 0 && !s.value(QStringLiteral("ok")).toBool(true), (r.out + r.err).constData());
+        const QJsonObject inst = s.value(QStringLiteral("instruments")).toArray().first().toObject();
+        QVERIFY2(inst.value(QStringLiteral("lost")).toDouble() > 0 || inst.value(QStringLiteral("incomplete_captures")).toInt() > 0,
+                 r.out.constData());
+        QVERIFY2(s.value(QStringLiteral("lost")).toDouble() > 0, r.out.constData());
+    }
+
+    /// A rate above the M81's 5000 rows/s is refused before anything connects, the message naming
+    /// the setting; nothing reaches the address given.
+    void m81RefusedSettingBeforeConnecting()
+    {
+        QTcpServer listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("m81"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             m81Args(listener.serverPort(), out, {QStringLiteral("rate=6000")}));
+        QCOMPARE(r.code, 64);
+        QVERIFY2(r.err.contains("rate") && r.err.contains("6000"), r.err.constData());
+        QVERIFY(!listener.waitForNewConnection(100));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
     /// `benchscope-sim m81`: prints where it listens, answers SCPI there (and on its pty), takes
     /// its switches, refuses bad ones with exit 64.
     void m81SimulatorCommandLine()
