@@ -2,7 +2,11 @@
 #include "InstrumentHost.h"
 #include "SessionClock.h"
 
+#include <QSemaphore>
+#include <QThread>
+
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 namespace bs {
@@ -261,6 +265,15 @@ void InstrumentHost::stop()
 void InstrumentHost::invoke(const QString &action)
 {
     QMetaObject::invokeMethod(m_instrument, [i = m_instrument, action] { i->invoke(action); });
+}
+
+bool InstrumentHost::waitForDriverThread(int timeoutMs) const
+{
+    if (!m_instrument || m_instrument->thread() == QThread::currentThread())
+        return true;
+    auto done = std::make_shared<QSemaphore>();
+    QMetaObject::invokeMethod(m_instrument, [done] { done->release(); }, Qt::QueuedConnection);
+    return done->tryAcquire(1, timeoutMs);
 }
 
 void InstrumentHost::postEvent(InstrumentEvent e)

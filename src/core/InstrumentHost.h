@@ -87,6 +87,10 @@ public:
     /// restored. Fills in the instrument id (and the session time when `e.time` is NaN), hands it
     /// to the sinks on the driver thread, in order with the blocks, and mirrors it here.
     void postEvent(InstrumentEvent e);
+    /// Waits until the driver thread has carried out everything queued to it before this call
+    /// (its stop(), the events posted, so the sinks have them), at most `timeoutMs`. False when
+    /// the driver thread is busy longer (e.g. a vendor call that does not return).
+    bool waitForDriverThread(int timeoutMs) const;
 
     // Rejoining after a lost connection (see Reconnector).
     /// The acquisition this instrument belongs to runs (Workspace::runAll/stopAll): a fresh

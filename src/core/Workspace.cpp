@@ -220,6 +220,12 @@ void Workspace::setAcquisitionRunning(bool running)
         h->setAcquisitionRunning(running);
 }
 
+void Workspace::waitForDriverThreads(int timeoutMs) const
+{
+    for (const auto &h : m_hosts)
+        h->waitForDriverThread(timeoutMs);
+}
+
 void Workspace::reconnectAll()
 {
     for (auto &h : m_hosts)

@@ -58,6 +58,10 @@ public:
     /// One click for every instrument that is not connected: connect it now (rejoining a running
     /// acquisition); cancels the countdowns.
     void reconnectAll();
+    /// Waits (at most `timeoutMs` each) until every driver thread has handed its sinks what was
+    /// queued before this call: the Stop and the run_stop event a recording stopped right after
+    /// Stop must still hold.
+    void waitForDriverThreads(int timeoutMs) const;
     /// For tests: the back-off of every current and future instrument.
     void setReconnectBackoff(const ReconnectBackoff &b);
     /// Begins the timeline if it is still empty: the session clock restarts at 0 now (unless a

@@ -97,6 +97,10 @@ void RecordController::stop()
 {
     if (!m_recorder || !m_recording || m_stopThread)
         return;
+    // What the drivers were told before (a Stop and its run_stop event) reaches the recorder
+    // first; a driver thread stuck in a call delays this by 0.5 s at most.
+    if (m_workspace)
+        m_workspace->waitForDriverThreads(500);
     // Recorder::stop() writes out the queue and closes the files: do it off the GUI thread.
     Recorder *recorder = m_recorder;
     m_stopThread = QThread::create([recorder] { recorder->stop(); });
