@@ -399,8 +399,11 @@ private Q_SLOTS:
                 continue;
             const double arrival = b.sink.arrivalOf(blk);
             const double last = blk->times.back();
-            // Acquired before it reached us, and not long before (a loaded machine may lag).
-            QVERIFY2(last <= arrival + 1e-3 && arrival - last < 5.0,
+            // Acquired before it reached us, and not long before (a loaded machine may lag). The
+            // capture's origin is estimated from the first row's arrival, so a later row that
+            // travelled faster than the first may appear a little after its arrival: the latency
+            // jitter of a loaded machine, far below the 300 s offset this guards against.
+            QVERIFY2(last <= arrival + 0.5 && arrival - last < 5.0,
                      qPrintable(QStringLiteral("row time %1 s, arrived at %2 s").arg(last).arg(arrival)));
             // One origin for the whole capture: time - TS is the same for every row.
             for (std::size_t i = 0; i < blk->sampleCount; ++i) {
