@@ -233,8 +233,10 @@ private Q_SLOTS:
         t.start();
         while (other.state() != Instrument::State::Connected && t.elapsed() < 20000)
             QTest::qWait(5);
-        QCOMPARE(other.parameters().stringValue(QStringLiteral("m1_mode")), QStringLiteral("LIA"));
-        QCOMPARE(other.parameters().doubleValue(QStringLiteral("s1_frequency")), 1234.5);
+        QCOMPARE(other.state(), Instrument::State::Connected);
+        // The read-back reaches the host's copy by queued signals: wait for it, on a loaded machine too.
+        QTRY_COMPARE_WITH_TIMEOUT(other.parameters().stringValue(QStringLiteral("m1_mode")), QStringLiteral("LIA"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(other.parameters().doubleValue(QStringLiteral("s1_frequency")), 1234.5, 10000);
     }
 
     void settingsGivenBeforeConnecting()
