@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The USB virtual serial port of the M81 simulator: a pseudo-terminal whose slave (/dev/pts/N) a
-// driver opens like the instrument's port (921 600 Bd nominal; a pty has no real speed). Same
-// line rules and device as TCP. The simulator keeps a slave descriptor open itself, so that a
-// driver may open and close the path any number of times; EIO on the master (no slave open) is
-// handled by reopening that descriptor. POSIX only.
+// The USB virtual serial port of the M81 simulator: the shared SimulatorPty
+// (drivers/SimulatorPty.h, 921 600 Bd nominal; a pty has no real speed) with the same line rules
+// and device as TCP (it is an M81SimulatorLink). POSIX only.
 
 #include "M81SimulatorLink.h"
-
-class QSocketNotifier;
+#include "SimulatorPty.h"
 
 namespace bs::m81 {
 
@@ -20,29 +17,19 @@ public:
     static constexpr qsizetype kMaxPending = 8 << 20; // output nobody reads beyond this is lost
 
     M81SimulatorPty(Executor exec, Overrun overrun, std::atomic<unsigned> &faults, QObject *parent = nullptr);
-    ~M81SimulatorPty() override;
 
     /// Creates the pty (raw mode). Returns false with a message on failure.
-    bool open(QString *error);
-    void close();
-    QString slavePath() const { return m_path; }
+    bool open(QString *error) { return m_pty->open(error); }
+    void close() { m_pty->close(); }
+    QString slavePath() const { return m_pty->slavePath(); }
     /// A serial line cannot hang up: the answer stays cut off.
     void hangUp() override { }
 
 protected:
-    void transmit(const QByteArray &bytes) override;
+    void transmit(const QByteArray &bytes) override { m_pty->transmit(bytes); }
 
 private:
-    void onReadable();
-    void flushPending();
-    bool reopenSlave();
-
-    int m_master = -1;
-    int m_slave = -1;
-    QString m_path;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
-    QByteArray m_pending;
+    SimulatorPty *m_pty;
 };
 
 } // namespace bs::m81
