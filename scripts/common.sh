@@ -8,9 +8,11 @@ BS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BS_BUILD="${BENCHSCOPE_BUILD_DIR:-$BS_ROOT/build}"
 BS_JOBS="${BENCHSCOPE_JOBS:-2}"
 
+# qt6-websockets-dev: Debian 12's Qt6HttpServer CMake package needs it but does not depend on it.
 BS_PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-serialport-dev qt6-charts-dev qt6-httpserver-dev
+  qt6-websockets-dev
   libgl-dev libqt6opengl6-dev libqcustomplot-dev libhdf5-dev hdf5-tools python3-h5py
   libqt6svg6 xvfb xauth
 )

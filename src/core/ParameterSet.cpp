@@ -129,10 +129,18 @@ QStringList ParameterSet::groups() const
 
 bool ParameterSet::isRelevant(const QString &key) const
 {
-    const ParameterSpec *s = spec(key);
-    if (!s || s->relevantKey.isEmpty())
-        return true;
-    return s->relevantValues.contains(value(s->relevantKey).toString());
+    // A setting that depends on an irrelevant one is irrelevant too (an output's duty cycle when
+    // that output is not on the connected model). Bounded depth: a cycle in the specs cannot hang.
+    QString k = key;
+    for (int depth = 0; depth < 8; ++depth) {
+        const ParameterSpec *s = spec(k);
+        if (!s || s->relevantKey.isEmpty())
+            return true;
+        if (!s->relevantValues.contains(value(s->relevantKey).toString()))
+            return false;
+        k = s->relevantKey;
+    }
+    return true;
 }
 
 QVariant ParameterSet::value(const QString &key) const

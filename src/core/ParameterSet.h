@@ -113,7 +113,8 @@ public:
     qint64 intValue(const QString &key) const { return value(key).toLongLong(); }
     double doubleValue(const QString &key) const { return value(key).toDouble(); }
     QString stringValue(const QString &key) const { return value(key).toString(); }
-    /// Whether `key` matters with the current values (see ParameterSpec::relevantKey).
+    /// Whether `key` matters with the current values (see ParameterSpec::relevantKey), following
+    /// the chain: a setting that depends on an irrelevant setting is irrelevant.
     bool isRelevant(const QString &key) const;
 
     /// What is wrong with `value` for `spec`, in the user's words and without naming the setting

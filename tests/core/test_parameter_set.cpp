@@ -120,6 +120,24 @@ private Q_SLOTS:
             QCOMPARE(q.value(s.key), p.value(s.key));
     }
 
+    void relevanceFollowsTheChain()
+    {
+        ParameterSet p;
+        p.addString(QStringLiteral("model"), QStringLiteral("Model"), QStringLiteral("Go"), QStringLiteral("Device"));
+        p.addEnum(QStringLiteral("out3"), QStringLiteral("Output 3"), {QStringLiteral("Off"), QStringLiteral("Square")},
+                  QStringLiteral("Square"), QStringLiteral("Outputs"))
+            .onlyWhen(QStringLiteral("model"), {QStringLiteral("Pro")});
+        p.addDouble(QStringLiteral("duty"), QStringLiteral("Duty"), 50, 0, 100, QStringLiteral("Outputs"))
+            .onlyWhen(QStringLiteral("out3"), {QStringLiteral("Square")});
+        // out3 is Square, but output 3 does not exist on this model: its duty does not matter.
+        QVERIFY(!p.isRelevant(QStringLiteral("out3")));
+        QVERIFY(!p.isRelevant(QStringLiteral("duty")));
+        QVERIFY(p.set(QStringLiteral("model"), QStringLiteral("Pro")).isEmpty());
+        QVERIFY(p.isRelevant(QStringLiteral("duty")));
+        QVERIFY(p.set(QStringLiteral("out3"), QStringLiteral("Off")).isEmpty());
+        QVERIFY(!p.isRelevant(QStringLiteral("duty")));
+    }
+
     void applyJsonIsAllOrNothing()
     {
         ParameterSet p = make();
