@@ -111,6 +111,13 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
     p.addDouble(QStringLiteral("deploy_timeout"), tr("Deploy timeout"), 60, 5, 600, conn, QStringLiteral("s"))
         .toolTip = tr("How long the first Datalogger call may take while the Moku loads the instrument");
 
+    // Set by the driver when a claim was refused because another client owns the Moku: enables
+    // the Take over action (the panel asks first, naming the owner the Moku reported).
+    auto &owned = p.addBool(QStringLiteral("owned_by_other"), tr("Owned by another client"), false, conn);
+    owned.readOnly = true;
+    owned.persistent = false;
+    owned.shown = false;
+
     const QString dev = tr("Device");
     for (const auto &[key, label] : {std::pair{"model", "Model"}, std::pair{"mokuos", "MokuOS"},
                                      std::pair{"name", "Name"}, std::pair{"serial", "Serial number"}}) {
@@ -170,6 +177,9 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
         tr("The Moku's own settings file (.mokuconf) used by Save / Load settings");
 
     actions = {
+        {QStringLiteral("take_over"), tr("Take over and connect"), conn,
+         tr("Connect with force_connect: the program that owns the Moku loses it"),
+         QStringLiteral("owned_by_other")},
         {QStringLiteral("log_start"), tr("Start logging"), log,
          tr("Log to the Moku's own storage (start_logging), independent of the live stream")},
         {QStringLiteral("log_stop"), tr("Stop logging"), log, tr("End the on-device log early; the file is kept")},

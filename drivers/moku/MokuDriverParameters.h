@@ -6,7 +6,7 @@
 //
 // Keys (n = 1 … 8; inputs/outputs 3–4 exist on Moku:Pro and Moku:Delta, 5–8 on Moku:Delta only,
 // shown once `model` says so):
-//   Connection  force_connect, bridge, mokucli, timeout, deploy_timeout
+//   Connection  force_connect, bridge, mokucli, timeout, deploy_timeout, owned_by_other (hidden)
 //   Device      model, mokuos, name, serial (read-only, from describe / name / serial_number)
 //   Input n     in<n>_enable, in<n>_impedance, in<n>_coupling, in<n>_range, in<n>_bandwidth
 //   Acquisition mode, rate, actual_rate (read-only), duration, trigger_source, trigger_level
@@ -14,8 +14,9 @@
 //               out<n>_duty, out<n>_symmetry, out<n>_dc_level, out<n>_edge_time,
 //               out<n>_pulse_width, out<n>_termination
 //   Logging     log_duration, log_delay, log_prefix, log_comments, log_download, log_convert,
-//               download_folder, log_file (read-only), settings_file
-// Actions: log_start, log_stop, log_download, save_settings, load_settings, sync_phase.
+//               download_folder (empty: Instrument::outputFolder()), log_file (read-only),
+//               settings_file
+// Actions: take_over (enabled by owned_by_other), log_start, log_stop, log_download, save_settings, load_settings, sync_phase.
 
 #include "ParameterSet.h"
 

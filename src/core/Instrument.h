@@ -37,6 +37,9 @@ public:
     QString id() const { return m_id; }
     void setId(const QString &id) { m_id = id; }
     QString address() const { return m_address; }
+    /// Where files the device hands over (an on-device log downloaded after the run) belong: the
+    /// folder of the recording in progress, empty when nothing is recorded. Set by the host.
+    QString outputFolder() const { return m_outputFolder; }
 
     /// The settings with their current values (worker thread once started; a copy is taken by
     /// InstrumentHost before the move).
@@ -49,6 +52,7 @@ public:
 
 public Q_SLOTS:
     void setAddress(const QString &address);
+    void setOutputFolder(const QString &folder) { m_outputFolder = folder; }
     /// Connects to the device (or its simulator). Emits stateChanged(Connecting → Connected or
     /// Error). Must not block the thread for longer than a connect timeout.
     virtual void open() = 0;
@@ -112,6 +116,7 @@ private:
 
     QString m_id;
     QString m_address;
+    QString m_outputFolder;
     QVector<StreamInfo> m_streams;
     State m_state = State::Disconnected;
 };

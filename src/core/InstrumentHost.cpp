@@ -211,6 +211,11 @@ void InstrumentHost::setAddress(const QString &address)
     QMetaObject::invokeMethod(m_instrument, [i = m_instrument, address] { i->setAddress(address); });
 }
 
+void InstrumentHost::setOutputFolder(const QString &folder)
+{
+    QMetaObject::invokeMethod(m_instrument, [i = m_instrument, folder] { i->setOutputFolder(folder); });
+}
+
 void InstrumentHost::setParameter(const QString &key, const QVariant &value)
 {
     QMetaObject::invokeMethod(m_instrument, [i = m_instrument, key, value] { i->setParameter(key, value); });

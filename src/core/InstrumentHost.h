@@ -75,6 +75,9 @@ public:
 
     // Commands, queued to the driver thread.
     void setAddress(const QString &address);
+    /// Tells the driver the folder of the recording in progress (empty: none); see
+    /// Instrument::outputFolder().
+    void setOutputFolder(const QString &folder);
     void setParameter(const QString &key, const QVariant &value);
     void open();
     void close();
