@@ -39,6 +39,7 @@ InstrumentHost::InstrumentHost(std::unique_ptr<Instrument> instrument, QObject *
     // Mirror: queued to this object's thread.
     connect(m_instrument, &Instrument::stateChanged, this, [this](Instrument::State s, const QString &d) {
         const Instrument::State previous = std::exchange(m_state, s);
+        m_startQueued = false;
         m_stateDetail = d;
         if (s == Instrument::State::Running || s == Instrument::State::Finished)
             m_report.started = true;
@@ -254,6 +255,7 @@ void InstrumentHost::start()
         m_startWhenConnected = true;
         return;
     }
+    m_startQueued = true;
     QMetaObject::invokeMethod(m_instrument, &Instrument::start, Qt::QueuedConnection);
 }
 
@@ -262,7 +264,7 @@ void InstrumentHost::stop()
     m_startWhenConnected = false;
     m_userStopRequested = true;
     m_reconnector->userStopped();
-    if (m_state == Instrument::State::Finished)
+    if (m_state == Instrument::State::Finished && !m_startQueued)
         return; // its capture already ended by itself: nothing to stop, and it stays Finished
     QMetaObject::invokeMethod(m_instrument, &Instrument::stop, Qt::QueuedConnection);
 }

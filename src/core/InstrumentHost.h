@@ -150,6 +150,9 @@ private:
     bool m_startWhenConnected = false;
     bool m_acquisitionRunning = false;
     bool m_userStopRequested = false;
+    /// A start() went to the driver and no state change has come back yet: m_state may still say
+    /// Finished from the previous run, but a stop() must reach the driver.
+    bool m_startQueued = false;
     Reconnector *m_reconnector = nullptr; // child QObject
 
     mutable QReadWriteLock m_sinkLock;

@@ -60,6 +60,8 @@ public:
         else
             Instrument::invoke(a);
     }
+    /// When > 0: the capture ends by itself (state Finished) after this many blocks.
+    std::atomic<int> finishAfterBlocks{0};
     /// Skips `n` samples before the next block (a gap).
     std::atomic<quint64> skipNext{0};
     /// Skips `n` samples before the next block and also announces them in its lostBefore.
@@ -87,6 +89,10 @@ private:
             b->values[std::size_t(i)] = double(m_index + std::uint64_t(i));
         m_index += 10;
         publish(b);
+        if (const int n = finishAfterBlocks.load(); n > 0 && m_index >= std::uint64_t(n) * 10) {
+            m_timer.stop();
+            setState(State::Finished);
+        }
     }
     QTimer m_timer{this};
     std::uint64_t m_index = 0;

@@ -66,6 +66,30 @@ private Q_SLOTS:
         QCOMPARE(sink.samples, n);
     }
 
+    void stopRightAfterRunFromFinishedStops()
+    {
+        // Run from Finished then Stop before the driver's Running has reached this thread: the
+        // host's mirrored state still says Finished, yet the new run must be stopped.
+        auto drv = std::make_unique<test::FakeInstrument>();
+        auto *raw = drv.get();
+        drv->setId(QStringLiteral("fake5"));
+        InstrumentHost host(std::move(drv));
+        raw->finishAfterBlocks = 2;
+        host.start();
+        QTRY_COMPARE_WITH_TIMEOUT(host.state(), Instrument::State::Finished, 10000);
+        raw->finishAfterBlocks = 0; // the next run goes on until stopped
+        host.start();
+        host.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(host.state(), Instrument::State::Connected, 10000);
+        // Stop on a Finished instrument (nothing started since) still leaves it alone.
+        raw->finishAfterBlocks = 2;
+        host.start();
+        QTRY_COMPARE_WITH_TIMEOUT(host.state(), Instrument::State::Finished, 10000);
+        host.stop();
+        QTest::qWait(100);
+        QCOMPARE(host.state(), Instrument::State::Finished);
+    }
+
     void countsGaps()
     {
         auto drv = std::make_unique<test::FakeInstrument>();
