@@ -612,6 +612,15 @@ private Q_SLOTS:
         QVERIFY(r.overlap > 0);
     }
 
+    void nonFiniteTimeIsNotContinuous()
+    {
+        StreamContinuity c(1.0);
+        const double a[3] = {0.0, std::numeric_limits<double>::quiet_NaN(), 2.0};
+        QVERIFY(!c.check(a, 3).ok());
+        const double b[2] = {std::numeric_limits<double>::quiet_NaN(), 4.0};
+        QVERIFY(!c.check(b, 2).ok());
+    }
+
     void intervalTakenFromTheData()
     {
         StreamContinuity c; // interval unknown
