@@ -250,7 +250,13 @@ def scenario_ownership(ctx):
         second.datalogger('set_samplerate', {'sample_rate': 1000})
         expect_refusal(lambda: first.datalogger('set_samplerate', {'sample_rate': 2000}),
                        'set_samplerate with the key of a client that was taken over')
-        second.call('moku', 'relinquish_ownership', {})
+        # force_connect is documented to default to true: an empty claim takes the device over too
+        fourth = ctx.client('fourth')
+        fourth.call('moku', 'claim_ownership', {})
+        require(fourth.key and fourth.key != second.key, 'claim_ownership {} gave no new client key')
+        expect_refusal(lambda: second.datalogger('set_samplerate', {'sample_rate': 2000}),
+                       'set_samplerate with the key of a client taken over by an empty claim')
+        fourth.call('moku', 'relinquish_ownership', {})
         # once released, a polite claim succeeds
         third = ctx.client('third')
         third.call('moku', 'claim_ownership', {'force_connect': False})
@@ -352,7 +358,16 @@ def scenario_logging(ctx):
         file_name = data.get('file_name', '')
         require(re.fullmatch(r'MokuDataLoggerData_\d{8}_\d{6}\.li', file_name),
                 'start_logging: file name %r is not <prefix>_<YYYYMMDD>_<HHMMSS>.li' % file_name)
+        started = time.monotonic()
+        # the reference page's cURL example POSTs {} to logging_progress (its front matter says GET)
+        progress, _ = moku.call('datalogger', 'logging_progress', {})
+        require(isinstance(progress, dict) and isinstance(progress.get('running'), bool),
+                'logging_progress as POST {}: %r' % (progress,))
+        first_poll = time.monotonic() - started
         replies = poll_progress(moku, True, duration + 30)
+        if first_poll < duration - 1:    # (a machine that held us back for seconds may miss it)
+            require(any(r['running'] and not r['complete'] for r in [progress] + replies),
+                    'a %d s log was never seen running: %r' % (duration, replies[:3]))
         final = replies[-1]
         require(final.get('file_name', file_name) == file_name, 'logging_progress names another file: %r' % final)
         logged = final.get('samples_logged')
