@@ -235,6 +235,7 @@ private Q_SLOTS:
     void mokucliStream();
     void mokucliStreamError();
     void mokucliConvert();
+    void simCommandLine();
 };
 
 void TestMokuSimulator::envelopeAndDevice()
@@ -1052,6 +1053,34 @@ void TestMokuSimulator::mokucliConvert()
     QVERIFY(p.waitForFinished(kTimeoutMs));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(p.readAllStandardError().contains("not supported"));
+}
+
+void TestMokuSimulator::simCommandLine()
+{
+    // benchscope-sim moku prints its ports and answers there; bad switches exit 64 naming them
+    QProcess p;
+    p.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("moku"), QStringLiteral("--port"), QStringLiteral("0"),
+                                             QStringLiteral("--model"), QStringLiteral("pro"), QStringLiteral("--bridge-port"),
+                                             QStringLiteral("0"), QStringLiteral("--deploy-delay"), QStringLiteral("0")});
+    QVERIFY(p.waitForStarted(kTimeoutMs));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput(), out.contains("NDJSON")), kTimeoutMs);
+    const auto m = QRegularExpression(QStringLiteral("listening: 127\\.0\\.0\\.1:(\\d+)")).match(QString::fromLatin1(out));
+    QVERIFY2(m.hasMatch(), out.constData());
+    Client c(quint16(m.captured(1).toUInt()));
+    QCOMPARE(c.get(QStringLiteral("/api/moku/describe")).data().toObject().value(QStringLiteral("hardware")).toString(),
+             QStringLiteral("Moku:Pro"));
+    p.kill();
+    p.waitForFinished(kTimeoutMs);
+    for (const QStringList &bad : {QStringList{QStringLiteral("--model"), QStringLiteral("mini")},
+                                   QStringList{QStringLiteral("--fault"), QStringLiteral("melt")},
+                                   QStringList{QStringLiteral("--bogus")}}) {
+        QProcess q;
+        q.start(QStringLiteral(BENCHSCOPE_SIM), QStringList{QStringLiteral("moku")} + bad);
+        QVERIFY(q.waitForFinished(kTimeoutMs));
+        QCOMPARE(q.exitCode(), 64);
+        QVERIFY2(q.readAllStandardError().contains(bad.last().toUtf8()), qPrintable(bad.join(QLatin1Char(' '))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMokuSimulator)
