@@ -145,10 +145,13 @@ private:
     QNetworkAccessManager m_nam;
 };
 
+/// No deploy delay, and a generous idle timeout: on a loaded machine a reader (a thread, a process
+/// being started) may take longer than the device's 2 s to begin; idleTimeout() tests the bound.
 MokuSimulator::Config quickConfig()
 {
     MokuSimulator::Config cfg;
     cfg.deployDelay = 0;
+    cfg.idleTimeout = 30;
     return cfg;
 }
 
@@ -271,6 +274,8 @@ void TestMokuSimulator::envelopeAndDevice()
     const Answer hw = c.post(QStringLiteral("/api/v2/hwstate"), {{QStringLiteral("power"), QStringLiteral("reboot")}});
     QCOMPARE(hw.status, 200);
     QCOMPARE(hw.envelope, (QJsonObject{{QStringLiteral("power"), QStringLiteral("reboot")}}));
+    QCOMPARE(c.dl(QStringLiteral("get_samplerate")).code(), QStringLiteral("INVALID_REQUEST")); // the reboot forgot us
+    QCOMPARE(c.post(QStringLiteral("/api/v2/hwstate"), {{QStringLiteral("power"), QStringLiteral("melt")}}).status, 400);
     // every number finite: no nan/inf token anywhere
     QVERIFY(!d.body.contains("nan") && !d.body.contains("inf"));
 }
