@@ -137,7 +137,7 @@ void MokuDriverRest::finish(QNetworkReply *reply)
     r.timedOut = c.timedOut;
     r.http = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     takeKey(reply);
-    QByteArray body = reply->readAll();
+    QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed once aborted
     if (c.file) {
         if (r.http == 200 && !body.isEmpty() && c.writeError.isEmpty() && c.file->write(body) != body.size())
             c.writeError = tr("cannot write %1: %2").arg(c.file->fileName(), c.file->errorString());

@@ -214,6 +214,19 @@ private Q_SLOTS:
         QVERIFY(c.waitState(Instrument::State::Disconnected));
     }
 
+    void deployMayTakeLongerThanTheTimeout()
+    {
+        // The first Datalogger call loads the instrument: it gets deploy_timeout, not timeout.
+        Sim s(config(Model::Go, [](MokuSimulator::Config &c) { c.deployDelay = 2.5; }));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address());
+        c.set("timeout", 1.0);
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        QVERIFY(c.progressSaid(QStringLiteral("Loading the Datalogger on the Moku")));
+        QVERIFY(c.progressSaid(QStringLiteral("Datalogger loaded")));
+        QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
+    }
+
     void ownershipRefusedThenTakenOver()
     {
         Sim s(config(Model::Go));
@@ -426,6 +439,77 @@ private Q_SLOTS:
         c.host->start();
         QTRY_VERIFY_WITH_TIMEOUT(c.anyError(QStringLiteral("not an executable")), kWait);
         QVERIFY(c.host->state() != Instrument::State::Running);
+    }
+
+    void mokucliProblemsAreShown_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("said");
+        QTest::newRow("stderr") << QStringLiteral("if [ \"$1\" = --version ]; then echo 4.0.3; exit 0; fi\n"
+                                                  "echo 'Error: stream logsink0 not found' >&2; exec sleep 30\n")
+                                << QStringLiteral("mokucli stream: Error: stream logsink0 not found");
+        QTest::newRow("too old") << QStringLiteral("echo 3.9.2\n") << QStringLiteral("needs mokucli 4.0.1 or later");
+        QTest::newRow("exit code") << QStringLiteral("if [ \"$1\" = --version ]; then echo 4.0.3; exit 0; fi\nexit 3\n")
+                                   << QStringLiteral("exit code 3");
+    }
+    void mokucliProblemsAreShown()
+    {
+        QFETCH(QString, script);
+        QFETCH(QString, said);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString cli = dir.filePath(QStringLiteral("mokucli"));
+        QFile f(cli);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\n" + script.toUtf8());
+        f.close();
+        QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        Sim s(config(Model::Go, [](MokuSimulator::Config &c) { c.bridgePort = -1; }));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address());
+        c.set("mokucli", cli);
+        c.set("duration", 60);
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        c.host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(c.anyError(said), kWait);
+        // The stream is ended on the Moku and the instrument is idle again, still connected.
+        QVERIFY(c.waitState(Instrument::State::Connected));
+        const auto ends = c.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QVERIFY(!ends[0].complete);
+        c.errors->clear();
+        QVERIFY(c.settle());
+        QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
+    }
+
+    void downloadedLogIsConvertedWithMokucli()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString cli = dir.filePath(QStringLiteral("mokucli"));
+        QVERIFY(QFile::link(QStringLiteral(BENCHSCOPE_SIM), cli));
+        const QString out = dir.filePath(QStringLiteral("logs"));
+        Sim s(config(Model::Lab));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address());
+        c.set("mokucli", cli);
+        c.set("log_convert", QStringLiteral("csv"));
+        c.set("log_duration", 1);
+        c.host->setOutputFolder(out); // a recording in progress: its folder
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        c.host->invoke(QStringLiteral("log_start"));
+        QTRY_VERIFY_WITH_TIMEOUT(bs::test::spyContains(*c.messages, QStringLiteral("Converted")), 60000);
+        const QString path = c.value("log_file").toString();
+        QVERIFY2(path.startsWith(out), qPrintable(path));
+        const QFileInfo li(path);
+        QVERIFY(QFileInfo::exists(li.dir().filePath(li.completeBaseName() + QStringLiteral(".csv"))));
+        QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
+
+        // Without mokucli: downloaded, not converted, and a warning says why.
+        c.set("mokucli", dir.filePath(QStringLiteral("nothing-here")));
+        c.host->invoke(QStringLiteral("log_start"));
+        QTRY_VERIFY_WITH_TIMEOUT(bs::test::spyContains(*c.messages, QStringLiteral("not converted")), 60000);
+        QVERIFY(c.host->report().warnings.join(QLatin1Char('|')).contains(QStringLiteral("not converted")));
     }
 
     void logsWithProgressAndDownload()
