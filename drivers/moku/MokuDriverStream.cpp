@@ -308,6 +308,10 @@ void MokuDriver::stopStreamingOnDevice(std::function<void()> then)
           },
           true}},
         {}, [this, then](const Result &r) {
+            if (ownershipLost(r)) { // another client has the Moku now: nothing more to stop here
+                connectionFailed(r.error, true);
+                return;
+            }
             Q_EMIT message(tr("stop_streaming: %1").arg(r.error));
             if (then)
                 then();

@@ -512,15 +512,26 @@ private Q_SLOTS:
         QVERIFY(c.host->report().warnings.join(QLatin1Char('|')).contains(QStringLiteral("not converted")));
     }
 
+    void logsWithProgressAndDownload_data()
+    {
+        QTest::addColumn<bool>("oldKeys");
+        QTest::addColumn<int>("delay");
+        QTest::newRow("current keys") << false << 0;
+        QTest::newRow("old firmware's keys") << true << 0;
+        QTest::newRow("start delay") << false << 1;
+    }
     void logsWithProgressAndDownload()
     {
+        QFETCH(bool, oldKeys);
+        QFETCH(int, delay);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        Sim s(config(Model::Pro));
+        Sim s(config(Model::Pro, [oldKeys](MokuSimulator::Config &c) { c.oldProgressKeys = oldKeys; }));
         QVERIFY2(s.started, qPrintable(s.error));
         Client c(s.address());
         c.set("download_folder", dir.path());
         c.set("log_duration", 2);
+        c.set("log_delay", delay);
         c.set("log_prefix", QStringLiteral("BenchTest"));
         QVERIFY2(c.connect(), qPrintable(c.allErrors()));
         c.host->invoke(QStringLiteral("log_start"));
@@ -538,6 +549,8 @@ private Q_SLOTS:
         }
         QVERIFY(partial);
         QVERIFY(whole);
+        if (delay)
+            QVERIFY(c.progressSaid(QStringLiteral("Logging: Waiting for the start delay")));
         QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
     }
 
@@ -651,6 +664,28 @@ private Q_SLOTS:
         c.host->start();
         QVERIFY2(c.waitState(Instrument::State::Finished), qPrintable(c.allErrors()));
         QCOMPARE(c.sink.rows(), quint64(10000));
+    }
+
+    void ownershipTakenWhileStreaming()
+    {
+        Sim s(config(Model::Go));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address());
+        c.set("bridge", QStringLiteral("127.0.0.1:%1").arg(s.bridgePort));
+        c.set("rate", 10000.0);
+        c.set("duration", 600);
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        c.host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(c.sink.rows() >= 5000, kWait);
+        s.fault(MokuSimulator::Fault::OwnershipTaken);
+        c.host->stop();
+        QVERIFY(c.waitState(Instrument::State::Error));
+        QVERIFY2(c.anyError(QStringLiteral("another client")), qPrintable(c.allErrors()));
+        QTRY_VERIFY_WITH_TIMEOUT(c.value("owned_by_other").toBool(), kWait);
+        const auto ends = c.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QCOMPARE(quint64(ends[0].details.value(QStringLiteral("samples")).toDouble()), c.sink.rows());
+        QVERIFY(c.sink.blocks().back()->flags & SampleBlock::EndOfCapture);
     }
 
     void stopEndsTheStream()
