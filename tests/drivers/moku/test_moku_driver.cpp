@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -686,6 +688,72 @@ private Q_SLOTS:
         QCOMPARE(ends.size(), 1);
         QCOMPARE(quint64(ends[0].details.value(QStringLiteral("samples")).toDouble()), c.sink.rows());
         QVERIFY(c.sink.blocks().back()->flags & SampleBlock::EndOfCapture);
+    }
+
+    void gapsRepeatsAndBadLinesFromTheBridge()
+    {
+        // A bridge of our own (the driver's "bridge address" mode) sending what a real one might:
+        // a jump in time (5 samples lost), a time stamp sent twice, a line that is not JSON, a
+        // line without ch2, then EOS. REST goes to the simulator as usual.
+        Sim s(config(Model::Go));
+        QVERIFY2(s.started, qPrintable(s.error));
+        auto line = [](int from, int to, bool ch2) {
+            QStringList t, a, b;
+            for (int i = from; i < to; ++i) {
+                t << QString::number(i / 10000.0, 'g', 15);
+                a << QString::number(i);
+                b << QString::number(-i);
+            }
+            QString l = QStringLiteral("{\"time\":[%1],\"ch1\":[%2]").arg(t.join(QLatin1Char(',')), a.join(QLatin1Char(',')));
+            if (ch2)
+                l += QStringLiteral(",\"ch2\":[%1]").arg(b.join(QLatin1Char(',')));
+            return (l + QStringLiteral("}\n")).toUtf8();
+        };
+        const QByteArray lines = line(0, 10, true) + line(15, 20, true) + line(19, 25, true)
+            + QByteArray("{\"time\":[0.0025,\n") + line(25, 30, false) + QByteArray("EOS\n");
+        QTcpServer bridge;
+        QVERIFY(bridge.listen(QHostAddress::LocalHost, 0));
+        QObject::connect(&bridge, &QTcpServer::newConnection, &bridge, [&bridge, lines] {
+            QTcpSocket *sock = bridge.nextPendingConnection();
+            sock->write(lines);
+            sock->disconnectFromHost();
+        });
+        Client c(s.address());
+        c.set("bridge", QStringLiteral("127.0.0.1:%1").arg(bridge.serverPort()));
+        c.set("rate", 10000.0);
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        c.host->start();
+        QVERIFY2(c.waitState(Instrument::State::Finished), qPrintable(c.allErrors()));
+        QCOMPARE(c.sink.rows(), quint64(25)); // 10 + 5 + 5 (one repeat dropped) + 5
+        QCOMPARE(c.host->stats().lostSamples, quint64(5));
+        const auto blocks = c.sink.blocks(QStringLiteral("datalogger"));
+        std::vector<double> in1, in2;
+        bool sawLoss = false;
+        for (const auto &b : blocks) {
+            QCOMPARE(b->dt, 1e-4);
+            QVERIFY(std::abs(b->t0 - (blocks.front()->t0 + double(b->firstIndex) * 1e-4)) < 1e-9);
+            if (b->lostBefore) {
+                QCOMPARE(b->lostBefore, quint64(5));
+                QCOMPARE(b->firstIndex, quint64(15));
+                QVERIFY(b->flags & SampleBlock::DataLost);
+                sawLoss = true;
+            }
+            in1.insert(in1.end(), b->channel(0), b->channel(0) + b->sampleCount);
+            in2.insert(in2.end(), b->channel(1), b->channel(1) + b->sampleCount);
+        }
+        QVERIFY(sawLoss);
+        std::vector<double> expected;
+        for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29})
+            expected.push_back(i);
+        QCOMPARE(in1, expected); // each value at its own index: the sample's time
+        QCOMPARE(in2[24 - 5], -24.0);
+        QVERIFY(std::isnan(in2.back())); // no ch2 in the last line
+        QVERIFY2(c.anyError(QStringLiteral("not understood")), qPrintable(c.allErrors()));
+        QVERIFY2(c.anyError(QStringLiteral("no ch2")), qPrintable(c.allErrors()));
+        const auto ends = c.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QVERIFY(!ends[0].complete); // samples were lost
+        QCOMPARE(ends[0].details.value(QStringLiteral("lost")).toDouble(), 5.0);
     }
 
     void stopEndsTheStream()
