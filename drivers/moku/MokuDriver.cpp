@@ -191,9 +191,15 @@ void MokuDriver::runStep(const std::shared_ptr<Sequence> &seq)
 bool MokuDriver::ownershipLost(const Result &r)
 {
     // U3: a request whose key is no longer valid; UNEXPECTED_CHANGE when another client took over.
-    if (r.ok() || r.http != 200)
+    // The refusal comes as HTTP 200 with the envelope, or (another reading of U3) as 401/403.
+    if (r.ok())
+        return false;
+    const bool refusedStatus = r.http == 401 || r.http == 403;
+    if (r.http != 200 && !refusedStatus)
         return false;
     const QString code = r.reply.code;
+    if (refusedStatus && code.isEmpty())
+        return true;
     if (code == QLatin1String("INVALID_REQUEST") || code == QLatin1String("UNEXPECTED_CHANGE")) {
         const QString said = joinMessages(r.reply.messages).toLower();
         return code == QLatin1String("UNEXPECTED_CHANGE") || said.contains(QLatin1String("owner"))
@@ -345,6 +351,7 @@ void MokuDriver::connectionFailed(const QString &message, bool lost)
     ++m_generation;
     m_logTimer.stop();
     m_log.polling = false;
+    m_log.active = false; // whatever the Moku still logs; the file name stays for Download log
     m_starting = false;
     m_rest.cancelAll();
     if (m_stream.active)

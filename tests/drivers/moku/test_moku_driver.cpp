@@ -229,9 +229,16 @@ private Q_SLOTS:
         QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
     }
 
+    void ownershipRefusedThenTakenOver_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::newRow("HTTP 200 envelope") << 200;
+        QTest::newRow("HTTP 403") << 403; // the other reading of U3
+    }
     void ownershipRefusedThenTakenOver()
     {
-        Sim s(config(Model::Go));
+        QFETCH(int, status);
+        Sim s(config(Model::Go, [status](MokuSimulator::Config &c) { c.refusalHttpStatus = status; }));
         QVERIFY2(s.started, qPrintable(s.error));
         Client first(s.address(), QStringLiteral("first"));
         QVERIFY2(first.connect(), qPrintable(first.allErrors()));
