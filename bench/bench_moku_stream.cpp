@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// bench_moku_stream [--seconds N] [--samples-per-line N[,N...]]
+// bench_moku_stream [--seconds N] [--samples-per-line N[,N...]] [--no-driver] [--driver-samples N]
 //
 // The Moku live-data parse path (docs/protocols/moku.md §6): NDJSON lines as the `mokucli stream`
 // bridge serves them, {"time":[…],"ch1":[…](,"ch2":[…])}, fed in 64 KiB pieces (as socket reads
@@ -9,8 +9,31 @@
 // 20 M numbers/s with the time column — would cost in % of one core (two channels: at 5 MSa/s,
 // the Pro's maximum with two inputs). Also the writer
 // (appendStreamLine, what the simulator uses to produce the stream) in samples/s.
+//
+// With --driver (default on): the full driver path. `MokuSimulator` (Moku:Pro, in process on its own
+// thread) answers the REST API; a thread of this benchmark is the stream bridge: it serves
+// pre-written NDJSON (10 MSa/s time stamps, one input) over local TCP as fast as the driver reads
+// it, then EOS. The `moku` driver (setting `bridge` = that port) runs in an InstrumentHost (thread
+// drv-moku) into a counting sink: samples/s from the bridge's accept to Finished, samples lost, and
+// the driver thread's CPU.
 #include "BenchUtil.h"
+#include "InstrumentHost.h"
+#include "MokuDriver.h"
 #include "MokuProtocolNdjson.h"
+#include "MokuSimulator.h"
+#include "SimulatorThread.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QThread>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,6 +48,7 @@
 #include <vector>
 
 using namespace bs::moku;
+using bs::SimulatorThread;
 
 namespace {
 
@@ -129,6 +153,184 @@ Result parsePasses(const Stream &s, double seconds)
     return r;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// The full driver path
+
+class CountingSink : public bs::BlockSink
+{
+public:
+    void setStreams(const QString &, const QVector<bs::StreamInfo> &) override {}
+    void consume(const bs::SampleBlockPtr &b) override
+    {
+        samples.fetch_add(quint64(b->sampleCount));
+        if (b->flags & (bs::SampleBlock::Overflow | bs::SampleBlock::DataLost))
+            lossBlocks.fetch_add(1);
+    }
+    std::atomic<quint64> samples{0};
+    std::atomic<quint64> lossBlocks{0};
+};
+
+bool waitFor(const std::function<bool()> &pred, double seconds)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!pred() && t.elapsed() < qint64(seconds * 1000)) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 2);
+        QThread::msleep(1);
+    }
+    return pred();
+}
+
+/// One connection: sends `bytes` as fast as the reader takes them, then waits for it to close.
+class BridgeServer
+{
+public:
+    explicit BridgeServer(const std::string &bytes) : m_bytes(bytes)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (::bind(m_fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::listen(m_fd, 1) != 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+            return;
+        m_port = ntohs(a.sin_port);
+        m_thread = std::thread([this] { run(); });
+    }
+    ~BridgeServer()
+    {
+        ::shutdown(m_fd, SHUT_RDWR);
+        if (m_thread.joinable())
+            m_thread.join();
+        ::close(m_fd);
+    }
+    quint16 port() const { return m_port; }
+    std::atomic<qint64> acceptedNs{0};
+    std::atomic<bool> sentAll{false};
+
+private:
+    void run()
+    {
+        const int c = ::accept(m_fd, nullptr, nullptr);
+        if (c < 0)
+            return;
+        acceptedNs = std::chrono::steady_clock::now().time_since_epoch().count();
+        std::size_t at = 0;
+        while (at < m_bytes.size()) {
+            const ssize_t n = ::send(c, m_bytes.data() + at, std::min<std::size_t>(m_bytes.size() - at, 1 << 20),
+                                     MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            at += std::size_t(n);
+        }
+        sentAll = at == m_bytes.size();
+        ::shutdown(c, SHUT_WR);
+        char sink[256];
+        while (::recv(c, sink, sizeof sink, 0) > 0) {
+        }
+        ::close(c);
+    }
+
+    const std::string &m_bytes;
+    int m_fd = -1;
+    quint16 m_port = 0;
+    std::thread m_thread;
+};
+
+double threadCpuOf(const bs::bench::ThreadCpu::Sample &s, const std::string &name)
+{
+    double sum = 0;
+    for (const auto &[tid, nameCpu] : s.threads)
+        if (nameCpu.first == name)
+            sum += nameCpu.second;
+    return sum;
+}
+
+bool runDriverPath(std::size_t totalSamples, std::size_t perLine)
+{
+    using namespace bs;
+    const double rate = 10e6;
+    std::printf("\nfull driver path: MokuSimulator (Moku:Pro, REST) + a bridge thread serving NDJSON over local TCP "
+                "-> moku driver (InstrumentHost) -> counting sink\n");
+    const Stream s = makeStream(1, perLine, totalSamples, rate);
+    std::printf("%zu samples at %.0f MSa/s time stamps, one input, %zu per line (%.1f MB)\n", s.samples, rate / 1e6,
+                perLine, double(s.bytes.size()) / 1e6);
+    std::fflush(stdout);
+
+    MokuSimulator::Config cfg;
+    cfg.model = Model::Pro;
+    cfg.deployDelay = 0.1;
+    cfg.bridgePort = -1;
+    cfg.idleTimeout = 3600;
+    cfg.streamBufferSeconds = 3600;
+    bool started = false;
+    QString error;
+    quint16 port = 0;
+    SimulatorThread sim(QStringLiteral("moku-sim"), [cfg] { return new MokuSimulator(cfg); });
+    sim.call([&](QObject *o) {
+        auto *m = static_cast<MokuSimulator *>(o);
+        started = m->start(&error);
+        port = m->port();
+    });
+    if (!started) {
+        std::printf("error: the simulator did not start: %s\n", qPrintable(error));
+        return false;
+    }
+    BridgeServer bridge(s.bytes);
+    if (!bridge.port()) {
+        std::printf("error: no local port for the bridge\n");
+        return false;
+    }
+    auto drv = std::make_unique<MokuDriver>();
+    drv->setId(QStringLiteral("moku"));
+    drv->setAddress(QStringLiteral("127.0.0.1:%1").arg(port));
+    auto host = std::make_unique<InstrumentHost>(std::move(drv));
+    QStringList errors;
+    QObject::connect(host.get(), &InstrumentHost::errorOccurred, [&](const QString &m) { errors << m; });
+    CountingSink sink;
+    host->addSink(&sink);
+    host->setParameter(QStringLiteral("bridge"), QStringLiteral("127.0.0.1:%1").arg(bridge.port()));
+    host->setParameter(QStringLiteral("in1_enable"), true);
+    host->setParameter(QStringLiteral("in2_enable"), false);
+    host->setParameter(QStringLiteral("rate"), rate);
+    host->setParameter(QStringLiteral("duration"), 3600);
+    host->open();
+    if (!waitFor([&] { return host->state() == Instrument::State::Connected; }, 60)) {
+        std::printf("error: the driver did not connect: %s\n", qPrintable(errors.join(QStringLiteral("; "))));
+        return false;
+    }
+    bench::ThreadCpu cpu;
+    const auto c0 = cpu.sample();
+    host->start();
+    const bool ended = waitFor([&] {
+        const auto st = host->state();
+        return st == Instrument::State::Finished || st == Instrument::State::Error;
+    }, 600);
+    const qint64 endNs = std::chrono::steady_clock::now().time_since_epoch().count();
+    const auto c1 = cpu.sample();
+    const double wall = double(endNs - bridge.acceptedNs.load()) * 1e-9;
+    const InstrumentStats st = host->stats();
+    const quint64 got = sink.samples.load();
+    const double driverCpu = threadCpuOf(c1, "drv-moku") - threadCpuOf(c0, "drv-moku");
+    std::printf("received %llu of %zu samples in %.3f s (bridge accept -> Finished): %.3e samples/s, %.2fx 10 MSa/s\n",
+                got, s.samples, wall, double(got) / wall, double(got) / wall / rate);
+    std::printf("lost: host index gaps %llu, loss-flagged blocks %llu; driver thread CPU %.3f s = %.4f CPU s per "
+                "million samples (10 MSa/s would cost %.0f %% of a core)\n",
+                st.lostSamples, sink.lossBlocks.load(), driverCpu, driverCpu / double(got) * 1e6,
+                100.0 * rate * driverCpu / double(got));
+    std::printf("threads: %s\n", bench::ThreadCpu::report(c0, c1).c_str());
+    if (!ended)
+        errors << QStringLiteral("the stream did not end within 600 s");
+    if (!errors.isEmpty())
+        std::printf("error: %s\n", qPrintable(errors.join(QStringLiteral("; "))));
+    host->close();
+    waitFor([&] { return host->state() == Instrument::State::Disconnected; }, 10);
+    host.reset();
+    return ended && errors.isEmpty() && got == s.samples && st.lostSamples == 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -136,6 +338,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     double seconds = 3;
     std::vector<std::size_t> perLineSizes{1000, 10000, 100000, 1000000};
+    bool driver = true;
+    std::size_t driverSamples = 10000000;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--seconds") && i + 1 < args.size()) {
@@ -145,6 +349,10 @@ int main(int argc, char **argv)
             perLineSizes.clear();
             for (const QString &n : args[++i].split(QLatin1Char(',')))
                 perLineSizes.push_back(std::size_t(n.toULongLong()));
+        } else if (args[i] == QLatin1String("--no-driver")) {
+            driver = false;
+        } else if (args[i] == QLatin1String("--driver-samples") && i + 1 < args.size()) {
+            driverSamples = std::size_t(args[++i].toULongLong());
         } else if (args[i].startsWith(QLatin1String("--"))) {
             std::printf("(option %s is for another benchmark: skipped)\n", qPrintable(args[i]));
             if (i + 1 < args.size() && !args[i + 1].startsWith(QLatin1String("--")))
@@ -211,5 +419,9 @@ int main(int argc, char **argv)
                     double(samples) / cpu / kGoalRate);
     }
     std::printf("\ngoal (one channel at 10 MSa/s under one core, no false gaps): %s\n", met ? "MET" : "MISSED");
+    if (driver && !runDriverPath(driverSamples, 100000)) {
+        std::printf("full driver path: FAILED (see above)\n");
+        met = false;
+    }
     return met ? 0 : 1;
 }
