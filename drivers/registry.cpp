@@ -3,6 +3,7 @@
 
 #include "DriverRegistry.h"
 #include "m81/M81Driver.h"
+#include "moku/MokuDriver.h"
 #include "nv200/Nv200Driver.h"
 #include "panda/PandaDriver.h"
 #include "picoscope/PicoDriver.h"
@@ -16,6 +17,7 @@ void registerBuiltinDrivers()
     r.add(nv200::Nv200Driver::info());
     r.add(picoscope::PicoDriver::info());
     r.add(m81::M81Driver::info());
+    r.add(moku::MokuDriver::info());
 }
 
 } // namespace bs
