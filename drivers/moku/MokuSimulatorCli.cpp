@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QStandardPaths>
@@ -69,6 +70,7 @@ public:
         connect(&m_poll, &QTimer::timeout, this, &StreamBridge::fetch);
         connect(&m_server, &QTcpServer::newConnection, this, &StreamBridge::accept);
         m_nam.setAutoDeleteReplies(true);
+        m_nam.setProxy(QNetworkProxy::NoProxy); // straight to the Moku, whatever the environment says
     }
 
     bool listen(quint16 port, QString *error)
@@ -307,6 +309,12 @@ int convert(QStringList args)
 
 int runMokuCli(const QStringList &argsIn)
 {
+    // The vendor's client takes any text on mokucli's stderr as an error: Qt's own warnings must
+    // not reach it (our errors are written by fail()).
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &, const QString &msg) {
+        if (type == QtFatalMsg)
+            std::fprintf(stderr, "mokucli: %s\n", qPrintable(msg));
+    });
     QStringList args = argsIn;
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
         std::fprintf(args.isEmpty() ? stderr : stdout,

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
@@ -88,6 +89,7 @@ public:
 
     QNetworkReply *start(const QByteArray &method, const QString &path, const QByteArray *body)
     {
+        m_nam.setProxy(QNetworkProxy::NoProxy); // whatever the environment says
         QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         if (!key.isEmpty())
             req.setRawHeader("Moku-Client-Key", key);
@@ -939,6 +941,15 @@ NdjsonReader runStandIn(const QString &cli, quint16 simPort, const QString &id, 
                                     : QStringList{QStringLiteral("stream"), QStringLiteral("--ip-address=127.0.0.1:%1").arg(simPort),
                                                   QStringLiteral("--stream-id=%1").arg(id),
                                                   QStringLiteral("--target=%1").arg(target)};
+    if (spaced) {
+        // an HTTP proxy in the environment (as on many lab PCs) must not catch the loopback fetch
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("http_proxy"), QStringLiteral("http://127.0.0.1:9"));
+        env.insert(QStringLiteral("HTTP_PROXY"), QStringLiteral("http://127.0.0.1:9"));
+        env.remove(QStringLiteral("no_proxy"));
+        env.remove(QStringLiteral("NO_PROXY"));
+        p.setProcessEnvironment(env);
+    }
     p.start(cli, args);
     NdjsonReader r;
     QTcpSocket sock;
