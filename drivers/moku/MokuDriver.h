@@ -8,6 +8,7 @@
 #include "MokuProtocolNdjson.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 
 #include <functional>
@@ -145,9 +146,14 @@ private:
 
     // MokuDriverSettings.cpp: model-aware checks, writes and read-backs
     QString checkSetting(const QString &key, const QVariant &value) const;
-    void writeSetting(const QString &key);
-    std::vector<Step> writeSteps(const QString &key, bool connecting);
-    std::vector<Step> readBackSteps(const QString &key);
+    void writeSetting(const QString &key, quint64 ticket);
+    /// `ticket`: the write's number for its device operation (0: none); what its reply and
+    /// read-back say is stored only while no newer write of that operation was asked for, so an
+    /// older reply never overwrites a value typed since.
+    std::vector<Step> writeSteps(const QString &key, bool connecting, quint64 ticket = 0);
+    std::vector<Step> readBackSteps(const QString &key, quint64 ticket = 0);
+    static QString operationOf(const QString &key);
+    bool latest(const QString &key, quint64 ticket) const;
     std::vector<Step> connectSteps();
     std::vector<Step> connectFrontendSteps(int n);
     void store(const QList<std::pair<QString, QVariant>> &values);
@@ -186,6 +192,7 @@ private:
     bool m_closing = false;
     quint64 m_generation = 0;   ///< bumped on close and on failures: late replies are dropped
     std::set<QString> m_unsent; ///< settings given while disconnected
+    QHash<QString, quint64> m_writeTickets; ///< per device operation: the newest write asked for
     Stream m_stream;
     Log m_log;
     int m_captures = 0;

@@ -48,6 +48,25 @@ QNetworkAccessManager *MokuDriverRest::manager()
 
 void MokuDriverRest::call(const Request &request, Callback done)
 {
+    if (!request.downloadTo.isEmpty()) {
+        send(request, std::move(done));
+        return;
+    }
+    m_queue.emplace_back(request, std::move(done));
+    sendNext();
+}
+
+void MokuDriverRest::sendNext()
+{
+    if (m_current || m_queue.empty())
+        return;
+    auto [request, done] = std::move(m_queue.front());
+    m_queue.pop_front();
+    send(request, std::move(done));
+}
+
+void MokuDriverRest::send(const Request &request, Callback done)
+{
     QNetworkRequest r(apiUrl(m_endpoint, request.path));
     r.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -84,6 +103,8 @@ void MokuDriverRest::call(const Request &request, Callback done)
             c.writeError = tr("cannot write %1: %2").arg(request.downloadTo, c.file->errorString());
     }
     m_calls.insert(reply, c);
+    if (request.downloadTo.isEmpty())
+        m_current = reply;
     connect(c.timer, &QTimer::timeout, this, [this, reply] {
         auto it = m_calls.find(reply);
         if (it == m_calls.end())
@@ -128,6 +149,8 @@ void MokuDriverRest::finish(QNetworkReply *reply)
         return;
     Call c = *it;
     m_calls.erase(it);
+    if (m_current == reply)
+        m_current = nullptr;
     c.timer->stop();
     c.timer->deleteLater();
     reply->deleteLater();
@@ -177,10 +200,13 @@ void MokuDriverRest::finish(QNetworkReply *reply)
     }
     if (c.done)
         c.done(r);
+    sendNext();
 }
 
 void MokuDriverRest::cancelAll()
 {
+    m_queue.clear();
+    m_current = nullptr;
     const auto calls = std::exchange(m_calls, {});
     for (auto it = calls.begin(); it != calls.end(); ++it) {
         QNetworkReply *reply = it.key();

@@ -17,6 +17,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <deque>
 #include <functional>
 #include <optional>
 
@@ -72,10 +73,12 @@ public:
     void setKey(const QString &key) { m_key = key; }
 
     /// Sends `request`; `done` is called once on this thread, unless cancelAll() comes first.
+    /// One call is on the wire at a time, in the order given (as the vendor's client does it:
+    /// two writes to the Moku never overtake each other); downloads go alongside.
     void call(const Request &request, Callback done);
     /// Aborts every call in flight; their callbacks are never called.
     void cancelAll();
-    int pending() const { return int(m_calls.size()); }
+    int pending() const { return int(m_calls.size() + m_queue.size()); }
 
     /// A blocking POST with body `{}` and the key, waiting at most `timeoutMs` for the status
     /// line (no event loop runs). For the exit paths only. Returns an empty string on HTTP 200
@@ -98,6 +101,8 @@ private:
         QString writeError;
     };
     QNetworkAccessManager *manager();
+    void send(const Request &request, Callback done);
+    void sendNext();
     void finish(QNetworkReply *reply);
     void takeKey(QNetworkReply *reply);
 
@@ -105,6 +110,8 @@ private:
     QString m_key;
     QNetworkAccessManager *m_manager = nullptr; // created on first use, on the driver's thread
     QHash<QNetworkReply *, Call> m_calls;
+    std::deque<std::pair<Request, Callback>> m_queue;
+    QNetworkReply *m_current = nullptr; ///< the call on the wire (not a download)
 };
 
 } // namespace bs::moku

@@ -104,15 +104,28 @@ QString MokuDriver::applyParameter(const QString &key, const QVariant &value)
     if (QString why = checkSetting(key, value); !why.isEmpty())
         return why;
     // Written once the value is stored; the read-back then shows what the Moku made of it.
-    QMetaObject::invokeMethod(this, [this, key] { writeSetting(key); }, Qt::QueuedConnection);
+    const quint64 ticket = ++m_writeTickets[operationOf(key)];
+    QMetaObject::invokeMethod(this, [this, key, ticket] { writeSetting(key, ticket); }, Qt::QueuedConnection);
     return {};
 }
 
-void MokuDriver::writeSetting(const QString &key)
+QString MokuDriver::operationOf(const QString &key)
+{
+    int n = 0;
+    const QString group = groupOf(key, &n);
+    return n ? QStringLiteral("%1:%2").arg(group).arg(n) : group;
+}
+
+bool MokuDriver::latest(const QString &key, quint64 ticket) const
+{
+    return ticket == 0 || m_writeTickets.value(operationOf(key)) == ticket;
+}
+
+void MokuDriver::writeSetting(const QString &key, quint64 ticket)
 {
     if (!isReady())
         return;
-    run(writeSteps(key, false));
+    run(writeSteps(key, false, ticket));
 }
 
 void MokuDriver::store(const QList<std::pair<QString, QVariant>> &values)
@@ -127,7 +140,7 @@ void MokuDriver::deviceRefused(const QString &key, const Result &r)
     refuseParameter(key, tr("%1: %2").arg(spec ? spec->displayName() : key, r.error));
 }
 
-std::vector<MokuDriver::Step> MokuDriver::writeSteps(const QString &key, bool connecting)
+std::vector<MokuDriver::Step> MokuDriver::writeSteps(const QString &key, bool connecting, quint64 ticket)
 {
     int n = 0;
     const QString group = groupOf(key, &n);
@@ -137,14 +150,14 @@ std::vector<MokuDriver::Step> MokuDriver::writeSteps(const QString &key, bool co
     const ModelInfo &m = *m_model;
     // A refusal by the Moku is reported at the setting; the read-back that follows shows what
     // the Moku kept.
-    auto onWrite = [this, key](std::function<void(const Result &)> take) {
-        return [this, key, take](const Result &r) {
+    auto onWrite = [this, key, ticket](std::function<void(const Result &)> take) {
+        return [this, key, ticket, take](const Result &r) {
             if (!r.ok())
                 deviceRefused(key, r);
             else {
                 if (!r.reply.messages.isEmpty())
                     Q_EMIT message(tr("Moku: %1").arg(joinMessages(r.reply.messages)));
-                if (take)
+                if (take && latest(key, ticket))
                     take(r);
             }
             return true;
@@ -180,7 +193,9 @@ std::vector<MokuDriver::Step> MokuDriver::writeSteps(const QString &key, bool co
         } else {
             steps.push_back({datalogger(QStringLiteral("set_samplerate"),
                                         {{QStringLiteral("strict"), true}, {QStringLiteral("sample_rate"), rate}}),
-                             [this, key](const Result &r) {
+                             [this, key, ticket](const Result &r) {
+                                 if (!latest(key, ticket))
+                                     return true; // a newer rate is on its way
                                  if (!r.ok()) {
                                      // Refused: the rate the Moku keeps becomes the setting again.
                                      deviceRefused(key, r);
@@ -209,12 +224,12 @@ std::vector<MokuDriver::Step> MokuDriver::writeSteps(const QString &key, bool co
         steps.push_back({datalogger(QStringLiteral("set_output_termination"), terminationBody(n, m_params.stringValue(key))),
                          onWrite({}), true});
     }
-    for (Step &s : readBackSteps(key))
+    for (Step &s : readBackSteps(key, ticket))
         steps.push_back(std::move(s));
     return steps;
 }
 
-std::vector<MokuDriver::Step> MokuDriver::readBackSteps(const QString &key)
+std::vector<MokuDriver::Step> MokuDriver::readBackSteps(const QString &key, quint64 ticket)
 {
     int n = 0;
     const QString group = groupOf(key, &n);
@@ -222,11 +237,11 @@ std::vector<MokuDriver::Step> MokuDriver::readBackSteps(const QString &key)
     if (!m_model)
         return steps;
     // A read-back the Moku refuses is shown, but does not end the sequence.
-    auto reported = [this](std::function<void(const Result &)> take) {
-        return [this, take](const Result &r) {
+    auto reported = [this, key, ticket](std::function<void(const Result &)> take) {
+        return [this, key, ticket, take](const Result &r) {
             if (!r.ok())
                 fail(r.error);
-            else
+            else if (latest(key, ticket))
                 take(r);
             return true;
         };
