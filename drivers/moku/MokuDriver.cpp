@@ -148,7 +148,8 @@ void MokuDriver::runStep(const std::shared_ptr<Sequence> &seq)
             seq->done();
         return;
     }
-    Request request = seq->steps[seq->at].request;
+    const Step &step = seq->steps[seq->at];
+    Request request = step.make ? step.make() : step.request;
     // The first Datalogger call loads the instrument on the Moku ("a deploy will be triggered"):
     // it may take seconds, shown as progress with its own timeout.
     const bool deploying = !m_deployed && request.path.startsWith(kDataloggerPath);

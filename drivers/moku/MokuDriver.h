@@ -72,6 +72,8 @@ private:
         /// failed result stops the sequence (reported by the sequence's `failed`).
         std::function<bool(const Result &)> onReply;
         bool handlesErrors = false;
+        /// When set, builds the request at the moment it is sent (after the steps before it).
+        std::function<Request()> make = {};
     };
     struct Sequence
     {
@@ -147,6 +149,7 @@ private:
     std::vector<Step> writeSteps(const QString &key, bool connecting);
     std::vector<Step> readBackSteps(const QString &key);
     std::vector<Step> connectSteps();
+    std::vector<Step> connectFrontendSteps(int n);
     void store(const QList<std::pair<QString, QVariant>> &values);
     void deviceRefused(const QString &key, const Result &r);
     StreamInfo streamInfo() const;

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QNetworkProxy>
 #include <QStandardPaths>
 #include <QTcpServer>
 
@@ -87,6 +88,7 @@ void MokuDriverBridge::tryConnect()
     --m_attemptsLeft;
     m_socket = new QTcpSocket(this);
     m_socket->setReadBufferSize(kReadBuffer);
+    m_socket->setProxy(QNetworkProxy::NoProxy);
     QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::connected, this, [this, s] {
         s->setSocketOption(QAbstractSocket::LowDelayOption, 1);

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTcpSocket>
@@ -39,6 +40,8 @@ QNetworkAccessManager *MokuDriverRest::manager()
     if (!m_manager) {
         m_manager = new QNetworkAccessManager(this);
         m_manager->setAutoDeleteReplies(false);
+        // A Moku is on the bench (LAN, USB): never through an HTTP proxy from the environment.
+        m_manager->setProxy(QNetworkProxy::NoProxy);
     }
     return m_manager;
 }
@@ -197,6 +200,7 @@ QString MokuDriverRest::postBlocking(const QString &path, int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
     QTcpSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
     socket.connectToHost(m_endpoint.host, m_endpoint.port);
     if (!socket.waitForConnected(int(deadline.remainingTime())))
         return tr("cannot reach %1: %2").arg(peer(), socket.errorString());

@@ -280,7 +280,8 @@ std::vector<MokuDriver::Step> MokuDriver::connectSteps()
     };
     for (int n = 1; n <= m.inputs; ++n) {
         add(inputKey(n, "enable"));
-        add(inputKey(n, "range"));
+        for (Step &s : connectFrontendSteps(n))
+            steps.push_back(std::move(s));
     }
     add(QStringLiteral("mode"));
     add(QStringLiteral("rate"));
@@ -294,6 +295,61 @@ std::vector<MokuDriver::Step> MokuDriver::connectSteps()
         warn(tr("setting trigger_source: %1").arg(trig));
         Q_EMIT message(trig);
     }
+    return steps;
+}
+
+std::vector<MokuDriver::Step> MokuDriver::connectFrontendSteps(int n)
+{
+    // The Moku's frontend first: a field the session sets to something this model lacks is
+    // replaced by the Moku's own value (a warning when the user chose it, silently for a default
+    // such as 10 Vpp on a Moku:Pro); then the frontend is written and read back.
+    std::vector<Step> steps;
+    const QString key = inputKey(n, "range");
+    steps.push_back({datalogger(QStringLiteral("get_frontend"), channelBody(n)),
+                     [this, n](const Result &r) {
+                         if (!r.ok()) {
+                             fail(r.error);
+                             return true;
+                         }
+                         const ModelInfo &m = *m_model;
+                         for (const auto &[k, v] : frontendReadBack(m, n, r.reply.data)) {
+                             const QString f = k.section(QLatin1Char('_'), 1);
+                             const QStringList &allowed = f == QLatin1String("impedance") ? m.impedances
+                                 : f == QLatin1String("coupling")                          ? m.couplings
+                                 : f == QLatin1String("range")                             ? m.ranges
+                                                                                           : m.bandwidths;
+                             const QVariant mine = m_params.value(k);
+                             if (allowed.contains(mine.toString()))
+                                 continue;
+                             if (mine != m_params.spec(k)->defaultValue) {
+                                 const QString text = tr("setting %1 not applied: %2 inputs have no %3 %4; the Moku "
+                                                         "keeps %5")
+                                                          .arg(k, QString::fromLatin1(m.hardware), mine.toString(), f,
+                                                               v.toString());
+                                 warn(text);
+                                 Q_EMIT message(text);
+                             }
+                             updateParameter(k, v);
+                         }
+                         return true;
+                     },
+                     true});
+    Step write{{}, [this, key](const Result &r) {
+                   if (!r.ok())
+                       deviceRefused(key, r);
+                   else
+                       store(frontendReadBack(*m_model, channelOfKey(key), r.reply.data));
+                   return true;
+               },
+               true};
+    write.make = [this, n] {
+        const ModelInfo &m = *m_model;
+        // Still not for this model (the Moku did not say): read instead of writing.
+        if (!checkSetting(inputKey(n, "range"), m_params.value(inputKey(n, "range"))).isEmpty())
+            return datalogger(QStringLiteral("get_frontend"), channelBody(n));
+        return datalogger(QStringLiteral("set_frontend"), frontendBody(m, m_params, n));
+    };
+    steps.push_back(std::move(write));
     return steps;
 }
 
