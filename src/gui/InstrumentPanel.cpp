@@ -373,18 +373,20 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
 
 bool InstrumentPanel::switchedOff(const QString &group) const
 {
+    // Off: the group has a switch (a setting others in it depend on) and nothing but its
+    // switches matters now.
     const ParameterSet &params = m_host->parameters();
     const QList<QString> keys = m_groupKeys.values(group);
-    bool hasSwitch = false;
-    for (const QString &key : keys) {
-        const ParameterSpec *spec = params.spec(key);
-        if (!spec || spec->relevantKey.isEmpty() || !keys.contains(spec->relevantKey))
-            continue;
-        hasSwitch = true;
-        if (params.isRelevant(key))
+    QSet<QString> switches;
+    for (const QString &key : keys)
+        if (const ParameterSpec *spec = params.spec(key); spec && keys.contains(spec->relevantKey))
+            switches.insert(spec->relevantKey);
+    if (switches.isEmpty())
+        return false;
+    for (const QString &key : keys)
+        if (!switches.contains(key) && params.isRelevant(key))
             return false;
-    }
-    return hasSwitch;
+    return true;
 }
 
 void InstrumentPanel::updateDependents(const QString &key)

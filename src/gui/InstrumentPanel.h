@@ -94,8 +94,8 @@ private:
     /// Hides a group none of whose settings is relevant (and that has no action), shows it again
     /// when one becomes relevant.
     void updateGroupVisibility();
-    /// True when a setting of `group` decides the relevance of others in it and all of those are
-    /// irrelevant now (an output whose waveform is Off).
+    /// True when settings of `group` decide the relevance of others in it (its switches) and
+    /// nothing but those switches is relevant now (an output whose waveform is Off).
     bool switchedOff(const QString &group) const;
     /// True when `key` is irrelevant because of a read-only setting (what the device is, e.g. its
     /// model): its row is hidden rather than greyed out.

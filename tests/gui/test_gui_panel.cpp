@@ -281,6 +281,9 @@ private Q_SLOTS:
         QVERIFY(input3->isHidden()); // no model yet: not this input
         QVERIFY(out1->isCollapsed());  // Off
         QVERIFY(!out2->isCollapsed()); // Sine
+        // A switch that only rules out some of its group (the fake's shape → duty): not folded.
+        auto *signal = m_panel->findChild<CollapsibleGroupBox *>(QStringLiteral("group_Signal"));
+        QVERIFY(signal && !signal->isCollapsed());
         QVERIFY(!panel->editor(QStringLiteral("in3_range"))->widget()->isEnabled());
         // Ruled out by the device (the read-only model), not by a choice: the row is gone.
         QVERIFY(panel->editor(QStringLiteral("in3_range"))->widget()->isHidden());
