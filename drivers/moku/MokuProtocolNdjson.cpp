@@ -492,7 +492,7 @@ StreamContinuity::Check StreamContinuity::check(const double *time, std::size_t 
     for (std::size_t i = 1; i < n; ++i) {
         const double t = time[i];
         const double d = t - prev;
-        if (d < interval - tol || d > interval + tol) // rare: only then the detailed look
+        if (!(d >= interval - tol && d <= interval + tol)) // rare (or NaN): only then the detailed look
             step(prev, t, c.lostWithin, i);
         prev = t;
     }

@@ -2,6 +2,8 @@
 // benchscope-sim: runs one instrument simulator standalone (DESIGN.md §5).
 #include "m81/M81ProtocolElements.h"
 #include "m81/M81Simulator.h"
+#include "moku/MokuSimulator.h"
+#include "moku/MokuSimulatorCli.h"
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaProtocolPorts.h"
 #include "panda/PandaSimulator.h"
@@ -66,6 +68,21 @@ const char *kUsage =
     "          --error-separator TEXT, --reset-clears-settings, --round-rate, --no-trace-extensions,\n"
     "          --struct-code MNEMONIC=CODE, --partial-rows, --check-instrument-index,\n"
     "          --header-with-units, --generic-errors, --repeat-last-row, --bare-bformat\n"
+    "  moku    Liquid Instruments Moku with the Datalogger: REST API (default port 8090, the\n"
+    "          device's port 80) and optionally the NDJSON stream on a bridge port\n"
+    "          --model go|lab|pro|delta  (default go)\n"
+    "          --deploy-delay S  the first Datalogger call waits S s (default 2)\n"
+    "          --bridge-port N   serve every started stream as NDJSON on N (0: a free port)\n"
+    "          --idle-timeout S  a started stream nobody reads for S s goes to ERROR (default 2)\n"
+    "          --noise V --seed N  input noise (V rms, default 1e-3) and its seed\n"
+    "          --fault NAME [--fault-after S]  http-502, stall, truncated-json, stream-error,\n"
+    "                          ownership-taken, S seconds after the start (default 2)\n"
+    "          unverified points (protocol notes §9): --claim-refused-code CODE, --bad-key-code CODE,\n"
+    "          --refusal-status N, --no-flat-chunk-body, --no-file-aliases, --lab-max-rate R,\n"
+    "          --line-seconds S, --old-progress-keys, --no-key-in-data, --no-instrument-bitstream\n"
+    "  mokucli BenchScope's stand-in for the vendor's mokucli (also when run as 'mokucli'):\n"
+    "          --version, config which, stream --ip-address=H[:P] --stream-id=ID --target=PORT,\n"
+    "          convert FILE.li --format=csv (files of the simulator only)\n"
     "  picoscope  the simulated PicoSDK library (a shared library, not a server): prints its\n"
     "          path and how to run a program written for the vendor's library against it\n"
     "          --family ps5000a (default) | ps2000a\n"
@@ -391,6 +408,103 @@ int runM81(const QStringList &args)
     std::fflush(stdout);
     return QCoreApplication::exec();
 }
+int runMoku(const QStringList &args)
+{
+    using bs::moku::MokuSimulator;
+    MokuSimulator::Config cfg;
+    double port = 8090, deploy = cfg.deployDelay, bridge = -1, idle = cfg.idleTimeout, noise = cfg.noise, seed = cfg.seed,
+           faultAfter = 2, refusal = cfg.refusalHttpStatus, labMax = cfg.labMaxRate, lineSeconds = cfg.lineSeconds;
+    auto fault = MokuSimulator::Fault::None;
+    QString error;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString a = args[i];
+        auto text = [&]() -> std::optional<QString> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            return args[++i];
+        };
+        bool ok = true;
+        if (a == QLatin1String("--port"))
+            ok = takeNumber(args, i, 0, 65535, &port, &error);
+        else if (a == QLatin1String("--deploy-delay"))
+            ok = takeNumber(args, i, 0, 600, &deploy, &error);
+        else if (a == QLatin1String("--bridge-port"))
+            ok = takeNumber(args, i, 0, 65535, &bridge, &error);
+        else if (a == QLatin1String("--idle-timeout"))
+            ok = takeNumber(args, i, 0.05, 3600, &idle, &error);
+        else if (a == QLatin1String("--noise"))
+            ok = takeNumber(args, i, 0, 10, &noise, &error);
+        else if (a == QLatin1String("--seed"))
+            ok = takeNumber(args, i, 0, 4294967295.0, &seed, &error);
+        else if (a == QLatin1String("--fault-after"))
+            ok = takeNumber(args, i, 0, 1e6, &faultAfter, &error);
+        else if (a == QLatin1String("--refusal-status"))
+            ok = takeNumber(args, i, 200, 599, &refusal, &error);
+        else if (a == QLatin1String("--lab-max-rate"))
+            ok = takeNumber(args, i, 10, 1e7, &labMax, &error);
+        else if (a == QLatin1String("--line-seconds"))
+            ok = takeNumber(args, i, 1e-4, 10, &lineSeconds, &error);
+        else if (a == QLatin1String("--model")) {
+            const QString v = text().value_or(QString());
+            const bs::moku::ModelInfo *m = bs::moku::findModel(v);
+            if (!m)
+                return usageError(QStringLiteral("--model: '%1' must be go, lab, pro or delta").arg(v));
+            cfg.model = m->model;
+        } else if (a == QLatin1String("--fault")) {
+            const QString v = text().value_or(QString());
+            if (!MokuSimulator::faultFromName(v, &fault) || fault == MokuSimulator::Fault::None)
+                return usageError(QStringLiteral("--fault: '%1' must be http-502, stall, truncated-json, stream-error "
+                                                 "or ownership-taken").arg(v));
+        } else if (a == QLatin1String("--claim-refused-code") || a == QLatin1String("--bad-key-code")) {
+            const QString v = text().value_or(QString());
+            if (v.isEmpty())
+                return usageError(QStringLiteral("%1 needs a code").arg(a));
+            (a == QLatin1String("--bad-key-code") ? cfg.badKeyCode : cfg.claimRefusedCode) = v;
+        } else if (a == QLatin1String("--no-flat-chunk-body"))
+            cfg.acceptFlatChunkBody = false;
+        else if (a == QLatin1String("--no-file-aliases"))
+            cfg.acceptFileAliases = false;
+        else if (a == QLatin1String("--old-progress-keys"))
+            cfg.oldProgressKeys = true;
+        else if (a == QLatin1String("--no-key-in-data"))
+            cfg.keyInData = false;
+        else if (a == QLatin1String("--no-instrument-bitstream"))
+            cfg.instrumentBitstream = false;
+        else if (a == QLatin1String("--pty"))
+            return usageError(QStringLiteral("the Moku has no serial port; use --port"));
+        else
+            return usageError(QStringLiteral("unknown argument '%1'").arg(a));
+        if (!ok)
+            return usageError(error);
+    }
+    cfg.port = quint16(port);
+    cfg.deployDelay = deploy;
+    cfg.bridgePort = int(bridge);
+    cfg.idleTimeout = idle;
+    cfg.noise = noise;
+    cfg.seed = quint32(seed);
+    cfg.refusalHttpStatus = int(refusal);
+    cfg.labMaxRate = labMax;
+    cfg.lineSeconds = lineSeconds;
+    MokuSimulator sim(cfg);
+    if (!sim.start(&error)) {
+        std::fprintf(stderr, "benchscope-sim: moku: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (fault != MokuSimulator::Fault::None) {
+        QTimer::singleShot(int(faultAfter * 1000), &sim, [&sim, fault] {
+            std::fprintf(stdout, "moku simulator: injecting fault %s\n", qPrintable(MokuSimulator::faultName(fault)));
+            std::fflush(stdout);
+            sim.injectFault(fault);
+        });
+    }
+    std::fprintf(stdout, "moku simulator listening: 127.0.0.1:%u (%s, Datalogger)\n", sim.port(),
+                 bs::moku::modelInfo(cfg.model).hardware);
+    if (cfg.bridgePort >= 0)
+        std::fprintf(stdout, "moku simulator stream bridge (NDJSON): 127.0.0.1:%u\n", sim.bridgePort());
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
 int runPicoscope(const QStringList &args)
 {
     using namespace bs::picoscope;
@@ -424,6 +538,9 @@ int main(int argc, char *argv[])
     std::signal(SIGINT, [](int) { std::_Exit(0); });
     std::signal(SIGTERM, [](int) { std::_Exit(0); });
     QStringList args = QCoreApplication::arguments();
+    // Started under the name mokucli (a symlink): BenchScope's stand-in for the vendor's mokucli.
+    if (QFileInfo(args.first()).fileName() == QLatin1String("mokucli"))
+        return bs::moku::runMokuCli(args.mid(1));
     args.removeFirst();
     if (args.isEmpty() || args[0] == QLatin1String("--help") || args[0] == QLatin1String("-h")) {
         std::fprintf(args.isEmpty() ? stderr : stdout, "%s", kUsage);
@@ -438,5 +555,9 @@ int main(int argc, char *argv[])
         return runPicoscope(args);
     if (id == QLatin1String("m81"))
         return runM81(args);
-    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200, picoscope, m81)").arg(id));
+    if (id == QLatin1String("moku"))
+        return runMoku(args);
+    if (id == QLatin1String("mokucli"))
+        return bs::moku::runMokuCli(args);
+    return usageError(QStringLiteral("unknown simulator '%1' (known: panda, nv200, picoscope, m81, moku, mokucli)").arg(id));
 }
