@@ -49,7 +49,10 @@ void addInput(ParameterSet &p, int n)
                       "Delta: 100 mVpp, 1, 10 or 40 Vpp");
     p.addEnum(k + QStringLiteral("bandwidth"), tr("Bandwidth"), {QStringLiteral("300MHz"), QStringLiteral("600MHz")},
               QStringLiteral("300MHz"), g)
-        .onlyWhen(QStringLiteral("model"), {QStringLiteral("Moku:Pro")})
+        // Only on a Moku:Pro, and only on an input it has (none beyond 4: never relevant).
+        .onlyWhen(QStringLiteral("model"), modelsWithChannel(n).contains(QStringLiteral("Moku:Pro"))
+                                               ? QStringList{QStringLiteral("Moku:Pro")}
+                                               : QStringList{})
         .toolTip = tr("Moku:Pro only (Moku:Delta's follows the impedance)");
 }
 
