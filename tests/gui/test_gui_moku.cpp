@@ -75,6 +75,7 @@ void answerDialog(const QString &name, const QString &button, QString *text)
         if (!box || box->objectName() != name)
             return;
         *text = box->text();
+        box->grab().save(QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(name + QStringLiteral(".png")));
         if (auto *b = box->findChild<QPushButton *>(button))
             b->click();
         timer->deleteLater();
@@ -328,7 +329,11 @@ private Q_SLOTS:
         start->click();
         QProgressBar *bar = panel()->progressBar();
         QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible(), kWaitMs);
-        QVERIFY2(!bar->text().isEmpty(), qPrintable(bar->text()));
+        // The log's progress, then the download's, each with its words.
+        QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible() && bar->text().contains(QLatin1String("Logging")), kWaitMs);
+        QTest::qWait(200); // a settled layout for the picture
+        QVERIFY(panel()->grab().save(QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("moku-log-progress.png"))));
+        QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible() && bar->text().contains(QLatin1String("Download")), kWaitMs);
         // The file is downloaded into the download folder once the log is done.
         QTRY_VERIFY_WITH_TIMEOUT(!host->parameters().stringValue(QStringLiteral("log_file")).isEmpty(), kWaitMs);
         const QString file = host->parameters().stringValue(QStringLiteral("log_file"));
