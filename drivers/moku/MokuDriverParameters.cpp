@@ -183,10 +183,10 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
         {QStringLiteral("take_over"), tr("Take over and connect"), conn,
          tr("Connect with force_connect: the program that owns the Moku loses it"),
          QStringLiteral("owned_by_other"),
-         tr("Taking over connects with force_connect: the client named above (the Moku app or "
-            "another program) loses its connection to the Moku at once, and what it was doing "
-            "there (a stream, a log, its settings) is no longer under its control. Take over only "
-            "when nobody is using the Moku now.")},
+         tr("Taking over makes the Moku drop the program that owns it now (the Moku app, a script "
+            "or another BenchScope): that program loses its connection at once, and a stream or "
+            "log it was running is no longer under its control. Take over only when nobody is "
+            "using the Moku now.")},
         {QStringLiteral("log_start"), tr("Start logging"), log,
          tr("Log to the Moku's own storage (start_logging), independent of the live stream")},
         {QStringLiteral("log_stop"), tr("Stop logging"), log, tr("End the on-device log early; the file is kept")},

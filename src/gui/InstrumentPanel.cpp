@@ -428,9 +428,8 @@ bool InstrumentPanel::confirmAction(const ActionSpec &action)
     QMessageBox box(QMessageBox::Question, action.label, QString(), QMessageBox::NoButton, this);
     box.setObjectName(QStringLiteral("confirm_") + action.key);
     const QString said = m_host ? m_host->lastError() : QString();
-    box.setText(said.isEmpty() ? action.confirm
-                               : tr("%1 said:\n“%2”").arg(windowTitle(), said) + QStringLiteral("\n\n")
-                                   + action.confirm);
+    // The instrument's last error first (the driver quotes the device there, e.g. who owns it).
+    box.setText(said.isEmpty() ? action.confirm : said + QStringLiteral("\n\n") + action.confirm);
     QPushButton *yes = box.addButton(action.label, QMessageBox::AcceptRole);
     yes->setObjectName(QStringLiteral("confirmButton"));
     box.addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
