@@ -511,9 +511,14 @@ SimReply MokuSimulatorPrivate::hwstate(const SimCall &call)
         return r;
     }
     r.body = json({{QStringLiteral("power"), power}});
-    // The simulated device keeps serving; a reboot forgets the owner and the instrument state.
+    // The simulated device keeps serving (also after "shutdown"); it forgets the owner and the
+    // instrument state, a running log ends (its partial file stays), a running stream fails, and
+    // the next Datalogger call deploys again.
     ownerKey.clear();
+    stopLogging();
+    streamError(QStringLiteral("Stream error: the Moku was asked to %1").arg(power));
     resetInstrument();
+    deploy = deployQueue.empty() ? Deploy::No : deploy;
     return r;
 }
 

@@ -145,10 +145,13 @@ private:
     QNetworkAccessManager m_nam;
 };
 
+/// No deploy delay, and a generous idle timeout: on a loaded machine a reader (a thread, a process
+/// being started) may take longer than the device's 2 s to begin; idleTimeout() tests the bound.
 MokuSimulator::Config quickConfig()
 {
     MokuSimulator::Config cfg;
     cfg.deployDelay = 0;
+    cfg.idleTimeout = 30;
     return cfg;
 }
 
@@ -235,6 +238,7 @@ private Q_SLOTS:
     void mokucliStream();
     void mokucliStreamError();
     void mokucliConvert();
+    void simCommandLine();
 };
 
 void TestMokuSimulator::envelopeAndDevice()
@@ -270,6 +274,8 @@ void TestMokuSimulator::envelopeAndDevice()
     const Answer hw = c.post(QStringLiteral("/api/v2/hwstate"), {{QStringLiteral("power"), QStringLiteral("reboot")}});
     QCOMPARE(hw.status, 200);
     QCOMPARE(hw.envelope, (QJsonObject{{QStringLiteral("power"), QStringLiteral("reboot")}}));
+    QCOMPARE(c.dl(QStringLiteral("get_samplerate")).code(), QStringLiteral("INVALID_REQUEST")); // the reboot forgot us
+    QCOMPARE(c.post(QStringLiteral("/api/v2/hwstate"), {{QStringLiteral("power"), QStringLiteral("melt")}}).status, 400);
     // every number finite: no nan/inf token anywhere
     QVERIFY(!d.body.contains("nan") && !d.body.contains("inf"));
 }
@@ -1052,6 +1058,34 @@ void TestMokuSimulator::mokucliConvert()
     QVERIFY(p.waitForFinished(kTimeoutMs));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(p.readAllStandardError().contains("not supported"));
+}
+
+void TestMokuSimulator::simCommandLine()
+{
+    // benchscope-sim moku prints its ports and answers there; bad switches exit 64 naming them
+    QProcess p;
+    p.start(QStringLiteral(BENCHSCOPE_SIM), {QStringLiteral("moku"), QStringLiteral("--port"), QStringLiteral("0"),
+                                             QStringLiteral("--model"), QStringLiteral("pro"), QStringLiteral("--bridge-port"),
+                                             QStringLiteral("0"), QStringLiteral("--deploy-delay"), QStringLiteral("0")});
+    QVERIFY(p.waitForStarted(kTimeoutMs));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput(), out.contains("NDJSON")), kTimeoutMs);
+    const auto m = QRegularExpression(QStringLiteral("listening: 127\\.0\\.0\\.1:(\\d+)")).match(QString::fromLatin1(out));
+    QVERIFY2(m.hasMatch(), out.constData());
+    Client c(quint16(m.captured(1).toUInt()));
+    QCOMPARE(c.get(QStringLiteral("/api/moku/describe")).data().toObject().value(QStringLiteral("hardware")).toString(),
+             QStringLiteral("Moku:Pro"));
+    p.kill();
+    p.waitForFinished(kTimeoutMs);
+    for (const QStringList &bad : {QStringList{QStringLiteral("--model"), QStringLiteral("mini")},
+                                   QStringList{QStringLiteral("--fault"), QStringLiteral("melt")},
+                                   QStringList{QStringLiteral("--bogus")}}) {
+        QProcess q;
+        q.start(QStringLiteral(BENCHSCOPE_SIM), QStringList{QStringLiteral("moku")} + bad);
+        QVERIFY(q.waitForFinished(kTimeoutMs));
+        QCOMPARE(q.exitCode(), 64);
+        QVERIFY2(q.readAllStandardError().contains(bad.last().toUtf8()), qPrintable(bad.join(QLatin1Char(' '))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMokuSimulator)
