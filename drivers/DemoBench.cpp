@@ -117,6 +117,7 @@ bool DemoBench::start(QString *error)
     mokuCfg.bridgePort = 0;
     mokuCfg.model = moku::Model::Go;
     mokuCfg.deployDelay = 0.3;
+    mokuCfg.idleTimeout = 30; // a busy machine may open the stream late; the demo must not fail for it
     mokuCfg.noise = 5e-3;
     auto *mokuSim = launch<moku::MokuSimulator>(QStringLiteral("sim-moku"), mokuCfg, error);
     if (!mokuSim)

@@ -105,6 +105,7 @@ private:
         cfg.port = port;
         cfg.deployDelay = 0.2;
         cfg.bridgePort = 0;
+        cfg.idleTimeout = 30; // a loaded machine may start reading later than the device's 2 s
         m_sim = std::make_unique<SimulatorThread>(QStringLiteral("moku-sim"), [cfg] { return new MokuSimulator(cfg); });
         m_sim->call([this](QObject *o) {
             auto *s = static_cast<MokuSimulator *>(o);
