@@ -2,6 +2,7 @@
 #include "DemoBench.h"
 
 #include "m81/M81Simulator.h"
+#include "moku/MokuSimulator.h"
 #include "nv200/Nv200Simulator.h"
 #include "panda/PandaSimulator.h"
 #include "picoscope/PicoDriver.h"
@@ -105,6 +106,36 @@ bool DemoBench::start(QString *error)
                                     {QStringLiteral("m1_reference"), QStringLiteral("S1")},
                                     {QStringLiteral("m1_time_constant"), 0.1}};
     m_session.instruments.append(lockIn);
+
+    // Liquid Instruments Moku:Go with the Datalogger: REST on an ephemeral loopback port, the
+    // simulator serving the live stream itself (what `mokucli stream` would do) on a second one,
+    // which the driver reads through its `bridge` setting. Output 1 drives a 0.5 Hz, 2 Vpp sine
+    // into input 1 (a few periods over the 10 s span at 1 kSa/s); output 2 a slow 1 Vpp ramp
+    // into input 2.
+    moku::MokuSimulator::Config mokuCfg;
+    mokuCfg.port = 0;
+    mokuCfg.bridgePort = 0;
+    mokuCfg.model = moku::Model::Go;
+    mokuCfg.deployDelay = 0.3;
+    mokuCfg.idleTimeout = 30; // a busy machine may open the stream late; the demo must not fail for it
+    mokuCfg.noise = 5e-3;
+    auto *mokuSim = launch<moku::MokuSimulator>(QStringLiteral("sim-moku"), mokuCfg, error);
+    if (!mokuSim)
+        return false;
+    SessionInstrument mk;
+    mk.id = QStringLiteral("moku-1");
+    mk.type = QStringLiteral("moku");
+    mk.name = QStringLiteral("Moku:Go (simulated)");
+    mk.address = QStringLiteral("127.0.0.1:%1").arg(mokuSim->port());
+    mk.parameters = QJsonObject{{QStringLiteral("bridge"), QStringLiteral("127.0.0.1:%1").arg(mokuSim->bridgePort())},
+                                {QStringLiteral("rate"), 1000.0},
+                                {QStringLiteral("out1_type"), QStringLiteral("Sine")},
+                                {QStringLiteral("out1_frequency"), 0.5},
+                                {QStringLiteral("out1_amplitude"), 2.0},
+                                {QStringLiteral("out2_type"), QStringLiteral("Ramp")},
+                                {QStringLiteral("out2_frequency"), 0.2},
+                                {QStringLiteral("out2_amplitude"), 1.0}};
+    m_session.instruments.append(mk);
     return true;
 }
 

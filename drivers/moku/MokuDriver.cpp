@@ -20,6 +20,7 @@ DriverInfo MokuDriver::info()
     i.addressHelp = tr("host[:port] of the Moku's REST API (HTTP, port 80 by default); an IPv6 address in "
                        "brackets, e.g. [fe80::1%eth0]");
     i.create = [] { return std::make_unique<MokuDriver>(); };
+    i.collapsedGroups = {tr("Logging")}; // the on-device log: opened when wanted, the panel stays short
     i.checkAddress = &MokuDriver::checkAddress;
     i.describeAddress = [](const QString &address) {
         const auto hp = parseHostPort(address, kDefaultPort);

@@ -49,7 +49,10 @@ void addInput(ParameterSet &p, int n)
                       "Delta: 100 mVpp, 1, 10 or 40 Vpp");
     p.addEnum(k + QStringLiteral("bandwidth"), tr("Bandwidth"), {QStringLiteral("300MHz"), QStringLiteral("600MHz")},
               QStringLiteral("300MHz"), g)
-        .onlyWhen(QStringLiteral("model"), {QStringLiteral("Moku:Pro")})
+        // Only on a Moku:Pro, and only on an input it has (none beyond 4: never relevant).
+        .onlyWhen(QStringLiteral("model"), modelsWithChannel(n).contains(QStringLiteral("Moku:Pro"))
+                                               ? QStringList{QStringLiteral("Moku:Pro")}
+                                               : QStringList{})
         .toolTip = tr("Moku:Pro only (Moku:Delta's follows the impedance)");
 }
 
@@ -179,7 +182,11 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
     actions = {
         {QStringLiteral("take_over"), tr("Take over and connect"), conn,
          tr("Connect with force_connect: the program that owns the Moku loses it"),
-         QStringLiteral("owned_by_other")},
+         QStringLiteral("owned_by_other"),
+         tr("Taking over makes the Moku drop the program that owns it now (the Moku app, a script "
+            "or another BenchScope): that program loses its connection at once, and a stream or "
+            "log it was running is no longer under its control. Take over only when nobody is "
+            "using the Moku now.")},
         {QStringLiteral("log_start"), tr("Start logging"), log,
          tr("Log to the Moku's own storage (start_logging), independent of the live stream")},
         {QStringLiteral("log_stop"), tr("Stop logging"), log, tr("End the on-device log early; the file is kept")},

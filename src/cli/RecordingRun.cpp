@@ -122,6 +122,7 @@ void RecordingRun::start()
         return;
     }
     m_workspace.addSink(&m_recorder);
+    m_workspace.setOutputFolder(ro.folder()); // a device's own files (a Moku's log) go beside it
     err(tr("recording %1 s to %2").arg(m_opts.durationS).arg(ro.path));
     m_workspace.runAll(); // connects each instrument, then starts it
     m_clock.start();
@@ -258,6 +259,7 @@ void RecordingRun::finish()
     if (!m_opts.quiet)
         progressLine(); // the final figures, also for runs shorter than a progress period
     m_workspace.closeAll();
+    m_workspace.setOutputFolder(QString()); // queued after the close: a last download still sees it
     m_workspace.removeSink(&m_recorder);
     m_recorder.stop();
     const int code = exitCode();

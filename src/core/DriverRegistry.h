@@ -21,6 +21,9 @@ struct DriverInfo
     std::function<QStringList()> addressSuggestions;
     /// Shown in an empty address field; defaultAddress when empty (e.g. "first unit found").
     QString addressPlaceholder;
+    /// Parameter groups the panel shows folded at first (rarely needed, e.g. an on-device log):
+    /// the panel stays short; a click on the title opens one.
+    QStringList collapsedGroups;
     /// The address kinds the driver accepts, checked without connecting (session loading, the Add
     /// Instrument dialog, `benchscope-rec --address`): returns an empty string for an address the
     /// driver can use, else what is wrong with it. Empty function: any text (e.g. a serial number).

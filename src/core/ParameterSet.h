@@ -84,6 +84,10 @@ struct ActionSpec
     /// Key of a Bool parameter that enables this action while true (empty: always enabled), e.g.
     /// a choice the device is waiting for.
     QString enabledBy = {};
+    /// When set, the panel asks before running the action: this text (what the action does, e.g.
+    /// that another client loses the device), under the instrument's last error quoted (the
+    /// device's own words, e.g. naming who owns it); the action runs only when confirmed.
+    QString confirm = {};
 };
 
 /// Typed settings with their current values. Every value stored is valid for its spec: `set()`

@@ -87,12 +87,21 @@ InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString
     host->setAcquisitionRunning(m_running);
     if (m_backoff)
         host->setReconnectBackoff(*m_backoff);
+    if (!m_outputFolder.isEmpty())
+        host->setOutputFolder(m_outputFolder);
     for (BlockSink *s : std::as_const(m_sinks))
         host->addSink(s);
     InstrumentHost *raw = host.get();
     m_hosts.push_back(std::move(host));
     Q_EMIT instrumentAdded(raw);
     return raw;
+}
+
+void Workspace::setOutputFolder(const QString &folder)
+{
+    m_outputFolder = folder;
+    for (const auto &h : m_hosts)
+        h->setOutputFolder(folder);
 }
 
 void Workspace::removeInstrument(const QString &id)

@@ -62,6 +62,10 @@ public:
     /// queued before this call: the Stop and the run_stop event a recording stopped right after
     /// Stop must still hold.
     void waitForDriverThreads(int timeoutMs) const;
+    /// The folder of the recording in progress (empty: none), handed to every current and future
+    /// instrument (Instrument::outputFolder(): where a device's own files go, e.g. a Moku log).
+    void setOutputFolder(const QString &folder);
+    QString outputFolder() const { return m_outputFolder; }
     /// For tests: the back-off of every current and future instrument.
     void setReconnectBackoff(const ReconnectBackoff &b);
     /// Begins the timeline if it is still empty: the session clock restarts at 0 now (unless a
@@ -83,6 +87,7 @@ private:
 
     bool m_running = false;
     std::optional<ReconnectBackoff> m_backoff;
+    QString m_outputFolder;
     std::vector<std::unique_ptr<InstrumentHost>> m_hosts;
     QVector<BlockSink *> m_sinks;
     QStringList m_runningIds; ///< started by runAll() and not yet stopped by stopAll()

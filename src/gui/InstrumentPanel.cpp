@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -111,8 +112,10 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
                 e->setUnit(value.toString());
         for (QPushButton *b : m_actionGates.values(key))
             b->setEnabled(value.toBool());
-        for (const QString &dependent : m_dependents.values(key))
-            updateRelevance(dependent);
+        if (m_dependents.contains(key)) {
+            updateDependents(key);
+            updateGroupVisibility();
+        }
     });
     onStateChanged(host->state(), host->stateDetail());
     showWarnings();
@@ -277,6 +280,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             auto *box = new CollapsibleGroupBox(group.isEmpty() ? tr("Settings") : group, parent);
             box->setObjectName(QStringLiteral("group_") + group);
             layout->addWidget(box);
+            m_groups.insert(group, box);
             content = box->content();
             makeForm(content);
         }
@@ -286,6 +290,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
                 continue;
             auto *editor = new ParameterEditor(spec, params.value(spec.key), content);
             m_editors.insert(spec.key, editor);
+            m_groupKeys.insert(group, spec.key);
             connect(editor, &ParameterEditor::edited, this, [this](const QString &key, const QVariant &v) {
                 if (m_refusedKey == key) { // a new value: the refusal of the old one no longer applies
                     m_refusedKey.clear();
@@ -339,6 +344,7 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
             }
             auto *b = new QPushButton(a.label, content);
             b->setObjectName(QStringLiteral("action_") + a.key);
+            m_groupsWithActions.insert(group);
             b->setToolTip(a.toolTip);
             b->setMinimumWidth(b->sizeHint().width());
             buttons->addWidget(b, buttonCount / 2, buttonCount % 2);
@@ -347,14 +353,89 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
                 b->setEnabled(params.boolValue(a.enabledBy));
                 m_actionGates.insert(a.enabledBy, b);
             }
-            connect(b, &QPushButton::clicked, this, [this, key = a.key] {
-                if (m_host)
-                    m_host->invoke(key);
+            connect(b, &QPushButton::clicked, this, [this, a] {
+                if (m_host && (a.confirm.isEmpty() || confirmAction(a)))
+                    m_host->invoke(a.key);
             });
         }
         if (buttons)
             buttons->setColumnStretch(2, 1);
     }
+    updateGroupVisibility();
+    // Folded at first: the groups the driver names as rarely needed, and those whose switch is
+    // off (an output set to Off: every other setting of the group depends on it and is
+    // irrelevant). A click on the title opens them.
+    const DriverInfo *info = DriverRegistry::instance().find(m_host->type());
+    for (auto it = m_groups.cbegin(); it != m_groups.cend(); ++it)
+        if ((info && info->collapsedGroups.contains(it.key())) || switchedOff(it.key()))
+            it.value()->setCollapsed(true);
+}
+
+bool InstrumentPanel::switchedOff(const QString &group) const
+{
+    // Off: the group has a switch (a setting others in it depend on) and nothing but its
+    // switches matters now.
+    const ParameterSet &params = m_host->parameters();
+    const QList<QString> keys = m_groupKeys.values(group);
+    QSet<QString> switches;
+    for (const QString &key : keys)
+        if (const ParameterSpec *spec = params.spec(key); spec && keys.contains(spec->relevantKey))
+            switches.insert(spec->relevantKey);
+    if (switches.isEmpty())
+        return false;
+    for (const QString &key : keys)
+        if (!switches.contains(key) && params.isRelevant(key))
+            return false;
+    return true;
+}
+
+void InstrumentPanel::updateDependents(const QString &key)
+{
+    // Relevance follows the onlyWhen chain (ParameterSet::isRelevant): a change can reach settings
+    // that depend on it only through another one (the Moku's model → an input's switch → its range).
+    QStringList todo{key};
+    QSet<QString> seen{key};
+    while (!todo.isEmpty()) {
+        const QString k = todo.takeLast();
+        for (const QString &dependent : m_dependents.values(k)) {
+            if (seen.contains(dependent))
+                continue;
+            seen.insert(dependent);
+            updateRelevance(dependent);
+            todo.append(dependent);
+        }
+    }
+}
+
+void InstrumentPanel::updateGroupVisibility()
+{
+    // A group none of whose settings matters now (an input the connected model does not have) is
+    // hidden; one with an action button stays.
+    if (!m_host)
+        return;
+    const ParameterSet &params = m_host->parameters();
+    for (auto it = m_groups.cbegin(); it != m_groups.cend(); ++it) {
+        const QList<QString> keys = m_groupKeys.values(it.key());
+        bool anyRelevant = keys.isEmpty() || m_groupsWithActions.contains(it.key());
+        for (const QString &key : keys)
+            anyRelevant = anyRelevant || params.isRelevant(key);
+        it.value()->setVisible(anyRelevant);
+    }
+}
+
+bool InstrumentPanel::confirmAction(const ActionSpec &action)
+{
+    QMessageBox box(QMessageBox::Question, action.label, QString(), QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("confirm_") + action.key);
+    const QString said = m_host ? m_host->lastError() : QString();
+    // The instrument's last error first (the driver quotes the device there, e.g. who owns it).
+    box.setText(said.isEmpty() ? action.confirm : said + QStringLiteral("\n\n") + action.confirm);
+    QPushButton *yes = box.addButton(action.label, QMessageBox::AcceptRole);
+    yes->setObjectName(QStringLiteral("confirmButton"));
+    box.addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == yes;
 }
 
 void InstrumentPanel::updateRelevance(const QString &key)
@@ -374,9 +455,30 @@ void InstrumentPanel::updateRelevance(const QString &key)
         return;
     }
     e->widget()->setEnabled(relevant);
-    if (auto *form = qobject_cast<QFormLayout *>(e->widget()->parentWidget()->layout()))
+    if (auto *form = qobject_cast<QFormLayout *>(e->widget()->parentWidget()->layout())) {
         if (QWidget *label = form->labelForField(e->widget()))
             label->setEnabled(relevant);
+        // Greyed out when a choice of the user's rules it out (they may change it); gone when the
+        // device does (a read-only value such as the model: a Moku:Go has no bandwidth setting).
+        form->setRowVisible(e->widget(), !ruledOutByDevice(key));
+    }
+}
+
+bool InstrumentPanel::ruledOutByDevice(const QString &key) const
+{
+    const ParameterSet &params = m_host->parameters();
+    QString k = key;
+    for (int depth = 0; depth < 8; ++depth) { // as ParameterSet::isRelevant: bounded
+        const ParameterSpec *s = params.spec(k);
+        if (!s || s->relevantKey.isEmpty())
+            return false;
+        if (!s->relevantValues.contains(params.value(s->relevantKey).toString())) {
+            const ParameterSpec *decider = params.spec(s->relevantKey);
+            return decider && decider->readOnly;
+        }
+        k = s->relevantKey;
+    }
+    return false;
 }
 
 QString InstrumentPanel::errorText() const

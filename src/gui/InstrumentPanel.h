@@ -6,6 +6,7 @@
 #include <QDockWidget>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 
 class QCheckBox;
 class QLabel;
@@ -30,6 +31,12 @@ class ParameterEditor;
 /// widgets without feeding back (a refused value snaps back). A table parameter
 /// (TableParameterWidget) spans the group's width under its label ("paramLabel_<key>") and is
 /// disabled while the instrument runs.
+///
+/// A group none of whose settings is relevant (ParameterSet::isRelevant: an input the connected
+/// model lacks) is hidden, and so is the row of a setting ruled out by a read-only one (the
+/// model); one ruled out by the user's own choice is greyed out; groups named in DriverInfo::collapsedGroups and those whose switch is
+/// off (an output set to Off) start folded. An action with ActionSpec::confirm asks first in a
+/// dialog ("confirm_<key>", buttons "confirmButton"/"cancelButton") quoting the last error.
 ///
 /// Object names for tests and saveState(): dock "panel_<id>", "address", "connectButton",
 /// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>"; reconnection:
@@ -82,6 +89,19 @@ private:
     /// Greys out a setting (and its label) that does not matter with the current values; a table
     /// also while the acquisition runs.
     void updateRelevance(const QString &key);
+    /// updateRelevance() for every setting whose relevance depends on `key`, however indirectly.
+    void updateDependents(const QString &key);
+    /// Hides a group none of whose settings is relevant (and that has no action), shows it again
+    /// when one becomes relevant.
+    void updateGroupVisibility();
+    /// True when settings of `group` decide the relevance of others in it (its switches) and
+    /// nothing but those switches is relevant now (an output whose waveform is Off).
+    bool switchedOff(const QString &group) const;
+    /// True when `key` is irrelevant because of a read-only setting (what the device is, e.g. its
+    /// model): its row is hidden rather than greyed out.
+    bool ruledOutByDevice(const QString &key) const;
+    /// Asks before an action with ActionSpec::confirm; true when the user confirmed.
+    bool confirmAction(const ActionSpec &action);
 
     QPointer<InstrumentHost> m_host;
     QString m_id;
@@ -89,6 +109,9 @@ private:
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
     QMultiHash<QString, QString> m_unitFollowers;     ///< unit parameter → parameters shown in its unit
+    QHash<QString, CollapsibleGroupBox *> m_groups;    ///< parameter group → its box (not Connection)
+    QMultiHash<QString, QString> m_groupKeys;          ///< group → its shown settings
+    QSet<QString> m_groupsWithActions;
     QHash<QString, QLabel *> m_tables;                 ///< table parameter → its label (above it)
     QString m_refusedKey;  ///< the setting whose refusal the error label shows
     QString m_refusedText;

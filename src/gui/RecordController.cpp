@@ -87,6 +87,8 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
     if (!m_recorder->start(options, error))
         return false;
     m_path = options.path;
+    if (m_workspace) // a device's own files (a Moku's downloaded log) go beside the recording
+        m_workspace->setOutputFolder(options.folder());
     m_started = QDateTime::currentDateTime();
     m_recording = true;
     Q_EMIT recordingChanged(true);
@@ -142,6 +144,8 @@ void RecordController::onRecorderStopped()
     if (!m_recording || m_stopThread)
         return; // the stop thread's finished() reports it
     m_recording = false;
+    if (m_workspace)
+        m_workspace->setOutputFolder(QString());
     m_last.path = m_path;
     m_last.format = m_settings.format == QLatin1String("csv") ? QStringLiteral("csv") : QStringLiteral("hdf5");
     m_last.started = m_started;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QFileInfo>
 #include <QList>
 #include <QString>
 
@@ -57,6 +58,18 @@ struct RecordingOptions
     qint64 stopAfterBytes = 0;
 
     bool splits() const { return splitSeconds > 0 || splitBytes > 0; }
+
+    /// The folder the recording's files are in, for files an instrument hands over (a Moku's
+    /// downloaded log): Hdf5 the .h5 file's folder; Csv the directory itself (its parent when the
+    /// recording is split into numbered directories); Null none (empty).
+    QString folder() const
+    {
+        if (format == Format::Null || path.isEmpty())
+            return QString();
+        if (format == Format::Csv && !splits())
+            return QFileInfo(path).absoluteFilePath();
+        return QFileInfo(path).absolutePath();
+    }
 
     /// The listed instrument `id`, or one named after the id when it is not listed.
     RecordingInstrument instrument(const QString &id) const

@@ -43,7 +43,8 @@ public:
         m_sent = 0;
         setState(State::Running);
         captureStarted(QStringLiteral("s"), double(m_index) * 1e-3,
-                       QJsonObject{{QStringLiteral("capture"), ++m_capture}});
+                       QJsonObject{{QStringLiteral("capture"), ++m_capture},
+                                   {QStringLiteral("folder"), outputFolder()}}); // the recording's
         m_timer.start();
     }
     void stop() override

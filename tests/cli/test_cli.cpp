@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // benchscope-rec and benchscope-sim as a user runs them: real processes, real sockets, real files.
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -862,6 +863,61 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("rate") && r.err.contains("6000"), r.err.constData());
         QVERIFY(!listener.waitForNewConnection(100));
         QVERIFY(!QFileInfo::exists(out));
+    }
+
+    // --- Liquid Instruments Moku (benchscope-sim moku) ---
+
+    /// `benchscope-rec --instrument moku` on `benchscope-sim moku --bridge-port 0`: the driver reads
+    /// the simulator's NDJSON stream through `--set bridge=`; a 3 s stream (`duration=3`) at 1 kSa/s
+    /// ends the run by itself long before --duration: exit 0, exactly 3000 rows of two inputs in the
+    /// summary and the CSV, nothing lost.
+    void mokuStreamThroughTheBridgeEndsTheRun()
+    {
+        QProcess sim;
+        sim.start(QStringLiteral(BENCHSCOPE_SIM),
+                  {QStringLiteral("moku"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--bridge-port"),
+                   QStringLiteral("0"), QStringLiteral("--deploy-delay"), QStringLiteral("0.2")});
+        QByteArray printed;
+        const QRegularExpression rest(QStringLiteral("listening: 127\\.0\\.0\\.1:(\\d+)"));
+        const QRegularExpression bridge(QStringLiteral("stream bridge \\(NDJSON\\): 127\\.0\\.0\\.1:(\\d+)"));
+        QElapsedTimer t;
+        t.start();
+        while (!bridge.match(QString::fromUtf8(printed)).hasMatch() && t.elapsed() < 20000
+               && sim.state() != QProcess::NotRunning) {
+            sim.waitForReadyRead(200);
+            printed += sim.readAllStandardOutput();
+        }
+        const QString port = rest.match(QString::fromUtf8(printed)).captured(1);
+        const QString bridgePort = bridge.match(QString::fromUtf8(printed)).captured(1);
+        QVERIFY2(!port.isEmpty() && !bridgePort.isEmpty(), (printed + sim.readAllStandardError()).constData());
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("moku"));
+        const Result r = run(QStringLiteral(BENCHSCOPE_REC),
+                             {QStringLiteral("--instrument"), QStringLiteral("moku"), QStringLiteral("--address"),
+                              QStringLiteral("127.0.0.1:") + port, QStringLiteral("--set"),
+                              QStringLiteral("bridge=127.0.0.1:") + bridgePort, QStringLiteral("--set"),
+                              QStringLiteral("rate=1000"), QStringLiteral("--set"), QStringLiteral("duration=3"),
+                              QStringLiteral("--duration"), QStringLiteral("120"), QStringLiteral("--format"),
+                              QStringLiteral("csv"), QStringLiteral("--output"), out},
+                             120000);
+        sim.kill();
+        sim.waitForFinished();
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QJsonObject s = r.summary();
+        QVERIFY(s.value(QStringLiteral("ok")).toBool());
+        QVERIFY2(s.value(QStringLiteral("duration_s")).toDouble() < 100, r.out.constData()); // not the 120 s asked
+        const QJsonObject inst = s.value(QStringLiteral("instruments")).toArray().first().toObject();
+        QCOMPARE(inst.value(QStringLiteral("type")).toString(), QStringLiteral("moku"));
+        QCOMPARE(inst.value(QStringLiteral("state")).toString(), QStringLiteral("Finished"));
+        QCOMPARE(inst.value(QStringLiteral("samples")).toDouble(), 3000.0);
+        QCOMPARE(inst.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QCOMPARE(inst.value(QStringLiteral("incomplete_captures")).toInt(), 0);
+        QCOMPARE(s.value(QStringLiteral("lost")).toDouble(), 0.0);
+        QCOMPARE(s.value(QStringLiteral("dropped")).toDouble(), 0.0);
+        const Csv csv = readCsv(out);
+        QCOMPARE(csv.files, 1);
+        QCOMPARE(csv.rows.size(), 3000);
+        QVERIFY2(csv.header.contains("Input 1") && csv.header.contains("Input 2"), csv.header.constData());
     }
 
     /// `benchscope-sim m81`: prints where it listens, answers SCPI there (and on its pty), takes

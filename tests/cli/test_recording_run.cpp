@@ -120,6 +120,9 @@ void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
     const double t0 = startLine.match(lines[start]).captured(1).toDouble();
     const double t1 = endLine.match(lines[stop]).captured(1).toDouble();
     QVERIFY2(std::abs((t1 - t0) - 0.06) < 1e-6, qPrintable(lines[start] + u'\n' + lines[stop]));
+    // The driver was told the recording's folder before its start (Instrument::outputFolder()).
+    QVERIFY2(lines[start].contains(QStringLiteral("\"folder\":\"%1\"").arg(QFileInfo(dir.path()).absoluteFilePath())),
+             qPrintable(lines[start]));
 }
 
 void TestRecordingRun::incompleteCaptureIsALoss()

@@ -652,6 +652,39 @@ private Q_SLOTS:
         }
     }
 
+    // Issue 12: every instrument is told the folder of the recording in progress (where a Moku's
+    // downloaded log goes), and nothing once it stops.
+    void recordingTellsInstrumentsItsFolder()
+    {
+        QString error;
+        InstrumentHost *host = m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error);
+        QVERIFY2(host, qPrintable(error));
+        auto folderSeenByDriver = [host] {
+            QString folder;
+            QMetaObject::invokeMethod(
+                host->instrument(), [i = host->instrument()] { return i->outputFolder(); },
+                Qt::BlockingQueuedConnection, &folder);
+            return folder;
+        };
+        QCOMPARE(folderSeenByDriver(), QString());
+        QAction *record = action("actionRecord");
+        record->trigger();
+        QVERIFY(m_window->recordController()->isRecording());
+        const QString h5 = m_window->recordController()->currentPath();
+        QCOMPARE(folderSeenByDriver(), QFileInfo(h5).absolutePath());
+        // An instrument added during the recording is told as well.
+        InstrumentHost *late = m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error);
+        QVERIFY2(late, qPrintable(error));
+        QString lateFolder;
+        QMetaObject::invokeMethod(
+            late->instrument(), [i = late->instrument()] { return i->outputFolder(); },
+            Qt::BlockingQueuedConnection, &lateFolder);
+        QCOMPARE(lateFolder, QFileInfo(h5).absolutePath());
+        record->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->recordController()->isRecording(), 20000);
+        QCOMPARE(folderSeenByDriver(), QString());
+    }
+
     // Issue 10 item 8: where did my recording go — the status bar's "Show Files…" and Record ▸
     // Last Recording open a dialog with the full path, the size on disk (equal to the file's),
     // rows and losses per stream (equal to the recorder's), Copy Path and Open Folder.

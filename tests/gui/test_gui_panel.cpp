@@ -5,6 +5,7 @@
 
 #include <ChannelListWidget.h>
 #include <ChannelStyles.h>
+#include <CollapsibleGroupBox.h>
 #include <EngineeringFormat.h>
 #include <InstrumentPanel.h>
 #include <ParameterEditor.h>
@@ -13,18 +14,21 @@
 #include <HostPort.h>
 #include <InstrumentHost.h>
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -37,6 +41,75 @@ class FakeNetInstrument : public test::FakeSignalInstrument
 public:
     QString type() const override { return QStringLiteral("fakenet"); }
 };
+/// Settings in groups that matter only for some models, reached through a chain of onlyWhen (the
+/// model → a channel's switch → its range), an output with a waveform switch, and an action that
+/// asks first (like the Moku's: another client would lose the device).
+class GatedInstrument : public Instrument
+{
+public:
+    GatedInstrument()
+    {
+        auto &model = m_params.addString(QStringLiteral("model"), QStringLiteral("Model"), QString(),
+                                         QStringLiteral("Device"));
+        model.readOnly = true;
+        m_params.addBool(QStringLiteral("in3_enable"), QStringLiteral("Enabled"), true, QStringLiteral("Input 3"))
+            .onlyWhen(QStringLiteral("model"), {QStringLiteral("Big")});
+        m_params.addDouble(QStringLiteral("in3_range"), QStringLiteral("Range"), 10, 1, 40, QStringLiteral("Input 3"))
+            .onlyWhen(QStringLiteral("in3_enable"), {QStringLiteral("true")});
+        for (const char *group : {"Output 1", "Output 2"}) {
+            const QString g = QString::fromLatin1(group);
+            const QString k = g.right(1);
+            m_params.addEnum(QStringLiteral("out%1_type").arg(k), QStringLiteral("Waveform"),
+                             {QStringLiteral("Off"), QStringLiteral("Sine")}, QStringLiteral("Off"), g);
+            m_params.addDouble(QStringLiteral("out%1_freq").arg(k), QStringLiteral("Frequency"), 1, 1, 100, g)
+                .onlyWhen(QStringLiteral("out%1_type").arg(k), {QStringLiteral("Sine")});
+        }
+        m_params.set(QStringLiteral("out2_type"), QStringLiteral("Sine"));
+        auto &owned = m_params.addBool(QStringLiteral("owned"), QStringLiteral("Owned"), false, QStringLiteral("Device"));
+        owned.readOnly = true;
+        owned.shown = false;
+        m_actions = {{QStringLiteral("take"), QStringLiteral("Take over"), QStringLiteral("Device"),
+                      QStringLiteral("Claim it"), QStringLiteral("owned"),
+                      QStringLiteral("The other client loses the device.")}};
+    }
+    QString type() const override { return QStringLiteral("gated"); }
+    void open() override
+    {
+        updateParameter(QStringLiteral("model"), QStringLiteral("Big"));
+        setState(State::Connected);
+    }
+    void close() override { setState(State::Disconnected); }
+    void start() override {}
+    void stop() override {}
+    void invoke(const QString &action) override
+    {
+        if (action == QLatin1String("refuse")) {
+            updateParameter(QStringLiteral("owned"), true);
+            fail(QStringLiteral("The device is owned by lab-pc-7 (192.0.2.7)"));
+        } else if (action == QLatin1String("take")) {
+            updateParameter(QStringLiteral("owned"), false);
+            Q_EMIT message(QStringLiteral("taken over"));
+        }
+    }
+};
+
+/// Answers the next modal dialog with the button named `button` once it is up; `text` gets its text.
+void answerDialog(const QString &name, const QString &button, QString *text)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [=] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != name)
+            return;
+        *text = box->text();
+        if (auto *b = box->findChild<QPushButton *>(button))
+            b->click();
+        timer->deleteLater();
+    });
+    timer->start();
+}
+
 } // namespace
 
 class InstrumentPanelTest : public QObject
@@ -190,6 +263,58 @@ private Q_SLOTS:
         shape->setCurrentIndex(2);
         Q_EMIT shape->activated(2);
         QTRY_VERIFY(!duty->isEnabled());
+    }
+
+    // Issue 12: a group none of whose settings matters for the connected model is hidden, also
+    // when the setting that decides it is only reached through another one; an output that is Off
+    // starts folded; an action that asks first runs only when confirmed.
+    void groupsFollowRelevanceAndActionsAsk()
+    {
+        auto host = std::make_unique<InstrumentHost>(std::make_unique<GatedInstrument>());
+        auto panel = std::make_unique<InstrumentPanel>(host.get(), m_styles.get());
+        panel->resize(360, 700);
+        panel->show();
+        auto *input3 = panel->findChild<QGroupBox *>(QStringLiteral("group_Input 3"));
+        auto *out1 = panel->findChild<CollapsibleGroupBox *>(QStringLiteral("group_Output 1"));
+        auto *out2 = panel->findChild<CollapsibleGroupBox *>(QStringLiteral("group_Output 2"));
+        QVERIFY(input3 && out1 && out2);
+        QVERIFY(input3->isHidden()); // no model yet: not this input
+        QVERIFY(out1->isCollapsed());  // Off
+        QVERIFY(!out2->isCollapsed()); // Sine
+        // A switch that only rules out some of its group (the fake's shape → duty): not folded.
+        auto *signal = m_panel->findChild<CollapsibleGroupBox *>(QStringLiteral("group_Signal"));
+        QVERIFY(signal && !signal->isCollapsed());
+        QVERIFY(!panel->editor(QStringLiteral("in3_range"))->widget()->isEnabled());
+        // Ruled out by the device (the read-only model), not by a choice: the row is gone.
+        QVERIFY(panel->editor(QStringLiteral("in3_range"))->widget()->isHidden());
+        // Ruled out by the user's choice (Off): greyed out, still there.
+        QVERIFY(!panel->editor(QStringLiteral("out1_freq"))->widget()->isEnabled());
+        QVERIFY(!panel->editor(QStringLiteral("out1_freq"))->widget()->isHidden());
+        host->open();
+        QTRY_VERIFY_WITH_TIMEOUT(!input3->isHidden(), 10000);
+        // The range depends on the model only through the input's switch, which did not change.
+        QTRY_VERIFY_WITH_TIMEOUT(panel->editor(QStringLiteral("in3_range"))->widget()->isEnabled(), 10000);
+        QVERIFY(!panel->editor(QStringLiteral("in3_range"))->widget()->isHidden());
+
+        auto *take = panel->findChild<QPushButton *>(QStringLiteral("action_take"));
+        QVERIFY(take && !take->isEnabled());
+        host->invoke(QStringLiteral("refuse"));
+        QTRY_VERIFY_WITH_TIMEOUT(take->isEnabled(), 10000);
+        QString text;
+        answerDialog(QStringLiteral("confirm_take"), QStringLiteral("cancelButton"), &text);
+        take->click();
+        QVERIFY2(text.startsWith(QStringLiteral("The device is owned by lab-pc-7 (192.0.2.7)\n\n"))
+                     && text.contains(QStringLiteral("The other client loses the device.")),
+                 qPrintable(text));
+        QTest::qWait(200);
+        QVERIFY(take->isEnabled()); // cancelled: not run
+        text.clear();
+        answerDialog(QStringLiteral("confirm_take"), QStringLiteral("confirmButton"), &text);
+        take->click();
+        QVERIFY(!text.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!take->isEnabled(), 10000);
+        panel.reset();
+        host.reset();
     }
 
     void actionsAndReadOnlyValues()

@@ -92,6 +92,8 @@ private Q_SLOTS:
         QVERIFY(p.isRelevant(QStringLiteral("in3_enable")));
         QVERIFY(!p.isRelevant(QStringLiteral("in3_range"))); // off by default
         QVERIFY(p.isRelevant(QStringLiteral("in1_bandwidth")));
+        QVERIFY(!p.isRelevant(QStringLiteral("in5_bandwidth"))); // a Moku:Pro has no input 5
+        QVERIFY(!p.isRelevant(QStringLiteral("out5_termination")));
         QVERIFY(!p.isRelevant(QStringLiteral("out5_type")));
         QVERIFY(p.set(QStringLiteral("out2_type"), QStringLiteral("Square")).isEmpty());
         QVERIFY(p.isRelevant(QStringLiteral("out2_duty")));
