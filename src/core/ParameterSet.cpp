@@ -129,18 +129,23 @@ QStringList ParameterSet::groups() const
 
 bool ParameterSet::isRelevant(const QString &key) const
 {
+    return irrelevantBecause(key).isEmpty();
+}
+
+QString ParameterSet::irrelevantBecause(const QString &key) const
+{
     // A setting that depends on an irrelevant one is irrelevant too (an output's duty cycle when
     // that output is not on the connected model). Bounded depth: a cycle in the specs cannot hang.
     QString k = key;
     for (int depth = 0; depth < 8; ++depth) {
         const ParameterSpec *s = spec(k);
         if (!s || s->relevantKey.isEmpty())
-            return true;
+            return {};
         if (!s->relevantValues.contains(value(s->relevantKey).toString()))
-            return false;
+            return s->relevantKey;
         k = s->relevantKey;
     }
-    return true;
+    return {};
 }
 
 QVariant ParameterSet::value(const QString &key) const

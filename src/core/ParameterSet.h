@@ -120,6 +120,9 @@ public:
     /// Whether `key` matters with the current values (see ParameterSpec::relevantKey), following
     /// the chain: a setting that depends on an irrelevant setting is irrelevant.
     bool isRelevant(const QString &key) const;
+    /// The setting whose value rules `key` out, somewhere along the chain; empty when `key` is
+    /// relevant.
+    QString irrelevantBecause(const QString &key) const;
 
     /// What is wrong with `value` for `spec`, in the user's words and without naming the setting
     /// ("−5 ms is outside 100 ns … 10 000 s", "'abc' is not a number"); empty when it is valid,

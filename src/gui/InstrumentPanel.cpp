@@ -467,18 +467,8 @@ void InstrumentPanel::updateRelevance(const QString &key)
 bool InstrumentPanel::ruledOutByDevice(const QString &key) const
 {
     const ParameterSet &params = m_host->parameters();
-    QString k = key;
-    for (int depth = 0; depth < 8; ++depth) { // as ParameterSet::isRelevant: bounded
-        const ParameterSpec *s = params.spec(k);
-        if (!s || s->relevantKey.isEmpty())
-            return false;
-        if (!s->relevantValues.contains(params.value(s->relevantKey).toString())) {
-            const ParameterSpec *decider = params.spec(s->relevantKey);
-            return decider && decider->readOnly;
-        }
-        k = s->relevantKey;
-    }
-    return false;
+    const ParameterSpec *decider = params.spec(params.irrelevantBecause(key));
+    return decider && decider->readOnly;
 }
 
 QString InstrumentPanel::errorText() const

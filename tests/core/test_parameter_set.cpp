@@ -132,6 +132,7 @@ private Q_SLOTS:
         // out3 is Square, but output 3 does not exist on this model: its duty does not matter.
         QVERIFY(!p.isRelevant(QStringLiteral("out3")));
         QVERIFY(!p.isRelevant(QStringLiteral("duty")));
+        QCOMPARE(p.irrelevantBecause(QStringLiteral("duty")), QStringLiteral("model")); // the one that decides
         QVERIFY(p.set(QStringLiteral("model"), QStringLiteral("Pro")).isEmpty());
         QVERIFY(p.isRelevant(QStringLiteral("duty")));
         QVERIFY(p.set(QStringLiteral("out3"), QStringLiteral("Off")).isEmpty());
