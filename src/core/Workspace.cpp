@@ -4,6 +4,8 @@
 #include "DriverRegistry.h"
 #include "SessionClock.h"
 
+#include <utility>
+
 namespace bs {
 
 Workspace::Workspace(QObject *parent)
@@ -84,7 +86,7 @@ InstrumentHost *Workspace::addInstrument(const SessionInstrument &entry, QString
     auto host = std::make_unique<InstrumentHost>(std::move(driver));
     host->setName(entry.name.isEmpty() ? entry.id : entry.name);
     host->setAutoReconnect(entry.autoReconnect);
-    host->setAcquisitionRunning(m_running);
+    host->setAcquisitionRunning(m_running && m_everyoneRuns);
     if (m_backoff)
         host->setReconnectBackoff(*m_backoff);
     if (!m_outputFolder.isEmpty())
@@ -195,31 +197,76 @@ bool Workspace::resetTimeline()
 
 void Workspace::runAll()
 {
+    const bool began = !m_running;
+    m_everyoneRuns = true;
     setAcquisitionRunning(true);
     beginTimeline();
     for (auto &h : m_hosts) {
         h->start();
-        InstrumentEvent e;
-        e.kind = InstrumentEvent::Kind::RunStarted;
-        e.text = tr("Run");
-        h->postEvent(e);
-        if (!m_runningIds.contains(h->id()))
-            m_runningIds.append(h->id());
+        postRunEvent(h.get(), true);
     }
+    if (began)
+        Q_EMIT runningChanged(true);
 }
 
 void Workspace::stopAll()
 {
+    const bool ended = m_running;
     setAcquisitionRunning(false);
+    m_everyoneRuns = false;
     for (auto &h : m_hosts) {
         h->stop();
-        if (!m_runningIds.removeAll(h->id()))
-            continue;
-        InstrumentEvent e;
-        e.kind = InstrumentEvent::Kind::RunStopped;
-        e.text = tr("Stop");
-        h->postEvent(e);
+        postRunEvent(h.get(), false);
     }
+    if (ended)
+        Q_EMIT runningChanged(false);
+}
+
+void Workspace::runInstrument(const QString &id)
+{
+    InstrumentHost *h = instrument(id);
+    if (!h)
+        return;
+    const bool began = !m_running;
+    m_running = true;
+    h->setAcquisitionRunning(true);
+    beginTimeline();
+    h->start();
+    postRunEvent(h, true);
+    if (began)
+        Q_EMIT runningChanged(true);
+}
+
+void Workspace::stopInstrument(const QString &id)
+{
+    InstrumentHost *h = instrument(id);
+    if (!h)
+        return;
+    h->setAcquisitionRunning(false);
+    h->stop();
+    postRunEvent(h, false);
+    for (const auto &other : m_hosts)
+        if (other->acquisitionRunning())
+            return; // the others go on
+    if (std::exchange(m_running, false)) {
+        m_everyoneRuns = false;
+        Q_EMIT runningChanged(false);
+    }
+}
+
+void Workspace::postRunEvent(InstrumentHost *host, bool started)
+{
+    // RunStarted once per run of an instrument, RunStopped only for one that was started.
+    if (started == m_runningIds.contains(host->id()))
+        return;
+    if (started)
+        m_runningIds.append(host->id());
+    else
+        m_runningIds.removeAll(host->id());
+    InstrumentEvent e;
+    e.kind = started ? InstrumentEvent::Kind::RunStarted : InstrumentEvent::Kind::RunStopped;
+    e.text = started ? tr("Run") : tr("Stop");
+    host->postEvent(e);
 }
 
 void Workspace::setAcquisitionRunning(bool running)

@@ -52,8 +52,17 @@ public:
     void runAll();
     /// Stops every instrument and posts RunStopped for each one runAll() started.
     void stopAll();
-    /// Between runAll() and stopAll(): an instrument connected meanwhile (Connect, Reconnect or
-    /// automatically after a lost connection) is started and rejoins the run.
+    /// Starts one instrument (a disconnected one is connected first) and makes it part of the
+    /// acquisition, posting RunStarted for it: the panel's own Run. When nothing runs yet, the
+    /// acquisition begins with this instrument alone (timeline as in runAll()) and the others stay
+    /// as they are; when it runs, this one joins it and the running recording.
+    void runInstrument(const QString &id);
+    /// Stops one instrument and takes it out of the acquisition (posting RunStopped; it no longer
+    /// rejoins after a reconnect) while the others go on. The acquisition ends with the last one.
+    void stopInstrument(const QString &id);
+    /// Between a run and its end: an instrument of the acquisition connected meanwhile (Connect,
+    /// Reconnect or automatically after a lost connection) is started and rejoins the run; after
+    /// runAll() that holds for every instrument, also one added meanwhile.
     bool isRunning() const { return m_running; }
     /// One click for every instrument that is not connected: connect it now (rejoining a running
     /// acquisition); cancels the countdowns.
@@ -81,11 +90,16 @@ public:
 Q_SIGNALS:
     void instrumentAdded(bs::InstrumentHost *host);
     void instrumentRemoved(const QString &id);
+    /// The acquisition began (runAll(), or runInstrument() when nothing ran) or ended (stopAll(),
+    /// or stopInstrument() of its last instrument).
+    void runningChanged(bool running);
 
 private:
     void setAcquisitionRunning(bool running);
+    void postRunEvent(InstrumentHost *host, bool started);
 
     bool m_running = false;
+    bool m_everyoneRuns = false; ///< started by runAll(): an instrument added meanwhile joins too
     std::optional<ReconnectBackoff> m_backoff;
     QString m_outputFolder;
     std::vector<std::unique_ptr<InstrumentHost>> m_hosts;

@@ -3,6 +3,7 @@
 
 #include "ChannelListWidget.h"
 #include "CollapsibleGroupBox.h"
+#include "Icons.h"
 #include "ParameterEditor.h"
 #include "StateStyle.h"
 #include "AddressCompleter.h"
@@ -172,10 +173,25 @@ QWidget *InstrumentPanel::buildConnectionGroup(QWidget *parent)
     addressRow->addWidget(m_connect);
     form->addRow(tr("Address"), addressRow);
 
+    auto *stateRow = new QHBoxLayout;
     m_state = new QLabel(content);
     m_state->setObjectName(QStringLiteral("stateLabel"));
     wrapToPanel(m_state);
-    form->addRow(tr("State"), m_state);
+    // This instrument's own Run/Stop (the toolbar's Run/Stop is for all of them).
+    m_run = new QPushButton(content);
+    m_run->setObjectName(QStringLiteral("runButton"));
+    stateRow->addWidget(m_state, 1);
+    stateRow->addWidget(m_run, 0, Qt::AlignTop);
+    form->addRow(tr("State"), stateRow);
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (!m_host)
+            return;
+        const bool stopping = m_run->property("stops").toBool();
+        if (!stopping && !commitAddress())
+            return;
+        Q_EMIT runRequested(!stopping);
+        updateRunButton();
+    });
 
     // Reconnection: one click, the automatic setting, and the countdown after a lost connection.
     auto *reconnectRow = new QHBoxLayout;
@@ -504,7 +520,7 @@ void InstrumentPanel::onStateChanged(Instrument::State state, const QString &det
     m_connect->setText(idle ? tr("Connect") : tr("Disconnect"));
     m_address->setReadOnly(!idle);
     m_reconnect->setEnabled(state != Instrument::State::Connecting);
-    showReconnectStatus();
+    showReconnectStatus(); // and the Run button
     m_channels->setInstrumentState(state);
     for (auto it = m_tables.cbegin(); it != m_tables.cend(); ++it)
         updateRelevance(it.key());
@@ -558,6 +574,7 @@ void InstrumentPanel::showReconnectStatus()
 {
     if (!m_host)
         return;
+    updateRunButton();
     const ReconnectStatus s = m_host->reconnectStatus();
     if (m_autoReconnect->isChecked() != m_host->autoReconnect()) {
         const QSignalBlocker block(m_autoReconnect);
@@ -588,6 +605,24 @@ void InstrumentPanel::showReconnectStatus()
     m_reconnectLabel->setText(text);
     m_cancelReconnect->setVisible(s.pending);
     m_reconnectBox->show();
+}
+
+void InstrumentPanel::updateRunButton()
+{
+    if (!m_host)
+        return;
+    const Instrument::State s = m_host->state();
+    // Part of the running acquisition: running, joining it, or lost and coming back to it.
+    const bool joining = s == Instrument::State::Connecting || s == Instrument::State::Connected
+        || m_host->reconnectStatus().outage;
+    const bool stops = s == Instrument::State::Running
+        || (joining && m_host->acquisitionRunning() && !m_host->userStopRequested());
+    m_run->setProperty("stops", stops);
+    m_run->setText(stops ? tr("Stop") : tr("Run"));
+    m_run->setIcon(Icons::get(stops ? QStringLiteral("stop") : QStringLiteral("run")));
+    m_run->setToolTip(stops ? tr("Stop this instrument; the others keep running")
+                            : tr("Start this instrument alone (connecting it first); it joins the running "
+                                 "acquisition and recording, or begins one"));
 }
 
 void InstrumentPanel::toggleConnection()

@@ -39,7 +39,7 @@ class ParameterEditor;
 /// dialog ("confirm_<key>", buttons "confirmButton"/"cancelButton") quoting the last error.
 ///
 /// Object names for tests and saveState(): dock "panel_<id>", "address", "connectButton",
-/// "stateLabel", "errorLabel", "progress", "action_<key>", editors "param_<key>"; reconnection:
+/// "stateLabel", "runButton" (this instrument's own Run/Stop), "errorLabel", "progress", "action_<key>", editors "param_<key>"; reconnection:
 /// "reconnectButton" (one click: connect again and rejoin the run; "Reconnect now" during a
 /// countdown), "autoReconnect" (check box), "reconnectLabel" ("Connection lost: <cause>.
 /// Reconnecting in 4 s (attempt 3)"), "cancelReconnectButton".
@@ -67,6 +67,9 @@ Q_SIGNALS:
     void statusMessage(const QString &text);
     /// The user changed a setting or the address here (the session is modified).
     void userEdited();
+    /// The panel's own Run (true) or Stop (false): this instrument alone joins or leaves the
+    /// acquisition (Workspace::runInstrument / stopInstrument).
+    void runRequested(bool run);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -81,6 +84,9 @@ private:
     void onParameterRefused(const QString &key, const QString &message);
     void showWarnings();
     void toggleConnection();
+    /// Stop while the instrument runs, joins the acquisition or is lost and coming back to it;
+    /// else Run.
+    void updateRunButton();
     /// Shows the host's ReconnectStatus (the countdown ticks while an attempt is scheduled).
     void showReconnectStatus();
     /// Hands the typed address to the instrument if its driver accepts that kind of address
@@ -118,6 +124,7 @@ private:
     ChannelListWidget *m_channels = nullptr;
     QLineEdit *m_address = nullptr;
     QPushButton *m_connect = nullptr;
+    QPushButton *m_run = nullptr;
     QPushButton *m_reconnect = nullptr;
     QPushButton *m_cancelReconnect = nullptr;
     QCheckBox *m_autoReconnect = nullptr;

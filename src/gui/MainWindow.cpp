@@ -58,6 +58,8 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     setupFirstScreen();
 
     connect(workspace, &Workspace::instrumentAdded, this, &MainWindow::onInstrumentAdded);
+    // A panel's own Run or Stop may begin or end the acquisition.
+    connect(workspace, &Workspace::runningChanged, this, &MainWindow::showRunning);
     connect(workspace, &Workspace::instrumentRemoved, this, &MainWindow::onInstrumentRemoved);
     for (InstrumentHost *h : workspace->instruments())
         onInstrumentAdded(h);
@@ -186,6 +188,12 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     connect(panel, &InstrumentPanel::statusMessage, this,
         [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(panel, &InstrumentPanel::userEdited, this, [this] { setModified(); });
+    connect(panel, &InstrumentPanel::runRequested, this, [this, id](bool run) {
+        if (run)
+            m_workspace->runInstrument(id);
+        else
+            m_workspace->stopInstrument(id);
+    });
     connect(host, &InstrumentHost::stateChanged, this,
         [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
     connect(host, &InstrumentHost::eventOccurred, this, [this](const InstrumentEvent &e) {
@@ -234,11 +242,8 @@ void MainWindow::onHostState(const QString &id, Instrument::State state)
     const Instrument::State previous = m_states.value(id, Instrument::State::Disconnected);
     m_states.insert(id, state);
     if (state == Instrument::State::Running) {
-        if (!m_running) { // started elsewhere (e.g. main.cpp --run): reflect it
-            m_running = true;
-            m_scope->addRunMarker(SessionClock::now(), true);
-            updateRunAction();
-        }
+        if (!m_running) // started elsewhere (e.g. main.cpp --run, a panel's Run): reflect it
+            showRunning(true);
         return;
     }
     if (previous != Instrument::State::Running && state != Instrument::State::Error)
@@ -249,11 +254,8 @@ void MainWindow::onHostState(const QString &id, Instrument::State state)
     for (const InstrumentHost *h : m_workspace->instruments())
         if (h->reconnectStatus().outage) // lost, not stopped: the run goes on while it comes back
             return;
-    if (m_running) { // the last running instrument stopped or failed
-        m_running = false;
-        m_scope->addRunMarker(SessionClock::now(), false);
-        updateRunAction();
-    }
+    if (m_running) // the last running instrument stopped or failed
+        showRunning(false);
 }
 
 void MainWindow::setRunning(bool running)
@@ -263,14 +265,21 @@ void MainWindow::setRunning(bool running)
         running = false;
     } else if (running) {
         // Earlier runs stay on the display (one session timeline); View ▸ Clear Display empties it.
-        m_status->resetCounters();
         m_workspace->runAll();
-        m_scope->addRunMarker(SessionClock::now(), true);
     } else if (m_running) {
-        m_scope->addRunMarker(SessionClock::now(), false);
         m_workspace->stopAll();
     }
-    m_running = running;
+    showRunning(running);
+}
+
+void MainWindow::showRunning(bool running)
+{
+    if (running != m_running) {
+        m_running = running;
+        if (running)
+            m_status->resetCounters();
+        m_scope->addRunMarker(SessionClock::now(), running);
+    }
     updateRunAction();
 }
 
@@ -289,11 +298,8 @@ void MainWindow::clearDisplay()
         m_store->clear();
     m_scope->clearRunMarkers();
     m_workspace->resetTimeline(); // nothing is recording: the session timeline starts again at 0
-    if (wasRunning) {
-        m_status->resetCounters();
-        m_workspace->runAll();
-        m_scope->addRunMarker(SessionClock::now(), true);
-    }
+    if (wasRunning)
+        m_workspace->runAll(); // showRunning(): counters reset, the run marked
     statusBar()->showMessage(wasRunning ? tr("Display cleared: the acquisition restarted at 0 s")
                                         : tr("Display cleared: the next Run starts at 0 s"),
         5000);

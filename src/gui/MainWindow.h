@@ -93,6 +93,9 @@ private:
     void onInstrumentRemoved(const QString &id);
     void onHostState(const QString &id, Instrument::State state);
     void updateRunAction();
+    /// The acquisition runs or not (Run/Stop here, a panel's own Run/Stop, every instrument
+    /// ended): the Run action, the run marker and the status counters follow.
+    void showRunning(bool running);
     void updateRecordAction();
     void updateTitle();
     void setModified(bool modified = true);

@@ -35,6 +35,7 @@ public:
     {
         setStreams({StreamInfo{QStringLiteral("s"), QStringLiteral("S"),
                                {{QStringLiteral("x"), QStringLiteral("V"), {}}}, true, 1000}});
+        setState(State::Connecting); // as a real driver: a running acquisition is rejoined on Connected
         setState(State::Connected);
     }
     void close() override

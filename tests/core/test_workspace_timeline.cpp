@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The session timeline of a Workspace: the first Run starts the clock at 0, Stop then Run
 // continues it, resetTimeline() (Clear, New, Open) starts it again unless a recording holds it;
-// runAll()/stopAll() post RunStarted/RunStopped for each instrument.
+// runAll()/stopAll() post RunStarted/RunStopped for each instrument; runInstrument() and
+// stopInstrument() let one instrument begin, join or leave the acquisition alone.
 #include "DriverRegistry.h"
 #include "FakeInstrument.h"
 #include "SessionClock.h"
@@ -118,6 +119,70 @@ private Q_SLOTS:
         QCOMPARE(first.instrumentId, QStringLiteral("f2"));
         QVERIFY(std::isfinite(first.time));
         QTRY_COMPARE_WITH_TIMEOUT(h->state(), Instrument::State::Connected, 20000);
+    }
+
+    void oneInstrumentRunsAloneJoinsAndLeaves()
+    {
+        Workspace ws;
+        InstrumentHost *a = addFake(ws, QStringLiteral("a"));
+        InstrumentHost *b = addFake(ws, QStringLiteral("b"));
+        QVERIFY(a && b);
+        QSignalSpy running(&ws, &Workspace::runningChanged);
+        QSignalSpy eventsA(a, &InstrumentHost::eventOccurred);
+        QSignalSpy eventsB(b, &InstrumentHost::eventOccurred);
+        using K = InstrumentEvent::Kind;
+
+        // Nothing runs: a's own Run begins the acquisition with a alone (connecting it first).
+        ws.runInstrument(QStringLiteral("a"));
+        QVERIFY(ws.isRunning());
+        QVERIFY(ws.timelineStarted());
+        QCOMPARE(running.size(), 1);
+        QCOMPARE(running.at(0).at(0).toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(a->state(), Instrument::State::Running, 20000);
+        QCOMPARE(b->state(), Instrument::State::Disconnected);
+        QVERIFY(a->acquisitionRunning());
+        QVERIFY(!b->acquisitionRunning()); // b is not part of it: connecting b does not start it
+        b->open();
+        QTRY_COMPARE_WITH_TIMEOUT(b->state(), Instrument::State::Connected, 20000);
+        QTest::qWait(100);
+        QCOMPARE(b->state(), Instrument::State::Connected);
+        // An instrument added now does not join either: only runAll() takes everyone along.
+        InstrumentHost *c = addFake(ws, QStringLiteral("c"));
+        QVERIFY(c && !c->acquisitionRunning());
+
+        // b joins the running acquisition: no new acquisition, b's own Run event.
+        ws.runInstrument(QStringLiteral("b"));
+        QTRY_COMPARE_WITH_TIMEOUT(b->state(), Instrument::State::Running, 20000);
+        QCOMPARE(running.size(), 1);
+        ws.runInstrument(QStringLiteral("b")); // twice: one Run event
+
+        // a leaves; b goes on and the acquisition with it.
+        ws.stopInstrument(QStringLiteral("a"));
+        QTRY_COMPARE_WITH_TIMEOUT(a->state(), Instrument::State::Connected, 20000);
+        QCOMPARE(b->state(), Instrument::State::Running);
+        QVERIFY(!a->acquisitionRunning());
+        QVERIFY(ws.isRunning());
+        QCOMPARE(running.size(), 1);
+
+        // The last one leaves: the acquisition ends.
+        ws.stopInstrument(QStringLiteral("b"));
+        QTRY_COMPARE_WITH_TIMEOUT(b->state(), Instrument::State::Connected, 20000);
+        QVERIFY(!ws.isRunning());
+        QCOMPARE(running.size(), 2);
+        QCOMPARE(running.at(1).at(0).toBool(), false);
+        QCOMPARE(kinds(eventsA), (QList<K> { K::RunStarted, K::RunStopped }));
+        QCOMPARE(kinds(eventsB), (QList<K> { K::RunStarted, K::RunStopped }));
+        QCOMPARE(c->state(), Instrument::State::Disconnected);
+
+        // After runAll() an instrument added meanwhile belongs to the acquisition too.
+        ws.runAll();
+        QCOMPARE(running.size(), 3);
+        InstrumentHost *d = addFake(ws, QStringLiteral("d"));
+        QVERIFY(d && d->acquisitionRunning());
+        ws.stopAll();
+        QCOMPARE(running.size(), 4);
+        for (InstrumentHost *h : { a, b, c, d })
+            QTRY_VERIFY_WITH_TIMEOUT(h->state() != Instrument::State::Running, 20000);
     }
 };
 

@@ -24,6 +24,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -253,6 +254,63 @@ private Q_SLOTS:
         QTRY_VERIFY(m_window->isRunning());
         m_ws->stopAll();
         QTRY_VERIFY(!m_window->isRunning());
+    }
+
+    // A panel's own Run/Stop: one instrument begins the acquisition alone, another joins and
+    // leaves it, the toolbar's Run/Stop and the panels' buttons follow.
+    void panelRunStopsOneInstrument()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake2")), &error));
+        InstrumentHost *h1 = m_ws->instrument(QStringLiteral("fake1"));
+        InstrumentHost *h2 = m_ws->instrument(QStringLiteral("fake2"));
+        auto runButton = [this](const char *id) {
+            auto *panel = m_window->findChild<InstrumentPanel *>(QStringLiteral("panel_") + QLatin1String(id));
+            return panel ? panel->findChild<QPushButton *>(QStringLiteral("runButton")) : nullptr;
+        };
+        QPushButton *run1 = runButton("fake1");
+        QPushButton *run2 = runButton("fake2");
+        QVERIFY(run1 && run2);
+        QCOMPARE(run1->text(), QStringLiteral("Run"));
+        QAction *run = action("actionRun");
+
+        run1->click(); // connects fake1 first, then runs it alone
+        QTRY_COMPARE(h1->state(), Instrument::State::Running);
+        QVERIFY(m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("&Stop"));
+        QCOMPARE(run1->text(), QStringLiteral("Stop"));
+        QCOMPARE(h2->state(), Instrument::State::Disconnected);
+        QCOMPARE(run2->text(), QStringLiteral("Run"));
+        QTRY_VERIFY(m_store->stats().rowsHeld > 0);
+        QCOMPARE(m_window->scopeView()->runMarkers().size(), 1);
+
+        run2->click(); // joins
+        QTRY_COMPARE(h2->state(), Instrument::State::Running);
+        QCOMPARE(run2->text(), QStringLiteral("Stop"));
+        run1->click(); // leaves: fake2 and the acquisition go on
+        QTRY_COMPARE(h1->state(), Instrument::State::Connected);
+        QCOMPARE(run1->text(), QStringLiteral("Run"));
+        QCOMPARE(h2->state(), Instrument::State::Running);
+        QVERIFY(m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("&Stop"));
+
+        run2->click(); // the last one: the acquisition ends
+        QTRY_COMPARE(h2->state(), Instrument::State::Connected);
+        QTRY_VERIFY(!m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("&Run"));
+        QVERIFY(!m_ws->isRunning());
+
+        // The toolbar's Run starts both; a panel's Stop then takes one out.
+        run->trigger();
+        QTRY_VERIFY(h1->state() == Instrument::State::Running && h2->state() == Instrument::State::Running);
+        QTRY_COMPARE(run1->text(), QStringLiteral("Stop"));
+        run2->click();
+        QTRY_COMPARE(h2->state(), Instrument::State::Connected);
+        QVERIFY(m_window->isRunning());
+        run->trigger();
+        QTRY_COMPARE(h1->state(), Instrument::State::Connected);
+        QVERIFY(!m_window->isRunning());
     }
 
     // Issue 10.5: Run used to throw the plot history away; earlier runs stay on the timeline.

@@ -267,8 +267,14 @@ private Q_SLOTS:
         host->setParameter(QStringLiteral("out1_type"), QStringLiteral("DC"));
         host->setParameter(QStringLiteral("out1_dc_level"), 1.5);
         QTRY_COMPARE_WITH_TIMEOUT(host->parameters().doubleValue(QStringLiteral("out1_dc_level")), 1.5, kWaitMs);
-        m_ws->runAll();
+        // The panel's own Run starts the stream (the toolbar's Run would start every instrument).
+        auto *run = panel()->findChild<QPushButton *>(QStringLiteral("runButton"));
+        QVERIFY(run);
+        QCOMPARE(run->text(), QStringLiteral("Run"));
+        run->click();
         QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Running, kWaitMs);
+        QVERIFY(m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("Stop"));
         QTRY_VERIFY_WITH_TIMEOUT(!host->streams().isEmpty(), kWaitMs);
         const StreamInfo stream = host->streams().first();
         QVERIFY(stream.channels.size() >= 1);
@@ -279,8 +285,10 @@ private Q_SLOTS:
         const auto v = m_store->latestValue({host->id(), stream.id, 0});
         QVERIFY(v);
         QVERIFY2(std::abs(*v - 1.5) < 0.05, qPrintable(QString::number(*v)));
-        m_ws->stopAll();
-        QTRY_VERIFY_WITH_TIMEOUT(host->state() != Instrument::State::Running, kWaitMs);
+        run->click(); // stop_streaming; the Moku stays connected
+        QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, kWaitMs);
+        QVERIFY(!m_window->isRunning());
+        QCOMPARE(run->text(), QStringLiteral("Run"));
         QVERIFY2(panel()->errorText().isEmpty(), qPrintable(panel()->errorText()));
         QVERIFY(panel()->grab().save(QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("moku-panel.png"))));
         auto *scroll = qobject_cast<QScrollArea *>(panel()->widget());

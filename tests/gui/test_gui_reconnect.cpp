@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The instrument panel's Connection group when a connection is lost during a run: the countdown
-// text, Cancel, the one-click Reconnect that rejoins the run, the "Reconnect automatically" check
+// text, Cancel, the one-click Reconnect that rejoins the run, the panel's Stop that leaves it, the "Reconnect automatically" check
 // box (into the session); a real NV200 simulator over TCP. Saves reconnect-panel.png (a panel
 // during a countdown) in the build directory.
 #include <ChannelStyles.h>
@@ -151,6 +151,31 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_host->state(), Instrument::State::Running, kWaitMs);
         m_panel->findChild<QCheckBox *>(QStringLiteral("autoReconnect"))->click();
         QVERIFY(!m_ws->toSession().instruments.value(0).autoReconnect);
+    }
+
+    void panelStopDuringAnOutageLeavesTheRun()
+    {
+        loseTheConnection({60000, 60000, 60000}, true);
+        QVERIFY(!QTest::currentTestFailed());
+        connect(m_panel.get(), &InstrumentPanel::runRequested, m_ws.get(), [this](bool run) {
+            run ? m_ws->runInstrument(QStringLiteral("nv1")) : m_ws->stopInstrument(QStringLiteral("nv1"));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(m_host->reconnectStatus().pending, kWaitMs);
+        // Lost but still part of the run (it will rejoin): its button stops it.
+        QCOMPARE(button("runButton")->text(), QStringLiteral("Stop"));
+        button("runButton")->click();
+        QVERIFY(!m_host->reconnectStatus().pending);
+        QVERIFY(!m_host->acquisitionRunning());
+        QVERIFY(!m_ws->isRunning()); // it was the only one
+        QTRY_COMPARE_WITH_TIMEOUT(button("runButton")->text(), QStringLiteral("Run"), kWaitMs);
+        simulator(true); // back, but no longer asked to run: it stays as it is
+        QTest::qWait(300);
+        QVERIFY(m_host->state() != Instrument::State::Running);
+        // Its own Run connects it again and begins a run with it.
+        button("runButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(m_host->state(), Instrument::State::Running, kWaitMs);
+        QVERIFY(m_ws->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(m_panel->reconnectText().isEmpty(), kWaitMs);
     }
 
     void screenshotDuringACountdown()
