@@ -8,7 +8,8 @@
 // samples (this thread's CPU clock), and what the goal — a Moku:Pro's 10 MSa/s on one channel, i.e.
 // 20 M numbers/s with the time column — would cost in % of one core (two channels: at 5 MSa/s,
 // the Pro's maximum with two inputs). Also the writer
-// (appendStreamLine, what the simulator uses to produce the stream) in samples/s.
+// (appendStreamLine, what the simulator uses to produce the stream) in samples/s, and Qt's own
+// QJsonDocument on the same lines for comparison.
 //
 // With --driver (default on): the full driver path. `MokuSimulator` (Moku:Pro, in process on its own
 // thread) answers the REST API; a thread of this benchmark is the stream bridge: it serves
@@ -37,6 +38,9 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringList>
 
 #include <time.h>
@@ -417,6 +421,36 @@ int main(int argc, char **argv)
                     "%.4f CPU s per million samples, %.2fx 10 MSa/s\n",
                     double(samples) / (double(wall.nsecsElapsed()) * 1e-9), cpu / double(samples) * 1e6,
                     double(samples) / cpu / kGoalRate);
+    }
+    // for comparison: Qt's own JSON parser on the same lines (QJsonDocument, then each array's doubles)
+    {
+        const Stream s = makeStream(1, 100000, 2000000, 10e6);
+        std::vector<double> t, v;
+        std::size_t samples = 0;
+        QElapsedTimer wall;
+        const double cpu0 = threadCpuSeconds();
+        wall.start();
+        while (wall.nsecsElapsed() < qint64(seconds * 1e9)) {
+            std::size_t from = 0;
+            for (std::size_t nl; (nl = s.bytes.find('\n', from)) != std::string::npos; from = nl + 1) {
+                const QByteArray line = QByteArray::fromRawData(s.bytes.data() + from, qsizetype(nl - from));
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                const QJsonArray ta = o.value(QLatin1String("time")).toArray();
+                const QJsonArray va = o.value(QLatin1String("ch1")).toArray();
+                t.resize(std::size_t(ta.size()));
+                v.resize(std::size_t(va.size()));
+                for (qsizetype i = 0; i < ta.size(); ++i)
+                    t[std::size_t(i)] = ta.at(i).toDouble();
+                for (qsizetype i = 0; i < va.size(); ++i)
+                    v[std::size_t(i)] = va.at(i).toDouble();
+                samples += t.size();
+            }
+        }
+        const double cpu = threadCpuSeconds() - cpu0;
+        const double perSample = cpu / double(samples);
+        std::printf("for comparison, Qt's QJsonDocument on the same 1-channel lines of 100000: %.3e samples/s, "
+                    "%.4f CPU s per million samples (10 MSa/s would cost %.0f %% of a core)\n",
+                    double(samples) / (double(wall.nsecsElapsed()) * 1e-9), perSample * 1e6, 100.0 * perSample * kGoalRate);
     }
     std::printf("\ngoal (one channel at 10 MSa/s under one core, no false gaps): %s\n", met ? "MET" : "MISSED");
     if (driver && !runDriverPath(driverSamples, 100000)) {
