@@ -106,7 +106,7 @@ void benchEnvelope(std::size_t n)
         const auto b = makeBlock(QStringLiteral("e"), 1, std::min<std::size_t>(10000, n - r), r, 1e-6, false);
         for (std::size_t i = 0; i < b->sampleCount; ++i) {
             t.push_back(b->time(i));
-            v.push_back(b->values[i]);
+            v.push_back(b->channel(0)[i]);
         }
         store.consume(b);
     }

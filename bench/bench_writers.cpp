@@ -67,8 +67,8 @@ Result run(RecordingOptions::Format format, const QString &path, double seconds)
         while (rec.queuedBytes() > paceLimit) // a producer that never overruns the budget
             std::this_thread::sleep_for(std::chrono::microseconds(200));
         auto b = SampleBlock::make(QStringLiteral("bench"), QStringLiteral("s"), Channels, Rows, false);
-        std::memcpy(b->values.data(), templates[std::size_t(k) % templates.size()].data(),
-            b->values.size() * sizeof(double));
+        std::memcpy(b->channel(0), templates[std::size_t(k) % templates.size()].data(),
+            std::size_t(Channels) * Rows * sizeof(double)); // channel-major, each channel 8-byte aligned: contiguous
         b->firstIndex = index;
         b->dt = Dt;
         b->t0 = double(index) * Dt;

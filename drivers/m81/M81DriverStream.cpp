@@ -417,7 +417,7 @@ void M81Driver::flushRows(bool force, std::uint32_t extraFlags)
     }
     for (std::size_t i = 0; i < n; ++i)
         for (int c = 0; c < nv; ++c)
-            b->values[std::size_t(c) * n + i] = m_stream.rows[i * std::size_t(nv) + std::size_t(c)];
+            b->channel(c)[i] = m_stream.rows[i * std::size_t(nv) + std::size_t(c)];
     if (m_stream.firstBlock)
         b->flags |= SampleBlock::StartOfCapture;
     if (m_stream.lostPending) {

@@ -153,8 +153,8 @@ void Nv200Driver::pollLive()
             block->firstIndex = slot;
             block->times[0] = *when;
             block->t0 = *when;
-            block->values[0] = **position;
-            block->values[1] = *setpoint;
+            block->channel(0)[0] = **position;
+            block->channel(1)[0] = *setpoint;
             publish(block);
         }
         finishLiveSlot(slot, *position && setpoint, *timedOut);

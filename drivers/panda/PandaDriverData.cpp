@@ -182,25 +182,15 @@ void PandaDriver::flushFrames()
     std::size_t rows = 0;
     for (const auto &f : m_pendingFrames)
         rows += f.rows;
-    auto block = std::make_shared<SampleBlock>();
-    block->streamId = kStream;
-    block->channelCount = cols;
-    block->sampleCount = rows;
+    auto block = SampleBlock::make(QString(), kStream, cols, rows, true);
     block->firstIndex = m_streamIndex;
-    if (m_pendingFrames.size() == 1) {
-        block->values = std::move(m_pendingFrames.front().values); // no copy on the common path
-    } else {
-        block->values.resize(std::size_t(cols) * rows);
-        std::size_t at = 0;
-        for (const auto &f : m_pendingFrames) {
-            for (int c = 0; c < cols; ++c)
-                std::copy_n(f.values.begin() + std::ptrdiff_t(std::size_t(c) * f.rows), f.rows,
-                            block->values.begin() + std::ptrdiff_t(std::size_t(c) * rows + at));
-            at += f.rows;
-        }
+    std::size_t at = 0;
+    for (const auto &f : m_pendingFrames) {
+        for (int c = 0; c < cols; ++c)
+            std::copy_n(f.values.begin() + std::ptrdiff_t(std::size_t(c) * f.rows), f.rows, block->channel(c) + at);
+        at += f.rows;
     }
     m_pendingFrames.clear();
-    block->times.resize(rows);
     const quint64 first = m_captureRows - rows;
     followSessionClock();
     if (m_timeColumn >= 0) {
@@ -250,9 +240,7 @@ void PandaDriver::followSessionClock()
 void PandaDriver::publishEndMarker(bool error, quint64 missing)
 {
     // A zero-row block carries the end-of-capture marker (and the loss, if any) to the sinks.
-    auto marker = std::make_shared<SampleBlock>();
-    marker->streamId = kStream;
-    marker->channelCount = int(m_header.fields.size());
+    auto marker = SampleBlock::make(QString(), kStream, int(m_header.fields.size()), 0, false);
     marker->firstIndex = m_streamIndex;
     followSessionClock();
     marker->t0 = std::max(SessionClock::now(), m_lastTime);

@@ -13,11 +13,27 @@ int StreamInfo::channelIndex(const QString &channelName) const
     return -1;
 }
 
+std::vector<SampleFormat> StreamInfo::formats() const
+{
+    std::vector<SampleFormat> out;
+    out.reserve(std::size_t(channels.size()));
+    for (const auto &c : channels)
+        out.push_back(c.format);
+    return out;
+}
+
 QJsonObject StreamInfo::toJson() const
 {
     QJsonArray chans;
-    for (const auto &c : channels)
-        chans.append(QJsonObject{{QStringLiteral("name"), c.name}, {QStringLiteral("unit"), c.unit}});
+    for (const auto &c : channels) {
+        QJsonObject o{{QStringLiteral("name"), c.name}, {QStringLiteral("unit"), c.unit}};
+        if (!c.format.isPlainDouble()) {
+            o.insert(QStringLiteral("type"), sampleTypeName(c.format.type));
+            o.insert(QStringLiteral("scale"), c.format.scale);
+            o.insert(QStringLiteral("offset"), c.format.offset);
+        }
+        chans.append(o);
+    }
     return {{QStringLiteral("id"), id},
             {QStringLiteral("name"), name},
             {QStringLiteral("regular"), regular},

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "SampleFormat.h"
+
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
+
+#include <vector>
 
 namespace bs {
 
@@ -17,6 +21,10 @@ struct ChannelInfo
     /// Shown in the scope when first seen; false for bookkeeping columns (timestamps, gate
     /// lengths) that are recorded but rarely worth a trace.
     bool plotByDefault = true;
+    /// How its samples are stored and become values in `unit` (SampleBlock::format() of its
+    /// blocks): a PicoScope's int16 ADC counts with the range's volts per count, a PandA's int32
+    /// words with the field's scale and offset; plain doubles by default.
+    SampleFormat format;
 
     QString label() const { return unit.isEmpty() ? name : name + QStringLiteral(" [") + unit + QLatin1Char(']'); }
     bool operator==(const ChannelInfo &o) const = default;
@@ -32,6 +40,8 @@ struct StreamInfo
     double nominalRate = 0;  ///< samples/s when known (0 = unknown)
 
     int channelIndex(const QString &channelName) const;
+    /// The formats of its channels, in order (SampleBlock::make()).
+    std::vector<SampleFormat> formats() const;
     QJsonObject toJson() const;
     bool operator==(const StreamInfo &o) const = default;
 };

@@ -15,8 +15,7 @@ bool isWellFormed(const SampleBlock &b)
 {
     if (b.times.empty() && !(std::isfinite(b.t0) && std::isfinite(b.dt)))
         return false;
-    return b.channelCount >= 0 && b.values.size() >= std::size_t(b.channelCount) * b.sampleCount
-        && (b.times.empty() || b.times.size() == b.sampleCount);
+    return b.isConsistent();
 }
 
 StreamInfo defaultInfo(const SampleBlock &b)

@@ -8,8 +8,7 @@ namespace bs {
 namespace {
 bool wellFormed(const SampleBlock &b)
 {
-    return b.channelCount >= 0 && b.values.size() >= std::size_t(b.channelCount) * b.sampleCount
-        && (b.times.empty() || b.times.size() == b.sampleCount);
+    return b.isConsistent();
 }
 } // namespace
 

@@ -72,7 +72,7 @@ private:
         b->dt = 1e-3;
         b->t0 = double(m_index) * 1e-3;
         for (int i = 0; i < 10; ++i)
-            b->values[std::size_t(i)] = double(m_index + std::uint64_t(i));
+            b->channel(0)[i] = double(m_index + std::uint64_t(i));
         m_index += 10;
         ++m_sent;
         publish(b);

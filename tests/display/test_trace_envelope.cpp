@@ -108,7 +108,7 @@ private slots:
         const double t[] = { -0.5, 0.0, 0.4, 0.8, 1.5, 3.2, 3.7, 4.0 };
         const double v[] = { 9.0, 5.0, 7.0, 1.0, 2.0, 3.0, 4.0, 6.0 };
         std::copy(std::begin(t), std::end(t), b->times.begin());
-        std::copy(std::begin(v), std::end(v), b->values.begin());
+        std::copy(std::begin(v), std::end(v), b->channel(0));
         b->t0 = t[0];
         store.consume(b);
         const Envelope e = store.envelope(ChannelKey { kInst, kStream, 0 }, 0.0, 4.0, 4);
@@ -135,7 +135,7 @@ private slots:
         auto b = SampleBlock::make(kInst, kStream, 1, 12, false);
         b->dt = 1.0; // t = 0..11
         const double v[] = { nan, nan, nan, nan, 1.0, nan, 3.0, nan, nan, 5.0, nan, nan };
-        std::copy(std::begin(v), std::end(v), b->values.begin());
+        std::copy(std::begin(v), std::end(v), b->channel(0));
         store.consume(b);
         const ChannelKey key { kInst, kStream, 0 };
         // Columns of 4: [0,4) all NaN -> nothing; [4,8) min 1 max 3 at t=4 and t=7;
@@ -164,7 +164,7 @@ private slots:
             b->dt = 1e-3;
             b->firstIndex = t0 == 0.0 ? 0 : 10000;
             for (std::size_t i = 0; i < 1000; ++i)
-                b->values[i] = double(i);
+                b->channel(0)[i] = double(i);
             store.consume(b);
         }
         const Envelope e = store.envelope(key, 0.0, 11.0, 11);

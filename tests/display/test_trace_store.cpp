@@ -164,7 +164,7 @@ private slots:
         b->times.resize(5);
         store.consume(b);
         auto c = SampleBlock::make(kInst, QStringLiteral("a"), 2, 10, false);
-        c->values.resize(3);
+        c->sampleCount = 20; // more rows than its storage holds
         store.consume(c);
         store.consume(nullptr);
         QCOMPARE(store.stats().rejectedBlocks, 2u);

@@ -65,8 +65,9 @@ inline MutableSampleBlockPtr regularBlock(std::mt19937_64 &rng, const QString &i
     b->firstIndex = firstIndex;
     b->dt = dt;
     b->t0 = base + double(firstIndex) * dt;
-    for (double &v : b->values)
-        v = randomValue(rng);
+    for (int c = 0; c < b->channelCount; ++c)
+        for (std::size_t i = 0; i < b->sampleCount; ++i)
+            b->channel(c)[i] = randomValue(rng);
     return b;
 }
 
@@ -81,8 +82,9 @@ inline MutableSampleBlockPtr irregularBlock(std::mt19937_64 &rng, const QString 
         b->times[i] = *t;
     }
     b->t0 = n ? b->times[0] : *t;
-    for (double &v : b->values)
-        v = randomValue(rng);
+    for (int c = 0; c < b->channelCount; ++c)
+        for (std::size_t i = 0; i < b->sampleCount; ++i)
+            b->channel(c)[i] = randomValue(rng);
     return b;
 }
 

@@ -36,8 +36,8 @@ MutableSampleBlockPtr indexBlock(quint64 first, std::size_t n, const QString &id
     b->dt = Dt;
     b->t0 = double(first) * Dt;
     for (std::size_t i = 0; i < n; ++i) {
-        b->values[i] = double(first + i);
-        b->values[n + i] = -double(first + i);
+        b->channel(0)[i] = double(first + i);
+        b->channel(1)[i] = -double(first + i);
     }
     return b;
 }

@@ -22,8 +22,9 @@ MutableSampleBlockPtr rows(quint64 firstIndex, double t0, std::size_t n)
     b->firstIndex = firstIndex;
     b->dt = 0.125;
     b->t0 = t0;
-    for (std::size_t i = 0; i < b->values.size(); ++i)
-        b->values[i] = double(i);
+    for (int c = 0; c < b->channelCount; ++c)
+        for (std::size_t i = 0; i < b->sampleCount; ++i)
+            b->channel(c)[i] = double(std::size_t(c) * b->sampleCount + i);
     return b;
 }
 

@@ -52,7 +52,7 @@ MutableSampleBlockPtr wave(quint64 index, std::size_t n, double t0)
     b->dt = Dt;
     b->t0 = t0;
     for (std::size_t i = 0; i < n; ++i)
-        b->values[i] = double(index + i) * 0.5;
+        b->channel(0)[i] = double(index + i) * 0.5;
     return b;
 }
 
@@ -63,7 +63,7 @@ MutableSampleBlockPtr trig(quint64 index, const std::vector<double> &times)
     b->times = times;
     b->t0 = times.front();
     for (std::size_t i = 0; i < times.size(); ++i)
-        b->values[i] = double(index + i);
+        b->channel(0)[i] = double(index + i);
     return b;
 }
 
@@ -179,7 +179,7 @@ private:
         b->dt = 1e-3;
         b->t0 = m_runStart + double(m_index) * 1e-3;
         for (std::size_t i = 0; i < b->sampleCount; ++i)
-            b->values[i] = double(m_index + i);
+            b->channel(0)[i] = double(m_index + i);
         m_index = due;
         publish(b);
     }

@@ -362,8 +362,9 @@ private Q_SLOTS:
         for (const auto &blk : all) {
             slotCount = std::max(slotCount, blk->endIndex());
             delivered += blk->sampleCount;
-            for (std::size_t i = 0; i < blk->values.size(); ++i)
-                QVERIFY2(std::isfinite(blk->values[i]), qPrintable(QString::number(blk->values[i])));
+            for (int c = 0; c < blk->channelCount; ++c)
+                for (std::size_t i = 0; i < blk->sampleCount; ++i)
+                    QVERIFY2(std::isfinite(blk->value(c, i)), qPrintable(QString::number(blk->value(c, i))));
         }
         const quint64 lost = b.host->stats().lostSamples;
         // Every slot is either delivered or counted lost; every faulty answer cost one slot; no

@@ -162,9 +162,9 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
         for (const auto &blk : dataBlocks(b.sink, QStringLiteral("live"))) {
             // channel 0 is the measured position (settling to 40 µm), never temp's 25 or recrun's 1
-            QVERIFY2(std::abs(blk->values[0] - 25.0) > 1e-9 && std::abs(blk->values[0] - 1.0) > 1e-9,
-                     qPrintable(QString::number(blk->values[0])));
-            QCOMPARE(blk->values[1], 40.0);
+            QVERIFY2(std::abs(blk->value(0, 0) - 25.0) > 1e-9 && std::abs(blk->value(0, 0) - 1.0) > 1e-9,
+                     qPrintable(QString::number(blk->value(0, 0))));
+            QCOMPARE(blk->value(1, 0), 40.0);
         }
         QVERIFY2(!b.anyError(QStringLiteral("garbled")), qPrintable(b.allErrors()));
         reconnectAndCapture(b);
@@ -186,7 +186,7 @@ private Q_SLOTS:
         b.host->stop();
         QVERIFY(waitState(*b.host, Instrument::State::Connected));
         for (const auto &blk : dataBlocks(b.sink, QStringLiteral("live")))
-            QVERIFY2(std::abs(blk->values[0]) < 1000, qPrintable(QString::number(blk->values[0])));
+            QVERIFY2(std::abs(blk->value(0, 0)) < 1000, qPrintable(QString::number(blk->value(0, 0))));
         QVERIFY2(b.host->stats().lostSamples >= 4, qPrintable(QString::number(b.host->stats().lostSamples)));
         QVERIFY2(b.anyError(QStringLiteral("answer to 'meas' out of range: 'meas,987654321.000'")), qPrintable(b.allErrors()));
         reconnectAndCapture(b);
