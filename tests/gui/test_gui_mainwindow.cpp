@@ -276,40 +276,40 @@ private Q_SLOTS:
         QAction *run = action("actionRun");
 
         run1->click(); // connects fake1 first, then runs it alone
-        QTRY_COMPARE(h1->state(), Instrument::State::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Running, 20000);
         QVERIFY(m_window->isRunning());
         QCOMPARE(run->text(), QStringLiteral("&Stop"));
         QCOMPARE(run1->text(), QStringLiteral("Stop"));
         QCOMPARE(h2->state(), Instrument::State::Disconnected);
         QCOMPARE(run2->text(), QStringLiteral("Run"));
-        QTRY_VERIFY(m_store->stats().rowsHeld > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_store->stats().rowsHeld > 0, 20000);
         QCOMPARE(m_window->scopeView()->runMarkers().size(), 1);
 
         run2->click(); // joins
-        QTRY_COMPARE(h2->state(), Instrument::State::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Running, 20000);
         QCOMPARE(run2->text(), QStringLiteral("Stop"));
         run1->click(); // leaves: fake2 and the acquisition go on
-        QTRY_COMPARE(h1->state(), Instrument::State::Connected);
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Connected, 20000);
         QCOMPARE(run1->text(), QStringLiteral("Run"));
         QCOMPARE(h2->state(), Instrument::State::Running);
         QVERIFY(m_window->isRunning());
         QCOMPARE(run->text(), QStringLiteral("&Stop"));
 
         run2->click(); // the last one: the acquisition ends
-        QTRY_COMPARE(h2->state(), Instrument::State::Connected);
-        QTRY_VERIFY(!m_window->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Connected, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isRunning(), 20000);
         QCOMPARE(run->text(), QStringLiteral("&Run"));
         QVERIFY(!m_ws->isRunning());
 
         // The toolbar's Run starts both; a panel's Stop then takes one out.
         run->trigger();
-        QTRY_VERIFY(h1->state() == Instrument::State::Running && h2->state() == Instrument::State::Running);
-        QTRY_COMPARE(run1->text(), QStringLiteral("Stop"));
+        QTRY_VERIFY_WITH_TIMEOUT(h1->state() == Instrument::State::Running && h2->state() == Instrument::State::Running, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(run1->text(), QStringLiteral("Stop"), 20000);
         run2->click();
-        QTRY_COMPARE(h2->state(), Instrument::State::Connected);
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Connected, 20000);
         QVERIFY(m_window->isRunning());
         run->trigger();
-        QTRY_COMPARE(h1->state(), Instrument::State::Connected);
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Connected, 20000);
         QVERIFY(!m_window->isRunning());
     }
 
