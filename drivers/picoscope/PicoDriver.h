@@ -103,6 +103,7 @@ private:
     bool channelWanted(int channel) const;
     QString channelKey(int channel, const char *what) const;
     void announceStream(double dt);
+    static SampleFormat countFormat(const ChannelScale &scale);
     int channelsPerInput() const { return m_ratioMode == RatioAggregate ? 2 : 1; }
 
     // PicoDriverBlock.cpp: block and rapid block
@@ -152,6 +153,7 @@ private:
     bool m_usbPowered = false;      ///< accepted USB-only power: C and D unavailable
     int m_unitChannels = 4;
     std::int16_t m_maxAdc = 32512;
+    std::vector<SampleFormat> m_formats; ///< of the announced stream: every block is made with them
 
     // Acquisition
     bool m_running = false;     ///< Run (repeat) or a single capture in progress

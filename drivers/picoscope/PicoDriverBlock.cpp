@@ -7,6 +7,7 @@
 #include "SessionClock.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace bs::picoscope {
 
@@ -179,15 +180,17 @@ void PicoDriver::publishCapture(const std::vector<const std::int16_t *> &maxBuf,
     if (n == 0)
         return;
     const int perInput = channelsPerInput();
-    auto block = SampleBlock::make(id(), QStringLiteral("scope"), int(m_inputs.size()) * perInput, n, false);
+    Q_ASSERT(m_formats.size() == m_inputs.size() * std::size_t(perInput));
+    auto block = SampleBlock::make(id(), QStringLiteral("scope"), m_formats, n, false);
     block->firstIndex = m_index;
     block->t0 = t0;
     block->dt = m_dt;
     block->flags = SampleBlock::StartOfCapture | SampleBlock::EndOfCapture;
+    // The counts as the library returned them (raw, decimated, averaged or min/max per interval).
     for (std::size_t i = 0; i < m_inputs.size(); ++i) {
-        m_inputs[i].scale.toVolts(maxBuf[i], n, block->channel(int(i) * perInput));
+        std::memcpy(block->data<std::int16_t>(int(i) * perInput), maxBuf[i], n * sizeof(std::int16_t));
         if (perInput == 2 && minBuf[i])
-            m_inputs[i].scale.toVolts(minBuf[i], n, block->channel(int(i) * perInput + 1));
+            std::memcpy(block->data<std::int16_t>(int(i) * perInput + 1), minBuf[i], n * sizeof(std::int16_t));
     }
     if (m_params.stringValue(QStringLiteral("trigger")) != QLatin1String("none")) {
         block->flags |= SampleBlock::Trigger;

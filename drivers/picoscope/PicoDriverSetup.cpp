@@ -231,23 +231,37 @@ void PicoDriver::announceStream(double dt)
     s.name = tr("PicoScope channels");
     s.regular = true;
     s.nominalRate = dt > 0 ? 1.0 / dt : 0.0;
+    // Each channel carries the unit's int16 ADC counts with the range's volts per count (and the
+    // analogue offset); a range, resolution or offset change re-announces the stream.
     if (m_inputs.empty()) {
         for (int ch = 0; ch < m_unitChannels; ++ch)
-            if (channelWanted(ch) && !(m_usbPowered && ch >= 2))
-                s.channels.append({channelLetter(ch), QStringLiteral("V"), tr("Channel %1").arg(channelLetter(ch)), true});
+            if (channelWanted(ch) && !(m_usbPowered && ch >= 2)) {
+                const ChannelScale scale{rangeVolts(rangeIndexFromName(m_params.stringValue(channelKey(ch, "range")))),
+                                         m_maxAdc, m_params.doubleValue(channelKey(ch, "offset"))};
+                s.channels.append({channelLetter(ch), QStringLiteral("V"), tr("Channel %1").arg(channelLetter(ch)), true,
+                                   countFormat(scale)});
+            }
     } else {
         for (const Input &in : m_inputs) {
             const QString letter = channelLetter(in.channel);
+            const SampleFormat f = countFormat(in.scale);
             if (channelsPerInput() == 2) {
-                s.channels.append({letter + QStringLiteral(" max"), QStringLiteral("V"), tr("Channel %1, maximum per interval").arg(letter), true});
-                s.channels.append({letter + QStringLiteral(" min"), QStringLiteral("V"), tr("Channel %1, minimum per interval").arg(letter), true});
+                s.channels.append({letter + QStringLiteral(" max"), QStringLiteral("V"), tr("Channel %1, maximum per interval").arg(letter), true, f});
+                s.channels.append({letter + QStringLiteral(" min"), QStringLiteral("V"), tr("Channel %1, minimum per interval").arg(letter), true, f});
             } else {
-                s.channels.append({letter, QStringLiteral("V"), tr("Channel %1").arg(letter), true});
+                s.channels.append({letter, QStringLiteral("V"), tr("Channel %1").arg(letter), true, f});
             }
         }
     }
+    m_formats = s.formats();
     if (streams().size() != 1 || !(streams().first() == s))
         setStreams({s});
+}
+
+SampleFormat PicoDriver::countFormat(const ChannelScale &scale)
+{
+    // volts = counts × range / maxAdc − analogue offset (ChannelScale::volts)
+    return SampleFormat::of(SampleType::Int16, scale.rangeVolts / double(scale.maxAdc), -scale.offsetVolts);
 }
 
 } // namespace bs::picoscope

@@ -8,6 +8,7 @@
 #include "SessionClock.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace bs::picoscope {
 
@@ -325,14 +326,15 @@ void PicoDriver::flushStreaming(bool force)
 MutableSampleBlockPtr PicoDriver::stagedBlock(std::size_t from, std::size_t to, std::uint64_t lostBefore)
 {
     const std::size_t n = to - from;
-    auto block = SampleBlock::make(id(), QStringLiteral("scope"), int(m_inputs.size()), n, false);
+    Q_ASSERT(m_formats.size() == m_inputs.size());
+    auto block = SampleBlock::make(id(), QStringLiteral("scope"), m_formats, n, false);
     m_index += lostBefore;
     block->firstIndex = m_index;
     block->lostBefore = lostBefore;
     block->t0 = m_runStart + double(m_index) * m_dt;
     block->dt = m_dt;
     for (std::size_t i = 0; i < m_inputs.size(); ++i)
-        m_inputs[i].scale.toVolts(m_stageMax[i].data() + from, n, block->channel(int(i)));
+        std::memcpy(block->data<std::int16_t>(int(i)), m_stageMax[i].data() + from, n * sizeof(std::int16_t));
     if (m_stageTrigger >= std::int64_t(from) && m_stageTrigger < std::int64_t(to)) {
         block->flags |= SampleBlock::Trigger;
         block->triggerIndex = m_stageTrigger - std::int64_t(from);

@@ -10,6 +10,15 @@
 
 namespace bs::test {
 
+/// Engineering values (raw × scale + offset) of channel `ch` of a block, whatever its stored type.
+inline std::vector<double> values(const SampleBlock &b, int ch)
+{
+    std::vector<double> out(b.sampleCount);
+    b.toValues(ch, 0, b.sampleCount, out.data());
+    return out;
+}
+inline std::vector<double> values(const SampleBlockPtr &b, int ch) { return values(*b, ch); }
+
 /// Collects every block a driver publishes (called on the driver thread), with arrival times on
 /// the session clock; the accessors may be called from the test thread at any time.
 class CollectingSink : public BlockSink
@@ -75,7 +84,7 @@ public:
                 return s;
         return {};
     }
-    /// All rows of one channel of the first stream, concatenated.
+    /// All rows of one channel of the first stream, concatenated (engineering values).
     std::vector<double> column(const QString &name) const
     {
         QMutexLocker l(&m_mutex);
@@ -84,8 +93,10 @@ public:
         if (c < 0)
             return out;
         for (const auto &b : m_blocks)
-            if (b->sampleCount)
-                out.insert(out.end(), b->channel(c), b->channel(c) + b->sampleCount);
+            if (b->sampleCount) {
+                const auto v = values(*b, c);
+                out.insert(out.end(), v.begin(), v.end());
+            }
         return out;
     }
     /// The explicit sample times of every block, concatenated.

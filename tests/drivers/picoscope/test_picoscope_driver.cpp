@@ -15,6 +15,7 @@
 #include <QThread>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -24,6 +25,7 @@ using namespace bs::picoscope;
 namespace {
 
 using test::CollectingSink;
+using test::values;
 
 const QString kLibrary = QStringLiteral(BS_PS5000A_SIM);
 
@@ -164,7 +166,7 @@ public:
             ++flagged;
         channels = b->channelCount;
         if (b->sampleCount > 1000 && sampleFreq == 0)
-            sampleFreq = frequency(b->channel(1), b->sampleCount, b->dt); // channel B (square)
+            sampleFreq = frequency(values(b, 1).data(), b->sampleCount, b->dt); // channel B (square)
     }
     mutable QMutex m;
     quint64 next = 0, samples = 0, gaps = 0, flagged = 0;
@@ -298,7 +300,8 @@ private Q_SLOTS:
         QCOMPARE(blk->channelCount, 1);
         QCOMPARE(b.sink.stream(QStringLiteral("scope")).channels.at(0).name, QStringLiteral("B"));
         QVERIFY2(std::abs(blk->dt - 1e-6) < 1e-12, qPrintable(QString::number(blk->dt)));
-        const double *v = blk->channel(0);
+        const auto vals = values(blk, 0);
+        const double *v = vals.data();
         QVERIFY2(std::abs(peak(v, blk->sampleCount) - 0.5) < 0.02, qPrintable(QString::number(peak(v, 10000))));
         const double f = frequency(v, blk->sampleCount, blk->dt);
         QVERIFY2(std::abs(f - 1000) < 5, qPrintable(QString::number(f)));
@@ -361,15 +364,26 @@ private Q_SLOTS:
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
         QCOMPARE(blk->sampleCount, std::size_t(1000));
+        // The block carries the unit's counts untouched, with ±1 V / maxAdc volts per count,
+        // exactly as announced.
+        const SampleFormat f = blk->format(0);
+        QCOMPARE(f.type, SampleType::Int16);
+        QCOMPARE(f.scale, 1.0 / maxAdc);
+        QCOMPARE(f.offset, 0.0);
+        QCOMPARE(b.sink.stream(QStringLiteral("scope")).channels.at(0).format, f);
+        const std::int16_t *raw = blk->data<std::int16_t>(0);
         const double expected = counts * 1.0 / maxAdc;
-        for (std::size_t i = 0; i < blk->sampleCount; ++i)
-            if (std::abs(blk->channel(0)[i] - expected) > 1e-12) // exact but for the last bit
+        for (std::size_t i = 0; i < blk->sampleCount; ++i) {
+            if (raw[i] != std::int16_t(counts))
+                QFAIL(qPrintable(QStringLiteral("sample %1: %2 counts, expected %3").arg(i).arg(raw[i]).arg(counts)));
+            if (std::abs(blk->value(0, i) - expected) > 1e-12) // exact but for the last bit
                 QFAIL(qPrintable(QStringLiteral("sample %1: %2 V, expected %3 V (= %4 / %5)")
                                      .arg(i)
-                                     .arg(blk->channel(0)[i], 0, 'g', 17)
+                                     .arg(blk->value(0, i), 0, 'g', 17)
                                      .arg(expected, 0, 'g', 17)
                                      .arg(counts)
                                      .arg(maxAdc)));
+        }
         QCOMPARE(b.errors->size(), 0);
         QVERIFY(simulate({}, library));
     }
@@ -392,8 +406,8 @@ private Q_SLOTS:
         QCOMPARE(st.channels.at(0).name, QStringLiteral("B max"));
         QCOMPARE(st.channels.at(1).name, QStringLiteral("B min"));
         for (std::size_t i = 0; i < blk->sampleCount; ++i)
-            QVERIFY(blk->channel(0)[i] >= blk->channel(1)[i]);
-        QVERIFY(std::abs(peak(blk->channel(0), 1000) - 0.5) < 0.02);
+            QVERIFY(values(blk, 0).data()[i] >= values(blk, 1).data()[i]);
+        QVERIFY(std::abs(peak(values(blk, 0).data(), 1000) - 0.5) < 0.02);
         QCOMPARE(blk->triggerIndex, std::int64_t(200));
     }
 
@@ -414,8 +428,8 @@ private Q_SLOTS:
             const auto &blk = blocks[k];
             QCOMPARE(blk->sampleCount, std::size_t(2000));
             QCOMPARE(blk->triggerIndex, std::int64_t(400));
-            QVERIFY2(std::abs(blk->channel(0)[400]) < 0.02, qPrintable(QString::number(blk->channel(0)[400])));
-            QVERIFY(blk->channel(0)[395] < blk->channel(0)[405]);
+            QVERIFY2(std::abs(values(blk, 0).data()[400]) < 0.02, qPrintable(QString::number(values(blk, 0).data()[400])));
+            QVERIFY(values(blk, 0).data()[395] < values(blk, 0).data()[405]);
             QCOMPARE(blk->firstIndex, std::uint64_t(k * 2000));
             if (k > 0) {
                 // Successive triggers are a whole number of signal periods (1 ms) apart.
@@ -451,7 +465,8 @@ private Q_SLOTS:
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
-        const double *v = blk->channel(0);
+        const auto vals = values(blk, 0);
+        const double *v = vals.data();
         if (kind == QLatin1String("window")) {
             // Entering the window -0.3…0.3 V: the signal is inside at the trigger, outside before.
             QVERIFY2(std::abs(v[2000]) <= 0.31, qPrintable(QString::number(v[2000])));
@@ -477,10 +492,10 @@ private Q_SLOTS:
         b.host->invoke(QStringLiteral("single"));
         QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
         const auto blk = b.sink.blocks().front();
-        const double f = frequency(blk->channel(0), blk->sampleCount, blk->dt);
+        const double f = frequency(values(blk, 0).data(), blk->sampleCount, blk->dt);
         QVERIFY2(std::abs(f - 5000) < 25, qPrintable(QString::number(f)));
-        QVERIFY2(std::abs(peak(blk->channel(0), blk->sampleCount) - 0.5) < 0.02,
-                 qPrintable(QString::number(peak(blk->channel(0), blk->sampleCount))));
+        QVERIFY2(std::abs(peak(values(blk, 0).data(), blk->sampleCount) - 0.5) < 0.02,
+                 qPrintable(QString::number(peak(values(blk, 0).data(), blk->sampleCount))));
     }
 
     void runRepeatsCapturesUntilStop()
@@ -672,7 +687,44 @@ private Q_SLOTS:
         QVERIFY(blk->flags & SampleBlock::Overflow);
         QVERIFY(!(blk->flags & SampleBlock::DataLost)); // clipped, not lost
         QVERIFY(waitFor([&] { return b.anyMessage(QStringLiteral("Over range on channel B")); }));
-        QVERIFY(peak(blk->channel(0), blk->sampleCount) <= 1.0 + 1e-9); // clipped at the range
+        QVERIFY(peak(values(blk, 0).data(), blk->sampleCount) <= 1.0 + 1e-9); // clipped at the range
+        // The over-range codes stay the unit's ±MaximumValue counts, recognisable from the scale
+        // alone: ±(range / scale) = ±32512 at 8 bit on the ±1 V range.
+        QCOMPARE(blk->format(0).type, SampleType::Int16);
+        const auto code = std::int16_t(std::lround(1.0 / blk->format(0).scale));
+        QCOMPARE(code, std::int16_t(32512));
+        const std::int16_t *raw = blk->data<std::int16_t>(0);
+        QCOMPARE(*std::max_element(raw, raw + blk->sampleCount), code);
+        QCOMPARE(*std::min_element(raw, raw + blk->sampleCount), std::int16_t(-code));
+    }
+
+    /// A range change between runs re-announces the stream with the new volts per count before
+    /// the first block made with it; the counts of a 0.25 V level halve (8 bit: multiples of 256,
+    /// 0.25 × 32512 / 256 = 31.75 → 32 × 256 = 8192 on ±1 V; 15.875 → 16 × 256 = 4096 on ±2 V).
+    void rangeChangeReannouncesTheScale()
+    {
+        QVERIFY(simulate(QStringLiteral("signal.B=dc,level=0.25")));
+        Bench b;
+        blockSetup(b);
+        b.set("trigger", QStringLiteral("none"));
+        b.set("repeat", false);
+        QVERIFY2(connected(b), qPrintable(b.allErrors()));
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        QVERIFY(waitState(*b.host, Instrument::State::Finished));
+        const auto first = b.sink.blocks().front();
+        QCOMPARE(first->format(0), SampleFormat::of(SampleType::Int16, 1.0 / 32512));
+        QCOMPARE(b.sink.stream(QStringLiteral("scope")).channels.at(0).format, first->format(0));
+        QCOMPARE(first->data<std::int16_t>(0)[100], std::int16_t(8192));
+        b.set("b_range", QStringLiteral("\u00b12 V"));
+        b.sink.clear();
+        b.host->invoke(QStringLiteral("single"));
+        QVERIFY2(waitFor([&] { return b.sink.blocks().size() >= 1; }), qPrintable(b.allErrors()));
+        const auto second = b.sink.blocks().front();
+        QCOMPARE(second->format(0), SampleFormat::of(SampleType::Int16, 2.0 / 32512));
+        QCOMPARE(b.sink.stream(QStringLiteral("scope")).channels.at(0).format, second->format(0));
+        QCOMPARE(second->data<std::int16_t>(0)[100], std::int16_t(4096));
+        QCOMPARE(second->value(0, 100), 4096 * (2.0 / 32512));
     }
 
     void libraryOverrunIsReportedAsLoss()
@@ -1043,7 +1095,8 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Finished));
         auto blk = b.sink.blocks().front();
         QCOMPARE(blk->sampleCount, std::size_t(10000));
-        const double *v = blk->channel(0);
+        const auto vals = values(blk, 0);
+        const double *v = vals.data();
         QVERIFY2(std::abs(peak(v, blk->sampleCount) - 0.5) < 0.02, qPrintable(QString::number(peak(v, 10000))));
         const double f = frequency(v, blk->sampleCount, blk->dt);
         QVERIFY2(std::abs(f - 1000) < 5, qPrintable(QString::number(f)));
@@ -1060,7 +1113,7 @@ private Q_SLOTS:
         QVERIFY(waitState(*b.host, Instrument::State::Finished));
         for (const auto &seg : b.sink.blocks()) {
             QCOMPARE(seg->triggerIndex, std::int64_t(400));
-            QVERIFY2(std::abs(seg->channel(0)[400]) < 0.02, qPrintable(QString::number(seg->channel(0)[400])));
+            QVERIFY2(std::abs(values(seg, 0).data()[400]) < 0.02, qPrintable(QString::number(values(seg, 0).data()[400])));
         }
         // Streaming with auto-stop: every sample, continuous.
         b.sink.clear();
