@@ -49,10 +49,12 @@ Result parseAll(const DataOptions &options, const std::optional<DataHeader> &ass
                 continue;
             }
             BS_FUZZ_CHECK(e.rows > 0, "empty Frame");
-            BS_FUZZ_CHECK(e.values.size() == e.rows * columns, "Frame size is not rows x columns");
+            BS_FUZZ_CHECK(e.block && e.block->isConsistent() && e.block->sampleCount == e.rows, "Frame block is not rows x columns");
+            const std::vector<double> values = e.values();
+            BS_FUZZ_CHECK(values.size() == e.rows * columns, "Frame size is not rows x columns");
             for (std::size_t c = 0; c < columns; ++c)
-                r.columns[c].insert(r.columns[c].end(), e.values.begin() + std::ptrdiff_t(c * e.rows),
-                    e.values.begin() + std::ptrdiff_t((c + 1) * e.rows));
+                r.columns[c].insert(r.columns[c].end(), values.begin() + std::ptrdiff_t(c * e.rows),
+                    values.begin() + std::ptrdiff_t((c + 1) * e.rows));
         }
     });
     r.failed = p.failed();

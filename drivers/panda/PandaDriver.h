@@ -147,6 +147,7 @@ private:
     quint64 m_streamIndex = 0;    // rows of stream "pcap" since start()
     bool m_limitReached = false;
     std::vector<DataEvent> m_pendingFrames;
+    std::vector<SampleFormat> m_formats; // of the current capture's channels (announced in its StreamInfo)
 };
 
 } // namespace bs::panda

@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <cstring>
+
 namespace bs::panda {
 
 namespace {
@@ -99,9 +101,13 @@ void PandaDriver::beginCapture(const DataHeader &h)
     s.id = kStream;
     s.name = tr("Position capture");
     s.regular = false;
+    // RAW words in their own width with the field's SCALE/OFFSET; Mean, StdDev and SCALED
+    // values as doubles (sampleFormats()).
+    m_formats = sampleFormats(h);
     for (int c = 0; c < h.fields.size(); ++c) {
         const FieldInfo &f = h.fields[c];
         ChannelInfo ch{f.column(), unitOf(f), {}};
+        ch.format = m_formats[std::size_t(c)];
         // Timestamps, gate lengths and bit words are recorded but not plotted unless asked for.
         ch.plotByDefault = !f.name.startsWith(QLatin1String("PCAP."));
         s.channels.append(ch);
@@ -159,12 +165,8 @@ void PandaDriver::addFrame(DataEvent &ev)
     const quint64 limit = m_captureIsOurs ? m_active.rowLimit : 0;
     if (limit && m_captureRows + ev.rows >= limit) {
         const std::size_t keep = std::size_t(limit - m_captureRows);
-        const int cols = int(m_header.fields.size());
-        std::vector<double> cut(std::size_t(cols) * keep);
-        for (int c = 0; c < cols; ++c)
-            std::copy_n(ev.values.begin() + std::ptrdiff_t(std::size_t(c) * ev.rows), keep,
-                        cut.begin() + std::ptrdiff_t(std::size_t(c) * keep));
-        ev.values = std::move(cut);
+        if (keep < ev.rows)
+            ev.block = headRows(*ev.block, keep);
         ev.rows = keep;
         m_limitReached = true;
         disarm();
@@ -178,23 +180,35 @@ void PandaDriver::flushFrames()
 {
     if (m_pendingFrames.empty())
         return;
-    const int cols = int(m_header.fields.size());
     std::size_t rows = 0;
     for (const auto &f : m_pendingFrames)
         rows += f.rows;
-    auto block = SampleBlock::make(QString(), kStream, cols, rows, true);
-    block->firstIndex = m_streamIndex;
-    std::size_t at = 0;
-    for (const auto &f : m_pendingFrames) {
-        for (int c = 0; c < cols; ++c)
-            std::copy_n(f.values.begin() + std::ptrdiff_t(std::size_t(c) * f.rows), f.rows, block->channel(c) + at);
-        at += f.rows;
+    // One frame (the usual case): its block, decoded in place, is published as it is.
+    MutableSampleBlockPtr block;
+    if (m_pendingFrames.size() == 1) {
+        block = std::move(m_pendingFrames.front().block);
+    } else {
+        block = SampleBlock::make(QString(), kStream, m_formats, rows, false);
+        std::size_t at = 0;
+        for (const auto &f : m_pendingFrames) {
+            for (int c = 0; c < block->channelCount; ++c) {
+                const std::size_t size = sampleTypeSize(block->format(c).type);
+                std::memcpy(block->rawData(c) + at * size, f.block->rawData(c), f.rows * size);
+            }
+            at += f.rows;
+        }
     }
     m_pendingFrames.clear();
+    block->streamId = kStream;
+    block->firstIndex = m_streamIndex;
+    block->times.resize(rows);
     const quint64 first = m_captureRows - rows;
     followSessionClock();
     if (m_timeColumn >= 0) {
-        const double *ts = block->channel(m_timeColumn);
+        // The timestamp column in seconds (a RAW int64 tick count × its SCALE), then placed on
+        // the session timeline.
+        block->toValues(m_timeColumn, 0, rows, block->times.data());
+        const double *ts = block->times.data();
         if (m_originFromFirstRow) {
             // A capture armed by another client, joined while it ran: its rows were acquired at
             // its start + TS, and the newest one arrived just now (the data port sends rows as
@@ -206,7 +220,7 @@ void PandaDriver::flushFrames()
                 m_captureT0 = std::max(m_captureT0, m_lastTime - ts[0]);
         }
         for (std::size_t i = 0; i < rows; ++i)
-            block->times[i] = m_captureT0 + ts[i];
+            block->times[i] += m_captureT0;
     } else {
         const double step = m_rowIndexTime ? 1.0 : m_active.clockPeriod;
         for (std::size_t i = 0; i < rows; ++i)
@@ -240,7 +254,7 @@ void PandaDriver::followSessionClock()
 void PandaDriver::publishEndMarker(bool error, quint64 missing)
 {
     // A zero-row block carries the end-of-capture marker (and the loss, if any) to the sinks.
-    auto marker = SampleBlock::make(QString(), kStream, int(m_header.fields.size()), 0, false);
+    auto marker = SampleBlock::make(QString(), kStream, m_formats, 0, false);
     marker->firstIndex = m_streamIndex;
     followSessionClock();
     marker->t0 = std::max(SessionClock::now(), m_lastTime);

@@ -8,6 +8,17 @@
 
 namespace bs::panda {
 
+std::vector<double> DataEvent::values() const
+{
+    std::vector<double> out;
+    if (!block)
+        return out;
+    out.resize(std::size_t(block->channelCount) * rows);
+    for (int c = 0; c < block->channelCount; ++c)
+        block->toValues(c, 0, rows, out.data() + std::size_t(c) * rows);
+    return out;
+}
+
 DataStreamParser::DataStreamParser(const DataOptions &requested)
     : m_requested(requested)
 {
@@ -294,7 +305,7 @@ void DataStreamParser::startCapture(DataHeader header)
     m_carry.clear();
     m_binary.clear();
     m_markerLen = 0;
-    m_frameValues = {};
+    m_frame.reset();
     m_frameCap = m_frameRows = 0;
 
     DataEvent ev;

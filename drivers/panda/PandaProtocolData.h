@@ -28,9 +28,13 @@ struct DataEvent
     QString message; ///< Refused: error text after "ERR "
     DataHeader header; ///< Start
     std::size_t rows = 0; ///< Frame: rows in this frame
-    /// Frame: column-major processed values, values[col * rows + row], one column per
-    /// header.fields entry (see SampleDecoder::decode for the processing rules).
-    std::vector<double> values;
+    /// Frame: the rows, one channel per header.fields entry, each stored as
+    /// SampleDecoder::formats() says (RAW words as sent with their scale; see
+    /// SampleDecoder::decode). Only channels and sampleCount are set; the driver adds the rest.
+    MutableSampleBlockPtr block;
+
+    /// Frame: engineering values (raw × scale + offset), column-major: [col * rows + row].
+    std::vector<double> values() const;
     quint64 endSamples = 0; ///< End: N of "END N reason"
     QString endReasonText; ///< End: reason text as sent
     EndReason endReason = EndReason::Other;
@@ -147,7 +151,7 @@ private:
     std::size_t m_sampleBytes = 0;
     std::size_t m_columns = 0;
 
-    std::vector<double> m_frameValues; // pending Frame, capacity m_frameCap rows per column
+    MutableSampleBlockPtr m_frame; // pending Frame, capacity m_frameCap rows per column
     std::size_t m_frameCap = 0;
     std::size_t m_frameRows = 0;
 };

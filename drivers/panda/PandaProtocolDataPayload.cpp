@@ -31,25 +31,20 @@ void DataStreamParser::ensureFrame(std::size_t rowsHint)
         = std::max<std::size_t>(1, kMaxFrameValues / std::max<std::size_t>(1, m_columns));
     m_frameCap = std::clamp<std::size_t>(rowsHint, 1, maxRows);
     m_frameRows = 0;
-    m_frameValues.resize(m_frameCap * m_columns);
+    // The rows are decoded straight into the storage of the block the driver publishes.
+    m_frame = SampleBlock::make(QString(), QString(), m_decoder.formats(), m_frameCap, false);
 }
 
 void DataStreamParser::flushFrame()
 {
     if (m_frameRows == 0)
         return;
-    double *v = m_frameValues.data();
-    if (m_frameRows < m_frameCap) {
-        for (std::size_t c = 1; c < m_columns; ++c)
-            std::copy(v + c * m_frameCap, v + c * m_frameCap + m_frameRows, v + c * m_frameRows);
-        m_frameValues.resize(m_frameRows * m_columns);
-    }
     DataEvent ev;
     ev.kind = DataEvent::Kind::Frame;
     ev.rows = m_frameRows;
-    ev.values = std::move(m_frameValues);
+    ev.block = m_frameRows < m_frameCap ? headRows(*m_frame, m_frameRows) : std::move(m_frame);
     m_events.push_back(std::move(ev));
-    m_frameValues = {};
+    m_frame.reset();
     m_frameCap = m_frameRows = 0;
 }
 
@@ -58,7 +53,7 @@ void DataStreamParser::decodeBinary(const unsigned char *src, std::size_t rows, 
     while (rows > 0) {
         ensureFrame(rowsHint);
         const std::size_t k = std::min(rows, m_frameCap - m_frameRows);
-        m_decoder.decode(src, k, m_frameValues.data(), m_frameCap, m_frameRows);
+        m_decoder.decode(src, k, *m_frame, m_frameRows);
         m_frameRows += k;
         src += k * m_sampleBytes;
         rows -= k;
@@ -259,7 +254,7 @@ void DataStreamParser::stepAsciiLines(Input &in)
         }
         ensureFrame(in.n / minLine + 1);
         QString err;
-        if (!m_decoder.decodeAsciiLine(*line, m_frameValues.data(), m_frameCap, m_frameRows, &err)) {
+        if (!m_decoder.decodeAsciiLine(*line, *m_frame, m_frameRows, &err)) {
             fail(QStringLiteral("%1 at byte %2").arg(err).arg(lineStart));
             return;
         }

@@ -5,10 +5,12 @@
 
 #include <QtEndian>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace bs::panda {
@@ -59,14 +61,12 @@ void forRows(const unsigned char *src, std::size_t rows, std::size_t stride, dou
         out[r] = f(load<T>(src + r * stride));
 }
 
-template <typename T>
-void copyOrLinear(const unsigned char *src, std::size_t rows, std::size_t stride, double *out, bool linear,
-    double scale, double offset)
+/// Words of type In as sent, stored as Out (the same width, or uint32 widened to int64).
+template <typename In, typename Out>
+void copyWords(const unsigned char *src, std::size_t rows, std::size_t stride, Out *out)
 {
-    if (linear)
-        forRows<T>(src, rows, stride, out, [=](T v) { return double(v) * scale + offset; });
-    else
-        forRows<T>(src, rows, stride, out, [](T v) { return double(v); });
+    for (std::size_t r = 0; r < rows; ++r)
+        out[r] = Out(load<In>(src + r * stride));
 }
 
 } // namespace
@@ -74,6 +74,7 @@ void copyOrLinear(const unsigned char *src, std::size_t rows, std::size_t stride
 void SampleDecoder::setHeader(const DataHeader &h)
 {
     m_columns.clear();
+    m_formats.clear();
     m_process = h.process;
     m_rowBytes = h.sampleBytes > 0 ? h.sampleBytes : h.fieldBytes();
     const int gate = h.gateColumn();
@@ -107,16 +108,54 @@ void SampleDecoder::setHeader(const DataHeader &h)
         else
             c.op = Op::Copy;
         m_columns.push_back(c);
+        m_formats.push_back(columnFormat(c, f));
     }
     m_scratch.assign(std::size_t(m_rowBytes), 0);
 }
 
-void SampleDecoder::decodeColumn(
-    const Column &c, const unsigned char *src, std::size_t rows, double *out) const
+SampleFormat SampleDecoder::columnFormat(const Column &c, const FieldInfo &f) const
+{
+    if (c.op == Op::Nan || c.op == Op::Mean || c.op == Op::StdDev || m_process == Process::Scaled)
+        return {};
+    SampleType t = SampleType::Float64;
+    switch (c.type) {
+    case FieldType::Int32:
+        t = SampleType::Int32;
+        break;
+    case FieldType::UInt32:
+    case FieldType::Int64:
+        t = SampleType::Int64;
+        break;
+    case FieldType::Double:
+    case FieldType::Int96:
+        return {};
+    }
+    return c.op == Op::Linear ? SampleFormat::of(t, f.scale, f.offset) : SampleFormat::of(t);
+}
+
+MutableSampleBlockPtr headRows(const SampleBlock &block, std::size_t rows)
+{
+    rows = std::min(rows, block.sampleCount);
+    auto out = SampleBlock::make(block.instrumentId, block.streamId, block.formats(), rows, !block.times.empty());
+    for (int c = 0; c < block.channelCount; ++c)
+        std::memcpy(out->rawData(c), block.rawData(c), rows * sampleTypeSize(block.format(c).type));
+    if (!block.times.empty())
+        std::copy_n(block.times.begin(), rows, out->times.begin());
+    return out;
+}
+
+std::vector<SampleFormat> sampleFormats(const DataHeader &header)
+{
+    SampleDecoder d;
+    d.setHeader(header);
+    return d.formats();
+}
+
+void SampleDecoder::decodeColumn(const Column &c, const unsigned char *src, std::size_t rows, void *dst) const
 {
     const std::size_t stride = std::size_t(m_rowBytes);
     const unsigned char *p = src + c.offset;
-    const bool linear = c.op == Op::Linear;
+    auto *out = static_cast<double *>(dst); // the derived and SCALED columns are float64
     switch (c.op) {
     case Op::Nan:
         std::fill(out, out + rows, kNaN);
@@ -144,15 +183,25 @@ void SampleDecoder::decodeColumn(
     case Op::Linear:
         break;
     }
+    if (m_process == Process::Scaled) {
+        const FieldType t = c.type;
+        if (t == FieldType::Double)
+            forRows<double>(p, rows, stride, out, [](double v) { return v; });
+        else
+            for (std::size_t r = 0; r < rows; ++r)
+                out[r] = loadAsDouble(p + r * stride, t);
+        return;
+    }
+    // RAW words as sent: their scale and offset travel in the column's format.
     switch (c.type) {
     case FieldType::UInt32:
-        copyOrLinear<quint32>(p, rows, stride, out, linear, c.scale, c.offset0);
+        copyWords<quint32>(p, rows, stride, static_cast<std::int64_t *>(dst));
         break;
     case FieldType::Int32:
-        copyOrLinear<qint32>(p, rows, stride, out, linear, c.scale, c.offset0);
+        copyWords<qint32>(p, rows, stride, static_cast<std::int32_t *>(dst));
         break;
     case FieldType::Int64:
-        copyOrLinear<qint64>(p, rows, stride, out, linear, c.scale, c.offset0);
+        copyWords<qint64>(p, rows, stride, static_cast<std::int64_t *>(dst));
         break;
     case FieldType::Double:
         forRows<double>(p, rows, stride, out, [](double v) { return v; });
@@ -163,15 +212,16 @@ void SampleDecoder::decodeColumn(
     }
 }
 
-void SampleDecoder::decode(
-    const unsigned char *src, std::size_t rows, double *out, std::size_t stride, std::size_t row0) const
+void SampleDecoder::decode(const unsigned char *src, std::size_t rows, SampleBlock &out, std::size_t row0) const
 {
-    for (std::size_t c = 0; c < m_columns.size(); ++c)
-        decodeColumn(m_columns[c], src, rows, out + c * stride + row0);
+    Q_ASSERT(out.formats() == m_formats && row0 + rows <= out.sampleCount);
+    for (std::size_t c = 0; c < m_columns.size(); ++c) {
+        std::byte *col = out.rawData(int(c)) + row0 * sampleTypeSize(m_formats[c].type);
+        decodeColumn(m_columns[c], src, rows, col);
+    }
 }
 
-bool SampleDecoder::decodeAsciiLine(
-    QByteArrayView line, double *out, std::size_t stride, std::size_t row, QString *error)
+bool SampleDecoder::decodeAsciiLine(QByteArrayView line, SampleBlock &out, std::size_t row, QString *error)
 {
     const char *p = line.data();
     const char *const end = p + line.size();
@@ -200,7 +250,7 @@ bool SampleDecoder::decodeAsciiLine(
         } else {
             double v = 0.0;
             res = std::from_chars(p, tokenEnd, v);
-            out[count * stride + row] = v;
+            out.data<double>(int(count))[row] = v; // SCALED: every column is float64
         }
         if (res.ec != std::errc() || res.ptr != tokenEnd) {
             if (error)
@@ -217,7 +267,7 @@ bool SampleDecoder::decodeAsciiLine(
         return false;
     }
     if (m_process == Process::Raw)
-        decode(m_scratch.data(), 1, out, stride, row);
+        decode(m_scratch.data(), 1, out, row);
     return true;
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Turns samples of one capture into processed column-major doubles (spec §5.2). Used by
-// DataStreamParser; public so that benchmarks and the simulator's self-checks can use it.
+// Turns samples of one capture into the columns of a SampleBlock, each in its own type (spec
+// §5.2). Used by DataStreamParser; public so that benchmarks and the simulator's self-checks can
+// use it.
 
 #include "PandaProtocolHeader.h"
+#include "SampleBlock.h"
 
 #include <QByteArrayView>
 
@@ -12,6 +14,16 @@
 #include <vector>
 
 namespace bs::panda {
+
+/// How each column of a capture is stored (SampleBlock / ChannelInfo format). RAW: int32 words
+/// as int32, uint32 words as int64 (the next signed type that holds them exactly), int64 as
+/// int64, each with the field's SCALE/OFFSET when it has them; doubles as float64; Mean and
+/// StdDev (and columns that cannot be computed) as derived float64 values. SCALED: float64 values
+/// as sent, every column.
+std::vector<SampleFormat> sampleFormats(const DataHeader &header);
+
+/// A new block holding the first `rows` rows of `block` (same formats, ids; times if it has them).
+MutableSampleBlockPtr headRows(const SampleBlock &block, std::size_t rows);
 
 class SampleDecoder
 {
@@ -22,20 +34,22 @@ public:
     /// Bytes per binary sample: sample_bytes, or the sum of field sizes for ASCII RAW.
     int rowBytes() const { return m_rowBytes; }
 
-    /// Decodes `rows` whole little-endian samples (stride rowBytes()) from `src`. Column c of
-    /// sample r goes to out[c * stride + row0 + r]. SCALED: values as sent. RAW: Mean =
-    /// sum * scale / gate_ticks + offset (NaN if the gate is 0 or absent), StdDev (int96 sum of
-    /// squares A after the field's int64 Mean sum B, N = gate ticks) = |scale| × sqrt(A/N − (B/N)²)
-    /// computed without losing bits, other scalable fields raw * scale + offset, the rest
-    /// unchanged. An int96 column without its Mean sum, or without a gate column, gives NaN.
-    void decode(
-        const unsigned char *src, std::size_t rows, double *out, std::size_t stride, std::size_t row0) const;
+    /// The storage of each column (sampleFormats() of the header).
+    const std::vector<SampleFormat> &formats() const { return m_formats; }
 
-    /// Decodes one ASCII sample line (without LF) into row `row` of `out` (layout as decode()).
+    /// Decodes `rows` whole little-endian samples (stride rowBytes()) from `src` into rows
+    /// [row0, row0 + rows) of `out`, whose formats must be formats(). RAW words are stored as
+    /// sent (their scale and offset are in the format); Mean = sum * scale / gate_ticks + offset
+    /// (NaN if the gate is 0 or absent), StdDev (int96 sum of squares A after the field's int64
+    /// Mean sum B, N = gate ticks) = |scale| × sqrt(A/N − (B/N)²) computed without losing bits.
+    /// An int96 column without its Mean sum, or without a gate column, gives NaN. SCALED: values
+    /// as sent.
+    void decode(const unsigned char *src, std::size_t rows, SampleBlock &out, std::size_t row0) const;
+
+    /// Decodes one ASCII sample line (without LF) into row `row` of `out` (as decode()).
     /// SCALED: one number per field ("nan" accepted); RAW: one " 0x%08x" word per 32 bits,
     /// 64-bit values low word first. False with *error naming the problem on a malformed line.
-    bool decodeAsciiLine(
-        QByteArrayView line, double *out, std::size_t stride, std::size_t row, QString *error);
+    bool decodeAsciiLine(QByteArrayView line, SampleBlock &out, std::size_t row, QString *error);
 
 private:
     enum class Op { Copy, Linear, Mean, StdDev, Nan };
@@ -47,9 +61,11 @@ private:
         Op op = Op::Copy;
         double scale = 1.0, offset0 = 0.0;
     };
-    void decodeColumn(const Column &c, const unsigned char *src, std::size_t rows, double *out) const;
+    SampleFormat columnFormat(const Column &c, const FieldInfo &f) const;
+    void decodeColumn(const Column &c, const unsigned char *src, std::size_t rows, void *out) const;
 
     std::vector<Column> m_columns;
+    std::vector<SampleFormat> m_formats;
     int m_rowBytes = 0;
     int m_gateOffset = -1;
     FieldType m_gateType = FieldType::UInt32;

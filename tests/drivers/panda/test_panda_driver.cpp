@@ -71,8 +71,37 @@ class TestPandaDriver : public QObject
         for (std::size_t i = 0; i < mn.size(); ++i)
             QVERIFY(mn[i] <= me[i] + 1e-9 && me[i] <= mx[i] + 1e-9);
         QCOMPARE(b.host->stats().lostSamples, quint64(0));
-        // The end-of-capture marker arrives without a loss.
+        // Issue 13: RAW words as sent with the field's SCALE/OFFSET; Mean and SCALED values as
+        // doubles. Every block carries the formats its stream announced.
         const auto blocks = b.sink.blocks();
+        const StreamInfo &st = streams[0];
+        const int ts = st.channelIndex(QStringLiteral("PCAP.TS_TRIG.Value"));
+        const int cnt = st.channelIndex(QStringLiteral("COUNTER1.OUT.Value"));
+        const int inMin = st.channelIndex(QStringLiteral("INENC2.VAL.Min"));
+        const int inMean = st.channelIndex(QStringLiteral("INENC2.VAL.Mean"));
+        for (const auto &blk : blocks)
+            QVERIFY(blk->formats() == st.formats());
+        QCOMPARE(st.channels[inMean].format, SampleFormat{});
+        if (process == QLatin1String("Raw")) {
+            QCOMPARE(st.channels[ts].format, SampleFormat::of(SampleType::Int64, 8e-9));
+            QCOMPARE(st.channels[cnt].format.type, SampleType::Int32);
+            QCOMPARE(st.channels[inMin].format.type, SampleType::Int32);
+            std::vector<std::int64_t> ticks;
+            std::vector<std::int32_t> counts;
+            for (const auto &blk : blocks) {
+                ticks.insert(ticks.end(), blk->data<std::int64_t>(ts), blk->data<std::int64_t>(ts) + blk->sampleCount);
+                counts.insert(counts.end(), blk->data<std::int32_t>(cnt), blk->data<std::int32_t>(cnt) + blk->sampleCount);
+            }
+            QCOMPARE(ticks.size(), std::size_t(2500));
+            for (std::size_t i = 1; i < ticks.size(); ++i) {
+                QCOMPARE(ticks[i] - ticks[i - 1], std::int64_t(12500)); // 100 µs of 8 ns ticks, exactly
+                QCOMPARE(counts[i] - counts[i - 1], 1);
+            }
+        } else {
+            for (const ChannelInfo &c : st.channels)
+                QCOMPARE(c.format, SampleFormat{});
+        }
+        // The end-of-capture marker arrives without a loss.
         QVERIFY(blocks.back()->flags & SampleBlock::EndOfCapture);
         QVERIFY(!(blocks.back()->flags & SampleBlock::Overflow));
     }
@@ -407,7 +436,7 @@ private Q_SLOTS:
                      qPrintable(QStringLiteral("row time %1 s, arrived at %2 s").arg(last).arg(arrival)));
             // One origin for the whole capture: time - TS is the same for every row.
             for (std::size_t i = 0; i < blk->sampleCount; ++i) {
-                const double o0 = blk->times[i] - blk->channel(ts)[i];
+                const double o0 = blk->times[i] - blk->value(ts, i);
                 if (std::isnan(origin))
                     origin = o0;
                 QVERIFY(std::abs(o0 - origin) < 1e-9);

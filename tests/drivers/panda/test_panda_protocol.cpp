@@ -17,6 +17,7 @@
 #include <cstring>
 #include <limits>
 
+using namespace bs;
 using namespace bs::panda;
 
 namespace {
@@ -82,9 +83,10 @@ struct Run
                 if (seen == capture)
                     cols.resize(std::size_t(e.header.fields.size()));
             } else if (e.kind == DataEvent::Kind::Frame && seen == capture) {
+                const std::vector<double> values = e.values();
                 for (std::size_t c = 0; c < cols.size(); ++c)
-                    cols[c].insert(cols[c].end(), e.values.begin() + std::ptrdiff_t(c * e.rows),
-                        e.values.begin() + std::ptrdiff_t((c + 1) * e.rows));
+                    cols[c].insert(cols[c].end(), values.begin() + std::ptrdiff_t(c * e.rows),
+                        values.begin() + std::ptrdiff_t((c + 1) * e.rows));
             }
         }
         return cols;
@@ -223,6 +225,36 @@ void checkRawColumns(const std::vector<std::vector<double>> &cols, const std::ve
         const double mean = r.gate == 0 ? kNaN : double(r.c2sum) * 2 / double(r.gate) + 1;
         QVERIFY2(same(cols[4][i], mean), qPrintable(QString::number(i)));
     }
+}
+
+// The RAW words as stored, exactly, with each field's SCALE/OFFSET as the format: int32 as
+// int32, uint32 as int64 (BITS0 has its top bit set), int64 as int64; the Mean a derived double.
+void checkRawWords(const Run &run, const std::vector<RawRow> &rows)
+{
+    const std::vector<SampleFormat> expected{SampleFormat::of(SampleType::Int32, 8e-09),
+                                             SampleFormat::of(SampleType::Int64),
+                                             SampleFormat::of(SampleType::Int32, 0.5, 10),
+                                             SampleFormat::of(SampleType::Int64, 8e-09),
+                                             SampleFormat{}};
+    const DataEvent *start = run.nth(DataEvent::Kind::Start, 0);
+    QVERIFY(start);
+    QVERIFY(sampleFormats(start->header) == expected);
+    std::size_t i = 0;
+    for (const DataEvent &e : run.events) {
+        if (e.kind != DataEvent::Kind::Frame)
+            continue;
+        QVERIFY(e.block && e.block->isConsistent());
+        QVERIFY(e.block->formats() == expected);
+        for (std::size_t k = 0; k < e.rows; ++k, ++i) {
+            QVERIFY(i < rows.size());
+            const RawRow &r = rows[i];
+            QCOMPARE(e.block->data<std::int32_t>(0)[k], r.gate);
+            QCOMPARE(e.block->data<std::int64_t>(1)[k], std::int64_t(r.bits));
+            QCOMPARE(e.block->data<std::int32_t>(2)[k], r.c1);
+            QCOMPARE(e.block->data<std::int64_t>(3)[k], r.ts);
+        }
+    }
+    QCOMPARE(i, rows.size());
 }
 
 QByteArray base64Lines(const QByteArray &bin, const QList<int> &lineBytes, bool nul)
@@ -512,6 +544,7 @@ void TestPandaProtocol::asciiRaw()
         QCOMPARE(h.fields[2].units, QStringLiteral("mm"));
         QCOMPARE(h.fields[2].scale, 0.5);
         checkRawColumns(run.columns(), rows);
+        checkRawWords(run, rows);
         QCOMPARE(run.events.back().endReason, EndReason::Disarmed);
     }
     // Wrong number of words.
@@ -544,6 +577,7 @@ void TestPandaProtocol::base64()
     QVERIFY2(!run.failed, qPrintable(run.error));
     QCOMPARE(run.nth(DataEvent::Kind::Start, 0)->header.sampleBytes, kRawBytes);
     checkRawColumns(run.columns(), rows);
+    checkRawWords(run, rows);
     QCOMPARE(run.events.back().kind, DataEvent::Kind::End);
 
     const Run bad = parse("OK\n" + rawXmlHeader("Base64") + " QUJD*A==\n", options("XML BASE64 RAW"), chunk);
@@ -570,6 +604,7 @@ void TestPandaProtocol::framedRawLargeBlock()
     QCOMPARE(run.nth(DataEvent::Kind::Frame, 0)->rows, std::size_t(74999));
     QCOMPARE(run.nth(DataEvent::Kind::Frame, 1)->rows, std::size_t(1));
     checkRawColumns(run.columns(), rows);
+    checkRawWords(run, rows);
     qInfo("2.1 MB FRAMED RAW in 64 KiB pieces: %lld ms", ms);
 }
 
@@ -618,6 +653,7 @@ void TestPandaProtocol::textHeaderFramed()
         QCOMPARE(h.fields[0].units, QStringLiteral("s"));
         QCOMPARE(h.fields[4].units, QString());
         checkRawColumns(run.columns(), rows);
+        checkRawWords(run, rows);
     }
 }
 
@@ -684,6 +720,7 @@ void TestPandaProtocol::unframedNoStatus()
         QCOMPARE(run.count(DataEvent::Kind::Start), 1);
         QCOMPARE(run.count(DataEvent::Kind::End), 0);
         checkRawColumns(run.columns(), rows);
+        checkRawWords(run, rows);
     }
 }
 
@@ -698,6 +735,7 @@ void TestPandaProtocol::bareWithAssumedHeader()
         QCOMPARE(run.events.front().header.format, DataFormat::Unframed);
         QCOMPARE(run.events.front().header.process, Process::Raw);
         checkRawColumns(run.columns(), rows);
+        checkRawWords(run, rows);
     }
     // Without an assumed header the layout is unknown: a clear error, no crash.
     const Run run = parse(stream, options("BARE"));
@@ -781,9 +819,10 @@ void TestPandaProtocol::stdDevColumns()
     dec.setHeader(scaled);
     uchar bytes[8];
     qToLittleEndian<quint64>(std::bit_cast<quint64>(2.5), bytes);
-    double out = 0;
-    dec.decode(bytes, 1, &out, 1, 0);
-    QCOMPARE(out, 2.5);
+    auto out = SampleBlock::make({}, {}, dec.formats(), 1, false);
+    QCOMPARE(out->format(0), SampleFormat{}); // SCALED: doubles as sent
+    dec.decode(bytes, 1, *out, 0);
+    QCOMPARE(out->data<double>(0)[0], 2.5);
 
     // Without StdDev a mismatching sample_bytes is refused.
     DataHeader bad;
@@ -855,7 +894,8 @@ void TestPandaProtocol::truncatedInput()
         std::size_t rows = 0;
         for (const DataEvent &e : run.events) {
             if (e.kind == DataEvent::Kind::Frame) {
-                QCOMPARE(e.values.size(), e.rows * 7);
+                QCOMPARE(e.values().size(), e.rows * 7);
+                QCOMPARE(e.block->sampleCount, e.rows);
                 rows += e.rows;
             }
         }
@@ -898,7 +938,7 @@ void TestPandaProtocol::randomGarbage()
                 bool frames = false;
                 for (const DataEvent &e : run.events) {
                     if (e.kind == DataEvent::Kind::Frame) {
-                        QVERIFY(e.rows > 0 && e.values.size() % e.rows == 0);
+                        QVERIFY(e.rows > 0 && e.block && e.block->sampleCount == e.rows && e.block->isConsistent());
                         frames = true;
                     }
                 }

@@ -984,7 +984,7 @@ void TestPandaSimulator::stdDevRawAndScaledAgree()
     DataEvent ev;
     while (parser.takeEvent(ev))
         if (ev.kind == DataEvent::Kind::Frame) {
-            values = ev.values;
+            values = ev.values();
             rows = ev.rows;
         }
     QVERIFY2(!parser.failed(), qPrintable(parser.error()));
