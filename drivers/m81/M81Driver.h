@@ -113,6 +113,7 @@ private:
         double lastRtime = -1;
         int emptyPolls = 0;
         std::vector<double> rows;   ///< decoded values not yet published (row-major)
+        std::vector<SampleFormat> formats; ///< of the announced stream (every block)
         std::vector<double> times;  ///< their times
         quint64 rowsFirstIndex = 0;
         QElapsedTimer sinceFlush;
@@ -148,7 +149,9 @@ private:
 
     // M81DriverStream.cpp
     QString checkStreamSettings(std::vector<Element> *elements) const;
-    StreamInfo streamInfo(const std::vector<Element> &elements) const;
+    /// The stream of `elements`; each channel float32 where the row carries a float32 ('f': the
+    /// layout's code when `layout` is given, else the element table's), else float64.
+    StreamInfo streamInfo(const std::vector<Element> &elements, const RowLayout *layout = nullptr) const;
     void beginStream(double t0);
     void schedulePoll();
     void poll();

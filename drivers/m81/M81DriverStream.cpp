@@ -87,7 +87,7 @@ QString M81Driver::checkStreamSettings(std::vector<Element> *elements) const
     return {};
 }
 
-StreamInfo M81Driver::streamInfo(const std::vector<Element> &elements) const
+StreamInfo M81Driver::streamInfo(const std::vector<Element> &elements, const RowLayout *layout) const
 {
     StreamInfo s;
     s.id = kStream;
@@ -97,7 +97,8 @@ StreamInfo M81Driver::streamInfo(const std::vector<Element> &elements) const
     s.regular = !rtime;
     s.nominalRate = double(m_params.intValue(QStringLiteral("rate")));
     QStringList used;
-    for (const Element &e : elements) {
+    for (std::size_t k = 0; k < elements.size(); ++k) {
+        const Element &e = elements[k];
         const ElementInfo *info = findElement(e.mnemonic.toLatin1());
         const Module *m = e.kind == 'S' ? &m_sources[std::size_t(e.module - 1)]
             : e.kind == 'M'             ? &m_measures[std::size_t(e.module - 1)]
@@ -115,6 +116,9 @@ StreamInfo M81Driver::streamInfo(const std::vector<Element> &elements) const
         c.unit = elementUnit(*info, m ? m->unit() : QStringLiteral("V"));
         c.description = QStringLiteral("%1,%2: %3").arg(e.mnemonic).arg(e.module).arg(QLatin1String(info->meaning));
         c.plotByDefault = e.mnemonic != QLatin1String("RTIMe");
+        // Values as the wire carries them: a float32 stays float32 (exact), the rest float64.
+        const char code = layout && int(k) < layout->valueCount() ? layout->codes[qsizetype(k)] : info->structCode;
+        c.format = SampleFormat::of(code == 'f' ? SampleType::Float32 : SampleType::Float64);
         s.channels << c;
     }
     return s;
@@ -206,7 +210,9 @@ void M81Driver::beginStream(double t0)
     m_stream.capture = ++m_captures;
     m_stream.sinceFlush.start();
     m_stream.sinceOverflowCheck.start();
-    setStreams({streamInfo(m_stream.elements)});
+    const StreamInfo info = streamInfo(m_stream.elements, &m_stream.decoder.layout());
+    m_stream.formats = info.formats();
+    setStreams({info});
     QJsonArray els;
     for (const Element &e : m_stream.elements)
         els << QStringLiteral("%1,%2").arg(e.mnemonic).arg(e.module);
@@ -406,7 +412,10 @@ void M81Driver::flushRows(bool force, std::uint32_t extraFlags)
     }
     const int nv = m_stream.decoder.layout().valueCount();
     const bool irregular = m_stream.rtimeColumn >= 0;
-    auto b = SampleBlock::make(QString(), kStream, nv, n, irregular);
+    // (a marker before any stream began has no announced formats: plain doubles, no rows)
+    const std::vector<SampleFormat> formats
+        = m_stream.formats.size() == std::size_t(nv) ? m_stream.formats : std::vector<SampleFormat>(std::size_t(nv));
+    auto b = SampleBlock::make(QString(), kStream, formats, n, irregular);
     b->firstIndex = n ? m_stream.rowsFirstIndex : m_stream.nextIndex;
     if (irregular) {
         b->times = m_stream.times;
@@ -415,9 +424,18 @@ void M81Driver::flushRows(bool force, std::uint32_t extraFlags)
         b->dt = 1.0 / m_stream.rate;
         b->t0 = m_stream.t0 + double(b->firstIndex) * b->dt;
     }
-    for (std::size_t i = 0; i < n; ++i)
-        for (int c = 0; c < nv; ++c)
-            b->channel(c)[i] = m_stream.rows[i * std::size_t(nv) + std::size_t(c)];
+    for (int c = 0; c < nv; ++c) {
+        const double *src = m_stream.rows.data() + c;
+        if (b->format(c).type == SampleType::Float32) { // decoded from a float32: converts back exactly
+            float *dst = b->data<float>(c);
+            for (std::size_t i = 0; i < n; ++i)
+                dst[i] = float(src[i * std::size_t(nv)]);
+        } else {
+            double *dst = b->data<double>(c);
+            for (std::size_t i = 0; i < n; ++i)
+                dst[i] = src[i * std::size_t(nv)];
+        }
+    }
     if (m_stream.firstBlock)
         b->flags |= SampleBlock::StartOfCapture;
     if (m_stream.lostPending) {

@@ -282,6 +282,35 @@ private Q_SLOTS:
     }
 
     void streamAndStop_data() { transports(); }
+    /// Issue 13: a float32 element (SRANge, code 'f') is published as float32, as the wire carries
+    /// it; doubles stay float64; every block has the announced formats.
+    void float32ElementsStayFloat32()
+    {
+        Bench b{Transport::Tcp};
+        QVERIFY2(b.started, qPrintable(b.error));
+        QVERIFY2(b.connect(), qPrintable(b.allErrors()));
+        b.set("elements", QStringLiteral("RTIMe,1,SRANge,1,MX,1"));
+        b.set("rate", 1000);
+        b.set("count", 0);
+        b.host->start();
+        QVERIFY2(b.waitState(Instrument::State::Running), qPrintable(b.allErrors()));
+        QVERIFY2(b.waitRows(100), qPrintable(b.allErrors()));
+        b.host->stop();
+        QVERIFY2(b.waitState(Instrument::State::Connected), qPrintable(b.allErrors()));
+        const StreamInfo s = b.sink.stream(QStringLiteral("trace"));
+        QCOMPARE(s.channels.size(), 3);
+        QCOMPARE(s.channels.at(0).format, SampleFormat::of(SampleType::Float64));
+        QCOMPARE(s.channels.at(1).format, SampleFormat::of(SampleType::Float32));
+        QCOMPARE(s.channels.at(2).format, SampleFormat::of(SampleType::Float64));
+        std::size_t rows = 0;
+        for (const auto &blk : b.sink.blocks(QStringLiteral("trace"))) {
+            QVERIFY(blk->formats() == s.formats());
+            for (std::size_t i = 0; i < blk->sampleCount; ++i, ++rows)
+                QVERIFY(blk->data<float>(1)[i] > 0.0f); // the source range's largest value
+        }
+        QVERIFY(rows >= 100);
+    }
+
     void streamAndStop()
     {
         QFETCH(int, transport);
