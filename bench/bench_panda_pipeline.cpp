@@ -9,7 +9,7 @@
 //   b     driver -> Recorder, CSV;
 //   c     driver -> Recorder, HDF5;
 //   disk  the machine's sequential write rate into the same temp dir (the limit for (c)).
-// MB/s of a/b/c = SampleBlock payload (values + times, 8 bytes each) per second; "disk MB/s" =
+// MB/s of a/b/c = SampleBlock payload (values in their native types + 8-byte times) per second; "disk MB/s" =
 // bytes of the recorded files per second. See bench/README.md.
 #include "BenchUtil.h"
 #include "InstrumentHost.h"
@@ -646,8 +646,8 @@ int main(int argc, char **argv)
     printDetails("b", b);
     printDetails("c", c);
     std::printf(
-        "\nreq M/s = 1 / CLOCK1.PERIOD. MB/s: raw = bytes on the socket; a/b/c = SampleBlock payload (values +\n"
-        "times, 8 bytes each). raw and a: steady window after %.1f s of warm-up. b and c: rows written / (ARM ..\n"
+        "\nreq M/s = 1 / CLOCK1.PERIOD. MB/s: raw = bytes on the socket; a/b/c = SampleBlock payload (values in\n"
+        "their native types + 8-byte times). raw and a: steady window after %.1f s of warm-up. b and c: rows written / (ARM ..\n"
         "Recorder::stop() returned, i.e. including the queue drain). file MB/s = bytes of the files / the same\n"
         "time / the time until their fdatasync returned. lost s/h/r = rows the simulator generated but never\n"
         "sent (Data overrun) / InstrumentHost lostSamples / Recorder dropped + device-lost. CPU: the simulator\n"
