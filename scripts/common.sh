@@ -13,7 +13,7 @@ BS_PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-serialport-dev qt6-charts-dev qt6-httpserver-dev
   qt6-websockets-dev
-  libgl-dev libqt6opengl6-dev libqcustomplot-dev libhdf5-dev hdf5-tools python3-h5py
+  libgl-dev libqt6opengl6-dev libqcustomplot-dev libhdf5-dev hdf5-tools hdf5-filter-plugin python3-h5py
   libqt6svg6 xvfb xauth
 )
 

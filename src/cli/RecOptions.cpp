@@ -19,10 +19,13 @@ QString RecOptions::usage()
               "                      [--duration SECONDS] [--output PATH] [--format hdf5|csv] [--quiet]\n"
               "                      [--reconnect]\n"
               "                      [--split-minutes MINUTES] [--split-gb GB]\n"
+              "                      [--compression none|deflate[:LEVEL]|lz4]\n"
               "Records every stream of the instruments for SECONDS (default 10) to PATH (an .h5 file, or a\n"
               "directory of CSV files). Progress goes to stderr, a JSON summary to stdout.\n"
               "--split-minutes / --split-gb start a new numbered file (PATH_001.h5, PATH_002.h5, ...) every\n"
               "MINUTES and/or GB (0: never; default: the session's recording settings).\n"
+              "--compression (HDF5): shuffle + deflate at LEVEL 1..9 (default 1), or shuffle + LZ4 (needs the\n"
+              "HDF5 LZ4 plugin, Debian package hdf5-filter-plugin); default: none.\n"
               "Exit code: 0 nothing lost; 1 samples were lost or dropped; 2 an instrument or the recording\n"
               "failed; 3 recorded but not as asked (e.g. a connection lost and restored with --reconnect);\n"
               "64 bad command line.\n"
@@ -85,6 +88,16 @@ bool RecOptions::parse(const QStringList &args, QString *error)
                 return false;
             }
             (a == QLatin1String("--split-gb") ? splitGB : splitMinutes) = x;
+        } else if (a == QLatin1String("--compression")) {
+            if (!need(i, a, &v))
+                return false;
+            RecordingOptions::Compression c;
+            int level = 1;
+            if (!parseCompression(v, &c, &level)) {
+                *error = tr("--compression: '%1' is not one of: none, deflate, deflate:1 ... deflate:9, lz4").arg(v);
+                return false;
+            }
+            compression = v.trimmed().toLower();
         } else if (a == QLatin1String("--output")) {
             if (!need(i, a, &output))
                 return false;

@@ -26,6 +26,8 @@ struct RecOptions
     /// Split files (RecordingOptions::splitSeconds/splitBytes); negative: the session's setting.
     double splitMinutes = -1;
     double splitGB = -1;
+    /// `--compression`: HDF5 compression ("none", "deflate[:LEVEL]", "lz4"); empty: none.
+    QString compression;
 
     /// Parses `args` (without argv[0]). Returns false with a usage error.
     bool parse(const QStringList &args, QString *error);

@@ -106,6 +106,7 @@ void RecordingRun::start()
     ro.splitBytes = qint64((m_opts.splitGB >= 0 ? m_opts.splitGB : rec.splitGB) * 1e9);
     ro.stopAfterSeconds = rec.stopAfterMinutes * 60.0; // besides --duration: what the session says
     ro.stopAfterBytes = qint64(rec.stopAfterGB * 1e9);
+    parseCompression(m_opts.compression, &ro.compression, &ro.compressionLevel); // validated by parse()
     Session snapshot = m_workspace.toSession(); // every parameter value, not just those in the file
     snapshot.views = m_session.views;
     snapshot.recording = m_session.recording;

@@ -5,6 +5,11 @@
 
 #include <QJsonDocument>
 
+#include <charconv>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
 namespace bs::csv {
 
 namespace {
@@ -91,6 +96,8 @@ LossText lossText(LossKind kind)
         return { "index_gap", "sample index gap" };
     case LossKind::DeviceOverflow:
         return { "device_overflow", "device overflow flag" };
+    case LossKind::FormatMismatch:
+        return { "format_mismatch", "block format differs from the announced one" };
     }
     return { "unknown", "unknown" };
 }
@@ -217,6 +224,55 @@ void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::si
         for (int c = 0; c < channels; ++c) {
             *p++ = ',';
             p = CsvBuffer::putDouble(p, cols[c][i]);
+        }
+        *p++ = '\n';
+        out.commit(p);
+    }
+}
+
+char *putSample(char *p, const CsvColumn &col, std::size_t i)
+{
+    return visitSampleType(col.format.type, [&](auto tag) -> char * {
+        using T = decltype(tag);
+        T raw;
+        std::memcpy(&raw, col.data + i * sizeof(T), sizeof(T));
+        if (!col.format.isIdentity())
+            return CsvBuffer::putDouble(p, col.format.toValue(raw));
+        if constexpr (std::is_same_v<T, float>) {
+            if (std::isnan(raw)) {
+                std::memcpy(p, "nan", 3);
+                return p + 3;
+            }
+            return std::to_chars(p, p + 32, raw).ptr;
+        } else if constexpr (std::is_same_v<T, double>) {
+            return CsvBuffer::putDouble(p, raw);
+        } else {
+            return std::to_chars(p, p + 24, raw).ptr;
+        }
+    });
+}
+
+void appendRows(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t n, const double *times,
+    const Segment &seg, quint64 firstRow)
+{
+    bool plain = true;
+    for (int c = 0; c < channels; ++c)
+        plain = plain && cols[c].format.isPlainDouble();
+    if (plain) {
+        std::vector<const double *> doubles(std::size_t(std::max(channels, 1)));
+        for (int c = 0; c < channels; ++c)
+            doubles[std::size_t(c)] = reinterpret_cast<const double *>(cols[c].data);
+        appendRows(out, doubles.data(), channels, n, times, seg, firstRow);
+        return;
+    }
+    const std::size_t rowBytes = std::size_t(channels + 1) * 33;
+    const double resolution = timeResolution(times ? 0.0 : seg.dt);
+    for (std::size_t i = 0; i < n; ++i) {
+        char *p = out.room(rowBytes);
+        p = putTime(p, times ? times[i] : segmentTime(seg, firstRow + i), resolution);
+        for (int c = 0; c < channels; ++c) {
+            *p++ = ',';
+            p = putSample(p, cols[c], i);
         }
         *p++ = '\n';
         out.commit(p);

@@ -4,6 +4,7 @@
 #include "CsvBuffer.h"
 #include "RecordingStats.h"
 #include "RecordingWriter.h"
+#include "SampleFormat.h"
 
 #include <QByteArray>
 #include <QStringList>
@@ -56,6 +57,20 @@ void appendEnd(CsvBuffer &out, const StreamRecordStats &totals);
 /// Appends rows `[0, n)`: time from `times` (irregular) or `segmentTime(seg, firstRow + i)`,
 /// then one value per channel (`cols[c][i]`). Times are written rounded to timeResolution().
 void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
+    const Segment &seg, quint64 firstRow);
+
+/// One channel's rows as stored: `data` holds values of `format.type`.
+struct CsvColumn
+{
+    const std::byte *data = nullptr;
+    SampleFormat format;
+};
+/// Writes one engineering value (needs 32 bytes): raw × scale + offset as the shortest text that
+/// reads back to the same double; with an identity format an integer exactly as the integer
+/// (int64 too) and a float32 as the shortest text that reads back to the same float.
+char *putSample(char *p, const CsvColumn &col, std::size_t i);
+/// appendRows() for columns in their native formats (all plain doubles: the same bytes, as fast).
+void appendRows(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t n, const double *times,
     const Segment &seg, quint64 firstRow);
 
 } // namespace csv

@@ -193,7 +193,7 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
     if (newSegment)
         s->segment = *newSegment;
     const int channels = std::min(s->channels, b.channelCount);
-    std::vector<const double *> cols(std::size_t(std::max(channels, 1)));
+    std::vector<csv::CsvColumn> cols(std::size_t(std::max(channels, 1)));
     std::vector<double> times; // recording time: 0 at the recording's start
     if (!s->regular) {
         times.resize(b.sampleCount);
@@ -206,7 +206,7 @@ bool CsvWriter::write(int handle, const SampleBlock &b, const Segment *newSegmen
     for (std::size_t first = 0; first < b.sampleCount; first += step) {
         const std::size_t n = std::min(step, b.sampleCount - first);
         for (int c = 0; c < channels; ++c)
-            cols[std::size_t(c)] = b.channel(c) + first;
+            cols[std::size_t(c)] = { b.rawData(c) + first * sampleTypeSize(b.format(c).type), b.format(c) };
         csv::appendRows(
             s->buffer, cols.data(), channels, n, t ? t + first : nullptr, s->segment, s->rows + first);
         s->bufferedRows += n;

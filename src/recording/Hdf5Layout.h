@@ -9,14 +9,16 @@ namespace bs::h5 {
 inline constexpr const char *TimeDataset = "time";
 inline constexpr const char *SegmentsDataset = "segments";
 inline constexpr const char *EventsDataset = "events";
-inline constexpr const char *EventKindNames = "1=queue_overflow,2=device_lost,3=index_gap,4=device_overflow";
+inline constexpr const char *EventKindNames = "1=queue_overflow,2=device_lost,3=index_gap,4=device_overflow,5=format_mismatch";
 inline constexpr const char *MarkersDataset = "markers";
 inline constexpr const char *MarkerKindNames = "1=capture_start,2=capture_end,3=warning,4=run_start,5=run_stop,"
                                                "6=connection_lost,7=connection_restored";
 inline constexpr const char *FormatName = "benchscope-recording";
+/// 3: each channel in its native type (int8..float64) with attributes scale and offset
+/// (value = raw × scale + offset), optional compression, loss kind 5 (format_mismatch).
 /// 2: times are relative to the recording's start (root attrs start_time, session_start_time,
 /// session_time_offset), Run/Stop/outage markers and their totals. 1: times on the session timeline.
-inline constexpr qint64 FormatVersion = 2;
+inline constexpr qint64 FormatVersion = 3;
 
 struct SegmentRecord
 {

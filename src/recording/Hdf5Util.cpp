@@ -239,4 +239,80 @@ bool readAttribute(hid_t obj, const char *name, qint64 *value)
     return readScalar(obj, name, H5T_NATIVE_INT64, value);
 }
 
+hid_t memType(SampleType t)
+{
+    switch (t) {
+    case SampleType::Int8:
+        return H5T_NATIVE_INT8;
+    case SampleType::Int16:
+        return H5T_NATIVE_INT16;
+    case SampleType::Int32:
+        return H5T_NATIVE_INT32;
+    case SampleType::Int64:
+        return H5T_NATIVE_INT64;
+    case SampleType::Float32:
+        return H5T_NATIVE_FLOAT;
+    case SampleType::Float64:
+        break;
+    }
+    return H5T_NATIVE_DOUBLE;
+}
+
+hid_t fileType(SampleType t)
+{
+    switch (t) {
+    case SampleType::Int8:
+        return H5T_STD_I8LE;
+    case SampleType::Int16:
+        return H5T_STD_I16LE;
+    case SampleType::Int32:
+        return H5T_STD_I32LE;
+    case SampleType::Int64:
+        return H5T_STD_I64LE;
+    case SampleType::Float32:
+        return H5T_IEEE_F32LE;
+    case SampleType::Float64:
+        break;
+    }
+    return H5T_IEEE_F64LE;
+}
+
+std::optional<SampleType> sampleTypeOfH5(hid_t type)
+{
+    const H5T_class_t cls = H5Tget_class(type);
+    const std::size_t size = H5Tget_size(type);
+    if (cls == H5T_INTEGER && H5Tget_sign(type) == H5T_SGN_2) {
+        switch (size) {
+        case 1:
+            return SampleType::Int8;
+        case 2:
+            return SampleType::Int16;
+        case 4:
+            return SampleType::Int32;
+        case 8:
+            return SampleType::Int64;
+        default:
+            break;
+        }
+    } else if (cls == H5T_FLOAT) {
+        if (size == 4)
+            return SampleType::Float32;
+        if (size == 8)
+            return SampleType::Float64;
+    }
+    return std::nullopt;
+}
+
+bool lz4Available()
+{
+    static const bool available = [] {
+        Lock lock;
+        // H5Zfilter_avail loads a dynamic plugin from HDF5_PLUGIN_PATH or HDF5's default folder.
+        const htri_t a = H5Zfilter_avail(Lz4Filter);
+        errorText();
+        return a > 0;
+    }();
+    return available;
+}
+
 } // namespace bs::h5

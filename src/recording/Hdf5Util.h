@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "SampleFormat.h"
+
 #include <hdf5.h>
 
 #include <QByteArray>
@@ -8,6 +10,7 @@
 #include <QStringList>
 
 #include <mutex>
+#include <optional>
 
 namespace bs::h5 {
 
@@ -113,6 +116,17 @@ bool writeAttribute(hid_t obj, const char *name, const QStringList &texts);
 bool writeAttribute(hid_t obj, const char *name, double value);
 bool writeAttribute(hid_t obj, const char *name, quint64 value);
 bool writeAttribute(hid_t obj, const char *name, qint64 value);
+
+/// HDF5 types of a SampleType: in memory (native) and in files (little-endian).
+hid_t memType(SampleType t);
+hid_t fileType(SampleType t);
+/// The SampleType of a dataset's stored integer or float type; nullopt for any other type.
+std::optional<SampleType> sampleTypeOfH5(hid_t datasetType);
+
+/// HDF5 filter id of LZ4 (registered with The HDF Group; Debian's hdf5-filter-plugin).
+inline constexpr H5Z_filter_t Lz4Filter = 32004;
+/// True when HDF5 can load the LZ4 filter plugin (tried once per process).
+bool lz4Available();
 
 bool hasAttribute(hid_t obj, const char *name);
 bool readAttribute(hid_t obj, const char *name, QByteArray *utf8);

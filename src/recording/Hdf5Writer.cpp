@@ -23,6 +23,19 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("bs::Hdf5Writer", text);
 }
+
+/// A NaN of the type (integers have none: 0), for channels a block lacks.
+void fillMissing(std::byte *at, std::size_t n, SampleType t)
+{
+    visitSampleType(t, [&](auto tag) {
+        using T = decltype(tag);
+        T v {};
+        if constexpr (std::is_floating_point_v<T>)
+            v = std::numeric_limits<T>::quiet_NaN();
+        for (std::size_t i = 0; i < n; ++i)
+            std::memcpy(at + i * sizeof(T), &v, sizeof(T));
+    });
+}
 } // namespace
 
 Hdf5Writer::~Hdf5Writer()
@@ -45,6 +58,15 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
     h5::Lock lock;
     m_path = QFileInfo(options.path).absoluteFilePath();
     m_origin = std::isfinite(options.timeOrigin) ? options.timeOrigin : 0.0;
+    m_compression = options.compression;
+    m_compressionLevel = std::clamp(options.compressionLevel, 1, 9);
+    if (m_compression == RecordingOptions::Compression::Lz4 && !h5::lz4Available()) {
+        if (error)
+            *error = tr("Cannot write %1: LZ4 compression needs the HDF5 LZ4 filter plugin (Debian package "
+                        "hdf5-filter-plugin), which HDF5 could not load")
+                         .arg(QDir::toNativeSeparators(m_path));
+        return false;
+    }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     const bool existed = QFileInfo::exists(m_path);
     h5::Id fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
@@ -183,16 +205,25 @@ hsize_t Hdf5Writer::bytesFor(const Stream &s, hsize_t n) const
         return 0;
     // Whole chunks are allocated (each aligned to 4 KiB), plus index and dataspace metadata.
     const hsize_t chunks = (s.rows + n + s.chunk - 1) / s.chunk - s.rows / s.chunk;
-    const hsize_t chunkBytes = (s.chunk * sizeof(double) + 4095) / 4096 * 4096 + 4096;
-    return hsize_t(s.columns.size()) * (chunks * chunkBytes + 4096);
+    hsize_t bytes = 0;
+    for (const Column &c : s.columns) // compressed chunks can be slightly larger than raw ones
+        bytes += chunks * ((s.chunk * c.elemSize + s.chunk / 64 + 4095) / 4096 * 4096 + 4096) + 4096;
+    return bytes;
 }
 
-h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk)
+h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk, bool compress)
 {
     const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
     h5::Id space = h5::space(H5Screate_simple(1, &zero, &unlimited));
     h5::Id dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(dcpl.get(), 1, &chunk);
+    if (compress && m_compression != RecordingOptions::Compression::None) {
+        H5Pset_shuffle(dcpl.get());
+        if (m_compression == RecordingOptions::Compression::Deflate)
+            H5Pset_deflate(dcpl.get(), unsigned(m_compressionLevel));
+        else
+            H5Pset_filter(dcpl.get(), h5::Lz4Filter, H5Z_FLAG_MANDATORY, 0, nullptr);
+    }
     if (H5Tdetect_class(fileType, H5T_VLEN) <= 0 && H5Tdetect_class(fileType, H5T_STRING) <= 0)
         H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER); // HDF5 refuses "never" for variable-length data
     h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
@@ -233,12 +264,17 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
         && h5::writeAttribute(g, "nominal_rate", h.stream.nominalRate)
         && h5::writeAttribute(g, "columns", columns) && h5::writeAttribute(g, "channel_names", names)
         && h5::writeAttribute(g, "channel_units", units)
+        && h5::writeAttribute(g, "compression", compressionName(m_compression))
         && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt));
     for (int c = 0; ok && c < columns.size(); ++c) {
         Column col;
-        col.dataset = createDataset(g, columns[c].toUtf8().constData(), H5T_IEEE_F64LE, s.chunk);
         const ChannelInfo &ch = h.stream.channels[c];
+        col.type = ch.format.type;
+        col.elemSize = sampleTypeSize(col.type);
+        col.dataset = createDataset(g, columns[c].toUtf8().constData(), h5::fileType(col.type), s.chunk, true);
         ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", ch.unit)
+            && h5::writeAttribute(col.dataset.get(), "scale", ch.format.scale)
+            && h5::writeAttribute(col.dataset.get(), "offset", ch.format.offset)
             && h5::writeAttribute(col.dataset.get(), "name", ch.name)
             && (ch.description.isEmpty()
                 || h5::writeAttribute(col.dataset.get(), "description", ch.description));
@@ -246,7 +282,7 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
     }
     if (ok && !s.regular) {
         Column col;
-        col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk);
+        col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk, true);
         ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"))
             && h5::writeAttribute(col.dataset.get(), "description",
                 QStringLiteral("seconds since the recording's start_time (session time - session_time_offset)"));
@@ -261,7 +297,7 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
             && h5::writeAttribute(s.markers.get(), "kind_names", QString::fromLatin1(h5::MarkerKindNames));
     }
     for (Column &c : s.columns)
-        c.buffer.reserve(s.chunk + 16384);
+        c.buffer.reserve((s.chunk + 16384) * c.elemSize);
     return ok || failed(error);
 }
 
@@ -332,13 +368,13 @@ bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
         h5::Id file = h5::space(H5Dget_space(c.dataset.get()));
         if (!h5::check(file.valid())
             || !h5::check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &s.rows, nullptr, &n, nullptr) >= 0)
-            || !h5::check(H5Dwrite(c.dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), file.get(), H5P_DEFAULT,
+            || !h5::check(H5Dwrite(c.dataset.get(), h5::memType(c.type), mem.get(), file.get(), H5P_DEFAULT,
                               c.buffer.data())
                 >= 0))
             return freeze(), false;
     }
     for (Column &c : s.columns)
-        c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n));
+        c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n * c.elemSize));
     s.rows = extent;
     return true;
 }
@@ -407,21 +443,23 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
     const std::size_t n = b.sampleCount;
     const std::size_t channels = s->columns.size() - (s->regular ? 0 : 1);
     for (std::size_t c = 0; c < channels; ++c) {
-        std::vector<double> &buf = s->columns[c].buffer;
-        const double *src = int(c) < b.channelCount ? b.channel(int(c)) : nullptr;
-        const std::size_t at = buf.size();
-        buf.resize(at + n);
-        if (src)
-            std::memcpy(buf.data() + at, src, n * sizeof(double));
+        Column &col = s->columns[c];
+        const std::size_t at = col.buffer.size();
+        col.buffer.resize(at + n * col.elemSize);
+        // The session refuses blocks whose formats differ from the stream's (RecordingSession).
+        if (int(c) < b.channelCount && b.format(int(c)).type == col.type)
+            std::memcpy(col.buffer.data() + at, b.rawData(int(c)), n * col.elemSize);
         else
-            std::fill(buf.begin() + std::ptrdiff_t(at), buf.end(), std::numeric_limits<double>::quiet_NaN());
+            fillMissing(col.buffer.data() + at, n, col.type);
     }
     if (!s->regular) {
-        std::vector<double> &buf = s->columns.back().buffer;
+        std::vector<std::byte> &buf = s->columns.back().buffer;
         const std::size_t at = buf.size();
-        buf.resize(at + n);
-        for (std::size_t i = 0; i < n; ++i)
-            buf[at + i] = b.time(i) - m_origin; // recording time: 0 at the recording's start
+        buf.resize(at + n * sizeof(double));
+        for (std::size_t i = 0; i < n; ++i) {
+            const double t = b.time(i) - m_origin; // recording time: 0 at the recording's start
+            std::memcpy(buf.data() + at + i * sizeof(double), &t, sizeof t);
+        }
     }
     const hsize_t total = s->rows + buffered(*s);
     if (total - s->rows >= s->chunk && !writeRows(*s, total / s->chunk * s->chunk - s->rows))

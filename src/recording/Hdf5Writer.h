@@ -13,7 +13,7 @@
 namespace bs {
 
 /// One HDF5 file, a group per stream (`/<instrument>/<stream>`) with a chunked, extendable
-/// float64 dataset per channel; see README.md for the layout. Rows are buffered per channel and
+/// dataset per channel in the channel's native type (attributes scale, offset, unit); see README.md for the layout. Rows are buffered per channel and
 /// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush.
 ///
 /// Flush discipline (README.md, "Failures"): metadata reaches the file only in H5Fflush (the
@@ -45,7 +45,9 @@ private:
     struct Column
     {
         h5::Id dataset;
-        std::vector<double> buffer;
+        std::vector<std::byte> buffer; ///< rows as stored (the channel's SampleType)
+        SampleType type = SampleType::Float64;
+        std::size_t elemSize = sizeof(double);
     };
     struct Stream
     {
@@ -67,7 +69,7 @@ private:
 
     Stream *stream(int handle, QString *error);
     bool createGroup(const QString &path, const StreamHeader &h, Stream &s, QString *error);
-    h5::Id createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk);
+    h5::Id createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk, bool compress = false);
     bool writeRows(Stream &s, hsize_t n);
     bool appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n);
     bool flushStream(Stream &s);
@@ -89,10 +91,12 @@ private:
     bool failed(QString *error);
     std::size_t buffered(const Stream &s) const
     {
-        return s.columns.empty() ? 0 : s.columns.front().buffer.size();
+        return s.columns.empty() ? 0 : s.columns.front().buffer.size() / s.columns.front().elemSize;
     }
 
     QString m_path;
+    RecordingOptions::Compression m_compression = RecordingOptions::Compression::None;
+    int m_compressionLevel = 1;
     double m_origin = 0; ///< session time of the file's time 0 (subtracted from every time)
     h5::Id m_file;
     int m_fd = -1; ///< HDF5's own descriptor of the file (for reservations); -1: none

@@ -28,6 +28,16 @@ struct RecordingOptions
         Null, ///< discard the data (dry runs, benchmarks); counters still work
     };
     Format format = Format::Hdf5;
+    /// HDF5 only (CSV ignores it): filters on every channel and time dataset. Off by default;
+    /// cost measured in bench/bench_writers (bench/README.md).
+    enum class Compression {
+        None, ///< raw chunks (fastest to write, largest)
+        Deflate, ///< byte shuffle + zlib deflate at `compressionLevel` (1..9): readable everywhere
+        Lz4, ///< byte shuffle + LZ4 (HDF5 filter 32004, Debian's hdf5-filter-plugin, loaded at run time;
+             ///< readers need the plugin too). Refused by start() when the plugin does not load.
+    };
+    Compression compression = Compression::None;
+    int compressionLevel = 1; ///< deflate level 1 (fast) .. 9 (small)
     QString path; ///< Hdf5: the .h5 file; Csv: a directory (created)
     qint64 queueBudgetBytes = 512ll << 20; ///< queue limit in SampleBlock::payloadBytes()
     /// Each stream's queued data may span at most this many seconds of its own time (0: no limit):
@@ -80,5 +90,47 @@ struct RecordingOptions
         return { id, QString(), id, QString() };
     }
 };
+
+/// "none", "deflate", "lz4" (in files, options and session JSON).
+inline QString compressionName(RecordingOptions::Compression c)
+{
+    switch (c) {
+    case RecordingOptions::Compression::Deflate:
+        return QStringLiteral("deflate");
+    case RecordingOptions::Compression::Lz4:
+        return QStringLiteral("lz4");
+    case RecordingOptions::Compression::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+/// Parses "none", "deflate", "deflate:<1..9>" or "lz4" into `c` (and `level` for deflate).
+inline bool parseCompression(const QString &text, RecordingOptions::Compression *c, int *level)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("none") || t.isEmpty()) {
+        *c = RecordingOptions::Compression::None;
+        return true;
+    }
+    if (t == QLatin1String("lz4")) {
+        *c = RecordingOptions::Compression::Lz4;
+        return true;
+    }
+    if (t == QLatin1String("deflate")) {
+        *c = RecordingOptions::Compression::Deflate;
+        return true;
+    }
+    if (t.startsWith(QLatin1String("deflate:"))) {
+        bool ok = false;
+        const int l = t.mid(8).toInt(&ok);
+        if (!ok || l < 1 || l > 9)
+            return false;
+        *c = RecordingOptions::Compression::Deflate;
+        *level = l;
+        return true;
+    }
+    return false;
+}
 
 } // namespace bs

@@ -145,8 +145,8 @@ StreamInfo RecordingSession::streamInfo(const Slot &s, int channels, bool regula
     return info;
 }
 
-bool RecordingSession::ensureStream(
-    Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange)
+bool RecordingSession::ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange,
+    const std::vector<SampleFormat> *blockFormats)
 {
     if (s.handle >= 0
         && (!newGenerationOnChange || (s.channelCount == channels && s.regular == regular && !s.reannouncedOther)))
@@ -158,6 +158,12 @@ bool RecordingSession::ensureStream(
     StreamHeader h;
     h.instrument = m_options.instrument(s.instrumentId);
     h.stream = streamInfo(s, channels, regular);
+    bool announced = false;
+    for (const StreamInfo &a : m_announced.value(s.instrumentId))
+        announced = announced || (a.id == s.streamId && a.channels.size() == channels);
+    if (!announced && blockFormats && qsizetype(blockFormats->size()) == channels)
+        for (int c = 0; c < channels; ++c) // never announced: the first block says what is stored
+            h.stream.channels[c].format = (*blockFormats)[std::size_t(c)];
     const bool reopen = s.reopen;
     s.reopen = false;
     h.generation = reopen ? s.generation : ++s.generation;
@@ -171,6 +177,7 @@ bool RecordingSession::ensureStream(
         return false;
     s.handle = handle;
     s.channelCount = channels;
+    s.formats = h.stream.formats();
     s.regular = regular;
     s.channels.clear();
     for (const StreamInfo &announced : m_announced.value(s.instrumentId))
@@ -394,7 +401,7 @@ void RecordingSession::handle(const QueueItem &item)
     const bool regular = b.isRegular();
     const quint64 lost = std::max<quint64>(b.lostBefore, item.gap);
     const bool flagged = b.flags & (SampleBlock::Overflow | SampleBlock::DataLost);
-    if (m_failed || !ensureStream(s, b.channelCount, regular, b.dt, true)) {
+    if (m_failed || !ensureStream(s, b.channelCount, regular, b.dt, true, &b.formats())) {
         // After a write failure nothing more is written: the block is counted, not ignored.
         countUnwritten(s, b.sampleCount, lost, flagged ? 1 : 0);
         return;
@@ -406,6 +413,14 @@ void RecordingSession::handle(const QueueItem &item)
                 b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap });
     else if (flagged)
         addEvent(s, { row, recordingTime(b.t0), b.firstIndex, 0, LossKind::DeviceOverflow });
+    if (!b.isConsistent() || b.formats() != s.formats) {
+        refuseBlock(s, b);
+        std::lock_guard lock(m_mutex);
+        StreamRecordStats &st = m_stats[s.statsIndex];
+        st.deviceLostSamples += lost;
+        st.overflowBlocks += flagged ? 1 : 0;
+        return;
+    }
     double first = NAN, last = NAN;
     if (b.sampleCount) {
         Segment segment;
@@ -430,6 +445,39 @@ void RecordingSession::handle(const QueueItem &item)
     m_bytesWritten += qint64(b.payloadBytes());
 }
 
+void RecordingSession::refuseBlock(Slot &s, const SampleBlock &b)
+{
+    auto describe = [](const SampleFormat &f) {
+        return f.isIdentity() ? sampleTypeName(f.type)
+                              : QStringLiteral("%1 ×%2 %3%4")
+                                    .arg(sampleTypeName(f.type))
+                                    .arg(f.scale)
+                                    .arg(f.offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                                    .arg(std::abs(f.offset));
+    };
+    QStringList found, expected;
+    for (int c = 0; c < b.channelCount && c < int(b.formats().size()); ++c)
+        found << describe(b.format(c));
+    for (const SampleFormat &f : s.formats)
+        expected << describe(f);
+    const QString message = b.isConsistent()
+        ? QCoreApplication::translate("bs::Recorder",
+              "%1/%2: refused a block of %3 samples whose channel formats (%4) differ from the announced ones (%5)")
+              .arg(s.instrumentId, s.streamId)
+              .arg(b.sampleCount)
+              .arg(found.join(QStringLiteral(", ")), expected.join(QStringLiteral(", ")))
+        : QCoreApplication::translate("bs::Recorder", "%1/%2: refused an inconsistent block of %3 samples")
+              .arg(s.instrumentId, s.streamId)
+              .arg(b.sampleCount);
+    addEvent(s, { s.timeline.rows(), recordingTime(b.t0), b.firstIndex, b.sampleCount, LossKind::FormatMismatch });
+    std::lock_guard lock(m_mutex);
+    StreamRecordStats &st = m_stats[s.statsIndex];
+    st.droppedSamples += b.sampleCount;
+    ++st.refusedBlocks;
+    ++m_refusedBlocks;
+    m_warning = message;
+}
+
 void RecordingSession::handleAnnouncement(const QString &instrumentId, const QVector<StreamInfo> &streams)
 {
     m_announced.insert(instrumentId, streams);
@@ -442,7 +490,8 @@ void RecordingSession::handleAnnouncement(const QString &instrumentId, const QVe
             continue; // not recorded yet, or created before its streams were announced
         bool same = info.channels.size() == it->channels.size();
         for (qsizetype c = 0; same && c < info.channels.size(); ++c)
-            same = info.channels[c].name == it->channels[c].name && info.channels[c].unit == it->channels[c].unit;
+            same = info.channels[c].name == it->channels[c].name && info.channels[c].unit == it->channels[c].unit
+                && info.channels[c].format == it->channels[c].format;
         if (!same)
             it->reannouncedOther = true;
     }
@@ -502,6 +551,8 @@ void RecordingSession::stats(RecorderStats *out, const QList<PendingDrop> &pendi
         out->bytesWritten = m_bytesWritten;
         out->fileBytes = m_fileBytes;
         out->lastError = m_error;
+        out->lastWarning = m_warning;
+        out->refusedBlocks = m_refusedBlocks;
         out->files = m_parts;
     }
     for (const PendingDrop &d : pending) {

@@ -55,6 +55,9 @@ private:
         /// The channels announced when the stream was created (empty: none were); a re-announcement (an instrument that
         /// reconnected) with other names or units starts a new generation at the next block.
         QVector<ChannelInfo> channels;
+        /// The formats of the stream's datasets/columns: the announced ones (or the first block's,
+        /// for a stream that was never announced). A block with other formats is refused.
+        std::vector<SampleFormat> formats;
         bool reannouncedOther = false;
         /// Closed at a split: created again in the next part with the same generation (name).
         bool reopen = false;
@@ -75,7 +78,11 @@ private:
     };
 
     Slot &slot(const QString &instrumentId, const QString &streamId);
-    bool ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange);
+    bool ensureStream(Slot &s, int channels, bool regular, double dt, bool newGenerationOnChange,
+        const std::vector<SampleFormat> *blockFormats = nullptr);
+    /// A block whose formats differ from the stream's: not written, counted as dropped, stored as a
+    /// format_mismatch loss event and reported (RecorderStats::refusedBlocks, lastWarning).
+    void refuseBlock(Slot &s, const SampleBlock &b);
     void finishSlot(Slot &s);
     void recordDrop(Slot &s, const DropRun &run);
     /// The slot's counters (an entry without a file when its stream could not be created).
@@ -140,6 +147,8 @@ private:
     qint64 m_closedPartBytes = 0; ///< file bytes of the parts already closed
     QStringList m_parts;
     QString m_error;
+    QString m_warning; ///< the last refused block (guarded by m_mutex)
+    quint64 m_refusedBlocks = 0;
 };
 
 } // namespace bs

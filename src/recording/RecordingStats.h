@@ -21,6 +21,9 @@ struct StreamRecordStats
     quint64 droppedSamples = 0; ///< queue overflow, and samples a write failure kept off the disk
     quint64 deviceLostSamples = 0; ///< per block max(lostBefore, sample-index gap)
     quint64 overflowBlocks = 0; ///< blocks flagged Overflow or DataLost
+    /// Blocks refused because their channel formats differ from the stream's (a producer bug);
+    /// their samples are in droppedSamples and a format_mismatch loss event marks the place.
+    quint64 refusedBlocks = 0;
     double firstTime = NAN, lastTime = NAN; ///< recording time (0 at its start) of the first/last written sample
     /// Run/Stop and outages of the instrument while this stream was recorded (each is also a
     /// marker in the file and starts a new segment): RunStopped events, RunStarted events after a
@@ -88,6 +91,10 @@ struct RecorderStats
     quint64 droppedEvents = 0; ///< instrument events not stored (more than the queue's event bound)
     quint64 flushes = 0; ///< periodic flushes completed (data handed to the OS, HDF5 metadata written)
     QString lastError;
+    /// Blocks refused for formats that differ from the announced ones (all streams), and the
+    /// message naming the last one (the recording goes on).
+    quint64 refusedBlocks = 0;
+    QString lastWarning;
     /// The recording's file (HDF5) or folder (CSV); the numbered parts of a split recording.
     QStringList files;
     /// Why the recording ended by itself (auto-stop), empty otherwise.

@@ -32,6 +32,7 @@ enum class LossKind : qint32 {
     DeviceLost = 2, ///< the device/driver reported `count` lost samples (lostBefore)
     IndexGap = 3, ///< the sample index jumped by `count`
     DeviceOverflow = 4, ///< block flagged Overflow/DataLost, number of samples unknown (count 0)
+    FormatMismatch = 5, ///< a block whose channel formats differ from the stream's: `count` samples refused
 };
 
 /// One loss, stored before row `fileRow` of its stream.

@@ -29,7 +29,7 @@ inline StreamInfo stream(
     s.id = id;
     s.name = id + QStringLiteral(" stream");
     for (int i = 0; i < names.size(); ++i)
-        s.channels.append({ names[i], units.value(i), QString() });
+        s.channels.append({ names[i], units.value(i), QString(), true, SampleFormat() });
     s.regular = regular;
     s.nominalRate = rate;
     return s;
