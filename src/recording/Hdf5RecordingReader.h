@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Hdf5Util.h"
 #include "RecordingStats.h"
 #include "RecordingWriter.h"
 #include "SampleFormat.h"
@@ -10,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <cmath>
 #include <memory>
 #include <vector>
 

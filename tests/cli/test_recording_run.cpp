@@ -5,6 +5,7 @@
 // capture → 1, refused setting → 3).
 #include "DriverRegistry.h"
 #include "FiniteInstrument.h"
+#include "Hdf5RecordingReader.h"
 #include "Nv200Simulator.h"
 #include "RecordingRun.h"
 #include "SimulatorThread.h"
@@ -82,6 +83,7 @@ private slots:
     void refusedSettingIsNotOk();
     void lostConnectionRejoinsWithReconnect();
     void lostConnectionFailsTheRunWithoutReconnect();
+    void compressionOptionReachesTheFile();
 
 private:
     /// An NV200 simulator in process; the run records it as CSV; once rows are on disk the
@@ -123,6 +125,39 @@ void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
     // The driver was told the recording's folder before its start (Instrument::outputFolder()).
     QVERIFY2(lines[start].contains(QStringLiteral("\"folder\":\"%1\"").arg(QFileInfo(dir.path()).absoluteFilePath())),
              qPrintable(lines[start]));
+}
+
+// `--compression` is checked when parsed and reaches the HDF5 datasets.
+void TestRecordingRun::compressionOptionReachesTheFile()
+{
+    QString error;
+    RecOptions bad;
+    QVERIFY(!bad.parse({QStringLiteral("--demo"), QStringLiteral("--compression"), QStringLiteral("zip")}, &error));
+    QVERIFY2(error.contains(QStringLiteral("--compression")) && error.contains(QStringLiteral("'zip'")), qPrintable(error));
+    QVERIFY(!bad.parse({QStringLiteral("--demo"), QStringLiteral("--compression"), QStringLiteral("deflate:0")}, &error));
+    RecOptions opts;
+    QVERIFY2(opts.parse({QStringLiteral("--demo"), QStringLiteral("--compression"), QStringLiteral("Deflate:3")}, &error),
+             qPrintable(error));
+    QCOMPARE(opts.compression, QStringLiteral("deflate:3"));
+    registerFinite();
+    QTemporaryDir dir;
+    opts.durationS = 600;
+    opts.format = RecordingOptions::Format::Hdf5;
+    opts.output = dir.filePath(QStringLiteral("r.h5"));
+    opts.quiet = true;
+    Session session;
+    session.instruments.append({QStringLiteral("fin1"), QStringLiteral("finite"), QStringLiteral("Finite"), QString(),
+                                QJsonObject{{QStringLiteral("blocks"), 3}}});
+    RecordingRun run(opts, session);
+    QSignalSpy done(&run, &RecordingRun::finished);
+    run.start();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().first().toInt(), int(RecordingRun::Ok));
+    Hdf5RecordingReader reader;
+    QVERIFY2(reader.open(opts.output, &error), qPrintable(error));
+    QCOMPARE(reader.streams().size(), 1);
+    QCOMPARE(reader.streams().front().compression, QStringLiteral("deflate"));
+    QCOMPARE(reader.streams().front().rows, quint64(30));
 }
 
 void TestRecordingRun::incompleteCaptureIsALoss()

@@ -6,6 +6,7 @@
 // from the announced one refused, counted and reported without harming the file.
 #include "CsvExport.h"
 #include "Hdf5RecordingReader.h"
+#include "Hdf5Util.h"
 #include "RecordingTestUtil.h"
 
 #include <QDir>
