@@ -192,7 +192,7 @@ private slots:
             QCOMPARE(got.size(), want.size());
             for (std::size_t i = 0; i < got.size(); ++i) {
                 QCOMPARE(got.t[i], want.t[i]);
-                QCOMPARE(got.v[i], want.v[i]);
+                QVERIFY2(same(got.v[i], want.v[i]), qPrintable(QString::number(got.v[i] - want.v[i])));
             }
         }
     }
