@@ -25,8 +25,7 @@ StreamInfo defaultInfo(const SampleBlock &b)
     info.name = b.streamId;
     info.regular = b.isRegular();
     info.nominalRate = b.isRegular() ? 1.0 / b.dt : 0.0;
-    for (int ch = 0; ch < b.channelCount; ++ch)
-    {
+    for (int ch = 0; ch < b.channelCount; ++ch) {
         ChannelInfo c;
         c.name = QStringLiteral("ch%1").arg(ch);
         c.format = b.format(ch);

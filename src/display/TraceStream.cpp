@@ -19,6 +19,7 @@ void TraceStream::setFormats(const std::vector<SampleFormat> &formats)
 {
     if (int(formats.size()) == m_channelCount)
         m_formats = formats;
+    m_refused = false; // a new announcement: report the next refusal again
 }
 
 bool TraceStream::accepts(const SampleBlock &block, QString *why) const

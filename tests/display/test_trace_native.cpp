@@ -231,6 +231,11 @@ private slots:
         QCOMPARE(store.stats().rejectedBlocks, 2u);
         QCOMPARE(store.stats().rowsHeld, 106u);
         QCOMPARE(*store.latestValue(kKey), 10.0);
+        // Re-announced: the next refusal is reported again (not only counted).
+        store.setStreams(kInst, { info({ f2 }) });
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("refusing blocks of pico/s: channel 0 is float64"));
+        store.consume(block(SampleFormat::of(SampleType::Float64), std::vector<double> { 5 }, 202.0));
+        QCOMPARE(store.stats().rejectedBlocks, 3u);
     }
 
     void undeclaredStreamTakesTheBlockFormat()
