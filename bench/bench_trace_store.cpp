@@ -147,6 +147,30 @@ void benchEnvelope(std::size_t n)
         double(n), columns, storeUs, naiveUs, naiveUs / storeUs, zoomUs, sink % 10);
 }
 
+/// Display memory per sample held: 4 channels of one type streamed past a 256 MiB budget (so
+/// the figure is what a full, evicting store costs), PicoScope-like regular 10k-row blocks.
+double memoryPerSample(SampleType type)
+{
+    const quint64 budget = 256ull << 20;
+    TraceStore store;
+    store.setMemoryBudget(budget);
+    const std::vector<SampleFormat> formats(4, SampleFormat::of(type, type == SampleType::Float64 ? 1.0 : 1e-3, 0.0));
+    std::size_t rows = 0;
+    for (int k = 0; store.stats().evictedSamples == 0 || k < 2000; ++k) {
+        auto b = SampleBlock::make(QStringLiteral("m"), QStringLiteral("s"), formats, 10000, false);
+        b->t0 = double(rows) * 1e-7;
+        b->dt = 1e-7;
+        rows += b->sampleCount;
+        store.consume(b);
+    }
+    const TraceStore::Stats st = store.stats();
+    const double perSample = double(st.bytesUsed) / double(st.samplesHeld);
+    std::printf("memory %-7s 4 ch: %.3f bytes per sample held (%.3g samples in %.0f MB of a %.0f MB budget)\n",
+        qPrintable(sampleTypeName(type)), perSample, double(st.samplesHeld), double(st.bytesUsed) / 1e6,
+        double(budget) / 1e6);
+    return perSample;
+}
+
 } // namespace
 
 int main()
@@ -158,5 +182,9 @@ int main()
     benchAppend(1, 8, false, 2000000, 64ull << 20); // with continuous eviction
     for (std::size_t n : { std::size_t(1000), std::size_t(100000), std::size_t(10000000) })
         benchEnvelope(n);
+    const double i16 = memoryPerSample(SampleType::Int16);
+    const double f64 = memoryPerSample(SampleType::Float64);
+    std::printf("memory float64/int16: %.2fx more history per budget at int16 (goal: <= 2.5 bytes per int16 sample)\n",
+        f64 / i16);
     return 0;
 }

@@ -6,14 +6,25 @@
 
 namespace bs {
 
-TraceChunk::TraceChunk(int channels, std::size_t capacity, std::uint64_t firstRow)
+TraceChunk::TraceChunk(const std::vector<SampleFormat> &formats, std::size_t capacity, std::uint64_t firstRow)
     : m_capacity(capacity)
     , m_firstRow(firstRow)
     , m_times(capacity)
 {
-    m_channels.reserve(std::size_t(std::max(channels, 0)));
-    for (int ch = 0; ch < channels; ++ch)
-        m_channels.emplace_back(capacity);
+    m_channels.reserve(formats.size());
+    for (const SampleFormat &f : formats)
+        m_channels.emplace_back(f, capacity);
+}
+
+bool TraceChunk::hasFormats(const std::vector<SampleFormat> &formats) const
+{
+    if (formats.size() != m_channels.size())
+        return false;
+    for (std::size_t ch = 0; ch < formats.size(); ++ch) {
+        if (!(m_channels[ch].format() == formats[ch]))
+            return false;
+    }
+    return true;
 }
 
 void TraceChunk::append(const SampleBlock &block, std::size_t from, std::size_t n, double minTime)
@@ -42,21 +53,17 @@ void TraceChunk::append(const SampleBlock &block, std::size_t from, std::size_t 
         m_firstTime = m_times.at(0);
     m_lastTime = m_times.last();
 
-    std::vector<double> nans;
     for (int ch = 0; ch < channelCount(); ++ch) {
-        if (ch < block.channelCount) {
-            m_channels[std::size_t(ch)].append(block.channel(ch) + from, n);
-        } else {
-            if (nans.empty())
-                nans.assign(n, std::numeric_limits<double>::quiet_NaN());
-            m_channels[std::size_t(ch)].append(nans.data(), n);
-        }
+        if (ch < block.channelCount)
+            m_channels[std::size_t(ch)].append(block, ch, from, n);
+        else
+            m_channels[std::size_t(ch)].appendNaN(n);
     }
 }
 
 std::size_t TraceChunk::bytes() const
 {
-    std::size_t b = sizeof(TraceChunk) + m_times.bytes() + m_channels.capacity() * sizeof(MinMaxPyramid);
+    std::size_t b = sizeof(TraceChunk) + m_times.bytes() + m_channels.capacity() * sizeof(ChannelColumn);
     for (const auto &c : m_channels)
         b += c.bytes();
     return b;

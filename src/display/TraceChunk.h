@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "MinMaxPyramid.h"
+#include "ChannelColumn.h"
 #include "TimeColumn.h"
 
 #include <SampleBlock.h>
@@ -12,15 +12,17 @@
 namespace bs {
 
 /// A run of consecutive rows of one stream: one shared time column and, per channel, the values
-/// with their min/max pyramid. The unit of eviction. Not thread-safe (owning stream's lock).
+/// in their native type with their min/max pyramid. Its channel formats are fixed: a block in
+/// other formats goes to a new chunk. The unit of eviction. Not thread-safe (owning stream's lock).
 class TraceChunk
 {
 public:
-    TraceChunk(int channels, std::size_t capacity, std::uint64_t firstRow);
+    TraceChunk(const std::vector<SampleFormat> &formats, std::size_t capacity, std::uint64_t firstRow);
 
     /// Appends rows `[from, from + n)` of `block` (n <= free()). Explicit times are raised to at
-    /// least `minTime` (keeps the column sorted if a driver sends a step backwards). Channels the
-    /// block lacks are filled with NaN; extra block channels are ignored.
+    /// least `minTime` (keeps the column sorted if a driver sends a step backwards). The block's
+    /// channels must have this chunk's formats; channels it lacks are filled with NaN (their
+    /// formats must be floating-point); extra block channels are ignored.
     void append(const SampleBlock &block, std::size_t from, std::size_t n, double minTime);
 
     std::size_t size() const { return m_times.size(); }
@@ -30,8 +32,9 @@ public:
     double firstTime() const { return m_firstTime; }
     double lastTime() const { return m_lastTime; }
     const TimeColumn &times() const { return m_times; }
-    const MinMaxPyramid &channel(int ch) const { return m_channels[std::size_t(ch)]; }
+    const ChannelColumn &channel(int ch) const { return m_channels[std::size_t(ch)]; }
     int channelCount() const { return int(m_channels.size()); }
+    bool hasFormats(const std::vector<SampleFormat> &formats) const;
     /// Bytes this chunk occupies: its heap storage (by capacity) plus the objects themselves.
     std::size_t bytes() const;
 
@@ -41,7 +44,7 @@ private:
     double m_firstTime = 0.0;
     double m_lastTime = 0.0;
     TimeColumn m_times;
-    std::vector<MinMaxPyramid> m_channels;
+    std::vector<ChannelColumn> m_channels;
 };
 
 } // namespace bs

@@ -25,8 +25,12 @@ StreamInfo defaultInfo(const SampleBlock &b)
     info.name = b.streamId;
     info.regular = b.isRegular();
     info.nominalRate = b.isRegular() ? 1.0 / b.dt : 0.0;
-    for (int ch = 0; ch < b.channelCount; ++ch)
-        info.channels.push_back(ChannelInfo { QStringLiteral("ch%1").arg(ch), {}, {} });
+    for (int ch = 0; ch < b.channelCount; ++ch) {
+        ChannelInfo c;
+        c.name = QStringLiteral("ch%1").arg(ch);
+        c.format = b.format(ch);
+        info.channels.push_back(c);
+    }
     return info;
 }
 
@@ -111,6 +115,11 @@ void TraceStore::setStreams(const QString &instrumentId, const QVector<StreamInf
             });
             if (old != it->streams.end()) {
                 (*old)->info = info;
+                {
+                    // Its data keeps the old formats (their own chunks); new blocks use these.
+                    std::unique_lock streamLock((*old)->mutex);
+                    (*old)->setFormats(info.formats());
+                }
                 kept.push_back(std::move(*old));
             } else {
                 kept.push_back(std::make_shared<TraceStream>(instrumentId, info));
@@ -125,11 +134,9 @@ void TraceStore::setStreams(const QString &instrumentId, const QVector<StreamInf
     bump(true);
 }
 
-std::size_t TraceStore::chunkRowsFor(int channels) const
+std::size_t TraceStore::chunkRowsFor(double rowBytes) const
 {
     // Aim for ~32 chunks per budget so eviction is fine-grained; 64..65536 rows per chunk.
-    constexpr double pyramidShare = 1.0 + 2.0 / double(MinMaxPyramid::Fanout - 1);
-    const double rowBytes = 8.0 + double(std::max(channels, 1)) * 8.0 * pyramidShare;
     const double target = double(m_budget.load(std::memory_order_relaxed)) / 32.0;
     std::size_t rows = 64;
     while (rows < 65536 && double(rows * 2) * rowBytes <= target)
@@ -146,12 +153,20 @@ void TraceStore::consume(const SampleBlockPtr &block)
         return;
     }
     const auto stream = findOrDeclare(*block);
-    const std::size_t rows = chunkRowsFor(stream->channelCount());
     {
         std::unique_lock lock(stream->mutex);
         if (stream->isDead())
             return;
-        m_bytes.fetch_add(stream->append(*block, rows));
+        QString why;
+        if (!stream->accepts(*block, &why)) {
+            // A producer bug (the formats must be re-announced first): refused, counted, reported.
+            m_rejectedBlocks.fetch_add(1, std::memory_order_relaxed);
+            if (stream->firstRefusal())
+                qWarning("TraceStore: refusing blocks of %s/%s: %s (further refusals only counted)",
+                    qPrintable(block->instrumentId), qPrintable(block->streamId), qPrintable(why));
+            return;
+        }
+        m_bytes.fetch_add(stream->append(*block, chunkRowsFor(stream->rowBytes())));
     }
     bump();
     if (quint64(std::max<std::int64_t>(m_bytes.load(), 0)) > m_budget.load())

@@ -40,7 +40,8 @@ public:
         quint64 bytesUsed = 0; ///< see memory accounting in README.md
         quint64 memoryBudget = 0;
         quint64 evictedSamples = 0; ///< values dropped to stay within budget (since last clear())
-        quint64 rejectedBlocks = 0; ///< malformed blocks ignored (since last clear())
+        /// Blocks ignored (since last clear()): malformed, or in formats other than announced.
+        quint64 rejectedBlocks = 0;
     };
 
     TraceStore();
@@ -50,10 +51,12 @@ public:
 
     // --- BlockSink (driver threads) -----------------------------------------------------------
     /// Declares the instrument's streams. A stream whose id and channel count are unchanged keeps
-    /// its data (names/units are updated); others start empty; streams not listed are dropped.
+    /// its data (names/units/formats are updated; data held keeps its old conversion); others
+    /// start empty; streams not listed are dropped.
     void setStreams(const QString &instrumentId, const QVector<StreamInfo> &streams) override;
     /// Appends a block. A block for an undeclared stream declares it (channels "ch0", "ch1", ...).
-    /// A block starting earlier than its stream's newest sample restarts that stream.
+    /// A block starting earlier than its stream's newest sample restarts that stream. A block
+    /// whose channel formats differ from the announced ones is refused (Stats::rejectedBlocks).
     void consume(const SampleBlockPtr &block) override;
 
     // --- Housekeeping ---------------------------------------------------------------------------
@@ -102,7 +105,7 @@ private:
     std::shared_ptr<TraceStream> findOrDeclare(const SampleBlock &block);
     std::vector<std::shared_ptr<TraceStream>> allStreams() const;
     void killLocked(TraceStream &stream);
-    std::size_t chunkRowsFor(int channels) const;
+    std::size_t chunkRowsFor(double rowBytes) const;
     void evictToBudget();
     void bump(bool layout = false);
 

@@ -11,7 +11,58 @@ TraceStream::TraceStream(const QString &instrumentId, const StreamInfo &info)
     : instrumentId(instrumentId)
     , info(info)
     , m_channelCount(int(info.channels.size()))
+    , m_formats(info.formats())
 {
+}
+
+void TraceStream::setFormats(const std::vector<SampleFormat> &formats)
+{
+    if (int(formats.size()) == m_channelCount)
+        m_formats = formats;
+    m_refused = false; // a new announcement: report the next refusal again
+}
+
+bool TraceStream::accepts(const SampleBlock &block, QString *why) const
+{
+    const int n = std::min(block.channelCount, m_channelCount);
+    for (int ch = 0; ch < n; ++ch) {
+        const SampleFormat &got = block.format(ch);
+        const SampleFormat &want = m_formats[std::size_t(ch)];
+        if (got == want)
+            continue;
+        if (why) {
+            *why = QStringLiteral("channel %1 is %2 × %3 + %4, announced %5 × %6 + %7")
+                       .arg(ch)
+                       .arg(sampleTypeName(got.type))
+                       .arg(got.scale)
+                       .arg(got.offset)
+                       .arg(sampleTypeName(want.type))
+                       .arg(want.scale)
+                       .arg(want.offset);
+        }
+        return false;
+    }
+    return true;
+}
+
+double TraceStream::rowBytes() const
+{
+    constexpr double pyramidShare = 1.0 + 2.0 / double(MinMaxPyramid::Fanout - 1);
+    double b = 8.0; // an explicit time; a regular block costs far less
+    for (const SampleFormat &f : m_formats)
+        b += double(sampleTypeSize(f.type)) * pyramidShare;
+    return b;
+}
+
+std::vector<SampleFormat> TraceStream::chunkFormats(const SampleBlock &block) const
+{
+    // Channels the block lacks hold NaN: in their own format if floating, else in float32.
+    std::vector<SampleFormat> out = m_formats;
+    for (int ch = block.channelCount; ch < m_channelCount; ++ch) {
+        if (isIntegerType(out[std::size_t(ch)].type))
+            out[std::size_t(ch)] = SampleFormat::of(SampleType::Float32);
+    }
+    return out;
 }
 
 std::int64_t TraceStream::kill()
@@ -32,10 +83,11 @@ std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows
         else
             minTime = last;
     }
+    const std::vector<SampleFormat> formats = chunkFormats(block);
     std::size_t done = 0;
     while (done < block.sampleCount) {
-        if (m_chunks.empty() || m_chunks.back()->free() == 0) {
-            m_chunks.push_back(std::make_unique<TraceChunk>(m_channelCount, chunkRows, m_endRow));
+        if (m_chunks.empty() || m_chunks.back()->free() == 0 || !m_chunks.back()->hasFormats(formats)) {
+            m_chunks.push_back(std::make_unique<TraceChunk>(formats, chunkRows, m_endRow));
             m_bytes += m_chunks.back()->bytes();
         }
         TraceChunk &chunk = *m_chunks.back();
@@ -142,17 +194,18 @@ void TraceStream::scanColumns(
     Column col;
     int c = 0;
     double edge = columnEdge(tFrom, tTo, columns, 1);
-    std::vector<double> times;
+    std::vector<double> times, values;
     for (std::size_t k = lo.chunk; k < m_chunks.size() && k <= end.chunk; ++k) {
         const TraceChunk &chunk = *m_chunks[k];
         const std::size_t from = k == lo.chunk ? lo.row : 0;
         const std::size_t to = k == end.chunk ? end.row : chunk.size();
         times.resize(to - from);
         chunk.times().copy(from, to, times.data());
-        const double *values = chunk.channel(ch).data();
+        values.resize(to - from);
+        chunk.channel(ch).toValues(from, to, values.data());
         for (std::size_t row = from; row < to; ++row) {
             const double t = times[row - from];
-            const double v = values[row];
+            const double v = values[row - from];
             if (c < columns - 1 && !(t < edge)) {
                 if (col.n)
                     emitColumn(e, col);

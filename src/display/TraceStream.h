@@ -12,11 +12,14 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <utility>
+#include <vector>
 
 namespace bs {
 
 /// The display history of one stream: a sequence of chunks, oldest first, sharing one row
-/// numbering. Locking is the caller's job (TraceStore): `mutex` shared for the const queries,
+/// numbering. Each chunk keeps the formats it was filled with, so a format change (re-announced
+/// through setFormats(), e.g. a new range) starts a new chunk and older data keeps its conversion. Locking is the caller's job (TraceStore): `mutex` shared for the const queries,
 /// exclusive for append/evict/clear. `info` and `instrumentId` are guarded by the store's
 /// registry lock instead.
 class TraceStream
@@ -29,6 +32,16 @@ public:
     mutable std::shared_mutex mutex;
 
     int channelCount() const { return m_channelCount; }
+    /// The announced formats (one per channel); blocks must match them (accepts()).
+    const std::vector<SampleFormat> &formats() const { return m_formats; }
+    void setFormats(const std::vector<SampleFormat> &formats);
+    /// Whether the block's channels (those the stream has) are in the announced formats; if not,
+    /// `why` names the first channel that differs.
+    bool accepts(const SampleBlock &block, QString *why) const;
+    /// Bytes one row costs with the announced formats (values, pyramid share, time), for sizing.
+    double rowBytes() const;
+    /// True once, for the first refused block (so the refusal is reported but not flooded).
+    bool firstRefusal() { return !std::exchange(m_refused, true); }
     bool isDead() const { return m_dead; }
     /// Drops all data and refuses further appends (the stream left the registry).
     std::int64_t kill();
@@ -77,8 +90,12 @@ private:
     void scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const;
     void pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const;
 
+    std::vector<SampleFormat> chunkFormats(const SampleBlock &block) const;
+
     int m_channelCount;
+    std::vector<SampleFormat> m_formats;
     bool m_dead = false;
+    bool m_refused = false;
     std::deque<std::unique_ptr<TraceChunk>> m_chunks;
     std::uint64_t m_endRow = 0; ///< row number of the next appended row
     std::size_t m_bytes = 0;

@@ -29,8 +29,11 @@ struct RefStream
     {
         for (std::size_t i = 0; i < b.sampleCount; ++i)
             t.push_back(b.time(i));
-        for (std::size_t ch = 0; ch < v.size(); ++ch)
-            v[ch].insert(v[ch].end(), b.channel(int(ch)), b.channel(int(ch)) + b.sampleCount);
+        for (std::size_t ch = 0; ch < v.size(); ++ch) { // engineering values, any native type
+            const std::size_t old = v[ch].size();
+            v[ch].resize(old + b.sampleCount);
+            b.toValues(int(ch), 0, b.sampleCount, v[ch].data() + old);
+        }
     }
     /// First row whose time is >= t, by linear scan.
     std::size_t firstAtOrAfter(double time) const
@@ -114,7 +117,7 @@ public:
         s.name = m_stream;
         s.regular = m_regular;
         for (int ch = 0; ch < m_channels; ++ch)
-            s.channels.push_back(ChannelInfo { QStringLiteral("c%1").arg(ch), QStringLiteral("V"), {} });
+            s.channels.push_back(ChannelInfo { QStringLiteral("c%1").arg(ch), QStringLiteral("V"), {}, true, {} });
         return s;
     }
 

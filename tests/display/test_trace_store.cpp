@@ -20,7 +20,7 @@ StreamInfo makeInfo(const QString &id, int channels)
     s.name = id.toUpper();
     s.regular = true;
     for (int ch = 0; ch < channels; ++ch)
-        s.channels.push_back(ChannelInfo { QStringLiteral("ch%1").arg(ch), QStringLiteral("V"), {} });
+        s.channels.push_back(ChannelInfo { QStringLiteral("ch%1").arg(ch), QStringLiteral("V"), {}, true, {} });
     return s;
 }
 
