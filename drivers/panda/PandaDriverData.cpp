@@ -106,8 +106,7 @@ void PandaDriver::beginCapture(const DataHeader &h)
     m_formats = sampleFormats(h);
     for (int c = 0; c < h.fields.size(); ++c) {
         const FieldInfo &f = h.fields[c];
-        ChannelInfo ch{f.column(), unitOf(f), {}};
-        ch.format = m_formats[std::size_t(c)];
+        ChannelInfo ch{f.column(), unitOf(f), {}, true, m_formats[std::size_t(c)]};
         // Timestamps, gate lengths and bit words are recorded but not plotted unless asked for.
         ch.plotByDefault = !f.name.startsWith(QLatin1String("PCAP."));
         s.channels.append(ch);

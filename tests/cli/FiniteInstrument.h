@@ -28,7 +28,7 @@ public:
     void open() override
     {
         setStreams({StreamInfo{QStringLiteral("s"), QStringLiteral("S"),
-                               {{QStringLiteral("x"), QStringLiteral("V"), {}}}, true, 2000}});
+                               {{QStringLiteral("x"), QStringLiteral("V"), {}, true, {}}}, true, 2000}});
         setState(State::Connected);
     }
     void close() override

@@ -27,8 +27,8 @@ StreamInfo twoUnitStream()
     s.id = QStringLiteral("sig");
     s.name = QStringLiteral("Signals");
     s.regular = true;
-    s.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {} },
-        ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {} } };
+    s.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {}, true, {} },
+        ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {}, true, {} } };
     return s;
 }
 
@@ -349,9 +349,9 @@ private Q_SLOTS:
         s.id = QStringLiteral("many");
         s.name = QStringLiteral("Many");
         s.regular = true;
-        s.channels.append(ChannelInfo { QStringLiteral("Position of the piezo actuator, filtered"), QStringLiteral("µm"), {} });
+        s.channels.append(ChannelInfo { QStringLiteral("Position of the piezo actuator, filtered"), QStringLiteral("µm"), {}, true, {} });
         for (const char *n : { "A", "B", "C", "D", "E", "F", "G" })
-            s.channels.append(ChannelInfo { QString::fromLatin1(n), QStringLiteral("V"), {} });
+            s.channels.append(ChannelInfo { QString::fromLatin1(n), QStringLiteral("V"), {}, true, {} });
         store.setStreams(QStringLiteral("inst"), { s });
         auto b = SampleBlock::make(QStringLiteral("inst"), QStringLiteral("many"), 8, 100, false);
         b->dt = 1e-3;
@@ -384,7 +384,7 @@ private Q_SLOTS:
             s.name = QStringLiteral("Five");
             s.regular = true;
             for (int c = 0; c < channels; ++c)
-                s.channels.append(ChannelInfo { QStringLiteral("Channel number %1").arg(c + 1), QStringLiteral("V"), {} });
+                s.channels.append(ChannelInfo { QStringLiteral("Channel number %1").arg(c + 1), QStringLiteral("V"), {}, true, {} });
             return s;
         };
         auto feedRows = [&store](int channels) {
@@ -615,13 +615,13 @@ private Q_SLOTS:
         gen.id = QStringLiteral("sig");
         gen.name = QStringLiteral("Signals");
         gen.regular = true;
-        gen.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {} },
-            ChannelInfo { QStringLiteral("Square"), QStringLiteral("V"), {} } };
+        gen.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {}, true, {} },
+            ChannelInfo { QStringLiteral("Square"), QStringLiteral("V"), {}, true, {} } };
         StreamInfo stage;
         stage.id = QStringLiteral("rec");
         stage.name = QStringLiteral("Recorder");
         stage.regular = true;
-        stage.channels = { ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {} } };
+        stage.channels = { ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {}, true, {} } };
         store.setStreams(QStringLiteral("gen1"), { gen });
         store.setStreams(QStringLiteral("stage1"), { stage });
         ScopeView view(&store);
