@@ -213,8 +213,11 @@ void appendEnd(CsvBuffer &buffer, const StreamRecordStats &t)
     buffer.append(out);
 }
 
-void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
-    const Segment &seg, quint64 firstRow)
+namespace {
+/// One line per row: the time, then `put(p, c, i)` for each channel (at most 32 characters each).
+template <typename PutCell>
+void appendRowsWith(CsvBuffer &out, int channels, std::size_t n, const double *times, const Segment &seg,
+    quint64 firstRow, PutCell put)
 {
     const std::size_t rowBytes = std::size_t(channels + 1) * 33;
     const double resolution = timeResolution(times ? 0.0 : seg.dt);
@@ -223,11 +226,19 @@ void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::si
         p = putTime(p, times ? times[i] : segmentTime(seg, firstRow + i), resolution);
         for (int c = 0; c < channels; ++c) {
             *p++ = ',';
-            p = CsvBuffer::putDouble(p, cols[c][i]);
+            p = put(p, c, i);
         }
         *p++ = '\n';
         out.commit(p);
     }
+}
+} // namespace
+
+void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
+    const Segment &seg, quint64 firstRow)
+{
+    appendRowsWith(out, channels, n, times, seg, firstRow,
+        [cols](char *p, int c, std::size_t i) { return CsvBuffer::putDouble(p, cols[c][i]); });
 }
 
 char *putSample(char *p, const CsvColumn &col, std::size_t i)
@@ -265,18 +276,8 @@ void appendRows(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t
         appendRows(out, doubles.data(), channels, n, times, seg, firstRow);
         return;
     }
-    const std::size_t rowBytes = std::size_t(channels + 1) * 33;
-    const double resolution = timeResolution(times ? 0.0 : seg.dt);
-    for (std::size_t i = 0; i < n; ++i) {
-        char *p = out.room(rowBytes);
-        p = putTime(p, times ? times[i] : segmentTime(seg, firstRow + i), resolution);
-        for (int c = 0; c < channels; ++c) {
-            *p++ = ',';
-            p = putSample(p, cols[c], i);
-        }
-        *p++ = '\n';
-        out.commit(p);
-    }
+    appendRowsWith(out, channels, n, times, seg, firstRow,
+        [cols](char *p, int c, std::size_t i) { return putSample(p, cols[c], i); });
 }
 
 } // namespace bs::csv
