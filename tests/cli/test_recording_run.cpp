@@ -239,8 +239,15 @@ void TestRecordingRun::lostConnectionRejoinsWithReconnect()
     QTemporaryDir dir;
     const Outcome o = recordThroughAReboot(true, dir.path());
     QVERIFY2(o.code >= 0, "the run did not end");
-    // Recorded, but not as asked: the outage is in the summary and the file.
-    QCOMPARE(o.code, int(RecordingRun::NotAsAsked));
+    // Recorded, but not as asked: the outage is in the summary and the file. A live poll that was
+    // on the wire when the device went away is a lost sample (counted, exit 1 instead of 3); which
+    // of the two depends on when the reboot falls between polls (a slow machine, ASan).
+    const double lost = instrument(o).value(QStringLiteral("lost")).toDouble()
+        + o.summary.value(QStringLiteral("lost")).toDouble() + o.summary.value(QStringLiteral("dropped")).toDouble();
+    if (o.code == int(RecordingRun::SamplesLost))
+        QVERIFY2(lost > 0, "exit 1 without a lost or dropped sample in the summary");
+    else
+        QCOMPARE(o.code, int(RecordingRun::NotAsAsked));
     QCOMPARE(instrument(o).value(QStringLiteral("connections_lost")).toInt(), 1);
     QVERIFY2(o.csv.contains(QStringLiteral("connection_lost")), qPrintable(o.csv.left(2000)));
     const qsizetype restored = o.csv.indexOf(QStringLiteral("connection_restored"));
