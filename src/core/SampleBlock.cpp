@@ -38,11 +38,6 @@ std::shared_ptr<SampleBlock> SampleBlock::make(const QString &instrumentId, cons
     return b;
 }
 
-bool SampleBlock::isAllPlainDouble() const
-{
-    return std::all_of(m_formats.begin(), m_formats.end(), [](const SampleFormat &f) { return f.isPlainDouble(); });
-}
-
 double SampleBlock::value(int ch, std::size_t i) const
 {
     const SampleFormat &f = format(ch);

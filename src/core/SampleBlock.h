@@ -55,8 +55,6 @@ struct SampleBlock
 
     const SampleFormat &format(int ch) const { return m_formats[std::size_t(ch)]; }
     const std::vector<SampleFormat> &formats() const { return m_formats; }
-    /// Every channel is a plain double in its unit (the common case of the slower instruments).
-    bool isAllPlainDouble() const;
     /// Channel `ch` as stored; T must be its type (checked: a wrong T is a programming error).
     template <typename T> const T *data(int ch) const
     {

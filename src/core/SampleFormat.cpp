@@ -27,15 +27,6 @@ QString sampleTypeName(SampleType t)
     return QStringLiteral("float64");
 }
 
-std::optional<SampleType> sampleTypeFromName(QStringView name)
-{
-    for (SampleType t : { SampleType::Int8, SampleType::Int16, SampleType::Int32, SampleType::Int64,
-                          SampleType::Float32, SampleType::Float64 })
-        if (name == sampleTypeName(t))
-            return t;
-    return std::nullopt;
-}
-
 bool isIntegerType(SampleType t)
 {
     return t != SampleType::Float32 && t != SampleType::Float64;

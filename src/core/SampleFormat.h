@@ -18,7 +18,6 @@ enum class SampleType : std::uint8_t { Int8, Int16, Int32, Int64, Float32, Float
 std::size_t sampleTypeSize(SampleType t);
 /// "int8", "int16", "int32", "int64", "float32", "float64" (session-independent, used in files).
 QString sampleTypeName(SampleType t);
-std::optional<SampleType> sampleTypeFromName(QStringView name);
 bool isIntegerType(SampleType t);
 
 /// The C++ type of each SampleType, and back.
