@@ -97,16 +97,19 @@ void RecordingRun::start()
             }
         });
     }
-    RecordingOptions ro;
+    // What the session's `recording` says (auto-stop besides --duration), with the command line's
+    // format, split and compression where it gives them.
+    RecordingOptions ro = recordingOptionsFor(m_session.recording);
     ro.format = m_opts.format;
     ro.path = m_opts.outputPath();
-    ro.queueBudgetBytes = m_session.recording.queueMiB << 20;
-    const SessionRecording &rec = m_session.recording;
-    ro.splitSeconds = (m_opts.splitMinutes >= 0 ? m_opts.splitMinutes : rec.splitMinutes) * 60.0;
-    ro.splitBytes = qint64((m_opts.splitGB >= 0 ? m_opts.splitGB : rec.splitGB) * 1e9);
-    ro.stopAfterSeconds = rec.stopAfterMinutes * 60.0; // besides --duration: what the session says
-    ro.stopAfterBytes = qint64(rec.stopAfterGB * 1e9);
-    parseCompression(m_opts.compression, &ro.compression, &ro.compressionLevel); // validated by parse()
+    if (m_opts.splitMinutes >= 0)
+        ro.splitSeconds = m_opts.splitMinutes * 60.0;
+    if (m_opts.splitGB >= 0)
+        ro.splitBytes = qint64(m_opts.splitGB * 1e9);
+    if (!m_opts.compression.isEmpty()) {
+        ro.compressionLevel = 1;
+        parseCompression(m_opts.compression, &ro.compression, &ro.compressionLevel); // validated by parse()
+    }
     Session snapshot = m_workspace.toSession(); // every parameter value, not just those in the file
     snapshot.views = m_session.views;
     snapshot.recording = m_session.recording;

@@ -103,7 +103,8 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
     static const QSet<QString> known{QStringLiteral("format"), QStringLiteral("directory"),
                                      QStringLiteral("base_name"), QStringLiteral("queue_mib"),
                                      QStringLiteral("split_minutes"), QStringLiteral("split_gb"),
-                                     QStringLiteral("stop_after_minutes"), QStringLiteral("stop_after_gb")};
+                                     QStringLiteral("stop_after_minutes"), QStringLiteral("stop_after_gb"),
+                                     QStringLiteral("compression"), QStringLiteral("compression_level")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             return fail(error, tr("recording.%1: unknown key").arg(it.key()));
@@ -137,6 +138,17 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
             return fail(error, tr("recording.%1: expected a number from 0 (off) to 1000000").arg(QLatin1String(key)));
         *target = v.toDouble();
     }
+    if (!readString(o, QStringLiteral("compression"), QStringLiteral("recording"), &rec->compression, error, false))
+        return false;
+    if (rec->compression != QLatin1String("none") && rec->compression != QLatin1String("deflate")
+        && rec->compression != QLatin1String("lz4"))
+        return fail(error, tr("recording.compression: '%1' is not one of: none, deflate, lz4").arg(rec->compression));
+    const QJsonValue level = o.value(QStringLiteral("compression_level"));
+    if (!level.isUndefined()) {
+        if (!level.isDouble() || level.toDouble() < 1 || level.toDouble() > 9 || level.toDouble() != double(int(level.toDouble())))
+            return fail(error, tr("recording.compression_level: expected an integer from 1 to 9"));
+        rec->compressionLevel = int(level.toDouble());
+    }
     return true;
 }
 } // namespace
@@ -154,6 +166,11 @@ QJsonObject SessionRecording::toJson() const
     for (const auto &[key, value] : limitsKeys)
         if (value > 0)
             o.insert(QLatin1String(key), value);
+    if (compression != QLatin1String("none")) {
+        o.insert(QStringLiteral("compression"), compression);
+        if (compression == QLatin1String("deflate"))
+            o.insert(QStringLiteral("compression_level"), compressionLevel);
+    }
     return o;
 }
 

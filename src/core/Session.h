@@ -53,8 +53,12 @@ struct SessionRecording
     /// Auto-stop after `stopAfterMinutes` and/or at `stopAfterGB` (0: never).
     double stopAfterMinutes = 0;
     double stopAfterGB = 0;
+    /// HDF5 only: "none" (default), "deflate" (byte shuffle + zlib at `compressionLevel` 1..9) or
+    /// "lz4" (byte shuffle + LZ4; needs the HDF5 filter plugin to write and to read).
+    QString compression = QStringLiteral("none");
+    int compressionLevel = 1;
 
-    /// The limits above are written only when set, so older readers see no new key.
+    /// The limits and the compression are written only when set, so older readers see no new key.
     QJsonObject toJson() const;
 };
 

@@ -69,15 +69,8 @@ bool RecordController::start(const QByteArray &sessionSnapshot, QString *error)
             *error = tr("Cannot create the recording folder %1").arg(QDir::toNativeSeparators(directory()));
         return false;
     }
-    RecordingOptions options;
-    options.format = m_settings.format == QLatin1String("csv") ? RecordingOptions::Format::Csv
-                                                               : RecordingOptions::Format::Hdf5;
+    RecordingOptions options = recordingOptionsFor(m_settings);
     options.path = pathFor(QDateTime::currentDateTime());
-    options.queueBudgetBytes = m_settings.queueMiB << 20;
-    options.splitSeconds = m_settings.splitMinutes * 60.0;
-    options.splitBytes = qint64(m_settings.splitGB * 1e9);
-    options.stopAfterSeconds = m_settings.stopAfterMinutes * 60.0;
-    options.stopAfterBytes = qint64(m_settings.stopAfterGB * 1e9);
     options.sessionSnapshot = sessionSnapshot;
     if (m_workspace)
         for (const InstrumentHost *h : m_workspace->instruments())

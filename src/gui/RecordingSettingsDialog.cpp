@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RecordingSettingsDialog.h"
 
+#include "RecordingOptions.h"
 #include "ui_RecordingSettingsDialog.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QLocale>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 
 namespace bs {
@@ -26,6 +28,21 @@ RecordingSettingsDialog::RecordingSettingsDialog(const SessionRecording &setting
     m_ui->directoryEdit->setPlaceholderText(
         QDir::toNativeSeparators(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)));
     m_ui->baseNameEdit->setText(settings.baseName);
+    m_ui->compressionCombo->addItem(tr("Off (default) — fastest"), QStringLiteral("none"));
+    m_ui->compressionCombo->addItem(tr("Deflate — smaller files, much slower to write; any HDF5 reader"),
+                                    QStringLiteral("deflate"));
+    m_ui->compressionCombo->addItem(tr("LZ4 — fast; readers need the HDF5 LZ4 filter plugin"), QStringLiteral("lz4"));
+    if (!compressionAvailable(RecordingOptions::Compression::Lz4)) {
+        // Shown, but not offered: HDF5 could not load the plugin, so recording would be refused.
+        const int i = m_ui->compressionCombo->findData(QStringLiteral("lz4"));
+        m_ui->compressionCombo->setItemText(i, tr("LZ4 — not available: install hdf5-filter-plugin"));
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_ui->compressionCombo->model()))
+            model->item(i)->setEnabled(false);
+    }
+    m_ui->compressionCombo->setCurrentIndex(std::max(0, m_ui->compressionCombo->findData(settings.compression)));
+    m_ui->compressionLevelSpin->setValue(settings.compressionLevel);
+    connect(m_ui->compressionCombo, &QComboBox::currentIndexChanged, this,
+            &RecordingSettingsDialog::updateCompression);
     m_ui->queueSpin->setValue(int(settings.queueMiB));
     m_ui->splitMinutesSpin->setValue(settings.splitMinutes);
     m_ui->splitSizeSpin->setValue(settings.splitGB);
@@ -39,11 +56,13 @@ RecordingSettingsDialog::RecordingSettingsDialog(const SessionRecording &setting
     connect(m_ui->browseButton, &QPushButton::clicked, this, &RecordingSettingsDialog::browse);
     connect(
         m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updatePreview);
+    connect(m_ui->formatCombo, &QComboBox::currentIndexChanged, this, &RecordingSettingsDialog::updateCompression);
     connect(m_ui->directoryEdit, &QLineEdit::textChanged, this, &RecordingSettingsDialog::updatePreview);
     connect(m_ui->baseNameEdit, &QLineEdit::textChanged, this, &RecordingSettingsDialog::updatePreview);
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
     updatePreview();
+    updateCompression();
 }
 
 RecordingSettingsDialog::~RecordingSettingsDialog() = default;
@@ -60,6 +79,8 @@ SessionRecording RecordingSettingsDialog::settings() const
     s.splitGB = m_ui->splitSizeSpin->value();
     s.stopAfterMinutes = m_ui->stopMinutesSpin->value();
     s.stopAfterGB = m_ui->stopSizeSpin->value();
+    s.compression = m_ui->compressionCombo->currentData().toString();
+    s.compressionLevel = m_ui->compressionLevelSpin->value();
     return s;
 }
 
@@ -70,6 +91,28 @@ void RecordingSettingsDialog::browse()
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Recording Folder"), start);
     if (!dir.isEmpty())
         m_ui->directoryEdit->setText(QDir::toNativeSeparators(dir));
+}
+
+void RecordingSettingsDialog::updateCompression()
+{
+    const bool hdf5 = m_ui->formatCombo->currentData().toString() != QLatin1String("csv");
+    const QString c = m_ui->compressionCombo->currentData().toString();
+    m_ui->compressionCombo->setEnabled(hdf5);
+    m_ui->compressionLevelLabel->setEnabled(hdf5 && c == QLatin1String("deflate"));
+    m_ui->compressionLevelSpin->setEnabled(hdf5 && c == QLatin1String("deflate"));
+    QString hint;
+    if (!hdf5)
+        hint = tr("CSV files are never compressed.");
+    else if (c == QLatin1String("deflate"))
+        hint = tr("Deflate writes about 20 MB/s on one core: fine for slow instruments, too slow for a "
+                  "fast PicoScope or PandA stream (what cannot be written in time is counted as lost).");
+    else if (c == QLatin1String("lz4"))
+        hint = tr("LZ4 keeps most of the writing speed. Whoever opens the file needs the HDF5 LZ4 filter "
+                  "plugin (Debian: hdf5-filter-plugin; Python: the hdf5plugin package).");
+    else
+        hint = tr("Samples are stored in the instrument's own type (e.g. 16-bit ADC counts), so files are "
+                  "already compact without compression.");
+    m_ui->compressionHint->setText(hint);
 }
 
 void RecordingSettingsDialog::updatePreview()

@@ -10,6 +10,8 @@
 
 namespace bs {
 
+struct SessionRecording;
+
 /// Names of one instrument, written into the headers of its streams.
 struct RecordingInstrument
 {
@@ -132,5 +134,13 @@ inline bool parseCompression(const QString &text, RecordingOptions::Compression 
     }
     return false;
 }
+
+/// Whether this machine can write (and read) HDF5 with `c`: None and Deflate always; Lz4 when
+/// HDF5 loads the LZ4 filter plugin (Debian's hdf5-filter-plugin).
+bool compressionAvailable(RecordingOptions::Compression c);
+
+/// The options a session's `recording` object asks for: format (hdf5 / csv), queue budget, split
+/// and auto-stop limits, compression. Path, instruments, snapshot and time origin stay default.
+RecordingOptions recordingOptionsFor(const SessionRecording &rec);
 
 } // namespace bs

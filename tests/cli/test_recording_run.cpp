@@ -127,7 +127,8 @@ void TestRecordingRun::captureThatEndsByItselfIsANormalEnd()
              qPrintable(lines[start]));
 }
 
-// `--compression` is checked when parsed and reaches the HDF5 datasets.
+// `--compression` is checked when parsed and reaches the HDF5 datasets; without it the session's
+// recording.compression does.
 void TestRecordingRun::compressionOptionReachesTheFile()
 {
     QString error;
@@ -156,6 +157,21 @@ void TestRecordingRun::compressionOptionReachesTheFile()
     Hdf5RecordingReader reader;
     QVERIFY2(reader.open(opts.output, &error), qPrintable(error));
     QCOMPARE(reader.streams().size(), 1);
+    QCOMPARE(reader.streams().front().compression, QStringLiteral("deflate"));
+    QCOMPARE(reader.streams().front().rows, quint64(30));
+    reader.close();
+
+    // Without --compression the session's recording.compression is used.
+    opts.compression.clear();
+    opts.output = dir.filePath(QStringLiteral("s.h5"));
+    session.recording.compression = QStringLiteral("deflate");
+    session.recording.compressionLevel = 9;
+    RecordingRun fromSession(opts, session);
+    QSignalSpy done2(&fromSession, &RecordingRun::finished);
+    fromSession.start();
+    QVERIFY(done2.wait(60000));
+    QCOMPARE(done2.first().first().toInt(), int(RecordingRun::Ok));
+    QVERIFY2(reader.open(opts.output, &error), qPrintable(error));
     QCOMPARE(reader.streams().front().compression, QStringLiteral("deflate"));
     QCOMPARE(reader.streams().front().rows, quint64(30));
 }

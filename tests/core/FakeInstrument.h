@@ -34,7 +34,7 @@ public:
     void open() override
     {
         setStreams({StreamInfo{QStringLiteral("s"), QStringLiteral("S"),
-                               {{QStringLiteral("x"), QStringLiteral("V"), {}}}, true, 1000}});
+                               {{QStringLiteral("x"), QStringLiteral("V"), {}, true, {}}}, true, 1000}});
         setState(State::Connecting); // as a real driver: a running acquisition is rejoined on Connected
         setState(State::Connected);
     }

@@ -514,6 +514,33 @@ private Q_SLOTS:
         }
     }
 
+    // HDF5 compression of the recording (issue 13): read, written only when on (the level only
+    // for deflate), and a bad value refused naming its key.
+    void recordingCompressionRoundTrip()
+    {
+        QString err;
+        auto s = Session::fromBytes(R"({"format":"benchscope-session","version":1,"recording":{"format":"hdf5",
+            "compression":"deflate","compression_level":4}})", &err);
+        QVERIFY2(s, qPrintable(err));
+        QCOMPARE(s->recording.compression, QStringLiteral("deflate"));
+        QCOMPARE(s->recording.compressionLevel, 4);
+        QJsonObject o = s->recording.toJson();
+        QCOMPARE(o.value(QStringLiteral("compression")).toString(), QStringLiteral("deflate"));
+        QCOMPARE(o.value(QStringLiteral("compression_level")).toInt(), 4);
+        s->recording.compression = QStringLiteral("lz4");
+        o = s->recording.toJson();
+        QCOMPARE(o.value(QStringLiteral("compression")).toString(), QStringLiteral("lz4"));
+        QVERIFY(!o.contains(QStringLiteral("compression_level")));
+        QVERIFY(!SessionRecording().toJson().contains(QStringLiteral("compression"))); // off: not written
+        QCOMPARE(SessionRecording().compression, QStringLiteral("none"));
+        for (const char *bad : {R"("compression":"zip")", R"("compression":1)", R"("compression_level":0)",
+                                R"("compression_level":10)", R"("compression_level":2.5)"}) {
+            const QString e = errorOf(QByteArray(R"({"format":"benchscope-session","version":1,"recording":{)") + bad + "}}");
+            const QString key = QString::fromLatin1(bad).section(QLatin1Char('"'), 1, 1);
+            QVERIFY2(e.contains(QStringLiteral("recording.") + key), qPrintable(e));
+        }
+    }
+
     void loadReportsMissingFile()
     {
         QString err;

@@ -17,6 +17,7 @@
 #include <ScopeView.h>
 
 #include <CsvExport.h>
+#include <Hdf5RecordingReader.h>
 #include <Recorder.h>
 #include <TraceStore.h>
 #include <Workspace.h>
@@ -838,6 +839,51 @@ private Q_SLOTS:
         const QJsonObject json = m_window->currentSession().recording.toJson();
         QCOMPARE(json.value(QStringLiteral("split_minutes")).toDouble(), 60.0);
         QCOMPARE(json.value(QStringLiteral("stop_after_minutes")).toDouble(), 480.0);
+    }
+
+    // Issue 13: HDF5 compression is chosen in the dialog (the level only for deflate, nothing for
+    // CSV), saved in the session, and the next recording's streams are written with it.
+    void recordingSettingsCompression()
+    {
+        QString error;
+        QVERIFY(m_ws->addInstrument(fakeEntry(QStringLiteral("fake1")), &error));
+        auto fill = [](RecordingSettingsDialog *d) {
+            auto *format = d->findChild<QComboBox *>(QStringLiteral("formatCombo"));
+            auto *combo = d->findChild<QComboBox *>(QStringLiteral("compressionCombo"));
+            auto *level = d->findChild<QSpinBox *>(QStringLiteral("compressionLevelSpin"));
+            auto *hint = d->findChild<QLabel *>(QStringLiteral("compressionHint"));
+            QVERIFY(combo && level && hint);
+            QCOMPARE(combo->currentData().toString(), QStringLiteral("none")); // off by default
+            QVERIFY(!level->isEnabled());
+            format->setCurrentIndex(format->findData(QStringLiteral("csv")));
+            QVERIFY(!combo->isEnabled());
+            QVERIFY2(hint->text().contains(QStringLiteral("never compressed")), qPrintable(hint->text()));
+            format->setCurrentIndex(format->findData(QStringLiteral("hdf5")));
+            combo->setCurrentIndex(combo->findData(QStringLiteral("deflate")));
+            QVERIFY(combo->isEnabled() && level->isEnabled());
+            level->setValue(6);
+        };
+        trigger("actionRecordingSettings", { withDialog<RecordingSettingsDialog>(fill, QDialogButtonBox::Ok) });
+        const SessionRecording s = m_window->recordController()->settings();
+        QCOMPARE(s.compression, QStringLiteral("deflate"));
+        QCOMPARE(s.compressionLevel, 6);
+        const QJsonObject json = m_window->currentSession().recording.toJson();
+        QCOMPARE(json.value(QStringLiteral("compression")).toString(), QStringLiteral("deflate"));
+        QCOMPARE(json.value(QStringLiteral("compression_level")).toInt(), 6);
+
+        QString h5;
+        recordAWhile(m_ws->instrument(QStringLiteral("fake1")), &h5);
+        if (QTest::currentTestFailed())
+            return;
+        Hdf5RecordingReader reader;
+        QVERIFY2(reader.open(h5, &error), qPrintable(error));
+        QCOMPARE(reader.streams().size(), 1);
+        QCOMPARE(reader.streams().first().compression, QStringLiteral("deflate"));
+        const quint64 rows = reader.streams().first().rows;
+        QVERIFY(rows >= 400);
+        std::vector<double> values(rows);
+        QVERIFY2(reader.readValues(0, 0, 0, rows, values.data(), &error), qPrintable(error));
+        QCOMPARE(rows, m_ws->instrument(QStringLiteral("fake1"))->stats().samples);
     }
 
     // Issue 10 item 15: Recording Settings and Export CSV have shortcuts, and no two actions of
