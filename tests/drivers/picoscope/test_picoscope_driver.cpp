@@ -1197,7 +1197,11 @@ private Q_SLOTS:
         for (Bench *b : {&one, &two}) {
             b->set("mode", QStringLiteral("streaming"));
             b->set("trigger", QStringLiteral("none"));
-            b->set("sample_interval", 1e-6);
+            // 100 kS/s with 4 M samples of overview buffer: 40 s of slack before the simulated
+            // device overruns, so a loaded CI machine that keeps a driver thread waiting for a
+            // while does not turn this into a timing test (rates are measured in bench/).
+            b->set("sample_interval", 1e-5);
+            b->set("overview_buffer", 4000000);
             b->host->open();
         }
         QVERIFY2(waitState(*one.host, Instrument::State::Connected), qPrintable(one.allErrors()));
@@ -1211,7 +1215,7 @@ private Q_SLOTS:
         const quint64 before = concurrencyViolations();
         one.host->start();
         two.host->start();
-        QVERIFY(waitFor([&] { return one.sink.rows() > 500000 && two.sink.rows() > 500000; }));
+        QVERIFY(waitFor([&] { return one.sink.rows() > 200000 && two.sink.rows() > 200000; }));
         one.host->stop();
         two.host->stop();
         QVERIFY(waitState(*one.host, Instrument::State::Connected));
