@@ -190,7 +190,7 @@ void PandaDriver::flushFrames()
         block = SampleBlock::make(QString(), kStream, m_formats, rows, false);
         std::size_t at = 0;
         for (const auto &f : m_pendingFrames) {
-            for (int c = 0; c < block->channelCount; ++c) {
+            for (int c = 0; f.rows > 0 && c < block->channelCount; ++c) {
                 const std::size_t size = sampleTypeSize(block->format(c).type);
                 std::memcpy(block->rawData(c) + at * size, f.block->rawData(c), f.rows * size);
             }

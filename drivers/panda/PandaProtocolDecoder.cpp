@@ -137,7 +137,7 @@ MutableSampleBlockPtr headRows(const SampleBlock &block, std::size_t rows)
 {
     rows = std::min(rows, block.sampleCount);
     auto out = SampleBlock::make(block.instrumentId, block.streamId, block.formats(), rows, !block.times.empty());
-    for (int c = 0; c < block.channelCount; ++c)
+    for (int c = 0; rows > 0 && c < block.channelCount; ++c)
         std::memcpy(out->rawData(c), block.rawData(c), rows * sampleTypeSize(block.format(c).type));
     if (!block.times.empty())
         std::copy_n(block.times.begin(), rows, out->times.begin());

@@ -333,7 +333,7 @@ MutableSampleBlockPtr PicoDriver::stagedBlock(std::size_t from, std::size_t to, 
     block->lostBefore = lostBefore;
     block->t0 = m_runStart + double(m_index) * m_dt;
     block->dt = m_dt;
-    for (std::size_t i = 0; i < m_inputs.size(); ++i)
+    for (std::size_t i = 0; n > 0 && i < m_inputs.size(); ++i) // (a gap marker has no samples, no storage)
         std::memcpy(block->data<std::int16_t>(int(i)), m_stageMax[i].data() + from, n * sizeof(std::int16_t));
     if (m_stageTrigger >= std::int64_t(from) && m_stageTrigger < std::int64_t(to)) {
         block->flags |= SampleBlock::Trigger;

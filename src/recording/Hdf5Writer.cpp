@@ -446,6 +446,8 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
         Column &col = s->columns[c];
         const std::size_t at = col.buffer.size();
         col.buffer.resize(at + n * col.elemSize);
+        if (n == 0) // (a block that only carries a loss count or a marker has no storage)
+            continue;
         // The session refuses blocks whose formats differ from the stream's (RecordingSession).
         if (int(c) < b.channelCount && b.format(int(c)).type == col.type)
             std::memcpy(col.buffer.data() + at, b.rawData(int(c)), n * col.elemSize);
