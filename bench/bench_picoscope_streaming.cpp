@@ -187,7 +187,7 @@ void print(const Result &r, double disk)
                 "overrun blocks %llu  %s\n",
                 r.channels, r.intervalNs, r.perChannel / 1e6, r.steady / wanted, r.steady / 1e6, r.mbps, r.fileMbps,
                 disk > 0 ? 100.0 * r.fileMbps / disk : 0.0, r.fileBytesPerSample, r.seconds, r.lost, r.dropped,
-                r.flagged, clean(r) ? "OK" : "LOSS");
+                r.flagged, clean(r) ? "OK" : r.samples == 0 ? "REFUSED" : "LOSS");
     if (!r.error.isEmpty())
         std::printf("        error: %s\n", qPrintable(r.error));
     std::printf("        CPU: %s\n", r.cpu.c_str());

@@ -124,8 +124,9 @@ private:
     void pollStreaming();
     void drainStreaming();
     void flushStreaming(bool force);
-    /// GetStreamingLatestValues until the library has nothing more or `budget` samples came;
-    /// returns true when it had nothing more (caught up), false on a budget or a failure.
+    /// GetStreamingLatestValues until the library has nothing more, or everything the unit had
+    /// taken when the call began is here, or `budget` samples came; returns true in the first two
+    /// cases (caught up), false on a budget, kMaxPollMs or a failure.
     bool fetchStreaming(std::size_t budget, PicoStatus *status);
     /// Sample index the unit's clock has reached now (samples taken since RunStreaming).
     std::int64_t clockIndex() const;

@@ -168,6 +168,11 @@ bool PicoDriver::fetchStreaming(std::size_t budget, PicoStatus *status)
     spent.start();
     std::size_t fetched = 0;
     *status = kOk;
+    // What the unit had taken when this poll began. Once that much is here, the poll is done:
+    // the samples taken while it ran are for the next one. (A library whose samples appear
+    // continuously, like ours, would otherwise be called in a tight loop until kMaxPollMs at every
+    // poll.) The place of what is staged is a lower bound of the unit's index while a gap waits.
+    const std::int64_t target = clockIndex();
     for (;;) {
         const std::size_t before = m_reported;
         m_callIndex = clockIndex();
@@ -184,7 +189,17 @@ bool PicoDriver::fetchStreaming(std::size_t budget, PicoStatus *status)
                 placeLosses(true);
             return true;
         }
-        fetched += m_reported - before;
+        const std::size_t got = m_reported - before;
+        fetched += got;
+        // At the live edge: this call brought less than 0.1 ms of the unit's samples (a gap
+        // waiting to be placed hides the index, so this is how such a poll ends).
+        if (m_dt > 0 && double(got) < 1e-4 / m_dt)
+            return true;
+        {
+            QMutexLocker lock(&m_stageMutex);
+            if (m_losses.empty() && std::int64_t(m_index + m_staged) >= target)
+                return true;
+        }
         if (fetched >= budget || spent.elapsed() > kMaxPollMs)
             return false;
     }
@@ -218,8 +233,8 @@ void PicoDriver::drainStreaming()
     // however far behind the host is; what it holds beyond that never reaches the recording and is
     // counted lost at the end of the run (estimated from the unit's clock).
     PicoStatus st = kOk;
+    const std::int64_t taken = clockIndex(); // what the unit took before Stop
     const bool caughtUp = m_autoStopped || fetchStreaming(fetchBudget(), &st);
-    const std::int64_t taken = clockIndex();
     flushStreaming(true);
     if (caughtUp || st != kOk || taken <= std::int64_t(m_index))
         return;
