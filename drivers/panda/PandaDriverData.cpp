@@ -121,6 +121,7 @@ void PandaDriver::beginCapture(const DataHeader &h)
     const bool clocked = m_captureIsOurs && m_active.clockTriggers && m_active.clockPeriod > 0;
     m_rowIndexTime = m_timeColumn < 0 && !clocked;
     s.nominalRate = clocked ? 1.0 / m_active.clockPeriod : 0.0;
+    s.timeChannel = m_timeColumn; // times = that column in seconds + the capture's start (flushFrames())
     setStreams({s});
     if (m_rowIndexTime) {
         const QString text = tr("PandA %1: no timestamp is captured and the rows are not triggered by CLOCK1 at a "
@@ -220,6 +221,7 @@ void PandaDriver::flushFrames()
         }
         for (std::size_t i = 0; i < rows; ++i)
             block->times[i] += m_captureT0;
+        block->timeOffset = m_captureT0;
     } else {
         const double step = m_rowIndexTime ? 1.0 : m_active.clockPeriod;
         for (std::size_t i = 0; i < rows; ++i)

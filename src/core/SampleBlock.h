@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <limits>
 #include <vector>
 
 namespace bs {
@@ -42,6 +43,9 @@ struct SampleBlock
     double t0 = 0.0;
     double dt = 0.0;
     std::vector<double> times;  ///< irregular streams only
+    /// With StreamInfo::timeChannel: times[i] == value(timeChannel, i) + timeOffset, computed
+    /// exactly so (toValues() into times, then += timeOffset). NaN: times are not derived.
+    double timeOffset = std::numeric_limits<double>::quiet_NaN();
     int channelCount = 0;
     std::size_t sampleCount = 0;
     std::uint32_t flags = NoFlags;

@@ -34,11 +34,14 @@ QJsonObject StreamInfo::toJson() const
         }
         chans.append(o);
     }
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("name"), name},
-            {QStringLiteral("regular"), regular},
-            {QStringLiteral("nominal_rate"), nominalRate},
-            {QStringLiteral("channels"), chans}};
+    QJsonObject o{{QStringLiteral("id"), id},
+                  {QStringLiteral("name"), name},
+                  {QStringLiteral("regular"), regular},
+                  {QStringLiteral("nominal_rate"), nominalRate},
+                  {QStringLiteral("channels"), chans}};
+    if (timeChannel >= 0)
+        o.insert(QStringLiteral("time_channel"), timeChannel);
+    return o;
 }
 
 } // namespace bs

@@ -38,6 +38,11 @@ struct StreamInfo
     QVector<ChannelInfo> channels;
     bool regular = false;    ///< true: fixed dt between samples; false: explicit time per sample
     double nominalRate = 0;  ///< samples/s when known (0 = unknown)
+    /// Irregular streams whose times come from one of their own channels (a PandA's PCAP.TS_TRIG):
+    /// that channel's index. Each block then carries SampleBlock::timeOffset, and its times are
+    /// exactly `value(timeChannel, i) + timeOffset` (toValues(), then one addition), so a
+    /// recording need not store the times besides the channel. -1: times are independent.
+    int timeChannel = -1;
 
     int channelIndex(const QString &channelName) const;
     /// The formats of its channels, in order (SampleBlock::make()).

@@ -67,6 +67,13 @@ Id segmentType(bool onDisk)
             { "dt", 24, offsetof(SegmentRecord, dt), Scalar::F64 } });
 }
 
+Id timeOffsetType(bool onDisk)
+{
+    return compound(onDisk, 16, sizeof(TimeOffsetRecord),
+        { { "file_row", 0, offsetof(TimeOffsetRecord, fileRow), Scalar::U64 },
+            { "offset", 8, offsetof(TimeOffsetRecord, offset), Scalar::F64 } });
+}
+
 Id eventType(bool onDisk)
 {
     return compound(onDisk, 36, sizeof(EventRecord),

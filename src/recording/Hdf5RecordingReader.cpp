@@ -213,13 +213,28 @@ bool Hdf5RecordingReader::loadStream(const QString &path, Stream *s, QString *er
     s->compression = QStringLiteral("none");
     if (h5::hasAttribute(gid, "compression") && !h5::readAttribute(gid, "compression", &s->compression))
         return false;
+    if (!s->regular && h5::hasAttribute(gid, "time_channel")) { // version 4
+        QString timeColumn;
+        std::vector<h5::TimeOffsetRecord> offsets;
+        if (!h5::readAttribute(gid, "time_channel", &timeColumn)
+            || !readRecords(gid, h5::TimeOffsetsDataset, h5::timeOffsetType(false).get(), &offsets))
+            return false;
+        s->timeChannel = int(columns.indexOf(timeColumn));
+        if (s->timeChannel < 0) {
+            if (error)
+                *error = tr("time_channel '%1' is not one of its columns").arg(timeColumn);
+            return false;
+        }
+        for (const h5::TimeOffsetRecord &r : offsets)
+            s->timeOffsets.emplace_back(r.fileRow, r.offset);
+    }
     for (const h5::SegmentRecord &r : segments)
         s->segments.push_back({ r.fileRow, r.sampleIndex, r.t0, r.dt });
     for (const h5::EventRecord &e : events)
         s->events.push_back({ e.fileRow, e.time, e.sampleIndex, e.count, LossKind(e.kind) });
     std::vector<h5::Id> datasets;
     QStringList names2 = columns;
-    if (!s->regular)
+    if (!s->regular && s->timeChannel < 0)
         names2 << QString::fromLatin1(h5::TimeDataset);
     for (int c = 0; c < names2.size(); ++c) {
         h5::Id ds = h5::dataset(H5Dopen2(gid, names2[c].toUtf8().constData(), H5P_DEFAULT));
@@ -329,6 +344,21 @@ bool Hdf5RecordingReader::readTimes(int stream, quint64 first, quint64 n, double
         return false;
     }
     const Stream &s = m_streams[stream];
+    if (s.timeChannel >= 0) {
+        // As the driver computed them (value, then + offset) and the writer stored them (− origin).
+        if (!readValues(stream, s.timeChannel, first, n, out, error))
+            return false;
+        const double origin = std::isfinite(m_timeOffset) ? m_timeOffset : 0.0;
+        std::size_t k = 0;
+        for (quint64 i = 0; i < n; ++i) {
+            const quint64 row = first + i;
+            while (k + 1 < s.timeOffsets.size() && s.timeOffsets[k + 1].first <= row)
+                ++k;
+            out[i] = k < s.timeOffsets.size() && s.timeOffsets[k].first <= row ? (out[i] + s.timeOffsets[k].second) - origin
+                                                                               : NAN;
+        }
+        return true;
+    }
     if (!s.regular) {
         if (readSlab(m_open->datasets[std::size_t(stream)].back().get(), H5T_NATIVE_DOUBLE, first, n, out))
             return true;

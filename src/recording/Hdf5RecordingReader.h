@@ -35,6 +35,11 @@ public:
         qint64 order = 0;
         bool regular = false;
         QString compression; ///< "none", "deflate", "lz4" (version 3; "none" before)
+        /// Version 4: an irregular stream whose times come from this channel (no `time` dataset):
+        /// time = its value + the offset of the last `timeOffsets` entry at or before the row −
+        /// session_time_offset. -1: times stored (or regular).
+        int timeChannel = -1;
+        std::vector<std::pair<quint64, double>> timeOffsets; ///< (file row, offset)
         QList<Channel> channels;
         quint64 rows = 0; ///< rows every channel (and the time column) holds
         std::vector<Segment> segments; ///< times on the recording timeline (as stored)

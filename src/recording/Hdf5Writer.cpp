@@ -101,6 +101,8 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
         m_fd = *static_cast<int *>(handle);
     m_segmentMemType = h5::segmentType(false);
     m_segmentFileType = h5::segmentType(true);
+    m_timeOffsetMemType = h5::timeOffsetType(false);
+    m_timeOffsetFileType = h5::timeOffsetType(true);
     m_eventMemType = h5::eventType(false);
     m_eventFileType = h5::eventType(true);
     m_markerMemType = h5::markerType(false);
@@ -243,7 +245,8 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
     const hid_t g = s.groupId.get();
     QStringList columns, names, units;
     NameAllocator datasetNames({ QString::fromLatin1(h5::TimeDataset),
-        QString::fromLatin1(h5::SegmentsDataset), QString::fromLatin1(h5::EventsDataset),
+        QString::fromLatin1(h5::SegmentsDataset), QString::fromLatin1(h5::TimeOffsetsDataset),
+        QString::fromLatin1(h5::EventsDataset),
         QString::fromLatin1(h5::MarkersDataset) });
     for (int c = 0; c < h.stream.channels.size(); ++c) {
         const ChannelInfo &ch = h.stream.channels[c];
@@ -265,7 +268,8 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
         && h5::writeAttribute(g, "columns", columns) && h5::writeAttribute(g, "channel_names", names)
         && h5::writeAttribute(g, "channel_units", units)
         && h5::writeAttribute(g, "compression", compressionName(m_compression))
-        && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt));
+        && (!h.stream.regular || h5::writeAttribute(g, "dt", h.dt))
+        && (s.timeChannel < 0 || h5::writeAttribute(g, "time_channel", columns[s.timeChannel]));
     for (int c = 0; ok && c < columns.size(); ++c) {
         Column col;
         const ChannelInfo &ch = h.stream.channels[c];
@@ -280,7 +284,14 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
                 || h5::writeAttribute(col.dataset.get(), "description", ch.description));
         s.columns.push_back(std::move(col));
     }
-    if (ok && !s.regular) {
+    if (ok && s.timeChannel >= 0) {
+        s.timeOffsets = createDataset(g, h5::TimeOffsetsDataset, m_timeOffsetFileType.get(), 256);
+        ok = s.timeOffsets.valid()
+            && h5::writeAttribute(s.timeOffsets.get(), "description",
+                QStringLiteral("from file_row on: time (s since start_time) = value of the time_channel + offset "
+                               "- session_time_offset"));
+    }
+    if (ok && s.timeColumn) {
         Column col;
         col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk, true);
         ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"))
@@ -310,6 +321,10 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     }
     auto s = std::make_unique<Stream>();
     s->regular = h.stream.regular;
+    s->timeChannel = !h.stream.regular && h.stream.timeChannel >= 0 && h.stream.timeChannel < h.stream.channels.size()
+        ? h.stream.timeChannel
+        : -1;
+    s->timeColumn = !s->regular && s->timeChannel < 0;
     const double rate = h.stream.nominalRate > 0 ? h.stream.nominalRate : 65536.0;
     s->chunk = std::clamp<hsize_t>(
         std::bit_ceil(hsize_t(std::min(rate, double(MaxChunkRows)))), MinChunkRows, MaxChunkRows);
@@ -384,6 +399,7 @@ void Hdf5Writer::discardRows(Stream &s)
     for (Column &c : s.columns)
         c.buffer.clear();
     std::erase_if(s.pendingSegments, [&s](const h5::SegmentRecord &r) { return r.fileRow >= s.rows; });
+    std::erase_if(s.pendingTimeOffsets, [&s](const h5::TimeOffsetRecord &r) { return r.fileRow >= s.rows; });
     for (h5::EventRecord &e : s.pendingEvents)
         e.fileRow = std::min<quint64>(e.fileRow, s.rows);
     for (h5::MarkerRecord &m : s.pendingMarkers)
@@ -418,12 +434,16 @@ bool Hdf5Writer::flushStream(Stream &s)
     if (!writeRows(s, buffered(s))
         || !appendRecords(s.segments.get(), m_segmentMemType.get(), &s.segmentRows, s.pendingSegments.data(),
             s.pendingSegments.size())
+        || (s.timeOffsets.valid()
+            && !appendRecords(s.timeOffsets.get(), m_timeOffsetMemType.get(), &s.timeOffsetRows,
+                s.pendingTimeOffsets.data(), s.pendingTimeOffsets.size()))
         || !appendRecords(s.events.get(), m_eventMemType.get(), &s.eventRows, s.pendingEvents.data(),
             s.pendingEvents.size())
         || !appendRecords(s.markers.get(), m_markerMemType.get(), &s.markerRows, s.pendingMarkers.data(),
             s.pendingMarkers.size()))
         return false;
     s.pendingSegments.clear();
+    s.pendingTimeOffsets.clear();
     s.pendingEvents.clear();
     s.pendingMarkers.clear();
     s.pendingMarkerTexts.clear();
@@ -441,7 +461,13 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
     if (seg)
         s->pendingSegments.push_back({ seg->fileRow, seg->sampleIndex, seg->t0, seg->dt });
     const std::size_t n = b.sampleCount;
-    const std::size_t channels = s->columns.size() - (s->regular ? 0 : 1);
+    if (s->timeChannel >= 0 && n > 0
+        && (s->timeOffsetRows + s->pendingTimeOffsets.size() == 0 || b.timeOffset != s->lastTimeOffset)) {
+        // (RecordingSession refuses a block of such a stream without a timeOffset)
+        s->pendingTimeOffsets.push_back({ s->rows + buffered(*s), b.timeOffset });
+        s->lastTimeOffset = b.timeOffset;
+    }
+    const std::size_t channels = s->columns.size() - (s->timeColumn ? 1 : 0);
     for (std::size_t c = 0; c < channels; ++c) {
         Column &col = s->columns[c];
         const std::size_t at = col.buffer.size();
@@ -454,7 +480,7 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
         else
             fillMissing(col.buffer.data() + at, n, col.type);
     }
-    if (!s->regular) {
+    if (s->timeColumn) {
         std::vector<std::byte> &buf = s->columns.back().buffer;
         const std::size_t at = buf.size();
         buf.resize(at + n * sizeof(double));
@@ -493,6 +519,7 @@ void Hdf5Writer::releaseIds(Stream &s)
     s.columns.clear();
     s.columns.shrink_to_fit();
     s.segments.close();
+    s.timeOffsets.close();
     s.events.close();
     s.markers.close();
     s.groupId.close();
@@ -560,6 +587,8 @@ bool Hdf5Writer::close(QString *error)
         releaseIds(*s); // the streams stay for rowsOnDisk()
     m_segmentMemType.close();
     m_segmentFileType.close();
+    m_timeOffsetMemType.close();
+    m_timeOffsetFileType.close();
     m_eventMemType.close();
     m_eventFileType.close();
     m_markerMemType.close();

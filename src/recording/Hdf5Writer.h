@@ -53,8 +53,15 @@ private:
     {
         QString group;
         h5::Id groupId;
-        std::vector<Column> columns; ///< channels, then `time` for irregular streams
+        std::vector<Column> columns; ///< channels, then `time` when timeColumn
         bool regular = false;
+        bool timeColumn = false; ///< irregular with independent times: a `time` dataset
+        /// Irregular with times from a channel (StreamInfo::timeChannel): `time_offsets` instead.
+        int timeChannel = -1;
+        double lastTimeOffset = 0;
+        h5::Id timeOffsets;
+        hsize_t timeOffsetRows = 0;
+        std::vector<h5::TimeOffsetRecord> pendingTimeOffsets;
         hsize_t chunk = MinChunkRows;
         hsize_t rows = 0; ///< rows in the datasets
         hsize_t flushedRows = 0; ///< rows at the last complete H5Fflush
@@ -103,6 +110,7 @@ private:
     bool m_full = false; ///< a reservation failed: no more rows are written, the file is closed properly
     bool m_frozen = false; ///< an HDF5 write failed: the file stays at its last flush
     QString m_fullReason;
+    h5::Id m_timeOffsetMemType, m_timeOffsetFileType;
     h5::Id m_segmentMemType, m_segmentFileType, m_eventMemType, m_eventFileType, m_markerMemType, m_markerFileType;
     NameAllocator m_instrumentNames;
     QHash<QString, QString> m_instrumentGroups; ///< instrument id -> group name

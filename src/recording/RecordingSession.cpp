@@ -138,6 +138,8 @@ StreamInfo RecordingSession::streamInfo(const Slot &s, int channels, bool regula
         if (announced.id == s.streamId)
             info = announced;
     info.regular = regular;
+    if (regular || info.timeChannel >= channels || info.channels.size() != channels)
+        info.timeChannel = -1; // (only for the announced layout of an irregular stream)
     info.channels.resize(channels);
     for (int c = 0; c < channels; ++c)
         if (info.channels[c].name.isEmpty())
@@ -178,6 +180,7 @@ bool RecordingSession::ensureStream(Slot &s, int channels, bool regular, double 
     s.handle = handle;
     s.channelCount = channels;
     s.formats = h.stream.formats();
+    s.timeChannel = h.stream.timeChannel;
     s.regular = regular;
     s.channels.clear();
     for (const StreamInfo &announced : m_announced.value(s.instrumentId))
@@ -413,7 +416,7 @@ void RecordingSession::handle(const QueueItem &item)
                 b.lostBefore ? LossKind::DeviceLost : LossKind::IndexGap });
     else if (flagged)
         addEvent(s, { row, recordingTime(b.t0), b.firstIndex, 0, LossKind::DeviceOverflow });
-    if (!b.isConsistent() || b.formats() != s.formats) {
+    if (!b.isConsistent() || b.formats() != s.formats || (s.timeChannel >= 0 && std::isnan(b.timeOffset))) {
         refuseBlock(s, b);
         std::lock_guard lock(m_mutex);
         StreamRecordStats &st = m_stats[s.statsIndex];
@@ -460,13 +463,19 @@ void RecordingSession::refuseBlock(Slot &s, const SampleBlock &b)
         found << describe(b.format(c));
     for (const SampleFormat &f : s.formats)
         expected << describe(f);
-    const QString message = b.isConsistent()
+    const QString message = !b.isConsistent()
+        ? QCoreApplication::translate("bs::Recorder", "%1/%2: refused an inconsistent block of %3 samples")
+              .arg(s.instrumentId, s.streamId)
+              .arg(b.sampleCount)
+        : b.formats() != s.formats
         ? QCoreApplication::translate("bs::Recorder",
               "%1/%2: refused a block of %3 samples whose channel formats (%4) differ from the announced ones (%5)")
               .arg(s.instrumentId, s.streamId)
               .arg(b.sampleCount)
               .arg(found.join(QStringLiteral(", ")), expected.join(QStringLiteral(", ")))
-        : QCoreApplication::translate("bs::Recorder", "%1/%2: refused an inconsistent block of %3 samples")
+        : QCoreApplication::translate("bs::Recorder",
+              "%1/%2: refused a block of %3 samples without the time offset its stream announced (its times "
+              "come from a channel)")
               .arg(s.instrumentId, s.streamId)
               .arg(b.sampleCount);
     addEvent(s, { s.timeline.rows(), recordingTime(b.t0), b.firstIndex, b.sampleCount, LossKind::FormatMismatch });

@@ -58,6 +58,9 @@ private:
         /// The formats of the stream's datasets/columns: the announced ones (or the first block's,
         /// for a stream that was never announced). A block with other formats is refused.
         std::vector<SampleFormat> formats;
+        /// StreamInfo::timeChannel of the stream as created (-1: times stored as such); a block
+        /// without its SampleBlock::timeOffset is then refused like one of other formats.
+        int timeChannel = -1;
         bool reannouncedOther = false;
         /// Closed at a split: created again in the next part with the same generation (name).
         bool reopen = false;

@@ -5,6 +5,7 @@
 // before native types still exported exactly; compression on/off; a block whose format differs
 // from the announced one refused, counted and reported without harming the file.
 #include "CsvExport.h"
+#include "Hdf5Layout.h"
 #include "Hdf5RecordingReader.h"
 #include "Hdf5Util.h"
 #include "RecordingTestUtil.h"
@@ -189,6 +190,7 @@ private slots:
     void compressionRoundTrip_data();
     void compressionRoundTrip();
     void blockWithOtherFormatRefused();
+    void timesFromAChannel();
 };
 
 void TestNativeRecording::hdf5RoundTripOfEveryType()
@@ -202,7 +204,7 @@ void TestNativeRecording::hdf5RoundTripOfEveryType()
     Hdf5RecordingReader r;
     QString error;
     QVERIFY2(r.open(h5, &error), qPrintable(error));
-    QCOMPARE(r.formatVersion(), qint64(3));
+    QCOMPARE(r.formatVersion(), h5::FormatVersion);
     verifyAgainstBlocks(r, blocks, formats);
     // The attributes a reader without BenchScope uses.
     hid_t f = H5Fopen(h5.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -420,3 +422,93 @@ void TestNativeRecording::blockWithOtherFormatRefused()
 
 QTEST_GUILESS_MAIN(TestNativeRecording)
 #include "test_native_recording.moc"
+
+// A PandA-like stream whose times are its TS_TRIG channel (int64 ticks × 8 ns) plus the capture's
+// start (StreamInfo::timeChannel, SampleBlock::timeOffset): the HDF5 file stores no `time` column
+// (format 4: `time_channel`, `time_offsets`), so a row takes what the wire took; the reader gives
+// back exactly the times the blocks had, the export the live CSV's bytes; a block of such a stream
+// without its offset is refused and counted.
+void TestNativeRecording::timesFromAChannel()
+{
+    const std::vector<SampleFormat> formats = { SampleFormat::of(SampleType::Int32, 1e-3),
+        SampleFormat::of(SampleType::Int64, 8e-9), SampleFormat::of(SampleType::Float64) };
+    StreamInfo info = nativeStream(formats);
+    info.regular = false;
+    info.nominalRate = 0;
+    info.timeChannel = 1;
+    std::mt19937_64 rng(4);
+    QList<SampleBlockPtr> blocks;
+    quint64 at = 0;
+    std::int64_t tick = 0;
+    // Two captures (offsets 5.0 and 12.375 s of session time), blocks of 1, 900, 3000 rows.
+    for (const auto &[offset, n] : std::vector<std::pair<double, std::size_t>>{ { 5.0, 900 }, { 5.0, 1 }, { 12.375, 3000 } }) {
+        auto b = SampleBlock::make(Inst, Sid, formats, n, true);
+        b->firstIndex = at;
+        for (std::size_t i = 0; i < n; ++i) {
+            tick += 1 + std::int64_t(rng() % 250); // irregular triggers
+            b->data<std::int32_t>(0)[i] = std::int32_t(rng());
+            b->data<std::int64_t>(1)[i] = tick;
+            b->data<double>(2)[i] = randomValue(rng);
+        }
+        b->toValues(1, 0, n, b->times.data()); // as the PandA driver does
+        for (double &t : b->times)
+            t += offset;
+        b->timeOffset = offset;
+        b->t0 = b->times.front();
+        blocks << b;
+        at += n;
+    }
+    QTemporaryDir dir;
+    RecordingOptions o = recOptions(RecordingOptions::Format::Hdf5, dir.filePath(QStringLiteral("t.h5")));
+    o.timeOrigin = 3.1; // the recording began at session time 3.1
+    RecorderStats st = record(o, info, blocks);
+    QVERIFY2(st.lastError.isEmpty(), qPrintable(st.lastError));
+    Hdf5RecordingReader r;
+    QString error;
+    QVERIFY2(r.open(o.path, &error), qPrintable(error));
+    QCOMPARE(r.formatVersion(), qint64(4));
+    const auto &s = r.streams().front();
+    QCOMPARE(s.timeChannel, 1);
+    QCOMPARE(s.timeOffsets.size(), std::size_t(2));
+    QCOMPARE(s.timeOffsets[1], std::make_pair(quint64(901), 12.375));
+    QCOMPARE(s.rows, quint64(3901));
+    std::vector<double> times(s.rows);
+    QVERIFY2(r.readTimes(0, 0, s.rows, times.data(), &error), qPrintable(error));
+    std::size_t row = 0;
+    for (const auto &b : blocks)
+        for (std::size_t i = 0; i < b->sampleCount; ++i, ++row) {
+            const double expected = b->time(i) - o.timeOrigin;
+            QVERIFY2(std::memcmp(&times[row], &expected, sizeof expected) == 0,
+                     qPrintable(QStringLiteral("row %1: %2 != %3").arg(row).arg(times[row], 0, 'g', 17).arg(expected, 0, 'g', 17)));
+        }
+    r.close();
+    hid_t f = H5Fopen(o.path.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    QVERIFY(f >= 0);
+    QCOMPARE(H5Lexists(f, "/adc/wave/time", H5P_DEFAULT), 0);
+    QCOMPARE(readStringAttr(f, "/adc/wave", "time_channel"), QStringLiteral("c1"));
+    H5Fclose(f);
+
+    // The export writes what a live CSV recording of the same blocks holds, byte for byte.
+    RecordingOptions c = recOptions(RecordingOptions::Format::Csv, dir.filePath(QStringLiteral("csv")));
+    c.timeOrigin = o.timeOrigin;
+    QVERIFY(record(c, info, blocks).lastError.isEmpty());
+    QStringList written;
+    QVERIFY2(exportCsv(o.path, dir.filePath(QStringLiteral("export")), &written, &error), qPrintable(error));
+    QCOMPARE(written.size(), 1);
+    QVERIFY(readAll(written.front()) == readAll(dir.filePath(QStringLiteral("csv/adc_wave.csv"))));
+
+    // A block without its offset cannot be placed: refused, counted, named.
+    auto bare = SampleBlock::make(Inst, Sid, formats, 10, true);
+    bare->firstIndex = at;
+    for (std::size_t i = 0; i < 10; ++i)
+        bare->times[i] = 20.0 + double(i);
+    bare->t0 = 20.0;
+    QList<SampleBlockPtr> withBare = blocks;
+    withBare << bare;
+    o.path = dir.filePath(QStringLiteral("bare.h5"));
+    st = record(o, info, withBare);
+    QCOMPARE(st.refusedBlocks, quint64(1));
+    QVERIFY2(st.lastWarning.contains(QStringLiteral("time offset")), qPrintable(st.lastWarning));
+    QVERIFY2(r.open(o.path, &error), qPrintable(error));
+    QCOMPARE(r.streams().front().rows, quint64(3901));
+}
