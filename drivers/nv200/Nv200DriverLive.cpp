@@ -31,8 +31,8 @@ StreamInfo Nv200Driver::liveStream() const
     s.name = tr("Live position");
     s.regular = false;
     s.nominalRate = m_params.doubleValue(QStringLiteral("live_rate"));
-    s.channels = {ChannelInfo{QStringLiteral("Position"), positionUnit(), tr("meas"), true},
-                  ChannelInfo{QStringLiteral("Setpoint"), positionUnit(), tr("set"), true}};
+    s.channels = {ChannelInfo{QStringLiteral("Position"), positionUnit(), tr("meas"), true, {}},
+                  ChannelInfo{QStringLiteral("Setpoint"), positionUnit(), tr("set"), true, {}}};
     return s;
 }
 

@@ -43,7 +43,7 @@ StreamInfo Nv200Driver::recorderStream(const Recording &rec) const
     for (const int src : {rec.sourceA, rec.sourceB}) {
         const QString name = QString(QLatin1Char(ch ? 'B' : 'A')) + QLatin1Char(' ') + recorderSourceNames().value(src);
         s.channels.append(ChannelInfo{name, recorderSourceUnit(src, rec.closedLoop, m_unitClosedLoop, m_unitOpenLoop),
-                                      tr("recorder channel %1, source %2").arg(ch).arg(src), true});
+                                      tr("recorder channel %1, source %2").arg(ch).arg(src), true, {}});
         ++ch;
     }
     return s;

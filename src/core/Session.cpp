@@ -119,12 +119,19 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
                                .arg(limits.maxStringLength));
     if (rec->format != QLatin1String("hdf5") && rec->format != QLatin1String("csv"))
         return fail(error, tr("recording.format: '%1' is not one of: hdf5, csv").arg(rec->format));
-    const QJsonValue q = o.value(QStringLiteral("queue_mib"));
-    if (!q.isUndefined()) {
-        if (!q.isDouble() || q.toDouble() < 16 || q.toDouble() > 65536 || q.toDouble() != double(qint64(q.toDouble())))
-            return fail(error, tr("recording.queue_mib: expected an integer in [16, 65536]"));
-        rec->queueMiB = qint64(q.toDouble());
-    }
+    // An optional integer key of `recording` within [min, max].
+    auto readInteger = [&](const char *key, qint64 min, qint64 max, qint64 *out) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined())
+            return true;
+        if (!v.isDouble() || v.toDouble() < double(min) || v.toDouble() > double(max)
+            || v.toDouble() != double(qint64(v.toDouble())))
+            return fail(error, tr("recording.%1: expected an integer in [%2, %3]").arg(QLatin1String(key)).arg(min).arg(max));
+        *out = qint64(v.toDouble());
+        return true;
+    };
+    if (!readInteger("queue_mib", 16, 65536, &rec->queueMiB))
+        return false;
     // Split-file and auto-stop limits: 0 (off) or a positive number of minutes / GB.
     const std::pair<const char *, double *> limitsKeys[] = {{"split_minutes", &rec->splitMinutes},
                                                             {"split_gb", &rec->splitGB},
@@ -143,12 +150,10 @@ bool readRecording(const QJsonValue &v, SessionRecording *rec, const SessionLimi
     if (rec->compression != QLatin1String("none") && rec->compression != QLatin1String("deflate")
         && rec->compression != QLatin1String("lz4"))
         return fail(error, tr("recording.compression: '%1' is not one of: none, deflate, lz4").arg(rec->compression));
-    const QJsonValue level = o.value(QStringLiteral("compression_level"));
-    if (!level.isUndefined()) {
-        if (!level.isDouble() || level.toDouble() < 1 || level.toDouble() > 9 || level.toDouble() != double(int(level.toDouble())))
-            return fail(error, tr("recording.compression_level: expected an integer from 1 to 9"));
-        rec->compressionLevel = int(level.toDouble());
-    }
+    qint64 level = rec->compressionLevel;
+    if (!readInteger("compression_level", 1, 9, &level))
+        return false;
+    rec->compressionLevel = int(level);
     return true;
 }
 } // namespace

@@ -72,8 +72,8 @@ void FakeSignalInstrument::open()
 {
     setState(State::Connecting);
     setStreams({ StreamInfo { QStringLiteral("sig"), QStringLiteral("Signals"),
-        { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {} },
-            ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {} } },
+        { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {}, true, {} },
+            ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {}, true, {} } },
         true, m_params.doubleValue(QStringLiteral("rate")) } });
     setState(State::Connected);
 }
