@@ -46,7 +46,7 @@ void ChannelMeasurer::gap()
 {
     m_state = State::Unknown;
     m_prevT = m_prevV = kNaN;
-    m_lastLow = m_lastMid = m_lastHigh = kNaN;
+    m_lastStart = m_lastMid = kNaN;
     m_lastEdge = kNaN;
 }
 
@@ -78,73 +78,48 @@ void ChannelMeasurer::sample(double t, double v)
     const double pt = m_prevT, pv = m_prevV;
     m_prevT = t;
     m_prevV = v;
-    switch (m_state) {
-    case State::Unknown:
+    if (m_state == State::Unknown) {
         // The first level reached says where the signal is; a passage not seen whole is no edge.
         if (v <= m_low)
             m_state = State::Low;
         else if (v >= m_high)
             m_state = State::High;
-        return;
-    case State::Low:
-        if (!hasPrev)
-            return;
-        if (pv < m_low && v >= m_low)
-            m_lastLow = cross(pt, pv, t, v, m_low);
-        if (pv < m_mid && v >= m_mid)
-            m_lastMid = cross(pt, pv, t, v, m_mid);
-        if (v >= m_high) {
-            const double t90 = cross(pt, pv, t, v, m_high);
-            const double edge = m_lastMid;
-            if (!std::isnan(m_lastLow)) {
-                m_riseSum.add(t90 - m_lastLow);
-                ++m_rises;
-            }
-            if (!std::isnan(edge)) {
-                ++m_rising;
-                if (std::isnan(m_firstRising))
-                    m_firstRising = edge;
-                m_lastRising = edge;
-                if (!std::isnan(m_lastEdge)) {
-                    m_negWidth.add(edge - m_lastEdge);
-                    ++m_negWidths;
-                }
-            }
-            m_lastEdge = edge;
-            m_lastLow = m_lastMid = kNaN;
-            m_state = State::High;
-        }
-        return;
-    case State::High:
-        if (!hasPrev)
-            return;
-        if (pv > m_high && v <= m_high)
-            m_lastHigh = cross(pt, pv, t, v, m_high);
-        if (pv > m_mid && v <= m_mid)
-            m_lastMid = cross(pt, pv, t, v, m_mid);
-        if (v <= m_low) {
-            const double t10 = cross(pt, pv, t, v, m_low);
-            const double edge = m_lastMid;
-            if (!std::isnan(m_lastHigh)) {
-                m_fallSum.add(t10 - m_lastHigh);
-                ++m_falls;
-            }
-            if (!std::isnan(edge)) {
-                ++m_falling;
-                if (std::isnan(m_firstFalling))
-                    m_firstFalling = edge;
-                m_lastFalling = edge;
-                if (!std::isnan(m_lastEdge)) {
-                    m_posWidth.add(edge - m_lastEdge);
-                    ++m_posWidths;
-                }
-            }
-            m_lastEdge = edge;
-            m_lastHigh = m_lastMid = kNaN;
-            m_state = State::Low;
-        }
-        return;
+    } else if (hasPrev) {
+        passage(pt, pv, t, v, m_state == State::Low);
     }
+}
+
+void ChannelMeasurer::passage(double pt, double pv, double t, double v, bool rising)
+{
+    // A falling passage is a rising one of −v: the same comparisons with the sign turned.
+    const double sign = rising ? 1.0 : -1.0;
+    const double from = rising ? m_low : m_high, to = rising ? m_high : m_low;
+    auto crossed = [&](double level) { return sign * pv < sign * level && sign * v >= sign * level; };
+    if (crossed(from))
+        m_lastStart = cross(pt, pv, t, v, from);
+    if (crossed(m_mid))
+        m_lastMid = cross(pt, pv, t, v, m_mid);
+    if (sign * v < sign * to)
+        return;
+    Direction &d = rising ? m_up : m_down;
+    if (!std::isnan(m_lastStart)) {
+        d.transition.add(cross(pt, pv, t, v, to) - m_lastStart);
+        ++d.transitions;
+    }
+    const double edge = m_lastMid;
+    if (!std::isnan(edge)) {
+        ++d.edges;
+        if (std::isnan(d.first))
+            d.first = edge;
+        d.last = edge;
+        if (!std::isnan(m_lastEdge)) {
+            d.widthBefore.add(edge - m_lastEdge);
+            ++d.widthsBefore;
+        }
+    }
+    m_lastEdge = edge;
+    m_lastStart = m_lastMid = kNaN;
+    m_state = rising ? State::High : State::Low;
 }
 
 MeasurementResult ChannelMeasurer::result() const
@@ -168,24 +143,21 @@ MeasurementResult ChannelMeasurer::result() const
     }
     if (!m_edges)
         return r;
-    r.edges = m_rising + m_falling;
+    r.edges = m_up.edges + m_down.edges;
     double period = NAN;
-    if (m_rising >= 2)
-        period = (m_lastRising - m_firstRising) / double(m_rising - 1);
-    else if (m_falling >= 2)
-        period = (m_lastFalling - m_firstFalling) / double(m_falling - 1);
+    if (m_up.edges >= 2)
+        period = (m_up.last - m_up.first) / double(m_up.edges - 1);
+    else if (m_down.edges >= 2)
+        period = (m_down.last - m_down.first) / double(m_down.edges - 1);
     if (period > 0) {
         r.period = period;
         r.frequency = 1.0 / period;
     }
-    if (m_rises)
-        r.riseTime = m_riseSum.value() / double(m_rises);
-    if (m_falls)
-        r.fallTime = m_fallSum.value() / double(m_falls);
-    if (m_posWidths)
-        r.widthPositive = m_posWidth.value() / double(m_posWidths);
-    if (m_negWidths)
-        r.widthNegative = m_negWidth.value() / double(m_negWidths);
+    auto mean = [](const Sum &sum, quint64 n) { return n ? std::optional<double>(sum.value() / double(n)) : std::nullopt; };
+    r.riseTime = mean(m_up.transition, m_up.transitions);
+    r.fallTime = mean(m_down.transition, m_down.transitions);
+    r.widthPositive = mean(m_down.widthBefore, m_down.widthsBefore); // rising edge … falling edge
+    r.widthNegative = mean(m_up.widthBefore, m_up.widthsBefore);     // falling edge … rising edge
     if (r.period && r.widthPositive)
         r.dutyPositive = 100.0 * *r.widthPositive / period;
     if (r.period && r.widthNegative)

@@ -50,10 +50,6 @@ public:
     void gap();
     MeasurementResult result() const;
 
-    double lowLevel() const { return m_low; }
-    double midLevel() const { return m_mid; }
-    double highLevel() const { return m_high; }
-
 private:
     enum class State { Unknown, Low, High };
     /// Compensated (Neumaier) sum.
@@ -64,7 +60,19 @@ private:
         double value() const { return sum + c; }
     };
     static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    /// Totals of the edges in one direction.
+    struct Direction
+    {
+        quint64 edges = 0; ///< with a 50 % crossing seen
+        double first = kNaN, last = kNaN; ///< their times
+        Sum transition; ///< 10→90 % (rising) or 90→10 % (falling) times …
+        quint64 transitions = 0; ///< … and how many
+        Sum widthBefore; ///< from the previous edge (of the other direction) to this one …
+        quint64 widthsBefore = 0; ///< … and how many
+    };
     void sample(double t, double v);
+    /// One sample of a passage up (from Low) or down (from High); at its end the edge is counted.
+    void passage(double pt, double pv, double t, double v, bool rising);
     static double cross(double t0, double v0, double t1, double v1, double level);
 
     // pass 1
@@ -78,12 +86,9 @@ private:
     double m_low = kNaN, m_mid = kNaN, m_high = kNaN;
     State m_state = State::Unknown;
     double m_prevT = kNaN, m_prevV = kNaN;
-    double m_lastLow = kNaN, m_lastMid = kNaN, m_lastHigh = kNaN; ///< crossings of the edge in progress
-    quint64 m_rising = 0, m_falling = 0;
-    double m_firstRising = kNaN, m_lastRising = kNaN, m_firstFalling = kNaN, m_lastFalling = kNaN;
+    double m_lastStart = kNaN, m_lastMid = kNaN; ///< crossings of 10 % (90 %) and 50 % of the passage in progress
     double m_lastEdge = kNaN; ///< time of the last edge, for the widths (NaN after a gap)
-    Sum m_riseSum, m_fallSum, m_posWidth, m_negWidth;
-    quint64 m_rises = 0, m_falls = 0, m_posWidths = 0, m_negWidths = 0;
+    Direction m_up, m_down;
 };
 
 } // namespace bs

@@ -291,7 +291,7 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
                 QStringLiteral("from file_row on: time (s since start_time) = value of the time_channel + offset "
                                "- session_time_offset"));
     }
-    if (ok && s.timeColumn) {
+    if (ok && s.hasTimeColumn()) {
         Column col;
         col.dataset = createDataset(g, h5::TimeDataset, H5T_IEEE_F64LE, s.chunk, true);
         ok = col.dataset.valid() && h5::writeAttribute(col.dataset.get(), "unit", QStringLiteral("s"))
@@ -324,7 +324,6 @@ int Hdf5Writer::addStream(const StreamHeader &h, StreamLocation *where, QString 
     s->timeChannel = !h.stream.regular && h.stream.timeChannel >= 0 && h.stream.timeChannel < h.stream.channels.size()
         ? h.stream.timeChannel
         : -1;
-    s->timeColumn = !s->regular && s->timeChannel < 0;
     const double rate = h.stream.nominalRate > 0 ? h.stream.nominalRate : 65536.0;
     s->chunk = std::clamp<hsize_t>(
         std::bit_ceil(hsize_t(std::min(rate, double(MaxChunkRows)))), MinChunkRows, MaxChunkRows);
@@ -467,7 +466,7 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
         s->pendingTimeOffsets.push_back({ s->rows + buffered(*s), b.timeOffset });
         s->lastTimeOffset = b.timeOffset;
     }
-    const std::size_t channels = s->columns.size() - (s->timeColumn ? 1 : 0);
+    const std::size_t channels = s->columns.size() - (s->hasTimeColumn() ? 1 : 0);
     for (std::size_t c = 0; c < channels; ++c) {
         Column &col = s->columns[c];
         const std::size_t at = col.buffer.size();
@@ -480,7 +479,7 @@ bool Hdf5Writer::write(int handle, const SampleBlock &b, const Segment *seg, QSt
         else
             fillMissing(col.buffer.data() + at, n, col.type);
     }
-    if (s->timeColumn) {
+    if (s->hasTimeColumn()) {
         std::vector<std::byte> &buf = s->columns.back().buffer;
         const std::size_t at = buf.size();
         buf.resize(at + n * sizeof(double));

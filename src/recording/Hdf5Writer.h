@@ -53,11 +53,12 @@ private:
     {
         QString group;
         h5::Id groupId;
-        std::vector<Column> columns; ///< channels, then `time` when timeColumn
+        std::vector<Column> columns; ///< channels, then `time` when hasTimeColumn()
         bool regular = false;
-        bool timeColumn = false; ///< irregular with independent times: a `time` dataset
         /// Irregular with times from a channel (StreamInfo::timeChannel): `time_offsets` instead.
         int timeChannel = -1;
+        /// Irregular with independent times: a `time` dataset.
+        bool hasTimeColumn() const { return !regular && timeChannel < 0; }
         double lastTimeOffset = 0;
         h5::Id timeOffsets;
         hsize_t timeOffsetRows = 0;
