@@ -14,6 +14,7 @@ BS_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-serialport-dev qt6-charts-dev qt6-httpserver-dev
   qt6-websockets-dev
   libgl-dev libqt6opengl6-dev libqcustomplot-dev libhdf5-dev hdf5-tools hdf5-filter-plugin python3-h5py
+  libfftw3-dev
   libqt6svg6 xvfb xauth
 )
 
