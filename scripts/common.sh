@@ -15,7 +15,7 @@ BS_PACKAGES=(
   qt6-websockets-dev
   libgl-dev libqt6opengl6-dev libqcustomplot-dev libhdf5-dev hdf5-tools hdf5-filter-plugin python3-h5py
   libfftw3-dev
-  libqt6svg6 xvfb xauth
+  libqt6svg6 qt6-svg-dev xvfb xauth
 )
 
 bs_install_deps() {

@@ -30,6 +30,7 @@ QStyle::StandardPixmap fallback(const QString &name)
         { QStringLiteral("add-instrument"), QStyle::SP_FileDialogNewFolder },
         { QStringLiteral("remove-instrument"), QStyle::SP_TrashIcon },
         { QStringLiteral("follow"), QStyle::SP_MediaSeekForward },
+        { QStringLiteral("freeze"), QStyle::SP_MediaPause },
         { QStringLiteral("zoom-all"), QStyle::SP_TitleBarMaxButton },
         { QStringLiteral("autoscale"), QStyle::SP_ArrowUp },
         { QStringLiteral("document-new"), QStyle::SP_FileIcon },

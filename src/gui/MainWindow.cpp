@@ -68,6 +68,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     connect(m_scope, &ScopeView::spanChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::yAutoChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::axisSidesChanged, this, [this] { setModified(); });
+    connect(m_scope, &ScopeView::lanesChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_record, &RecordController::recordingChanged, this, &MainWindow::updateRecordAction);
     connect(m_record, &RecordController::errorOccurred, this, [this](const QString &message) {
@@ -126,6 +127,13 @@ void MainWindow::setupActions()
     connect(ui.actionSave, &QAction::triggered, this, &MainWindow::onSave);
     connect(ui.actionSaveAs, &QAction::triggered, this, &MainWindow::onSaveAs);
     connect(ui.actionExportCsv, &QAction::triggered, this, &MainWindow::onExportCsv);
+    // File ▸ Export View Image: the scope as it is shown, as PNG, SVG or PDF.
+    auto *exportImage = new QAction(tr("Export View &Image…"), this);
+    exportImage->setObjectName(QStringLiteral("actionExportImage"));
+    exportImage->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    exportImage->setToolTip(tr("Save the scope view as a picture: PNG, SVG or PDF (Ctrl+Shift+E)"));
+    ui.menuFile->insertAction(ui.actionExportCsv, exportImage);
+    connect(exportImage, &QAction::triggered, this, &MainWindow::onExportImage);
     connect(ui.actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(ui.actionAddInstrument, &QAction::triggered, this, &MainWindow::onAddInstrument);
     connect(ui.actionRemoveInstrument, &QAction::triggered, this, &MainWindow::onRemoveInstrument);
@@ -157,6 +165,7 @@ void MainWindow::setupViewMenu()
     QMenu *view = m_ui->menuView;
     connect(m_ui->actionScopeOptions, &QAction::toggled, m_scope->controls(), &QWidget::setVisible);
     view->addAction(m_scope->followAction());
+    view->addAction(m_scope->freezeAction());
     view->addAction(m_scope->showAllAction());
     view->addAction(m_scope->autoScaleAction());
     view->addAction(m_scope->zoomBackAction());

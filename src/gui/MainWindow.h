@@ -121,6 +121,7 @@ private:
     void onRecordTriggered(bool on);
     void onRecordingSettings();
     void onExportCsv();
+    void onExportImage();
     void onLastRecording();
     void onAbout();
     QString documentsDir() const;

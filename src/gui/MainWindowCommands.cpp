@@ -9,6 +9,7 @@
 #include "LastRecordingDialog.h"
 #include "RecordController.h"
 #include "RecordingSettingsDialog.h"
+#include "ScopeView.h"
 
 #include <RecordingNames.h>
 #include <Workspace.h>
@@ -21,6 +22,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QProgressDialog>
+#include <QStatusBar>
 #include <QPushButton>
 #include <QTimer>
 #include <QUrl>
@@ -95,6 +97,25 @@ void MainWindow::onRecordingSettings()
         return;
     m_record->setSettings(dialog.settings());
     setModified();
+}
+
+void MainWindow::onExportImage()
+{
+    const QString png = tr("PNG image (*.png)"), svg = tr("SVG drawing (*.svg)"), pdf = tr("PDF document (*.pdf)");
+    QString filter = png;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export View Image"),
+        QDir(m_record->directory()).filePath(QStringLiteral("scope.png")), QStringList { png, svg, pdf }.join(QStringLiteral(";;")),
+        &filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty()) // the type chosen in the dialog gives the extension
+        path += filter == svg ? QStringLiteral(".svg") : filter == pdf ? QStringLiteral(".pdf") : QStringLiteral(".png");
+    QString error;
+    if (!m_scope->exportImage(path, &error)) {
+        QMessageBox::warning(this, tr("Export View Image"), error);
+        return;
+    }
+    statusBar()->showMessage(tr("Saved the view as %1").arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 void MainWindow::onExportCsv()

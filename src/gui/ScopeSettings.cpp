@@ -12,11 +12,32 @@ bool validRange(double lo, double hi)
 }
 } // namespace
 
+QString ScopeSettings::lanesName(Lanes l)
+{
+    switch (l) {
+    case Lanes::PerInstrument:
+        return QStringLiteral("instrument");
+    case Lanes::Single:
+        return QStringLiteral("single");
+    case Lanes::PerUnit:
+        break;
+    }
+    return QStringLiteral("unit");
+}
+
+ScopeSettings::Lanes ScopeSettings::lanesFromName(const QString &name, Lanes fallback)
+{
+    for (Lanes l : { Lanes::PerUnit, Lanes::PerInstrument, Lanes::Single })
+        if (lanesName(l) == name)
+            return l;
+    return fallback;
+}
+
 QJsonObject ScopeSettings::toJson() const
 {
     QJsonObject o { { QStringLiteral("type"), kType }, { QStringLiteral("span_s"), spanSeconds },
         { QStringLiteral("follow"), follow }, { QStringLiteral("y_auto"), yAuto },
-        { QStringLiteral("channels"), channels } };
+        { QStringLiteral("lanes"), lanesName(lanes) }, { QStringLiteral("channels"), channels } };
     const auto primary = yRanges.constFind(primaryUnit);
     if (primary != yRanges.constEnd()) {
         o.insert(QStringLiteral("y_min"), primary->first);
@@ -45,6 +66,7 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
         s.spanSeconds = span;
     s.follow = o.value(QStringLiteral("follow")).toBool(s.follow);
     s.yAuto = o.value(QStringLiteral("y_auto")).toBool(s.yAuto);
+    s.lanes = lanesFromName(o.value(QStringLiteral("lanes")).toString(), s.lanes);
     s.primaryUnit = o.value(QStringLiteral("y_unit")).toString();
     const QJsonObject ranges = o.value(QStringLiteral("y_ranges")).toObject();
     for (auto it = ranges.begin(); it != ranges.end(); ++it) {

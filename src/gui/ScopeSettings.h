@@ -14,10 +14,16 @@ namespace bs {
 ///   "y_ranges":{"V":[-1,1],"µm":[0,80]},"y_sides":{"V":"left","µm":"right"},
 ///   "channels":[{"key":...,"visible":...,"color":...}]}`.
 /// `y_min`/`y_max` are the range of the first (left) axis; `y_ranges` holds the manual range of
-/// every unit's axis, `y_sides` the side of every unit's axis. Reading is lenient: a missing or
-/// mistyped member keeps its default.
+/// every value axis (keyed by unit; by "instrument/unit" when lanes are per instrument), `y_sides`
+/// the side of every unit's axis, `lanes` how channels are stacked ("unit": one lane per unit,
+/// "instrument": one lane per instrument, "single": all in one lane). Reading is lenient: a missing
+/// or mistyped member keeps its default.
 struct ScopeSettings
 {
+    enum class Lanes { PerUnit, PerInstrument, Single };
+    static QString lanesName(Lanes l);
+    static Lanes lanesFromName(const QString &name, Lanes fallback);
+
     static inline const QString kType = QStringLiteral("scope");
     static constexpr double kMinSpan = 1e-6;
     static constexpr double kMaxSpan = 7 * 86400.0;
@@ -25,6 +31,7 @@ struct ScopeSettings
     double spanSeconds = 10.0;
     bool follow = true;
     bool yAuto = true;
+    Lanes lanes = Lanes::PerUnit;
     QString primaryUnit; ///< unit of the left axis when saved
     QMap<QString, QPair<double, double>> yRanges; ///< manual range per unit
     QMap<QString, bool> axisOnRight; ///< side of each unit's axis (true: right)

@@ -8,6 +8,7 @@
 #include <TraceStore.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QKeyEvent>
 #include <QLabel>
@@ -112,7 +113,24 @@ void ScopeView::buildControls()
         tr("Fit the value axes to the visible data (A). Zooming a value axis turns this off."));
     connect(m_autoYAction, &QAction::toggled, this, &ScopeView::setYAuto);
 
+    m_freezeAction = new QAction(Icons::get(QStringLiteral("freeze")), tr("Free&ze"), this);
+    m_freezeAction->setObjectName(QStringLiteral("actionFreeze"));
+    m_freezeAction->setCheckable(true);
+    m_freezeAction->setShortcut(Qt::Key_Z);
+    m_freezeAction->setToolTip(tr("Freeze the picture (Z): acquisition and recording go on; zoom and pan "
+                                  "still work on what is frozen"));
+    connect(m_freezeAction, &QAction::toggled, this, &ScopeView::setFrozen);
+
+    m_cursorsAction = new QAction(tr("&Cursors"), this);
+    m_cursorsAction->setObjectName(QStringLiteral("actionCursors"));
+    m_cursorsAction->setCheckable(true);
+    m_cursorsAction->setShortcut(Qt::Key_C);
+    m_cursorsAction->setToolTip(tr("Two time and two value cursors with Δt, 1/Δt and ΔY (C); drag a cursor "
+                                   "line to move it; the value cursors sit in the lane you double-click with Shift"));
+    connect(m_cursorsAction, &QAction::toggled, this, &ScopeView::setCursorsVisible);
+
     m_controls->addAction(m_followAction);
+    m_controls->addAction(m_freezeAction);
     m_controls->addAction(m_showAllAction);
     m_controls->addSeparator();
     m_zoomBackAction = new QAction(tr("Zoom &Back"), this);
@@ -143,6 +161,22 @@ void ScopeView::buildControls()
     m_yMaxBox = makeRangeBox(m_controls, QStringLiteral("yMaxBox"),
         tr("Upper end of the first value axis (typing a value turns Autoscale off)"));
     m_controls->addWidget(m_yMaxBox);
+    m_controls->addSeparator();
+    m_controls->addAction(m_cursorsAction);
+    m_controls->addSeparator();
+    m_controls->addWidget(new QLabel(tr(" Lanes "), m_controls));
+    m_lanesBox = new QComboBox(m_controls);
+    m_lanesBox->setObjectName(QStringLiteral("lanesBox"));
+    m_lanesBox->addItem(tr("One per unit"), ScopeSettings::lanesName(ScopeSettings::Lanes::PerUnit));
+    m_lanesBox->addItem(tr("One per instrument"), ScopeSettings::lanesName(ScopeSettings::Lanes::PerInstrument));
+    m_lanesBox->addItem(tr("All in one"), ScopeSettings::lanesName(ScopeSettings::Lanes::Single));
+    m_lanesBox->setCurrentIndex(m_lanesBox->findData(ScopeSettings::lanesName(m_laneMode)));
+    m_lanesBox->setToolTip(tr("How channels are stacked: each lane has its own value axes and shares the "
+                              "time axis, so signals of very different size are each readable"));
+    connect(m_lanesBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        setLanes(ScopeSettings::lanesFromName(m_lanesBox->itemData(index).toString(), m_laneMode));
+    });
+    m_controls->addWidget(m_lanesBox);
     m_controls->addSeparator();
     m_helpButton = new QToolButton(m_controls);
     m_helpButton->setObjectName(QStringLiteral("gestureHelpButton"));
@@ -180,19 +214,18 @@ void ScopeView::setupPlot()
     m_plot->setContextMenuPolicy(Qt::PreventContextMenu); // right button: box zoom, menu on release
     m_plot->addAction(m_zoomBackAction);
     m_plot->installEventFilter(this);
+    m_marginGroup = new QCPMarginGroup(m_plot);
+    styleLane(m_plot->axisRect());
     m_plot->xAxis->setLabel(tr("Time [s]"));
-    m_plot->xAxis->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
-    m_plot->yAxis->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
-    m_plot->xAxis->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
-    m_plot->yAxis->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
-    m_plot->yAxis2->grid()->setPen(QPen(QColor(0xd8, 0xd8, 0xd8), 0, Qt::DotLine));
-    m_plot->yAxis2->grid()->setZeroLinePen(QPen(QColor(0xb0, 0xb0, 0xb0)));
-    m_plot->yAxis2->grid()->setVisible(false); // shown only when no axis is on the left
-    m_plot->xAxis2->setVisible(true);
-    m_plot->xAxis2->setTickLabels(false);
-    m_plot->xAxis2->setTicks(false);
-    m_plot->yAxis2->setTickLabels(true);
     m_plot->xAxis->setRange(0, m_span);
+    m_lanes = { Lane { QString(), m_plot->axisRect() } };
+    // The plot's own x axis is the master time axis; every further lane follows it.
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this](const QCPRange &r) {
+        m_syncingX = true;
+        for (qsizetype i = 1; i < m_lanes.size(); ++i)
+            m_lanes[i].rect->axis(QCPAxis::atBottom)->setRange(r);
+        m_syncingX = false;
+    });
 
     // Legend in its own row above the plot, so it never covers a trace.
     auto *legendRow = new QCPLayoutGrid;
@@ -229,6 +262,18 @@ void ScopeView::setupPlot()
     f.setPointSizeF(f.pointSizeF() * 1.35);
     m_emptyItem->setFont(f);
     m_emptyItem->setColor(QColor(0x70, 0x70, 0x70));
+
+    m_frozenItem = new QCPItemText(m_plot);
+    m_frozenItem->setClipToAxisRect(false);
+    m_frozenItem->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_frozenItem->position->setAxisRect(m_plot->axisRect());
+    m_frozenItem->position->setCoords(1.0, 0.0);
+    m_frozenItem->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_frozenItem->setPadding(QMargins(6, 2, 6, 2));
+    m_frozenItem->setBrush(QColor(0x1e, 0x60, 0xa8));
+    m_frozenItem->setColor(Qt::white);
+    m_frozenItem->setText(tr("❄ Frozen — acquisition and recording go on (Z: live again)"));
+    m_frozenItem->setVisible(false);
 
     connect(m_plot, &QCustomPlot::mousePress, this, &ScopeView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ScopeView::onMouseMove);
@@ -284,6 +329,21 @@ void ScopeView::setFollow(bool on)
     m_dirty = true;
     syncControls();
     Q_EMIT followChanged(on);
+}
+
+void ScopeView::setFrozen(bool on)
+{
+    if (on == m_frozen)
+        return;
+    m_frozen = on;
+    if (on) {
+        const TimeRange r = m_store->timeRange();
+        m_frozenAt = r.valid ? r.last : m_plot->xAxis->range().upper;
+    }
+    m_frozenItem->setVisible(on);
+    m_dirty = true;
+    syncControls();
+    Q_EMIT frozenChanged(on);
 }
 
 void ScopeView::setYAuto(bool on)
@@ -354,6 +414,7 @@ QJsonObject ScopeView::saveState() const
             s.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
     s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
     s.axisOnRight = m_axisSides;
+    s.lanes = m_laneMode;
     s.channels = m_styles->toJson();
     return s.toJson();
 }
@@ -364,6 +425,7 @@ void ScopeView::restoreState(const QJsonObject &state)
     m_manualRanges = s.yRanges;
     m_savedPrimaryUnit = s.primaryUnit;
     m_axisSides = s.axisOnRight;
+    setLanes(s.lanes);
     m_markers.clear(); // a new or opened session starts a new timeline
     m_markersDirty = true;
     m_zoomHistory.clear();
@@ -397,8 +459,9 @@ void ScopeView::setAcquisitionRunning(bool running)
 
 void ScopeView::syncControls()
 {
-    const QSignalBlocker b1(m_followAction), b2(m_autoYAction), b3(m_spanBox), b4(m_yMinBox), b5(m_yMaxBox);
+    const QSignalBlocker b0(m_freezeAction), b1(m_followAction), b2(m_autoYAction), b3(m_spanBox), b4(m_yMinBox), b5(m_yMaxBox);
     m_followAction->setChecked(m_follow);
+    m_freezeAction->setChecked(m_frozen);
     m_autoYAction->setChecked(m_yAuto);
     // A field the user is typing into is never rewritten: the view follows the field on Enter or
     // focus-out, not the other way round.
@@ -408,7 +471,7 @@ void ScopeView::syncControls()
     m_yMaxBox->setEnabled(!m_axes.isEmpty());
     if (!m_axes.isEmpty()) {
         const QCPRange r = m_axes.first().second->range();
-        const QString unit = m_axes.first().first;
+        const QString unit = m_axisUnits.value(m_axes.first().second);
         const QString suffix = unit.isEmpty() ? QString() : QLatin1Char(' ') + unit;
         if (!beingEdited(m_yMinBox)) {
             setSuffixIfChanged(m_yMinBox, suffix);
@@ -429,8 +492,9 @@ QString ScopeView::gestureHelp()
               "Drag: pan time · Shift+drag: pan the value axes\n"
               "Right-drag or Ctrl+drag: zoom to the box drawn\n"
               "Backspace or Esc: back to the previous view\n"
-              "Home: show all · F: Follow · A: Autoscale Y\n"
+              "Home: show all · F: Follow · A: Autoscale Y · Z: Freeze\n"
               "Double-click: Follow and Autoscale Y on again\n"
+              "C: cursors · drag a cursor line to move it · Shift+double-click: value cursors to that lane\n"
               "Click a legend entry: hide/show that channel\n"
               "Right-click an axis: move it to the other side\n"
               "Space (plot focused): Run/Stop · F5: Run/Stop · Ctrl+L: Clear");
@@ -500,7 +564,10 @@ bool ScopeView::zoomBack()
 
 void ScopeView::zoomToBox(const QRect &pixels)
 {
-    const QRect box = pixels.normalized() & m_plot->axisRect()->rect();
+    // The box zooms the lane that holds its centre.
+    const int lane = laneAt(pixels.normalized().center());
+    QCPAxisRect *rect = lane >= 0 ? m_lanes[lane].rect : pressedLane();
+    const QRect box = pixels.normalized() & rect->rect();
     if (box.width() < kMinBoxPixels)
         return;
     pushZoomHistory();
@@ -508,7 +575,9 @@ void ScopeView::zoomToBox(const QRect &pixels)
     m_plot->xAxis->setRange(m_plot->xAxis->pixelToCoord(box.left()), m_plot->xAxis->pixelToCoord(box.right()));
     if (box.height() >= kMinBoxPixels && !m_axes.isEmpty()) {
         setYAuto(false);
-        for (const auto &[unit, axis] : std::as_const(m_axes)) {
+        for (const auto &[key, axis] : std::as_const(m_axes)) {
+            if (axis->axisRect() != rect)
+                continue;
             const double lo = axis->pixelToCoord(box.bottom());
             const double hi = axis->pixelToCoord(box.top());
             if (lo < hi)
@@ -522,8 +591,18 @@ void ScopeView::zoomToBox(const QRect &pixels)
 
 void ScopeView::onDoubleClick(QMouseEvent *event)
 {
-    if (!m_plot->axisRect()->rect().contains(event->pos()))
+    const int lane = laneAt(event->pos());
+    if (lane < 0)
         return; // on the legend or an axis: nothing
+    if (m_cursorsOn && (event->modifiers() & Qt::ShiftModifier)) { // value cursors to this lane
+        for (const auto &[key, axis] : std::as_const(m_axes))
+            if (axis->axisRect() == m_lanes[lane].rect) {
+                const QCPRange y = axis->range();
+                setValueCursors(lane, y.lower + y.size() / 3, y.lower + 2 * y.size() / 3);
+                break;
+            }
+        return;
+    }
     if (m_follow && m_yAuto)
         return;
     pushZoomHistory();
@@ -536,13 +615,22 @@ void ScopeView::onMousePress(QMouseEvent *event)
 {
     m_pressPos = event->pos();
     m_pressOnLegend = m_plot->legend->visible() && m_plot->legend->outerRect().contains(event->pos());
-    m_dragInPlot = m_plot->axisRect()->rect().contains(event->pos());
+    m_pressLane = laneAt(event->pos());
+    m_dragInPlot = m_pressLane >= 0;
+    QCPAxisRect *rect = pressedLane();
+    m_draggedCursor = event->button() == Qt::LeftButton && event->modifiers() == Qt::NoModifier
+        ? cursorAt(event->pos())
+        : -1;
+    if (m_draggedCursor >= 0) {
+        rect->setRangeDrag(Qt::Orientations()); // the cursor moves, not the plot
+        return;
+    }
     const bool box = m_dragInPlot
         && (event->button() == Qt::RightButton
             || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)));
     if (box) {
         m_boxing = true;
-        m_plot->axisRect()->setRangeDrag(Qt::Orientations()); // no pan while drawing the box
+        rect->setRangeDrag(Qt::Orientations()); // no pan while drawing the box
         if (!m_band)
             m_band = new QRubberBand(QRubberBand::Rectangle, m_plot);
         m_band->setGeometry(QRect(m_pressPos, QSize()));
@@ -550,31 +638,43 @@ void ScopeView::onMousePress(QMouseEvent *event)
         return;
     }
     const bool vertical = event->modifiers() & Qt::ShiftModifier;
-    m_plot->axisRect()->setRangeDrag(vertical ? Qt::Vertical : Qt::Horizontal);
+    rect->setRangeDrag(vertical ? Qt::Vertical : Qt::Horizontal);
     if (vertical && m_dragInPlot && event->button() == Qt::LeftButton)
         setYAuto(false);
 }
 
 void ScopeView::onMouseMove(QMouseEvent *event)
 {
+    if (m_draggedCursor >= 0 && (event->buttons() & Qt::LeftButton)) {
+        dragCursor(m_draggedCursor, event->pos());
+        return;
+    }
+    if (!event->buttons() && m_cursorsOn) { // show where a cursor can be grabbed
+        const int c = cursorAt(event->pos());
+        m_plot->setCursor(c < 0 ? Qt::ArrowCursor : c < 2 ? Qt::SizeHorCursor : Qt::SizeVerCursor);
+    }
     if (m_boxing) {
-        m_band->setGeometry(QRect(m_pressPos, event->pos()).normalized() & m_plot->axisRect()->rect());
+        m_band->setGeometry(QRect(m_pressPos, event->pos()).normalized() & pressedLane()->rect());
         return;
     }
     if (!(event->buttons() & Qt::LeftButton) || !m_dragInPlot)
         return;
-    if (m_plot->axisRect()->rangeDrag() == Qt::Horizontal)
+    if (pressedLane()->rangeDrag() == Qt::Horizontal)
         setFollow(false);
 }
 
 void ScopeView::onMouseRelease(QMouseEvent *event)
 {
+    if (m_draggedCursor >= 0) {
+        m_draggedCursor = -1;
+        return;
+    }
     const bool click = (event->pos() - m_pressPos).manhattanLength() < kMinBoxPixels;
     if (m_boxing) {
         m_boxing = false;
         m_band->hide();
-        if (!click)
-            zoomToBox(QRect(m_pressPos, event->pos()));
+        if (!click) // the box stays in the lane where it was started
+            zoomToBox(QRect(m_pressPos, event->pos()).normalized() & pressedLane()->rect());
         else if (event->button() == Qt::RightButton)
             showContextMenu(event->pos());
         return;
@@ -607,9 +707,10 @@ void ScopeView::showContextMenu(const QPoint &pos)
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->setObjectName(QStringLiteral("scopeContextMenu"));
-    for (const auto &[unit, axis] : std::as_const(m_axes)) {
+    for (const auto &[key, axis] : std::as_const(m_axes)) {
         if (axis->selectTest(pos, false) < 0)
             continue;
+        const QString unit = m_axisUnits.value(axis);
         const bool right = axis->axisType() == QCPAxis::atRight;
         const QString name = unit.isEmpty() ? tr("the value axis") : tr("the [%1] axis").arg(unit);
         const QString text = right ? tr("Move %1 to the left").arg(name) : tr("Move %1 to the right").arg(name);
@@ -639,8 +740,8 @@ void ScopeView::setAxisOnRight(const QString &unit, bool right)
 
 QCPAxis *ScopeView::axisForUnitIfShown(const QString &unit) const
 {
-    for (const auto &[u, axis] : std::as_const(m_axes))
-        if (u == unit)
+    for (const auto &[key, axis] : std::as_const(m_axes))
+        if (m_axisUnits.value(axis) == unit)
             return axis;
     return nullptr;
 }
@@ -680,24 +781,32 @@ void ScopeView::rebuildMarkers()
     int run = 0;
     for (const RunMarker &m : std::as_const(m_markers)) {
         const QColor color = m.started ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
-        auto *line = new QCPItemStraightLine(m_plot);
-        line->setLayer(QStringLiteral("markers"));
-        for (QCPItemPosition *p : { line->point1, line->point2 }) {
-            p->setAxes(m_plot->xAxis, m_plot->yAxis);
-            p->setAxisRect(m_plot->axisRect());
-            p->setTypeX(QCPItemPosition::ptPlotCoords);
-            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        }
-        line->point1->setCoords(m.time, 0.0);
-        line->point2->setCoords(m.time, 1.0);
         QColor lineColor = color;
         lineColor.setAlpha(150);
-        line->setPen(QPen(lineColor, 1, Qt::DashLine));
-        line->setSelectable(false);
+        for (const Lane &lane : std::as_const(m_lanes)) {
+            QCPAxis *x = lane.rect->axis(QCPAxis::atBottom);
+            QCPAxis *y = lane.rect->axis(QCPAxis::atLeft);
+            auto *line = new QCPItemStraightLine(m_plot);
+            line->setLayer(QStringLiteral("markers"));
+            line->setClipAxisRect(lane.rect);
+            for (QCPItemPosition *p : { line->point1, line->point2 }) {
+                p->setAxes(x, y);
+                p->setAxisRect(lane.rect);
+                p->setTypeX(QCPItemPosition::ptPlotCoords);
+                p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            }
+            line->point1->setCoords(m.time, 0.0);
+            line->point2->setCoords(m.time, 1.0);
+            line->setPen(QPen(lineColor, 1, Qt::DashLine));
+            line->setSelectable(false);
+            m_markerItems << line;
+        }
+        // The label once, in the top lane.
         auto *label = new QCPItemText(m_plot);
         label->setLayer(QStringLiteral("markers"));
-        label->position->setAxes(m_plot->xAxis, m_plot->yAxis);
-        label->position->setAxisRect(m_plot->axisRect());
+        label->setClipAxisRect(m_lanes[0].rect);
+        label->position->setAxes(m_lanes[0].rect->axis(QCPAxis::atBottom), m_lanes[0].rect->axis(QCPAxis::atLeft));
+        label->position->setAxisRect(m_lanes[0].rect);
         label->position->setTypeX(QCPItemPosition::ptPlotCoords);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(m.time, 0.0);
@@ -707,16 +816,22 @@ void ScopeView::rebuildMarkers()
         label->setColor(color);
         label->setText(m.started ? tr("▶ Run %1").arg(++run) : tr("■ Stop"));
         label->setSelectable(false);
-        m_markerItems << line << label;
+        m_markerItems << label;
     }
+}
+
+QCPAxisRect *ScopeView::pressedLane() const
+{
+    return m_pressLane >= 0 && m_pressLane < m_lanes.size() ? m_lanes[m_pressLane].rect : m_lanes[0].rect;
 }
 
 void ScopeView::onMouseWheel(QWheelEvent *event)
 {
-    if (!m_plot->axisRect()->rect().contains(event->position().toPoint()))
+    const int lane = laneAt(event->position().toPoint());
+    if (lane < 0)
         return;
     const bool vertical = event->modifiers() & Qt::ControlModifier;
-    m_plot->axisRect()->setRangeZoom(vertical ? Qt::Vertical : Qt::Horizontal);
+    m_lanes[lane].rect->setRangeZoom(vertical ? Qt::Vertical : Qt::Horizontal);
     if (vertical)
         setYAuto(false);
     else

@@ -17,10 +17,13 @@ class QAction;
 class QCPAbstractItem;
 class QCPAbstractPlottable;
 class QCPAxis;
+class QCPAxisRect;
+class QCPMarginGroup;
 class QCPGraph;
 class QCPRange;
 class QCPItemText;
 class QCustomPlot;
+class QComboBox;
 class QDoubleSpinBox;
 class QToolButton;
 class QMouseEvent;
@@ -37,10 +40,12 @@ class TraceStore;
 
 /// The central strip chart: every visible channel of the TraceStore on the session time axis
 /// ("Time [s]", one timeline for the whole session: earlier runs stay, each run's start and stop is
-/// marked by a thin vertical line), one y axis per unit (by default the first unit on the left, the
-/// second on the right, further units alternating; the side of each unit's axis can be changed
-/// from the axis' right-click menu and is saved), an axis coloured like its trace when it carries
-/// one channel. A compact legend "channel [unit]" above the plot packs as many columns as fit;
+/// marked by a thin vertical line), stacked in lanes that share the time axis: one lane per unit
+/// (default), per instrument, or one lane for all (lanes()), so that a 50 V step and a 10 mV
+/// signal are each readable. Within a lane, one y axis per unit (by default the first unit on the
+/// left, the second on the right, further units alternating; the side of each unit's axis can be
+/// changed from the axis' right-click menu and is saved), an axis coloured like its trace when it
+/// carries one channel. A compact legend "channel [unit]" above the plot packs as many columns as fit;
 /// clicking an entry hides/shows the channel (hidden ones stay listed, greyed).
 ///
 /// Follow mode shows the last `span` seconds (a fresh acquisition fills the screen from the left,
@@ -74,6 +79,31 @@ public:
     void setYRange(double lower, double upper);
     /// Shows the whole history held by the store (turns Follow off).
     void showAll();
+    /// Freeze: the picture stops at the newest sample held now while acquisition and recording go
+    /// on; zoom and pan still work on what was there. Unfreezing shows the data again (newer data
+    /// that the store kept included).
+    bool frozen() const { return m_frozen; }
+    void setFrozen(bool on);
+    QAction *freezeAction() const { return m_freezeAction; }
+    /// Cursors (C): two time cursors across every lane and two value cursors in one lane, dragged
+    /// with the mouse, with a read-out of t1, t2, Δt, 1/Δt and y1, y2, ΔY in the lane's unit.
+    bool cursorsVisible() const { return m_cursorsOn; }
+    void setCursorsVisible(bool on);
+    QAction *cursorsAction() const { return m_cursorsAction; }
+    /// Times of the two time cursors (seconds on the session timeline).
+    QPair<double, double> timeCursors() const { return { m_cursorT[0], m_cursorT[1] }; }
+    void setTimeCursors(double t1, double t2);
+    /// The lane of the value cursors and their values on its first value axis.
+    int valueCursorLane() const { return m_cursorLane; }
+    QPair<double, double> valueCursors() const { return { m_cursorY[0], m_cursorY[1] }; }
+    void setValueCursors(int lane, double y1, double y2);
+    /// The read-out as shown (empty while the cursors are off).
+    QString cursorReadout() const;
+
+    /// Writes the plot as it is shown (lanes, legend, marks) to `path`: PNG, SVG or PDF by its
+    /// extension, at the widget's size (PNG at twice the pixels, for print). False with a message
+    /// naming the file and the cause.
+    bool exportImage(const QString &path, QString *error) const;
 
     QAction *followAction() const { return m_followAction; }
     QAction *autoScaleAction() const { return m_autoYAction; }
@@ -102,10 +132,19 @@ public:
     void clearRunMarkers();
     const QVector<RunMarker> &runMarkers() const { return m_markers; }
 
+    /// How channels are stacked (saved in the view).
+    ScopeSettings::Lanes lanes() const { return m_laneMode; }
+    void setLanes(ScopeSettings::Lanes lanes);
+    /// Lanes shown after the last rebuild (1 when nothing is plotted), top to bottom.
+    int laneCount() const { return int(m_lanes.size()); }
+    QCPAxisRect *laneRect(int lane) const;
+    /// The lane a channel ("inst/stream/channel" style key) is drawn in, or -1.
+    int laneOfChannel(const QString &styleKey) const;
+
     /// Side of the value axis of `unit` (true: right). Units never plotted are on the left.
     bool axisOnRight(const QString &unit) const { return m_axisSides.value(unit, false); }
     void setAxisOnRight(const QString &unit, bool right);
-    /// The value axis showing `unit` now, or null.
+    /// The (first) value axis showing `unit` now, or null.
     QCPAxis *axisForUnitIfShown(const QString &unit) const;
 
     /// `{"type":"scope", ...}` for the session's views array (see ScopeSettings).
@@ -136,9 +175,14 @@ public:
 Q_SIGNALS:
     void followChanged(bool on);
     void yAutoChanged(bool on);
+    void frozenChanged(bool on);
+    /// A cursor moved, or the cursors were turned on or off.
+    void cursorsChanged();
     void spanChanged(double seconds);
     /// An axis changed side (saved in the session's view).
     void axisSidesChanged();
+    /// The lane arrangement changed (saved in the session's view).
+    void lanesChanged();
     /// A short text for the status bar (what a double-click or box zoom did, ...).
     void statusMessage(const QString &text);
 
@@ -154,12 +198,29 @@ private:
         QCPGraph *graph = nullptr;
         QCPAxis *axis = nullptr;
         int order = 0; ///< position in the store's channel list (legend order)
+        int lane = 0;
+    };
+    struct Lane
+    {
+        QString key; ///< unit, instrument id, or empty (single lane)
+        QCPAxisRect *rect = nullptr;
     };
 
     void buildControls();
     void setupPlot();
     void rebuildGraphs();
-    QCPAxis *axisForUnit(const QString &unit);
+    void resetLanes();
+    QString laneKeyOf(const Trace &t) const;
+    int laneFor(const QString &laneKey);
+    void styleLane(QCPAxisRect *rect);
+    void onLaneXRangeChanged(const QCPRange &range);
+    /// The lane whose plot area holds `pos`, or -1.
+    int laneAt(const QPoint &pos) const;
+    /// The lane the mouse was pressed in (lane 0 if none).
+    QCPAxisRect *pressedLane() const;
+    /// Key of a value axis' range: its unit, with the instrument when lanes are per instrument.
+    QString axisKey(int lane, const QString &unit) const;
+    QCPAxis *axisFor(int lane, const QString &unit);
     QString legendName(const Trace &t, bool multiInstrument) const;
     void updateLegendWrap();
     void updateXRange();
@@ -178,6 +239,12 @@ private:
     void showContextMenu(const QPoint &pos);
     void rebuildMarkers();
     void updateAxisVisibility();
+    void rebuildCursors();
+    void updateCursorItems();
+    /// The cursor line (0, 1: time; 2, 3: value) within grabbing distance of `pos`, or -1.
+    int cursorAt(const QPoint &pos) const;
+    void dragCursor(int which, const QPoint &pos);
+    QCPAxis *cursorValueAxis() const;
 
     struct ViewState
     {
@@ -197,13 +264,31 @@ private:
     QAction *m_autoYAction = nullptr;
     QAction *m_showAllAction = nullptr;
     QAction *m_zoomBackAction = nullptr;
+    QAction *m_freezeAction = nullptr;
+    QCPItemText *m_frozenItem = nullptr;
+    QAction *m_cursorsAction = nullptr;
+    bool m_cursorsOn = false;
+    bool m_cursorsPlaced = false; ///< positions chosen (first turned on, or set)
+    double m_cursorT[2] = { 0.0, 0.0 };
+    double m_cursorY[2] = { 0.0, 0.0 };
+    int m_cursorLane = 0;
+    int m_draggedCursor = -1;
+    QList<QCPAbstractItem *> m_cursorItems; ///< time lines (one per lane and cursor), value lines, read-out
+    QCPItemText *m_cursorText = nullptr;
     QToolButton *m_helpButton = nullptr;
     TimeSpanBox *m_spanBox = nullptr;
     QDoubleSpinBox *m_yMinBox = nullptr;
     QDoubleSpinBox *m_yMaxBox = nullptr;
 
     QVector<Trace> m_traces;
-    QVector<QPair<QString, QCPAxis *>> m_axes; ///< unit → value axis, left axis first
+    QVector<QPair<QString, QCPAxis *>> m_axes; ///< axisKey → value axis, left axis of lane 0 first
+    QHash<QCPAxis *, QString> m_axisUnits; ///< value axis → its unit
+    QVector<Lane> m_lanes;
+    QCPMarginGroup *m_marginGroup = nullptr;
+    QComboBox *m_lanesBox = nullptr;
+    ScopeSettings::Lanes m_laneMode = ScopeSettings::Lanes::PerUnit;
+    int m_pressLane = -1;
+    bool m_syncingX = false;
     QList<QCPAxis *> m_extraAxes;
     QList<QMetaObject::Connection> m_axisConnections;
     QMap<QString, QPair<double, double>> m_manualRanges;
@@ -221,6 +306,8 @@ private:
     double m_span = 10.0;
     bool m_follow = true;
     bool m_yAuto = true;
+    bool m_frozen = false;
+    double m_frozenAt = 0.0; ///< newest sample time when frozen
     bool m_running = false;
     bool m_dirty = true;
     bool m_graphsDirty = true;

@@ -41,34 +41,6 @@ QString ScopeView::emptyText() const
     return m_emptyItem->visible() ? m_emptyItem->text() : QString();
 }
 
-QCPAxis *ScopeView::axisForUnit(const QString &unit)
-{
-    for (const auto &[u, axis] : std::as_const(m_axes))
-        if (u == unit)
-            return axis;
-    bool leftUsed = false, rightUsed = false;
-    for (const auto &[u, axis] : std::as_const(m_axes)) {
-        leftUsed = leftUsed || axis == m_plot->yAxis;
-        rightUsed = rightUsed || axis == m_plot->yAxis2;
-    }
-    // A unit keeps its side (saved with the session); a new one goes left, right, left, ...
-    const auto saved = m_axisSides.constFind(unit);
-    const bool right = saved != m_axisSides.constEnd() ? *saved : m_axes.size() % 2 == 1;
-    m_axisSides.insert(unit, right);
-    QCPAxis *axis = nullptr;
-    if (!right && !leftUsed) {
-        axis = m_plot->yAxis;
-    } else if (right && !rightUsed) {
-        axis = m_plot->yAxis2;
-    } else {
-        axis = m_plot->axisRect()->addAxis(right ? QCPAxis::atRight : QCPAxis::atLeft);
-        axis->grid()->setVisible(false);
-        m_extraAxes.append(axis);
-    }
-    m_axes.append({ unit, axis });
-    return axis;
-}
-
 void ScopeView::updateLegendWrap()
 {
     // As many legend columns as fit the plot's width, each column as wide as its widest entry
@@ -118,11 +90,21 @@ void ScopeView::rebuildGraphs()
         disconnect(c);
     m_axisConnections.clear();
     m_plot->clearGraphs();
+    for (QCPAbstractItem *item : std::as_const(m_markerItems)) // they sit on the lanes' axes
+        m_plot->removeItem(item);
+    m_markerItems.clear();
+    m_markersDirty = true;
+    for (QCPAbstractItem *item : std::as_const(m_cursorItems))
+        m_plot->removeItem(item);
+    m_cursorItems.clear();
+    m_cursorText = nullptr;
     for (QCPAxis *a : std::as_const(m_extraAxes))
-        m_plot->axisRect()->removeAxis(a);
+        a->axisRect()->removeAxis(a);
     m_extraAxes.clear();
     m_axes.clear();
+    m_axisUnits.clear();
     m_traces.clear();
+    resetLanes();
 
     m_legendKeys.clear();
     QSet<QString> instruments;
@@ -147,13 +129,14 @@ void ScopeView::rebuildGraphs()
         primaryPresent = primaryPresent || (!m_savedPrimaryUnit.isNull() && info->unit == m_savedPrimaryUnit);
         m_traces.append(t);
     }
-    if (primaryPresent)
-        axisForUnit(m_savedPrimaryUnit); // keep the left axis the user had
+    if (primaryPresent && m_laneMode == ScopeSettings::Lanes::Single)
+        axisFor(laneFor(QString()), m_savedPrimaryUnit); // keep the left axis the user had
     QHash<QCPAxis *, QVector<const Trace *>> onAxis;
     for (Trace &t : m_traces) {
-        t.axis = axisForUnit(t.info.unit);
+        t.lane = laneFor(laneKeyOf(t));
+        t.axis = axisFor(t.lane, t.info.unit);
         const ChannelStyles::Style st = m_styles->style(t.styleKey);
-        t.graph = m_plot->addGraph(m_plot->xAxis, t.axis);
+        t.graph = m_plot->addGraph(m_lanes[t.lane].rect->axis(QCPAxis::atBottom), t.axis);
         QPen pen(st.color);
         pen.setWidthF(1.5);
         t.graph->setPen(pen);
@@ -191,21 +174,28 @@ void ScopeView::rebuildGraphs()
         }
     }
 
-    styleAxis(m_plot->yAxis, Qt::black);
-    styleAxis(m_plot->yAxis2, Qt::black);
-    m_plot->yAxis->setLabel(QString());
-    m_plot->yAxis2->setLabel(QString());
-    QList<QCPAxis *> valueAxes;
-    for (const auto &[unit, axis] : std::as_const(m_axes)) {
-        valueAxes.append(axis);
+    for (const Lane &lane : std::as_const(m_lanes))
+        for (QCPAxis *a : { lane.rect->axis(QCPAxis::atLeft), lane.rect->axis(QCPAxis::atRight) }) {
+            styleAxis(a, Qt::black);
+            a->setLabel(QString());
+        }
+    const bool perInstrument = m_laneMode == ScopeSettings::Lanes::PerInstrument;
+    QHash<QCPAxisRect *, QList<QCPAxis *>> laneAxes;
+    for (const auto &[key, axis] : std::as_const(m_axes)) {
+        laneAxes[axis->axisRect()].append(axis);
+        const QString unit = m_axisUnits.value(axis);
         const auto &traces = onAxis[axis];
         if (traces.size() == 1) {
-            axis->setLabel(traces.first()->info.label());
+            axis->setLabel(perInstrument ? legendName(*traces.first(), true) : traces.first()->info.label());
             styleAxis(axis, m_styles->style(traces.first()->styleKey).color.darker(115));
         } else {
-            axis->setLabel(unit.isEmpty() ? tr("Value") : QStringLiteral("[%1]").arg(unit));
+            const QString u = unit.isEmpty() ? tr("Value") : QStringLiteral("[%1]").arg(unit);
+            axis->setLabel(perInstrument && !traces.isEmpty()
+                    ? m_instrumentNames.value(traces.first()->key.instrumentId, traces.first()->key.instrumentId)
+                        + QLatin1Char(' ') + u
+                    : u);
         }
-        const QString u = unit;
+        const QString u = key;
         m_axisConnections.append(connect(
             axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this, u](const QCPRange &r) {
                 if (m_programmatic || m_yAuto)
@@ -214,7 +204,7 @@ void ScopeView::rebuildGraphs()
                 syncControls();
             }));
         if (!m_yAuto) {
-            const auto it = m_manualRanges.constFind(unit);
+            const auto it = m_manualRanges.constFind(key);
             if (it != m_manualRanges.constEnd()) {
                 m_programmatic = true;
                 axis->setRange(it->first, it->second);
@@ -223,32 +213,23 @@ void ScopeView::rebuildGraphs()
         }
     }
     updateAxisVisibility();
-    if (valueAxes.isEmpty())
-        valueAxes.append(m_plot->yAxis);
-    m_plot->axisRect()->setRangeDragAxes({ m_plot->xAxis }, valueAxes);
-    m_plot->axisRect()->setRangeZoomAxes({ m_plot->xAxis }, valueAxes);
+    for (const Lane &lane : std::as_const(m_lanes)) {
+        QList<QCPAxis *> valueAxes = laneAxes.value(lane.rect);
+        if (valueAxes.isEmpty())
+            valueAxes.append(lane.rect->axis(QCPAxis::atLeft));
+        lane.rect->setRangeDragAxes({ lane.rect->axis(QCPAxis::atBottom) }, valueAxes);
+        lane.rect->setRangeZoomAxes({ lane.rect->axis(QCPAxis::atBottom) }, valueAxes);
+    }
     m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
     if (!m_axes.isEmpty())
         m_savedPrimaryUnit = m_axes.first().first;
+    rebuildCursors();
     syncControls();
-}
-
-void ScopeView::updateAxisVisibility()
-{
-    bool leftUsed = false, rightUsed = false;
-    for (const auto &[u, axis] : std::as_const(m_axes)) {
-        leftUsed = leftUsed || axis == m_plot->yAxis;
-        rightUsed = rightUsed || axis == m_plot->yAxis2;
-    }
-    m_plot->yAxis->setVisible(leftUsed || !rightUsed);
-    m_plot->yAxis->grid()->setVisible(leftUsed || !rightUsed);
-    m_plot->yAxis2->setVisible(rightUsed);
-    m_plot->yAxis2->grid()->setVisible(rightUsed && !leftUsed);
 }
 
 void ScopeView::updateXRange()
 {
-    if (!m_follow)
+    if (!m_follow || m_frozen)
         return;
     TimeRange r;
     for (const Trace &t : std::as_const(m_traces)) {
@@ -285,6 +266,11 @@ void ScopeView::fetchData()
         const Envelope env = m_store->envelope(t.key, x.lower, x.upper, m_columns);
         QVector<double> times(env.t.begin(), env.t.end());
         QVector<double> values(env.v.begin(), env.v.end());
+        if (m_frozen) { // nothing newer than the moment of the freeze
+            const auto end = std::upper_bound(times.cbegin(), times.cend(), m_frozenAt);
+            times.resize(end - times.cbegin());
+            values.resize(times.size());
+        }
         for (const auto &[from, to] : std::as_const(stopped)) {
             // The pair of points whose segment spans most of the stopped interval gets a NaN between.
             const auto after = std::lower_bound(times.cbegin(), times.cend(), (from + to) / 2);
@@ -383,8 +369,8 @@ bool ScopeView::refresh()
         m_dirty = true;
     }
     const quint64 revision = m_store->revision();
-    if (revision == m_revision && !m_dirty)
-        return false;
+    if ((revision == m_revision || m_frozen) && !m_dirty)
+        return false; // frozen: new data does not move the picture; zoom and pan still do
     m_revision = revision;
     m_columns = columns;
     m_dirty = false;

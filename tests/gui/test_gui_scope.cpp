@@ -177,6 +177,7 @@ private Q_SLOTS:
         TraceStore store;
         feed(store, 5000);
         ScopeView view(&store);
+        view.setLanes(ScopeSettings::Lanes::Single); // both units in one lane (test_gui_views: lanes)
         view.resize(800, 400);
         view.show();
         view.refresh();
@@ -474,6 +475,7 @@ private Q_SLOTS:
         TraceStore store;
         feed(store, 1000);
         ScopeView a(&store);
+        a.setLanes(ScopeSettings::Lanes::Single); // two units side by side in one lane
         QVERIFY(showExposed(a));
         a.refresh();
         QCOMPARE(a.axisForUnitIfShown(QStringLiteral("V"))->axisType(), QCPAxis::atLeft);
