@@ -231,7 +231,7 @@ bool CsvRecordingSource::open(const QString &path, QString *error)
         if (scanFile(file, &stream, &index, &why, &notOurs)) {
             m_streams.append(stream);
             m_index.push_back(std::move(index));
-        } else if (notOurs && files.size() > 1) {
+        } else if (notOurs && info.isDir()) {
             m_warnings << tr("%1 skipped: %2").arg(QDir::toNativeSeparators(file), why);
         } else {
             *error = tr("%1: %2").arg(QDir::toNativeSeparators(file), why);
@@ -239,7 +239,7 @@ bool CsvRecordingSource::open(const QString &path, QString *error)
         }
     }
     if (m_streams.isEmpty()) {
-        *error = tr("%1 holds no BenchScope CSV files").arg(QDir::toNativeSeparators(path));
+        *error = tr("%1 holds no BenchScope CSV files (%2)").arg(QDir::toNativeSeparators(path), m_warnings.join(QStringLiteral("; ")));
         return false;
     }
     return true;
@@ -528,6 +528,8 @@ bool CsvRecordingSource::read(
                 return true;
             nextGap = nextGap || gapHere;
         }
+        if (times.empty())
+            piece.firstRow = row - 1;
         times.push_back(t);
         for (std::size_t k = 0; k < n; ++k) {
             const std::string_view f = field(line, bounds, std::size_t(channels[int(k)]) + 1);
