@@ -39,6 +39,9 @@ bool InspectOptions::parse(const QStringList &args, QString *error)
             value = a.mid(a.indexOf(QLatin1Char('=')) + 1);
             a = a.left(a.indexOf(QLatin1Char('=')));
         } else if (option) {
+            if (a != QLatin1String("--from") && a != QLatin1String("--to") && a != QLatin1String("--channel")
+                && a != QLatin1String("--csv"))
+                return fail(tr("unknown option %1").arg(a));
             if (i + 1 >= args.size())
                 return fail(tr("%1 needs a value").arg(a));
             value = args[++i];
@@ -63,7 +66,7 @@ bool InspectOptions::parse(const QStringList &args, QString *error)
                 return fail(tr("--csv needs a file or folder name"));
             csvOut = value;
         } else if (option || (a.startsWith(QLatin1Char('-')) && a.size() > 1)) {
-            return fail(tr("unknown option %1").arg(args[i]));
+            return fail(tr("unknown option %1").arg(a));
         } else if (!file.isEmpty()) {
             return fail(tr("one recording at a time: %1 and %2").arg(file, a));
         } else {
