@@ -11,7 +11,7 @@ namespace bs {
 ///
 /// Opening reads each file once from start to end (validating every line: a malformed one is an
 /// error naming the file and line) and keeps, besides the gaps and events, a checkpoint every
-/// PieceRows rows (byte offset, row, time): 24 bytes per 64 Ki rows. A read seeks to the last
+/// PieceRows rows (byte offset, row, time, line): 32 bytes per 64 Ki rows. A read seeks to the last
 /// checkpoint before `from` and parses from there up to the first row after `to`, so it costs
 /// the range plus at most PieceRows rows; memory stays at one piece. CSV keeps no segments:
 /// a regular stream's time jumps are found from the times (a step over 1.5 × the previous one).
