@@ -217,13 +217,13 @@ namespace {
 /// One line per row: the time, then `put(p, c, i)` for each channel (at most 32 characters each).
 template <typename PutCell>
 void appendRowsWith(CsvBuffer &out, int channels, std::size_t n, const double *times, const Segment &seg,
-    quint64 firstRow, PutCell put)
+    quint64 firstRow, double resolution, PutCell put)
 {
     const std::size_t rowBytes = std::size_t(channels + 1) * 33;
-    const double resolution = timeResolution(times ? 0.0 : seg.dt);
     for (std::size_t i = 0; i < n; ++i) {
         char *p = out.room(rowBytes);
-        p = putTime(p, times ? times[i] : segmentTime(seg, firstRow + i), resolution);
+        const double t = times ? times[i] : segmentTime(seg, firstRow + i);
+        p = resolution > 0 ? putTime(p, t, resolution) : CsvBuffer::putDouble(p, t);
         for (int c = 0; c < channels; ++c) {
             *p++ = ',';
             p = put(p, c, i);
@@ -237,7 +237,7 @@ void appendRowsWith(CsvBuffer &out, int channels, std::size_t n, const double *t
 void appendRows(CsvBuffer &out, const double *const *cols, int channels, std::size_t n, const double *times,
     const Segment &seg, quint64 firstRow)
 {
-    appendRowsWith(out, channels, n, times, seg, firstRow,
+    appendRowsWith(out, channels, n, times, seg, firstRow, timeResolution(times ? 0.0 : seg.dt),
         [cols](char *p, int c, std::size_t i) { return CsvBuffer::putDouble(p, cols[c][i]); });
 }
 
@@ -276,7 +276,14 @@ void appendRows(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t
         appendRows(out, doubles.data(), channels, n, times, seg, firstRow);
         return;
     }
-    appendRowsWith(out, channels, n, times, seg, firstRow,
+    appendRowsWith(out, channels, n, times, seg, firstRow, timeResolution(times ? 0.0 : seg.dt),
+        [cols](char *p, int c, std::size_t i) { return putSample(p, cols[c], i); });
+}
+
+void appendRowsAt(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t n, const double *times,
+    double resolution)
+{
+    appendRowsWith(out, channels, n, times, Segment(), 0, resolution,
         [cols](char *p, int c, std::size_t i) { return putSample(p, cols[c], i); });
 }
 

@@ -72,6 +72,10 @@ char *putSample(char *p, const CsvColumn &col, std::size_t i);
 /// appendRows() for columns in their native formats (all plain doubles: the same bytes, as fast).
 void appendRows(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t n, const double *times,
     const Segment &seg, quint64 firstRow);
+/// The same rows with their times given (`times[i]`, rounded to `resolution`: what
+/// timeResolution() gave the file they came from), e.g. a time range cut out of a recording.
+void appendRowsAt(CsvBuffer &out, const CsvColumn *cols, int channels, std::size_t n, const double *times,
+    double resolution);
 
 } // namespace csv
 } // namespace bs

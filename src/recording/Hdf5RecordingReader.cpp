@@ -284,14 +284,8 @@ bool Hdf5RecordingReader::loadStream(const QString &path, Stream *s, QString *er
         for (const MarkerEvent &m : s->markers)
             tally.apply(m.kind, m.time, t);
         t.samples = s->rows;
-        for (const LossEvent &e : s->events) {
-            if (e.kind == LossKind::QueueOverflow || e.kind == LossKind::FormatMismatch)
-                t.droppedSamples += e.count;
-            else if (e.kind == LossKind::DeviceLost || e.kind == LossKind::IndexGap)
-                t.deviceLostSamples += e.count;
-            else if (e.kind == LossKind::DeviceOverflow)
-                ++t.overflowBlocks;
-        }
+        for (const LossEvent &e : s->events)
+            countLoss(e, t);
     }
     return ok;
 }

@@ -45,6 +45,18 @@ struct LossEvent
     LossKind kind = LossKind::IndexGap;
 };
 
+/// Adds one loss to the totals it belongs to (what a file holds when its stored totals are not
+/// there or not for the rows read: a recording not closed properly, a time range of it).
+inline void countLoss(const LossEvent &e, StreamRecordStats &t)
+{
+    if (e.kind == LossKind::QueueOverflow || e.kind == LossKind::FormatMismatch)
+        t.droppedSamples += e.count;
+    else if (e.kind == LossKind::DeviceLost || e.kind == LossKind::IndexGap)
+        t.deviceLostSamples += e.count;
+    else if (e.kind == LossKind::DeviceOverflow)
+        ++t.overflowBlocks;
+}
+
 /// A capture boundary or warning (InstrumentEvent), stored before row `fileRow` of its stream.
 struct MarkerEvent
 {
