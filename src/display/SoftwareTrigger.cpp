@@ -2,6 +2,7 @@
 #include "SoftwareTrigger.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #if defined(__SSE2__)
@@ -67,15 +68,18 @@ std::size_t SoftwareTrigger::firstOutside(const double *v, std::size_t i, std::s
 #if defined(__SSE2__)
     const __m128d l = _mm_set1_pd(lo), h = _mm_set1_pd(hi);
     for (; i + 8 <= n; i += 8) {
-        // Ordered compares: NaN is outside. All eight inside ⇔ every lane of the AND is set.
+        // Ordered compares: NaN is outside. Bit k of `inside` is set when v[i + k] is inside.
         const __m128d a = _mm_loadu_pd(v + i), b = _mm_loadu_pd(v + i + 2);
         const __m128d c = _mm_loadu_pd(v + i + 4), d = _mm_loadu_pd(v + i + 6);
         const __m128d ia = _mm_and_pd(_mm_cmpgt_pd(a, l), _mm_cmplt_pd(a, h));
         const __m128d ib = _mm_and_pd(_mm_cmpgt_pd(b, l), _mm_cmplt_pd(b, h));
         const __m128d ic = _mm_and_pd(_mm_cmpgt_pd(c, l), _mm_cmplt_pd(c, h));
         const __m128d id = _mm_and_pd(_mm_cmpgt_pd(d, l), _mm_cmplt_pd(d, h));
-        if (_mm_movemask_pd(_mm_and_pd(_mm_and_pd(ia, ib), _mm_and_pd(ic, id))) != 3)
-            break;
+        if (_mm_movemask_pd(_mm_and_pd(_mm_and_pd(ia, ib), _mm_and_pd(ic, id))) != 3) {
+            const unsigned inside = unsigned(_mm_movemask_pd(ia)) | unsigned(_mm_movemask_pd(ib)) << 2
+                | unsigned(_mm_movemask_pd(ic)) << 4 | unsigned(_mm_movemask_pd(id)) << 6;
+            return i + std::size_t(std::countr_zero(~inside));
+        }
     }
 #else
     for (; i + 8 <= n; i += 8) {

@@ -49,8 +49,17 @@ void TimeColumn::copy(std::size_t from, std::size_t to, double *out) const
         - 1;
     for (std::size_t row = from; row < to; ++it) {
         const std::size_t segEnd = std::min(to, it + 1 == m_segments.end() ? m_size : (it + 1)->start);
-        for (; row < segEnd; ++row)
-            *out++ = timeIn(*it, row);
+        const Segment &s = *it;
+        if (s.explicitTimes) {
+            const double *src = m_times.data() + s.offset + (row - s.start);
+            out = std::copy(src, src + (segEnd - row), out);
+        } else {
+            // The same t0 + k · dt as timeIn(), with k counted in double (exact below 2^53).
+            double k = double(s.offset + (row - s.start));
+            for (std::size_t r = row; r < segEnd; ++r, k += 1.0)
+                *out++ = s.t0 + k * s.dt;
+        }
+        row = segEnd;
     }
 }
 

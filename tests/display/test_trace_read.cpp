@@ -103,6 +103,36 @@ private slots:
         QVERIFY(!store.readSamples(ChannelKey { kInst, QStringLiteral("x"), 0 }, 0, 1, none.piece()).found);
     }
 
+    void regularAndExplicitTimesExact()
+    {
+        // Regular and irregular blocks mixed, some spanning chunks: the times read are exactly
+        // the blocks' own (t0 + i · dt, or the explicit ones).
+        TraceStore store;
+        store.setMemoryBudget(64 << 20); // chunks of a few thousand rows
+        test::RefStream ref(2);
+        std::uint64_t row = 0;
+        for (int k = 0; k < 60; ++k) {
+            const std::size_t n = 100 + std::size_t(k) * 397;
+            auto b = SampleBlock::make(kInst, kStream, 2, n, k % 3 == 1);
+            b->firstIndex = row;
+            b->t0 = 0.1 + double(row) * 3.3e-4;
+            b->dt = k % 3 == 1 ? 0.0 : 3.3e-4;
+            for (std::size_t i = 0; i < n; ++i) {
+                if (k % 3 == 1)
+                    b->times[i] = b->t0 + double(i) * 3.3e-4 + (i % 5 ? 0.0 : 1e-5);
+                b->channel(1)[i] = double(k) + double(i) * 1e-3;
+            }
+            ref.add(*b);
+            store.consume(b);
+            row += n;
+        }
+        QVERIFY(store.stats().evictedSamples == 0);
+        Collected c;
+        store.readSamples(kKey, -1, 1e9, c.piece(), c.gap());
+        QCOMPARE(c.t, ref.t);
+        QCOMPARE(c.v, ref.v[1]);
+    }
+
     void nativeTypesConverted()
     {
         TraceStore store;
