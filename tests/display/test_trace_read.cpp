@@ -10,7 +10,9 @@
 
 #include <QTest>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 using namespace bs;
@@ -265,6 +267,62 @@ private slots:
         store.consume(block(0, 3));
         QVERIFY(store.readNew(kKey, cursor, c.piece(), c.gap()).restarted);
         QCOMPARE(store.readNew(kKey, cursor, c.piece(), c.gap()).rows, quint64(3));
+    }
+
+    void readingWhileAnotherThreadAppendsAndEvicts()
+    {
+        // A writer appends 1 M rows (ch0 = row number) into a small budget while this thread
+        // reads incrementally: every row is either delivered, in order and once, or counted lost
+        // (with a gap before the next row delivered).
+        TraceStore store;
+        store.setMemoryBudget(256 * 1024);
+        constexpr std::uint64_t total = 1000000;
+        std::atomic<bool> done { false };
+        std::thread writer([&] {
+            for (std::uint64_t row = 0; row < total; row += 1000)
+                store.consume(block(row, 1000));
+            done = true;
+        });
+        const ChannelKey key { kInst, kStream, 0 };
+        SampleCursor cursor;
+        double expected = 0;
+        quint64 delivered = 0, lost = 0, gaps = 0, jumps = 0;
+        double first = -1; // the first row read (those before were evicted before the first read)
+        bool gapSeen = false, ok = true;
+        const auto piece = [&](const double *, const double *v, std::size_t n) {
+            if (first < 0)
+                first = v[0];
+            for (std::size_t i = 0; i < n; ++i) {
+                if (v[i] != expected && delivered + i > 0) {
+                    // Only right after a gap, and only forward.
+                    if (!(i == 0 && gapSeen && v[i] > expected))
+                        qWarning("row %g after %g (piece of %zu, at %zu, gap %d)", v[i], expected - 1, n, i, int(gapSeen));
+                    ok = ok && i == 0 && gapSeen && v[i] > expected;
+                    ++jumps;
+                }
+                expected = v[i] + 1;
+                gapSeen = false;
+            }
+            delivered += n;
+        };
+        const auto gap = [&] {
+            ++gaps;
+            gapSeen = true;
+        };
+        for (;;) {
+            const bool finished = done.load();
+            const auto st = store.readNew(key, cursor, piece, gap);
+            lost += st.lost;
+            QVERIFY(!st.restarted);
+            if (finished && st.behind == 0 && st.rows == 0)
+                break;
+        }
+        writer.join();
+        qInfo("delivered %llu, lost %llu in %llu gaps, first row read %g", delivered, lost, gaps, first);
+        QVERIFY(ok);
+        QCOMPARE(expected, double(total));
+        QCOMPARE(double(delivered + lost) + first, double(total));
+        QCOMPARE(jumps, gaps);
     }
 
     void callbacksMayUseTheStore()

@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QTest>
 
+#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -164,6 +165,43 @@ private slots:
         QCOMPARE(s.gaps, quint64(1));
         QCOMPARE(s.triggers, quint64(1));
         QVERIFY(std::abs(s.frame->trigger - edge(100)) < 1e-12);
+    }
+
+    void polledOnOneThreadReadOnAnother()
+    {
+        // Without Qt's event loop (so ThreadSanitizer sees every hand-over): one thread polls,
+        // one feeds, this one changes settings and reads snapshots meanwhile.
+        TraceStore store;
+        TriggerMonitor mon(store);
+        mon.setChannel(kKey);
+        mon.setTriggerSettings({ TriggerEdge::Rising, 0.0, 0.5, 0.0 });
+        mon.setFrameSettings({ 0.002, 50.0, TriggerMode::Normal });
+        mon.poll();
+        constexpr std::uint64_t rows = 500 * 1000;
+        std::atomic<bool> fed { false }, quit { false };
+        std::thread poller([&] {
+            while (!quit.load())
+                mon.poll();
+        });
+        std::thread producer([&] {
+            feed(store, 0, rows);
+            fed = true;
+        });
+        quint64 seen = 0;
+        while (!fed.load() || mon.snapshot().samples < rows) {
+            const auto s = mon.snapshot();
+            QVERIFY(s.samples >= seen); // published state only moves forward
+            seen = s.samples;
+            mon.setFrameSettings({ 0.002, 50.0, TriggerMode::Normal }); // handed over, applied by the poller
+            std::this_thread::yield();
+        }
+        quit = true;
+        producer.join();
+        poller.join();
+        const auto s = mon.snapshot();
+        QCOMPARE(s.samples, rows);
+        QCOMPARE(s.triggers, quint64(500));
+        QCOMPARE(s.gaps + s.lost + s.skipped, quint64(0));
     }
 
     void onItsOwnThreadWhileAnotherFeeds()
