@@ -80,10 +80,14 @@ void TriggerMonitor::applyConfig()
         frame = std::exchange(m_frameChanged, false);
         armIt = std::exchange(m_armRequested, false);
     }
-    if (trigger)
-        m_trigger.setSettings(m_config.trigger);
     if (frame)
-        m_acquisition.setSettings(m_config.frame);
+        m_acquisition.setSettings(m_config.frame); // arms: triggers waiting for a frame are dropped
+    if (trigger) {
+        m_trigger.setSettings(m_config.trigger);
+        // Triggers found with the old settings no longer make a frame; a stopped Single stays.
+        if (m_acquisition.state() != TriggerState::Stopped)
+            m_acquisition.arm();
+    }
     if (channel)
         restartChannel();
     if (armIt)

@@ -64,7 +64,10 @@ public:
     // --- any thread ----------------------------------------------------------------------------
     /// The channel to trigger on (nullopt: none). Reading starts one span before its newest data.
     void setChannel(const std::optional<ChannelKey> &key);
+    /// New trigger settings: the trigger starts over and triggers waiting for their frame are
+    /// dropped (a stopped Single stays stopped).
     void setTriggerSettings(const TriggerSettings &settings);
+    /// New span, pre-trigger or mode: re-arms (TriggerAcquisition::setSettings()).
     void setFrameSettings(const FrameSettings &settings);
     /// Re-arms (Single: take the next frame).
     void arm();
