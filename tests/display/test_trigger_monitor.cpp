@@ -133,6 +133,9 @@ private slots:
         s = mon.snapshot();
         QCOMPARE(s.state, TriggerState::Stopped);
         QVERIFY(std::abs(s.frame->trigger - edge(0)) < 1e-12); // kept
+        mon.setTriggerSettings({ TriggerEdge::Rising, 0.1, 0.5, 0.0 }); // a new level: still stopped
+        mon.poll();
+        QCOMPARE(mon.snapshot().state, TriggerState::Stopped);
         mon.arm();
         mon.poll();
         QCOMPARE(mon.snapshot().state, TriggerState::Waiting);
@@ -140,7 +143,7 @@ private slots:
         mon.poll();
         s = mon.snapshot();
         QCOMPARE(s.state, TriggerState::Stopped);
-        QVERIFY(std::abs(s.frame->trigger - edge(8)) < 1e-12);
+        QVERIFY(std::abs(s.frame->trigger - (edge(8) + 0.05 * kDt)) < 1e-12); // −1 → 1 meets 0.1 at 55 %
     }
 
     void backlogIsSkipped()
