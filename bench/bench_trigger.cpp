@@ -90,7 +90,7 @@ double benchEngine(double seconds, std::size_t n, bool plainToo)
     std::printf("\nSoftwareTrigger on float64 pieces of %zu samples, %zu samples per pass (%.0f MiB of values%s), "
                 "signals sampled at 100 MS/s\n",
         kPiece, n, double(n) * 8 / 1048576, n * 16 <= (std::size_t(2) << 20) ? ", with the times: the size of one core's L2" : ", from memory");
-    std::printf("%-34s %-31s %11s %8s %9s %s\n", "signal", "trigger", "samples/s", "vs goal", "triggers",
+    std::printf("%-34s %-36s %11s %8s %9s %s\n", "signal", "trigger", "samples/s", "vs goal", "triggers",
         plainToo ? "vs plain loop" : "");
     const Signal inputs[] = {
         sine("sine 10 kHz (1 edge / 10^4)", n, 1e4, 0.0),
@@ -133,7 +133,7 @@ double benchEngine(double seconds, std::size_t n, bool plainToo)
                 plain = buf;
             }
             worst = std::min(worst, r);
-            std::printf("%-34s %-31s %9.1f M %7.2fx %9zu %s\n", s.name, c.name, r / 1e6, r / kGoal, found, plain.c_str());
+            std::printf("%-34s %-36s %9.1f M %7.2fx %9zu %s\n", s.name, c.name, r / 1e6, r / kGoal, found, plain.c_str());
         }
     }
     std::printf("slowest case: %.1f M samples/s = %.2fx the goal of %.0f M samples/s (one core)\n", worst / 1e6,
