@@ -35,6 +35,11 @@ public:
     const ChannelColumn &channel(int ch) const { return m_channels[std::size_t(ch)]; }
     int channelCount() const { return int(m_channels.size()); }
     bool hasFormats(const std::vector<SampleFormat> &formats) const;
+    /// Marks that samples are missing before the next row appended (a loss, overrun or a new
+    /// capture); readers report a gap there.
+    void markBreakBeforeNext() { m_breaks.push_back(std::uint32_t(size())); }
+    /// Rows (chunk-relative, ascending) preceded by a break.
+    const std::vector<std::uint32_t> &breaks() const { return m_breaks; }
     /// Bytes this chunk occupies: its heap storage (by capacity) plus the objects themselves.
     std::size_t bytes() const;
 
@@ -45,6 +50,7 @@ private:
     double m_lastTime = 0.0;
     TimeColumn m_times;
     std::vector<ChannelColumn> m_channels;
+    std::vector<std::uint32_t> m_breaks;
 };
 
 } // namespace bs

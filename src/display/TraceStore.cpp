@@ -146,8 +146,19 @@ std::size_t TraceStore::chunkRowsFor(double rowBytes) const
 
 void TraceStore::consume(const SampleBlockPtr &block)
 {
-    if (!block || block->sampleCount == 0)
+    if (!block)
         return;
+    if (block->sampleCount == 0) {
+        // A marker (end of capture, a loss reported between blocks): readers see a gap there.
+        if (block->flags != SampleBlock::NoFlags || block->lostBefore > 0) {
+            if (const auto s = find(block->instrumentId, block->streamId)) {
+                std::unique_lock lock(s->mutex);
+                if (!s->isDead())
+                    s->noteMarker(*block);
+            }
+        }
+        return;
+    }
     if (!isWellFormed(*block)) {
         m_rejectedBlocks.fetch_add(1, std::memory_order_relaxed);
         return;
@@ -356,6 +367,120 @@ TraceStore::Stats TraceStore::stats() const
     st.evictedSamples = m_evictedSamples.load();
     st.rejectedBlocks = m_rejectedBlocks.load();
     return st;
+}
+
+void TraceStore::readRows(TraceStream &stream, int ch, SampleCursor &at, std::uint64_t end,
+    const SamplePieceFn &piece, const SampleGapFn &gap, SampleReadStatus &status) const
+{
+    if (at.row >= end)
+        return;
+    // Bounded scratch: one piece at a time, whatever the range.
+    const auto cap = std::size_t(std::min<std::uint64_t>(end - at.row, PieceRows));
+    std::vector<double> times(cap), values(cap);
+    while (at.row < end) {
+        TraceStream::Piece p;
+        bool missing = false;
+        {
+            std::shared_lock lock(stream.mutex);
+            if (stream.isDead() || stream.epoch() != at.epoch) {
+                status.restarted = true;
+                break;
+            }
+            if (at.row < stream.firstRow()) {
+                // Evicted before we got to it.
+                status.lost += stream.firstRow() - at.row;
+                at.row = stream.firstRow();
+                missing = true;
+            }
+            if (at.row < end)
+                p = stream.copyRows(ch, at.row, end, cap, times.data(), values.data());
+        }
+        // The lock is released: the callbacks may use the store, appends are not held up.
+        if ((missing || p.breakBefore) && at.delivered) {
+            if (gap)
+                gap();
+            at.delivered = false;
+        }
+        if (p.n == 0)
+            break;
+        piece(times.data(), values.data(), p.n);
+        at.row += p.n;
+        at.delivered = true;
+        status.rows += p.n;
+    }
+}
+
+SampleReadStatus TraceStore::readSamples(const ChannelKey &key, double tFrom, double tTo,
+    const SamplePieceFn &piece, const SampleGapFn &gap) const
+{
+    SampleReadStatus status;
+    const auto s = find(key.instrumentId, key.streamId);
+    if (!s || key.channel < 0 || key.channel >= s->channelCount())
+        return status;
+    status.found = true;
+    if (!(tFrom <= tTo) || !piece)
+        return status;
+    SampleCursor at;
+    std::uint64_t end = 0;
+    {
+        std::shared_lock lock(s->mutex);
+        at.epoch = s->epoch();
+        at.row = s->rowAt(tFrom);
+        end = s->rowAfter(tTo);
+    }
+    readRows(*s, key.channel, at, end, piece, gap, status);
+    return status;
+}
+
+SampleCursor TraceStore::cursorAt(const ChannelKey &key, double t) const
+{
+    SampleCursor c;
+    const auto s = find(key.instrumentId, key.streamId);
+    if (!s)
+        return c;
+    std::shared_lock lock(s->mutex);
+    c.epoch = s->epoch();
+    c.row = std::isnan(t) ? s->firstRow() : s->rowAt(t);
+    return c;
+}
+
+SampleReadStatus TraceStore::readNew(const ChannelKey &key, SampleCursor &cursor,
+    const SamplePieceFn &piece, const SampleGapFn &gap, std::uint64_t maxRows) const
+{
+    SampleReadStatus status;
+    const auto s = find(key.instrumentId, key.streamId);
+    if (!s || key.channel < 0 || key.channel >= s->channelCount() || !piece)
+        return status;
+    status.found = true;
+    std::uint64_t end = 0;
+    {
+        std::shared_lock lock(s->mutex);
+        if (cursor.epoch != s->epoch()) {
+            status.restarted = cursor.epoch != 0;
+            cursor.epoch = s->epoch();
+            cursor.row = s->firstRow();
+        }
+        status.behind = s->endRow() - std::min(s->endRow(), cursor.row);
+        end = s->endRow();
+        if (cursor.row < end && end - cursor.row > maxRows)
+            end = cursor.row + maxRows;
+    }
+    if (status.restarted) {
+        // Reported by a call that delivers nothing, so the caller can start over before the new
+        // data comes.
+        if (cursor.delivered && gap)
+            gap();
+        cursor.delivered = false;
+        return status;
+    }
+    readRows(*s, key.channel, cursor, end, piece, gap, status);
+    {
+        std::shared_lock lock(s->mutex);
+        status.behind = s->epoch() == cursor.epoch && cursor.row < s->endRow()
+            ? s->endRow() - std::max(cursor.row, s->firstRow())
+            : 0;
+    }
+    return status;
 }
 
 } // namespace bs

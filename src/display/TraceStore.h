@@ -93,6 +93,31 @@ public:
     Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const;
     Stats stats() const;
 
+    // --- Sample reading (any thread) ---------------------------------------------------------------
+    /// Rows per piece at most (bounds the scratch buffers: 2 × 512 KiB).
+    static constexpr std::size_t PieceRows = std::size_t(1) << 16;
+    /// Visits the samples of the channel with tFrom <= t <= tTo in time order, as pieces of at most
+    /// PieceRows converted to engineering values, with `gap` between two pieces where samples are
+    /// missing. A piece never spans missing samples. Locking: the stream's lock is taken shared
+    /// while a piece is copied and released before `piece`/`gap` run, so the callbacks may call
+    /// the store (and appends go on meanwhile). Rows evicted while reading are reported as a gap
+    /// (and counted in `lost`); a restart of the stream while reading ends the read (`restarted`).
+    SampleReadStatus readSamples(const ChannelKey &key, double tFrom, double tTo,
+        const SamplePieceFn &piece, const SampleGapFn &gap = {}) const;
+    /// A cursor at the first sample at or after time t (use +inf for "only what comes next",
+    /// -inf for "everything held"). An unknown channel gives a cursor that starts at the oldest.
+    SampleCursor cursorAt(const ChannelKey &key, double t) const;
+    /// Visits everything after `cursor` (at most `maxRows` rows), like readSamples(), and moves
+    /// the cursor past it. A cursor that was never started begins at the oldest row held. If the
+    /// stream restarted (clear(), a block going back in time, or removed and declared again)
+    /// since the cursor's last read, the call delivers nothing, sets `restarted` and moves the
+    /// cursor to the oldest row of the new data (the next call reads it). Rows evicted before
+    /// they were read are counted in `lost`. Either one, and missing samples the stream knows
+    /// of, call `gap` once the cursor had delivered rows. `behind`: rows after the cursor when
+    /// done (a reader falling behind can skip ahead with cursorAt()).
+    SampleReadStatus readNew(const ChannelKey &key, SampleCursor &cursor, const SamplePieceFn &piece,
+        const SampleGapFn &gap = {}, std::uint64_t maxRows = UINT64_MAX) const;
+
 private:
     struct Instrument
     {
@@ -108,6 +133,9 @@ private:
     std::size_t chunkRowsFor(double rowBytes) const;
     void evictToBudget();
     void bump(bool layout = false);
+    /// The loop behind readSamples()/readNew(): rows [row, end) of one epoch, piece by piece.
+    void readRows(TraceStream &stream, int ch, SampleCursor &at, std::uint64_t end,
+        const SamplePieceFn &piece, const SampleGapFn &gap, SampleReadStatus &status) const;
 
     mutable std::shared_mutex m_registryMutex;
     std::vector<Instrument> m_instruments;

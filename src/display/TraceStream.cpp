@@ -2,6 +2,7 @@
 #include "TraceStream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -71,9 +72,35 @@ std::int64_t TraceStream::kill()
     return -std::int64_t(clear());
 }
 
+std::uint64_t TraceStream::newEpoch()
+{
+    static std::atomic<std::uint64_t> next { 1 };
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool TraceStream::startsAfterBreak(const SampleBlock &b)
+{
+    // The same rules as the instrument host and the recorder: a loss the device reports, or a
+    // jump forward in sample indices; plus the boundaries between two captures.
+    const bool brk = std::exchange(m_breakPending, false) || b.lostBefore > 0
+        || (b.flags & SampleBlock::DataLost) || (m_indexKnown && b.firstIndex > m_nextIndex)
+        || (m_indexKnown && (b.flags & SampleBlock::StartOfCapture));
+    m_nextIndex = b.endIndex();
+    m_indexKnown = true;
+    m_breakPending = (b.flags & SampleBlock::EndOfCapture) != 0;
+    return brk;
+}
+
+void TraceStream::noteMarker(const SampleBlock &block)
+{
+    if (startsAfterBreak(block))
+        m_breakPending = true;
+}
+
 std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows)
 {
     const std::size_t before = m_bytes;
+    const bool brk = startsAfterBreak(block);
     double minTime = -std::numeric_limits<double>::infinity();
     if (!m_chunks.empty()) {
         const double last = m_chunks.back()->lastTime();
@@ -93,6 +120,8 @@ std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows
         TraceChunk &chunk = *m_chunks.back();
         const std::size_t n = std::min(chunk.free(), block.sampleCount - done);
         const std::size_t oldBytes = chunk.bytes();
+        if (brk && done == 0)
+            chunk.markBreakBeforeNext();
         chunk.append(block, done, n, minTime);
         m_bytes += chunk.bytes() - oldBytes;
         minTime = chunk.lastTime();
@@ -117,9 +146,46 @@ std::size_t TraceStream::evictOldest(std::size_t &rows)
 std::size_t TraceStream::clear()
 {
     const std::size_t b = m_bytes;
+    m_epoch = newEpoch();
     m_chunks.clear();
     m_bytes = 0;
     return b;
+}
+
+std::uint64_t TraceStream::rowAfter(double t) const
+{
+    return rowAt(std::nextafter(t, std::numeric_limits<double>::infinity()));
+}
+
+TraceStream::Piece TraceStream::copyRows(
+    int ch, std::uint64_t row, std::uint64_t end, std::size_t max, double *times, double *values) const
+{
+    Piece p;
+    auto it = std::partition_point(m_chunks.begin(), m_chunks.end(),
+        [row](const auto &c) { return c->firstRow() + c->size() <= row; });
+    for (; it != m_chunks.end() && p.n < max && row < end; ++it) {
+        const TraceChunk &c = **it;
+        const std::size_t from = std::size_t(row - c.firstRow());
+        std::size_t to = std::size_t(std::min<std::uint64_t>(
+            { std::uint64_t(c.size()), std::uint64_t(from + (max - p.n)), end - c.firstRow() }));
+        const auto &breaks = c.breaks();
+        auto b = std::lower_bound(breaks.begin(), breaks.end(), std::uint32_t(from));
+        if (b != breaks.end() && *b == from) {
+            if (p.n > 0)
+                break; // the piece ends before the break
+            p.breakBefore = true;
+            ++b;
+        }
+        if (b != breaks.end() && *b < to)
+            to = *b;
+        c.times().copy(from, to, times + p.n);
+        c.channel(ch).toValues(from, to, values + p.n);
+        p.n += to - from;
+        row += to - from;
+        if (to < c.size())
+            break; // at a break, at `end` or full
+    }
+    return p;
 }
 
 TimeRange TraceStream::timeRange() const

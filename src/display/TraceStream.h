@@ -64,13 +64,35 @@ public:
     /// See TraceStore::envelope().
     Envelope envelope(int ch, double tFrom, double tTo, int columns) const;
 
+    // --- Sample reading (TraceStore::readSamples/readNew) ---------------------------------------
+    /// Changes (to a value never used before by any stream) whenever the stream's data is dropped
+    /// as a whole: clear, restart (a block going back in time), removal. Rows keep counting up.
+    std::uint64_t epoch() const { return m_epoch; }
+    /// Row number of the oldest row held (`endRow()` when empty) and of the next row to come.
+    std::uint64_t firstRow() const { return m_chunks.empty() ? m_endRow : m_chunks.front()->firstRow(); }
+    std::uint64_t endRow() const { return m_endRow; }
+    /// Row number of the first row held whose time is >= t (`endRow()` if none).
+    std::uint64_t rowAt(double t) const { return rowOf(lowerBound(t)); }
+    /// Row number of the first row held whose time is > t (`endRow()` if none).
+    std::uint64_t rowAfter(double t) const;
+    /// A zero-row block carrying flags (end of capture, a loss): remembered for the next row.
+    void noteMarker(const SampleBlock &block);
+    struct Piece
+    {
+        std::size_t n = 0; ///< rows copied
+        bool breakBefore = false; ///< samples are missing just before the first of them
+    };
+    /// Copies the times and engineering values of channel `ch` of rows [row, min(end, row + max))
+    /// to `times`/`values`, stopping early before a break (so a piece never spans missing
+    /// samples). `row` must be held (firstRow() <= row < endRow()) and ch valid.
+    Piece copyRows(int ch, std::uint64_t row, std::uint64_t end, std::size_t max, double *times, double *values) const;
+
 private:
     struct Pos
     {
         std::size_t chunk; ///< m_chunks.size() = end
         std::size_t row;
     };
-    std::uint64_t firstRow() const { return m_chunks.empty() ? m_endRow : m_chunks.front()->firstRow(); }
     Pos lowerBound(double t) const;
     Pos endPos() const { return Pos { m_chunks.size(), 0 }; }
     bool isEnd(Pos p) const { return p.chunk >= m_chunks.size(); }
@@ -91,6 +113,9 @@ private:
     void pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const;
 
     std::vector<SampleFormat> chunkFormats(const SampleBlock &block) const;
+    /// Whether samples are missing before this block (and remembers what the next block needs).
+    bool startsAfterBreak(const SampleBlock &block);
+    static std::uint64_t newEpoch();
 
     int m_channelCount;
     std::vector<SampleFormat> m_formats;
@@ -99,6 +124,10 @@ private:
     std::deque<std::unique_ptr<TraceChunk>> m_chunks;
     std::uint64_t m_endRow = 0; ///< row number of the next appended row
     std::size_t m_bytes = 0;
+    std::uint64_t m_epoch = newEpoch();
+    std::uint64_t m_nextIndex = 0; ///< SampleBlock::endIndex() of the last block appended
+    bool m_indexKnown = false;
+    bool m_breakPending = false; ///< a marker said samples are missing before the next row
 };
 
 } // namespace bs

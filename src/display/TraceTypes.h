@@ -5,6 +5,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -65,6 +67,33 @@ inline double columnEdge(double tFrom, double tTo, int columns, int c)
     const double e = tFrom + (tTo - tFrom) * double(c) / double(columns);
     return e < tTo ? e : tTo;
 }
+
+/// Receives samples read from the TraceStore: times (s) and engineering values of one channel,
+/// `n` >= 1 of them, in time order (NaN values are passed on as stored).
+using SamplePieceFn = std::function<void(const double *times, const double *values, std::size_t n)>;
+/// Called between two pieces where samples are missing (a loss or overrun the device reported, a
+/// jump in sample indices, a new capture, rows evicted before they were read, a restart).
+using SampleGapFn = std::function<void()>;
+
+/// Where an incremental reader (TraceStore::readNew) stands in one stream. Plain data: copy it,
+/// keep it; it stays meaningful when older data is evicted or the stream restarts (both are
+/// detected and reported).
+struct SampleCursor
+{
+    std::uint64_t epoch = 0; ///< the stream's data generation read from; 0: not started
+    std::uint64_t row = 0; ///< next row to read (rows count up over the stream's life)
+    bool delivered = false; ///< rows were delivered: missing data at `row` is a gap
+};
+
+/// What a TraceStore read did.
+struct SampleReadStatus
+{
+    bool found = false; ///< the channel exists
+    std::uint64_t rows = 0; ///< samples delivered
+    std::uint64_t lost = 0; ///< rows evicted before they could be read
+    bool restarted = false; ///< the stream was cleared/restarted/replaced since the cursor's read
+    std::uint64_t behind = 0; ///< rows still held after the last one delivered (readNew)
+};
 
 } // namespace bs
 
