@@ -129,17 +129,21 @@ MeasurementResult ChannelMeasurer::result() const
     if (m_n == 0)
         return r;
     const double n = double(m_n);
+    // Infinite samples make some sums undefined (∞ − ∞): such a measurement is empty, never 0.
+    auto defined = [](double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); };
+    // Rounding may leave a sum of squares a hair below 0; NaN passes through to be caught above.
+    auto nonNegative = [](double v) { return v < 0.0 ? 0.0 : v; };
     r.min = m_min;
     r.max = m_max;
-    r.peakToPeak = m_max - m_min;
-    r.mean = m_sum.value() / n;
-    r.rms = std::sqrt(std::max(0.0, m_sumSq.value() / n));
+    r.peakToPeak = defined(m_max - m_min);
+    r.mean = defined(m_sum.value() / n);
+    r.rms = defined(std::sqrt(nonNegative(m_sumSq.value() / n)));
     if (!std::isnan(m_mean)) { // pass 2 ran: deviations from the mean, corrected by their own mean
         const double meanDev = m_dev.value() / n;
-        const double ss = std::max(0.0, m_devSq.value() - n * meanDev * meanDev);
-        r.acRms = std::sqrt(ss / n);
+        const double ss = nonNegative(m_devSq.value() - n * meanDev * meanDev);
+        r.acRms = defined(std::sqrt(ss / n));
         if (m_n > 1)
-            r.stdDev = std::sqrt(ss / (n - 1));
+            r.stdDev = defined(std::sqrt(ss / (n - 1)));
     }
     if (!m_edges)
         return r;

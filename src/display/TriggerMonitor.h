@@ -77,14 +77,14 @@ public:
     /// Changes with every publication that changed the frame or the state (cheap to poll).
     quint64 publication() const { return m_publication.load(std::memory_order_acquire); }
 
-public slots:
+public Q_SLOTS:
     /// Polls every `intervalMs` on this object's thread.
     void start(int intervalMs = 15);
     void stop();
     /// One pass: apply new settings, read what is new, publish.
     void poll();
 
-signals:
+Q_SIGNALS:
     void frameChanged();
 
 private:

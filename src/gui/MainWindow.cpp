@@ -9,6 +9,7 @@
 #include "RecentFiles.h"
 #include "RecordController.h"
 #include "ScopeView.h"
+#include "TriggerBar.h"
 #include "StatusMonitor.h"
 
 #include <SessionClock.h>
@@ -69,6 +70,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     connect(m_scope, &ScopeView::yAutoChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::axisSidesChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::lanesChanged, this, [this] { setModified(); });
+    connect(m_scope, &ScopeView::triggerChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_record, &RecordController::recordingChanged, this, &MainWindow::updateRecordAction);
     connect(m_record, &RecordController::errorOccurred, this, [this](const QString &message) {
@@ -163,7 +165,10 @@ void MainWindow::setupActions()
 void MainWindow::setupViewMenu()
 {
     QMenu *view = m_ui->menuView;
-    connect(m_ui->actionScopeOptions, &QAction::toggled, m_scope->controls(), &QWidget::setVisible);
+    connect(m_ui->actionScopeOptions, &QAction::toggled, this, [this](bool on) {
+        m_scope->controls()->setVisible(on);
+        m_scope->triggerBar()->setVisible(on && m_scope->triggered());
+    });
     view->addAction(m_scope->followAction());
     view->addAction(m_scope->freezeAction());
     view->addAction(m_scope->showAllAction());

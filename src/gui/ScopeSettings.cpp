@@ -33,11 +33,49 @@ ScopeSettings::Lanes ScopeSettings::lanesFromName(const QString &name, Lanes fal
     return fallback;
 }
 
+namespace {
+const QStringList kEdges { QStringLiteral("rising"), QStringLiteral("falling"), QStringLiteral("either") };
+const QStringList kSweeps { QStringLiteral("auto"), QStringLiteral("normal"), QStringLiteral("single") };
+} // namespace
+
+QJsonObject ScopeSettings::Trigger::toJson() const
+{
+    return QJsonObject { { QStringLiteral("channel"), channel },
+        { QStringLiteral("edge"), kEdges.value(int(settings.edge)) }, { QStringLiteral("level"), settings.level },
+        { QStringLiteral("hysteresis"), settings.hysteresis }, { QStringLiteral("holdoff_s"), settings.holdoff },
+        { QStringLiteral("pre_percent"), prePercent }, { QStringLiteral("sweep"), kSweeps.value(int(sweep)) } };
+}
+
+ScopeSettings::Trigger ScopeSettings::Trigger::fromJson(const QJsonObject &o)
+{
+    Trigger t;
+    t.channel = o.value(QStringLiteral("channel")).toString();
+    if (const auto e = kEdges.indexOf(o.value(QStringLiteral("edge")).toString()); e >= 0)
+        t.settings.edge = TriggerEdge(e);
+    if (const auto s = kSweeps.indexOf(o.value(QStringLiteral("sweep")).toString()); s >= 0)
+        t.sweep = TriggerMode(s);
+    const double level = o.value(QStringLiteral("level")).toDouble(t.settings.level);
+    if (std::isfinite(level))
+        t.settings.level = level;
+    const double hysteresis = o.value(QStringLiteral("hysteresis")).toDouble(t.settings.hysteresis);
+    if (std::isfinite(hysteresis) && hysteresis >= 0)
+        t.settings.hysteresis = hysteresis;
+    const double holdoff = o.value(QStringLiteral("holdoff_s")).toDouble(t.settings.holdoff);
+    if (std::isfinite(holdoff) && holdoff >= 0 && holdoff <= kMaxSpan)
+        t.settings.holdoff = holdoff;
+    const double pre = o.value(QStringLiteral("pre_percent")).toDouble(t.prePercent);
+    if (std::isfinite(pre) && pre >= 0 && pre <= 100)
+        t.prePercent = pre;
+    return t;
+}
+
 QJsonObject ScopeSettings::toJson() const
 {
     QJsonObject o { { QStringLiteral("type"), kType }, { QStringLiteral("span_s"), spanSeconds },
         { QStringLiteral("follow"), follow }, { QStringLiteral("y_auto"), yAuto },
-        { QStringLiteral("lanes"), lanesName(lanes) }, { QStringLiteral("channels"), channels } };
+        { QStringLiteral("lanes"), lanesName(lanes) }, { QStringLiteral("channels"), channels },
+        { QStringLiteral("mode"), triggered ? QStringLiteral("triggered") : QStringLiteral("roll") },
+        { QStringLiteral("trigger"), trigger.toJson() } };
     const auto primary = yRanges.constFind(primaryUnit);
     if (primary != yRanges.constEnd()) {
         o.insert(QStringLiteral("y_min"), primary->first);
@@ -67,6 +105,8 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
     s.follow = o.value(QStringLiteral("follow")).toBool(s.follow);
     s.yAuto = o.value(QStringLiteral("y_auto")).toBool(s.yAuto);
     s.lanes = lanesFromName(o.value(QStringLiteral("lanes")).toString(), s.lanes);
+    s.triggered = o.value(QStringLiteral("mode")).toString() == QLatin1String("triggered");
+    s.trigger = Trigger::fromJson(o.value(QStringLiteral("trigger")).toObject());
     s.primaryUnit = o.value(QStringLiteral("y_unit")).toString();
     const QJsonObject ranges = o.value(QStringLiteral("y_ranges")).toObject();
     for (auto it = ranges.begin(); it != ranges.end(); ++it) {

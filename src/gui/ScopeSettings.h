@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <SoftwareTrigger.h>
+#include <TriggerAcquisition.h>
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
@@ -17,9 +20,24 @@ namespace bs {
 /// every value axis (keyed by unit; by "instrument/unit" when lanes are per instrument), `y_sides`
 /// the side of every unit's axis, `lanes` how channels are stacked ("unit": one lane per unit,
 /// "instrument": one lane per instrument, "single": all in one lane). Reading is lenient: a missing
-/// or mistyped member keeps its default.
+/// or mistyped member keeps its default. `mode` is "roll" (strip chart) or "triggered" (scope),
+/// `trigger` the software trigger: `{"channel":"inst/stream/ch","edge":"rising"|"falling"|"either",
+/// "level":0.5,"hysteresis":0.01,"holdoff_s":0,"pre_percent":50,"sweep":"auto"|"normal"|"single"}`.
 struct ScopeSettings
 {
+    /// The software trigger of a Triggered view, as the user set it.
+    struct Trigger
+    {
+        QString channel; ///< ChannelKey::toString() of the source; empty: the first channel shown
+        TriggerSettings settings;
+        double prePercent = 50.0;
+        TriggerMode sweep = TriggerMode::Auto;
+
+        QJsonObject toJson() const;
+        static Trigger fromJson(const QJsonObject &o);
+        bool operator==(const Trigger &) const = default;
+    };
+
     enum class Lanes { PerUnit, PerInstrument, Single };
     static QString lanesName(Lanes l);
     static Lanes lanesFromName(const QString &name, Lanes fallback);
@@ -32,6 +50,8 @@ struct ScopeSettings
     bool follow = true;
     bool yAuto = true;
     Lanes lanes = Lanes::PerUnit;
+    bool triggered = false; ///< mode: false roll, true triggered
+    Trigger trigger;
     QString primaryUnit; ///< unit of the left axis when saved
     QMap<QString, QPair<double, double>> yRanges; ///< manual range per unit
     QMap<QString, bool> axisOnRight; ///< side of each unit's axis (true: right)

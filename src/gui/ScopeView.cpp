@@ -4,6 +4,7 @@
 #include "ChannelStyles.h"
 #include "Icons.h"
 #include "TimeSpanBox.h"
+#include "TriggerBar.h"
 
 #include <TraceStore.h>
 
@@ -15,6 +16,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QRubberBand>
+#include <QThread>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -68,6 +70,8 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     layout->setSpacing(0);
     buildControls();
     layout->addWidget(m_controls);
+    buildTrigger();
+    layout->addWidget(m_triggerBar);
     setupPlot();
     layout->addWidget(m_plot, 1);
 
@@ -82,7 +86,15 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     syncControls();
 }
 
-ScopeView::~ScopeView() = default;
+ScopeView::~ScopeView()
+{
+    if (m_triggerThread) {
+        QMetaObject::invokeMethod(m_monitor, [m = m_monitor] { m->stop(); }, Qt::BlockingQueuedConnection);
+        m_triggerThread->quit();
+        m_triggerThread->wait();
+        delete m_monitor; // its thread has finished
+    }
+}
 
 void ScopeView::buildControls()
 {
@@ -129,6 +141,14 @@ void ScopeView::buildControls()
                                    "line to move it; the value cursors sit in the lane you double-click with Shift"));
     connect(m_cursorsAction, &QAction::toggled, this, &ScopeView::setCursorsVisible);
 
+    m_modeBox = new QComboBox(m_controls);
+    m_modeBox->setObjectName(QStringLiteral("modeBox"));
+    m_modeBox->addItem(tr("Roll"));
+    m_modeBox->addItem(tr("Triggered"));
+    m_modeBox->setToolTip(tr("Roll: a strip chart of the newest data · Triggered: a scope picture that "
+                             "starts at an edge of the trigger channel (settings in the bar below)"));
+    connect(m_modeBox, &QComboBox::currentIndexChanged, this, [this](int index) { setTriggered(index == 1); });
+    m_controls->addWidget(m_modeBox);
     m_controls->addAction(m_followAction);
     m_controls->addAction(m_freezeAction);
     m_controls->addAction(m_showAllAction);
@@ -301,6 +321,7 @@ void ScopeView::setSpan(double seconds)
     }
     m_dirty = true;
     syncControls();
+    applyTrigger(); // a Triggered view's frames are this wide
     Q_EMIT spanChanged(seconds);
 }
 
@@ -415,6 +436,8 @@ QJsonObject ScopeView::saveState() const
     s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
     s.axisOnRight = m_axisSides;
     s.lanes = m_laneMode;
+    s.triggered = m_triggered;
+    s.trigger = m_triggerBar->trigger();
     s.channels = m_styles->toJson();
     return s.toJson();
 }
@@ -426,6 +449,8 @@ void ScopeView::restoreState(const QJsonObject &state)
     m_savedPrimaryUnit = s.primaryUnit;
     m_axisSides = s.axisOnRight;
     setLanes(s.lanes);
+    setTriggerSettings(s.trigger);
+    setTriggered(s.triggered);
     m_markers.clear(); // a new or opened session starts a new timeline
     m_markersDirty = true;
     m_zoomHistory.clear();

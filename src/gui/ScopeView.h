@@ -5,6 +5,7 @@
 
 #include <StreamInfo.h>
 #include <TraceTypes.h>
+#include <TriggerMonitor.h>
 
 #include <QHash>
 #include <QJsonObject>
@@ -28,6 +29,7 @@ class QDoubleSpinBox;
 class QToolButton;
 class QMouseEvent;
 class QRubberBand;
+class QThread;
 class QTimer;
 class QToolBar;
 class QWheelEvent;
@@ -37,6 +39,7 @@ namespace bs {
 class ChannelStyles;
 class TimeSpanBox;
 class TraceStore;
+class TriggerBar;
 
 /// The central strip chart: every visible channel of the TraceStore on the session time axis
 /// ("Time [s]", one timeline for the whole session: earlier runs stay, each run's start and stop is
@@ -99,6 +102,20 @@ public:
     void setValueCursors(int lane, double y1, double y2);
     /// The read-out as shown (empty while the cursors are off).
     QString cursorReadout() const;
+
+    /// Triggered mode (a scope): each frame is a window of Time span around a trigger on one
+    /// channel, found by a TriggerMonitor on a worker thread (Auto / Normal / Single, the state
+    /// shown in the trigger bar, a marker at the trigger and at the level). Roll mode (false) is the
+    /// strip chart. Saved with the view.
+    bool triggered() const { return m_triggered; }
+    void setTriggered(bool on);
+    TriggerBar *triggerBar() const { return m_triggerBar; }
+    ScopeSettings::Trigger triggerSettings() const;
+    void setTriggerSettings(const ScopeSettings::Trigger &trigger);
+    /// The monitor's last published state (default while Roll has never been left).
+    TriggerMonitor::Snapshot triggerSnapshot() const;
+    /// The frame shown (Triggered mode), if any.
+    std::optional<TriggerFrame> shownFrame() const { return m_frame; }
 
     /// Writes the plot as it is shown (lanes, legend, marks) to `path`: PNG, SVG or PDF by its
     /// extension, at the widget's size (PNG at twice the pixels, for print). False with a message
@@ -178,6 +195,8 @@ Q_SIGNALS:
     void frozenChanged(bool on);
     /// A cursor moved, or the cursors were turned on or off.
     void cursorsChanged();
+    /// Roll/Triggered or a trigger setting changed (saved in the session's view).
+    void triggerChanged();
     void spanChanged(double seconds);
     /// An axis changed side (saved in the session's view).
     void axisSidesChanged();
@@ -245,6 +264,14 @@ private:
     int cursorAt(const QPoint &pos) const;
     void dragCursor(int which, const QPoint &pos);
     QCPAxis *cursorValueAxis() const;
+    void buildTrigger();
+    void applyTrigger();
+    /// In Triggered mode: takes the monitor's newest frame and state; true if the picture changes.
+    bool pullTriggerFrame();
+    void rebuildTriggerItems();
+    void updateTriggerItems();
+    void setLevelToMiddle();
+    const Trace *triggerTrace() const;
 
     struct ViewState
     {
@@ -275,6 +302,18 @@ private:
     int m_draggedCursor = -1;
     QList<QCPAbstractItem *> m_cursorItems; ///< time lines (one per lane and cursor), value lines, read-out
     QCPItemText *m_cursorText = nullptr;
+    QComboBox *m_modeBox = nullptr;
+    TriggerBar *m_triggerBar = nullptr;
+    QThread *m_triggerThread = nullptr;
+    TriggerMonitor *m_monitor = nullptr;
+    bool m_triggered = false;
+    quint64 m_triggerPublication = ~quint64(0);
+    std::optional<TriggerFrame> m_frame;
+    std::optional<ChannelKey> m_appliedChannel;
+    ScopeSettings::Trigger m_appliedTrigger;
+    double m_appliedSpan = 0.0;
+    bool m_triggerApplied = false;
+    QList<QCPAbstractItem *> m_triggerItems; ///< trigger time line per lane, its label, level line
     QToolButton *m_helpButton = nullptr;
     TimeSpanBox *m_spanBox = nullptr;
     QDoubleSpinBox *m_yMinBox = nullptr;

@@ -3,6 +3,7 @@
 #include "ScopeView.h"
 
 #include "ChannelStyles.h"
+#include "TriggerBar.h"
 
 #include <TraceStore.h>
 
@@ -98,6 +99,9 @@ void ScopeView::rebuildGraphs()
         m_plot->removeItem(item);
     m_cursorItems.clear();
     m_cursorText = nullptr;
+    for (QCPAbstractItem *item : std::as_const(m_triggerItems))
+        m_plot->removeItem(item);
+    m_triggerItems.clear();
     for (QCPAxis *a : std::as_const(m_extraAxes))
         a->axisRect()->removeAxis(a);
     m_extraAxes.clear();
@@ -224,12 +228,18 @@ void ScopeView::rebuildGraphs()
     if (!m_axes.isEmpty())
         m_savedPrimaryUnit = m_axes.first().first;
     rebuildCursors();
+    QVector<TriggerBar::Source> sources;
+    for (const Trace &t : std::as_const(m_traces))
+        sources.append({ t.styleKey, legendName(t, instruments.size() > 1), t.info.unit });
+    m_triggerBar->setSources(sources);
+    applyTrigger(); // the source's ChannelKey may have changed
+    rebuildTriggerItems();
     syncControls();
 }
 
 void ScopeView::updateXRange()
 {
-    if (!m_follow || m_frozen)
+    if (!m_follow || m_frozen || m_triggered) // a Triggered view's range comes with its frame
         return;
     TimeRange r;
     for (const Trace &t : std::as_const(m_traces)) {
@@ -368,9 +378,13 @@ bool ScopeView::refresh()
         updateLegendWrap();
         m_dirty = true;
     }
+    if (m_triggered && !m_frozen && pullTriggerFrame())
+        m_dirty = true;
     const quint64 revision = m_store->revision();
-    if ((revision == m_revision || m_frozen) && !m_dirty)
-        return false; // frozen: new data does not move the picture; zoom and pan still do
+    // Frozen: new data does not move the picture (zoom and pan still do). Triggered: the picture
+    // changes with the frames, not with every block.
+    if ((revision == m_revision || m_frozen || m_triggered) && !m_dirty)
+        return false;
     m_revision = revision;
     m_columns = columns;
     m_dirty = false;

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -106,6 +107,26 @@ class TestMeasurements : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void infiniteSamplesGiveNoMadeUpStatistics()
+    {
+        // ∞ in the data: sums become undefined; the measurement is empty, not 0 (max(0, NaN) was 0).
+        const double values[] = { 1.0, std::numeric_limits<double>::infinity(), 2.0 };
+        const double times[] = { 0.0, 1.0, 2.0 };
+        ChannelMeasurer m;
+        m.addStatistics(values, 3);
+        m.beginEdges();
+        m.addEdges(times, values, 3);
+        const MeasurementResult r = m.result();
+        QCOMPARE(r.samples, quint64(3));
+        QCOMPARE(*r.min, 1.0);
+        QVERIFY(std::isinf(*r.max));
+        QVERIFY(!r.mean);
+        QVERIFY(!r.rms);
+        QVERIFY(!r.acRms);
+        QVERIFY(!r.stdDev);
+        QVERIFY(!r.frequency);
+    }
+
     void sineByHand()
     {
         // 2 V amplitude on 0.5 V, 1 kHz sampled at 1 MHz, 10 whole periods.
