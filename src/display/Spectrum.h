@@ -55,6 +55,7 @@ struct SpectrumPeak
 struct SpectrumResult
 {
     QString error; ///< why there is no spectrum (in a technician's words); empty when there is one
+    QString channel, unit; ///< what was transformed (filled by SpectrumWorker from its input)
     std::vector<double> rms; ///< bins 0 … N/2, channel unit RMS
     double binWidth = 0; ///< Hz between bins: 1 / (N · dt)
     std::size_t samples = 0; ///< N, the samples transformed (the newest ones of the input)
