@@ -346,7 +346,7 @@ std::optional<SpectrumPeak> Spectrum::findPeak(const SpectrumResult &r) const
         if (ratio <= share(0.0)) {
             hi = 0;
         } else {
-            for (int i = 0; i < 50; ++i) {
+            for (int i = 0; i < 26; ++i) { // to 0.5 / 2^26 = 7.5e-9 bins
                 const double mid = 0.5 * (lo + hi);
                 (share(mid) < ratio ? lo : hi) = mid;
             }
