@@ -142,51 +142,71 @@ void Spectrum::reset()
     m_avgDt = 0;
 }
 
-void Spectrum::prepare(std::size_t n)
+bool Spectrum::prepare(std::size_t n)
 {
     const SpectrumWindow window = m_settings.window;
     if (n == m_n && m_plan && m_table && m_table->window == window)
-        return;
-    if (n != m_n) {
+        return true;
+    if (n != m_n || !m_in || !m_out) {
+        m_plan.reset();
+        m_table.reset();
         m_in.reset(alignedDoubles(n));
         m_out.reset(alignedDoubles(2 * (n / 2 + 1)));
-        m_n = n;
-        m_plan.reset();
+        m_n = m_in && m_out ? n : 0;
+        if (m_n == 0)
+            return false;
     }
-    std::shared_ptr<const SpectrumFftPlan> evicted; // destroyed after the lock is let go (the destructor takes it)
-    const std::lock_guard lock(plannerMutex());
-    Cache &c = cache();
-    if (!m_plan) {
-        auto it = std::find_if(c.plans.begin(), c.plans.end(), [n](const auto &p) { return p->n == n; });
-        if (it != c.plans.end()) {
-            m_plan = *it;
-            c.plans.splice(c.plans.begin(), c.plans, it);
-        } else {
-            auto plan = std::make_shared<SpectrumFftPlan>();
-            plan->n = n;
-            // Planned on this object's arrays (FFTW_ESTIMATE does not touch them); every array
-            // executed later has the same alignment (kAlignment), as fftw_execute_dft_r2c requires.
-            plan->plan = fftw_plan_dft_r2c_1d(int(n), m_in.get(), reinterpret_cast<fftw_complex *>(m_out.get()),
-                FFTW_ESTIMATE);
-            m_plan = plan;
-            c.plans.push_front(m_plan);
-            if (c.plans.size() > kCachedPlans) { // destroyed when its last user lets go
-                evicted = std::move(c.plans.back());
-                c.plans.pop_back();
+    auto findTable = [n, window](Cache &c) -> std::shared_ptr<const WindowTable> {
+        auto it = std::find_if(c.windows.begin(), c.windows.end(),
+            [n, window](const auto &t) { return t->w.size() == n && t->window == window; });
+        if (it == c.windows.end())
+            return nullptr;
+        c.windows.splice(c.windows.begin(), c.windows, it);
+        return *it;
+    };
+    {
+        std::shared_ptr<const SpectrumFftPlan> evicted; // destroyed after the lock is let go (its destructor takes it)
+        const std::lock_guard lock(plannerMutex());
+        Cache &c = cache();
+        if (!m_plan) {
+            auto it = std::find_if(c.plans.begin(), c.plans.end(), [n](const auto &p) { return p->n == n; });
+            if (it != c.plans.end()) {
+                m_plan = *it;
+                c.plans.splice(c.plans.begin(), c.plans, it);
+            } else {
+                auto plan = std::make_shared<SpectrumFftPlan>();
+                plan->n = n;
+                // Planned on this object's arrays (FFTW_ESTIMATE does not touch them); every array
+                // executed later has the same alignment (kAlignment), as fftw_execute_dft_r2c requires.
+                plan->plan = fftw_plan_dft_r2c_1d(int(n), m_in.get(), reinterpret_cast<fftw_complex *>(m_out.get()),
+                    FFTW_ESTIMATE);
+                if (!plan->plan)
+                    return false;
+                m_plan = plan;
+                c.plans.push_front(m_plan);
+                if (c.plans.size() > kCachedPlans) { // destroyed when its last user lets go
+                    evicted = std::move(c.plans.back());
+                    c.plans.pop_back();
+                }
             }
         }
+        m_table = findTable(c);
     }
-    auto it = std::find_if(c.windows.begin(), c.windows.end(),
-        [n, window](const auto &t) { return t->w.size() == n && t->window == window; });
-    if (it != c.windows.end()) {
-        m_table = *it;
-        c.windows.splice(c.windows.begin(), c.windows, it);
-    } else {
-        m_table = std::make_shared<const WindowTable>(WindowTable::make(window, n));
-        c.windows.push_front(m_table);
-        if (c.windows.size() > kCachedWindows)
-            c.windows.pop_back();
+    if (!m_table) {
+        // Built without the lock (0.1 s for a million points): other threads plan meanwhile. Two
+        // threads building the same table at once both succeed; the cache keeps one.
+        auto table = std::make_shared<const WindowTable>(WindowTable::make(window, n));
+        const std::lock_guard lock(plannerMutex());
+        Cache &c = cache();
+        m_table = findTable(c);
+        if (!m_table) {
+            m_table = std::move(table);
+            c.windows.push_front(m_table);
+            if (c.windows.size() > kCachedWindows)
+                c.windows.pop_back();
+        }
     }
+    return true;
 }
 
 SpectrumResult Spectrum::compute(const double *values, std::size_t count, double dt)
@@ -220,7 +240,10 @@ SpectrumResult Spectrum::compute(const double *values, std::size_t count, double
         return r;
     }
 
-    prepare(n);
+    if (!prepare(n)) {
+        r.error = tr("Not enough memory for a spectrum of %1 samples.").arg(n);
+        return r;
+    }
     const WindowTable &t = *m_table;
     double *in = m_in.get();
     for (std::size_t i = 0; i < n; ++i)

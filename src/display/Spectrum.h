@@ -126,7 +126,8 @@ private:
     {
         void operator()(void *p) const { std::free(p); }
     };
-    void prepare(std::size_t n);
+    /// Arrays, plan and window table for `n` points; false when memory or FFTW fails.
+    bool prepare(std::size_t n);
     void accumulate(SpectrumResult &r);
     std::optional<SpectrumPeak> findPeak(const SpectrumResult &r) const;
 
