@@ -243,6 +243,14 @@ void SpectrumView::setupPlot()
 
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &SpectrumView::onXRangeChanged);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { showAll(); });
+    // The plot area's width is known only after QCustomPlot's layout: a resize re-decimates to the
+    // new pixel columns before drawing.
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        if (std::max(1, m_plot->axisRect()->width()) != m_columns) {
+            rebuildData();
+            updatePeak();
+        }
+    });
 }
 
 void SpectrumView::attach(SpectrumWorker *worker)
@@ -388,12 +396,6 @@ QString SpectrumView::statusText() const
 void SpectrumView::showAll()
 {
     m_userZoomed = false;
-    redraw();
-}
-
-void SpectrumView::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
     redraw();
 }
 

@@ -84,9 +84,6 @@ Q_SIGNALS:
     void settingsChanged(const bs::SpectrumSettings &settings);
     void restartRequested();
 
-protected:
-    void resizeEvent(QResizeEvent *event) override;
-
 private:
     void buildControls();
     void setupPlot();

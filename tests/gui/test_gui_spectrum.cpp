@@ -136,6 +136,12 @@ void SpectrumViewTest::sineThroughTheWorkerIntoTheView()
     QCOMPARE(best, maxAll);
     QVERIFY(std::abs(bestKey - 1000.0) <= r.binWidth);
     QVERIFY(std::abs(best - (-3.0103)) < 0.01);
+    // A narrower window: decimated again to its own pixel columns.
+    view.resize(600, 480);
+    QTRY_VERIFY(view.columns() < columns - 200);
+    QVERIFY(view.pointsDrawn() <= 2 * view.columns() + 4);
+    view.resize(900, 480);
+    QTRY_COMPARE(view.columns(), columns);
     // The marker sits on the tone.
     QVERIFY(view.peakMarker()->visible());
     QVERIFY(std::abs(view.peakMarker()->position->key() - 1000.0) < 0.01 * r.binWidth);
