@@ -334,6 +334,54 @@ void SpectrumView::applyControls()
     redraw();
 }
 
+namespace {
+QString averagingKey(SpectrumAveraging a)
+{
+    switch (a) {
+    case SpectrumAveraging::Off:
+        return QStringLiteral("off");
+    case SpectrumAveraging::Linear:
+        return QStringLiteral("linear");
+    case SpectrumAveraging::Exponential:
+        return QStringLiteral("exponential");
+    }
+    return {};
+}
+} // namespace
+
+QJsonObject SpectrumView::saveState() const
+{
+    return QJsonObject { { QStringLiteral("type"), QStringLiteral("spectrum") },
+        { QStringLiteral("window"), spectrumWindowKey(m_settings.window) },
+        { QStringLiteral("scale"), m_scale == Scale::Decibels ? QStringLiteral("db") : QStringLiteral("linear") },
+        { QStringLiteral("frequency_axis"), m_logFrequency ? QStringLiteral("log") : QStringLiteral("linear") },
+        { QStringLiteral("averaging"), averagingKey(m_settings.averaging) },
+        { QStringLiteral("averages"), m_settings.averages }, { QStringLiteral("peak"), m_peakShown } };
+}
+
+void SpectrumView::restoreState(const QJsonObject &state)
+{
+    SpectrumSettings s = m_settings;
+    spectrumWindowFromKey(state.value(QStringLiteral("window")).toString(), &s.window);
+    for (SpectrumAveraging a : { SpectrumAveraging::Off, SpectrumAveraging::Linear, SpectrumAveraging::Exponential })
+        if (state.value(QStringLiteral("averaging")).toString() == averagingKey(a))
+            s.averaging = a;
+    const QJsonValue n = state.value(QStringLiteral("averages"));
+    if (n.isDouble() && n.toDouble() >= 2 && n.toDouble() <= SpectrumSettings::kMaxAverages)
+        s.averages = n.toInt();
+    const QString scale = state.value(QStringLiteral("scale")).toString();
+    if (scale == QLatin1String("db") || scale == QLatin1String("linear"))
+        m_scale = scale == QLatin1String("db") ? Scale::Decibels : Scale::Linear;
+    const QString axis = state.value(QStringLiteral("frequency_axis")).toString();
+    if (axis == QLatin1String("log") || axis == QLatin1String("linear"))
+        m_logFrequency = axis == QLatin1String("log");
+    if (state.value(QStringLiteral("peak")).isBool())
+        m_peakShown = state.value(QStringLiteral("peak")).toBool();
+    m_userZoomed = false;
+    setSettings(s); // syncs the controls, tells the worker
+    redraw();
+}
+
 void SpectrumView::setResult(bs::SpectrumResultPtr result)
 {
     m_result = std::move(result);
@@ -448,7 +496,7 @@ void SpectrumView::redraw()
     }
     m_programmatic = false;
     m_emptyItem->setVisible(!ok);
-    m_emptyItem->setText(m_result ? m_result->error : tr("No spectrum yet: choose a channel."));
+    m_emptyItem->setText(m_result ? m_result->error : tr("No spectrum yet."));
     if (ok && m_result->rms.size() <= 1)
         m_emptyItem->setText(tr("Nothing to show"));
     m_status->setText(statusText());

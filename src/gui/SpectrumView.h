@@ -3,6 +3,7 @@
 
 #include <SpectrumWorker.h>
 
+#include <QJsonObject>
 #include <QVector>
 #include <QWidget>
 
@@ -54,6 +55,14 @@ public:
     void setLogFrequency(bool on);
     bool peakShown() const { return m_peakShown; }
     void setPeakShown(bool on);
+
+    /// The view's choices for the session's `views` array: `{"type":"spectrum","window":"hann",
+    /// "scale":"db"|"linear","frequency_axis":"linear"|"log","averaging":"off"|"linear"|"exponential",
+    /// "averages":8,"peak":true}` (the host adds which channel it shows).
+    QJsonObject saveState() const;
+    /// Restores saved choices; missing or unknown members keep their current values (lenient, like
+    /// the scope's). Emits settingsChanged.
+    void restoreState(const QJsonObject &state);
 
     /// Shows a result (the worker's resultReady).
     void setResult(bs::SpectrumResultPtr result);

@@ -10,6 +10,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void refusalIsShown();
     void onlyTheNewestWaitingInputIsComputed();
     void readoutDigits();
+    void savedState();
 };
 
 void SpectrumViewTest::sineThroughTheWorkerIntoTheView()
@@ -282,6 +284,34 @@ void SpectrumViewTest::readoutDigits()
     QCOMPARE(EngineeringFormat::formatSignificant(12345.0, QStringLiteral("counts"), 4), QStringLiteral("12\u2009350 counts"));
     QCOMPARE(EngineeringFormat::formatSignificant(1.52587890625, QStringLiteral("Hz"), 4), QStringLiteral("1.526 Hz"));
     QCOMPARE(EngineeringFormat::formatSignificant(0.0, QStringLiteral("Hz"), 4), QStringLiteral("0.000 Hz"));
+}
+
+void SpectrumViewTest::savedState()
+{
+    SpectrumView a;
+    QSignalSpy changed(&a, &SpectrumView::settingsChanged);
+    a.restoreState(QJsonObject { { QStringLiteral("type"), QStringLiteral("spectrum") },
+        { QStringLiteral("window"), QStringLiteral("blackman-harris") }, { QStringLiteral("scale"), QStringLiteral("linear") },
+        { QStringLiteral("frequency_axis"), QStringLiteral("log") }, { QStringLiteral("averaging"), QStringLiteral("exponential") },
+        { QStringLiteral("averages"), 32 }, { QStringLiteral("peak"), false } });
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(a.settings().window, SpectrumWindow::BlackmanHarris);
+    QCOMPARE(a.settings().averaging, SpectrumAveraging::Exponential);
+    QCOMPARE(a.settings().averages, 32);
+    QCOMPARE(a.scale(), SpectrumView::Scale::Linear);
+    QVERIFY(a.logFrequency());
+    QVERIFY(!a.peakShown());
+    auto *windowBox = a.findChild<QComboBox *>(QStringLiteral("spectrumWindowBox"));
+    QCOMPARE(windowBox->currentText(), QStringLiteral("Blackman-Harris"));
+    SpectrumView b;
+    b.restoreState(a.saveState());
+    QCOMPARE(b.saveState(), a.saveState());
+    // Unknown or mistyped members change nothing.
+    const QJsonObject before = b.saveState();
+    b.restoreState(QJsonObject { { QStringLiteral("window"), QStringLiteral("kaiser") }, { QStringLiteral("averages"), -3 },
+        { QStringLiteral("scale"), 7 }, { QStringLiteral("frequency_axis"), QStringLiteral("octaves") },
+        { QStringLiteral("averaging"), true }, { QStringLiteral("peak"), QStringLiteral("yes") } });
+    QCOMPARE(b.saveState(), before);
 }
 
 QTEST_MAIN(SpectrumViewTest)
