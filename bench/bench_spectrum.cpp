@@ -3,11 +3,16 @@
 // window, the spectra per second it allows on one core, against the bare FFTW transform of the same
 // length measured in the same run. Prints figures only; not a unit test.
 //
+// Then the GUI thread's share: SpectrumView showing a result (min/max per pixel column of the
+// bins, labels, replot) at 1000 pixel columns, offscreen.
+//
 //   bench_spectrum [--seconds S]   (S: time spent on each case, default 0.3)
 #include <Spectrum.h>
+#include <SpectrumView.h>
 
-#include <QCoreApplication>
+#include <QApplication>
 #include <QStringList>
+#include <qcustomplot.h>
 
 #include <fftw3.h>
 
@@ -83,7 +88,9 @@ QString sizeName(std::size_t n)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
     double budget = 0.3;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i)
@@ -129,6 +136,27 @@ int main(int argc, char **argv)
             a == SpectrumAveraging::Linear ? "Hann, linear 8" : "Hann, exp. 8", "", each * 1e3, 1.0 / each,
             double(n) / each / 1e6);
     }
-    std::printf("MS/s: samples per second one core could turn into back-to-back spectra (no overlap).\n");
+    std::printf("MS/s: samples per second one core could turn into back-to-back spectra (no overlap).\n\n");
+
+    // The GUI thread: a result handed to the view (decimation to the pixel columns, peak label,
+    // axes) and the replot that draws it.
+    std::printf("SpectrumView on the GUI thread (plot area %s px wide, offscreen)\n", "~1000");
+    std::printf("%-8s %14s %14s %12s %12s\n", "points", "setResult (ms)", "replot (ms)", "columns", "points drawn");
+    SpectrumView view;
+    view.resize(1100, 500);
+    view.show();
+    QApplication::processEvents();
+    for (std::size_t len : { std::size_t(4096), std::size_t(65536), std::size_t(1) << 20 }) {
+        Spectrum sp;
+        const auto x = signal(len);
+        auto r = std::make_shared<SpectrumResult>(sp.compute(x.data(), len, 1e-6));
+        r->unit = QStringLiteral("V");
+        view.setResult(r);
+        view.plot()->replot();
+        const double set = medianTime(budget, [&] { view.setResult(r); });
+        const double draw = medianTime(budget, [&] { view.plot()->replot(); });
+        std::printf("%-8s %14.3f %14.3f %12d %12d\n", qPrintable(sizeName(len)), set * 1e3, draw * 1e3, view.columns(),
+            view.pointsDrawn());
+    }
     return 0;
 }
