@@ -149,10 +149,10 @@ void SpectrumView::buildControls()
     m_averagingBox = new QComboBox(m_controls);
     m_averagingBox->setObjectName(QStringLiteral("spectrumAveragingBox"));
     m_averagingBox->addItem(tr("Off"), int(SpectrumAveraging::Off));
-    m_averagingBox->addItem(tr("Linear"), int(SpectrumAveraging::Linear));
+    m_averagingBox->addItem(tr("Last N"), int(SpectrumAveraging::Linear)); // "Linear" would be the third one in the bar
     m_averagingBox->addItem(tr("Exponential"), int(SpectrumAveraging::Exponential));
     m_averagingBox->setToolTip(tr("Averages the power of successive spectra: noise settles to a smooth floor, "
-                                  "steady tones keep their level. Linear: the last N spectra alike. Exponential: "
+                                  "steady tones keep their level. Last N: the mean of the last N spectra (linear averaging). Exponential: "
                                   "each new spectrum weighs 1/N."));
     m_controls->addWidget(m_averagingBox);
     m_averagesBox = new QSpinBox(m_controls);

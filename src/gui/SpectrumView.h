@@ -26,7 +26,7 @@ namespace bs {
 ///
 /// Controls: window (Rectangular, Hann, Blackman-Harris, Flat-top), vertical scale (dB relative to
 /// 1 unit RMS — dBV for volts — or linear RMS in the channel's unit), frequency axis (linear or
-/// logarithmic), averaging (Off, Linear or Exponential over N frames, Restart), the peak marker.
+/// logarithmic), averaging (Off, Last N — linear — or Exponential over N frames, Restart), the peak marker.
 /// The peak label reads "f = 1.000 kHz, −3.01 dBV": the refined frequency and the RMS amplitude of
 /// the largest tone (DC left out). A status line says how many points, the bin width, the window
 /// and how many frames are averaged, or why there is no spectrum.
