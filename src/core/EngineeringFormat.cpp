@@ -4,6 +4,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -94,6 +95,31 @@ QString format(double value, const QString &unit, int digits)
         }
     }
     return withUnit(plain(value, digits), unit);
+}
+
+QString formatSignificant(double value, const QString &unit, int digits)
+{
+    digits = std::clamp(digits, 1, 17);
+    if (!std::isfinite(value) || value == 0.0)
+        return withUnit(value == 0.0 ? QString::number(0.0, 'f', digits - 1) : plain(value, digits), unit);
+    // Rounded to its digits first, so that 999.96 with 4 digits is "1.000 k", not "1000. ".
+    const double rounded = QString::number(value, 'e', digits - 1).toDouble();
+    int exp3 = takesPrefix(unit) ? int(std::floor(std::log10(std::abs(rounded)) / 3.0)) * 3 : 0;
+    if (exp3 > 0 && unit == QLatin1String("s"))
+        exp3 = 0;
+    exp3 = std::clamp(exp3, -15, 15);
+    const double scaled = rounded / std::pow(10.0, exp3);
+    const int whole = int(std::floor(std::log10(std::abs(scaled)))) + 1; // digits before the point
+    QString t = QString::number(std::abs(scaled), 'f', std::max(0, digits - whole));
+    const qsizetype dot = t.indexOf(QLatin1Char('.'));
+    t = grouped(dot < 0 ? t : t.left(dot)) + (dot < 0 ? QString() : t.mid(dot));
+    if (value < 0)
+        t.prepend(kMinus);
+    QString prefix;
+    for (const Prefix &p : kPrefixes)
+        if (p.exponent == exp3)
+            prefix = QString::fromUtf16(p.symbol);
+    return unit.isEmpty() && prefix.isEmpty() ? t : t + QLatin1Char(' ') + prefix + unit;
 }
 
 QString formatInteger(qint64 value, const QString &unit)

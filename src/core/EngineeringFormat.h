@@ -17,6 +17,9 @@ namespace EngineeringFormat {
 /// "10 000 s" (a true minus sign; digits grouped by three with a thin space from 10 000 on;
 /// seconds take no prefix above 1: "3600 s", not "3.6 ks").
 QString format(double value, const QString &unit, int digits = 6);
+/// Like format(), but always `digits` significant digits, trailing zeros kept, as a read-out whose
+/// precision is meant: "1.000 kHz", "707.1 mV", "−12.50 µs".
+QString formatSignificant(double value, const QString &unit, int digits = 4);
 /// An integer exactly, digits grouped as in format(): "1 125 899 906 842 624 counts".
 QString formatInteger(qint64 value, const QString &unit = {});
 /// Parses what a user typed: "1e-3", "1 m", "1ms", "1 µs", "1 us", "2.5k", "2.5 kHz". The unit may
