@@ -6,6 +6,7 @@
 #include "MokuDriverParameters.h"
 #include "MokuDriverRequests.h"
 
+#include <QEventLoop>
 #include <QJsonObject>
 
 namespace bs::moku {
@@ -42,10 +43,13 @@ MokuDriver::MokuDriver(QObject *parent)
     , m_rest(this)
     , m_bridge(this)
     , m_logTimer(this)
+    , m_endWarning(this)
 {
     addParameters(m_params, m_actions);
     m_logTimer.setSingleShot(true);
     connect(&m_logTimer, &QTimer::timeout, this, &MokuDriver::pollLog);
+    m_endWarning.setSingleShot(true);
+    connect(&m_endWarning, &QTimer::timeout, this, &MokuDriver::armEndWarning);
     connect(&m_bridge, &MokuDriverBridge::bytesReceived, this, &MokuDriver::onBridgeBytes);
     connect(&m_bridge, &MokuDriverBridge::closed, this, &MokuDriver::onBridgeClosed);
     connect(&m_bridge, &MokuDriverBridge::failed, this, &MokuDriver::onBridgeFailed);
@@ -59,6 +63,8 @@ MokuDriver::~MokuDriver()
 {
     // Best effort, bounded: the Moku must not stay owned by a program that is gone.
     m_closing = true;
+    ++m_generation;
+    settleClaim();
     m_bridge.blockSignals(true);
     m_bridge.close();
     m_rest.cancelAll();
@@ -228,7 +234,10 @@ void MokuDriver::connectTo(bool force)
         setState(State::Error, tr("bad address"));
         return;
     }
+    if (m_claimAnswered) // closing: waiting for the answer to the last claim
+        return;
     ++m_generation;
+    settleClaim(); // an earlier claim still on its way
     m_closing = false;
     m_rest.cancelAll();
     m_rest.setEndpoint(*hp);
@@ -242,9 +251,22 @@ void MokuDriver::connectTo(bool force)
     claim.json = claimBody(force);
     claim.timeoutMs = timeoutMs();
     const quint64 gen = m_generation;
+    m_claiming = true;
     m_rest.call(claim, [this, gen, force](const Result &r) {
-        if (gen != m_generation)
+        m_claiming = false;
+        if (m_claimAnswered)
+            m_claimAnswered();
+        if (gen != m_generation) {
+            // Closed (or connecting anew) while the claim was on its way: a Moku it made ours is
+            // given back at once.
+            const QString key = r.ok() ? claimKey(QByteArray(m_rest.key().toUtf8()), r.reply.data) : QString();
+            if (!key.isEmpty()) {
+                m_rest.setKey(key);
+                m_owned = true;
+                relinquish();
+            }
             return;
+        }
         if (r.http == 0 || r.http >= 500) { // not reached, or not an answer about ownership
             fail(r.error);
             setState(State::Error, r.timedOut ? tr("no answer") : tr("not reachable"));
@@ -347,6 +369,32 @@ void MokuDriver::relinquish()
     m_rest.setKey(QString());
 }
 
+void MokuDriver::settleClaim()
+{
+    if (!m_claiming || m_claimAnswered) // nothing on its way, or already waiting for it
+        return;
+    // The claim's answer comes through the event loop: a local one, for this answer only (a
+    // reply to nothing else is outstanding, and the state stays Connecting, so a Connect
+    // clicked meanwhile is not taken as a second connection).
+    Q_EMIT message(tr("Waiting for the Moku at %1 to answer the claim, to give it back…").arg(m_rest.peer()));
+    QEventLoop wait;
+    QTimer limit;
+    limit.setSingleShot(true);
+    connect(&limit, &QTimer::timeout, &wait, &QEventLoop::quit);
+    m_claimAnswered = [&wait] { wait.quit(); };
+    limit.start(kClaimWaitMs);
+    if (m_claiming)
+        wait.exec(QEventLoop::ExcludeUserInputEvents);
+    m_claimAnswered = nullptr;
+    if (m_claiming) { // no answer in time: nothing to give back under a key we do not know
+        m_claiming = false;
+        Q_EMIT message(tr("The Moku at %1 did not answer the claim within %2 s; if it became ours, "
+                          "it stays owned until another client takes it over")
+                           .arg(m_rest.peer())
+                           .arg(kClaimWaitMs / 1000.0));
+    }
+}
+
 void MokuDriver::connectionFailed(const QString &message, bool lost)
 {
     ++m_generation;
@@ -370,8 +418,11 @@ void MokuDriver::connectionFailed(const QString &message, bool lost)
 
 void MokuDriver::close()
 {
+    if (m_claimAnswered) // a close already waits for the claim's answer (and then closes)
+        return;
     ++m_generation;
     m_closing = true;
+    settleClaim();
     m_logTimer.stop();
     m_log = Log{};
     m_starting = false;

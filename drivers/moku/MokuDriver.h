@@ -3,6 +3,7 @@
 
 #include "Instrument.h"
 #include "MokuDriverBridge.h"
+#include "MokuDriverRequests.h"
 #include "MokuDriverRest.h"
 #include "MokuProtocolModels.h"
 #include "MokuProtocolNdjson.h"
@@ -51,6 +52,13 @@ public:
 
     static DriverInfo info();
     static QString checkAddress(const QString &address);
+    /// The start_streaming duration sent for "until Stop" (`duration` 0), in seconds: by default
+    /// kLongestStreamS. Tests shorten it to see the warning before the end and the end itself.
+    /// Before the driver moves to its thread.
+    void setLongestStream(qint64 seconds) { m_longestStream = seconds; }
+    /// How long close() waits for the answer to a claim still on its way, so that a Moku it made
+    /// ours is given back (it cannot be given back without the key that answer carries).
+    static constexpr int kClaimWaitMs = 2000;
     QString type() const override { return QStringLiteral("moku"); }
 
 public Q_SLOTS:
@@ -110,6 +118,9 @@ private:
         int capture = 0;
         int reports = 0;          ///< problem messages shown (bounded)
         bool missingWarned = false;
+        bool untilStop = false;   ///< `duration` 0: asked for the longest stream
+        qint64 seconds = 0;       ///< the duration start_streaming was given
+        QElapsedTimer running;    ///< since the start_streaming reply
     };
     struct Log
     {
@@ -141,6 +152,10 @@ private:
     /// Whether `r` says another client owns the Moku now.
     static bool ownershipLost(const Result &r);
     void relinquish();
+    /// A claim still on its way (close, a new connection, the destructor): waits for its answer
+    /// (at most kClaimWaitMs, the answers of other calls are not taken meanwhile) and gives a
+    /// Moku it made ours back, so that the Moku never stays owned under a key we never read.
+    void settleClaim();
     void setOwnedByOther(bool owned);
     int timeoutMs() const;
 
@@ -172,6 +187,9 @@ private:
     void flush(bool force, std::uint32_t extraFlags = 0);
     void endStream(const QString &reason, bool byDevice, bool complete);
     void stopStreamingOnDevice(std::function<void()> then = {});
+    /// "Until Stop": arms the warning that the Moku's stream will end (an hour before, or half
+    /// way through a shorter one), in steps QTimer can hold.
+    void armEndWarning();
 
     // MokuDriverLogging.cpp
     void startLog();
@@ -186,10 +204,14 @@ private:
     MokuDriverRest m_rest;
     MokuDriverBridge m_bridge;
     QTimer m_logTimer;
+    QTimer m_endWarning;        ///< "until Stop": the stream's end is near
+    qint64 m_longestStream = kLongestStreamS;
     const ModelInfo *m_model = nullptr;
     bool m_owned = false;
     bool m_deployed = false;
     bool m_closing = false;
+    bool m_claiming = false;    ///< claim_ownership sent, its answer not taken yet
+    std::function<void()> m_claimAnswered; ///< while settleClaim() waits: ends the wait
     quint64 m_generation = 0;   ///< bumped on close and on failures: late replies are dropped
     std::set<QString> m_unsent; ///< settings given while disconnected
     QHash<QString, quint64> m_writeTickets; ///< per device operation: the newest write asked for

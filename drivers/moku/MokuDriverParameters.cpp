@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MokuDriverParameters.h"
 
+#include "MokuDriverRequests.h"
+#include "MokuProtocolModels.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 
@@ -11,6 +14,23 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("bs::moku::MokuDriver", text);
+}
+
+/// For each model (as `describe` names it), the values of one of its tables: what a choice list
+/// offers once the model is known (ParameterSpec::choicesDependOn).
+QHash<QString, QStringList> byModel(QStringList ModelInfo::*field)
+{
+    QHash<QString, QStringList> out;
+    for (const ModelInfo &m : models())
+        out.insert(QString::fromLatin1(m.hardware), m.*field);
+    return out;
+}
+
+/// An Enum setting whose values are the API's words, shown as a technician reads them.
+ParameterSpec &addChoice(ParameterSet &p, const QString &key, const QString &label, const QStringList &words,
+                         const QString &def, const QString &group)
+{
+    return p.addEnum(key, label, words, def, group).withLabels(choiceLabels(words));
 }
 
 /// Models that have channel n (inputs and outputs alike).
@@ -33,21 +53,26 @@ void addInput(ParameterSet &p, int n)
     if (n > 2)
         en.onlyWhen(QStringLiteral("model"), modelsWithChannel(n));
     const QStringList on{QStringLiteral("true")};
-    p.addEnum(k + QStringLiteral("impedance"), tr("Impedance"), {QStringLiteral("1MOhm"), QStringLiteral("50Ohm")},
+    // The lists offer what the connected model takes (§8); before connecting, every value.
+    const QString model = QStringLiteral("model");
+    addChoice(p, k + QStringLiteral("impedance"), tr("Impedance"), {QStringLiteral("1MOhm"), QStringLiteral("50Ohm")},
               QStringLiteral("1MOhm"), g)
         .onlyWhen(k + QStringLiteral("enable"), on)
+        .choicesDependOn(model, byModel(&ModelInfo::impedances))
         .toolTip = tr("Moku:Go has 1 MΩ only");
-    p.addEnum(k + QStringLiteral("coupling"), tr("Coupling"), {QStringLiteral("DC"), QStringLiteral("AC")},
+    addChoice(p, k + QStringLiteral("coupling"), tr("Coupling"), {QStringLiteral("DC"), QStringLiteral("AC")},
               QStringLiteral("DC"), g)
-        .onlyWhen(k + QStringLiteral("enable"), on);
-    p.addEnum(k + QStringLiteral("range"), tr("Range"),
+        .onlyWhen(k + QStringLiteral("enable"), on)
+        .choicesDependOn(model, byModel(&ModelInfo::couplings));
+    addChoice(p, k + QStringLiteral("range"), tr("Range"),
               {QStringLiteral("100mVpp"), QStringLiteral("400mVpp"), QStringLiteral("1Vpp"), QStringLiteral("4Vpp"),
                QStringLiteral("10Vpp"), QStringLiteral("40Vpp"), QStringLiteral("50Vpp")},
               QStringLiteral("10Vpp"), g)
         .onlyWhen(k + QStringLiteral("enable"), on)
+        .choicesDependOn(model, byModel(&ModelInfo::ranges))
         .toolTip = tr("Go: 10 or 50 Vpp; Lab: 1 or 10 Vpp; Pro: 400 mVpp, 4 or 40 Vpp; "
                       "Delta: 100 mVpp, 1, 10 or 40 Vpp");
-    p.addEnum(k + QStringLiteral("bandwidth"), tr("Bandwidth"), {QStringLiteral("300MHz"), QStringLiteral("600MHz")},
+    addChoice(p, k + QStringLiteral("bandwidth"), tr("Bandwidth"), {QStringLiteral("300MHz"), QStringLiteral("600MHz")},
               QStringLiteral("300MHz"), g)
         // Only on a Moku:Pro, and only on an input it has (none beyond 4: never relevant).
         .onlyWhen(QStringLiteral("model"), modelsWithChannel(n).contains(QStringLiteral("Moku:Pro"))
@@ -90,7 +115,7 @@ void addOutput(ParameterSet &p, int n)
         .onlyWhen(t, {QStringLiteral("Pulse")});
     QStringList term = modelsWithChannel(n);
     term.removeAll(QStringLiteral("Moku:Go"));
-    p.addEnum(k + QStringLiteral("termination"), tr("Termination"), {QStringLiteral("HiZ"), QStringLiteral("50Ohm")},
+    addChoice(p, k + QStringLiteral("termination"), tr("Termination"), {QStringLiteral("HiZ"), QStringLiteral("50Ohm")},
               QStringLiteral("HiZ"), g)
         .onlyWhen(QStringLiteral("model"), term)
         .toolTip = tr("The load the output drives (not on Moku:Go): amplitudes are set for this load");
@@ -133,9 +158,10 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
         addInput(p, n);
 
     const QString acq = tr("Acquisition");
-    p.addEnum(QStringLiteral("mode"), tr("Acquisition mode"),
+    addChoice(p, QStringLiteral("mode"), tr("Acquisition mode"),
               {QStringLiteral("Normal"), QStringLiteral("Precision"), QStringLiteral("PeakDetect")},
               QStringLiteral("Normal"), acq)
+        .choicesDependOn(QStringLiteral("model"), byModel(&ModelInfo::modes))
         .toolTip = tr("Normal: decimate; Precision: average down to the rate (less noise); PeakDetect: "
                       "keep extremes (not on Moku:Lab)");
     p.addDouble(QStringLiteral("rate"), tr("Sample rate"), 1000, 10, 10e6, acq, QStringLiteral("Sa/s")).toolTip =
@@ -145,13 +171,22 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
                                QStringLiteral("Sa/s"));
     actual.readOnly = true;
     actual.persistent = false;
-    p.addInt(QStringLiteral("duration"), tr("Stream duration"), 3600, 1, 31536000, acq, QStringLiteral("s")).toolTip =
-        tr("start_streaming's duration: the stream ends by itself after this time (Stop ends it earlier)");
+    auto &duration = p.addInt(QStringLiteral("duration"), tr("Stream duration"), 0, 0, kLongestStreamS, acq,
+                              QStringLiteral("s"));
+    duration.specialValueText = tr("Until Stop");
+    duration.toolTip = tr("Until Stop (0): the stream runs until you press Stop (the Moku is asked for its "
+                          "longest stream, about 116 days, and says so an hour before it ends). A number of "
+                          "seconds: the stream ends by itself after that time (Stop ends it earlier)");
     QStringList sources{QStringLiteral("None")};
     for (int n = 1; n <= maxChannels; ++n)
         sources << QStringLiteral("Input%1").arg(n);
     sources << QStringLiteral("External");
-    p.addEnum(QStringLiteral("trigger_source"), tr("Start trigger"), sources, QStringLiteral("None"), acq).toolTip =
+    QHash<QString, QStringList> sourcesByModel = byModel(&ModelInfo::triggerSources);
+    for (QStringList &s : sourcesByModel)
+        s.prepend(QStringLiteral("None"));
+    addChoice(p, QStringLiteral("trigger_source"), tr("Start trigger"), sources, QStringLiteral("None"), acq)
+        .choicesDependOn(QStringLiteral("model"), sourcesByModel)
+        .toolTip =
         tr("None: start at once; else the stream (and a log) waits for this source to cross the level");
     p.addDouble(QStringLiteral("trigger_level"), tr("Trigger level"), 0, -5, 5, acq, QStringLiteral("V"))
         .onlyWhen(QStringLiteral("trigger_source"), sources.mid(1));
@@ -170,6 +205,7 @@ void addParameters(ParameterSet &p, QVector<ActionSpec> &actions)
               {QStringLiteral("none"), QStringLiteral("csv"), QStringLiteral("hdf5"), QStringLiteral("npy"),
                QStringLiteral("mat")},
               QStringLiteral("none"), log)
+        .withLabels({tr("No"), tr("CSV"), tr("HDF5"), tr("NumPy (.npy)"), tr("MATLAB (.mat)")})
         .toolTip = tr("After the download, convert the .li file with mokucli convert (needs mokucli)");
     p.addString(QStringLiteral("download_folder"), tr("Download folder"), QString(), log).toolTip =
         tr("Where log files go. Empty: the folder of the current recording, else Documents/BenchScope");

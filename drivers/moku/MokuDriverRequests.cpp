@@ -206,9 +206,10 @@ void addTrigger(QJsonObject &o, const ParameterSet &p)
 
 } // namespace
 
-QJsonObject startStreamingBody(const ParameterSet &p, double rate)
+QJsonObject startStreamingBody(const ParameterSet &p, double rate, qint64 longest)
 {
-    QJsonObject o{{QStringLiteral("duration"), double(p.intValue(QStringLiteral("duration")))},
+    const qint64 duration = p.intValue(QStringLiteral("duration"));
+    QJsonObject o{{QStringLiteral("duration"), double(duration > 0 ? duration : longest)},
                   {QStringLiteral("sample_rate"), rate}};
     addTrigger(o, p);
     return o;

@@ -55,8 +55,14 @@ QJsonObject frontendBody(const ModelInfo &m, const ParameterSet &p, int n);
 QJsonObject waveformBody(int n, const WaveformSettings &w);
 QJsonObject terminationBody(int n, const QString &termination);
 QJsonObject channelBody(int n);
-/// start_streaming: no strict (the vendor's client sends none), trigger null for "None".
-QJsonObject startStreamingBody(const ParameterSet &p, double rate);
+/// The longest start_streaming duration BenchScope asks for, in seconds (10 000 000 s, about
+/// 115 days): what "until Stop" (`duration` 0) sends. The documentation gives the duration as an
+/// integer number of seconds and no maximum (moku.md §5); the simulator takes up to this.
+constexpr qint64 kLongestStreamS = 10'000'000;
+
+/// start_streaming: no strict (the vendor's client sends none), trigger null for "None";
+/// `duration` 0 (until Stop) sends `longest` seconds.
+QJsonObject startStreamingBody(const ParameterSet &p, double rate, qint64 longest = kLongestStreamS);
 QJsonObject startLoggingBody(const ParameterSet &p);
 
 /// A read-back `data` value: the field itself when `data` is an object that has it, else `data`

@@ -280,12 +280,12 @@ std::vector<MokuDriver::Step> MokuDriver::connectSteps()
 {
     std::vector<Step> steps;
     const ModelInfo &m = *m_model;
-    // Settings this model cannot take are reported and left as the Moku holds them (read back).
+    // Settings this model cannot take are refused (at the setting, in the warnings) and left as
+    // the Moku holds them (read back).
     auto add = [this, &steps](const QString &key) {
         const QString why = checkSetting(key, m_params.value(key));
         if (!why.isEmpty()) {
-            warn(tr("setting %1 not applied: %2").arg(key, why));
-            Q_EMIT message(tr("%1 — the Moku's own value is kept").arg(why));
+            refuseParameter(key, tr("%1 — not applied; the Moku keeps its own value").arg(why));
             for (Step &s : readBackSteps(key))
                 steps.push_back(std::move(s));
             return;
@@ -306,10 +306,8 @@ std::vector<MokuDriver::Step> MokuDriver::connectSteps()
             add(outputKey(n, "termination"));
     }
     const QString trig = checkSetting(QStringLiteral("trigger_source"), m_params.value(QStringLiteral("trigger_source")));
-    if (!trig.isEmpty()) {
-        warn(tr("setting trigger_source: %1").arg(trig));
-        Q_EMIT message(trig);
-    }
+    if (!trig.isEmpty())
+        refuseParameter(QStringLiteral("trigger_source"), tr("%1 — choose another before starting").arg(trig));
     return steps;
 }
 
@@ -337,12 +335,14 @@ std::vector<MokuDriver::Step> MokuDriver::connectFrontendSteps(int n)
                              if (allowed.contains(mine.toString()))
                                  continue;
                              if (mine != m_params.spec(k)->defaultValue) {
-                                 const QString text = tr("setting %1 not applied: %2 inputs have no %3 %4; the Moku "
-                                                         "keeps %5")
-                                                          .arg(k, QString::fromLatin1(m.hardware), mine.toString(), f,
-                                                               v.toString());
-                                 warn(text);
-                                 Q_EMIT message(text);
+                                 // Named as the panel names it, with what this model offers.
+                                 const ParameterSpec *spec = m_params.spec(k);
+                                 refuseParameter(k, tr("Input %1 %2: %3 inputs have no %4 %2 (%5); not applied, the "
+                                                       "Moku keeps %6")
+                                                        .arg(QString::number(n), spec->label.toLower(),
+                                                             QString::fromLatin1(m.hardware),
+                                                             spec->choiceLabel(mine.toString()), choiceText(allowed),
+                                                             spec->choiceLabel(v.toString())));
                              }
                              updateParameter(k, v);
                          }

@@ -21,6 +21,19 @@ const QString kStream = QStringLiteral("datalogger");
 constexpr int kStopWaitMs = 5000;   // after stop_streaming: how long EOS may take
 constexpr int kMaxReports = 3;      // problem messages per stream
 
+/// "116 days", "3 h", "10 min", "5 s": a stream's length as a technician says it.
+QString spanText(double seconds)
+{
+    const double s = std::max(0.0, seconds);
+    if (s >= 2 * 86400.0)
+        return MokuDriver::tr("%1 days").arg(std::llround(s / 86400));
+    if (s >= 2 * 3600.0)
+        return MokuDriver::tr("%1 h").arg(std::llround(s / 3600));
+    if (s >= 120.0)
+        return MokuDriver::tr("%1 min").arg(std::llround(s / 60));
+    return MokuDriver::tr("%1 s").arg(std::llround(s));
+}
+
 } // namespace
 
 void MokuDriver::start()
@@ -70,8 +83,11 @@ void MokuDriver::start()
     m_starting = true;
     m_stopRequested = false;
     const double sent = SessionClock::now();
-    run({{datalogger(QStringLiteral("start_streaming"), startStreamingBody(m_params, rate)),
-          [this, sent, inputs, streamRate, bridgeAt, program](const Result &r) {
+    const QJsonObject body = startStreamingBody(m_params, rate, m_longestStream);
+    const bool untilStop = m_params.intValue(QStringLiteral("duration")) == 0;
+    const qint64 seconds = qint64(body.value(QStringLiteral("duration")).toDouble());
+    run({{datalogger(QStringLiteral("start_streaming"), body),
+          [this, sent, inputs, streamRate, bridgeAt, program, untilStop, seconds](const Result &r) {
               m_starting = false;
               const double t0 = (sent + SessionClock::now()) / 2;
               const QString id = field(r.reply.data, QStringLiteral("stream_id")).toString();
@@ -83,7 +99,12 @@ void MokuDriver::start()
               m_stream = Stream{};
               m_stream.inputs = inputs;
               m_stream.rate = streamRate;
+              m_stream.untilStop = untilStop;
+              m_stream.seconds = seconds;
+              m_stream.running.start();
               beginStream(id, t0);
+              if (m_stream.active && untilStop)
+                  armEndWarning();
               if (!m_stream.active)
                   return false;
               if (bridgeAt)
@@ -160,6 +181,10 @@ void MokuDriver::takeLine()
         if (s.line.endOfStream) {
             s.eos = true;
             const bool byDevice = !s.ending;
+            if (byDevice && s.untilStop) // the longest stream the Moku was asked for is over
+                fail(tr("The Moku ended its stream after %1, the longest BenchScope asks for: press Run to "
+                        "continue (every sample is kept)")
+                         .arg(spanText(double(s.seconds))));
             endStream(byDevice ? tr("End of stream: %1 samples").arg(s.received)
                                : tr("Stopped after %1 samples").arg(s.received),
                       byDevice, s.lost == 0);
@@ -291,9 +316,32 @@ void MokuDriver::endStream(const QString &reason, bool byDevice, bool complete)
     s.active = false;
     s.ending = false;
     s.pending = {};
+    m_endWarning.stop();
     s.splitter.reset();
     if (state() == State::Running)
         setState(byDevice ? State::Finished : State::Connected, m_rest.peer());
+}
+
+void MokuDriver::armEndWarning()
+{
+    const Stream &s = m_stream;
+    if (!s.active || !s.untilStop)
+        return;
+    // Warned this long before the end: an hour, or half of a shorter stream.
+    const qint64 ms = s.seconds * 1000;
+    const qint64 warnAt = ms - std::min<qint64>(3'600'000, ms / 2);
+    const qint64 left = warnAt - s.running.elapsed();
+    if (left > 0) { // QTimer holds at most ~24 days: re-armed in steps of a day
+        m_endWarning.start(int(std::min<qint64>(left, 86'400'000)));
+        return;
+    }
+    const double remaining = std::max(0.0, double(ms - s.running.elapsed()) / 1000.0);
+    const QString text = tr("The Moku's stream ends by itself in %1 (the longest BenchScope asks for is %2): "
+                            "Stop and Run again before then to keep recording")
+                             .arg(spanText(remaining),
+                                  spanText(double(s.seconds)));
+    warn(text, kStream);
+    Q_EMIT message(text);
 }
 
 void MokuDriver::stopStreamingOnDevice(std::function<void()> then)

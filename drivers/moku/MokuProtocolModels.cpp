@@ -4,6 +4,7 @@
 #include "EngineeringFormat.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 #include <array>
 #include <cmath>
@@ -54,13 +55,6 @@ const std::array<ModelInfo, 4> &table()
 QString tr(const char *text)
 {
     return QCoreApplication::translate("bs::moku::Models", text);
-}
-
-QString choices(const QStringList &values)
-{
-    if (values.size() <= 1)
-        return values.join(QString());
-    return values.mid(0, values.size() - 1).join(QStringLiteral(", ")) + tr(" or ") + values.last();
 }
 
 QString fmt(double v, const QString &unit)
@@ -133,15 +127,15 @@ QString checkFrontend(const ModelInfo &m, int channel, const QString &impedance,
     if (QString e = checkChannel(m, channel); !e.isEmpty())
         return e;
     if (!m.impedances.contains(impedance))
-        return tr("%1 inputs have no %2 impedance (%3)").arg(hw, impedance, choices(m.impedances));
+        return tr("%1 inputs have no %2 impedance (%3)").arg(hw, choiceLabel(impedance), choiceText(m.impedances));
     if (!m.couplings.contains(coupling))
-        return tr("%1 inputs have no %2 coupling (%3)").arg(hw, coupling, choices(m.couplings));
+        return tr("%1 inputs have no %2 coupling (%3)").arg(hw, choiceLabel(coupling), choiceText(m.couplings));
     if (!m.ranges.contains(range))
-        return tr("%1 inputs have no %2 range (%3)").arg(hw, range, choices(m.ranges));
+        return tr("%1 inputs have no %2 range (%3)").arg(hw, choiceLabel(range), choiceText(m.ranges));
     if (!bandwidth.isEmpty() && !m.bandwidths.contains(bandwidth))
         return m.bandwidths.isEmpty()
                    ? tr("%1 inputs have no bandwidth setting").arg(hw)
-                   : tr("%1 inputs have no %2 bandwidth (%3)").arg(hw, bandwidth, choices(m.bandwidths));
+                   : tr("%1 inputs have no %2 bandwidth (%3)").arg(hw, choiceLabel(bandwidth), choiceText(m.bandwidths));
     return {};
 }
 
@@ -149,7 +143,7 @@ QString checkMode(const ModelInfo &m, const QString &mode)
 {
     if (m.modes.contains(mode))
         return {};
-    return tr("%1 has no %2 acquisition mode (%3)").arg(QString::fromLatin1(m.hardware), mode, choices(m.modes));
+    return tr("%1 has no %2 acquisition mode (%3)").arg(QString::fromLatin1(m.hardware), choiceLabel(mode), choiceText(m.modes));
 }
 
 QString checkSampleRate(const ModelInfo &m, double rate, int enabledInputs, bool streaming)
@@ -169,7 +163,7 @@ QString checkTrigger(const ModelInfo &m, const QString &source, double level)
         return {};
     if (!m.triggerSources.contains(source))
         return tr("%1 has no trigger source %2 (%3)")
-            .arg(QString::fromLatin1(m.hardware), source, choices(m.triggerSources));
+            .arg(QString::fromLatin1(m.hardware), choiceLabel(source), choiceText(m.triggerSources));
     if (!std::isfinite(level) || level < -5.0 || level > 5.0)
         return outside(tr("Trigger level"), level, -5.0, 5.0, QStringLiteral("V"));
     return {};
@@ -180,7 +174,7 @@ QString checkWaveform(const ModelInfo &m, int channel, const WaveformSettings &w
     if (QString e = checkChannel(m, channel, true); !e.isEmpty())
         return e;
     if (!waveformTypes().contains(w.type))
-        return tr("%1 is not a waveform (%2)").arg(w.type, choices(waveformTypes()));
+        return tr("%1 is not a waveform (%2)").arg(w.type, choiceText(waveformTypes()));
     const QString out = tr("Output %1").arg(channel);
     const QString &t = w.type;
     if (t == QLatin1String("Off"))
@@ -226,7 +220,8 @@ QString checkTermination(const ModelInfo &m, int channel, const QString &termina
     if (!m.hasTermination)
         return tr("%1 outputs have no termination setting").arg(QString::fromLatin1(m.hardware));
     if (termination != QLatin1String("HiZ") && termination != QLatin1String("50Ohm"))
-        return tr("%1 is not an output termination (HiZ or 50Ohm)").arg(termination);
+        return tr("%1 is not an output termination (%2)")
+            .arg(termination, choiceText({QStringLiteral("HiZ"), QStringLiteral("50Ohm")}));
     return {};
 }
 
@@ -234,6 +229,44 @@ QStringList waveformTypes()
 {
     return {QStringLiteral("Off"), QStringLiteral("Sine"), QStringLiteral("Square"), QStringLiteral("Ramp"),
             QStringLiteral("Pulse"), QStringLiteral("DC"), QStringLiteral("Noise")};
+}
+
+QString choiceLabel(const QString &word)
+{
+    if (word == QLatin1String("1MOhm"))
+        return QStringLiteral("1 MΩ");
+    if (word == QLatin1String("50Ohm"))
+        return QStringLiteral("50 Ω");
+    if (word == QLatin1String("HiZ"))
+        return tr("High-Z");
+    if (word == QLatin1String("PeakDetect"))
+        return tr("Peak detect");
+    // "10Vpp", "400mVpp", "300MHz", "2GHz": a space between number and unit.
+    static const QRegularExpression unit(QStringLiteral("^([0-9.]+)(m?Vpp|[kMG]?Hz)$"));
+    if (const auto m = unit.match(word); m.hasMatch())
+        return m.captured(1) + QLatin1Char(' ') + m.captured(2);
+    static const QRegularExpression input(QStringLiteral("^Input([0-9])$"));
+    if (const auto m = input.match(word); m.hasMatch())
+        return tr("Input %1").arg(m.captured(1));
+    return word;
+}
+
+QString choiceText(const QStringList &words)
+{
+    const QStringList values = choiceLabels(words);
+    if (values.size() == 1)
+        return tr("%1 only").arg(values.first());
+    if (values.isEmpty())
+        return {};
+    return values.mid(0, values.size() - 1).join(QStringLiteral(", ")) + tr(" or ") + values.last();
+}
+
+QStringList choiceLabels(const QStringList &words)
+{
+    QStringList out;
+    for (const QString &w : words)
+        out << choiceLabel(w);
+    return out;
 }
 
 } // namespace bs::moku

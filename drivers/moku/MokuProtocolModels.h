@@ -87,4 +87,14 @@ QString checkTermination(const ModelInfo &m, int channel, const QString &termina
 /// The waveform types generate_waveform takes.
 QStringList waveformTypes();
 
+/// How a technician reads one of the API's words: "1MOhm" → "1 MΩ", "50Ohm" → "50 Ω", "HiZ" →
+/// "High-Z", "10Vpp" → "10 Vpp", "400mVpp" → "400 mVpp", "300MHz" → "300 MHz", "PeakDetect" →
+/// "Peak detect", "Input1" → "Input 1"; any other word as it is. The API words stay what is sent
+/// and stored.
+QString choiceLabel(const QString &word);
+/// choiceLabel() of each word.
+QStringList choiceLabels(const QStringList &words);
+/// The words as a choice in a sentence: "10 Vpp or 50 Vpp", "1 MΩ only".
+QString choiceText(const QStringList &words);
+
 } // namespace bs::moku

@@ -84,9 +84,27 @@ void MokuSimulator::injectFault(Fault f)
         break;
     case Fault::OwnershipTaken:
         // Another client claims with force_connect: a new key we never see.
-        d->ownerKey = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        d->setOwner(QByteArray::number(QRandomGenerator::global()->generate64(), 16));
         break;
     }
+}
+
+void MokuSimulator::releaseClaimAnswers()
+{
+    if (QThread::currentThread() != thread()) {
+        QMetaObject::invokeMethod(this, [this] { releaseClaimAnswers(); }, Qt::QueuedConnection);
+        return;
+    }
+    const auto held = std::exchange(d->heldClaims, {});
+    m_heldClaims = 0;
+    for (const auto &[pending, reply] : held)
+        d->send(pending, reply);
+}
+
+void MokuSimulatorPrivate::setOwner(const QByteArray &key)
+{
+    ownerKey = key;
+    q->m_owned = !key.isEmpty();
 }
 
 bool MokuSimulator::faultFromName(const QString &name, Fault *out)
@@ -237,6 +255,13 @@ void MokuSimulatorPrivate::handle(const QHttpServerRequest &request, QHttpServer
             send(pending, r);
             return;
         }
+    }
+    if (cfg.holdClaimAnswers && call.path.value(0) == QLatin1String("moku")
+        && call.path.value(1) == QLatin1String("claim_ownership")) {
+        // Carried out now, answered when the test says (a slow link: the client may be gone).
+        heldClaims.append({pending, dispatch(call)});
+        q->m_heldClaims = int(heldClaims.size());
+        return;
     }
     if (isDatalogger(call) && deploy != Deploy::Done) {
         // §4: the first call to the instrument deploys it, which takes a while; calls arriving
@@ -414,7 +439,7 @@ SimReply MokuSimulatorPrivate::claim(const SimCall &call, const QJsonObject &bod
                                       "to proceed")
                            .arg(logging.fileName));
     if (!sameOwner) {
-        ownerKey = QByteArray::number(QRandomGenerator::global()->generate64() ^ ++keyCounter, 16);
+        setOwner(QByteArray::number(QRandomGenerator::global()->generate64() ^ ++keyCounter, 16));
         if (!persist)
             resetInstrument();
     }
@@ -447,7 +472,7 @@ SimReply MokuSimulatorPrivate::device(const SimCall &call, const QJsonObject &bo
     if (op == QLatin1String("relinquish_ownership")) {
         if (const QString e = checkKey(call); !e.isEmpty())
             return refusal(cfg.badKeyCode, e);
-        ownerKey.clear();
+        setOwner({});
         return ok();
     }
     if (call.path.size() == 3 && op == QLatin1String("platform")) {
@@ -514,7 +539,7 @@ SimReply MokuSimulatorPrivate::hwstate(const SimCall &call)
     // The simulated device keeps serving (also after "shutdown"); it forgets the owner and the
     // instrument state, a running log ends (its partial file stays), a running stream fails, and
     // the next Datalogger call deploys again.
-    ownerKey.clear();
+    setOwner({});
     stopLogging();
     streamError(QStringLiteral("Stream error: the Moku was asked to %1").arg(power));
     resetInstrument();

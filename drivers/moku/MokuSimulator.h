@@ -53,6 +53,12 @@ public:
 
     /// Thread-safe; applies at the next chance (see Fault).
     Q_INVOKABLE void injectFault(bs::moku::MokuSimulator::Fault f);
+    /// Thread-safe: sends the answers of the claims held back (Config::holdClaimAnswers).
+    Q_INVOKABLE void releaseClaimAnswers();
+    /// Thread-safe: whether a client owns the simulated Moku now.
+    bool isOwned() const { return m_owned.load(); }
+    /// Thread-safe: how many claims wait for releaseClaimAnswers().
+    int heldClaims() const { return m_heldClaims.load(); }
     /// Command-line names: none, http-502, stall, truncated-json, stream-error, ownership-taken.
     static bool faultFromName(const QString &name, Fault *out);
     static QString faultName(Fault f);
@@ -62,6 +68,8 @@ private:
     MokuSimulatorPrivate *d; ///< a child: moves to the simulator's thread with it
     std::atomic<quint16> m_port{0};
     std::atomic<quint16> m_bridgePort{0};
+    std::atomic<bool> m_owned{false};
+    std::atomic<int> m_heldClaims{0};
 };
 
 } // namespace bs::moku

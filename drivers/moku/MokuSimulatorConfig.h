@@ -47,6 +47,9 @@ struct MokuSimulatorConfig
     double lineSeconds = 0.1;         ///< U8: data per NDJSON line
     bool oldProgressKeys = false;     ///< U12: logging_progress with time_to_end/time_to_start/words_logged
     bool keyInData = true;            ///< claim_ownership also returns the key in `data` (§2.2)
+    /// Tests: claim_ownership is carried out when it arrives, but answered only at
+    /// MokuSimulator::releaseClaimAnswers() (a slow link: the client may close meanwhile).
+    bool holdClaimAnswers = false;
 };
 
 } // namespace bs::moku

@@ -158,8 +158,11 @@ public:
     QTemporaryDir storage;
 
     // ownership
-    QByteArray ownerKey;
+    QByteArray ownerKey; ///< set through setOwner()
     quint64 keyCounter = 0;
+    void setOwner(const QByteArray &key);
+    /// Config::holdClaimAnswers: claims carried out, their answers not sent yet.
+    QList<std::pair<std::shared_ptr<SimPending>, SimReply>> heldClaims;
 
     // deployment (§4)
     enum class Deploy { No, Deploying, Done } deploy = Deploy::No;

@@ -55,6 +55,8 @@ void Instrument::setParameter(const QString &key, const QVariant &value)
     }
     QVariant v;
     QString err = m_params.validate(key, value, &v);
+    if (err.isEmpty()) // a choice the device in hand does not offer (ParameterSpec::choicesKey)
+        err = m_params.checkChoice(key, v.toString());
     if (err.isEmpty())
         err = applyParameter(key, v);
     if (!err.isEmpty()) {

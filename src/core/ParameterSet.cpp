@@ -127,6 +127,39 @@ QStringList ParameterSet::groups() const
     return g;
 }
 
+QStringList ParameterSet::choices(const QString &key) const
+{
+    const ParameterSpec *s = spec(key);
+    if (!s || s->type != ParameterSpec::Type::Enum)
+        return {};
+    if (s->choicesKey.isEmpty())
+        return s->enumValues;
+    const auto it = s->choicesFor.constFind(value(s->choicesKey).toString());
+    if (it == s->choicesFor.cend())
+        return s->enumValues;
+    QStringList out;
+    for (const QString &v : s->enumValues) // the spec's order, whatever order the table lists
+        if (it->contains(v))
+            out << v;
+    return out;
+}
+
+QString ParameterSet::checkChoice(const QString &key, const QString &value) const
+{
+    const ParameterSpec *s = spec(key);
+    if (!s || s->type != ParameterSpec::Type::Enum || s->choicesKey.isEmpty())
+        return {};
+    const QStringList offered = choices(key);
+    if (offered.contains(value))
+        return {};
+    const ParameterSpec *decider = spec(s->choicesKey);
+    const QString by = decider ? decider->displayName() : s->choicesKey;
+    if (offered.isEmpty())
+        return tr("%1: not available with %2 %3").arg(s->displayName(), by, stringValue(s->choicesKey));
+    return tr("%1: %2 is not available with %3 %4 (choose %5)")
+        .arg(s->displayName(), s->choiceLabel(value), by, stringValue(s->choicesKey), s->choiceList(offered));
+}
+
 bool ParameterSet::isRelevant(const QString &key) const
 {
     return irrelevantBecause(key).isEmpty();
@@ -169,6 +202,35 @@ QString ParameterSpec::formatValue(double value) const
 QString ParameterSpec::rangeText() const
 {
     return QStringLiteral("%1 … %2").arg(formatValue(minimum), formatValue(maximum));
+}
+
+QString ParameterSpec::choiceLabel(const QString &value) const
+{
+    const qsizetype i = enumValues.indexOf(value);
+    const QString label = i < 0 ? QString() : enumLabels.value(i);
+    return label.isEmpty() ? value : label;
+}
+
+QString ParameterSpec::choiceList(const QStringList &values) const
+{
+    QStringList labels;
+    for (const QString &v : values.isEmpty() ? enumValues : values)
+        labels << choiceLabel(v);
+    return labels.join(QStringLiteral(", "));
+}
+
+QString ParameterSpec::choiceValue(const QString &text) const
+{
+    if (enumValues.contains(text))
+        return text;
+    auto squeeze = [](QString t) { return t.remove(QLatin1Char(' ')).remove(QChar(0x2009)).toCaseFolded(); };
+    const QString typed = squeeze(text);
+    if (typed.isEmpty())
+        return {};
+    for (qsizetype i = 0; i < enumValues.size(); ++i)
+        if (squeeze(choiceLabel(enumValues[i])) == typed)
+            return enumValues[i];
+    return {};
 }
 
 QVector<QStringList> ParameterSpec::tableRows(const QString &value) const
@@ -301,11 +363,14 @@ QString ParameterSet::check(const ParameterSpec &spec, const QVariant &value, QV
                 return why;
         }
         break;
-    case ParameterSpec::Type::Enum:
-        if (!s->enumValues.contains(value.toString()))
-            return tr("'%1' is not one of: %2").arg(value.toString(), s->enumValues.join(QStringLiteral(", ")));
-        out = value.toString();
+    case ParameterSpec::Type::Enum: {
+        // The value as files and devices write it, or its label as the panel shows it.
+        const QString v = s->choiceValue(value.toString());
+        if (v.isEmpty())
+            return tr("'%1' is not one of: %2").arg(value.toString(), s->choiceList());
+        out = v;
         break;
+    }
     }
     if (normalised)
         *normalised = out;

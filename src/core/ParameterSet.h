@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -28,6 +29,16 @@ struct ParameterSpec
     double minimum = -std::numeric_limits<double>::infinity();
     double maximum = std::numeric_limits<double>::infinity();
     QStringList enumValues;  ///< Enum: allowed values, shown in this order
+    /// Enum: what a user reads for each of `enumValues`, in the same order ("1 MΩ" for the
+    /// device's "1MOhm"); a missing or empty label: the value itself. The panel, messages and
+    /// summaries show labels; session files, `--set` and the device keep the values (a label
+    /// typed instead of its value is taken too).
+    QStringList enumLabels;
+    /// Enum: which values are offered depends on the value of parameter `choicesKey` (e.g. the
+    /// model a device reports): while it is v, only `choicesFor[v]`; a value of it that is not
+    /// listed (e.g. empty before connecting): every value. See ParameterSet::choices().
+    QString choicesKey;
+    QHash<QString, QStringList> choicesFor;
     QString group;      ///< panel group box, e.g. "Connection", "Capture"
     bool readOnly = false;   ///< read back from the device; never saved or set by the user
     bool persistent = true;  ///< saved in session files
@@ -42,6 +53,17 @@ struct ParameterSpec
     {
         relevantKey = key;
         relevantValues = values;
+        return *this;
+    }
+    ParameterSpec &withLabels(const QStringList &labels)
+    {
+        enumLabels = labels;
+        return *this;
+    }
+    ParameterSpec &choicesDependOn(const QString &key, const QHash<QString, QStringList> &byValue)
+    {
+        choicesKey = key;
+        choicesFor = byValue;
         return *this;
     }
     QVariant defaultValue;
@@ -72,6 +94,13 @@ struct ParameterSpec
     QString formatValue(double value) const;
     /// "100 ns … 10 000 s" (Int and Double with finite limits).
     QString rangeText() const;
+    /// Enum: the label of `value` (the value itself when it has none or is not a choice).
+    QString choiceLabel(const QString &value) const;
+    /// Enum: "1 MΩ, 50 Ω" — the labels of `values`, or of every choice when `values` is empty.
+    QString choiceList(const QStringList &values = {}) const;
+    /// Enum: the choice `text` names, by value (exactly) or by label (ignoring case and spaces);
+    /// empty when it names none.
+    QString choiceValue(const QString &text) const;
 };
 
 /// A one-shot command of a driver (arm, trigger a step, download a log).
@@ -117,6 +146,14 @@ public:
     qint64 intValue(const QString &key) const { return value(key).toLongLong(); }
     double doubleValue(const QString &key) const { return value(key).toDouble(); }
     QString stringValue(const QString &key) const { return value(key).toString(); }
+    /// Enum: the values `key` offers with the current values (ParameterSpec::choicesKey), in the
+    /// order of `enumValues`; every value when its choices depend on nothing or the deciding
+    /// value is not listed. Empty for an unknown key or a type that is not Enum.
+    QStringList choices(const QString &key) const;
+    /// Why `value` is not among choices(`key`), in the user's words, naming the setting, the
+    /// deciding setting and its value and what may be chosen ("Impedance: 50 Ω is not available
+    /// with Model Moku:Go (choose 1 MΩ)"); empty when it is offered.
+    QString checkChoice(const QString &key, const QString &value) const;
     /// Whether `key` matters with the current values (see ParameterSpec::relevantKey), following
     /// the chain: a setting that depends on an irrelevant setting is irrelevant.
     bool isRelevant(const QString &key) const;

@@ -113,6 +113,10 @@ InstrumentPanel::InstrumentPanel(InstrumentHost *host, ChannelStyles *styles, QW
                 e->setUnit(value.toString());
         for (QPushButton *b : m_actionGates.values(key))
             b->setEnabled(value.toBool());
+        // Choice lists that follow this value (an input's ranges follow the Moku's model).
+        for (const QString &follower : m_choiceFollowers.values(key))
+            if (ParameterEditor *e = m_editors.value(follower); e && m_host)
+                e->setChoices(m_host->parameters().choices(follower));
         if (m_dependents.contains(key)) {
             updateDependents(key);
             updateGroupVisibility();
@@ -319,6 +323,10 @@ void InstrumentPanel::buildParameterGroups(QWidget *parent, QVBoxLayout *layout)
                     m_host->setParameter(key, v);
                 Q_EMIT userEdited();
             });
+            if (!spec.choicesKey.isEmpty()) {
+                m_choiceFollowers.insert(spec.choicesKey, spec.key);
+                editor->setChoices(params.choices(spec.key));
+            }
             if (!spec.unitKey.isEmpty()) {
                 m_unitFollowers.insert(spec.unitKey, spec.key);
                 if (const QString u = params.stringValue(spec.unitKey); !u.isEmpty())

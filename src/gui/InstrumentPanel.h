@@ -115,6 +115,7 @@ private:
     QMultiHash<QString, QPushButton *> m_actionGates; ///< buttons enabled by a Bool parameter
     QMultiHash<QString, QString> m_dependents;        ///< parameter → parameters relevant by its value
     QMultiHash<QString, QString> m_unitFollowers;     ///< unit parameter → parameters shown in its unit
+    QMultiHash<QString, QString> m_choiceFollowers;   ///< parameter → choice lists that depend on its value
     QHash<QString, CollapsibleGroupBox *> m_groups;    ///< parameter group → its box (not Connection)
     QMultiHash<QString, QString> m_groupKeys;          ///< group → its shown settings
     QSet<QString> m_groupsWithActions;

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTimer>
 
 #include <algorithm>
@@ -323,14 +324,14 @@ QWidget *ParameterEditor::createWidget(QWidget *parent)
     case Type::Enum: {
         m_kind = Kind::ComboBox;
         auto *cb = new QComboBox(parent);
-        cb->addItems(m_spec.enumValues);
+        m_choices = m_spec.enumValues;
         cb->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         cb->setMinimumContentsLength(8);
         guardWheel(cb);
         connect(cb, &QComboBox::activated, this,
             [this, cb](int i) {
                 clearProblem();
-                Q_EMIT edited(m_spec.key, cb->itemText(i));
+                Q_EMIT edited(m_spec.key, cb->itemData(i));
             });
         return cb;
     }
@@ -385,9 +386,39 @@ QString ParameterEditor::displayText(const QVariant &value) const
         return EngineeringFormat::format(value.toDouble(), m_spec.unit, 5);
     case ParameterSpec::Type::Int:
         return EngineeringFormat::formatInteger(value.toLongLong(), m_spec.unit);
+    case ParameterSpec::Type::Enum:
+        return m_spec.choiceLabel(value.toString());
     default:
         return value.toString();
     }
+}
+
+void ParameterEditor::setChoices(const QStringList &values)
+{
+    if (m_kind != Kind::ComboBox || values == m_choices)
+        return;
+    m_choices = values;
+    fillComboBox();
+}
+
+void ParameterEditor::fillComboBox()
+{
+    auto *cb = qobject_cast<QComboBox *>(m_widget.data());
+    if (!cb)
+        return;
+    const QSignalBlocker block(cb);
+    cb->clear();
+    for (const QString &v : std::as_const(m_choices))
+        cb->addItem(m_spec.choiceLabel(v), v);
+    const QString current = m_value.toString();
+    if (!current.isEmpty() && !m_choices.contains(current)) {
+        // What the device holds, even when it is not on offer: shown, not choosable.
+        cb->addItem(m_spec.choiceLabel(current), current);
+        if (auto *model = qobject_cast<QStandardItemModel *>(cb->model()))
+            if (QStandardItem *item = model->item(cb->count() - 1))
+                item->setEnabled(false);
+    }
+    cb->setCurrentIndex(cb->findData(current));
 }
 
 void ParameterEditor::setValue(const QVariant &value)
@@ -421,7 +452,11 @@ void ParameterEditor::setValue(const QVariant &value)
         break;
     case Kind::ComboBox: {
         auto *cb = static_cast<QComboBox *>(m_widget.data());
-        cb->setCurrentIndex(cb->findText(value.toString()));
+        const int i = cb->findData(value.toString());
+        if (i < 0 || !m_choices.contains(value.toString()) || cb->count() != m_choices.size())
+            fillComboBox(); // a value not on offer (in or out of the list)
+        else
+            cb->setCurrentIndex(i);
         break;
     }
     case Kind::Label: {

@@ -17,7 +17,8 @@ namespace bs {
 /// unit as suffix (an engineering-notation QLineEdit such as "100 µs" when the range spans many
 /// decades), String → QLineEdit (committed on editingFinished), a table String
 /// (ParameterSpec::isTable()) → TableParameterWidget (every cell change, Add and Remove sends the
-/// whole table), Enum → QComboBox, read-only → QLabel.
+/// whole table), Enum → QComboBox (showing each choice's label, ParameterSpec::enumLabels, and
+/// sending its value), read-only → QLabel.
 ///
 /// User edits are reported by `edited()`; values from the device arrive through setValue(), which
 /// never emits `edited()` — so a value the driver refuses snaps back to the one it keeps.
@@ -58,6 +59,12 @@ public:
     /// NV200's µm in closed loop and V in open loop).
     void setUnit(const QString &unit);
     QString unit() const { return m_spec.unit; }
+    /// Enum: the values offered (ParameterSet::choices(), e.g. what the connected model accepts),
+    /// in this order. A current value not among them stays in the list, greyed out, so that the
+    /// field never shows something the device does not hold.
+    void setChoices(const QStringList &values);
+    /// Enum: the values offered now.
+    QStringList choices() const { return m_choices; }
 
     /// The red message under the field (hidden while there is nothing wrong); the panel puts it in
     /// the form below the field.
@@ -84,8 +91,10 @@ private:
     /// revert of QAbstractSpinBox.
     void checkSpinBoxText();
     void updateToolTip();
+    void fillComboBox();
 
     ParameterSpec m_spec;
+    QStringList m_choices; ///< Enum: offered values
     Kind m_kind = Kind::Label;
     QVariant m_value;
     QPointer<QWidget> m_widget;

@@ -139,6 +139,50 @@ private Q_SLOTS:
         QVERIFY(!p.isRelevant(QStringLiteral("duty")));
     }
 
+    // Choices with labels (a device's words "1MOhm", shown "1 MΩ") and choice lists that depend on
+    // another setting (what the connected model offers).
+    void choiceLabelsAndDependentChoices()
+    {
+        ParameterSet p;
+        auto &model = p.addString(QStringLiteral("model"), QStringLiteral("Model"), {}, QStringLiteral("Device"));
+        model.readOnly = true;
+        p.addEnum(QStringLiteral("imp"), QStringLiteral("Impedance"), {QStringLiteral("1MOhm"), QStringLiteral("50Ohm")},
+                  QStringLiteral("1MOhm"), QStringLiteral("Input"))
+            .withLabels({QStringLiteral("1 MΩ"), QStringLiteral("50 Ω")})
+            .choicesDependOn(QStringLiteral("model"), {{QStringLiteral("Go"), {QStringLiteral("1MOhm")}},
+                                                       {QStringLiteral("Lab"), {QStringLiteral("50Ohm"), QStringLiteral("1MOhm")}}});
+        const ParameterSpec &s = *p.spec(QStringLiteral("imp"));
+        QCOMPARE(s.choiceLabel(QStringLiteral("50Ohm")), QStringLiteral("50 Ω"));
+        QCOMPARE(s.choiceLabel(QStringLiteral("other")), QStringLiteral("other"));
+        QCOMPARE(s.choiceList(), QStringLiteral("1 MΩ, 50 Ω"));
+        // A refusal shows the labels; a label typed (any case, with or without spaces) is the value.
+        QCOMPARE(p.set(QStringLiteral("imp"), QStringLiteral("5Ohm")),
+                 QStringLiteral("Impedance: '5Ohm' is not one of: 1 MΩ, 50 Ω"));
+        QVERIFY(p.setFromString(QStringLiteral("imp"), QStringLiteral("50 ω")).isEmpty());
+        QCOMPARE(p.stringValue(QStringLiteral("imp")), QStringLiteral("50Ohm"));
+        QVERIFY(p.set(QStringLiteral("imp"), QStringLiteral("1MΩ")).isEmpty());
+        QCOMPARE(p.stringValue(QStringLiteral("imp")), QStringLiteral("1MOhm"));
+        // The file keeps the device's word, and takes a label too.
+        QCOMPARE(p.toJson().value(QStringLiteral("imp")).toString(), QStringLiteral("1MOhm"));
+        QVERIFY(p.applyJson({{QStringLiteral("imp"), QStringLiteral("50 Ω")}}).isEmpty());
+        QCOMPARE(p.stringValue(QStringLiteral("imp")), QStringLiteral("50Ohm"));
+
+        // Before the model is known every value is offered; then what the model takes, in the
+        // spec's order; a model the table does not list offers everything.
+        QCOMPARE(p.choices(QStringLiteral("imp")), (QStringList{QStringLiteral("1MOhm"), QStringLiteral("50Ohm")}));
+        QVERIFY(p.checkChoice(QStringLiteral("imp"), QStringLiteral("50Ohm")).isEmpty());
+        QVERIFY(p.set(QStringLiteral("model"), QStringLiteral("Go"), true).isEmpty());
+        QCOMPARE(p.choices(QStringLiteral("imp")), QStringList{QStringLiteral("1MOhm")});
+        QCOMPARE(p.checkChoice(QStringLiteral("imp"), QStringLiteral("50Ohm")),
+                 QStringLiteral("Impedance: 50 Ω is not available with Model Go (choose 1 MΩ)"));
+        QVERIFY(p.checkChoice(QStringLiteral("imp"), QStringLiteral("1MOhm")).isEmpty());
+        QVERIFY(p.set(QStringLiteral("model"), QStringLiteral("Lab"), true).isEmpty());
+        QCOMPARE(p.choices(QStringLiteral("imp")), (QStringList{QStringLiteral("1MOhm"), QStringLiteral("50Ohm")}));
+        QVERIFY(p.set(QStringLiteral("model"), QStringLiteral("Pro"), true).isEmpty());
+        QCOMPARE(p.choices(QStringLiteral("imp")).size(), 2);
+        QVERIFY(p.choices(QStringLiteral("model")).isEmpty()); // not a choice
+    }
+
     void applyJsonIsAllOrNothing()
     {
         ParameterSet p = make();

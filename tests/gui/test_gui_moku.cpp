@@ -9,6 +9,7 @@
 #include <InstrumentPanel.h>
 #include <MainWindow.h>
 #include <ParameterEditor.h>
+#include <RecordController.h>
 #include <CollapsibleGroupBox.h>
 
 #include <DemoBench.h>
@@ -33,6 +34,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -244,14 +246,48 @@ private Q_SLOTS:
         // The sample rate as the Moku set it.
         host->setParameter(QStringLiteral("rate"), 2000.0);
         QTRY_COMPARE_WITH_TIMEOUT(host->parameters().doubleValue(QStringLiteral("actual_rate")), 2000.0, kWaitMs);
-        // 50 Ω on a Moku:Go: refused under the field, the field keeps 1 MΩ.
+        // The lists speak a technician's words and offer what a Moku:Go takes: 1 MΩ only, 10 or
+        // 50 Vpp; the session and the Moku keep the API's words.
+        auto items = [](QComboBox *cb) {
+            QStringList out;
+            for (int i = 0; cb && i < cb->count(); ++i)
+                out << cb->itemText(i);
+            return out;
+        };
         auto *impedance = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("in1_impedance"))->widget());
-        QVERIFY(choose(impedance, QStringLiteral("50Ohm")));
+        auto *range = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("in1_range"))->widget());
+        QTRY_COMPARE_WITH_TIMEOUT(items(impedance), QStringList{QStringLiteral("1 MΩ")}, kWaitMs);
+        QCOMPARE(items(range), (QStringList{QStringLiteral("10 Vpp"), QStringLiteral("50 Vpp")}));
+        QCOMPARE(impedance->currentText(), QStringLiteral("1 MΩ"));
+        QVERIFY(choose(range, QStringLiteral("50 Vpp")));
+        QTRY_COMPARE_WITH_TIMEOUT(host->parameters().stringValue(QStringLiteral("in1_range")), QStringLiteral("50Vpp"),
+                                  kWaitMs);
+        QCOMPARE(range->currentText(), QStringLiteral("50 Vpp"));
+        auto *mode = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("mode"))->widget());
+        QVERIFY(items(mode).contains(QStringLiteral("Peak detect")));
+        // 50 Ω asked for anyway (a script, a session): refused under the field, naming the model
+        // and what it offers; the field keeps 1 MΩ.
+        host->setParameter(QStringLiteral("in1_impedance"), QStringLiteral("50Ohm"));
         QTRY_VERIFY_WITH_TIMEOUT(!panel()->editor(QStringLiteral("in1_impedance"))->problem().isEmpty(), kWaitMs);
-        QVERIFY2(panel()->editor(QStringLiteral("in1_impedance"))->problem().contains(QLatin1String("1")),
-                 qPrintable(panel()->editor(QStringLiteral("in1_impedance"))->problem()));
-        QTRY_COMPARE_WITH_TIMEOUT(impedance->currentText(), QStringLiteral("1MOhm"), kWaitMs);
+        const QString problem = panel()->editor(QStringLiteral("in1_impedance"))->problem();
+        QVERIFY2(problem.contains(QLatin1String("Moku:Go")) && problem.contains(QStringLiteral("1 MΩ")), qPrintable(problem));
+        QCOMPARE(impedance->currentText(), QStringLiteral("1 MΩ"));
         QCOMPARE(host->parameters().stringValue(QStringLiteral("in1_impedance")), QStringLiteral("1MOhm"));
+        // A Moku:Lab offers both, and no Peak detect.
+        host->close();
+        QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Disconnected, kWaitMs);
+        m_window->newSession();
+        startSimulator(moku::Model::Lab);
+        host = addMoku();
+        QVERIFY(host && panel());
+        QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, kWaitMs);
+        impedance = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("in1_impedance"))->widget());
+        mode = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("mode"))->widget());
+        QTRY_COMPARE_WITH_TIMEOUT(items(impedance), (QStringList{QStringLiteral("1 MΩ"), QStringLiteral("50 Ω")}), kWaitMs);
+        QCOMPARE(items(mode), (QStringList{QStringLiteral("Normal"), QStringLiteral("Precision")}));
+        QVERIFY(choose(impedance, QStringLiteral("50 Ω")));
+        QTRY_COMPARE_WITH_TIMEOUT(host->parameters().stringValue(QStringLiteral("in1_impedance")), QStringLiteral("50Ohm"),
+                                  kWaitMs);
         // An output switched on opens its settings.
         host->setParameter(QStringLiteral("out1_type"), QStringLiteral("Square"));
         QTRY_VERIFY_WITH_TIMEOUT(panel()->editor(QStringLiteral("out1_duty"))->widget()->isEnabled(), kWaitMs);
@@ -295,6 +331,137 @@ private Q_SLOTS:
         QVERIFY(scroll && scroll->widget());
         QVERIFY(scroll->widget()->grab().save(
             QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("moku-panel-full.png"))));
+    }
+
+    void sessionValueTheModelLacksIsRefusedUnderItsField()
+    {
+        // A session written for a Moku:Lab (50 Ω) opened on a Moku:Go.
+        startSimulator(moku::Model::Go);
+        InstrumentHost *host = addMoku(false);
+        QVERIFY(host && panel());
+        host->setParameter(QStringLiteral("in1_impedance"), QStringLiteral("50Ohm"));
+        QTRY_COMPARE_WITH_TIMEOUT(host->parameters().stringValue(QStringLiteral("in1_impedance")), QStringLiteral("50Ohm"),
+                                  kWaitMs);
+        host->open();
+        QTRY_COMPARE_WITH_TIMEOUT(host->state(), Instrument::State::Connected, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel()->editor(QStringLiteral("in1_impedance"))->problem().isEmpty(), kWaitMs);
+        const QString problem = panel()->editor(QStringLiteral("in1_impedance"))->problem();
+        QVERIFY2(problem.contains(QLatin1String("Moku:Go")) && problem.contains(QStringLiteral("50 Ω"))
+                     && problem.contains(QStringLiteral("1 MΩ only")),
+                 qPrintable(problem));
+        auto *impedance = qobject_cast<QComboBox *>(panel()->editor(QStringLiteral("in1_impedance"))->widget());
+        QTRY_COMPARE_WITH_TIMEOUT(impedance->currentText(), QStringLiteral("1 MΩ"), kWaitMs);
+        QCOMPARE(impedance->count(), 1);
+    }
+
+    // Per-instrument Run/Stop on a Moku: its panel's Run streams it alone (another Moku stays
+    // stopped), its Stop ends the stream with every sample kept, and a Run while another
+    // instrument records joins the recording.
+    void panelRunStreamsTheMokuAloneAndJoinsARecording()
+    {
+        startSimulator(moku::Model::Go);
+        auto second = std::make_unique<SimulatorThread>(QStringLiteral("moku-sim-2"), [] {
+            MokuSimulator::Config cfg;
+            cfg.model = moku::Model::Go;
+            cfg.deployDelay = 0.2;
+            cfg.bridgePort = 0;
+            cfg.idleTimeout = 30;
+            return new MokuSimulator(cfg);
+        });
+        quint16 port2 = 0, bridge2 = 0;
+        second->call([&](QObject *o) {
+            auto *s = static_cast<MokuSimulator *>(o);
+            if (s->start())
+                port2 = s->port(), bridge2 = s->bridgePort();
+        });
+        QVERIFY(m_port && port2);
+        InstrumentHost *h1 = addMoku();
+        SessionInstrument e2 = entry();
+        e2.id = QStringLiteral("moku-2");
+        e2.name = QStringLiteral("Moku 2");
+        e2.address = QStringLiteral("127.0.0.1:%1").arg(port2);
+        e2.parameters.insert(QStringLiteral("bridge"), QStringLiteral("127.0.0.1:%1").arg(bridge2));
+        QString error;
+        InstrumentHost *h2 = m_ws->addInstrument(e2, &error);
+        QVERIFY2(h2, qPrintable(error));
+        h2->open();
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Connected, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Connected, kWaitMs);
+        QSignalSpy events1(h1, &InstrumentHost::eventOccurred);
+        auto ends = [&events1] {
+            QVector<InstrumentEvent> out;
+            for (const auto &e : events1)
+                if (const auto ev = e.at(0).value<InstrumentEvent>(); ev.kind == InstrumentEvent::Kind::CaptureEnded)
+                    out << ev;
+            return out;
+        };
+        auto runButton = [this](const QString &id) {
+            InstrumentPanel *p = m_window->panel(id);
+            return p ? p->findChild<QPushButton *>(QStringLiteral("runButton")) : nullptr;
+        };
+        QPushButton *run1 = runButton(QStringLiteral("moku-1"));
+        QPushButton *run2 = runButton(QStringLiteral("moku-2"));
+        QVERIFY(run1 && run2);
+
+        // Alone: moku-1 streams, moku-2 stays connected and idle.
+        run1->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Running, kWaitMs);
+        QVERIFY(m_window->isRunning());
+        QCOMPARE(run1->text(), QStringLiteral("Stop"));
+        QTRY_VERIFY_WITH_TIMEOUT(h1->stats().samples >= 2000, kWaitMs);
+        QCOMPARE(h2->state(), Instrument::State::Connected);
+        QCOMPARE(run2->text(), QStringLiteral("Run"));
+        QCOMPARE(h2->stats().samples, quint64(0));
+        // Stop: the stream ends complete, every sample the Moku sent is kept.
+        run1->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Connected, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(ends().size(), 1, kWaitMs);
+        QVERIFY2(ends()[0].complete, qPrintable(ends()[0].text));
+        QCOMPARE(quint64(ends()[0].details.value(QStringLiteral("samples")).toDouble()), h1->stats().samples);
+        QCOMPARE(h1->stats().lostSamples, quint64(0));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isRunning(), kWaitMs);
+        QCOMPARE(run1->text(), QStringLiteral("Run"));
+
+        // moku-2 records alone; moku-1's Run joins the recording, its Stop leaves it.
+        run2->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Running, kWaitMs);
+        SessionRecording rec;
+        rec.directory = m_dir.filePath(QStringLiteral("moku-rec"));
+        rec.baseName = QStringLiteral("join");
+        m_window->recordController()->setSettings(rec);
+        QAction *record = m_window->findChild<QAction *>(QStringLiteral("actionRecord"));
+        QVERIFY(record);
+        record->trigger();
+        QVERIFY(m_window->recordController()->isRecording());
+        const quint64 before = h1->stats().samples;
+        run1->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Running, kWaitMs);
+        QCOMPARE(h2->state(), Instrument::State::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(h1->stats().samples >= before + 2000, kWaitMs);
+        run1->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h1->state(), Instrument::State::Connected, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(ends().size(), 2, kWaitMs);
+        QVERIFY2(ends()[1].complete, qPrintable(ends()[1].text));
+        QCOMPARE(h2->state(), Instrument::State::Running); // the other goes on recording
+        QVERIFY(m_window->isRunning());
+        record->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->recordController()->isRecording(), kWaitMs);
+        run2->click();
+        QTRY_COMPARE_WITH_TIMEOUT(h2->state(), Instrument::State::Connected, kWaitMs);
+        // The recording holds every sample of moku-1's second stream, none lost or dropped.
+        const quint64 streamed = quint64(ends()[1].details.value(QStringLiteral("samples")).toDouble());
+        QCOMPARE(streamed, h1->stats().samples - before);
+        const RecorderStats st = m_recorder->stats();
+        quint64 recorded = 0;
+        for (const StreamRecordStats &s : st.streams)
+            if (s.instrumentId == QLatin1String("moku-1")) {
+                recorded += s.samples;
+                QCOMPARE(s.droppedSamples, quint64(0));
+                QCOMPARE(s.deviceLostSamples, quint64(0));
+            }
+        QCOMPARE(recorded, streamed);
+        QVERIFY2(panel()->errorText().isEmpty(), qPrintable(panel()->errorText()));
+        m_window->newSession(); // the hosts go before their simulator
     }
 
     void takeOverAsksFirstQuotingTheMoku()

@@ -68,9 +68,12 @@ MokuSimulator::Config config(Model model, const std::function<void(MokuSimulator
 
 struct Client
 {
-    explicit Client(const QString &address, const QString &id = QStringLiteral("moku"))
+    explicit Client(const QString &address, const QString &id = QStringLiteral("moku"),
+                    const std::function<void(MokuDriver &)> &setup = {})
     {
         auto drv = std::make_unique<MokuDriver>();
+        if (setup)
+            setup(*drv);
         drv->setId(id);
         drv->setAddress(address);
         host = std::make_unique<InstrumentHost>(std::move(drv));
@@ -297,7 +300,11 @@ private Q_SLOTS:
         c.set("in1_range", missing);
         QTRY_VERIFY_WITH_TIMEOUT(!c.refused->isEmpty(), kWait);
         const QString why = c.refused->last().at(1).toString();
-        QVERIFY2(why.contains(missing) && why.contains(m.ranges.last()), qPrintable(why));
+        // In a technician's words, with what the model offers: "Range: 4 Vpp is not available with
+        // Model Moku:Go (choose 10 Vpp, 50 Vpp)".
+        QVERIFY2(why.contains(choiceLabel(missing)) && why.contains(choiceLabel(m.ranges.last()))
+                     && why.contains(QString::fromLatin1(m.hardware)),
+                 qPrintable(why));
         QTRY_COMPARE_WITH_TIMEOUT(c.value("in1_range").toString(), other, kWait);
         if (m.model == Model::Lab) {
             QVERIFY(!c.value("mode").isNull());
@@ -380,19 +387,46 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(c.value("actual_rate").toDouble(), 1000.0, kWait);
     }
 
-    void sessionSettingTheModelCannotTakeIsAWarning()
+    void sessionValueTheModelLacksIsRefused()
     {
+        // A session saved for a Moku:Lab (50 Ω, 1 Vpp) opened on a Moku:Go: each value the Go
+        // lacks is refused at its setting, naming the model and what it offers; the Moku's own
+        // value is shown instead.
         Sim s(config(Model::Go));
         QVERIFY2(s.started, qPrintable(s.error));
         Client c(s.address());
-        c.set("in1_range", QStringLiteral("4Vpp")); // not a Moku:Go range: kept until connecting
+        c.set("in1_impedance", QStringLiteral("50Ohm")); // taken while the model is not known
+        c.set("in1_range", QStringLiteral("4Vpp"));
         c.set("mode", QStringLiteral("Precision"));
+        QVERIFY2(c.refused->isEmpty(), qPrintable(c.allErrors()));
         QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        QTRY_COMPARE_WITH_TIMEOUT(c.value("in1_impedance").toString(), QStringLiteral("1MOhm"), kWait);
         QTRY_COMPARE_WITH_TIMEOUT(c.value("in1_range").toString(), QStringLiteral("10Vpp"), kWait); // what the Moku holds
         QTRY_COMPARE_WITH_TIMEOUT(c.value("mode").toString(), QStringLiteral("Precision"), kWait);
-        QVERIFY(!c.host->report().warnings.isEmpty());
-        QVERIFY2(c.host->report().warnings.join(QLatin1Char('|')).contains(QStringLiteral("4Vpp")),
-                 qPrintable(c.host->report().warnings.join(QLatin1Char('|'))));
+        QString impedance, range;
+        for (const auto &r : *c.refused) {
+            if (r.at(0).toString() == QLatin1String("in1_impedance"))
+                impedance = r.at(1).toString();
+            if (r.at(0).toString() == QLatin1String("in1_range"))
+                range = r.at(1).toString();
+        }
+        QVERIFY2(impedance.contains(QStringLiteral("Moku:Go")) && impedance.contains(QStringLiteral("50 Ω"))
+                     && impedance.contains(QStringLiteral("1 MΩ only")),
+                 qPrintable(impedance));
+        QVERIFY2(range.contains(QStringLiteral("Moku:Go")) && range.contains(QStringLiteral("4 Vpp"))
+                     && range.contains(QStringLiteral("10 Vpp or 50 Vpp")),
+                 qPrintable(range));
+        const QString warnings = c.host->report().warnings.join(QLatin1Char('|'));
+        QVERIFY2(warnings.contains(QStringLiteral("in1_impedance")) && warnings.contains(QStringLiteral("4 Vpp")),
+                 qPrintable(warnings));
+        // Connected, the Go's lists offer 1 MΩ only, and a value it lacks is refused at once.
+        QCOMPARE(c.host->parameters().choices(QStringLiteral("in1_impedance")), QStringList{QStringLiteral("1MOhm")});
+        c.refused->clear();
+        c.set("in2_impedance", QStringLiteral("50Ohm"));
+        QTRY_VERIFY_WITH_TIMEOUT(!c.refused->isEmpty(), kWait);
+        const QString now = c.refused->last().at(1).toString();
+        QVERIFY2(now.contains(QStringLiteral("Moku:Go")) && now.contains(QStringLiteral("1 MΩ")), qPrintable(now));
+        QCOMPARE(c.value("in2_impedance").toString(), QStringLiteral("1MOhm"));
     }
 
     void streamsThroughBridgeAddress_data() { modelRows(); }
@@ -776,8 +810,7 @@ private Q_SLOTS:
         QVERIFY2(s.started, qPrintable(s.error));
         Client c(s.address());
         c.set("bridge", QStringLiteral("127.0.0.1:%1").arg(s.bridgePort));
-        c.set("rate", 100000.0);
-        c.set("duration", 600);
+        c.set("rate", 100000.0); // duration: until Stop (the default)
         QVERIFY2(c.connect(), qPrintable(c.allErrors()));
         c.host->start();
         QTRY_VERIFY_WITH_TIMEOUT(c.sink.rows() >= 20000, kWait);
@@ -789,6 +822,58 @@ private Q_SLOTS:
         QString why;
         QVERIFY2(continuous(c.sink.blocks(QStringLiteral("datalogger")), 1e-5, &why), qPrintable(why));
         QVERIFY2(c.errors->isEmpty(), qPrintable(c.allErrors()));
+    }
+
+    void untilStopSaysWhenTheLongestStreamEnds()
+    {
+        // Until Stop asks the Moku for its longest stream (shortened here to 6 s): a warning half
+        // way (an hour before, on the real length), then the Moku's end of stream is an error that
+        // says to press Run, with every sample kept.
+        Sim s(config(Model::Go));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address(), QStringLiteral("moku"), [](MokuDriver &d) { d.setLongestStream(6); });
+        c.set("bridge", QStringLiteral("127.0.0.1:%1").arg(s.bridgePort));
+        c.set("rate", 1000.0);
+        c.set("duration", 0);
+        QVERIFY2(c.refused->isEmpty(), qPrintable(c.allErrors()));
+        QVERIFY2(c.connect(), qPrintable(c.allErrors()));
+        c.host->start();
+        QVERIFY2(c.waitState(Instrument::State::Finished), qPrintable(c.allErrors()));
+        QCOMPARE(c.sink.rows(), quint64(6000));
+        QVERIFY2(bs::test::spyContains(*c.messages, QStringLiteral("ends by itself in")), qPrintable(c.allErrors()));
+        QVERIFY2(c.host->report().warnings.join(QLatin1Char('|')).contains(QStringLiteral("Stop and Run again")),
+                 qPrintable(c.host->report().warnings.join(QLatin1Char('|'))));
+        QVERIFY2(c.anyError(QStringLiteral("press Run to continue")), qPrintable(c.allErrors()));
+        const auto ends = c.captureEnds();
+        QCOMPARE(ends.size(), 1);
+        QVERIFY(ends[0].complete);
+    }
+
+    void closeDuringTheClaimGivesTheMokuBack()
+    {
+        // The claim is carried out but its answer (with the key) is still on its way when the
+        // user disconnects: close waits for it and gives the Moku back.
+        Sim s(config(Model::Go, [](MokuSimulator::Config &c) { c.holdClaimAnswers = true; }));
+        QVERIFY2(s.started, qPrintable(s.error));
+        Client c(s.address());
+        c.host->open();
+        QTRY_COMPARE_WITH_TIMEOUT(s.sim()->heldClaims(), 1, kWait);
+        QVERIFY(s.sim()->isOwned());
+        c.host->close();
+        // The driver waits (and says so); a driver that does not closes at once.
+        QTRY_VERIFY_WITH_TIMEOUT(bs::test::spyContains(*c.messages, QStringLiteral("to answer the claim"))
+                                     || c.host->state() == Instrument::State::Disconnected,
+                                 kWait);
+        s.sim()->releaseClaimAnswers();
+        QVERIFY(c.waitState(Instrument::State::Disconnected));
+        QTRY_VERIFY_WITH_TIMEOUT(!s.sim()->isOwned(), kWait);
+        QVERIFY(bs::test::spyContains(*c.messages, QStringLiteral("to answer the claim")));
+        // Nobody owns it: another client connects without taking over.
+        Client other(s.address(), QStringLiteral("other"));
+        other.host->open(); // its answer is held too
+        QTRY_COMPARE_WITH_TIMEOUT(s.sim()->heldClaims(), 1, kWait);
+        s.sim()->releaseClaimAnswers();
+        QVERIFY2(other.waitState(Instrument::State::Connected), qPrintable(other.allErrors()));
     }
 
     void relinquishesOnClose()

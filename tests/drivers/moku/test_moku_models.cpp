@@ -27,8 +27,10 @@ private Q_SLOTS:
         const ModelInfo &go = modelInfo(Model::Go);
         QVERIFY(checkFrontend(go, 1, QStringLiteral("1MOhm"), QStringLiteral("DC"), QStringLiteral("10Vpp")).isEmpty());
         const QString r = checkFrontend(go, 1, QStringLiteral("1MOhm"), QStringLiteral("DC"), QStringLiteral("4Vpp"));
-        QVERIFY2(r.contains(QStringLiteral("4Vpp")) && r.contains(QStringLiteral("10Vpp or 50Vpp")), qPrintable(r));
-        QVERIFY(!checkFrontend(go, 1, QStringLiteral("50Ohm"), QStringLiteral("DC"), QStringLiteral("10Vpp")).isEmpty());
+        // In a technician's words: "Moku:Go inputs have no 4 Vpp range (10 Vpp or 50 Vpp)".
+        QVERIFY2(r.contains(QStringLiteral("no 4 Vpp range")) && r.contains(QStringLiteral("10 Vpp or 50 Vpp")), qPrintable(r));
+        const QString z = checkFrontend(go, 1, QStringLiteral("50Ohm"), QStringLiteral("DC"), QStringLiteral("10Vpp"));
+        QCOMPARE(z, QStringLiteral("Moku:Go inputs have no 50 Ω impedance (1 MΩ only)"));
         QVERIFY(checkFrontend(go, 3, QStringLiteral("1MOhm"), QStringLiteral("DC"), QStringLiteral("10Vpp"))
                     .contains(QStringLiteral("input 3")));
         const ModelInfo &pro = modelInfo(Model::Pro);
@@ -40,6 +42,24 @@ private Q_SLOTS:
                      .isEmpty());
         QCOMPARE(reportedBandwidth(modelInfo(Model::Delta), QStringLiteral("50Ohm"), {}), QStringLiteral("2GHz"));
         QCOMPARE(reportedBandwidth(go, QStringLiteral("1MOhm"), {}), QString());
+    }
+
+    void choiceLabels()
+    {
+        QCOMPARE(choiceLabel(QStringLiteral("1MOhm")), QStringLiteral("1 MΩ"));
+        QCOMPARE(choiceLabel(QStringLiteral("50Ohm")), QStringLiteral("50 Ω"));
+        QCOMPARE(choiceLabel(QStringLiteral("HiZ")), QStringLiteral("High-Z"));
+        QCOMPARE(choiceLabel(QStringLiteral("10Vpp")), QStringLiteral("10 Vpp"));
+        QCOMPARE(choiceLabel(QStringLiteral("100mVpp")), QStringLiteral("100 mVpp"));
+        QCOMPARE(choiceLabel(QStringLiteral("300MHz")), QStringLiteral("300 MHz"));
+        QCOMPARE(choiceLabel(QStringLiteral("2GHz")), QStringLiteral("2 GHz"));
+        QCOMPARE(choiceLabel(QStringLiteral("PeakDetect")), QStringLiteral("Peak detect"));
+        QCOMPARE(choiceLabel(QStringLiteral("Input2")), QStringLiteral("Input 2"));
+        QCOMPARE(choiceLabel(QStringLiteral("DC")), QStringLiteral("DC"));
+        QCOMPARE(choiceText({QStringLiteral("1MOhm")}), QStringLiteral("1 MΩ only"));
+        QCOMPARE(choiceText({QStringLiteral("1Vpp"), QStringLiteral("10Vpp")}), QStringLiteral("1 Vpp or 10 Vpp"));
+        QCOMPARE(checkMode(modelInfo(Model::Lab), QStringLiteral("PeakDetect")),
+                 QStringLiteral("Moku:Lab has no Peak detect acquisition mode (Normal or Precision)"));
     }
 
     void sampleRateLimits()

@@ -122,6 +122,55 @@ private Q_SLOTS:
         QVERIFY(noise.value(QStringLiteral("frequency")).isNull());
     }
 
+    // The lists show a technician's words and offer what the connected model takes (§8); the
+    // values stay the API's words.
+    void choicesAreLabelledAndFollowTheModel()
+    {
+        ParameterSet p;
+        QVector<ActionSpec> actions;
+        addParameters(p, actions);
+        const ParameterSpec &imp = *p.spec(QStringLiteral("in1_impedance"));
+        QCOMPARE(imp.choiceList(), QStringLiteral("1 MΩ, 50 Ω"));
+        QCOMPARE(p.spec(QStringLiteral("in1_range"))->choiceLabel(QStringLiteral("400mVpp")), QStringLiteral("400 mVpp"));
+        QCOMPARE(p.spec(QStringLiteral("out1_termination"))->choiceLabel(QStringLiteral("HiZ")), QStringLiteral("High-Z"));
+        QCOMPARE(p.spec(QStringLiteral("in1_bandwidth"))->choiceLabel(QStringLiteral("600MHz")), QStringLiteral("600 MHz"));
+        QCOMPARE(p.spec(QStringLiteral("mode"))->choiceLabel(QStringLiteral("PeakDetect")), QStringLiteral("Peak detect"));
+        QCOMPARE(p.spec(QStringLiteral("trigger_source"))->choiceLabel(QStringLiteral("Input3")), QStringLiteral("Input 3"));
+        // Not connected: every value.
+        QCOMPARE(p.choices(QStringLiteral("in1_impedance")).size(), 2);
+        QCOMPARE(p.choices(QStringLiteral("in1_range")).size(), 7);
+        auto model = [&p](const char *m) { QVERIFY(p.set(QStringLiteral("model"), QLatin1String(m), true).isEmpty()); };
+        model("Moku:Go");
+        QCOMPARE(p.choices(QStringLiteral("in1_impedance")), QStringList{QStringLiteral("1MOhm")});
+        QCOMPARE(p.choices(QStringLiteral("in2_range")), (QStringList{QStringLiteral("10Vpp"), QStringLiteral("50Vpp")}));
+        QCOMPARE(p.choices(QStringLiteral("trigger_source")),
+                 (QStringList{QStringLiteral("None"), QStringLiteral("Input1"), QStringLiteral("Input2")}));
+        const QString why = p.checkChoice(QStringLiteral("in1_impedance"), QStringLiteral("50Ohm"));
+        QVERIFY2(why.contains(QStringLiteral("Moku:Go")) && why.contains(QStringLiteral("1 MΩ"))
+                     && why.contains(QStringLiteral("50 Ω")),
+                 qPrintable(why));
+        model("Moku:Lab");
+        QCOMPARE(p.choices(QStringLiteral("in1_impedance")), (QStringList{QStringLiteral("1MOhm"), QStringLiteral("50Ohm")}));
+        QCOMPARE(p.choices(QStringLiteral("in1_range")), (QStringList{QStringLiteral("1Vpp"), QStringLiteral("10Vpp")}));
+        QCOMPARE(p.choices(QStringLiteral("mode")), (QStringList{QStringLiteral("Normal"), QStringLiteral("Precision")}));
+        QVERIFY(p.choices(QStringLiteral("trigger_source")).contains(QStringLiteral("External")));
+        model("Moku:Pro");
+        QCOMPARE(p.choices(QStringLiteral("in3_range")),
+                 (QStringList{QStringLiteral("400mVpp"), QStringLiteral("4Vpp"), QStringLiteral("40Vpp")}));
+        model("Moku:Delta");
+        QCOMPARE(p.choices(QStringLiteral("trigger_source")).size(), 10); // None, Input1…8, External
+        // Every model's table is on offer exactly (nothing the model check would refuse).
+        for (const ModelInfo &m : models()) {
+            QVERIFY(p.set(QStringLiteral("model"), QString::fromLatin1(m.hardware), true).isEmpty());
+            const QStringList impedances = p.choices(QStringLiteral("in1_impedance"));
+            const QStringList ranges = p.choices(QStringLiteral("in1_range"));
+            QCOMPARE(QSet<QString>(impedances.begin(), impedances.end()), QSet<QString>(m.impedances.begin(), m.impedances.end()));
+            QCOMPARE(QSet<QString>(ranges.begin(), ranges.end()), QSet<QString>(m.ranges.begin(), m.ranges.end()));
+            for (const QString &v : impedances)
+                QVERIFY(checkFrontend(m, 1, v, QStringLiteral("DC"), m.ranges.first()).isEmpty());
+        }
+    }
+
     void streamingAndLoggingBodies()
     {
         ParameterSet p;
@@ -129,6 +178,14 @@ private Q_SLOTS:
         addParameters(p, actions);
         QJsonObject s = startStreamingBody(p, 1e6);
         QVERIFY(!s.contains(QStringLiteral("strict"))); // §11: the client sends none
+        // Until Stop by default: the longest stream; a duration given is sent as it is.
+        QCOMPARE(p.intValue(QStringLiteral("duration")), 0);
+        QCOMPARE(s.value(QStringLiteral("duration")), QJsonValue(double(kLongestStreamS)));
+        QCOMPARE(startStreamingBody(p, 1e6, 5).value(QStringLiteral("duration")), QJsonValue(5.0));
+        QVERIFY(p.set(QStringLiteral("duration"), 60).isEmpty());
+        QCOMPARE(startStreamingBody(p, 1e6).value(QStringLiteral("duration")), QJsonValue(60.0));
+        QVERIFY(!p.set(QStringLiteral("duration"), double(kLongestStreamS + 1)).isEmpty());
+        QCOMPARE(p.spec(QStringLiteral("duration"))->specialValueText, QStringLiteral("Until Stop"));
         QCOMPARE(s.value(QStringLiteral("sample_rate")), QJsonValue(1e6));
         QVERIFY(s.value(QStringLiteral("trigger_source")).isNull());
         QVERIFY(s.value(QStringLiteral("trigger_level")).isNull());

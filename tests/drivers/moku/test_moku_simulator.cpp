@@ -372,7 +372,9 @@ void TestMokuSimulator::limitsPerModel()
                    {QStringLiteral("range"), badRange}};
     Answer r = c.dl(QStringLiteral("set_frontend"), fe);
     QCOMPARE(r.code(), QStringLiteral("INVALID_PARAM"));
-    QVERIFY2(r.messages().contains(badRange) && r.messages().contains(hw), qPrintable(r.messages()));
+    // The model table's sentence, values as a technician reads them ("no 4 Vpp range").
+    QVERIFY2(r.messages().contains(choiceLabel(badRange)) && r.messages().contains(hw),
+             qPrintable(r.messages()));
     fe[QStringLiteral("strict")] = false;
     r = c.dl(QStringLiteral("set_frontend"), fe);
     QVERIFY2(r.success(), r.body.constData());
