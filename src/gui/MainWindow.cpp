@@ -55,6 +55,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     connect(m_recent, &RecentFiles::fileChosen, this, &MainWindow::openRecent);
 
     setupActions();
+    setupAnalysisDocks();
     setupViewMenu();
     setupFirstScreen();
 
@@ -175,6 +176,9 @@ void MainWindow::setupViewMenu()
     view->addAction(m_scope->autoScaleAction());
     view->addAction(m_scope->zoomBackAction());
     view->addAction(m_clearAction);
+    view->addSeparator();
+    view->addAction(m_measurementsDock->toggleViewAction());
+    view->addAction(m_spectrumDock->toggleViewAction());
     view->addSeparator();
     view->addAction(m_ui->mainToolBar->toggleViewAction());
     m_ui->menuPanels->setEnabled(false);

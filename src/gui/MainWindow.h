@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 
+class QDockWidget;
+
 namespace Ui {
 class MainWindow;
 }
@@ -18,10 +20,12 @@ class MainWindow;
 namespace bs {
 
 class InstrumentPanel;
+class MeasurementsPanel;
 class RecentFiles;
 class RecordController;
 class Recorder;
 class ScopeView;
+class SpectrumPanel;
 class StatusMonitor;
 class TraceStore;
 class WelcomeWidget;
@@ -56,6 +60,8 @@ public:
     QString sessionPath() const { return m_sessionPath; }
 
     ScopeView *scopeView() const { return m_scope; }
+    MeasurementsPanel *measurementsPanel() const { return m_measurements; }
+    SpectrumPanel *spectrumPanel() const { return m_spectrum; }
     InstrumentPanel *panel(const QString &instrumentId) const { return m_panels.value(instrumentId); }
     QList<InstrumentPanel *> panels() const { return m_panels.values(); }
     StatusMonitor *statusMonitor() const { return m_status; }
@@ -89,6 +95,8 @@ protected:
 private:
     void setupActions();
     void setupViewMenu();
+    /// The Measurements and Spectrum docks (MainWindowAnalysis.cpp).
+    void setupAnalysisDocks();
     void onInstrumentAdded(InstrumentHost *host);
     void onInstrumentRemoved(const QString &id);
     void onHostState(const QString &id, Instrument::State state);
@@ -131,6 +139,10 @@ private:
     TraceStore *m_store = nullptr;
     Recorder *m_recorder = nullptr;
     ScopeView *m_scope = nullptr;
+    MeasurementsPanel *m_measurements = nullptr;
+    SpectrumPanel *m_spectrum = nullptr;
+    QDockWidget *m_measurementsDock = nullptr;
+    QDockWidget *m_spectrumDock = nullptr;
     StatusMonitor *m_status = nullptr;
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;

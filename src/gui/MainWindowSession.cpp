@@ -7,11 +7,14 @@
 #include "RecentFiles.h"
 #include "RecordController.h"
 #include "ScopeSettings.h"
+#include "MeasurementsPanel.h"
 #include "ScopeView.h"
+#include "SpectrumPanel.h"
 
 #include <Workspace.h>
 
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -24,6 +27,12 @@ Session MainWindow::currentSession() const
 {
     Session s = m_workspace->toSession();
     s.views = QJsonArray { m_scope->saveState() };
+    QJsonObject measurements = m_measurements->saveState();
+    measurements.insert(QStringLiteral("visible"), !m_measurementsDock->isHidden());
+    s.views.append(measurements);
+    QJsonObject spectrum = m_spectrum->saveState();
+    spectrum.insert(QStringLiteral("visible"), !m_spectrumDock->isHidden());
+    s.views.append(spectrum);
     if (!m_selectedPanel.isEmpty())
         s.views.append(panelsView());
     for (const QJsonValue &v : m_otherViews)
@@ -52,10 +61,20 @@ void MainWindow::restoreViews(const QJsonArray &views)
 {
     m_otherViews = QJsonArray();
     bool scopeRestored = false;
+    bool measurementsRestored = false, spectrumRestored = false;
     for (const QJsonValue &v : views) {
         const QJsonObject o = v.toObject();
-        if (o.value(QStringLiteral("type")).toString() == QLatin1String("panels")) {
+        const QString type = o.value(QStringLiteral("type")).toString();
+        if (type == QLatin1String("panels")) {
             restorePanelsView(o); // written again from the window's state when saving
+        } else if (!measurementsRestored && type == QLatin1String("measurements")) {
+            m_measurements->restoreState(o);
+            m_measurementsDock->setVisible(o.value(QStringLiteral("visible")).toBool(false));
+            measurementsRestored = true;
+        } else if (!spectrumRestored && type == QLatin1String("spectrum")) {
+            m_spectrum->restoreState(o);
+            m_spectrumDock->setVisible(o.value(QStringLiteral("visible")).toBool(false));
+            spectrumRestored = true;
         } else if (!scopeRestored && o.value(QStringLiteral("type")).toString() == ScopeSettings::kType) {
             m_scope->restoreState(o);
             scopeRestored = true;
@@ -65,6 +84,14 @@ void MainWindow::restoreViews(const QJsonArray &views)
     }
     if (!scopeRestored)
         m_scope->restoreState(QJsonObject());
+    if (!measurementsRestored) {
+        m_measurements->restoreState(QJsonObject());
+        m_measurementsDock->hide();
+    }
+    if (!spectrumRestored) {
+        m_spectrum->restoreState(QJsonObject());
+        m_spectrumDock->hide();
+    }
 }
 
 void MainWindow::newSession()

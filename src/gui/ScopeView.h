@@ -117,6 +117,19 @@ public:
     /// The frame shown (Triggered mode), if any.
     std::optional<TriggerFrame> shownFrame() const { return m_frame; }
 
+    /// A channel drawn now (visible), in legend order.
+    struct ShownChannel
+    {
+        ChannelKey key;
+        QString styleKey;
+        QString label; ///< as in the legend
+        QString unit;
+        QColor color;
+    };
+    QVector<ShownChannel> shownChannels() const;
+    /// The time window shown (seconds on the session timeline).
+    QPair<double, double> visibleTimeRange() const;
+
     /// Writes the plot as it is shown (lanes, legend, marks) to `path`: PNG, SVG or PDF by its
     /// extension, at the widget's size (PNG at twice the pixels, for print). False with a message
     /// naming the file and the cause.

@@ -115,18 +115,24 @@ QString ScopeView::cursorReadout() const
         return QString();
     const QString s = QStringLiteral("s");
     const double dt = m_cursorT[1] - m_cursorT[0];
+    // Times on the session timeline need their digits; differences and values read as a scope
+    // shows them, to four significant digits.
     QString text = tr("t1 %1   t2 %2   Δt %3")
                        .arg(EngineeringFormat::format(m_cursorT[0], s, 6), EngineeringFormat::format(m_cursorT[1], s, 6),
-                           EngineeringFormat::format(dt, s, 6));
+                           EngineeringFormat::formatSignificant(dt, s, 4));
     text += QStringLiteral("   1/Δt ")
-        + (dt != 0.0 ? EngineeringFormat::format(1.0 / std::abs(dt), QStringLiteral("Hz"), 6) : QStringLiteral("—"));
+        + (dt != 0.0 ? EngineeringFormat::formatSignificant(1.0 / std::abs(dt), QStringLiteral("Hz"), 4)
+                     : QStringLiteral("—"));
     if (const QCPAxis *axis = cursorValueAxis()) {
         const QString unit = m_axisUnits.value(const_cast<QCPAxis *>(axis));
         text += QLatin1Char('\n')
-            + tr("y1 %1   y2 %2   ΔY %3   (%4)")
-                  .arg(EngineeringFormat::format(m_cursorY[0], unit, 6),
-                      EngineeringFormat::format(m_cursorY[1], unit, 6),
-                      EngineeringFormat::format(m_cursorY[1] - m_cursorY[0], unit, 6), axis->label());
+            + tr("y1 %1   y2 %2   ΔY %3")
+                  .arg(EngineeringFormat::formatSignificant(m_cursorY[0], unit, 4),
+                      EngineeringFormat::formatSignificant(m_cursorY[1], unit, 4),
+                      EngineeringFormat::formatSignificant(m_cursorY[1] - m_cursorY[0], unit, 4));
+        // The axis' name when it is one channel's ("Position [µm]"), not a bare "[V]".
+        if (!axis->label().startsWith(QLatin1Char('[')))
+            text += QStringLiteral("   (%1)").arg(axis->label());
     }
     return text;
 }

@@ -42,6 +42,23 @@ void ScopeView::setLanes(ScopeSettings::Lanes lanes)
     Q_EMIT lanesChanged();
 }
 
+QVector<ScopeView::ShownChannel> ScopeView::shownChannels() const
+{
+    QVector<ShownChannel> out;
+    QSet<QString> instruments;
+    for (const Trace &t : m_traces)
+        instruments.insert(t.key.instrumentId);
+    for (const Trace &t : m_traces)
+        out.append({ t.key, t.styleKey, legendName(t, instruments.size() > 1), t.info.unit, t.graph->pen().color() });
+    return out;
+}
+
+QPair<double, double> ScopeView::visibleTimeRange() const
+{
+    const QCPRange x = m_plot->xAxis->range();
+    return { x.lower, x.upper };
+}
+
 QCPAxisRect *ScopeView::laneRect(int lane) const
 {
     return lane >= 0 && lane < m_lanes.size() ? m_lanes[lane].rect : nullptr;

@@ -176,6 +176,12 @@ bool ScopeView::pullTriggerFrame()
         const double shift = m_frame->from - before->from;
         m_plot->xAxis->setRange(m_plot->xAxis->range().lower + shift, m_plot->xAxis->range().upper + shift);
     }
+    if (before && m_cursorsPlaced) { // the time cursors keep their place in the frame
+        const double shift = m_frame->from - before->from;
+        m_cursorT[0] += shift;
+        m_cursorT[1] += shift;
+        updateCursorItems();
+    }
     m_programmatic = false;
     updateTriggerItems();
     return true;

@@ -18,9 +18,9 @@ QDoubleSpinBox *valueBox(QWidget *parent, const QString &name, const QString &ti
     auto *b = new QDoubleSpinBox(parent);
     b->setObjectName(name);
     b->setRange(min, 1e15);
-    b->setDecimals(6);
+    b->setDecimals(4);
     b->setKeyboardTracking(false); // applied on Enter or when the field loses the focus
-    b->setMinimumWidth(100);
+    b->setMinimumWidth(80);
     b->setToolTip(tip);
     return b;
 }
@@ -30,6 +30,12 @@ TriggerBar::TriggerBar(QWidget *parent)
     : QToolBar(tr("Trigger"), parent)
 {
     setObjectName(QStringLiteral("triggerBar"));
+    // The state first, so that a narrow window never hides it.
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("triggerState"));
+    m_state->setMargin(4);
+    addWidget(m_state);
+    addSeparator();
     addWidget(new QLabel(tr(" Trigger on "), this));
     m_source = new QComboBox(this);
     m_source->setObjectName(QStringLiteral("triggerSource"));
@@ -82,10 +88,6 @@ TriggerBar::TriggerBar(QWidget *parent)
     m_arm->setObjectName(QStringLiteral("triggerArm"));
     m_arm->setToolTip(tr("Wait for the next trigger (Single)"));
     addWidget(m_arm);
-    m_state = new QLabel(this);
-    m_state->setObjectName(QStringLiteral("triggerState"));
-    m_state->setMargin(4);
-    addWidget(m_state);
 
     connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_updating)
@@ -127,7 +129,7 @@ void TriggerBar::setSources(const QVector<Source> &sources)
     const QString keep = m_wanted.isEmpty() ? before : m_wanted;
     m_source->clear();
     for (const Source &s : sources) {
-        m_source->addItem(s.unit.isEmpty() ? s.label : QStringLiteral("%1 [%2]").arg(s.label, s.unit), s.styleKey);
+        m_source->addItem(s.label, s.styleKey); // the label names the unit, as in the legend
         m_source->setItemData(m_source->count() - 1, s.unit, Qt::UserRole + 1);
     }
     const int at = m_source->findData(keep);

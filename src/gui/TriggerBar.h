@@ -25,7 +25,7 @@ public:
     struct Source
     {
         QString styleKey; ///< "inst/stream/channel name"
-        QString label; ///< shown in the list
+        QString label; ///< shown in the list (as in the legend: "Name: channel [unit]")
         QString unit;
     };
 

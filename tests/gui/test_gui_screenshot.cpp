@@ -6,6 +6,7 @@
 #include <ChannelStyles.h>
 #include <InstrumentPanel.h>
 #include <MainWindow.h>
+#include <MeasurementsPanel.h>
 #include <WelcomeWidget.h>
 #include <ScopeView.h>
 
@@ -14,6 +15,7 @@
 #include <Workspace.h>
 
 #include <QDir>
+#include <QDockWidget>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -76,6 +78,32 @@ private Q_SLOTS:
         const QString path = out.filePath(QStringLiteral("benchscope-main.png"));
         QVERIFY(window.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
+
+        // The scope as a scope: Triggered on the generator's first channel, cursors, and the
+        // Measurements and Spectrum docks open (benchscope-analysis.png).
+        ScopeView *scope = window.scopeView();
+        const QString source = scope->shownChannels().first().styleKey;
+        ScopeSettings::Trigger trigger;
+        trigger.channel = source;
+        trigger.settings.hysteresis = 0.05;
+        trigger.prePercent = 20;
+        scope->setSpan(2.0);
+        scope->setTriggerSettings(trigger);
+        scope->setTriggered(true);
+        for (const char *dock : { "measurementsDock", "spectrumDock" }) {
+            auto *d = window.findChild<QDockWidget *>(QLatin1String(dock));
+            QVERIFY(d);
+            d->show();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(scope->shownFrame().has_value(), 20000);
+        const TriggerFrame frame = *scope->shownFrame();
+        scope->setCursorsVisible(true);
+        scope->setTimeCursors(frame.from + 0.25 * (frame.to - frame.from), frame.from + 0.65 * (frame.to - frame.from));
+        QTRY_VERIFY_WITH_TIMEOUT(window.measurementsPanel()->resultsShown() > 0, 20000);
+        QTest::qWait(1500);
+        const QString analysis = out.filePath(QStringLiteral("benchscope-analysis.png"));
+        QVERIFY(window.grab().save(analysis));
+        qInfo("screenshot: %s", qPrintable(analysis));
         window.setRunning(false);
         ws.clear();
     }

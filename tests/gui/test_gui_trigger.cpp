@@ -131,8 +131,10 @@ private Q_SLOTS:
         QVERIFY(changed.size() >= 1);
         QVERIFY(view.triggerBar()->isVisible());
 
-        // More data arrives: every frame is 0.2 s wide, 25 % before a rising zero crossing.
+        // More data arrives: every frame is 0.2 s wide, 25 % before a rising zero crossing. The
+        // time cursors keep their place in the frame (50 ms and 120 ms after its start).
         std::uint64_t next = 2000;
+        std::optional<double> frameStart;
         for (int round = 0; round < 3; ++round) {
             feed(store, next, 500);
             next += 500;
@@ -149,6 +151,15 @@ private Q_SLOTS:
             QCOMPARE(f.to, f.trigger + 0.15);
             QCOMPARE(view.plot()->xAxis->range().lower, f.from);
             QCOMPARE(view.plot()->xAxis->range().upper, f.to);
+            if (!frameStart) {
+                view.setCursorsVisible(true);
+                view.setTimeCursors(f.from + 0.05, f.from + 0.12);
+            } else {
+                QVERIFY(f.from > *frameStart);
+                QCOMPARE(view.timeCursors().first - f.from + 1.0, 0.05 + 1.0);
+                QCOMPARE(view.timeCursors().second - f.from + 1.0, 0.12 + 1.0);
+            }
+            frameStart = f.from;
         }
         QVERIFY2(view.triggerBar()->stateText().startsWith(QStringLiteral("Triggered"))
                 || view.triggerBar()->stateText().startsWith(QStringLiteral("Waiting")),

@@ -268,10 +268,10 @@ private Q_SLOTS:
         view.cursorsAction()->trigger();
         QVERIFY(view.cursorsVisible());
         view.setTimeCursors(0.5, 0.75);
-        QVERIFY2(view.cursorReadout().contains(QStringLiteral("Δt 250 ms")), qPrintable(view.cursorReadout()));
-        QVERIFY2(view.cursorReadout().contains(QStringLiteral("1/Δt 4 Hz")), qPrintable(view.cursorReadout()));
+        QVERIFY2(view.cursorReadout().contains(QStringLiteral("Δt 250.0 ms")), qPrintable(view.cursorReadout()));
+        QVERIFY2(view.cursorReadout().contains(QStringLiteral("1/Δt 4.000 Hz")), qPrintable(view.cursorReadout()));
         view.setValueCursors(1, 40, 55); // the µm lane
-        QVERIFY2(view.cursorReadout().contains(QStringLiteral("ΔY 15 µm")), qPrintable(view.cursorReadout()));
+        QVERIFY2(view.cursorReadout().contains(QStringLiteral("ΔY 15.00 µm")), qPrintable(view.cursorReadout()));
         QVERIFY2(view.cursorReadout().contains(QStringLiteral("Position [µm]")), qPrintable(view.cursorReadout()));
         QVERIFY(changed.size() >= 3);
         view.refresh();

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "SpectrumPanel.h"
+
+#include "ScopeView.h"
+#include "SpectrumView.h"
+
+#include <SpectrumSource.h>
+#include <SpectrumWorker.h>
+#include <TraceStore.h>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace bs {
+
+namespace {
+constexpr int kUpdateMs = 200;
+}
+
+SpectrumPanel::SpectrumPanel(TraceStore *store, ScopeView *scope, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_scope(scope)
+{
+    setObjectName(QStringLiteral("spectrumPanel"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *top = new QHBoxLayout;
+    top->setContentsMargins(4, 2, 4, 0);
+    top->addWidget(new QLabel(tr("Spectrum of"), this));
+    m_channels = new QComboBox(this);
+    m_channels->setObjectName(QStringLiteral("spectrumChannel"));
+    m_channels->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_channels->setToolTip(tr("The channel transformed: its samples in the time window the scope shows"));
+    top->addWidget(m_channels);
+    top->addStretch(1);
+    layout->addLayout(top);
+    m_view = new SpectrumView(this);
+    layout->addWidget(m_view, 1);
+
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("spectrum"));
+    m_worker = new SpectrumWorker;
+    m_source = new SpectrumSource(*m_store, m_worker, m_worker);
+    m_worker->moveToThread(m_thread); // with its child, the source
+    m_view->attach(m_worker);
+    connect(m_source, &SpectrumSource::refused, m_view, &SpectrumView::setResult, Qt::QueuedConnection);
+    m_thread->start();
+
+    connect(m_channels, &QComboBox::activated, this, [this] {
+        m_channel = m_channels->currentData().toString();
+        m_lastKey.clear();
+        update();
+        Q_EMIT changed();
+    });
+    connect(m_view, &SpectrumView::settingsChanged, this, &SpectrumPanel::changed);
+    m_timer = new QTimer(this);
+    m_timer->setInterval(kUpdateMs);
+    connect(m_timer, &QTimer::timeout, this, &SpectrumPanel::update);
+    m_timer->start();
+}
+
+SpectrumPanel::~SpectrumPanel()
+{
+    m_thread->quit();
+    m_thread->wait();
+    delete m_worker; // and the source, its child; their thread has finished
+}
+
+void SpectrumPanel::setChannel(const QString &styleKey)
+{
+    m_channel = styleKey;
+    m_lastKey.clear();
+    update();
+}
+
+QJsonObject SpectrumPanel::saveState() const
+{
+    QJsonObject o = m_view->saveState();
+    o.insert(QStringLiteral("channel"), m_channel);
+    return o;
+}
+
+void SpectrumPanel::restoreState(const QJsonObject &state)
+{
+    m_view->restoreState(state);
+    setChannel(state.value(QStringLiteral("channel")).toString());
+}
+
+void SpectrumPanel::update()
+{
+    const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
+    // The list follows the scope's channels; the chosen one stays chosen while it exists.
+    QStringList keys;
+    for (const ScopeView::ShownChannel &c : shown)
+        keys.append(c.styleKey);
+    QStringList listed;
+    for (int i = 0; i < m_channels->count(); ++i)
+        listed.append(m_channels->itemData(i).toString());
+    if (keys != listed) {
+        const QSignalBlocker block(m_channels);
+        m_channels->clear();
+        for (const ScopeView::ShownChannel &c : shown)
+            m_channels->addItem(c.label, c.styleKey); // the label names the unit, as in the legend
+    }
+    const int at = m_channels->findData(m_channel);
+    {
+        const QSignalBlocker block(m_channels);
+        m_channels->setCurrentIndex(at >= 0 ? at : 0);
+    }
+    if (!isVisible() || shown.isEmpty())
+        return;
+    const ScopeView::ShownChannel &c = shown[std::max(0, m_channels->currentIndex())];
+    const auto [from, to] = m_scope->visibleTimeRange();
+    const quint64 revision = m_store->revision();
+    if (c.styleKey == m_lastKey && from == m_lastFrom && to == m_lastTo && revision == m_lastRevision)
+        return;
+    m_lastKey = c.styleKey;
+    m_lastFrom = from;
+    m_lastTo = to;
+    m_lastRevision = revision;
+    m_source->request({ c.key, c.label, c.unit, from, to });
+}
+
+} // namespace bs
