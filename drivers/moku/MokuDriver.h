@@ -56,6 +56,10 @@ public:
     /// kLongestStreamS. Tests shorten it to see the warning before the end and the end itself.
     /// Before the driver moves to its thread.
     void setLongestStream(qint64 seconds) { m_longestStream = seconds; }
+    /// How long before the end of an "until Stop" stream the user is warned, in ms: by default an
+    /// hour, or half of a shorter stream (-1). Tests set it to the whole stream, so the warning
+    /// comes at its start whatever the machine's load. Before the driver moves to its thread.
+    void setEndWarningLead(qint64 ms) { m_endWarningLead = ms; }
     /// How long close() waits for the answer to a claim still on its way, so that a Moku it made
     /// ours is given back (it cannot be given back without the key that answer carries).
     static constexpr int kClaimWaitMs = 2000;
@@ -206,6 +210,7 @@ private:
     QTimer m_logTimer;
     QTimer m_endWarning;        ///< "until Stop": the stream's end is near
     qint64 m_longestStream = kLongestStreamS;
+    qint64 m_endWarningLead = -1;
     const ModelInfo *m_model = nullptr;
     bool m_owned = false;
     bool m_deployed = false;

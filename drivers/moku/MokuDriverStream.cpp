@@ -327,9 +327,10 @@ void MokuDriver::armEndWarning()
     const Stream &s = m_stream;
     if (!s.active || !s.untilStop)
         return;
-    // Warned this long before the end: an hour, or half of a shorter stream.
+    // Warned this long before the end: an hour, or half of a shorter stream (unless set).
     const qint64 ms = s.seconds * 1000;
-    const qint64 warnAt = ms - std::min<qint64>(3'600'000, ms / 2);
+    const qint64 lead = m_endWarningLead >= 0 ? m_endWarningLead : std::min<qint64>(3'600'000, ms / 2);
+    const qint64 warnAt = ms - lead;
     const qint64 left = warnAt - s.running.elapsed();
     if (left > 0) { // QTimer holds at most ~24 days: re-armed in steps of a day
         m_endWarning.start(int(std::min<qint64>(left, 86'400'000)));

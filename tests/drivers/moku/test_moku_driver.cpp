@@ -826,12 +826,16 @@ private Q_SLOTS:
 
     void untilStopSaysWhenTheLongestStreamEnds()
     {
-        // Until Stop asks the Moku for its longest stream (shortened here to 6 s): a warning half
-        // way (an hour before, on the real length), then the Moku's end of stream is an error that
-        // says to press Run, with every sample kept.
+        // Until Stop asks the Moku for its longest stream (shortened here to 6 s): a warning before
+        // the end (an hour before, on the real length; here at once, so that no wall-clock race
+        // between the warning's timer and the stream's end decides the test), then the Moku's end
+        // of stream is an error that says to press Run, with every sample kept.
         Sim s(config(Model::Go));
         QVERIFY2(s.started, qPrintable(s.error));
-        Client c(s.address(), QStringLiteral("moku"), [](MokuDriver &d) { d.setLongestStream(6); });
+        Client c(s.address(), QStringLiteral("moku"), [](MokuDriver &d) {
+            d.setLongestStream(6);
+            d.setEndWarningLead(6000);
+        });
         c.set("bridge", QStringLiteral("127.0.0.1:%1").arg(s.bridgePort));
         c.set("rate", 1000.0);
         c.set("duration", 0);
