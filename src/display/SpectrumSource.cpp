@@ -14,26 +14,14 @@ SpectrumSource::SpectrumSource(const TraceStore &store, SpectrumWorker *worker, 
 
 void SpectrumSource::request(const Request &request)
 {
-    std::lock_guard lock(m_mutex);
-    m_pending = request;
-    if (m_scheduled)
-        return;
-    m_scheduled = true;
-    QMetaObject::invokeMethod(this, &SpectrumSource::runPending, Qt::QueuedConnection);
+    if (m_requests.post(request))
+        QMetaObject::invokeMethod(this, &SpectrumSource::runPending, Qt::QueuedConnection);
 }
 
 void SpectrumSource::runPending()
 {
-    Request next;
-    {
-        std::lock_guard lock(m_mutex);
-        m_scheduled = false;
-        if (!m_pending)
-            return;
-        next = *m_pending;
-        m_pending.reset();
-    }
-    run(next);
+    if (const std::optional<Request> next = m_requests.take())
+        run(*next);
 }
 
 void SpectrumSource::run(const Request &request)

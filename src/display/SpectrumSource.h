@@ -2,11 +2,11 @@
 #pragma once
 
 #include "SpectrumWorker.h"
+#include "LatestRequest.h"
 #include "TraceTypes.h"
 
 #include <QObject>
 
-#include <mutex>
 #include <optional>
 
 namespace bs {
@@ -47,9 +47,7 @@ private:
 
     const TraceStore &m_store;
     SpectrumWorker *m_worker;
-    std::mutex m_mutex;
-    std::optional<Request> m_pending;
-    bool m_scheduled = false;
+    LatestRequest<Request> m_requests;
 };
 
 } // namespace bs

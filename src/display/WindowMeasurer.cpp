@@ -16,26 +16,14 @@ WindowMeasurer::WindowMeasurer(const TraceStore &store, QObject *parent)
 
 void WindowMeasurer::request(const Request &request)
 {
-    std::lock_guard lock(m_mutex);
-    m_pending = request;
-    if (m_scheduled)
-        return; // the queued run takes the newest request
-    m_scheduled = true;
-    QMetaObject::invokeMethod(this, &WindowMeasurer::runPending, Qt::QueuedConnection);
+    if (m_requests.post(request))
+        QMetaObject::invokeMethod(this, &WindowMeasurer::runPending, Qt::QueuedConnection);
 }
 
 void WindowMeasurer::runPending()
 {
-    Request next;
-    {
-        std::lock_guard lock(m_mutex);
-        m_scheduled = false;
-        if (!m_pending)
-            return;
-        next = *m_pending;
-        m_pending.reset();
-    }
-    Q_EMIT measured(std::make_shared<const Result>(measure(m_store, next)));
+    if (const std::optional<Request> next = m_requests.take())
+        Q_EMIT measured(std::make_shared<const Result>(measure(m_store, *next)));
 }
 
 WindowMeasurer::Result WindowMeasurer::measure(const TraceStore &store, const Request &request)

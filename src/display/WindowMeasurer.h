@@ -2,13 +2,13 @@
 #pragma once
 
 #include "Measurements.h"
+#include "LatestRequest.h"
 #include "TraceTypes.h"
 
 #include <QObject>
 #include <QVector>
 
 #include <memory>
-#include <mutex>
 #include <optional>
 
 namespace bs {
@@ -60,9 +60,7 @@ private:
     void runPending();
 
     const TraceStore &m_store;
-    std::mutex m_mutex;
-    std::optional<Request> m_pending;
-    bool m_scheduled = false;
+    LatestRequest<Request> m_requests;
 };
 
 } // namespace bs

@@ -3,6 +3,7 @@
 
 #include "ChannelStyles.h"
 #include "Icons.h"
+#include "PlotOverlay.h"
 #include "TimeSpanBox.h"
 #include "TriggerBar.h"
 
@@ -271,24 +272,14 @@ void ScopeView::setupPlot()
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     m_plot->legend->setVisible(false);
 
-    m_emptyItem = new QCPItemText(m_plot);
-    m_emptyItem->setClipToAxisRect(false);
-    m_emptyItem->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyItem->position->setAxisRect(m_plot->axisRect());
-    m_emptyItem->position->setCoords(0.5, 0.5);
-    m_emptyItem->setPositionAlignment(Qt::AlignCenter);
+    m_emptyItem = addOverlayText(m_plot, m_plot->axisRect(), 0.5, 0.5, Qt::AlignCenter);
     m_emptyItem->setTextAlignment(Qt::AlignCenter);
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 1.35);
     m_emptyItem->setFont(f);
     m_emptyItem->setColor(QColor(0x70, 0x70, 0x70));
 
-    m_frozenItem = new QCPItemText(m_plot);
-    m_frozenItem->setClipToAxisRect(false);
-    m_frozenItem->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_frozenItem->position->setAxisRect(m_plot->axisRect());
-    m_frozenItem->position->setCoords(1.0, 0.0);
-    m_frozenItem->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_frozenItem = addOverlayText(m_plot, m_plot->axisRect(), 1.0, 0.0, Qt::AlignRight | Qt::AlignTop);
     m_frozenItem->setPadding(QMargins(6, 2, 6, 2));
     m_frozenItem->setBrush(QColor(0x1e, 0x60, 0xa8));
     m_frozenItem->setColor(Qt::white);

@@ -2,6 +2,8 @@
 // ScopeView: two time cursors across every lane, two value cursors in one lane, and their read-out.
 #include "ScopeView.h"
 
+#include "PlotOverlay.h"
+
 #include <EngineeringFormat.h>
 
 #include <QAction>
@@ -167,18 +169,12 @@ void ScopeView::rebuildCursors()
             l->setClipAxisRect(axis->axisRect());
             l->setProperty("cursor", 2 + c);
         }
-    m_cursorText = new QCPItemText(m_plot);
+    m_cursorText = addOverlayText(m_plot, m_lanes[0].rect, 0.0, 0.0, Qt::AlignLeft | Qt::AlignTop);
     m_cursorText->setLayer(kLayer);
-    m_cursorText->setClipToAxisRect(false);
-    m_cursorText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_cursorText->position->setAxisRect(m_lanes[0].rect);
-    m_cursorText->position->setCoords(0.0, 0.0);
-    m_cursorText->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_cursorText->setTextAlignment(Qt::AlignLeft);
     m_cursorText->setPadding(QMargins(6, 3, 6, 3));
     m_cursorText->setBrush(QColor(255, 255, 255, 225));
     m_cursorText->setPen(QPen(QColor(0xa0, 0xa0, 0xa0)));
-    m_cursorText->setSelectable(false);
     m_cursorItems.append(m_cursorText);
     updateCursorItems();
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrumView.h"
 
+#include "PlotOverlay.h"
+
 #include <EngineeringFormat.h>
 
 #include <QCheckBox>
@@ -229,12 +231,7 @@ void SpectrumView::setupPlot()
     bold.setBold(true);
     m_peakLabel->setFont(bold);
 
-    m_emptyItem = new QCPItemText(m_plot);
-    m_emptyItem->setClipToAxisRect(false);
-    m_emptyItem->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyItem->position->setAxisRect(m_plot->axisRect());
-    m_emptyItem->position->setCoords(0.5, 0.5);
-    m_emptyItem->setPositionAlignment(Qt::AlignCenter);
+    m_emptyItem = addOverlayText(m_plot, m_plot->axisRect(), 0.5, 0.5, Qt::AlignCenter);
     m_emptyItem->setTextAlignment(Qt::AlignCenter);
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 1.2);
