@@ -156,7 +156,11 @@ std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows
         const std::size_t n = std::min(chunk.free(), block.sampleCount - done);
         const std::size_t oldBytes = chunk.bytes();
         if (brk && done == 0)
+        {
             chunk.markBreakBeforeNext(info);
+            m_breakRows.push_back(m_endRow);
+            m_bytes += sizeof(std::uint64_t);
+        }
         chunk.append(block, done, n, minTime);
         m_bytes += chunk.bytes() - oldBytes;
         minTime = chunk.lastTime();
@@ -171,8 +175,11 @@ std::size_t TraceStream::evictOldest(std::size_t &rows)
     rows = 0;
     if (m_chunks.empty())
         return 0;
-    const std::size_t b = m_chunks.front()->bytes();
+    std::size_t b = m_chunks.front()->bytes();
     rows = m_chunks.front()->size();
+    const std::size_t breaks = m_chunks.front()->breaks().size();
+    m_breakRows.erase(m_breakRows.begin(), m_breakRows.begin() + std::ptrdiff_t(breaks));
+    b += breaks * sizeof(std::uint64_t);
     m_chunks.pop_front();
     m_bytes -= b;
     return b;
@@ -183,6 +190,7 @@ std::size_t TraceStream::clear()
     const std::size_t b = m_bytes;
     m_epoch = newEpoch();
     m_chunks.clear();
+    m_breakRows.clear();
     m_bytes = 0;
     return b;
 }
@@ -275,30 +283,19 @@ MinMax TraceStream::range(int ch, Pos from, Pos to) const
 
 void TraceStream::seekBreak(BreakCursor &b, std::uint64_t row) const
 {
-    if (b.chunk < m_chunks.size()) {
-        const TraceChunk &c = *m_chunks[b.chunk];
-        if (row >= c.firstRow() + c.size()) {
-            // Beyond the current chunk: find the one holding `row` (never going back).
-            const auto it = std::partition_point(m_chunks.begin() + std::ptrdiff_t(b.chunk), m_chunks.end(),
-                [row](const auto &k) { return k->firstRow() + k->size() <= row; });
-            b.chunk = std::size_t(it - m_chunks.begin());
-            b.index = 0;
-        }
+    // The stream's list of break rows finds the next one; then its chunk and place there.
+    const auto next = std::lower_bound(m_breakRows.begin(), m_breakRows.end(), row);
+    if (next == m_breakRows.end()) {
+        b = BreakCursor { m_chunks.size(), 0, UINT64_MAX };
+        return;
     }
-    for (; b.chunk < m_chunks.size(); ++b.chunk, b.index = 0) {
-        const TraceChunk &c = *m_chunks[b.chunk];
-        const auto &br = c.breaks();
-        if (b.index >= br.size())
-            continue;
-        const auto rel = std::uint32_t(row > c.firstRow() ? row - c.firstRow() : 0); // < chunk size
-        const auto it = std::lower_bound(br.begin() + std::ptrdiff_t(b.index), br.end(), rel);
-        b.index = std::size_t(it - br.begin());
-        if (it != br.end()) {
-            b.row = c.firstRow() + *it;
-            return;
-        }
-    }
-    b.row = UINT64_MAX;
+    const std::uint64_t r = *next;
+    const auto it = std::partition_point(
+        m_chunks.begin(), m_chunks.end(), [r](const auto &k) { return k->firstRow() + k->size() <= r; });
+    const auto &br = (*it)->breaks();
+    b.chunk = std::size_t(it - m_chunks.begin());
+    b.index = std::size_t(std::lower_bound(br.begin(), br.end(), std::uint32_t(r - (*it)->firstRow())) - br.begin());
+    b.row = r;
 }
 
 template<typename Fn> void TraceStream::forEachBreak(std::uint64_t lo, std::uint64_t hi, Fn &&fn) const
@@ -323,17 +320,8 @@ std::uint64_t TraceStream::countBreaks(std::uint64_t lo, std::uint64_t hi) const
 {
     if (lo >= hi)
         return 0;
-    BreakCursor a;
-    seekBreak(a, lo);
-    BreakCursor b = a;
-    seekBreak(b, hi);
-    std::uint64_t n = 0;
-    for (std::size_t k = a.chunk; k < m_chunks.size() && k <= b.chunk; ++k) {
-        const std::size_t to = k == b.chunk ? b.index : m_chunks[k]->breaks().size();
-        const std::size_t from = k == a.chunk ? a.index : 0;
-        n += to - from;
-    }
-    return n;
+    return std::uint64_t(std::lower_bound(m_breakRows.begin(), m_breakRows.end(), hi)
+        - std::lower_bound(m_breakRows.begin(), m_breakRows.end(), lo));
 }
 
 /// Adds envelope points in row order and a NaN point (a break) between two of them that have
@@ -342,10 +330,10 @@ class TraceStream::Emitter
 {
 public:
     Emitter(const TraceStream &s, Envelope &e, std::uint64_t firstRow)
-        : m_s(s)
+        : m_rows(s.m_breakRows)
         , m_e(e)
     {
-        m_s.seekBreak(m_breaks, firstRow);
+        seek(m_rows.begin(), firstRow);
     }
 
     /// A point standing for row `row` of column `column` (-1: the sample before the window,
@@ -354,16 +342,9 @@ public:
     {
         if (std::isnan(v))
             return;
-        if (m_breaks.row <= row) { // a break after the previous point's row, at or before this one
-            if (m_have && column != m_breakColumn) {
-                m_e.add(m_lastT, std::numeric_limits<double>::quiet_NaN());
-                m_breakColumn = column;
-            }
-            m_s.seekBreak(m_breaks, row + 1);
-        }
+        if (m_nextBreak <= row) [[unlikely]] // a break after the previous point's row, up to this one
+            breakBefore(row, column);
         m_e.add(t, v);
-        m_have = true;
-        m_lastT = t;
     }
 
     void column(const Column &col, int c)
@@ -381,11 +362,25 @@ public:
     }
 
 private:
-    const TraceStream &m_s;
+    // Out of line: the common path of add() stays a compare and two appends.
+    Q_DECL_COLD_FUNCTION Q_NEVER_INLINE void breakBefore(std::uint64_t row, int column)
+    {
+        if (!m_e.empty() && column != m_breakColumn) {
+            m_e.add(m_e.t.back(), std::numeric_limits<double>::quiet_NaN());
+            m_breakColumn = column;
+        }
+        seek(m_next, row + 1);
+    }
+    void seek(std::deque<std::uint64_t>::const_iterator from, std::uint64_t row)
+    {
+        m_next = std::lower_bound(from, m_rows.end(), row);
+        m_nextBreak = m_next == m_rows.end() ? UINT64_MAX : *m_next;
+    }
+
+    const std::deque<std::uint64_t> &m_rows;
     Envelope &m_e;
-    BreakCursor m_breaks;
-    bool m_have = false;
-    double m_lastT = 0.0;
+    std::deque<std::uint64_t>::const_iterator m_next;
+    std::uint64_t m_nextBreak = UINT64_MAX; ///< row of the first break after the last point
     int m_breakColumn = std::numeric_limits<int>::min();
 };
 
@@ -409,8 +404,10 @@ void TraceStream::scanColumns(
             const double t = times[row - from];
             const double v = values[row - from];
             if (c < columns - 1 && !(t < edge)) {
-                if (col.n)
+                if (col.n) {
+                    col.lastRow = col.firstRow + col.n - 1;
                     out.column(col, c);
+                }
                 col = Column {};
                 while (c < columns - 1 && !(t < edge))
                     edge = columnEdge(tFrom, tTo, columns, ++c + 1);
@@ -422,13 +419,14 @@ void TraceStream::scanColumns(
             }
             col.lastT = t;
             col.lastV = v;
-            col.lastRow = chunk.firstRow() + row;
             ++col.n;
             col.m.add(v);
         }
     }
-    if (col.n)
+    if (col.n) {
+        col.lastRow = col.firstRow + col.n - 1; // rows are consecutive
         out.column(col, c);
+    }
 }
 
 void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const

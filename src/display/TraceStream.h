@@ -105,8 +105,8 @@ private:
     double timeOfRow(std::uint64_t row) const;
     MinMax range(int ch, Pos from, Pos to) const;
 
-    /// Walks the breaks forward in row order: the next break at or after a row, O(1) when the
-    /// answer has not changed, a binary search when it has.
+    /// A place in the chunks' break lists: the first break at or after a row (seekBreak(), a
+    /// binary search), then forward one by one (forEachBreak()).
     struct BreakCursor
     {
         std::size_t chunk = 0;
@@ -145,6 +145,9 @@ private:
     std::uint64_t m_epoch = newEpoch();
     std::uint64_t m_nextIndex = 0; ///< SampleBlock::endIndex() of the last block appended
     bool m_indexKnown = false;
+    /// Row numbers of all breaks held, ascending (the chunks' breaks() in one list, for finding
+    /// the next break without walking chunks); 8 bytes each, counted in bytes().
+    std::deque<std::uint64_t> m_breakRows;
     bool m_breakPending = false; ///< a marker said samples are missing before the next row
     TraceChunk::BreakInfo m_pending; ///< what that marker said
 };
