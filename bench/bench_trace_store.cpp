@@ -21,7 +21,7 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-SampleBlockPtr makeBlock(
+MutableSampleBlockPtr makeBlock(
     const QString &inst, int channels, std::size_t n, std::uint64_t first, double dt, bool irregular)
 {
     auto b = SampleBlock::make(inst, QStringLiteral("s"), channels, n, irregular);
@@ -95,15 +95,25 @@ std::size_t naiveEnvelope(const std::vector<double> &t, const std::vector<double
     return out.size();
 }
 
-void benchEnvelope(std::size_t n)
+/// `lossEvery` > 0: every so many 10k-row blocks, 5 samples are lost before a block (a device loss
+/// and an index jump: a break in the envelope).
+void benchEnvelope(std::size_t n, int lossEvery = 0)
 {
     const int columns = 1000;
     TraceStore store;
     std::vector<double> t, v;
     t.reserve(n);
     v.reserve(n);
-    for (std::size_t r = 0; r < n; r += 10000) {
-        const auto b = makeBlock(QStringLiteral("e"), 1, std::min<std::size_t>(10000, n - r), r, 1e-6, false);
+    std::uint64_t skipped = 0;
+    for (std::size_t r = 0, k = 0; r < n; r += 10000, ++k) {
+        const bool loss = lossEvery > 0 && k > 0 && k % std::size_t(lossEvery) == 0;
+        skipped += loss ? 5 : 0;
+        const auto b = makeBlock(
+            QStringLiteral("e"), 1, std::min<std::size_t>(10000, n - r), r + skipped, 1e-6, false);
+        if (loss) {
+            b->lostBefore = 5;
+            b->flags |= SampleBlock::DataLost;
+        }
         for (std::size_t i = 0; i < b->sampleCount; ++i) {
             t.push_back(b->time(i));
             v.push_back(b->channel(0)[i]);
@@ -142,9 +152,10 @@ void benchEnvelope(std::size_t n)
     } while (secondsSince(t0) < 0.2);
     const double zoomUs = secondsSince(t0) / zoomReps * 1e6;
 
-    std::printf("envelope %8.0e samples, %d columns: store %9.1f us  naive scan %11.1f us  ratio %8.1fx"
+    std::printf("envelope %8.0e samples, %d columns%s: store %9.1f us  naive scan %11.1f us  ratio %8.1fx"
                 "  (zoom 1%%: %.1f us)  [%zu]\n",
-        double(n), columns, storeUs, naiveUs, naiveUs / storeUs, zoomUs, sink % 10);
+        double(n), columns, lossEvery ? ", a loss every 10k-row block" : "", storeUs, naiveUs,
+        naiveUs / storeUs, zoomUs, sink % 10);
 }
 
 /// Display memory per sample held: 4 channels of one type streamed past a 256 MiB budget (so
@@ -182,6 +193,7 @@ int main()
     benchAppend(1, 8, false, 2000000, 64ull << 20); // with continuous eviction
     for (std::size_t n : { std::size_t(1000), std::size_t(100000), std::size_t(10000000) })
         benchEnvelope(n);
+    benchEnvelope(10000000, 1); // 1000 breaks in the window
     const double i16 = memoryPerSample(SampleType::Int16);
     const double f64 = memoryPerSample(SampleType::Float64);
     std::printf("memory float64/int16: %.2fx more history per budget at int16 (goal: <= 2.5 bytes per int16 sample)\n",

@@ -64,7 +64,7 @@ void TraceChunk::append(const SampleBlock &block, std::size_t from, std::size_t 
 std::size_t TraceChunk::bytes() const
 {
     std::size_t b = sizeof(TraceChunk) + m_times.bytes() + m_channels.capacity() * sizeof(ChannelColumn)
-        + m_breaks.capacity() * sizeof(std::uint32_t);
+        + m_breaks.capacity() * sizeof(std::uint32_t) + m_breakInfo.capacity() * sizeof(BreakInfo);
     for (const auto &c : m_channels)
         b += c.bytes();
     return b;

@@ -35,11 +35,24 @@ public:
     const ChannelColumn &channel(int ch) const { return m_channels[std::size_t(ch)]; }
     int channelCount() const { return int(m_channels.size()); }
     bool hasFormats(const std::vector<SampleFormat> &formats) const;
+    /// What is known about the samples missing before a row.
+    struct BreakInfo
+    {
+        std::uint64_t lost = 0; ///< samples lost, if known
+        bool lostKnown = false;
+        std::uint8_t kinds = 0; ///< GapKind bits
+    };
     /// Marks that samples are missing before the next row appended (a loss, overrun or a new
     /// capture); readers report a gap there.
-    void markBreakBeforeNext() { m_breaks.push_back(std::uint32_t(size())); }
+    void markBreakBeforeNext(const BreakInfo &info)
+    {
+        m_breaks.push_back(std::uint32_t(size()));
+        m_breakInfo.push_back(info);
+    }
     /// Rows (chunk-relative, ascending) preceded by a break.
     const std::vector<std::uint32_t> &breaks() const { return m_breaks; }
+    /// What is known about each break, parallel to breaks().
+    const std::vector<BreakInfo> &breakInfo() const { return m_breakInfo; }
     /// Bytes this chunk occupies: its heap storage (by capacity) plus the objects themselves.
     std::size_t bytes() const;
 
@@ -51,6 +64,7 @@ private:
     TimeColumn m_times;
     std::vector<ChannelColumn> m_channels;
     std::vector<std::uint32_t> m_breaks;
+    std::vector<BreakInfo> m_breakInfo;
 };
 
 } // namespace bs

@@ -354,6 +354,15 @@ Envelope TraceStore::envelope(const ChannelKey &key, double tFrom, double tTo, i
     return s->envelope(key.channel, tFrom, tTo, columns);
 }
 
+std::vector<TraceGap> TraceStore::gaps(const ChannelKey &key, double tFrom, double tTo, int maxCount) const
+{
+    const auto s = find(key.instrumentId, key.streamId);
+    if (!s || key.channel < 0 || key.channel >= s->channelCount())
+        return {};
+    std::shared_lock lock(s->mutex);
+    return s->gaps(tFrom, tTo, maxCount);
+}
+
 TraceStore::Stats TraceStore::stats() const
 {
     Stats st;

@@ -89,8 +89,21 @@ public:
     /// at the column's first and last sample times, min first unless the column's first value
     /// exceeds its last (so a ramp draws as a ramp). Outside this 2-per-column budget: the last
     /// sample before tFrom and the first at/after tTo, each if present and not NaN.
-    /// Cost O(columns · log n) (a window holding <= 4·columns samples is scanned directly).
+    /// Breaks (also outside the budget): where samples are missing between two of these points
+    /// (a device loss, a jump in sample indices, a new capture), a point with a NaN value at the
+    /// time of the point before comes between them, so no line bridges the gap; at most one per
+    /// column (the points of a column and the one before its first point), and one more before
+    /// the point after tTo. Cost O(columns · log n) (a window holding <= 4·columns samples is
+    /// scanned directly); a break adds one binary search.
     Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const;
+    /// The gaps of the channel's stream that touch [tFrom, tTo), in time order: those whose
+    /// first sample after is at or after tFrom and whose last sample before is before tTo (the
+    /// same ones the envelope breaks at). Gaps before the oldest sample held or after the newest
+    /// are not reported. At most `maxCount` entries: beyond that, [tFrom, tTo) is split into
+    /// maxCount equal bins and the gaps whose first sample after falls in one bin are merged
+    /// (`count`, lost summed, kinds ORed; the last bin also takes those ending at/after tTo).
+    /// Cost O(maxCount · log n) plus O(gaps in the window) for merging.
+    std::vector<TraceGap> gaps(const ChannelKey &key, double tFrom, double tTo, int maxCount) const;
     Stats stats() const;
 
     // --- Sample reading (any thread) ---------------------------------------------------------------

@@ -78,29 +78,64 @@ std::uint64_t TraceStream::newEpoch()
     return next.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool TraceStream::startsAfterBreak(const SampleBlock &b)
+namespace {
+
+void mergeBreak(TraceChunk::BreakInfo &into, const TraceChunk::BreakInfo &b)
+{
+    if (!into.kinds) {
+        into = b;
+        return;
+    }
+    into.lost += b.lost;
+    into.lostKnown = into.lostKnown && b.lostKnown;
+    into.kinds |= b.kinds;
+}
+
+} // namespace
+
+bool TraceStream::startsAfterBreak(const SampleBlock &b, TraceChunk::BreakInfo &info)
 {
     // The same rules as the instrument host and the recorder: a loss the device reports, or a
     // jump forward in sample indices; plus the boundaries between two captures.
-    const bool brk = std::exchange(m_breakPending, false) || b.lostBefore > 0
-        || (b.flags & SampleBlock::DataLost) || (m_indexKnown && b.firstIndex > m_nextIndex)
-        || (m_indexKnown && (b.flags & SampleBlock::StartOfCapture));
+    info = std::exchange(m_pending, TraceChunk::BreakInfo {});
+    bool brk = std::exchange(m_breakPending, false);
+    const std::uint64_t jump = m_indexKnown && b.firstIndex > m_nextIndex ? b.firstIndex - m_nextIndex : 0;
+    const bool reported = b.lostBefore > 0 || (b.flags & SampleBlock::DataLost);
+    std::uint8_t kinds = 0;
+    if (reported)
+        kinds |= GapDeviceLoss;
+    if (jump > 0)
+        kinds |= GapIndexJump;
+    if (m_indexKnown && (b.flags & SampleBlock::StartOfCapture))
+        kinds |= GapNewCapture;
+    if (kinds) {
+        // Counted as the instrument host does: a jump also announced in lostBefore once.
+        const std::uint64_t lost = std::max<std::uint64_t>(b.lostBefore, jump);
+        mergeBreak(info, TraceChunk::BreakInfo { lost, lost > 0 || !(b.flags & SampleBlock::DataLost), kinds });
+        brk = true;
+    }
     m_nextIndex = b.endIndex();
     m_indexKnown = true;
     m_breakPending = (b.flags & SampleBlock::EndOfCapture) != 0;
+    if (m_breakPending)
+        m_pending = TraceChunk::BreakInfo { 0, true, GapNewCapture };
     return brk;
 }
 
 void TraceStream::noteMarker(const SampleBlock &block)
 {
-    if (startsAfterBreak(block))
+    TraceChunk::BreakInfo info;
+    if (startsAfterBreak(block, info)) {
         m_breakPending = true;
+        mergeBreak(m_pending, info);
+    }
 }
 
 std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows)
 {
     const std::size_t before = m_bytes;
-    const bool brk = startsAfterBreak(block);
+    TraceChunk::BreakInfo info;
+    const bool brk = startsAfterBreak(block, info);
     double minTime = -std::numeric_limits<double>::infinity();
     if (!m_chunks.empty()) {
         const double last = m_chunks.back()->lastTime();
@@ -121,7 +156,11 @@ std::int64_t TraceStream::append(const SampleBlock &block, std::size_t chunkRows
         const std::size_t n = std::min(chunk.free(), block.sampleCount - done);
         const std::size_t oldBytes = chunk.bytes();
         if (brk && done == 0)
-            chunk.markBreakBeforeNext();
+        {
+            chunk.markBreakBeforeNext(info);
+            m_breakRows.push_back(m_endRow);
+            m_bytes += sizeof(std::uint64_t);
+        }
         chunk.append(block, done, n, minTime);
         m_bytes += chunk.bytes() - oldBytes;
         minTime = chunk.lastTime();
@@ -136,8 +175,11 @@ std::size_t TraceStream::evictOldest(std::size_t &rows)
     rows = 0;
     if (m_chunks.empty())
         return 0;
-    const std::size_t b = m_chunks.front()->bytes();
+    std::size_t b = m_chunks.front()->bytes();
     rows = m_chunks.front()->size();
+    const std::size_t breaks = m_chunks.front()->breaks().size();
+    m_breakRows.erase(m_breakRows.begin(), m_breakRows.begin() + std::ptrdiff_t(breaks));
+    b += breaks * sizeof(std::uint64_t);
     m_chunks.pop_front();
     m_bytes -= b;
     return b;
@@ -148,6 +190,7 @@ std::size_t TraceStream::clear()
     const std::size_t b = m_bytes;
     m_epoch = newEpoch();
     m_chunks.clear();
+    m_breakRows.clear();
     m_bytes = 0;
     return b;
 }
@@ -220,6 +263,13 @@ TraceStream::Pos TraceStream::prev(Pos p) const
     return Pos { p.chunk - 1, m_chunks[p.chunk - 1]->size() - 1 };
 }
 
+double TraceStream::timeOfRow(std::uint64_t row) const
+{
+    auto it = std::partition_point(m_chunks.begin(), m_chunks.end(),
+        [row](const auto &c) { return c->firstRow() + c->size() <= row; });
+    return (*it)->times().at(std::size_t(row - (*it)->firstRow()));
+}
+
 MinMax TraceStream::range(int ch, Pos from, Pos to) const
 {
     MinMax m;
@@ -231,30 +281,111 @@ MinMax TraceStream::range(int ch, Pos from, Pos to) const
     return m;
 }
 
-void TraceStream::emitColumn(Envelope &e, const Column &col)
+void TraceStream::seekBreak(BreakCursor &b, std::uint64_t row) const
 {
-    if (col.n <= 2) {
-        if (!std::isnan(col.firstV))
-            e.add(col.firstT, col.firstV);
-        if (col.n == 2 && !std::isnan(col.lastV))
-            e.add(col.lastT, col.lastV);
-    } else if (col.m.isValid()) {
-        // Follow the column's trend: max first when its first value exceeds its last.
-        const bool maxFirst = col.firstV > col.lastV;
-        e.add(col.firstT, maxFirst ? col.m.max : col.m.min);
-        e.add(col.lastT, maxFirst ? col.m.min : col.m.max);
+    // The stream's list of break rows finds the next one; then its chunk and place there.
+    const auto next = std::lower_bound(m_breakRows.begin(), m_breakRows.end(), row);
+    if (next == m_breakRows.end()) {
+        b = BreakCursor { m_chunks.size(), 0, UINT64_MAX };
+        return;
+    }
+    const std::uint64_t r = *next;
+    const auto it = std::partition_point(
+        m_chunks.begin(), m_chunks.end(), [r](const auto &k) { return k->firstRow() + k->size() <= r; });
+    const auto &br = (*it)->breaks();
+    b.chunk = std::size_t(it - m_chunks.begin());
+    b.index = std::size_t(std::lower_bound(br.begin(), br.end(), std::uint32_t(r - (*it)->firstRow())) - br.begin());
+    b.row = r;
+}
+
+template<typename Fn> void TraceStream::forEachBreak(std::uint64_t lo, std::uint64_t hi, Fn &&fn) const
+{
+    BreakCursor b;
+    seekBreak(b, lo);
+    while (b.row < hi) {
+        fn(b.chunk, b.index);
+        ++b.index;
+        b.row = UINT64_MAX;
+        for (; b.chunk < m_chunks.size(); ++b.chunk, b.index = 0) {
+            const TraceChunk &c = *m_chunks[b.chunk];
+            if (b.index < c.breaks().size()) {
+                b.row = c.firstRow() + c.breaks()[b.index];
+                break;
+            }
+        }
     }
 }
 
-void TraceStream::addSample(Envelope &e, int ch, Pos p) const
+std::uint64_t TraceStream::countBreaks(std::uint64_t lo, std::uint64_t hi) const
 {
-    const double v = valueAt(p, ch);
-    if (!std::isnan(v))
-        e.add(timeAt(p), v);
+    if (lo >= hi)
+        return 0;
+    return std::uint64_t(std::lower_bound(m_breakRows.begin(), m_breakRows.end(), hi)
+        - std::lower_bound(m_breakRows.begin(), m_breakRows.end(), lo));
 }
 
+/// Adds envelope points in row order and a NaN point (a break) between two of them that have
+/// missing samples between their rows: at most one per column (the first one in it wins).
+class TraceStream::Emitter
+{
+public:
+    Emitter(const TraceStream &s, Envelope &e, std::uint64_t firstRow)
+        : m_rows(s.m_breakRows)
+        , m_e(e)
+    {
+        seek(m_rows.begin(), firstRow);
+    }
+
+    /// A point standing for row `row` of column `column` (-1: the sample before the window,
+    /// `columns`: the sample after it). NaN values are dropped.
+    void add(std::uint64_t row, double t, double v, int column)
+    {
+        if (std::isnan(v))
+            return;
+        if (m_nextBreak <= row) [[unlikely]] // a break after the previous point's row, up to this one
+            breakBefore(row, column);
+        m_e.add(t, v);
+    }
+
+    void column(const Column &col, int c)
+    {
+        if (col.n <= 2) {
+            add(col.firstRow, col.firstT, col.firstV, c);
+            if (col.n == 2)
+                add(col.lastRow, col.lastT, col.lastV, c);
+        } else if (col.m.isValid()) {
+            // Follow the column's trend: max first when its first value exceeds its last.
+            const bool maxFirst = col.firstV > col.lastV;
+            add(col.firstRow, col.firstT, maxFirst ? col.m.max : col.m.min, c);
+            add(col.lastRow, col.lastT, maxFirst ? col.m.min : col.m.max, c);
+        }
+    }
+
+private:
+    // Out of line: the common path of add() stays a compare and two appends.
+    Q_DECL_COLD_FUNCTION Q_NEVER_INLINE void breakBefore(std::uint64_t row, int column)
+    {
+        if (!m_e.empty() && column != m_breakColumn) {
+            m_e.add(m_e.t.back(), std::numeric_limits<double>::quiet_NaN());
+            m_breakColumn = column;
+        }
+        seek(m_next, row + 1);
+    }
+    void seek(std::deque<std::uint64_t>::const_iterator from, std::uint64_t row)
+    {
+        m_next = std::lower_bound(from, m_rows.end(), row);
+        m_nextBreak = m_next == m_rows.end() ? UINT64_MAX : *m_next;
+    }
+
+    const std::deque<std::uint64_t> &m_rows;
+    Envelope &m_e;
+    std::deque<std::uint64_t>::const_iterator m_next;
+    std::uint64_t m_nextBreak = UINT64_MAX; ///< row of the first break after the last point
+    int m_breakColumn = std::numeric_limits<int>::min();
+};
+
 void TraceStream::scanColumns(
-    Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const
+    Emitter &out, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const
 {
     // Few samples in the window: one sequential pass over them, O(samples) <= O(4 · columns).
     Column col;
@@ -273,8 +404,10 @@ void TraceStream::scanColumns(
             const double t = times[row - from];
             const double v = values[row - from];
             if (c < columns - 1 && !(t < edge)) {
-                if (col.n)
-                    emitColumn(e, col);
+                if (col.n) {
+                    col.lastRow = col.firstRow + col.n - 1;
+                    out.column(col, c);
+                }
                 col = Column {};
                 while (c < columns - 1 && !(t < edge))
                     edge = columnEdge(tFrom, tTo, columns, ++c + 1);
@@ -282,6 +415,7 @@ void TraceStream::scanColumns(
             if (!col.n) {
                 col.firstT = t;
                 col.firstV = v;
+                col.firstRow = chunk.firstRow() + row;
             }
             col.lastT = t;
             col.lastV = v;
@@ -289,11 +423,13 @@ void TraceStream::scanColumns(
             col.m.add(v);
         }
     }
-    if (col.n)
-        emitColumn(e, col);
+    if (col.n) {
+        col.lastRow = col.firstRow + col.n - 1; // rows are consecutive
+        out.column(col, c);
+    }
 }
 
-void TraceStream::pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const
+void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const
 {
     // Many samples: per column two binary searches and one pyramid query, O(columns · log n).
     for (int c = 0; c < columns && !isEnd(lo); ++c) {
@@ -306,14 +442,16 @@ void TraceStream::pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, doub
         const Pos hi = lowerBound(edge);
         const Pos last = prev(hi);
         Column col;
-        col.n = rowOf(hi) - rowOf(lo);
+        col.firstRow = rowOf(lo);
+        col.lastRow = rowOf(hi) - 1;
+        col.n = col.lastRow + 1 - col.firstRow;
         col.firstT = tLo;
         col.firstV = valueAt(lo, ch);
         col.lastT = timeAt(last);
         col.lastV = valueAt(last, ch);
         if (col.n > 2)
             col.m = range(ch, lo, hi);
-        emitColumn(e, col);
+        out.column(col, c);
         lo = hi;
     }
 }
@@ -330,15 +468,72 @@ Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) co
     e.t.reserve(reserve);
     e.v.reserve(reserve);
 
-    if (rowOf(lo) > firstRow())
-        addSample(e, ch, prev(lo)); // last sample before the window (outside the column budget)
+    const bool before = rowOf(lo) > firstRow();
+    Emitter out(*this, e, before ? rowOf(lo) - 1 : rowOf(lo));
+    if (before) { // last sample before the window (outside the column budget)
+        const Pos p = prev(lo);
+        out.add(rowOf(lo) - 1, timeAt(p), valueAt(p, ch), -1);
+    }
     if (rows <= std::uint64_t(columns) * 4)
-        scanColumns(e, ch, lo, end, tFrom, tTo, columns);
+        scanColumns(out, ch, lo, end, tFrom, tTo, columns);
     else
-        pyramidColumns(e, ch, lo, tFrom, tTo, columns);
-    if (!isEnd(end))
-        addSample(e, ch, end); // first sample at or after the window's end
+        pyramidColumns(out, ch, lo, tFrom, tTo, columns);
+    if (!isEnd(end)) // first sample at or after the window's end
+        out.add(rowOf(end), timeAt(end), valueAt(end, ch), columns);
     return e;
+}
+
+std::vector<TraceGap> TraceStream::gaps(double tFrom, double tTo, int maxCount) const
+{
+    std::vector<TraceGap> out;
+    if (maxCount <= 0 || !(tFrom < tTo) || m_chunks.empty())
+        return out;
+    // A break before row r is in the window when the sample after it is at or after tFrom and
+    // the one before it is before tTo (rowAt(tFrom) <= r <= rowAt(tTo)), with both held.
+    const std::uint64_t lo = std::max(rowAt(tFrom), firstRow() + 1);
+    const std::uint64_t hi = std::min(rowAt(tTo) + 1, m_endRow);
+    if (lo >= hi)
+        return out;
+    auto gapAt = [this](std::size_t k, std::size_t i) {
+        const TraceChunk &c = *m_chunks[k];
+        const TraceChunk::BreakInfo &b = c.breakInfo()[i];
+        return TraceGap { timeOfRow(c.firstRow() + c.breaks()[i] - 1), c.times().at(c.breaks()[i]), b.lost,
+            b.lostKnown, b.kinds, 1 };
+    };
+    if (countBreaks(lo, hi) <= std::uint64_t(maxCount)) {
+        forEachBreak(lo, hi, [&](std::size_t k, std::size_t i) { out.push_back(gapAt(k, i)); });
+        return out;
+    }
+    // Too many: one entry per maxCount equal time bins, holding the gaps whose first sample after
+    // is in that bin (the last bin also those ending at or after tTo).
+    out.reserve(std::size_t(maxCount));
+    std::uint64_t binLo = lo;
+    for (int bin = 0; bin < maxCount && binLo < hi; ++bin) {
+        const std::uint64_t binHi = bin + 1 == maxCount
+            ? hi
+            : std::clamp(rowAt(columnEdge(tFrom, tTo, maxCount, bin + 1)), binLo, hi);
+        TraceChunk::BreakInfo sum;
+        std::uint32_t count = 0;
+        std::size_t firstK = 0, firstI = 0, lastK = 0, lastI = 0;
+        forEachBreak(binLo, binHi, [&](std::size_t k, std::size_t i) {
+            if (!count)
+                firstK = k, firstI = i;
+            lastK = k, lastI = i;
+            ++count;
+            mergeBreak(sum, m_chunks[k]->breakInfo()[i]);
+        });
+        if (count) {
+            TraceGap g = gapAt(firstK, firstI);
+            g.end = gapAt(lastK, lastI).end;
+            g.lost = sum.lost;
+            g.lostKnown = sum.lostKnown;
+            g.kinds = sum.kinds;
+            g.count = count;
+            out.push_back(g);
+        }
+        binLo = binHi;
+    }
+    return out;
 }
 
 } // namespace bs

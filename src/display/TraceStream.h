@@ -63,6 +63,8 @@ public:
     std::optional<double> latestValue(int ch) const;
     /// See TraceStore::envelope().
     Envelope envelope(int ch, double tFrom, double tTo, int columns) const;
+    /// See TraceStore::gaps().
+    std::vector<TraceGap> gaps(double tFrom, double tTo, int maxCount) const;
 
     // --- Sample reading (TraceStore::readSamples/readNew) ---------------------------------------
     /// Changes (to a value never used before by any stream) whenever the stream's data is dropped
@@ -100,21 +102,37 @@ private:
     Pos prev(Pos p) const;
     double timeAt(Pos p) const { return m_chunks[p.chunk]->times().at(p.row); }
     double valueAt(Pos p, int ch) const { return m_chunks[p.chunk]->channel(ch).value(p.row); }
+    double timeOfRow(std::uint64_t row) const;
     MinMax range(int ch, Pos from, Pos to) const;
-    void addSample(Envelope &e, int ch, Pos p) const;
+
+    /// A place in the chunks' break lists: the first break at or after a row (seekBreak(), a
+    /// binary search), then forward one by one (forEachBreak()).
+    struct BreakCursor
+    {
+        std::size_t chunk = 0;
+        std::size_t index = 0; ///< into that chunk's breaks()
+        std::uint64_t row = UINT64_MAX; ///< global row of that break; UINT64_MAX: none left
+    };
+    void seekBreak(BreakCursor &b, std::uint64_t row) const;
+    /// Calls fn(chunk, index) for every break at a row in [lo, hi), in order.
+    template<typename Fn> void forEachBreak(std::uint64_t lo, std::uint64_t hi, Fn &&fn) const;
+    std::uint64_t countBreaks(std::uint64_t lo, std::uint64_t hi) const;
+
+    class Emitter;
     struct Column
     {
         double firstT = 0, firstV = 0, lastT = 0, lastV = 0;
+        std::uint64_t firstRow = 0, lastRow = 0;
         std::uint64_t n = 0;
         MinMax m;
     };
-    static void emitColumn(Envelope &e, const Column &col);
-    void scanColumns(Envelope &e, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const;
-    void pyramidColumns(Envelope &e, int ch, Pos lo, double tFrom, double tTo, int columns) const;
+    void scanColumns(Emitter &out, int ch, Pos lo, Pos end, double tFrom, double tTo, int columns) const;
+    void pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const;
 
     std::vector<SampleFormat> chunkFormats(const SampleBlock &block) const;
-    /// Whether samples are missing before this block (and remembers what the next block needs).
-    bool startsAfterBreak(const SampleBlock &block);
+    /// Whether samples are missing before this block (and remembers what the next block needs);
+    /// `info` says what is known about them.
+    bool startsAfterBreak(const SampleBlock &block, TraceChunk::BreakInfo &info);
     static std::uint64_t newEpoch();
 
     int m_channelCount;
@@ -127,7 +145,11 @@ private:
     std::uint64_t m_epoch = newEpoch();
     std::uint64_t m_nextIndex = 0; ///< SampleBlock::endIndex() of the last block appended
     bool m_indexKnown = false;
+    /// Row numbers of all breaks held, ascending (the chunks' breaks() in one list, for finding
+    /// the next break without walking chunks); 8 bytes each, counted in bytes().
+    std::deque<std::uint64_t> m_breakRows;
     bool m_breakPending = false; ///< a marker said samples are missing before the next row
+    TraceChunk::BreakInfo m_pending; ///< what that marker said
 };
 
 } // namespace bs

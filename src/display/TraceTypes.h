@@ -44,6 +44,7 @@ struct TimeRange
 };
 
 /// Plot-ready points of one channel, in time order (`t` non-decreasing); `t.size() == v.size()`.
+/// A point with a NaN value is a break (samples are missing there): a line stops at it.
 struct Envelope
 {
     std::vector<double> t;
@@ -56,6 +57,24 @@ struct Envelope
         t.push_back(time);
         v.push_back(value);
     }
+};
+
+/// Why samples are missing (bits of TraceGap::kinds).
+enum GapKind : std::uint8_t {
+    GapDeviceLoss = 1u << 0, ///< the device or transport said so (`DataLost`, `lostBefore`)
+    GapIndexJump = 1u << 1, ///< `firstIndex` jumped forward
+    GapNewCapture = 1u << 2, ///< a capture ended before and a new one started here
+};
+
+/// Missing samples inside a time window (TraceStore::gaps()), or several of them merged.
+struct TraceGap
+{
+    double start = 0.0; ///< time of the last sample held before the (first) gap
+    double end = 0.0; ///< time of the first sample after the (last) gap
+    std::uint64_t lost = 0; ///< samples lost (summed over merged gaps); meaningful if lostKnown
+    bool lostKnown = false; ///< false when a device reported a loss without saying how much
+    std::uint8_t kinds = 0; ///< GapKind bits (ORed over merged gaps)
+    std::uint32_t count = 1; ///< gaps merged into this entry (1 unless the window held too many)
 };
 
 /// Left edge of envelope column `c` (0 <= c <= columns) of [tFrom, tTo): the time columns are

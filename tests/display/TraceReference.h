@@ -9,30 +9,58 @@
 #include <QRandomGenerator>
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace bs::test {
 
-/// Every sample ever appended to one stream, plain vectors.
+/// Every sample ever appended to one stream, plain vectors, and where samples are missing.
 struct RefStream
 {
     std::vector<double> t;
     std::vector<std::vector<double>> v; // [channel][row]
+    /// Rows preceded by missing samples (ascending) and what is known about them.
+    std::vector<std::size_t> breaks;
+    std::vector<TraceGap> breakInfo; // start/end/count unused
 
     explicit RefStream(int channels = 1)
         : v(std::size_t(channels))
     {
     }
     std::size_t size() const { return t.size(); }
+    /// Any block, also a zero-row marker; the gap rules of src/display/README.md, written plainly.
     void add(const SampleBlock &b)
     {
+        const std::uint64_t jump = m_indexKnown && b.firstIndex > m_next ? b.firstIndex - m_next : 0;
+        std::uint8_t kinds = 0;
+        if (b.lostBefore > 0 || (b.flags & SampleBlock::DataLost))
+            kinds |= GapDeviceLoss;
+        if (jump > 0)
+            kinds |= GapIndexJump;
+        if (m_indexKnown && (b.flags & SampleBlock::StartOfCapture))
+            kinds |= GapNewCapture;
+        if (kinds) {
+            const std::uint64_t lost = std::max<std::uint64_t>(b.lostBefore, jump);
+            note(lost, lost > 0 || !(b.flags & SampleBlock::DataLost), kinds);
+        }
+        m_next = b.endIndex();
+        m_indexKnown = true;
+        if (b.sampleCount > 0 && m_pending) {
+            breaks.push_back(t.size());
+            breakInfo.push_back(m_info);
+            m_pending = false;
+        }
+        if (b.flags & SampleBlock::EndOfCapture)
+            note(0, true, GapNewCapture);
         for (std::size_t i = 0; i < b.sampleCount; ++i)
             t.push_back(b.time(i));
         for (std::size_t ch = 0; ch < v.size(); ++ch) { // engineering values, any native type
             const std::size_t old = v[ch].size();
             v[ch].resize(old + b.sampleCount);
-            b.toValues(int(ch), 0, b.sampleCount, v[ch].data() + old);
+            if (b.sampleCount)
+                b.toValues(int(ch), 0, b.sampleCount, v[ch].data() + old);
         }
     }
     /// First row whose time is >= t, by linear scan.
@@ -43,25 +71,60 @@ struct RefStream
             ++i;
         return i;
     }
+    /// Whether a break lies at a row r with a < r <= b.
+    bool breakBetween(std::size_t a, std::size_t b) const
+    {
+        for (std::size_t r : breaks) {
+            if (r > a && r <= b)
+                return true;
+        }
+        return false;
+    }
+
+private:
+    void note(std::uint64_t lost, bool known, std::uint8_t kinds)
+    {
+        if (!m_pending) {
+            m_info = TraceGap { 0, 0, lost, known, kinds, 1 };
+            m_pending = true;
+            return;
+        }
+        m_info.lost += lost;
+        m_info.lostKnown = m_info.lostKnown && known;
+        m_info.kinds |= kinds;
+    }
+    std::uint64_t m_next = 0;
+    bool m_indexKnown = false;
+    bool m_pending = false;
+    TraceGap m_info;
 };
 
-/// The documented envelope semantics, computed by one linear pass over rows [from, size).
+/// The documented envelope semantics, computed by one linear pass over rows [from, size): the
+/// points, then a NaN (at the time of the point before) between two points with a break between
+/// their rows, at most one per column.
 inline Envelope naiveEnvelope(
     const RefStream &s, std::size_t from, int ch, double tFrom, double tTo, int columns)
 {
     Envelope e;
     if (columns <= 0 || !(tFrom < tTo))
         return e;
+    struct Point
+    {
+        double t, v;
+        std::size_t row;
+        int column;
+    };
+    std::vector<Point> points;
     const auto &v = s.v[std::size_t(ch)];
-    auto add = [&](std::size_t i) {
+    auto add = [&](std::size_t i, int column) {
         if (!std::isnan(v[i]))
-            e.add(s.t[i], v[i]);
+            points.push_back(Point { s.t[i], v[i], i, column });
     };
     std::size_t i = from;
     while (i < s.size() && s.t[i] < tFrom)
         ++i;
     if (i > from)
-        add(i - 1);
+        add(i - 1, -1);
     for (int c = 0; c < columns; ++c) {
         const double hi = columnEdge(tFrom, tTo, columns, c + 1);
         const std::size_t first = i;
@@ -80,18 +143,55 @@ inline Envelope naiveEnvelope(
             continue;
         if (n <= 2) {
             for (std::size_t k = first; k < i; ++k)
-                add(k);
+                add(k, c);
         } else if (any) {
             const bool maxFirst = v[first] > v[i - 1];
-            e.add(s.t[first], maxFirst ? mx : mn);
-            e.add(s.t[i - 1], maxFirst ? mn : mx);
+            points.push_back(Point { s.t[first], maxFirst ? mx : mn, first, c });
+            points.push_back(Point { s.t[i - 1], maxFirst ? mn : mx, i - 1, c });
         }
     }
     while (i < s.size() && s.t[i] < tTo)
         ++i;
     if (i < s.size())
-        add(i);
+        add(i, columns);
+    int brokenColumn = std::numeric_limits<int>::min();
+    for (std::size_t k = 0; k < points.size(); ++k) {
+        if (k > 0 && points[k].column != brokenColumn && s.breakBetween(points[k - 1].row, points[k].row)) {
+            e.add(points[k - 1].t, std::numeric_limits<double>::quiet_NaN());
+            brokenColumn = points[k].column;
+        }
+        e.add(points[k].t, points[k].v);
+    }
     return e;
+}
+
+/// Bit-exact equality of two envelopes, a break (NaN) equal to a break.
+inline bool sameEnvelope(const Envelope &a, const Envelope &b)
+{
+    if (a.t != b.t || a.v.size() != b.v.size())
+        return false;
+    for (std::size_t i = 0; i < a.v.size(); ++i) {
+        if (!(a.v[i] == b.v[i] || (std::isnan(a.v[i]) && std::isnan(b.v[i]))))
+            return false;
+    }
+    return true;
+}
+
+/// The gaps of rows [from, size) touching [tFrom, tTo), each one (no merging).
+inline std::vector<TraceGap> naiveGaps(const RefStream &s, std::size_t from, double tFrom, double tTo)
+{
+    std::vector<TraceGap> out;
+    for (std::size_t k = 0; k < s.breaks.size(); ++k) {
+        const std::size_t r = s.breaks[k];
+        if (r <= from || r >= s.size() || !(s.t[r] >= tFrom) || !(s.t[r - 1] < tTo))
+            continue;
+        TraceGap g = s.breakInfo[k];
+        g.start = s.t[r - 1];
+        g.end = s.t[r];
+        g.count = 1;
+        out.push_back(g);
+    }
+    return out;
 }
 
 /// Produces random blocks of one stream: random sizes, gaps, NaN runs, regular or irregular.
@@ -121,11 +221,56 @@ public:
         return s;
     }
 
-    /// Next block of 1..maxSize samples (sometimes after a gap).
+    /// Also make device losses (with and without a count), zero-row loss and end-of-capture
+    /// markers, capture boundaries and bursts of tiny blocks each after a gap (off by default, so
+    /// older tests keep their data).
+    void setAllGapKinds(bool on) { m_allGaps = on; }
+
+    /// Next block of 1..maxSize samples (sometimes after a gap), or with setAllGapKinds() sometimes
+    /// a zero-row marker.
     MutableSampleBlockPtr next(std::size_t maxSize = 700)
     {
+        std::uint32_t flags = SampleBlock::NoFlags;
+        std::uint64_t lostBefore = 0;
+        if (m_allGaps) {
+            if (m_burst > 0) {
+                --m_burst;
+                maxSize = 3;
+                m_index += 1 + m_rng.bounded(3);
+            }
+            switch (m_rng.bounded(30)) {
+            case 0: // a loss the device counted (the indices do not show it)
+                flags |= SampleBlock::DataLost;
+                lostBefore = 1 + m_rng.bounded(100);
+                break;
+            case 1: // a loss without a count
+                flags |= SampleBlock::DataLost;
+                break;
+            case 2: { // a zero-row marker: a counted loss, or the end of a capture
+                auto m = SampleBlock::make(m_inst, m_stream, m_channels, 0, !m_regular);
+                m->firstIndex = m_index;
+                if (m_rng.bounded(2))
+                    m->lostBefore = 1 + m_rng.bounded(10);
+                else
+                    m->flags = SampleBlock::EndOfCapture;
+                return m;
+            }
+            case 3: // the last block of a capture; the next one starts another
+                flags |= SampleBlock::EndOfCapture;
+                break;
+            case 4: // many gaps close together
+                m_burst = 5 + m_rng.bounded(40);
+                break;
+            default:
+                break;
+            }
+            if (std::exchange(m_newCapture, (flags & SampleBlock::EndOfCapture) != 0))
+                flags |= SampleBlock::StartOfCapture;
+        }
         const std::size_t n = 1 + m_rng.bounded(quint32(maxSize));
         auto b = SampleBlock::make(m_inst, m_stream, m_channels, n, !m_regular);
+        b->flags = flags;
+        b->lostBefore = lostBefore;
         if (m_rng.bounded(20) == 0)
             m_index += 1 + m_rng.bounded(5000); // gap
         b->firstIndex = m_index;
@@ -172,6 +317,9 @@ private:
     std::uint64_t m_index = 0;
     double m_t = 0.0;
     double m_phase = 0.0;
+    bool m_allGaps = false;
+    bool m_newCapture = false;
+    std::uint32_t m_burst = 0;
 };
 
 } // namespace bs::test
