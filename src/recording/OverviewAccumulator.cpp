@@ -48,7 +48,6 @@ template <typename T> void rawRange(const std::byte *data, std::size_t n, const 
     if (n == 0)
         return;
     T lo, hi;
-    std::size_t i = 0;
     if constexpr (std::is_floating_point_v<T>) {
         lo = std::numeric_limits<T>::infinity();
         hi = -lo;
@@ -56,11 +55,26 @@ template <typename T> void rawRange(const std::byte *data, std::size_t n, const 
         lo = std::numeric_limits<T>::max();
         hi = std::numeric_limits<T>::lowest();
     }
+    // Lanes of fixed width, so that the compiler turns the inner loops into SIMD min/max
+    // (`v < lo ? v : lo` keeps lo when v is NaN, as minps/maxps do).
+    constexpr std::size_t Lanes = 32 / sizeof(T) < 8 ? 8 : 32 / sizeof(T);
+    T los[Lanes], his[Lanes];
+    std::fill(los, los + Lanes, lo);
+    std::fill(his, his + Lanes, hi);
+    const T *v = reinterpret_cast<const T *>(data); // the writer's and reader's buffers hold T
+    std::size_t i = 0;
+    for (; i + Lanes <= n; i += Lanes)
+        for (std::size_t j = 0; j < Lanes; ++j) {
+            los[j] = v[i + j] < los[j] ? v[i + j] : los[j];
+            his[j] = v[i + j] > his[j] ? v[i + j] : his[j];
+        }
     for (; i < n; ++i) {
-        T v;
-        std::memcpy(&v, data + i * sizeof(T), sizeof(T));
-        lo = v < lo ? v : lo; // NaN compares false: skipped
-        hi = v > hi ? v : hi;
+        lo = v[i] < lo ? v[i] : lo; // NaN compares false: skipped
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    for (std::size_t j = 0; j < Lanes; ++j) {
+        lo = los[j] < lo ? los[j] : lo;
+        hi = his[j] > hi ? his[j] : hi;
     }
     if (!(lo <= hi))
         return; // nothing but NaN
