@@ -8,7 +8,7 @@
 //  2. the time from Hdf5Browser::open() to the first full-width envelope (2000 columns over the
 //     whole recording) of one channel and of all four: cold (page cache dropped first, needs root;
 //     --no-drop skips that) and warm.
-// The file is removed unless --keep.
+// The file is removed unless --keep. --file PATH: only part 2, on a file written before (--keep).
 #include "Hdf5Browser.h"
 #include "Hdf5Writer.h"
 #include "OverviewAccumulator.h"
@@ -78,16 +78,18 @@ int main(int argc, char *argv[])
     const QString dirArg = option("--dir", QString());
     const bool keep = args.contains(QLatin1String("--keep"));
     const bool drop = !args.contains(QLatin1String("--no-drop"));
+    const QString existing = option("--file", QString()); // only the first picture of that file
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/bench_overview_XXXXXX")
                                        : dirArg + QStringLiteral("/bench_overview_XXXXXX"));
     tmp.setAutoRemove(!keep);
-    const QString path = tmp.filePath(QStringLiteral("overview.h5"));
+    const QString path = existing.isEmpty() ? tmp.filePath(QStringLiteral("overview.h5")) : existing;
 
     const SampleFormat format = int16 ? SampleFormat::of(SampleType::Int16, 5.0 / 32767.0)
                                       : SampleFormat::of(SampleType::Float64);
     const std::size_t elem = sampleTypeSize(format.type);
     const quint64 rows = quint64(gb * 1e9 / double(Channels * elem)) / BlockRows * BlockRows;
-    std::printf("recording: %llu rows x %d %s channels = %.2f GB of samples, %s\n",
+    if (existing.isEmpty())
+        std::printf("recording: %llu rows x %d %s channels = %.2f GB of samples, %s\n",
         static_cast<unsigned long long>(rows), Channels, int16 ? "int16" : "float64",
         double(rows * Channels * elem) / 1e9, qPrintable(QDir::toNativeSeparators(path)));
 
@@ -128,7 +130,7 @@ int main(int argc, char *argv[])
     QString error;
     QElapsedTimer t;
     t.start();
-    {
+    if (existing.isEmpty()) {
         Hdf5Writer w;
         if (!w.open(o, &error) || w.addStream(h, nullptr, &error) < 0) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
@@ -159,6 +161,7 @@ int main(int argc, char *argv[])
     }
     ::sync();
     const double writeS = double(t.nsecsElapsed()) * 1e-9;
+    if (existing.isEmpty()) {
     OverviewAccumulator acc(formats, OverviewAccumulator::StoredLevels);
     t.restart();
     for (quint64 row = 0; row < rows; row += BlockRows) {
@@ -179,6 +182,7 @@ int main(int argc, char *argv[])
     std::printf("file %.3f GB; overview datasets %lld bytes = %.0f bytes per GB of samples (%.4f %%)\n",
         double(QFileInfo(path).size()) / 1e9, static_cast<long long>(ovBytes), double(ovBytes) / sampleGB,
         100.0 * double(ovBytes) / (sampleGB * 1e9));
+    }
 
     // 2. First picture: open + a 2000-column envelope over everything.
     auto firstPicture = [&](const char *label, bool all) {
@@ -214,7 +218,7 @@ int main(int argc, char *argv[])
     firstPicture(dropped ? "cold, 4 channels:" : "4 channels:", true);
     firstPicture("warm, 1 channel:", false);
     firstPicture("warm, 4 channels:", true);
-    if (!keep)
+    if (!keep && existing.isEmpty())
         QFile::remove(path);
     return 0;
 }

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <fcntl.h>
+
 namespace bs {
 
 namespace {
@@ -238,8 +240,14 @@ bool Hdf5RecordingReader::loadStream(const QString &path, Stream *s, QString *er
     QStringList names2 = columns;
     if (!s->regular && s->timeChannel < 0)
         names2 << QString::fromLatin1(h5::TimeDataset);
+    // Uncompressed chunks are read without HDF5's chunk cache: a read of a few rows (an
+    // envelope's column ends) then reads those rows, not the whole chunk (up to 1 MiB) into the
+    // cache. Compressed chunks must be decompressed whole, so there the cache stays.
+    h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
+    if (s->compression == QLatin1String("none"))
+        H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0);
     for (int c = 0; c < names2.size(); ++c) {
-        h5::Id ds = h5::dataset(H5Dopen2(gid, names2[c].toUtf8().constData(), H5P_DEFAULT));
+        h5::Id ds = h5::dataset(H5Dopen2(gid, names2[c].toUtf8().constData(), dapl.get()));
         h5::Id sp = h5::space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
         h5::Id type = h5::type(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
         if (!h5::check(sp.valid() && type.valid()))
@@ -331,6 +339,44 @@ bool Hdf5RecordingReader::readValues(int stream, int channel, quint64 first, qui
     return true;
 }
 
+void Hdf5RecordingReader::prefetch(qint64 dataset, std::size_t elemSize, const std::vector<quint64> &rows) const
+{
+    static_assert(sizeof(hid_t) == sizeof(qint64));
+    const hid_t ds = hid_t(dataset);
+    // Single rows far apart: ask the kernel for all of their pages at once (it reads them in
+    // parallel) instead of one random read after the other inside H5Dread. Needs the chunks'
+    // file addresses (HDF5 ≥ 1.10.5); without them H5Dread simply reads as before.
+    void *handle = nullptr;
+    if (rows.size() < 2 || H5Fget_vfd_handle(m_open->file.get(), H5P_DEFAULT, &handle) < 0 || !handle)
+        return;
+    const int fd = *static_cast<int *>(handle);
+    h5::Id dcpl = h5::plist(H5Dget_create_plist(ds));
+    hsize_t chunk = 0;
+    if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_chunk(dcpl.get(), 1, &chunk) != 1
+        || chunk == 0)
+        return;
+    const bool filtered = H5Pget_nfilters(dcpl.get()) > 0;
+    hsize_t lastChunk = ~hsize_t(0);
+    haddr_t address = HADDR_UNDEF;
+    hsize_t size = 0;
+    for (const quint64 row : rows) {
+        const hsize_t first = row / chunk * chunk;
+        if (first != lastChunk) {
+            unsigned mask = 0;
+            lastChunk = first;
+            if (H5Dget_chunk_info_by_coord(ds, &first, &mask, &address, &size) < 0)
+                address = HADDR_UNDEF;
+        }
+        if (address == HADDR_UNDEF)
+            continue;
+        if (filtered) // the whole compressed chunk is read
+            ::posix_fadvise(fd, off_t(address), off_t(size), POSIX_FADV_WILLNEED);
+        else
+            ::posix_fadvise(fd, off_t(address + (row - first) * elemSize), off_t(elemSize), POSIX_FADV_WILLNEED);
+    }
+    h5::errorText();
+}
+
 bool Hdf5RecordingReader::readValuesAt(
     int stream, int channel, const std::vector<quint64> &rows, double *out, QString *error) const
 {
@@ -346,6 +392,7 @@ bool Hdf5RecordingReader::readValuesAt(
         return true;
     const SampleFormat f = m_streams[stream].channels[channel].format;
     const hid_t ds = m_open->datasets[std::size_t(stream)][std::size_t(channel)].get();
+    prefetch(ds, sampleTypeSize(f.type), rows);
     std::vector<hsize_t> coords(rows.begin(), rows.end());
     const hsize_t n = coords.size();
     std::vector<std::byte> raw(std::size_t(n) * sampleTypeSize(f.type));
