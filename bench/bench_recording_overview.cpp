@@ -208,6 +208,14 @@ int main(int argc, char *argv[])
         }
         std::printf("%-34s open %.1f ms, open + envelope %.1f ms (%zu points, %llu raw rows read)\n", label,
             openS * 1e3, double(clock.nsecsElapsed()) * 1e-6, points, static_cast<unsigned long long>(read));
+        // Then panned: the same width shifted by a tenth, in the same browser (what a drag does).
+        clock.restart();
+        const double span = s.lastTime + Dt - s.firstTime;
+        for (int c = 0; c < (all ? Channels : 1); ++c) {
+            RecordingEnvelope e;
+            browser.envelope(0, c, s.firstTime + 0.1 * span, s.lastTime + Dt + 0.1 * span, 2000, &e, &error);
+        }
+        std::printf("%-34s then panned by 10 %%: %.1f ms\n", "", double(clock.nsecsElapsed()) * 1e-6);
     };
     const bool dropped = drop && dropCaches();
     if (drop && !dropped)
