@@ -10,9 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
-
-#include <fcntl.h>
 
 namespace bs {
 
@@ -94,8 +91,6 @@ struct Hdf5RecordingReader::Open
     h5::Id file;
     /// Per stream: its channel datasets, then `time` for irregular streams.
     std::vector<std::vector<h5::Id>> datasets;
-    /// Per dataset id: file address and size of the chunks looked up so far (prefetch()).
-    std::unordered_map<qint64, std::unordered_map<hsize_t, std::pair<haddr_t, hsize_t>>> chunkAddresses;
 };
 
 Hdf5RecordingReader::Hdf5RecordingReader() = default;
@@ -342,53 +337,6 @@ bool Hdf5RecordingReader::readValues(int stream, int channel, quint64 first, qui
     return true;
 }
 
-void Hdf5RecordingReader::prefetch(qint64 dataset, std::size_t elemSize, const std::vector<quint64> &rows) const
-{
-    static_assert(sizeof(hid_t) == sizeof(qint64));
-    const hid_t ds = hid_t(dataset);
-    // Single rows far apart: ask the kernel for all of their pages at once (it reads them in
-    // parallel) instead of one random read after the other inside H5Dread. Needs the chunks'
-    // file addresses (HDF5 ≥ 1.10.5); without them H5Dread simply reads as before.
-    void *handle = nullptr;
-    if (rows.size() < 2 || H5Fget_vfd_handle(m_open->file.get(), H5P_DEFAULT, &handle) < 0 || !handle)
-        return;
-    const int fd = *static_cast<int *>(handle);
-    h5::Id dcpl = h5::plist(H5Dget_create_plist(ds));
-    hsize_t chunk = 0;
-    if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_chunk(dcpl.get(), 1, &chunk) != 1
-        || chunk == 0)
-        return;
-    const bool filtered = H5Pget_nfilters(dcpl.get()) > 0;
-    hsize_t lastChunk = ~hsize_t(0);
-    haddr_t address = HADDR_UNDEF;
-    hsize_t size = 0;
-    for (const quint64 row : rows) {
-        const hsize_t first = row / chunk * chunk;
-        if (first != lastChunk) {
-            lastChunk = first;
-            // HDF5 takes ~45 µs per lookup: remembered per dataset for the next envelopes.
-            auto &known = m_open->chunkAddresses[dataset];
-            const auto it = known.find(first);
-            if (it != known.end()) {
-                address = it->second.first;
-                size = it->second.second;
-            } else {
-                unsigned mask = 0;
-                if (H5Dget_chunk_info_by_coord(ds, &first, &mask, &address, &size) < 0)
-                    address = HADDR_UNDEF;
-                known.emplace(first, std::make_pair(address, size));
-            }
-        }
-        if (address == HADDR_UNDEF)
-            continue;
-        if (filtered) // the whole compressed chunk is read
-            ::posix_fadvise(fd, off_t(address), off_t(size), POSIX_FADV_WILLNEED);
-        else
-            ::posix_fadvise(fd, off_t(address + (row - first) * elemSize), off_t(elemSize), POSIX_FADV_WILLNEED);
-    }
-    h5::errorText();
-}
-
 bool Hdf5RecordingReader::readValuesAt(
     int stream, int channel, const std::vector<quint64> &rows, double *out, QString *error) const
 {
@@ -404,7 +352,6 @@ bool Hdf5RecordingReader::readValuesAt(
         return true;
     const SampleFormat f = m_streams[stream].channels[channel].format;
     const hid_t ds = m_open->datasets[std::size_t(stream)][std::size_t(channel)].get();
-    prefetch(ds, sampleTypeSize(f.type), rows);
     std::vector<hsize_t> coords(rows.begin(), rows.end());
     const hsize_t n = coords.size();
     std::vector<std::byte> raw(std::size_t(n) * sampleTypeSize(f.type));

@@ -84,7 +84,6 @@ public:
 private:
     struct Open; ///< the HDF5 ids of the open datasets
     bool loadStream(const QString &group, Stream *s, QString *error);
-    void prefetch(qint64 dataset, std::size_t elemSize, const std::vector<quint64> &rows) const;
 
     QString m_path;
     std::unique_ptr<Open> m_open;

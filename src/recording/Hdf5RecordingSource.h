@@ -6,7 +6,7 @@
 
 namespace bs {
 
-/// A BenchScope HDF5 recording (formats 1–4) as a RecordingSource, through Hdf5RecordingReader.
+/// A BenchScope HDF5 recording (formats 1–5) as a RecordingSource, through Hdf5RecordingReader.
 /// A time range is found by binary search on the times: for a regular stream computed from its
 /// segments (no I/O), for an irregular one read row by row from `time` (or its time channel),
 /// about 2·log2(rows) single-row reads. Only the pieces of the range are read.

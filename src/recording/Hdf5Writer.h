@@ -15,7 +15,9 @@ namespace bs {
 
 /// One HDF5 file, a group per stream (`/<instrument>/<stream>`) with a chunked, extendable
 /// dataset per channel in the channel's native type (attributes scale, offset, unit); see README.md for the layout. Rows are buffered per channel and
-/// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush.
+/// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush. Each
+/// stream also gets its min/max overview (`overview/level_k`, README.md "Overview"), fed by the
+/// rows written, its complete nodes stored at every flush and the partial ones at finishStream().
 ///
 /// Flush discipline (README.md, "Failures"): metadata reaches the file only in H5Fflush (the
 /// metadata cache never evicts), so between flushes the file on disk is the last flush plus raw

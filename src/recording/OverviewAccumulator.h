@@ -37,7 +37,8 @@ public:
     int channels() const { return int(m_formats.size()); }
     int levels() const { return int(m_levels.size()); }
     quint64 rows() const { return m_rows; }
-    /// Appends `n` rows: `data[c]` points to n raw values of channel c in formats[c].type.
+    /// Appends `n` rows: `data[c]` points to n raw values of channel c in formats[c].type,
+    /// aligned for that type (the writer's and reader's per-channel buffers are).
     void add(const std::byte *const *data, std::size_t n);
     /// Complete nodes of `level` not taken yet; the owner clears what it stored.
     std::vector<double> &pending(int level) { return m_levels[std::size_t(level)].pending; }
