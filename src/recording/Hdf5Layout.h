@@ -15,13 +15,14 @@ inline constexpr const char *MarkersDataset = "markers";
 inline constexpr const char *MarkerKindNames = "1=capture_start,2=capture_end,3=warning,4=run_start,5=run_stop,"
                                                "6=connection_lost,7=connection_restored";
 inline constexpr const char *FormatName = "benchscope-recording";
+/// 5: a min/max overview of every stream's channels in its sub-group `overview` (Hdf5Overview.h).
 /// 4: an irregular stream whose times come from one of its channels (StreamInfo::timeChannel, a
 /// PandA's PCAP.TS_TRIG) has no `time` dataset but attribute `time_channel` and `time_offsets`.
 /// 3: each channel in its native type (int8..float64) with attributes scale and offset
 /// (value = raw × scale + offset), optional compression, loss kind 5 (format_mismatch).
 /// 2: times are relative to the recording's start (root attrs start_time, session_start_time,
 /// session_time_offset), Run/Stop/outage markers and their totals. 1: times on the session timeline.
-inline constexpr qint64 FormatVersion = 4;
+inline constexpr qint64 FormatVersion = 5;
 
 struct SegmentRecord
 {

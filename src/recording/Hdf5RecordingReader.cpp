@@ -2,12 +2,14 @@
 #include "Hdf5RecordingReader.h"
 
 #include "Hdf5Layout.h"
+#include "Hdf5Overview.h"
 
 #include <QCoreApplication>
 #include <QDir>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace bs {
 
@@ -236,8 +238,14 @@ bool Hdf5RecordingReader::loadStream(const QString &path, Stream *s, QString *er
     QStringList names2 = columns;
     if (!s->regular && s->timeChannel < 0)
         names2 << QString::fromLatin1(h5::TimeDataset);
+    // Uncompressed chunks are read without HDF5's chunk cache: a read of a few rows (an
+    // envelope's column ends) then reads those rows, not the whole chunk (up to 1 MiB) into the
+    // cache. Compressed chunks must be decompressed whole, so there the cache stays.
+    h5::Id dapl = h5::plist(H5Pcreate(H5P_DATASET_ACCESS));
+    if (s->compression == QLatin1String("none"))
+        H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0);
     for (int c = 0; c < names2.size(); ++c) {
-        h5::Id ds = h5::dataset(H5Dopen2(gid, names2[c].toUtf8().constData(), H5P_DEFAULT));
+        h5::Id ds = h5::dataset(H5Dopen2(gid, names2[c].toUtf8().constData(), dapl.get()));
         h5::Id sp = h5::space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
         h5::Id type = h5::type(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
         if (!h5::check(sp.valid() && type.valid()))
@@ -326,6 +334,64 @@ bool Hdf5RecordingReader::readValues(int stream, int channel, quint64 first, qui
         for (quint64 i = 0; i < n; ++i)
             out[i] = f.toValue(r[i]);
     });
+    return true;
+}
+
+bool Hdf5RecordingReader::readValuesAt(
+    int stream, int channel, const std::vector<quint64> &rows, double *out, QString *error) const
+{
+    h5::Lock lock;
+    if (!m_open || stream < 0 || stream >= m_streams.size() || channel < 0
+        || channel >= m_streams[stream].channels.size()
+        || std::any_of(rows.begin(), rows.end(), [&](quint64 r) { return r >= m_streams[stream].rows; })) {
+        if (error)
+            *error = tr("Internal error: a row beyond channel %1 of stream %2").arg(channel).arg(stream);
+        return false;
+    }
+    if (rows.empty())
+        return true;
+    const SampleFormat f = m_streams[stream].channels[channel].format;
+    const hid_t ds = m_open->datasets[std::size_t(stream)][std::size_t(channel)].get();
+    std::vector<hsize_t> coords(rows.begin(), rows.end());
+    const hsize_t n = coords.size();
+    std::vector<std::byte> raw(std::size_t(n) * sampleTypeSize(f.type));
+    h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
+    h5::Id file = h5::space(H5Dget_space(ds));
+    if (!h5::check(file.valid()) || !h5::check(H5Sselect_elements(file.get(), H5S_SELECT_SET, n, coords.data()) >= 0)
+        || !h5::check(H5Dread(ds, h5::memType(f.type), mem.get(), file.get(), H5P_DEFAULT, raw.data()) >= 0)) {
+        if (error)
+            *error = tr("Cannot read %1/%2 in %3: %4")
+                         .arg(m_streams[stream].group, m_streams[stream].channels[channel].dataset,
+                             QDir::toNativeSeparators(m_path), h5::errorText());
+        return false;
+    }
+    visitSampleType(f.type, [&](auto tag) {
+        using T = decltype(tag);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            T v;
+            std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+            out[i] = f.toValue(v);
+        }
+    });
+    return true;
+}
+
+bool Hdf5RecordingReader::readOverviewLevel(
+    int stream, int level, std::vector<double> *nodes, bool *present, QString *error) const
+{
+    h5::Lock lock;
+    *present = false;
+    if (!m_open || stream < 0 || stream >= m_streams.size())
+        return false;
+    const Stream &s = m_streams[stream];
+    h5::Id g = h5::group(H5Gopen2(m_open->file.get(), s.group.toUtf8().constData(), H5P_DEFAULT));
+    if (!h5::check(g.valid())) {
+        if (error)
+            *error = tr("Cannot open %1 in %2: %3").arg(s.group, QDir::toNativeSeparators(m_path), h5::errorText());
+        return false;
+    }
+    h5::readOverviewLevel(g.get(), level, int(s.channels.size()), nodes, present);
+    h5::errorText(); // an absent overview is no error
     return true;
 }
 

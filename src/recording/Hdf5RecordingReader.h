@@ -15,7 +15,8 @@
 
 namespace bs {
 
-/// Reads a BenchScope HDF5 recording of any format version (README.md): version 3 with channels
+/// Reads a BenchScope HDF5 recording of any format version (README.md): version 5 with an
+/// overview per stream, 4 with times from a channel, version 3 with channels
 /// in their native types (attributes scale/offset), versions 1 and 2 with float64 channels (then
 /// every channel reads as a plain double). Used by the CSV export; one reader per file, one thread.
 class Hdf5RecordingReader
@@ -72,6 +73,11 @@ public:
     bool readRaw(int stream, int channel, quint64 first, quint64 n, void *out, QString *error) const;
     /// The same rows as engineering values (raw × scale + offset).
     bool readValues(int stream, int channel, quint64 first, quint64 n, double *out, QString *error) const;
+    /// Engineering values of single rows (any order; one HDF5 read for all of them).
+    bool readValuesAt(int stream, int channel, const std::vector<quint64> &rows, double *out, QString *error) const;
+    /// A level of the stream's stored overview (format 5, or built later: README.md "Overview"),
+    /// nodes × channels × 2 doubles. True with `present` false when the file has none.
+    bool readOverviewLevel(int stream, int level, std::vector<double> *nodes, bool *present, QString *error) const;
     /// Recording times of the rows: from the segments (regular) or the `time` dataset.
     bool readTimes(int stream, quint64 first, quint64 n, double *out, QString *error) const;
 

@@ -61,9 +61,9 @@ bool Hdf5RecordingSource::timeAt(int stream, quint64 row, double *t, QString *er
     return m_reader.readTimes(stream, row, 1, t, error);
 }
 
-bool Hdf5RecordingSource::bound(int stream, double t, bool after, quint64 *row, QString *error) const
+bool Hdf5RecordingSource::bound(
+    int stream, double t, bool after, quint64 lo, quint64 hi, quint64 *row, QString *error) const
 {
-    quint64 lo = 0, hi = m_reader.streams()[stream].rows;
     if (std::isinf(t)) { // an open end: no search
         *row = t < 0 ? lo : hi;
         return true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Hdf5Writer.h"
 
+#include "Hdf5Overview.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -125,7 +127,23 @@ bool Hdf5Writer::open(const RecordingOptions &options, QString *error)
 hsize_t Hdf5Writer::closeReserve() const
 {
     // Totals, events, markers and the final metadata of every stream, with a wide margin.
-    return (1 << 20) + hsize_t(m_streams.size()) * (256 << 10);
+    hsize_t overview = 0; // the partial node of every overview level, each maybe in a new chunk
+    for (const auto &s : m_streams)
+        overview += overviewBytes(*s, 0);
+    return (1 << 20) + hsize_t(m_streams.size()) * (256 << 10) + overview;
+}
+
+hsize_t Hdf5Writer::overviewBytes(const Stream &s, hsize_t n) const
+{
+    const int channels = s.overview.channels();
+    const hsize_t chunkBytes = h5::overviewChunkNodes(channels) * 16 * hsize_t(channels) + 4096;
+    hsize_t bytes = 0;
+    for (int k = 0; k < OverviewAccumulator::StoredLevels; ++k) {
+        const hsize_t per = OverviewAccumulator::rowsPerNode(k);
+        const hsize_t nodes = (s.rows + n) / per - s.rows / per;
+        bytes += (nodes / h5::overviewChunkNodes(channels) + 1) * chunkBytes;
+    }
+    return bytes;
 }
 
 bool Hdf5Writer::reserve(hsize_t ahead)
@@ -210,7 +228,7 @@ hsize_t Hdf5Writer::bytesFor(const Stream &s, hsize_t n) const
     hsize_t bytes = 0;
     for (const Column &c : s.columns) // compressed chunks can be slightly larger than raw ones
         bytes += chunks * ((s.chunk * c.elemSize + s.chunk / 64 + 4095) / 4096 * 4096 + 4096) + 4096;
-    return bytes;
+    return bytes + overviewBytes(s, n);
 }
 
 h5::Id Hdf5Writer::createDataset(hid_t group, const char *name, hid_t fileType, hsize_t chunk, bool compress)
@@ -300,6 +318,15 @@ bool Hdf5Writer::createGroup(const QString &path, const StreamHeader &h, Stream 
         s.columns.push_back(std::move(col));
     }
     if (ok) {
+        const int channels = int(h.stream.channels.size());
+        std::vector<SampleFormat> formats;
+        for (const ChannelInfo &ch : h.stream.channels)
+            formats.push_back(ch.format);
+        s.overview = OverviewAccumulator(std::move(formats), OverviewAccumulator::StoredLevels);
+        ok = h5::createOverview(g, channels, &s.overviewGroup, &s.overviewLevels);
+        s.overviewNodes.assign(s.overviewLevels.size(), 0);
+    }
+    if (ok) {
         s.segments = createDataset(g, h5::SegmentsDataset, m_segmentFileType.get(), 256);
         s.events = createDataset(g, h5::EventsDataset, m_eventFileType.get(), 256);
         s.markers = createDataset(g, h5::MarkersDataset, m_markerFileType.get(), 64);
@@ -387,6 +414,10 @@ bool Hdf5Writer::writeRows(Stream &s, hsize_t n)
                 >= 0))
             return freeze(), false;
     }
+    std::vector<const std::byte *> rows;
+    for (int c = 0; c < s.overview.channels(); ++c)
+        rows.push_back(s.columns[std::size_t(c)].buffer.data());
+    s.overview.add(rows.data(), std::size_t(n));
     for (Column &c : s.columns)
         c.buffer.erase(c.buffer.begin(), c.buffer.begin() + std::ptrdiff_t(n * c.elemSize));
     s.rows = extent;
@@ -439,13 +470,27 @@ bool Hdf5Writer::flushStream(Stream &s)
         || !appendRecords(s.events.get(), m_eventMemType.get(), &s.eventRows, s.pendingEvents.data(),
             s.pendingEvents.size())
         || !appendRecords(s.markers.get(), m_markerMemType.get(), &s.markerRows, s.pendingMarkers.data(),
-            s.pendingMarkers.size()))
+            s.pendingMarkers.size())
+        || !writeOverview(s))
         return false;
     s.pendingSegments.clear();
     s.pendingTimeOffsets.clear();
     s.pendingEvents.clear();
     s.pendingMarkers.clear();
     s.pendingMarkerTexts.clear();
+    return true;
+}
+
+bool Hdf5Writer::writeOverview(Stream &s)
+{
+    if (m_frozen)
+        return false;
+    for (std::size_t k = 0; k < s.overviewLevels.size(); ++k) {
+        std::vector<double> &nodes = s.overview.pending(int(k));
+        if (!h5::appendOverviewNodes(s.overviewLevels[k].get(), s.overview.channels(), &s.overviewNodes[k], nodes))
+            return freeze(), false;
+        nodes.clear();
+    }
     return true;
 }
 
@@ -521,6 +566,8 @@ void Hdf5Writer::releaseIds(Stream &s)
     s.timeOffsets.close();
     s.events.close();
     s.markers.close();
+    s.overviewLevels.clear();
+    s.overviewGroup.close();
     s.groupId.close();
 }
 
@@ -532,7 +579,10 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
         return false;
     s->finished = true;
     const hid_t g = s->groupId.get();
-    bool ok = !m_frozen && flushStream(*s) && h5::writeAttribute(g, "samples", quint64(t.samples))
+    // The rows first (all that fit), then the partial overview nodes of the last rows.
+    bool ok = !m_frozen && flushStream(*s) && (s->overview.finish(), writeOverview(*s))
+        && h5::writeAttribute(s->overviewGroup.get(), "complete", quint64(1))
+        && h5::writeAttribute(g, "samples", quint64(t.samples))
         && h5::writeAttribute(g, "dropped_samples", quint64(t.droppedSamples))
         && h5::writeAttribute(g, "device_lost_samples", quint64(t.deviceLostSamples))
         && h5::writeAttribute(g, "overflow_blocks", quint64(t.overflowBlocks))
@@ -545,6 +595,9 @@ bool Hdf5Writer::finishStream(int handle, const StreamRecordStats &t, QString *e
     ok = h5::check(s->segments.close()) && ok;
     ok = h5::check(s->events.close()) && ok;
     ok = h5::check(s->markers.close()) && ok;
+    for (h5::Id &l : s->overviewLevels)
+        ok = h5::check(l.close()) && ok;
+    ok = h5::check(s->overviewGroup.close()) && ok;
     ok = h5::check(s->groupId.close()) && ok;
     releaseIds(*s);
     if (!ok)

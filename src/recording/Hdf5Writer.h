@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Hdf5Layout.h"
+#include "OverviewAccumulator.h"
 #include "RecordingNames.h"
 #include "RecordingWriter.h"
 
@@ -14,7 +15,9 @@ namespace bs {
 
 /// One HDF5 file, a group per stream (`/<instrument>/<stream>`) with a chunked, extendable
 /// dataset per channel in the channel's native type (attributes scale, offset, unit); see README.md for the layout. Rows are buffered per channel and
-/// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush.
+/// written in chunk-aligned slabs; flush() writes everything buffered and calls H5Fflush. Each
+/// stream also gets its min/max overview (`overview/level_k`, README.md "Overview"), fed by the
+/// rows written, its complete nodes stored at every flush and the partial ones at finishStream().
 ///
 /// Flush discipline (README.md, "Failures"): metadata reaches the file only in H5Fflush (the
 /// metadata cache never evicts), so between flushes the file on disk is the last flush plus raw
@@ -73,6 +76,12 @@ private:
         std::vector<QByteArray> pendingMarkerTexts; ///< owns the strings pendingMarkers point to
         std::vector<h5::MarkerRecord> pendingMarkers;
         bool finished = false;
+        /// The min/max overview of the channels (README.md, "Overview"): fed by the rows written,
+        /// complete nodes stored at each flush, the partial ones at finishStream().
+        OverviewAccumulator overview;
+        h5::Id overviewGroup;
+        std::vector<h5::Id> overviewLevels;
+        std::vector<hsize_t> overviewNodes; ///< nodes in each level dataset
     };
 
     Stream *stream(int handle, QString *error);
@@ -81,6 +90,8 @@ private:
     bool writeRows(Stream &s, hsize_t n);
     bool appendRecords(hid_t dataset, hid_t memType, hsize_t *written, const void *data, hsize_t n);
     bool flushStream(Stream &s);
+    bool writeOverview(Stream &s);
+    hsize_t overviewBytes(const Stream &s, hsize_t rows) const;
     /// Writes every stream's buffered rows and records, then flushFile().
     bool flushAll();
     /// H5Fflush; then every stream's rows count as flushed and the close reserve is renewed.

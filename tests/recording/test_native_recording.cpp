@@ -466,7 +466,7 @@ void TestNativeRecording::timesFromAChannel()
     Hdf5RecordingReader r;
     QString error;
     QVERIFY2(r.open(o.path, &error), qPrintable(error));
-    QCOMPARE(r.formatVersion(), qint64(4));
+    QCOMPARE(r.formatVersion(), h5::FormatVersion);
     const auto &s = r.streams().front();
     QCOMPARE(s.timeChannel, 1);
     QCOMPARE(s.timeOffsets.size(), std::size_t(2));

@@ -3,6 +3,7 @@
 // /dev/full, a process killed with SIGKILL. Afterwards the files open, the channels of a stream
 // are equally long, the rows on disk are the samples reported written, and written + dropped is
 // what was offered.
+#include "OverviewTestUtil.h"
 #include "RecordingTestUtil.h"
 #include "RecordingWriter.h"
 
@@ -448,6 +449,8 @@ void TestRecorderFailures::hdf5KilledRecordingKeepsTheLastFlush()
     H5Fclose(file);
     QCOMPARE(segs.size(), std::size_t(1));
     QCOMPARE(segs[0], (std::vector<double> { 0, 0, 0, Dt }));
+    // The overview holds the complete nodes of the flushed rows, equal to their samples.
+    QCOMPARE(verifyOverview(path, false), std::size_t(2 * (flushed / 4096 + flushed / 65536)));
 }
 
 int main(int argc, char *argv[])

@@ -273,7 +273,7 @@ void TestRecordingTimeline::hdf5TimeStartsAtZeroWithEventsAndCounts()
     QVERIFY(recordStory(options(RecordingOptions::Format::Hdf5, path), nullptr));
     const hid_t f = H5Fopen(path.toLocal8Bit().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
     QVERIFY(f >= 0);
-    QCOMPARE(readNumberAttr(f, "/", "format_version"), 4.0); // 3: native types (issue 13); 4: times from a channel
+    QCOMPARE(readNumberAttr(f, "/", "format_version"), 5.0); // 3: native types (issue 13); 4: times from a channel; 5: overview
     QCOMPARE(readNumberAttr(f, "/", "session_time_offset"), 100.0);
     QCOMPARE(readStringAttr(f, "/", "start_time"), QStringLiteral("2023-11-14T22:15:00.000Z"));
     QCOMPARE(readStringAttr(f, "/", "session_start_time"), QStringLiteral("2023-11-14T22:13:20.000Z"));
