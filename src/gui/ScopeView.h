@@ -22,6 +22,7 @@ class QCPAxisRect;
 class QCPMarginGroup;
 class QCPGraph;
 class QCPRange;
+class QCPItemRect;
 class QCPItemText;
 class QCustomPlot;
 class QComboBox;
@@ -201,6 +202,8 @@ public:
     int maxPointsPerTrace() const { return m_maxPoints; }
     quint64 replotCount() const { return m_replots; }
     int traceCount() const { return int(m_traces.size()); }
+    /// Gap markers drawn at the last refresh.
+    int gapMarkerCount() const { return m_gapsShown; }
 
 Q_SIGNALS:
     void followChanged(bool on);
@@ -282,6 +285,9 @@ private:
     /// In Triggered mode: takes the monitor's newest frame and state; true if the picture changes.
     bool pullTriggerFrame();
     void rebuildTriggerItems();
+    /// A band over every gap (missing samples) of each stream shown, in the lanes of its traces.
+    void updateGapMarkers();
+    void clearGapMarkers();
     void updateTriggerItems();
     void setLevelToMiddle();
     const Trace *triggerTrace() const;
@@ -327,6 +333,8 @@ private:
     double m_appliedSpan = 0.0;
     bool m_triggerApplied = false;
     QList<QCPAbstractItem *> m_triggerItems; ///< trigger time line per lane, its label, level line
+    QList<QCPItemRect *> m_gapItems; ///< reused from one refresh to the next (hidden when unused)
+    int m_gapsShown = 0;
     QToolButton *m_helpButton = nullptr;
     TimeSpanBox *m_spanBox = nullptr;
     QDoubleSpinBox *m_yMinBox = nullptr;

@@ -102,6 +102,7 @@ void ScopeView::rebuildGraphs()
     for (QCPAbstractItem *item : std::as_const(m_triggerItems))
         m_plot->removeItem(item);
     m_triggerItems.clear();
+    clearGapMarkers();
     for (QCPAxis *a : std::as_const(m_extraAxes))
         a->axisRect()->removeAxis(a);
     m_extraAxes.clear();
@@ -390,6 +391,7 @@ bool ScopeView::refresh()
     m_dirty = false;
     updateXRange();
     fetchData();
+    updateGapMarkers();
     autoscale();
     updateEmptyText();
     syncControls();

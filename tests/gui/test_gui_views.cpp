@@ -306,6 +306,61 @@ private Q_SLOTS:
         QVERIFY(view.cursorReadout().isEmpty());
     }
 
+    void gapsAreBreaksWithMarkers()
+    {
+        // Samples 1000 … 1499 never came (the stream's index jumps): no line across, a band there.
+        TraceStore store;
+        StreamInfo info;
+        info.id = QStringLiteral("sig");
+        info.regular = true;
+        info.channels = { ChannelInfo { QStringLiteral("Sine"), QStringLiteral("V"), {}, true, {} },
+            ChannelInfo { QStringLiteral("Position"), QStringLiteral("µm"), {}, true, {} } };
+        store.setStreams(QStringLiteral("scope"), { info });
+        for (const auto &[first, n] : { std::pair<std::uint64_t, std::size_t> { 0, 1000 }, { 1500, 500 } }) {
+            auto b = SampleBlock::make(QStringLiteral("scope"), QStringLiteral("sig"), 2, n, false);
+            b->firstIndex = first;
+            b->dt = 1e-3;
+            b->t0 = double(first) * 1e-3;
+            for (std::size_t i = 0; i < n; ++i) {
+                b->channel(0)[i] = std::sin(double(first + i) * 1e-2);
+                b->channel(1)[i] = 50.0;
+            }
+            store.consume(b);
+        }
+        ScopeView view(&store);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showAll();
+        view.refresh();
+        QCOMPARE(view.laneCount(), 2);
+        QCOMPARE(view.gapMarkerCount(), 2); // the stream's gap, in each of its two lanes
+        for (int i = 0; i < view.plot()->graphCount(); ++i) {
+            QCPGraph *g = view.plot()->graph(i);
+            if (!g->visible() || g->data()->isEmpty())
+                continue;
+            bool broken = false;
+            for (auto it = g->data()->constBegin(); it + 1 != g->data()->constEnd(); ++it) {
+                QVERIFY2(!(it->key <= 0.999 && (it + 1)->key >= 1.5 && !std::isnan(it->value) && !std::isnan((it + 1)->value)),
+                    "a line bridges the gap");
+                broken = broken || std::isnan(it->value);
+            }
+            QVERIFY(broken);
+        }
+        int bands = 0;
+        for (int i = 0; i < view.plot()->itemCount(); ++i)
+            if (auto *r = qobject_cast<QCPItemRect *>(view.plot()->item(i)); r && r->visible()) {
+                ++bands;
+                QCOMPARE(r->topLeft->coords().x(), 0.999);
+                QCOMPARE(r->bottomRight->coords().x(), 1.5);
+            }
+        QCOMPARE(bands, 2);
+        // Zoomed away from the gap: no marker.
+        view.plot()->xAxis->setRange(0.1, 0.5);
+        view.refresh();
+        QCOMPARE(view.gapMarkerCount(), 0);
+    }
+
     void exportsPngSvgPdf()
     {
         TraceStore store;
