@@ -125,8 +125,7 @@ void TriggerBar::updateUnits()
 void TriggerBar::setSources(const QVector<Source> &sources)
 {
     m_updating = true;
-    const QString before = m_source->currentData().toString();
-    const QString keep = m_wanted.isEmpty() ? before : m_wanted;
+    const QString keep = m_wanted.isEmpty() ? m_source->currentData().toString() : m_wanted;
     m_source->clear();
     for (const Source &s : sources) {
         m_source->addItem(s.label, s.styleKey); // the label names the unit, as in the legend
@@ -135,10 +134,10 @@ void TriggerBar::setSources(const QVector<Source> &sources)
     const int at = m_source->findData(keep);
     m_source->setCurrentIndex(at >= 0 ? at : 0);
     updateUnits();
+    // The channel asked for is not there (yet): the first one serves until it comes back. No
+    // triggerChanged(): the list follows the data, the user changed nothing (the session stays
+    // unmodified); the view applies the source after updating the list.
     m_updating = false;
-    // The channel asked for is not there (yet): the first one serves until it comes back.
-    if (m_source->currentData().toString() != before)
-        Q_EMIT triggerChanged();
 }
 
 ScopeSettings::Trigger TriggerBar::trigger() const

@@ -32,7 +32,7 @@ public:
     explicit TriggerBar(QWidget *parent = nullptr);
 
     /// The channels that can be triggered on (the view's visible ones); keeps the chosen one if it
-    /// is still there, else takes the first.
+    /// is still there, else takes the first (until the chosen one comes back). Emits nothing.
     void setSources(const QVector<Source> &sources);
     /// The settings shown (the source by style key).
     ScopeSettings::Trigger trigger() const;

@@ -242,6 +242,34 @@ private Q_SLOTS:
         QVERIFY(offEdge(view.shownFrame()->trigger) < 1e-6);
     }
 
+    void newChannelsAreNoChangeOfTheUser()
+    {
+        // The source list follows the data: channels appearing (a session opened, an instrument
+        // connected) must not mark the session modified.
+        TraceStore store;
+        ScopeView view(&store);
+        view.resize(1000, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setTriggerSettings(sineTrigger(TriggerMode::Auto));
+        view.setTriggered(true);
+        QSignalSpy changed(&view, &ScopeView::triggerChanged);
+        announce(store);
+        feed(store, 0, 1000);
+        view.refresh();
+        QCOMPARE(view.triggerSettings().channel, kSine);
+        auto *source = view.triggerBar()->findChild<QComboBox *>(QStringLiteral("triggerSource"));
+        QCOMPARE(source->count(), 2);
+        // The user picks the ramp: that is a change.
+        source->setCurrentIndex(1);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(view.triggerSettings().channel,
+            ChannelStyles::keyOf(QStringLiteral("gen"), QStringLiteral("sig"), QStringLiteral("Ramp")));
+        changed.clear();
+        view.refresh();
+        QCOMPARE(changed.size(), 0);
+    }
+
     void levelToMiddleAndSaved()
     {
         TraceStore store;
