@@ -13,6 +13,9 @@
 #include <QDir>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <limits>
+
 using namespace bs;
 using namespace bs::test;
 
@@ -46,6 +49,14 @@ StreamInfo streamOf(const QString &id, bool regular)
     return s;
 }
 
+/// `v` converted to the integer type T, held to its range (a plain cast of a value outside the
+/// range is undefined behaviour, and UBSan says so).
+template<typename T>
+T saturated(double v)
+{
+    return T(std::clamp(v, double(std::numeric_limits<T>::min()), double(std::numeric_limits<T>::max())));
+}
+
 /// A slow wave with noise (so that node min/max differ), NaN runs in the float channels (one of
 /// them a whole node long), integer extremes now and then.
 MutableSampleBlockPtr block(std::mt19937_64 &rng, const QString &id, bool regular, std::size_t n, quint64 first,
@@ -68,11 +79,11 @@ MutableSampleBlockPtr block(std::mt19937_64 &rng, const QString &id, bool regula
         const quint64 r = row + i;
         const double w = std::sin(double(r) * 1e-4) + noise(rng);
         const bool nanRun = (r >= 5 * 4096 && r < 6 * 4096) || r % 997 == 0;
-        b->data<qint16>(0)[i] = r % 5003 == 0 ? qint16(-32768) : qint16(w * 20000);
-        b->data<qint32>(1)[i] = qint32(w * 1e6);
+        b->data<qint16>(0)[i] = r % 5003 == 0 ? qint16(-32768) : saturated<qint16>(w * 20000);
+        b->data<qint32>(1)[i] = saturated<qint32>(w * 1e6);
         b->data<float>(2)[i] = nanRun ? NAN : float(w);
         b->data<double>(3)[i] = nanRun && r % 2 ? NAN : w * 3;
-        b->data<qint8>(4)[i] = qint8(w * 100);
+        b->data<qint8>(4)[i] = saturated<qint8>(w * 100); // noise may take w past ±1.27
     }
     return b;
 }
