@@ -85,34 +85,11 @@ void appendComments(CsvBuffer &out, const Stream &d, quint64 row, std::size_t *m
         csv::appendEvent(out, d.events[*ev]);
 }
 
-CsvHeaderInfo headerOf(const Hdf5RecordingReader &r, const Stream &d)
-{
-    CsvHeaderInfo h;
-    h.version = r.benchScopeVersion();
-    h.startTime = r.startTime();
-    h.sessionStartTime = r.sessionStartTime();
-    h.timeOffset = r.sessionTimeOffset();
-    h.session = r.session();
-    h.instrumentId = d.instrumentId;
-    h.instrumentName = d.instrumentName;
-    h.instrumentType = d.instrumentType;
-    h.instrumentAddress = d.instrumentAddress;
-    h.streamId = d.streamId;
-    h.streamName = d.streamName;
-    h.generation = d.generation;
-    h.regular = d.regular;
-    for (const Hdf5RecordingReader::Channel &c : d.channels) {
-        h.names << c.name;
-        h.units << c.unit;
-    }
-    return h;
-}
-
 /// Writes the CSV of stream `index`; on failure `error` says why.
 bool writeStream(const Hdf5RecordingReader &r, int index, CsvOut &out, QString *error)
 {
     const Stream &d = r.streams()[index];
-    csv::appendHeader(out.text(), headerOf(r, d));
+    csv::appendHeader(out.text(), csvHeaderOf(r, index));
     const std::size_t channels = std::size_t(d.channels.size());
     std::vector<std::vector<std::byte>> buffers(channels);
     std::vector<csv::CsvColumn> cols(channels);
@@ -154,6 +131,30 @@ bool writeStream(const Hdf5RecordingReader &r, int index, CsvOut &out, QString *
 }
 
 } // namespace
+
+CsvHeaderInfo csvHeaderOf(const Hdf5RecordingReader &r, int index)
+{
+    const Hdf5RecordingReader::Stream &d = r.streams()[index];
+    CsvHeaderInfo h;
+    h.version = r.benchScopeVersion();
+    h.startTime = r.startTime();
+    h.sessionStartTime = r.sessionStartTime();
+    h.timeOffset = r.sessionTimeOffset();
+    h.session = r.session();
+    h.instrumentId = d.instrumentId;
+    h.instrumentName = d.instrumentName;
+    h.instrumentType = d.instrumentType;
+    h.instrumentAddress = d.instrumentAddress;
+    h.streamId = d.streamId;
+    h.streamName = d.streamName;
+    h.generation = d.generation;
+    h.regular = d.regular;
+    for (const Hdf5RecordingReader::Channel &c : d.channels) {
+        h.names << c.name;
+        h.units << c.unit;
+    }
+    return h;
+}
 
 bool exportCsv(const QString &h5Path, const QString &outDir, QStringList *writtenFiles, QString *error)
 {

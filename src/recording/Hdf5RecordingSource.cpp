@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Hdf5RecordingSource.h"
 
+#include "CsvExport.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -15,25 +17,9 @@ bool Hdf5RecordingSource::open(const QString &path, QString *error)
         const Hdf5RecordingReader::Stream &s = m_reader.streams()[i];
         RecordingStreamInfo info;
         info.file = path;
-        CsvHeaderInfo &h = info.header;
-        h.version = m_reader.benchScopeVersion();
-        h.startTime = m_reader.startTime();
-        h.sessionStartTime = m_reader.sessionStartTime();
-        h.timeOffset = m_reader.sessionTimeOffset();
-        h.session = m_reader.session();
-        h.instrumentId = s.instrumentId;
-        h.instrumentName = s.instrumentName;
-        h.instrumentType = s.instrumentType;
-        h.instrumentAddress = s.instrumentAddress;
-        h.streamId = s.streamId;
-        h.streamName = s.streamName;
-        h.generation = s.generation;
-        h.regular = s.regular;
-        for (const Hdf5RecordingReader::Channel &c : s.channels) {
+        info.header = csvHeaderOf(m_reader, i); // the header a CSV recording of it has
+        for (const Hdf5RecordingReader::Channel &c : s.channels)
             info.channels.append({ c.name, c.unit });
-            h.names << c.name;
-            h.units << c.unit;
-        }
         info.regular = s.regular;
         info.rows = s.rows;
         info.events = s.events;
