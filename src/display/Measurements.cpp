@@ -48,6 +48,7 @@ void ChannelMeasurer::gap()
     m_prevT = m_prevV = kNaN;
     m_lastStart = m_lastMid = kNaN;
     m_lastEdge = kNaN;
+    m_up.previous = m_down.previous = kNaN;
 }
 
 double ChannelMeasurer::cross(double t0, double v0, double t1, double v1, double level)
@@ -109,9 +110,11 @@ void ChannelMeasurer::passage(double pt, double pv, double t, double v, bool ris
     const double edge = m_lastMid;
     if (!std::isnan(edge)) {
         ++d.edges;
-        if (std::isnan(d.first))
-            d.first = edge;
-        d.last = edge;
+        if (!std::isnan(d.previous)) {
+            d.cycle.add(edge - d.previous);
+            ++d.cycles;
+        }
+        d.previous = edge;
         if (!std::isnan(m_lastEdge)) {
             d.widthBefore.add(edge - m_lastEdge);
             ++d.widthsBefore;
@@ -149,10 +152,10 @@ MeasurementResult ChannelMeasurer::result() const
         return r;
     r.edges = m_up.edges + m_down.edges;
     double period = NAN;
-    if (m_up.edges >= 2)
-        period = (m_up.last - m_up.first) / double(m_up.edges - 1);
-    else if (m_down.edges >= 2)
-        period = (m_down.last - m_down.first) / double(m_down.edges - 1);
+    if (m_up.cycles)
+        period = m_up.cycle.value() / double(m_up.cycles);
+    else if (m_down.cycles)
+        period = m_down.cycle.value() / double(m_down.cycles);
     if (period > 0) {
         r.period = period;
         r.frequency = 1.0 / period;

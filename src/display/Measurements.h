@@ -34,8 +34,9 @@ struct MeasurementResult
 ///    to the first of 90 % (linear interpolation between samples). Falling edges alike. Noise
 ///    smaller than 40 % of the amplitude makes no edge.
 ///
-/// Period: from the first to the last rising edge over their count − 1 (falling edges when there
-/// are fewer than two rising ones). Positive width: each rising edge to the next falling one
+/// Period: the mean time from one rising edge to the next (falling edges when there are fewer
+/// than two rising ones in a row), never across a gap: a gap may hide an edge, and counting
+/// across it would give too long a period. Without gaps: first to last edge over their count − 1. Positive width: each rising edge to the next falling one
 /// (averaged); negative: falling to rising. Duty cycle: width / period.
 class ChannelMeasurer
 {
@@ -64,7 +65,9 @@ private:
     struct Direction
     {
         quint64 edges = 0; ///< with a 50 % crossing seen
-        double first = kNaN, last = kNaN; ///< their times
+        double previous = kNaN; ///< time of the last one, NaN after a gap
+        Sum cycle; ///< from one edge to the next of this direction, with no gap between …
+        quint64 cycles = 0; ///< … and how many (a gap may hide an edge: never counted across one)
         Sum transition; ///< 10→90 % (rising) or 90→10 % (falling) times …
         quint64 transitions = 0; ///< … and how many
         Sum widthBefore; ///< from the previous edge (of the other direction) to this one …

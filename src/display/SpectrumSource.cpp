@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrumSource.h"
 
-#include "TraceStore.h"
+#include "TraceSource.h"
 
 namespace bs {
 
-SpectrumSource::SpectrumSource(const TraceStore &store, SpectrumWorker *worker, QObject *parent)
+SpectrumSource::SpectrumSource(const TraceSource &store, SpectrumWorker *worker, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_worker(worker)

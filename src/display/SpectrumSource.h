@@ -11,7 +11,7 @@
 
 namespace bs {
 
-class TraceStore;
+class TraceSource;
 
 /// Feeds a SpectrumWorker from the TraceStore, on the worker's thread (so the GUI thread never
 /// copies samples): request() names a channel and a time window (what the scope shows); the
@@ -31,7 +31,7 @@ public:
     static constexpr std::size_t DefaultMaxSamples = std::size_t(1) << 20;
 
     /// `worker` must live on the same thread as this object.
-    SpectrumSource(const TraceStore &store, SpectrumWorker *worker, QObject *parent = nullptr);
+    SpectrumSource(const TraceSource &store, SpectrumWorker *worker, QObject *parent = nullptr);
 
     /// Any thread.
     void request(const Request &request);
@@ -45,7 +45,7 @@ Q_SIGNALS:
 private:
     void runPending();
 
-    const TraceStore &m_store;
+    const TraceSource &m_store;
     SpectrumWorker *m_worker;
     LatestRequest<Request> m_requests;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "TraceSource.h"
 #include "TraceTypes.h"
 
 #include <BlockSink.h>
@@ -28,7 +29,7 @@ class TraceStream;
 /// threads (concurrently); they take the registry lock only briefly (shared) and then the one
 /// stream's lock. Queries take the registry lock (shared) and one stream lock (shared) at a time.
 /// Budget eviction is serialised by its own mutex and locks one stream at a time.
-class TraceStore final : public BlockSink
+class TraceStore final : public BlockSink, public TraceSource
 {
 public:
     static constexpr quint64 DefaultMemoryBudget = quint64(1) << 30; ///< 1 GiB
@@ -69,18 +70,18 @@ public:
 
     // --- Queries (any thread, typically the GUI) -------------------------------------------------
     /// Bumped on every append, eviction, clear, removal and stream change.
-    quint64 revision() const;
+    quint64 revision() const override;
     /// Bumped only when the set of channels or their descriptions change.
-    quint64 layoutRevision() const;
+    quint64 layoutRevision() const override;
     QStringList instruments() const;
-    QVector<ChannelKey> channels() const;
-    std::optional<ChannelInfo> channelInfo(const ChannelKey &key) const;
+    QVector<ChannelKey> channels() const override;
+    std::optional<ChannelInfo> channelInfo(const ChannelKey &key) const override;
     QVector<StreamInfo> streams(const QString &instrumentId) const;
     /// Time range held by the key's stream (all channels of a stream share it; `channel` ignored).
-    TimeRange timeRange(const ChannelKey &key) const;
+    TimeRange timeRange(const ChannelKey &key) const override;
     TimeRange timeRange(const QString &instrumentId, const QString &streamId) const;
     /// Union over the whole store.
-    TimeRange timeRange() const;
+    TimeRange timeRange() const override;
     /// Newest value of the channel (may be NaN if the device sent NaN); nullopt if nothing held.
     std::optional<double> latestValue(const ChannelKey &key) const;
     /// Plot points of [tFrom, tTo) split into `columns` equal time columns (edges: columnEdge()),
@@ -95,7 +96,7 @@ public:
     /// column (the points of a column and the one before its first point), and one more before
     /// the point after tTo. Cost O(columns · log n) (a window holding <= 4·columns samples is
     /// scanned directly); a break adds one binary search.
-    Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const;
+    Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const override;
     /// The gaps of the channel's stream that touch [tFrom, tTo), in time order: those whose
     /// first sample after is at or after tFrom and whose last sample before is before tTo (the
     /// same ones the envelope breaks at). Gaps before the oldest sample held or after the newest
@@ -103,7 +104,7 @@ public:
     /// maxCount equal bins and the gaps whose first sample after falls in one bin are merged
     /// (`count`, lost summed, kinds ORed; the last bin also takes those ending at/after tTo).
     /// Cost O(maxCount · log n) plus O(gaps in the window) for merging.
-    std::vector<TraceGap> gaps(const ChannelKey &key, double tFrom, double tTo, int maxCount) const;
+    std::vector<TraceGap> gaps(const ChannelKey &key, double tFrom, double tTo, int maxCount) const override;
     Stats stats() const;
 
     // --- Sample reading (any thread) ---------------------------------------------------------------
@@ -116,7 +117,7 @@ public:
     /// the store (and appends go on meanwhile). Rows evicted while reading are reported as a gap
     /// (and counted in `lost`); a restart of the stream while reading ends the read (`restarted`).
     SampleReadStatus readSamples(const ChannelKey &key, double tFrom, double tTo,
-        const SamplePieceFn &piece, const SampleGapFn &gap = {}) const;
+        const SamplePieceFn &piece, const SampleGapFn &gap = {}) const override;
     /// A cursor at the first sample at or after time t (use +inf for "only what comes next",
     /// -inf for "everything held"). An unknown channel gives a cursor that starts at the oldest.
     SampleCursor cursorAt(const ChannelKey &key, double t) const;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "WindowMeasurer.h"
 
-#include "TraceStore.h"
+#include "TraceSource.h"
 
 #include <algorithm>
 
 namespace bs {
 
-WindowMeasurer::WindowMeasurer(const TraceStore &store, QObject *parent)
+WindowMeasurer::WindowMeasurer(const TraceSource &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
 {
@@ -26,7 +26,7 @@ void WindowMeasurer::runPending()
         Q_EMIT measured(std::make_shared<const Result>(measure(m_store, *next)));
 }
 
-WindowMeasurer::Result WindowMeasurer::measure(const TraceStore &store, const Request &request)
+WindowMeasurer::Result WindowMeasurer::measure(const TraceSource &store, const Request &request)
 {
     Result result;
     result.serial = request.serial;

@@ -13,7 +13,7 @@
 
 namespace bs {
 
-class TraceStore;
+class TraceSource;
 
 /// The automatic measurements of channels of the TraceStore over a time window, computed off the
 /// GUI thread: the measurements panel posts what the view shows (or the range between the time
@@ -44,13 +44,13 @@ public:
     };
     using ResultPtr = std::shared_ptr<const Result>;
 
-    explicit WindowMeasurer(const TraceStore &store, QObject *parent = nullptr);
+    explicit WindowMeasurer(const TraceSource &store, QObject *parent = nullptr);
 
     /// Any thread. The window is clamped to the data each channel held when its measurement began,
     /// so both passes see the same samples while new ones arrive.
     void request(const Request &request);
     /// Measures now, on the calling thread (the worker uses it; so do tests).
-    static Result measure(const TraceStore &store, const Request &request);
+    static Result measure(const TraceSource &store, const Request &request);
 
 Q_SIGNALS:
     /// Emitted from the worker thread; connect queued.
@@ -59,7 +59,7 @@ Q_SIGNALS:
 private:
     void runPending();
 
-    const TraceStore &m_store;
+    const TraceSource &m_store;
     LatestRequest<Request> m_requests;
 };
 

@@ -56,6 +56,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
 
     setupActions();
     setupAnalysisDocks();
+    setupRecordingActions();
     setupViewMenu();
     setupFirstScreen();
 
@@ -97,7 +98,10 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     statusBar()->showMessage(tr("Ready"), 3000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    stopRecordingOpening();
+}
 
 void MainWindow::setupActions()
 {

@@ -24,6 +24,7 @@ class MeasurementsPanel;
 class RecentFiles;
 class RecordController;
 class Recorder;
+class RecordingWindow;
 class ScopeView;
 class SpectrumPanel;
 class StatusMonitor;
@@ -42,6 +43,7 @@ class Workspace;
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
+    Q_MOC_INCLUDE("RecordingWindow.h")
 public:
     /// `recorder` may be null (recording then disabled).
     MainWindow(Workspace *workspace, TraceStore *store, Recorder *recorder, QWidget *parent = nullptr);
@@ -87,6 +89,17 @@ public:
     /// recording's time must only increase.
     void clearDisplay();
 
+    /// File ▸ Open Recording (MainWindowRecordings.cpp): opens an HDF5 recording, a CSV file or a
+    /// folder of CSV files in a RecordingWindow of its own. The file is read off the GUI thread
+    /// behind a progress dialog (Cancel stops it); a failure is shown (non-modal) naming the file
+    /// and the cause. One opening at a time: false if one is under way.
+    bool openRecording(const QString &path);
+    QList<RecordingWindow *> recordingWindows() const;
+
+Q_SIGNALS:
+    /// openRecording() ended: the window shown, or null and the message (empty: cancelled).
+    void recordingOpened(bs::RecordingWindow *window, const QString &error);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     /// Space that no focused control used (the plot, or no input widget focused): Run/Stop.
@@ -97,6 +110,9 @@ private:
     void setupViewMenu();
     /// The Measurements and Spectrum docks (MainWindowAnalysis.cpp).
     void setupAnalysisDocks();
+    void setupRecordingActions();
+    /// Cancels an opening under way and waits for its thread (closing the window).
+    void stopRecordingOpening();
     void onInstrumentAdded(InstrumentHost *host);
     void onInstrumentRemoved(const QString &id);
     void onHostState(const QString &id, Instrument::State state);
@@ -156,6 +172,8 @@ private:
     QString m_sessionPath;
     bool m_running = false;
     bool m_restoring = false;
+    struct RecordingOpening;
+    std::shared_ptr<RecordingOpening> m_opening;
 };
 
 } // namespace bs

@@ -2,6 +2,8 @@
 // MainWindow: the Measurements and Spectrum docks beside the scope, and their place in the session.
 #include "MainWindow.h"
 
+#include "AnalysisDocks.h"
+
 #include "MeasurementsPanel.h"
 #include "ScopeView.h"
 #include "SpectrumPanel.h"
@@ -9,34 +11,18 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QJsonObject>
+#include <TraceStore.h>
 
 namespace bs {
-
-namespace {
-QDockWidget *makeDock(QMainWindow *window, const QString &title, const QString &name, QWidget *content,
-    const QKeySequence &key, const QString &tip)
-{
-    auto *dock = new QDockWidget(title, window);
-    dock->setObjectName(name);
-    dock->setWidget(content);
-    dock->setAllowedAreas(Qt::AllDockWidgetAreas);
-    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
-    dock->hide();
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setShortcut(key);
-    toggle->setToolTip(tip);
-    return dock;
-}
-} // namespace
 
 void MainWindow::setupAnalysisDocks()
 {
     m_measurements = new MeasurementsPanel(m_store, m_scope, this);
-    m_measurementsDock = makeDock(this, tr("Measurements"), QStringLiteral("measurementsDock"), m_measurements,
+    m_measurementsDock = addAnalysisDock(this, tr("Measurements"), QStringLiteral("measurementsDock"), m_measurements,
         QKeySequence(QStringLiteral("Ctrl+M")),
         tr("Min, max, mean, RMS, frequency, rise time … of every channel shown (Ctrl+M)"));
     m_spectrum = new SpectrumPanel(m_store, m_scope, this);
-    m_spectrumDock = makeDock(this, tr("Spectrum"), QStringLiteral("spectrumDock"), m_spectrum,
+    m_spectrumDock = addAnalysisDock(this, tr("Spectrum"), QStringLiteral("spectrumDock"), m_spectrum,
         QKeySequence(QStringLiteral("Ctrl+Shift+F")), tr("The spectrum (FFT) of a channel shown (Ctrl+Shift+F)"));
     // Side by side under the scope when both are open; the user may tab, move or float them.
     splitDockWidget(m_measurementsDock, m_spectrumDock, Qt::Horizontal);

@@ -2,6 +2,8 @@
 // MainWindow: instrument, recording and export commands started from menus and the toolbar.
 #include "MainWindow.h"
 
+#include "AnalysisDocks.h"
+
 #include "ui_MainWindow.h"
 
 #include "AddInstrumentDialog.h"
@@ -101,21 +103,9 @@ void MainWindow::onRecordingSettings()
 
 void MainWindow::onExportImage()
 {
-    const QString png = tr("PNG image (*.png)"), svg = tr("SVG drawing (*.svg)"), pdf = tr("PDF document (*.pdf)");
-    QString filter = png;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export View Image"),
-        QDir(m_record->directory()).filePath(QStringLiteral("scope.png")), QStringList { png, svg, pdf }.join(QStringLiteral(";;")),
-        &filter);
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty()) // the type chosen in the dialog gives the extension
-        path += filter == svg ? QStringLiteral(".svg") : filter == pdf ? QStringLiteral(".pdf") : QStringLiteral(".png");
-    QString error;
-    if (!m_scope->exportImage(path, &error)) {
-        QMessageBox::warning(this, tr("Export View Image"), error);
-        return;
-    }
-    statusBar()->showMessage(tr("Saved the view as %1").arg(QDir::toNativeSeparators(path)), 8000);
+    const QString path = exportViewImageInteractively(this, m_scope, m_record->directory());
+    if (!path.isEmpty())
+        statusBar()->showMessage(tr("Saved the view as %1").arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 void MainWindow::onExportCsv()

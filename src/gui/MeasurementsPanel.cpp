@@ -4,7 +4,7 @@
 #include "ScopeView.h"
 
 #include <EngineeringFormat.h>
-#include <TraceStore.h>
+#include <TraceSource.h>
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -81,7 +81,7 @@ const QVector<MeasurementsPanel::Kind> &MeasurementsPanel::kinds()
     return all;
 }
 
-MeasurementsPanel::MeasurementsPanel(TraceStore *store, ScopeView *scope, QWidget *parent)
+MeasurementsPanel::MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
     , m_scope(scope)

@@ -18,7 +18,7 @@ class QToolButton;
 namespace bs {
 
 class ScopeView;
-class TraceStore;
+class TraceSource;
 
 /// The automatic measurements of every channel the scope shows, over the window shown or between
 /// the time cursors: a table of channels × chosen measurements (minimum … edges), each value with
@@ -37,7 +37,7 @@ public:
     };
     static const QVector<Kind> &kinds();
 
-    MeasurementsPanel(TraceStore *store, ScopeView *scope, QWidget *parent = nullptr);
+    MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidget *parent = nullptr);
     ~MeasurementsPanel() override;
 
     QStringList columns() const { return m_columns; }
@@ -64,7 +64,7 @@ private:
     void rebuildHeader();
     void showResult(const WindowMeasurer::ResultPtr &result);
 
-    TraceStore *m_store;
+    TraceSource *m_store;
     ScopeView *m_scope;
     QThread *m_thread = nullptr;
     WindowMeasurer *m_measurer = nullptr;

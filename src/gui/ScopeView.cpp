@@ -60,9 +60,10 @@ void setSuffixIfChanged(QDoubleSpinBox *box, const QString &suffix)
 }
 } // namespace
 
-ScopeView::ScopeView(TraceStore *store, QWidget *parent)
+ScopeView::ScopeView(TraceSource *store, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
+    , m_liveStore(store->live() ? dynamic_cast<TraceStore *>(store) : nullptr)
     , m_styles(new ChannelStyles(this))
 {
     setObjectName(QStringLiteral("scopeView"));
@@ -79,6 +80,8 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     connect(m_styles, &ChannelStyles::styleChanged, this, [this] { m_graphsDirty = true; });
     connect(m_styles, &ChannelStyles::stylesReset, this, [this] { m_graphsDirty = true; });
 
+    if (!m_liveStore)
+        dropLiveControls();
     setFocusProxy(m_plot);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshIntervalMs);
@@ -95,6 +98,23 @@ ScopeView::~ScopeView()
         m_triggerThread->wait();
         delete m_monitor; // its thread has finished
     }
+}
+
+void ScopeView::dropLiveControls()
+{
+    // A recording does not grow: nothing to follow, freeze or trigger on.
+    m_follow = false;
+    for (QAction *a : { m_followAction, m_freezeAction }) {
+        a->setChecked(false);
+        a->setEnabled(false);
+        m_controls->removeAction(a);
+    }
+    for (QAction *a : m_controls->actions()) {
+        if (m_controls->widgetForAction(a) == m_modeBox)
+            a->setVisible(false);
+    }
+    m_modeBox->setEnabled(false);
+    m_showAllAction->setToolTip(tr("Show the whole recording (Home)"));
 }
 
 void ScopeView::buildControls()
@@ -335,7 +355,7 @@ void ScopeView::onXRangeChanged(const QCPRange &range)
 
 void ScopeView::setFollow(bool on)
 {
-    if (on == m_follow)
+    if (on == m_follow || (on && !m_liveStore))
         return;
     m_follow = on;
     m_dirty = true;
@@ -345,7 +365,7 @@ void ScopeView::setFollow(bool on)
 
 void ScopeView::setFrozen(bool on)
 {
-    if (on == m_frozen)
+    if (on == m_frozen || (on && !m_liveStore))
         return;
     m_frozen = on;
     if (on) {

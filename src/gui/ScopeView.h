@@ -39,6 +39,7 @@ namespace bs {
 
 class ChannelStyles;
 class TimeSpanBox;
+class TraceSource;
 class TraceStore;
 class TriggerBar;
 
@@ -66,7 +67,9 @@ class ScopeView : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ScopeView(TraceStore *store, QWidget *parent = nullptr);
+    /// `store`: the live TraceStore, or a recording opened for browsing (not live: no Follow,
+    /// Freeze or Triggered mode; Show All shows the whole recording).
+    explicit ScopeView(TraceSource *store, QWidget *parent = nullptr);
     ~ScopeView() override;
 
     ChannelStyles *channelStyles() const { return m_styles; }
@@ -242,6 +245,7 @@ private:
     };
 
     void buildControls();
+    void dropLiveControls();
     void setupPlot();
     void rebuildGraphs();
     void resetLanes();
@@ -300,7 +304,8 @@ private:
     };
     void pushZoomHistory();
 
-    TraceStore *m_store = nullptr;
+    TraceSource *m_store = nullptr;
+    TraceStore *m_liveStore = nullptr; ///< the same object when it is the live store (Triggered mode)
     ChannelStyles *m_styles = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCPItemText *m_emptyItem = nullptr;

@@ -45,7 +45,7 @@ void ScopeView::buildTrigger()
 
 void ScopeView::setTriggered(bool on)
 {
-    if (on == m_triggered)
+    if (on == m_triggered || (on && !m_liveStore))
         return;
     m_triggered = on;
     if (m_modeBox) {
@@ -56,7 +56,7 @@ void ScopeView::setTriggered(bool on)
     if (on && !m_monitor) {
         m_triggerThread = new QThread(this);
         m_triggerThread->setObjectName(QStringLiteral("trigger"));
-        m_monitor = new TriggerMonitor(*m_store);
+        m_monitor = new TriggerMonitor(*m_liveStore);
         m_monitor->moveToThread(m_triggerThread);
         m_triggerThread->start();
     }

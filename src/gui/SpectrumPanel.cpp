@@ -6,7 +6,7 @@
 
 #include <SpectrumSource.h>
 #include <SpectrumWorker.h>
-#include <TraceStore.h>
+#include <TraceSource.h>
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -21,7 +21,7 @@ namespace {
 constexpr int kUpdateMs = 200;
 }
 
-SpectrumPanel::SpectrumPanel(TraceStore *store, ScopeView *scope, QWidget *parent)
+SpectrumPanel::SpectrumPanel(TraceSource *store, ScopeView *scope, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
     , m_scope(scope)

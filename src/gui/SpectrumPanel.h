@@ -14,7 +14,7 @@ class ScopeView;
 class SpectrumSource;
 class SpectrumView;
 class SpectrumWorker;
-class TraceStore;
+class TraceSource;
 
 /// The spectrum of one channel of the scope, as a dock of the main window: a channel list and a
 /// SpectrumView. What is transformed is the time window the scope shows (its newest evenly spaced
@@ -24,7 +24,7 @@ class SpectrumPanel : public QWidget
 {
     Q_OBJECT
 public:
-    SpectrumPanel(TraceStore *store, ScopeView *scope, QWidget *parent = nullptr);
+    SpectrumPanel(TraceSource *store, ScopeView *scope, QWidget *parent = nullptr);
     ~SpectrumPanel() override;
 
     SpectrumView *view() const { return m_view; }
@@ -41,7 +41,7 @@ Q_SIGNALS:
     void changed();
 
 private:
-    TraceStore *m_store;
+    TraceSource *m_store;
     ScopeView *m_scope;
     QComboBox *m_channels = nullptr;
     SpectrumView *m_view = nullptr;

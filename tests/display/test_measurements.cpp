@@ -276,6 +276,30 @@ private Q_SLOTS:
         QCOMPARE(*withGap.edges + 1, *whole.edges); // the rising edge in the gap is not counted
         CLOSE(withGap.widthPositive, 500e-6, 1e-12);
     }
+
+    void periodIsNotStretchedByAnEdgeInAGap()
+    {
+        // 1 kHz square wave, 8 periods, rising at 0.25 ms + k ms; the samples of the second rising
+        // edge (1.2 … 1.3 ms) are missing. First to last rising edge seen over their count − 1
+        // would give 7 ms in 6 steps (1.167 ms); edge to next edge, never across the gap: 1.000 ms.
+        const Signal s = trapezoid(1e-3, 20e-6, 0.5, 1e-6, 8);
+        std::size_t cut = 0, resume = 0;
+        while (s.t[cut] < 1.2e-3)
+            ++cut;
+        resume = cut;
+        while (s.t[resume] < 1.3e-3)
+            ++resume;
+        ChannelMeasurer m;
+        m.addStatistics(s.v.data(), s.v.size());
+        m.beginEdges();
+        m.addEdges(s.t.data(), s.v.data(), cut);
+        m.gap();
+        m.addEdges(s.t.data() + resume, s.v.data() + resume, s.v.size() - resume);
+        const MeasurementResult r = m.result();
+        QCOMPARE(*r.edges + 1, *measure(s).edges);
+        CLOSE(r.period, 1e-3, 1e-12);
+        CLOSE(r.frequency, 1e3, 1e-6);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMeasurements)

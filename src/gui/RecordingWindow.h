@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QDockWidget;
+class QLabel;
+
+namespace bs {
+
+class MeasurementsPanel;
+class RecordingTraceSource;
+class ScopeView;
+class SpectrumPanel;
+
+/// A recording opened with File ▸ Open Recording: the same scope (lanes, zoom down to single
+/// samples, cursors, gaps as breaks), Measurements and Spectrum docks and image export as the
+/// live window, on the file (RecordingTraceSource: only what is on screen is read). A window of
+/// its own, beside the live one; closing it closes the file.
+class RecordingWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    RecordingWindow(std::unique_ptr<RecordingTraceSource> source, QWidget *parent = nullptr);
+    ~RecordingWindow() override;
+
+    ScopeView *scopeView() const { return m_scope; }
+    MeasurementsPanel *measurements() const { return m_measurements; }
+    SpectrumPanel *spectrum() const { return m_spectrum; }
+    QDockWidget *measurementsDock() const { return m_measurementsDock; }
+    QDockWidget *spectrumDock() const { return m_spectrumDock; }
+    const RecordingTraceSource &source() const { return *m_source; }
+    /// What the status bar says of the file: format, streams, time span, gaps.
+    QString summary() const;
+
+private:
+    void buildMenus();
+    void showReadError();
+
+    std::unique_ptr<RecordingTraceSource> m_source;
+    ScopeView *m_scope = nullptr;
+    MeasurementsPanel *m_measurements = nullptr;
+    SpectrumPanel *m_spectrum = nullptr;
+    QDockWidget *m_measurementsDock = nullptr;
+    QDockWidget *m_spectrumDock = nullptr;
+    QLabel *m_errorLabel = nullptr;
+};
+
+} // namespace bs
