@@ -17,6 +17,8 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
@@ -247,7 +249,9 @@ bool ViewDataExport::writeStream(const ViewDataRequest &request, StreamJob &job,
     }
 
     QFile file(job.partial);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Unbuffered: the text is gathered in 1 MiB pieces here, and a failed write reports its
+    // own cause (a full disk, a file-size limit) rather than a later flush's.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
         result.error = tr("Cannot create %1: %2").arg(native(job.path), file.errorString());
         return false;
     }
@@ -256,7 +260,9 @@ bool ViewDataExport::writeStream(const ViewDataRequest &request, StreamJob &job,
         if (!force && text.size() < FlushBytes)
             return true;
         if (text.size() && file.write(text.data(), qint64(text.size())) != qint64(text.size())) {
-            result.error = tr("Cannot write %1: %2").arg(native(job.path), file.errorString());
+            const int e = errno;
+            result.error = tr("Cannot write %1: %2")
+                               .arg(native(job.path), e ? QString::fromLocal8Bit(std::strerror(e)) : file.errorString());
             return false;
         }
         text.clear();

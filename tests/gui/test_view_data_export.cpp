@@ -15,7 +15,10 @@
 #include <QTest>
 
 #include <cmath>
+#include <csignal>
 #include <numbers>
+
+#include <sys/resource.h>
 
 using namespace bs;
 
@@ -305,6 +308,85 @@ private Q_SLOTS:
         QVERIFY(!g.ok);
         QVERIFY2(g.error.contains(QStringLiteral("gen/nosuch/0")), qPrintable(g.error));
         QVERIFY(!QFile::exists(req.path) && !QFile::exists(req.path + QStringLiteral(".partial")));
+    }
+
+    void capturesAndLossesWithoutACount()
+    {
+        // Three captures of 10 rows (PandA-like, irregular): the second ends with EndOfCapture
+        // and the third starts with StartOfCapture; before the third, DataLost without a count.
+        TraceStore store;
+        StreamInfo cap;
+        cap.id = QStringLiteral("pcap");
+        cap.channels = { channel("Pos", "mm") };
+        store.setStreams(QStringLiteral("panda"), { cap });
+        std::uint64_t index = 0;
+        for (int k = 0; k < 3; ++k) {
+            auto b = SampleBlock::make(QStringLiteral("panda"), QStringLiteral("pcap"), 1, 10, true);
+            b->firstIndex = index;
+            for (std::size_t i = 0; i < 10; ++i) {
+                b->times[i] = double(k) + 0.1 * double(i);
+                b->channel(0)[i] = double(k * 100 + int(i));
+            }
+            b->t0 = b->times[0];
+            if (k == 0)
+                b->flags |= SampleBlock::EndOfCapture;
+            if (k == 1)
+                b->flags |= SampleBlock::StartOfCapture | SampleBlock::DataLost;
+            if (k == 2)
+                b->flags |= SampleBlock::DataLost;
+            index += 10;
+            store.consume(b);
+        }
+        QTemporaryDir dir;
+        ViewDataRequest req;
+        req.channels = { key("panda", "pcap", 0) };
+        req.from = 0;
+        req.to = 3;
+        req.path = dir.filePath(QStringLiteral("cap.csv"));
+        const ViewDataResult r = ViewDataExport(&store).run(req);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.rows, quint64(30));
+        QCOMPARE(r.gaps, quint64(2));
+        QString error;
+        auto src = RecordingSource::open(req.path, &error);
+        QVERIFY2(src, qPrintable(error));
+        const RecordingStreamInfo &info = src->streams()[0];
+        QCOMPARE(info.gaps.size(), std::size_t(2));
+        QCOMPARE(info.gaps[0].row, quint64(10));
+        QCOMPARE(info.gaps[1].row, quint64(20));
+        QCOMPARE(info.gaps[1].kind, QStringLiteral("device_overflow")); // a loss of unknown size
+        QCOMPARE(info.gaps[1].lost, quint64(0));
+        QFile text(req.path);
+        QVERIFY(text.open(QIODevice::ReadOnly));
+        const QByteArray all = text.readAll();
+        QVERIFY2(all.contains("\n# capture_end at t=0.9: ") && all.contains("\n# capture_start at t=1: "), all.constData());
+    }
+
+    void aFullDiskNamesTheFileAndKeepsNothing()
+    {
+        TraceStore store;
+        feed(store);
+        QTemporaryDir dir;
+        ViewDataRequest req;
+        req.channels = { key("gen", "sig", 0), key("gen", "sig", 1) };
+        req.from = 0;
+        req.to = 2;
+        req.path = dir.filePath(QStringLiteral("big.csv"));
+        ViewDataResult r;
+        {
+            // A file-size limit stands in for a full disk: writes fail (EFBIG) after 16 KiB.
+            rlimit old {};
+            getrlimit(RLIMIT_FSIZE, &old);
+            std::signal(SIGXFSZ, SIG_IGN);
+            rlimit small = old;
+            small.rlim_cur = 16 * 1024;
+            QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+            r = ViewDataExport(&store).run(req);
+            setrlimit(RLIMIT_FSIZE, &old);
+        }
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QDir::toNativeSeparators(req.path)) && r.error.contains(QStringLiteral("large")), qPrintable(r.error));
+        QVERIFY(QDir(dir.path()).isEmpty());
     }
 
     void manySlabsGiveEveryRowOnce()
