@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // File ▸ Export View Data: ViewDataExport of a display store holding `--rows N` (default 10 M)
 // rows of a regular stream of 4 int16 channels (1 MS/s, volts per count) with a device loss every
-// 1 M rows, written as CSV into a temporary folder. Prints rows/s and MB/s of the export and, as
+// 1 M rows, written as CSV into a temporary folder (or `--out FILE.csv`). Prints rows/s and MB/s of the export and, as
 // the ratio's reference, the same rows only read from the store (readSamples of every channel).
 #include <ViewDataExport.h>
 
@@ -22,9 +22,13 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::size_t rows = 10'000'000;
-    for (int i = 1; i + 1 < argc; ++i)
+    QString out; // --out FILE.csv: keep the export there (to open it with benchscope-inspect)
+    for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], "--rows") == 0)
             rows = std::stoull(argv[i + 1]);
+        if (std::strcmp(argv[i], "--out") == 0)
+            out = QString::fromLocal8Bit(argv[i + 1]);
+    }
 
     TraceStore store;
     store.setMemoryBudget(quint64(4) << 30);
@@ -74,7 +78,7 @@ int main(int argc, char **argv)
     req.channels = keys;
     req.from = -1;
     req.to = 1e9;
-    req.path = dir.filePath(QStringLiteral("view.csv"));
+    req.path = out.isEmpty() ? dir.filePath(QStringLiteral("view.csv")) : out;
     timer.restart();
     const ViewDataResult r = ViewDataExport(&store).run(req);
     const double exportS = timer.nsecsElapsed() * 1e-9;
