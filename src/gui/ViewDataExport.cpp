@@ -343,8 +343,18 @@ bool ViewDataExport::writeStream(const ViewDataRequest &request, StreamJob &job,
 
     // Missing samples between `before` and `after` (the rows on either side): the lines a
     // recording writes there, with what the store knows of the loss.
+    // `known` is in time order, as the gaps are met: `knownAt` moves forward through it.
+    std::size_t knownAt = 0;
     auto writeGap = [&](const std::vector<TraceGap> &known, double before, double after) {
-        const auto g = std::find_if(known.begin(), known.end(), [&](const TraceGap &x) { return x.start == before && x.end == after; });
+        auto from = known.begin() + qsizetype(std::min(knownAt, known.size()));
+        while (from != known.end() && from->end < after)
+            ++from;
+        auto g = from;
+        while (g != known.end() && g->end == after && g->start != before)
+            ++g;
+        if (g != known.end() && (g->end != after || g->start != before))
+            g = known.end();
+        knownAt = std::size_t((g != known.end() ? g + 1 : from) - known.begin());
         const quint64 row = totals.samples;
         bool lossLine = true;
         LossEvent e { row, after, row, 0, LossKind::DeviceOverflow };
@@ -409,6 +419,7 @@ bool ViewDataExport::writeStream(const ViewDataRequest &request, StreamJob &job,
             writeHeader(&slab);
         if (n) {
             const std::vector<TraceGap> known = m_store->gaps(key0, a, std::nextafter(b, Inf), int(slab.gapBefore.size()) + 16);
+            knownAt = 0;
             // Channel columns: doubles as the display holds them; float32 channels as floats.
             for (std::size_t c = 0; c < cols.size(); ++c) {
                 if (asFloat[c]) {
