@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QDialog>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -171,6 +172,25 @@ private Q_SLOTS:
         styles->setVisible(ChannelStyles::keyOf(QStringLiteral("gen"), QStringLiteral("sig"), QStringLiteral("Cosine")), true);
         styles->setVisible(ChannelStyles::keyOf(QStringLiteral("lab"), QStringLiteral("cnt"), QStringLiteral("Counter")), true);
         scope()->refresh();
+    }
+
+    void aCancelledJobKeepsNoFile()
+    {
+        ViewDataRequest req;
+        req.channels = { ChannelKey { QStringLiteral("gen"), QStringLiteral("sig"), 0 } };
+        req.from = 0;
+        req.to = 2;
+        req.path = m_dir.filePath(QStringLiteral("cancelled.csv"));
+        ViewDataExportJob job(&m_store, req);
+        job.cancel(); // before the first slab is written: the worker stops at its first report
+        job.start();
+        QVERIFY(job.isRunning());
+        const ViewDataResult r = waitFor(&job);
+        QVERIFY(!job.isRunning());
+        QVERIFY(r.canceled);
+        QVERIFY(!r.ok);
+        QVERIFY(!QFile::exists(req.path));
+        QVERIFY(!QFile::exists(req.path + QStringLiteral(".partial")));
     }
 
     void theDialogOffersTheCursorsFirst()
