@@ -141,6 +141,13 @@ void MainWindow::setupActions()
     exportImage->setToolTip(tr("Save the scope view as a picture: PNG, SVG or PDF (Ctrl+Shift+E)"));
     ui.menuFile->insertAction(ui.actionExportCsv, exportImage);
     connect(exportImage, &QAction::triggered, this, &MainWindow::onExportImage);
+    // File ▸ Export View Data: every sample of the shown channels in the window (or between
+    // the cursors) as the CSV a recording writes.
+    auto *exportData = new QAction(tr("Export View &Data (CSV)…"), this);
+    exportData->setObjectName(QStringLiteral("actionExportViewData"));
+    exportData->setToolTip(tr("Save every sample of the channels shown, in the window shown or between the time cursors, as CSV"));
+    ui.menuFile->insertAction(ui.actionExportCsv, exportData);
+    connect(exportData, &QAction::triggered, this, &MainWindow::onExportViewData);
     connect(ui.actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(ui.actionAddInstrument, &QAction::triggered, this, &MainWindow::onAddInstrument);
     connect(ui.actionRemoveInstrument, &QAction::triggered, this, &MainWindow::onRemoveInstrument);

@@ -29,6 +29,7 @@ class ScopeView;
 class SpectrumPanel;
 class StatusMonitor;
 class TraceStore;
+class ViewDataExportJob;
 class WelcomeWidget;
 class Workspace;
 
@@ -96,6 +97,15 @@ public:
     bool openRecording(const QString &path);
     QList<RecordingWindow *> recordingWindows() const;
 
+    /// File ▸ Export View Data without its dialogs: the scope's shown channels, over the window
+    /// shown or (`betweenCursors`, with the time cursors on) between the time cursors, every
+    /// sample the display holds, written as CSV to `path` (a `.csv` file for one stream, else a
+    /// folder of one file per stream; see ViewDataExport) on a worker thread, with a progress
+    /// box and Cancel when it takes longer than a moment. Returns the running job (its
+    /// finished() reports the result; the window also says it in the status bar), or null with
+    /// `error` when nothing can be exported or an export is already running.
+    ViewDataExportJob *exportViewData(const QString &path, bool betweenCursors, QString *error);
+
 Q_SIGNALS:
     /// openRecording() ended: the window shown, or null and the message (empty: cancelled).
     void recordingOpened(bs::RecordingWindow *window, const QString &error);
@@ -146,6 +156,8 @@ private:
     void onRecordingSettings();
     void onExportCsv();
     void onExportImage();
+    /// File ▸ Export View Data (CSV): range and destination dialogs, then exportViewData().
+    void onExportViewData();
     void onLastRecording();
     void onAbout();
     QString documentsDir() const;
@@ -163,6 +175,7 @@ private:
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;
     QAction *m_clearAction = nullptr;
+    ViewDataExportJob *m_viewExport = nullptr; ///< the export running, if any
     QHash<QString, InstrumentPanel *> m_panels;
     QHash<QString, Instrument::State> m_states;
     QJsonArray m_otherViews; ///< views of types this window does not show, kept for saving
