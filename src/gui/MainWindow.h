@@ -26,6 +26,7 @@ class RecordController;
 class Recorder;
 class ScopeView;
 class SpectrumPanel;
+class StatisticsPanel;
 class StatusMonitor;
 class TraceStore;
 class WelcomeWidget;
@@ -62,6 +63,8 @@ public:
     ScopeView *scopeView() const { return m_scope; }
     MeasurementsPanel *measurementsPanel() const { return m_measurements; }
     SpectrumPanel *spectrumPanel() const { return m_spectrum; }
+    StatisticsPanel *statisticsPanel() const { return m_statistics; }
+    QDockWidget *statisticsDock() const { return m_statisticsDock; }
     InstrumentPanel *panel(const QString &instrumentId) const { return m_panels.value(instrumentId); }
     QList<InstrumentPanel *> panels() const { return m_panels.values(); }
     StatusMonitor *statusMonitor() const { return m_status; }
@@ -95,7 +98,7 @@ protected:
 private:
     void setupActions();
     void setupViewMenu();
-    /// The Measurements and Spectrum docks (MainWindowAnalysis.cpp).
+    /// The Measurements, Spectrum and Statistics docks (MainWindowAnalysis.cpp).
     void setupAnalysisDocks();
     void onInstrumentAdded(InstrumentHost *host);
     void onInstrumentRemoved(const QString &id);
@@ -143,6 +146,8 @@ private:
     SpectrumPanel *m_spectrum = nullptr;
     QDockWidget *m_measurementsDock = nullptr;
     QDockWidget *m_spectrumDock = nullptr;
+    StatisticsPanel *m_statistics = nullptr;
+    QDockWidget *m_statisticsDock = nullptr;
     StatusMonitor *m_status = nullptr;
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;
