@@ -261,7 +261,7 @@ void StatisticsPanel::clearTrend()
 {
     m_trend.clear();
     m_trendFloor = m_serial; // answers to earlier requests are not added
-    m_trendLastTo = -1.0;
+    m_trendLastTo = -std::numeric_limits<double>::infinity();
     m_trendSkipped = 0;
     drawTrend();
 }

@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QWidget>
 
+#include <limits>
+
 class QAreaSeries;
 class QCategoryAxis;
 class QChart;
@@ -119,7 +121,7 @@ private:
 
     MeasurementTrend m_trend;
     quint64 m_trendFloor = 0; ///< results of requests up to this serial belong to an older trend
-    double m_trendLastTo = -1.0; ///< the window end last measured for the trend
+    double m_trendLastTo = -std::numeric_limits<double>::infinity(); ///< the window end last measured for the trend
     /// The newest sample held when the last point was added: data ending before it was cleared.
     double m_trendDataLast = 0.0;
     quint64 m_trendSkipped = 0; ///< windows measured where the measurement did not apply
