@@ -5,6 +5,7 @@
 
 #include <QCategoryAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace bs {
@@ -38,9 +39,17 @@ void setEngineeringTicks(QCategoryAxis *axis, double lo, double hi, const QStrin
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     // Labels sit on the categories' end values; the start value below the first tick has none.
     axis->setStartValue(ticks.isEmpty() ? lo : ticks.first() - (hi - lo));
+    // Enough digits to tell neighbours apart far from zero (a trend at 12 345.02 s, 12 345.04 s).
+    int digits = 6;
+    if (ticks.size() > 1) {
+        const double step = ticks[1] - ticks[0];
+        const double largest = std::max(std::abs(ticks.first()), std::abs(ticks.last()));
+        if (largest > 0 && step > 0)
+            digits = std::clamp(int(std::ceil(std::log10(largest / step))) + 2, 6, 12);
+    }
     QString previous;
     for (const double t : ticks) {
-        const QString label = EngineeringFormat::format(t, unit, 6);
+        const QString label = EngineeringFormat::format(t, unit, digits);
         if (label != previous) // (labels must differ; round ticks give different ones)
             axis->append(label, t);
         previous = label;

@@ -6,6 +6,7 @@
 // View menu. Writes statistics-dock.png into the build directory. Waits are for results, with
 // generous bounds; nothing asserts a duration.
 #include <ChannelStyles.h>
+#include <ChartTicks.h>
 #include <MainWindow.h>
 #include <ScopeView.h>
 #include <StatisticsPanel.h>
@@ -15,6 +16,7 @@
 #include <Workspace.h>
 
 #include <QAction>
+#include <QCategoryAxis>
 #include <QChartView>
 #include <QComboBox>
 #include <QDir>
@@ -262,6 +264,22 @@ private Q_SLOTS:
         QVERIFY(std::abs(panel.trend().last().v - 1.5) < 1e-12);
         panel.clearTrend();
         QCOMPARE(panel.trend().size(), 0);
+    }
+
+    void axisLabelsHaveSiPrefixes()
+    {
+        QCOMPARE(niceTicks(-0.01, 0.01, 4), (QVector<double> { -0.01, -0.005, 0.0, 0.005, 0.01 }));
+        QCOMPARE(niceTicks(0.0, 1.0, 5), (QVector<double> { 0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0 }));
+        QVERIFY(niceTicks(1.0, 1.0, 5).isEmpty());
+        QCategoryAxis axis;
+        setEngineeringTicks(&axis, -0.0105, 0.0105, QStringLiteral("V"), 5);
+        QCOMPARE(axis.categoriesLabels(), (QStringList { QStringLiteral("−10 mV"), QStringLiteral("−5 mV"),
+                                              QStringLiteral("0 V"), QStringLiteral("5 mV"), QStringLiteral("10 mV") }));
+        QCOMPARE(axis.min(), -0.0105);
+        // Far from zero, a narrow range still has labels that differ: an hour into a session.
+        setEngineeringTicks(&axis, 12345.01, 12345.09, QStringLiteral("s"), 4);
+        QCOMPARE(axis.categoriesLabels().size(), 4);
+        QCOMPARE(axis.categoriesLabels().first(), QStringLiteral("12\u2009345.02 s")); // a thin space groups the digits
     }
 
     void stateRoundTrips()
