@@ -91,7 +91,6 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_channels->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_channels->setToolTip(tr("The channel of the scope whose samples are counted and measured"));
     top->addWidget(m_channels);
-    top->addSpacing(12);
     top->addWidget(new QLabel(tr("Histogram of"), this));
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("statisticsRange"));
@@ -108,8 +107,10 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_binsBox->setKeyboardTracking(false);
     m_binsBox->setToolTip(tr("How many equal bins the range from the smallest to the largest sample is cut into"));
     top->addWidget(m_binsBox);
-    top->addSpacing(12);
-    top->addWidget(new QLabel(tr("Trend of"), this));
+    // The trend's own controls go above its chart: the dock stays narrow enough to sit beside the
+    // Measurements and Spectrum docks.
+    auto *trendTop = new QHBoxLayout;
+    trendTop->addWidget(new QLabel(tr("Trend of"), this));
     m_measurementBox = new QComboBox(this);
     m_measurementBox->setObjectName(QStringLiteral("statisticsMeasurement"));
     for (const MeasurementsPanel::Kind &k : MeasurementsPanel::kinds()) {
@@ -119,13 +120,13 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_measurementBox->setCurrentIndex(m_measurementBox->findData(m_measurement));
     m_measurementBox->setToolTip(tr("The measurement followed over time: measured over the window shown each time "
                                     "it moves on (at most 4 times a second), one point at the window's end"));
-    top->addWidget(m_measurementBox);
+    trendTop->addWidget(m_measurementBox);
     auto *clear = new QPushButton(tr("Clear"), this);
     clear->setObjectName(QStringLiteral("statisticsClear"));
     clear->setToolTip(tr("Empty the trend and start collecting again"));
-    top->addWidget(clear);
+    trendTop->addWidget(clear);
     top->addStretch(1);
-    layout->addLayout(top);
+    trendTop->addStretch(1);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     auto *left = new QWidget(split);
@@ -142,6 +143,7 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_histogramArea->attachAxis(m_histogramY);
     m_histogramY->setTitleText(tr("Samples per bin"));
     m_histogramView = makeView(m_histogramChart, QStringLiteral("statisticsHistogram"), left);
+    leftLayout->addLayout(top);
     leftLayout->addWidget(m_histogramView, 1);
     m_histogramLine = new QLabel(left);
     m_histogramLine->setObjectName(QStringLiteral("statisticsHistogramLine"));
@@ -158,8 +160,11 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_trendChart->addSeries(m_trendSeries);
     m_trendSeries->attachAxis(m_trendX);
     m_trendSeries->attachAxis(m_trendY);
-    m_trendX->setTitleText(tr("Time on the session timeline (end of the window measured)"));
+    m_trendX->setTitleText(tr("Time on the session timeline"));
     m_trendView = makeView(m_trendChart, QStringLiteral("statisticsTrend"), right);
+    m_trendView->setToolTip(tr("One point each time the window shown moves on: the measurement over the window, "
+                               "at the window's end"));
+    rightLayout->addLayout(trendTop);
     rightLayout->addWidget(m_trendView, 1);
     m_trendLine = new QLabel(right);
     m_trendLine->setObjectName(QStringLiteral("statisticsTrendLine"));
@@ -168,6 +173,9 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     rightLayout->addWidget(m_trendLine);
     split->addWidget(left);
     split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({ 1000, 1000 }); // halves (scaled to the width it gets)
     layout->addWidget(split, 1);
 
     connect(m_channels, &QComboBox::activated, this, [this] {
