@@ -84,18 +84,21 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     setObjectName(QStringLiteral("statisticsPanel"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Channel"), this));
+    auto *channelRow = new QHBoxLayout;
+    channelRow->addWidget(new QLabel(tr("Channel"), this));
     m_channels = new QComboBox(this);
     m_channels->setObjectName(QStringLiteral("statisticsChannel"));
     m_channels->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_channels->setToolTip(tr("The channel of the scope whose samples are counted and measured"));
-    top->addWidget(m_channels);
+    channelRow->addWidget(m_channels);
+    channelRow->addStretch(1);
+    layout->addLayout(channelRow);
+    auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Histogram of"), this));
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("statisticsRange"));
     m_range->addItem(tr("the window shown"));
-    m_range->addItem(tr("between the time cursors"));
+    m_range->addItem(tr("between the cursors"));
     m_range->setToolTip(tr("Which samples the histogram counts: all in the time window the scope shows, or "
                            "those between the two time cursors (turn the cursors on with C)"));
     top->addWidget(m_range);
@@ -201,7 +204,7 @@ StatisticsPanel::StatisticsPanel(TraceStore *store, ScopeView *scope, QWidget *p
     m_timer->setInterval(kUpdateMs);
     connect(m_timer, &QTimer::timeout, this, &StatisticsPanel::update);
     m_timer->start();
-    showHistogram(nullptr);
+    drawHistogram();
     drawTrend();
 }
 
@@ -373,6 +376,26 @@ void StatisticsPanel::showHistogram(const HistogramWorker::ResultPtr &result)
         m_histogram = result;
         ++m_histogramsShown;
     }
+    drawHistogram();
+}
+
+int StatisticsPanel::ticksFor(const QWidget *chart, int most)
+{
+    return std::clamp(chart->width() / 90, 2, most); // a label needs about 90 pixels
+}
+
+void StatisticsPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (!m_histogramView || !m_trendView)
+        return;
+    drawHistogram(); // as many ticks as fit
+    drawTrend();
+}
+
+void StatisticsPanel::drawHistogram()
+{
+    const HistogramWorker::ResultPtr &result = m_histogram;
     const HistogramResult *h = result ? &result->histogram : nullptr;
     const QString unit = m_unit;
     QList<QPointF> outline;
@@ -389,7 +412,7 @@ void StatisticsPanel::showHistogram(const HistogramWorker::ResultPtr &result)
         }
         outline.append({ h->hi, 0.0 });
         const double pad = (h->hi - h->lo) * 0.02; // room for the outer tick labels
-        setEngineeringTicks(m_histogramX, h->lo - pad, h->hi + pad, unit, 8);
+        setEngineeringTicks(m_histogramX, h->lo - pad, h->hi + pad, unit, ticksFor(m_histogramView, 8));
         setEngineeringTicks(m_histogramY, 0.0, std::max(1.0, double(top) * 1.05), QString(), 5);
     } else {
         setEngineeringTicks(m_histogramX, -1.0, 1.0, unit, 4);
@@ -467,9 +490,11 @@ void StatisticsPanel::drawTrend()
     m_trendSeries->setPointsVisible(points.size() < 100);
     const MeasurementTrend::Stats s = m_trend.stats();
     if (s.count > 0) {
-        const auto [t0, t1] = padded(m_trend.at(0).t, m_trend.last().t);
-        setEngineeringTicks(m_trendX, m_trend.size() > 1 ? m_trend.at(0).t : t0,
-            m_trend.size() > 1 ? m_trend.last().t : t1, QStringLiteral("s"), 6);
+        const double t0 = m_trend.at(0).t, t1 = m_trend.last().t;
+        if (m_trend.size() > 1)
+            setEngineeringTicks(m_trendX, t0, t1, QStringLiteral("s"), ticksFor(m_trendView, 6));
+        else // one point: a second either side
+            setEngineeringTicks(m_trendX, t0 - 1.0, t0 + 1.0, QStringLiteral("s"), ticksFor(m_trendView, 6));
         const auto [lo, hi] = padded(*s.min, *s.max);
         setEngineeringTicks(m_trendY, lo, hi, unit, 5);
     } else {

@@ -69,6 +69,9 @@ public:
     QChartView *histogramView() const { return m_histogramView; }
     QChartView *trendView() const { return m_trendView; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 Q_SIGNALS:
     /// A choice saved in the session changed.
     void changed();
@@ -76,6 +79,9 @@ Q_SIGNALS:
 private:
     void refreshChannels();
     void showHistogram(const HistogramWorker::ResultPtr &result);
+    void drawHistogram();
+    /// How many ticks an axis across `chart` gets: as many as fit, at most `most`.
+    static int ticksFor(const QWidget *chart, int most);
     void addTrendPoint(const WindowMeasurer::ResultPtr &result);
     void drawTrend();
     QString channelLabel() const;

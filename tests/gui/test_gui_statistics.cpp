@@ -336,6 +336,23 @@ private Q_SLOTS:
         QCOMPARE(view.value(QStringLiteral("bins")).toInt(), 50);
         QCOMPARE(view.value(QStringLiteral("measurement")).toString(), QStringLiteral("period"));
 
+        // With data and the three analysis docks open: they share the space under the scope.
+        feed(store);
+        window.resize(1440, 900);
+        for (const char *name : { "measurementsDock", "spectrumDock" })
+            window.findChild<QDockWidget *>(QLatin1String(name))->show();
+        window.scopeView()->showAll();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                window.statisticsPanel()->update();
+                return window.statisticsPanel()->histogram() && window.statisticsPanel()->histogram()->histogram.count > 0;
+            },
+            20000));
+        QTest::qWait(500);
+        const QString png = QDir(QStringLiteral(BS_SCREENSHOT_DIR)).filePath(QStringLiteral("statistics-main.png"));
+        QVERIFY(window.grab().save(png));
+        qInfo("screenshot: %s", qPrintable(png));
+
         TraceStore store2;
         Recorder recorder2;
         Workspace ws2;
