@@ -34,8 +34,29 @@
 using namespace bs;
 
 namespace {
-/// At 1 ms for 2 s: "Sine" 10 mV at 3 Hz, "Ramp" 0 … 1.999 V (1 mV a sample), "Holes" the sine
-/// with every 100th sample NaN (20 of them).
+/// At 1 ms: "Sine" 10 mV at 3 Hz, "Ramp" 1 mV a sample (0 … 1.999 V over the first 2 s), "Holes"
+/// the sine with every 100th sample NaN. Rows [first, first + rows), in blocks of 300.
+void append(TraceStore &store, std::size_t first, std::size_t rows)
+{
+    constexpr std::size_t perBlock = 300; // the window spans several blocks
+    for (std::size_t at = first; at < first + rows; at += perBlock) {
+        const std::size_t n = std::min(perBlock, first + rows - at);
+        auto b = SampleBlock::make(QStringLiteral("gen"), QStringLiteral("sig"), 3, n, false);
+        b->firstIndex = at;
+        b->t0 = double(at) * 1e-3;
+        b->dt = 1e-3;
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = at + k;
+            const double s = 0.01 * std::sin(2 * std::numbers::pi * 3 * double(i) * 1e-3);
+            b->channel(0)[k] = s;
+            b->channel(1)[k] = double(i) * 1e-3;
+            b->channel(2)[k] = i % 100 == 0 ? std::numeric_limits<double>::quiet_NaN() : s;
+        }
+        store.consume(b);
+    }
+}
+
+/// The three channels for 2 s (2000 samples; 20 NaN in "Holes").
 void feed(TraceStore &store)
 {
     StreamInfo a;
@@ -45,22 +66,7 @@ void feed(TraceStore &store)
         ChannelInfo { QStringLiteral("Ramp"), QStringLiteral("V"), {}, true, {} },
         ChannelInfo { QStringLiteral("Holes"), QStringLiteral("V"), {}, true, {} } };
     store.setStreams(QStringLiteral("gen"), { a });
-    constexpr std::size_t n = 2000, perBlock = 300; // blocks of 300: the window spans several
-    for (std::size_t first = 0; first < n; first += perBlock) {
-        const std::size_t rows = std::min(perBlock, n - first);
-        auto b = SampleBlock::make(QStringLiteral("gen"), QStringLiteral("sig"), 3, rows, false);
-        b->firstIndex = first;
-        b->t0 = double(first) * 1e-3;
-        b->dt = 1e-3;
-        for (std::size_t k = 0; k < rows; ++k) {
-            const std::size_t i = first + k;
-            const double s = 0.01 * std::sin(2 * std::numbers::pi * 3 * double(i) * 1e-3);
-            b->channel(0)[k] = s;
-            b->channel(1)[k] = double(i) * 1e-3;
-            b->channel(2)[k] = i % 100 == 0 ? std::numeric_limits<double>::quiet_NaN() : s;
-        }
-        store.consume(b);
-    }
+    append(store, 0, 2000);
 }
 
 QString key(const char *channel)
@@ -280,6 +286,50 @@ private Q_SLOTS:
         setEngineeringTicks(&axis, 12345.01, 12345.09, QStringLiteral("s"), 4);
         QCOMPARE(axis.categoriesLabels().size(), 4);
         QCOMPARE(axis.categoriesLabels().first(), QStringLiteral("12\u2009345.02 s")); // a thin space groups the digits
+    }
+
+    void trendFollowsTheRollingWindow()
+    {
+        Scope s;
+        QVERIFY(QTest::qWaitForWindowExposed(&s.scope));
+        s.scope.setSpan(2.0 / 3.0); // two periods of the sine
+        s.scope.setFollow(true); // Roll mode: the window ends at the newest sample
+        s.scope.refresh();
+        StatisticsPanel panel(&s.store, &s.scope);
+        panel.show();
+        panel.setChannel(key("Sine"));
+        panel.setMeasurement(QStringLiteral("frequency"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                panel.update();
+                return panel.trend().size() == 1;
+            },
+            20000));
+        // New data arrives; the scope follows it; each window moved gives one point.
+        for (int k = 1; k <= 5; ++k) {
+            append(s.store, 2000 + std::size_t(k - 1) * 100, 100);
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    s.scope.refresh();
+                    panel.update();
+                    return panel.trend().size() == k + 1;
+                },
+                20000));
+            QVERIFY(std::abs(panel.trend().last().v - 3.0) < 0.05); // 3 Hz
+            QVERIFY(panel.trend().last().t > panel.trend().at(k - 1).t);
+        }
+        QVERIFY2(panel.trendText().startsWith(QStringLiteral("6 points · min 2.9")) || panel.trendText().startsWith(QStringLiteral("6 points · min 3.0")),
+            qPrintable(panel.trendText()));
+        // Clear Display: the store is emptied, the trend starts again with the new data.
+        s.store.clear();
+        append(s.store, 0, 1000);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                s.scope.refresh();
+                panel.update();
+                return panel.trend().size() == 1 && panel.trend().last().t < 1.5;
+            },
+            20000));
     }
 
     void stateRoundTrips()
