@@ -370,8 +370,8 @@ QString StatisticsPanel::channelLabel() const
 
 void StatisticsPanel::showHistogram(const HistogramWorker::ResultPtr &result)
 {
-    if (result && m_histogram && result->serial < m_histogram->serial)
-        return; // an older answer than the one shown
+    if (result && ((m_histogram && result->serial < m_histogram->serial) || !(result->key == m_key)))
+        return; // an older answer than the one shown, or for the channel shown before
     if (result) {
         m_histogram = result;
         ++m_histogramsShown;
