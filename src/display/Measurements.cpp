@@ -1,10 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Measurements.h"
 
+#include <QString>
+
 #include <algorithm>
 #include <cmath>
 
 namespace bs {
+
+std::optional<double> measurementValue(const MeasurementResult &r, QStringView id)
+{
+    using Field = std::optional<double> MeasurementResult::*;
+    static constexpr struct
+    {
+        const char *id;
+        Field field;
+    } kFields[] { { "min", &MeasurementResult::min }, { "max", &MeasurementResult::max },
+        { "peak_to_peak", &MeasurementResult::peakToPeak }, { "mean", &MeasurementResult::mean },
+        { "rms", &MeasurementResult::rms }, { "ac_rms", &MeasurementResult::acRms },
+        { "std", &MeasurementResult::stdDev }, { "frequency", &MeasurementResult::frequency },
+        { "period", &MeasurementResult::period }, { "rise_time", &MeasurementResult::riseTime },
+        { "fall_time", &MeasurementResult::fallTime }, { "duty_positive", &MeasurementResult::dutyPositive },
+        { "duty_negative", &MeasurementResult::dutyNegative },
+        { "width_positive", &MeasurementResult::widthPositive },
+        { "width_negative", &MeasurementResult::widthNegative } };
+    if (id == QLatin1String("edges"))
+        return r.edges ? std::optional<double>(double(*r.edges)) : std::nullopt;
+    for (const auto &f : kFields)
+        if (id == QLatin1String(f.id))
+            return r.*(f.field);
+    return std::nullopt;
+}
 
 void ChannelMeasurer::Sum::add(double x)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QStringView>
 #include <QtGlobal>
 
 #include <cstddef>
@@ -19,6 +20,12 @@ struct MeasurementResult
     std::optional<double> dutyPositive, dutyNegative, widthPositive, widthNegative;
     std::optional<quint64> edges; ///< rising + falling; empty without samples or without a range
 };
+
+/// One measurement of `r` by its id, the key of benchscope-inspect's JSON ("min", "max",
+/// "peak_to_peak", "mean", "rms", "ac_rms", "std", "frequency", "period", "rise_time", "fall_time",
+/// "duty_positive", "duty_negative", "width_positive", "width_negative", "edges"); empty when it
+/// does not apply or the id is unknown.
+std::optional<double> measurementValue(const MeasurementResult &r, QStringView id);
 
 /// Measures one channel in two passes over its samples, each given in pieces of any size in time
 /// order (a view's window read from the TraceStore, a recording read chunk by chunk), so that a

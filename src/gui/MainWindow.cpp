@@ -190,6 +190,7 @@ void MainWindow::setupViewMenu()
     view->addSeparator();
     view->addAction(m_measurementsDock->toggleViewAction());
     view->addAction(m_spectrumDock->toggleViewAction());
+    view->addAction(m_statisticsDock->toggleViewAction());
     view->addSeparator();
     view->addAction(m_ui->mainToolBar->toggleViewAction());
     m_ui->menuPanels->setEnabled(false);

@@ -27,6 +27,7 @@ class Recorder;
 class RecordingWindow;
 class ScopeView;
 class SpectrumPanel;
+class StatisticsPanel;
 class StatusMonitor;
 class TraceStore;
 class ViewDataExportJob;
@@ -65,6 +66,8 @@ public:
     ScopeView *scopeView() const { return m_scope; }
     MeasurementsPanel *measurementsPanel() const { return m_measurements; }
     SpectrumPanel *spectrumPanel() const { return m_spectrum; }
+    StatisticsPanel *statisticsPanel() const { return m_statistics; }
+    QDockWidget *statisticsDock() const { return m_statisticsDock; }
     InstrumentPanel *panel(const QString &instrumentId) const { return m_panels.value(instrumentId); }
     QList<InstrumentPanel *> panels() const { return m_panels.values(); }
     StatusMonitor *statusMonitor() const { return m_status; }
@@ -118,7 +121,7 @@ protected:
 private:
     void setupActions();
     void setupViewMenu();
-    /// The Measurements and Spectrum docks (MainWindowAnalysis.cpp).
+    /// The Measurements, Spectrum and Statistics docks (MainWindowAnalysis.cpp).
     void setupAnalysisDocks();
     void setupRecordingActions();
     /// Cancels an opening under way and waits for its thread (closing the window).
@@ -171,6 +174,8 @@ private:
     SpectrumPanel *m_spectrum = nullptr;
     QDockWidget *m_measurementsDock = nullptr;
     QDockWidget *m_spectrumDock = nullptr;
+    StatisticsPanel *m_statistics = nullptr;
+    QDockWidget *m_statisticsDock = nullptr;
     StatusMonitor *m_status = nullptr;
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;

@@ -10,6 +10,7 @@
 #include "MeasurementsPanel.h"
 #include "ScopeView.h"
 #include "SpectrumPanel.h"
+#include "StatisticsPanel.h"
 
 #include <Workspace.h>
 
@@ -33,6 +34,9 @@ Session MainWindow::currentSession() const
     QJsonObject spectrum = m_spectrum->saveState();
     spectrum.insert(QStringLiteral("visible"), !m_spectrumDock->isHidden());
     s.views.append(spectrum);
+    QJsonObject statistics = m_statistics->saveState();
+    statistics.insert(QStringLiteral("visible"), !m_statisticsDock->isHidden());
+    s.views.append(statistics);
     if (!m_selectedPanel.isEmpty())
         s.views.append(panelsView());
     for (const QJsonValue &v : m_otherViews)
@@ -61,7 +65,7 @@ void MainWindow::restoreViews(const QJsonArray &views)
 {
     m_otherViews = QJsonArray();
     bool scopeRestored = false;
-    bool measurementsRestored = false, spectrumRestored = false;
+    bool measurementsRestored = false, spectrumRestored = false, statisticsRestored = false;
     for (const QJsonValue &v : views) {
         const QJsonObject o = v.toObject();
         const QString type = o.value(QStringLiteral("type")).toString();
@@ -75,6 +79,10 @@ void MainWindow::restoreViews(const QJsonArray &views)
             m_spectrum->restoreState(o);
             m_spectrumDock->setVisible(o.value(QStringLiteral("visible")).toBool(false));
             spectrumRestored = true;
+        } else if (!statisticsRestored && type == QLatin1String("statistics")) {
+            m_statistics->restoreState(o);
+            m_statisticsDock->setVisible(o.value(QStringLiteral("visible")).toBool(false));
+            statisticsRestored = true;
         } else if (!scopeRestored && o.value(QStringLiteral("type")).toString() == ScopeSettings::kType) {
             m_scope->restoreState(o);
             scopeRestored = true;
@@ -91,6 +99,10 @@ void MainWindow::restoreViews(const QJsonArray &views)
     if (!spectrumRestored) {
         m_spectrum->restoreState(QJsonObject());
         m_spectrumDock->hide();
+    }
+    if (!statisticsRestored) {
+        m_statistics->restoreState(QJsonObject());
+        m_statisticsDock->hide();
     }
 }
 

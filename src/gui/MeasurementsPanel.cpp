@@ -26,27 +26,6 @@ constexpr int kUpdateMs = 250;
 const QStringList kDefaultColumns { QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("peak_to_peak"),
     QStringLiteral("mean"), QStringLiteral("rms"), QStringLiteral("frequency") };
 
-std::optional<double> valueOf(const MeasurementResult &r, const QString &id)
-{
-    static const QHash<QString, std::optional<double> MeasurementResult::*> fields {
-        { QStringLiteral("min"), &MeasurementResult::min }, { QStringLiteral("max"), &MeasurementResult::max },
-        { QStringLiteral("peak_to_peak"), &MeasurementResult::peakToPeak },
-        { QStringLiteral("mean"), &MeasurementResult::mean }, { QStringLiteral("rms"), &MeasurementResult::rms },
-        { QStringLiteral("ac_rms"), &MeasurementResult::acRms }, { QStringLiteral("std"), &MeasurementResult::stdDev },
-        { QStringLiteral("frequency"), &MeasurementResult::frequency },
-        { QStringLiteral("period"), &MeasurementResult::period },
-        { QStringLiteral("rise_time"), &MeasurementResult::riseTime },
-        { QStringLiteral("fall_time"), &MeasurementResult::fallTime },
-        { QStringLiteral("duty_positive"), &MeasurementResult::dutyPositive },
-        { QStringLiteral("duty_negative"), &MeasurementResult::dutyNegative },
-        { QStringLiteral("width_positive"), &MeasurementResult::widthPositive },
-        { QStringLiteral("width_negative"), &MeasurementResult::widthNegative } };
-    if (id == QLatin1String("edges"))
-        return r.edges ? std::optional<double>(double(*r.edges)) : std::nullopt;
-    const auto it = fields.constFind(id);
-    return it == fields.constEnd() ? std::nullopt : r.*(*it);
-}
-
 QIcon swatch(const QColor &c)
 {
     QPixmap p(12, 12);
@@ -79,6 +58,38 @@ const QVector<MeasurementsPanel::Kind> &MeasurementsPanel::kinds()
         { QStringLiteral("edges"), tr("Edges"), tr("Rising + falling edges between the 10 % and 90 % levels"), U::Count },
     };
     return all;
+}
+
+const MeasurementsPanel::Kind *MeasurementsPanel::kind(const QString &id)
+{
+    for (const Kind &k : kinds())
+        if (k.id == id)
+            return &k;
+    return nullptr;
+}
+
+QString MeasurementsPanel::unitOf(const Kind &kind, const QString &channelUnit)
+{
+    switch (kind.unit) {
+    case Kind::Unit::Channel:
+        return channelUnit;
+    case Kind::Unit::Seconds:
+        return QStringLiteral("s");
+    case Kind::Unit::Hertz:
+        return QStringLiteral("Hz");
+    case Kind::Unit::Percent:
+        return QStringLiteral("%");
+    case Kind::Unit::Count:
+        break;
+    }
+    return QString();
+}
+
+QString MeasurementsPanel::formatValue(const Kind &kind, double value, const QString &channelUnit)
+{
+    if (kind.unit == Kind::Unit::Count)
+        return EngineeringFormat::formatInteger(qint64(value));
+    return EngineeringFormat::formatSignificant(value, unitOf(kind, channelUnit), 4);
 }
 
 MeasurementsPanel::MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidget *parent)
@@ -298,31 +309,12 @@ void MeasurementsPanel::showResult(const WindowMeasurer::ResultPtr &result)
         m_table->setItem(row, 0, name);
         for (int col = 0; col < m_columns.size(); ++col) {
             const QString &id = m_columns[col];
-            const Kind *kind = nullptr;
-            for (const Kind &k : kinds())
-                if (k.id == id)
-                    kind = &k;
-            const std::optional<double> v = valueOf(c.result, id);
+            const Kind *k = kind(id);
+            const std::optional<double> v = measurementValue(c.result, id);
             QString text = QStringLiteral("—");
             QString tip;
-            if (v && kind) {
-                switch (kind->unit) {
-                case Kind::Unit::Channel:
-                    text = EngineeringFormat::formatSignificant(*v, info.unit, 4);
-                    break;
-                case Kind::Unit::Seconds:
-                    text = EngineeringFormat::formatSignificant(*v, QStringLiteral("s"), 4);
-                    break;
-                case Kind::Unit::Hertz:
-                    text = EngineeringFormat::formatSignificant(*v, QStringLiteral("Hz"), 4);
-                    break;
-                case Kind::Unit::Percent:
-                    text = EngineeringFormat::formatSignificant(*v, QStringLiteral("%"), 4);
-                    break;
-                case Kind::Unit::Count:
-                    text = EngineeringFormat::formatInteger(qint64(*v));
-                    break;
-                }
+            if (v && k) {
+                text = formatValue(*k, *v, info.unit);
             } else {
                 tip = c.result.samples == 0 ? tr("No samples in this window")
                                             : tr("Does not apply here (e.g. no complete period or edge in the window)");

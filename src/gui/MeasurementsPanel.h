@@ -36,6 +36,12 @@ public:
         enum class Unit { Channel, Seconds, Hertz, Percent, Count } unit;
     };
     static const QVector<Kind> &kinds();
+    /// The kind with this id, or null.
+    static const Kind *kind(const QString &id);
+    /// The unit of a kind's values: the channel's, "s", "Hz", "%", or none for a count.
+    static QString unitOf(const Kind &kind, const QString &channelUnit);
+    /// A value as the table shows it: 4 significant digits and an SI prefix ("7.071 mV"), a count exactly.
+    static QString formatValue(const Kind &kind, double value, const QString &channelUnit);
 
     MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidget *parent = nullptr);
     ~MeasurementsPanel() override;

@@ -6,6 +6,7 @@
 #include "RecordingTraceSource.h"
 #include "ScopeView.h"
 #include "SpectrumPanel.h"
+#include "StatisticsPanel.h"
 
 #include <EngineeringFormat.h>
 
@@ -43,7 +44,12 @@ RecordingWindow::RecordingWindow(std::unique_ptr<RecordingTraceSource> source, Q
     m_spectrum = new SpectrumPanel(m_source.get(), m_scope, this);
     m_spectrumDock = addAnalysisDock(this, tr("Spectrum"), QStringLiteral("spectrumDock"), m_spectrum,
         QKeySequence(QStringLiteral("Ctrl+Shift+F")), tr("The spectrum (FFT) of a channel shown (Ctrl+Shift+F)"));
+    m_statistics = new StatisticsPanel(m_source.get(), m_scope, this);
+    m_statisticsDock = addAnalysisDock(this, tr("Statistics"), QStringLiteral("statisticsDock"), m_statistics,
+        QKeySequence(QStringLiteral("Ctrl+Shift+H")), tr("The histogram of a channel and the trend of a measurement "
+                                                         "(Ctrl+Shift+H)"));
     splitDockWidget(m_measurementsDock, m_spectrumDock, Qt::Horizontal);
+    splitDockWidget(m_spectrumDock, m_statisticsDock, Qt::Horizontal);
     buildMenus();
 
     auto *info = new QLabel(summary(), this);
@@ -75,6 +81,7 @@ RecordingWindow::~RecordingWindow()
     // The views and their worker threads read the source: they go before it does.
     delete m_measurements;
     delete m_spectrum;
+    delete m_statistics;
     delete m_scope;
 }
 
@@ -104,6 +111,7 @@ void RecordingWindow::buildMenus()
     view->addSeparator();
     view->addAction(m_measurementsDock->toggleViewAction());
     view->addAction(m_spectrumDock->toggleViewAction());
+    view->addAction(m_statisticsDock->toggleViewAction());
 }
 
 QString RecordingWindow::summary() const

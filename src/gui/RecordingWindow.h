@@ -14,10 +14,11 @@ class MeasurementsPanel;
 class RecordingTraceSource;
 class ScopeView;
 class SpectrumPanel;
+class StatisticsPanel;
 
 /// A recording opened with File ▸ Open Recording: the same scope (lanes, zoom down to single
 /// samples, cursors, gaps as breaks), Measurements and Spectrum docks and image export as the
-/// live window, on the file (RecordingTraceSource: only what is on screen is read). A window of
+/// live window (Measurements, Spectrum, Statistics), on the file (RecordingTraceSource: only what is on screen is read). A window of
 /// its own, beside the live one; closing it closes the file.
 class RecordingWindow : public QMainWindow
 {
@@ -31,6 +32,8 @@ public:
     SpectrumPanel *spectrum() const { return m_spectrum; }
     QDockWidget *measurementsDock() const { return m_measurementsDock; }
     QDockWidget *spectrumDock() const { return m_spectrumDock; }
+    StatisticsPanel *statistics() const { return m_statistics; }
+    QDockWidget *statisticsDock() const { return m_statisticsDock; }
     const RecordingTraceSource &source() const { return *m_source; }
     /// What the status bar says of the file: format, streams, time span, gaps.
     QString summary() const;
@@ -45,6 +48,8 @@ private:
     SpectrumPanel *m_spectrum = nullptr;
     QDockWidget *m_measurementsDock = nullptr;
     QDockWidget *m_spectrumDock = nullptr;
+    StatisticsPanel *m_statistics = nullptr;
+    QDockWidget *m_statisticsDock = nullptr;
     QLabel *m_errorLabel = nullptr;
 };
 

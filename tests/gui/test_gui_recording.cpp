@@ -8,6 +8,7 @@
 #include <RecordingTraceSource.h>
 #include <RecordingWindow.h>
 #include <ScopeView.h>
+#include <StatisticsPanel.h>
 
 #include <Recorder.h>
 #include <TraceStore.h>
@@ -247,6 +248,17 @@ private Q_SLOTS:
         QCOMPARE(panel->cellText(0, QStringLiteral("max")), QStringLiteral("1.000 V"));
         QCOMPARE(panel->cellText(0, QStringLiteral("min")), QStringLiteral("−1.000 V"));
         QCOMPARE(panel->cellText(0, QStringLiteral("frequency")), QStringLiteral("3.000 Hz"));
+
+        // The histogram of the whole recording: every sample, binned.
+        w->statisticsDock()->show();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                w->statistics()->update();
+                return w->statistics()->histogram() != nullptr;
+            },
+            30000));
+        QCOMPARE(w->statistics()->histogram()->histogram.count, quint64(kRows));
+        QCOMPARE(w->statistics()->histogram()->histogram.nonFinite, quint64(0));
 
         // Zoomed in to a few samples: raw points.
         scope->plot()->xAxis->setRange(0.25, 0.25 + 20 * kDt);
