@@ -739,7 +739,7 @@ void ScopeView::showContextMenu(const QPoint &pos)
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->setObjectName(QStringLiteral("scopeContextMenu"));
     if (const QString channel = channelAt(pos); !channel.isEmpty()) { // legend entry, trace or own axis
-        menu->addAction(tr("Channel %1 settings…").arg(channel.section(QLatin1Char('/'), 2)), this,
+        menu->addAction(tr("Channel %1 settings…").arg(channelTitle(channel)), this,
             [this, channel] { openChannelSettings(channel); });
         menu->addSeparator();
     }

@@ -324,6 +324,8 @@ private:
     void restoreChannelScales(const QMap<QString, ScopeSettings::ChannelScale> &scales);
     /// The channel (style key) whose legend entry, trace or own axis is at `pos`, or empty.
     QString channelAt(const QPoint &pos) const;
+    /// "Small", or "pico1: Small" when several instruments are in the legend.
+    QString channelTitle(const QString &styleKey) const;
 
     struct ViewState
     {

@@ -114,17 +114,29 @@ ChannelScaleDialog *ScopeView::openChannelSettings(const QString &styleKey)
     if (m_channelDialog && m_channelDialog->styleKey() != styleKey)
         m_channelDialog->close(); // one popup at a time (it deletes itself)
     if (!m_channelDialog || m_channelDialog->styleKey() != styleKey) {
-        QString name = styleKey.section(QLatin1Char('/'), 2);
         QString unit;
         for (const Trace &t : std::as_const(m_traces))
             if (t.styleKey == styleKey)
-                name = t.info.name, unit = t.info.unit;
-        m_channelDialog = new ChannelScaleDialog(this, styleKey, name, unit);
+                unit = t.info.unit;
+        m_channelDialog = new ChannelScaleDialog(this, styleKey, channelTitle(styleKey), unit);
     }
     m_channelDialog->show();
     m_channelDialog->raise();
     m_channelDialog->activateWindow();
     return m_channelDialog;
+}
+
+QString ScopeView::channelTitle(const QString &styleKey) const
+{
+    // Style keys are "<instrument>/<stream>/<channel name>" (the name may hold a '/').
+    const QString name = styleKey.section(QLatin1Char('/'), 2);
+    const QString instrument = styleKey.section(QLatin1Char('/'), 0, 0);
+    QSet<QString> instruments;
+    for (const QString &key : m_legendKeys)
+        instruments.insert(key.section(QLatin1Char('/'), 0, 0));
+    if (instruments.size() < 2)
+        return name;
+    return m_instrumentNames.value(instrument, instrument) + QStringLiteral(": ") + name;
 }
 
 QCPAxis *ScopeView::ownAxisFor(const Trace &t)

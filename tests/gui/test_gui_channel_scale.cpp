@@ -401,6 +401,43 @@ private Q_SLOTS:
         dialog->close();
     }
 
+    void rightClickOnATraceOrItsAxisOffersItsSettings()
+    {
+        Fixture f;
+        QVERIFY(f.view.setChannelScale(kBig, ChannelScale { false, 0.5, 0.0 }));
+        f.view.refresh();
+        auto menuTexts = [&f](const QPoint &at) {
+            QTest::mousePress(f.view.plot(), Qt::RightButton, Qt::NoModifier, at);
+            QTest::mouseRelease(f.view.plot(), Qt::RightButton, Qt::NoModifier, at);
+            QStringList texts;
+            for (auto *menu : f.view.findChildren<QMenu *>(QStringLiteral("scopeContextMenu"))) {
+                if (menu->isVisible())
+                    for (QAction *a : menu->actions())
+                        texts << a->text();
+                menu->close();
+            }
+            QCoreApplication::processEvents();
+            return texts;
+        };
+        // On the crest of Big (1 V at 0.125 s).
+        QCPAxis *big = f.view.channelAxis(kBig);
+        const QPoint crest(int(f.view.laneRect(0)->axis(QCPAxis::atBottom)->coordToPixel(0.125)),
+            int(big->coordToPixel(1.0)));
+        QVERIFY(menuTexts(crest).contains(QStringLiteral("Channel Big settings…")));
+        // On its own axis: its settings and moving that axis alone.
+        const QPoint onAxis = big->axisType() == QCPAxis::atRight
+            ? QPoint(f.view.laneRect(0)->right() + 20, f.view.laneRect(0)->center().y())
+            : QPoint(f.view.laneRect(0)->left() - 20, f.view.laneRect(0)->center().y());
+        const QStringList texts = menuTexts(onAxis);
+        QVERIFY2(texts.contains(QStringLiteral("Channel Big settings…")),
+            qPrintable(texts.join(QLatin1Char('|'))));
+        QVERIFY2(texts.filter(QStringLiteral("Big [V] axis")).size() == 1,
+            qPrintable(texts.join(QLatin1Char('|'))));
+        // Far from every trace: no channel's settings.
+        const QPoint empty(f.view.laneRect(0)->left() + 5, f.view.laneRect(0)->top() + 3);
+        QVERIFY(menuTexts(empty).filter(QStringLiteral("settings…")).isEmpty());
+    }
+
     void screenshot()
     {
         Fixture f;
