@@ -72,6 +72,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     connect(m_scope, &ScopeView::yAutoChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::axisSidesChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::lanesChanged, this, [this] { setModified(); });
+    connect(m_scope, &ScopeView::channelScalesChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::triggerChanged, this, [this] { setModified(); });
     connect(m_scope, &ScopeView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_record, &RecordController::recordingChanged, this, &MainWindow::updateRecordAction);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ScopeSettings.h"
 
+#include <QObject>
+
 #include <cmath>
 
 namespace bs {
@@ -69,6 +71,45 @@ ScopeSettings::Trigger ScopeSettings::Trigger::fromJson(const QJsonObject &o)
     return t;
 }
 
+QString ScopeSettings::ChannelScale::problem(double perDiv, double offset, const QString &unit)
+{
+    const QString u = unit.isEmpty() ? QString() : QLatin1Char(' ') + unit;
+    if (!std::isfinite(perDiv) || !(perDiv > 0))
+        return QObject::tr("The scale must be a number above zero%1/div.").arg(u);
+    if (perDiv > kMaxMagnitude || perDiv < kMinPerDiv)
+        return QObject::tr("The scale must lie between 1e-15 and 1e15%1/div.").arg(u);
+    if (!std::isfinite(offset) || std::abs(offset) > kMaxMagnitude)
+        return QObject::tr("The offset must be a number between −1e15 and 1e15%1.").arg(u);
+    if (perDiv * kDivisions < std::abs(offset) * 1e-12) // below what a double resolves at that offset
+        return QObject::tr("The scale is too fine for an offset of %1%2: at most 12 digits apart.").arg(offset).arg(u);
+    return QString();
+}
+
+QJsonObject ScopeSettings::ChannelScale::toJson() const
+{
+    return QJsonObject { { QStringLiteral("auto"), autoscale }, { QStringLiteral("per_div"), perDiv },
+        { QStringLiteral("offset"), offset } };
+}
+
+std::optional<ScopeSettings::ChannelScale> ScopeSettings::ChannelScale::fromJson(const QJsonValue &v)
+{
+    if (!v.isObject())
+        return std::nullopt;
+    const QJsonObject o = v.toObject();
+    ChannelScale c;
+    const QJsonValue perDiv = o.value(QStringLiteral("per_div"));
+    const QJsonValue offset = o.value(QStringLiteral("offset"));
+    const bool usable = perDiv.isDouble() && (offset.isDouble() || offset.isUndefined())
+        && problem(perDiv.toDouble(), offset.toDouble(0.0), QString()).isEmpty();
+    if (usable) {
+        c.perDiv = perDiv.toDouble();
+        c.offset = offset.toDouble(0.0);
+    }
+    // Without a usable scale the channel keeps its own axis, fitted to its data.
+    c.autoscale = !usable || o.value(QStringLiteral("auto")).toBool(false);
+    return c;
+}
+
 QJsonObject ScopeSettings::toJson() const
 {
     QJsonObject o { { QStringLiteral("type"), kType }, { QStringLiteral("span_s"), spanSeconds },
@@ -93,6 +134,11 @@ QJsonObject ScopeSettings::toJson() const
         o.insert(QStringLiteral("y_sides"), sides);
     if (!primaryUnit.isNull())
         o.insert(QStringLiteral("y_unit"), primaryUnit);
+    QJsonObject scales;
+    for (auto it = channelScales.constBegin(); it != channelScales.constEnd(); ++it)
+        scales.insert(it.key(), it->toJson());
+    if (!scales.isEmpty())
+        o.insert(QStringLiteral("channel_scales"), scales);
     return o;
 }
 
@@ -127,6 +173,10 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
         && !s.yRanges.contains(s.primaryUnit))
         s.yRanges.insert(s.primaryUnit, { lo.toDouble(), hi.toDouble() });
     s.channels = o.value(QStringLiteral("channels")).toArray();
+    const QJsonObject scales = o.value(QStringLiteral("channel_scales")).toObject();
+    for (auto it = scales.begin(); it != scales.end(); ++it)
+        if (const auto c = ChannelScale::fromJson(it.value()); c && !it.key().isEmpty())
+            s.channelScales.insert(it.key(), *c);
     return s;
 }
 

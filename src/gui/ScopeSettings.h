@@ -10,6 +10,8 @@
 #include <QPair>
 #include <QString>
 
+#include <optional>
+
 namespace bs {
 
 /// What a scope view remembers in the session's `views` array:
@@ -23,8 +25,34 @@ namespace bs {
 /// or mistyped member keeps its default. `mode` is "roll" (strip chart) or "triggered" (scope),
 /// `trigger` the software trigger: `{"channel":"inst/stream/ch","edge":"rising"|"falling"|"either",
 /// "level":0.5,"hysteresis":0.01,"holdoff_s":0,"pre_percent":50,"sweep":"auto"|"normal"|"single"}`.
+/// `channel_scales` holds the channels with their own value axis, by channel style key:
+/// `{"scope/sig/Sine":{"auto":false,"per_div":0.01,"offset":0}}` (scale in the channel's unit per
+/// division, offset the value at the lane's centre line); a junk entry falls back to autoscale.
 struct ScopeSettings
 {
+    /// A channel's own vertical scale, as on a bench scope: `perDiv` units per division over
+    /// kDivisions divisions, `offset` the value at the centre line, so the axis shows
+    /// offset ± kDivisions/2 · perDiv; or, with `autoscale`, an own axis fitted to the channel's data.
+    struct ChannelScale
+    {
+        static constexpr int kDivisions = 8;
+        static constexpr double kMaxMagnitude = 1e15; ///< beyond this a scale or offset is junk
+        static constexpr double kMinPerDiv = 1e-15;
+
+        bool autoscale = true;
+        double perDiv = 1.0;
+        double offset = 0.0;
+
+        double lower() const { return offset - perDiv * kDivisions / 2; }
+        double upper() const { return offset + perDiv * kDivisions / 2; }
+        /// Empty if `perDiv` and `offset` make a usable axis, else what is wrong in the user's words.
+        static QString problem(double perDiv, double offset, const QString &unit);
+        QJsonObject toJson() const;
+        /// A missing or unusable scale falls back to autoscale (nullopt: not an object at all).
+        static std::optional<ChannelScale> fromJson(const QJsonValue &v);
+        bool operator==(const ChannelScale &) const = default;
+    };
+
     /// The software trigger of a Triggered view, as the user set it.
     struct Trigger
     {
@@ -56,6 +84,7 @@ struct ScopeSettings
     QMap<QString, QPair<double, double>> yRanges; ///< manual range per unit
     QMap<QString, bool> axisOnRight; ///< side of each unit's axis (true: right)
     QJsonArray channels; ///< ChannelStyles::toJson()
+    QMap<QString, ChannelScale> channelScales; ///< channels with their own axis, by style key
 
     QJsonObject toJson() const;
     static ScopeSettings fromJson(const QJsonObject &o);

@@ -394,6 +394,11 @@ void ScopeView::setYRange(double lower, double upper)
 {
     if (!(lower < upper) || !std::isfinite(lower) || !std::isfinite(upper))
         return;
+    if (!m_axes.isEmpty() && m_channelAxes.contains(m_axes.first().second)) { // only channels' own axes
+        constexpr int div = ScopeSettings::ChannelScale::kDivisions;
+        setChannelScale(m_channelAxes.value(m_axes.first().second), { false, (upper - lower) / div, (upper + lower) / 2 });
+        return;
+    }
     setYAuto(false);
     const QString unit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
     m_manualRanges.insert(unit, { lower, upper });
@@ -431,7 +436,8 @@ void ScopeView::showAll()
 void ScopeView::storeManualRanges()
 {
     for (const auto &[unit, axis] : std::as_const(m_axes))
-        m_manualRanges.insert(unit, { axis->range().lower, axis->range().upper });
+        if (!m_channelAxes.contains(axis)) // a channel's own axis keeps its scale
+            m_manualRanges.insert(unit, { axis->range().lower, axis->range().upper });
 }
 
 QJsonObject ScopeView::saveState() const
@@ -443,8 +449,11 @@ QJsonObject ScopeView::saveState() const
     s.yRanges = m_manualRanges;
     if (!m_yAuto) // autoscaled ranges change every frame; only manual ones are worth keeping
         for (const auto &[unit, axis] : std::as_const(m_axes))
-            s.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
-    s.primaryUnit = m_axes.isEmpty() ? m_savedPrimaryUnit : m_axes.first().first;
+            if (!m_channelAxes.contains(axis))
+                s.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
+    s.primaryUnit = m_axes.isEmpty() || m_channelAxes.contains(m_axes.first().second) ? m_savedPrimaryUnit
+                                                                                      : m_axes.first().first;
+    s.channelScales = m_channelScales;
     s.axisOnRight = m_axisSides;
     s.lanes = m_laneMode;
     s.triggered = m_triggered;
@@ -459,6 +468,7 @@ void ScopeView::restoreState(const QJsonObject &state)
     m_manualRanges = s.yRanges;
     m_savedPrimaryUnit = s.primaryUnit;
     m_axisSides = s.axisOnRight;
+    m_channelScales = s.channelScales;
     setLanes(s.lanes);
     setTriggerSettings(s.trigger);
     setTriggered(s.triggered);
@@ -532,6 +542,7 @@ QString ScopeView::gestureHelp()
               "Double-click: Follow and Autoscale Y on again\n"
               "C: cursors · drag a cursor line to move it · Shift+double-click: value cursors to that lane\n"
               "Click a legend entry: hide/show that channel\n"
+              "Right-click a legend entry or a trace: that channel's scale, offset, colour\n"
               "Right-click an axis: move it to the other side\n"
               "Space (plot focused): Run/Stop · F5: Run/Stop · Ctrl+L: Clear");
 }
@@ -560,7 +571,9 @@ void ScopeView::pushZoomHistory()
     v.follow = m_follow;
     v.yAuto = m_yAuto;
     for (const auto &[unit, axis] : std::as_const(m_axes))
-        v.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
+        if (!m_channelAxes.contains(axis))
+            v.yRanges.insert(unit, { axis->range().lower, axis->range().upper });
+    v.channelScales = m_channelScales;
     m_zoomHistory.append(v);
     if (m_zoomHistory.size() > kMaxZoomHistory)
         m_zoomHistory.removeFirst();
@@ -583,6 +596,7 @@ bool ScopeView::zoomBack()
                 axis->setRange(v.yRanges[unit].first, v.yRanges[unit].second);
         m_programmatic = false;
     }
+    restoreChannelScales(v.channelScales);
     setFollow(v.follow);
     if (!v.follow) {
         m_programmatic = true;
@@ -639,11 +653,12 @@ void ScopeView::onDoubleClick(QMouseEvent *event)
             }
         return;
     }
-    if (m_follow && m_yAuto)
+    if (m_follow && m_yAuto && !anyManualChannelScale())
         return;
     pushZoomHistory();
     setFollow(true);
     setYAuto(true);
+    autoscaleAllChannels(); // channels with their own axis keep it, fitted to their data again
     Q_EMIT statusMessage(tr("Double-click: Follow and Autoscale Y are on again (Backspace on the plot: back)"));
 }
 
@@ -743,14 +758,22 @@ void ScopeView::showContextMenu(const QPoint &pos)
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->setObjectName(QStringLiteral("scopeContextMenu"));
+    if (const QString channel = channelAt(pos); !channel.isEmpty()) { // legend entry, trace or own axis
+        menu->addAction(tr("Channel %1 settings…").arg(channelTitle(channel)), this,
+            [this, channel] { openChannelSettings(channel); });
+        menu->addSeparator();
+    }
     for (const auto &[key, axis] : std::as_const(m_axes)) {
         if (axis->selectTest(pos, false) < 0)
             continue;
+        const QString ownKey = m_channelAxes.value(axis); // a channel's own axis moves alone
         const QString unit = m_axisUnits.value(axis);
         const bool right = axis->axisType() == QCPAxis::atRight;
-        const QString name = unit.isEmpty() ? tr("the value axis") : tr("the [%1] axis").arg(unit);
+        const QString name = !ownKey.isEmpty() ? tr("the %1 axis").arg(axis->label())
+            : unit.isEmpty()                  ? tr("the value axis")
+                                              : tr("the [%1] axis").arg(unit);
         const QString text = right ? tr("Move %1 to the left").arg(name) : tr("Move %1 to the right").arg(name);
-        const QString u = unit;
+        const QString u = ownKey.isEmpty() ? unit : ownKey;
         menu->addAction(text, this, [this, u, right] { setAxisOnRight(u, !right); });
         menu->addSeparator();
         break;

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QPoint>
+#include <QPointer>
 #include <QSet>
 #include <QWidget>
 
@@ -37,6 +38,7 @@ class QWheelEvent;
 
 namespace bs {
 
+class ChannelScaleDialog;
 class ChannelStyles;
 class TimeSpanBox;
 class TraceSource;
@@ -181,6 +183,23 @@ public:
     /// The (first) value axis showing `unit` now, or null.
     QCPAxis *axisForUnitIfShown(const QString &unit) const;
 
+    /// Per channel (style key) vertical scale, as on a bench scope (ScopeViewChannelScale.cpp): a
+    /// channel with its own scale gets its own value axis in its lane ("<channel> [unit]", in the
+    /// trace's colour), showing offset ± 4 divisions of `perDiv`, or fitted to that channel's data
+    /// alone when `autoscale`; the lane then shows its 8 divisions as grid lines. Channels without
+    /// one share their unit's axis. Zooming or panning such an axis sets its scale and offset.
+    std::optional<ScopeSettings::ChannelScale> channelScale(const QString &styleKey) const;
+    /// Gives the channel its own axis with `scale`; a scale that is not a number above zero (or an
+    /// offset that is not finite) is refused: false with the reason in `error`, nothing changed.
+    bool setChannelScale(const QString &styleKey, const ScopeSettings::ChannelScale &scale, QString *error = nullptr);
+    /// Back to the axis shared by the channels of its unit.
+    void clearChannelScale(const QString &styleKey);
+    /// The value axis a shown channel is drawn on now (its own or its unit's), or null.
+    QCPAxis *channelAxis(const QString &styleKey) const;
+    /// Opens (or raises) the non-modal "Channel <name> settings" popup: colour, visible, own scale
+    /// (autoscale, unit/div, offset). Right-click on a legend entry, a trace or a channel's axis.
+    ChannelScaleDialog *openChannelSettings(const QString &styleKey);
+
     /// `{"type":"scope", ...}` for the session's views array (see ScopeSettings).
     QJsonObject saveState() const;
     /// Restores a saved view; unknown or missing members keep their defaults, styles of channels
@@ -221,6 +240,8 @@ Q_SIGNALS:
     void axisSidesChanged();
     /// The lane arrangement changed (saved in the session's view).
     void lanesChanged();
+    /// A channel's own scale was set, changed or removed (saved in the session's view).
+    void channelScalesChanged();
     /// A short text for the status bar (what a double-click or box zoom did, ...).
     void statusMessage(const QString &text);
 
@@ -295,12 +316,27 @@ private:
     void updateTriggerItems();
     void setLevelToMiddle();
     const Trace *triggerTrace() const;
+    /// A new value axis in `lane` (key in m_axes, side remembered under `sideKey`).
+    QCPAxis *addValueAxis(int lane, const QString &key, const QString &sideKey, const QString &unit);
+    // ScopeViewChannelScale.cpp
+    QCPAxis *ownAxisFor(const Trace &t);
+    void applyChannelScales();
+    void onChannelAxisRangeChanged(const QString &styleKey, const QCPRange &range);
+    bool channelAxisAutoscaled(const QCPAxis *axis) const;
+    bool anyManualChannelScale() const;
+    void autoscaleAllChannels();
+    void restoreChannelScales(const QMap<QString, ScopeSettings::ChannelScale> &scales);
+    /// The channel (style key) whose legend entry, trace or own axis is at `pos`, or empty.
+    QString channelAt(const QPoint &pos) const;
+    /// "Small", or "pico1: Small" when several instruments are in the legend.
+    QString channelTitle(const QString &styleKey) const;
 
     struct ViewState
     {
         double xLower = 0.0, xUpper = 0.0, span = 0.0;
         bool follow = true, yAuto = true;
         QMap<QString, QPair<double, double>> yRanges;
+        QMap<QString, ScopeSettings::ChannelScale> channelScales;
     };
     void pushZoomHistory();
 
@@ -359,7 +395,10 @@ private:
     QMap<QString, QPair<double, double>> m_manualRanges;
     QHash<QString, QString> m_instrumentNames;
     QString m_savedPrimaryUnit;
-    QMap<QString, bool> m_axisSides; ///< unit → on the right
+    QMap<QString, bool> m_axisSides; ///< unit (or style key of a channel's own axis) → on the right
+    QMap<QString, ScopeSettings::ChannelScale> m_channelScales; ///< style key → own scale
+    QHash<QCPAxis *, QString> m_channelAxes; ///< a channel's own value axis → its style key
+    QPointer<ChannelScaleDialog> m_channelDialog;
     QHash<QCPAbstractPlottable *, QString> m_legendKeys; ///< graph → style key (hidden ones too)
     QSet<QString> m_everShown; ///< style keys plotted at some time: listed in the legend when hidden
     QVector<RunMarker> m_markers;

@@ -108,6 +108,7 @@ void ScopeView::rebuildGraphs()
     m_extraAxes.clear();
     m_axes.clear();
     m_axisUnits.clear();
+    m_channelAxes.clear();
     m_traces.clear();
     resetLanes();
 
@@ -137,9 +138,14 @@ void ScopeView::rebuildGraphs()
     if (primaryPresent && m_laneMode == ScopeSettings::Lanes::Single)
         axisFor(laneFor(QString()), m_savedPrimaryUnit); // keep the left axis the user had
     QHash<QCPAxis *, QVector<const Trace *>> onAxis;
-    for (Trace &t : m_traces) {
+    for (Trace &t : m_traces) { // the units' shared axes first, then the channels' own axes
         t.lane = laneFor(laneKeyOf(t));
-        t.axis = axisFor(t.lane, t.info.unit);
+        if (!m_channelScales.contains(t.styleKey))
+            t.axis = axisFor(t.lane, t.info.unit);
+    }
+    for (Trace &t : m_traces) {
+        if (!t.axis)
+            t.axis = ownAxisFor(t);
         const ChannelStyles::Style st = m_styles->style(t.styleKey);
         t.graph = m_plot->addGraph(m_lanes[t.lane].rect->axis(QCPAxis::atBottom), t.axis);
         QPen pen(st.color);
@@ -200,6 +206,12 @@ void ScopeView::rebuildGraphs()
                         + QLatin1Char(' ') + u
                     : u);
         }
+        if (const auto own = m_channelAxes.constFind(axis); own != m_channelAxes.constEnd()) {
+            const QString styleKey = *own; // its range is its scale and offset
+            m_axisConnections.append(connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+                [this, styleKey](const QCPRange &r) { onChannelAxisRangeChanged(styleKey, r); }));
+            continue;
+        }
         const QString u = key;
         m_axisConnections.append(connect(
             axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this, u](const QCPRange &r) {
@@ -218,6 +230,7 @@ void ScopeView::rebuildGraphs()
         }
     }
     updateAxisVisibility();
+    applyChannelScales();
     for (const Lane &lane : std::as_const(m_lanes)) {
         QList<QCPAxis *> valueAxes = laneAxes.value(lane.rect);
         if (valueAxes.isEmpty())
@@ -226,7 +239,7 @@ void ScopeView::rebuildGraphs()
         lane.rect->setRangeZoomAxes({ lane.rect->axis(QCPAxis::atBottom) }, valueAxes);
     }
     m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
-    if (!m_axes.isEmpty())
+    if (!m_axes.isEmpty() && !m_channelAxes.contains(m_axes.first().second))
         m_savedPrimaryUnit = m_axes.first().first;
     rebuildCursors();
     QVector<TriggerBar::Source> sources;
@@ -309,7 +322,8 @@ void ScopeView::autoscale()
 {
     const QCPRange x = m_plot->xAxis->range();
     for (const auto &[unit, axis] : std::as_const(m_axes)) {
-        if (!m_yAuto && m_manualRanges.contains(unit))
+        const bool own = m_channelAxes.contains(axis); // follows its channel's Autoscale, not the view's
+        if (own ? !channelAxisAutoscaled(axis) : !m_yAuto && m_manualRanges.contains(unit))
             continue;
         bool found = false;
         double lo = 0.0, hi = 0.0;
@@ -336,7 +350,7 @@ void ScopeView::autoscale()
             axis->setRange(target);
             m_programmatic = false;
         }
-        if (!m_yAuto) // a unit that had no manual range yet: freeze its first fit
+        if (!m_yAuto && !own) // a unit that had no manual range yet: freeze its first fit
             m_manualRanges.insert(unit, { axis->range().lower, axis->range().upper });
     }
 }

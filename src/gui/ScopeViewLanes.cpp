@@ -144,6 +144,11 @@ QCPAxis *ScopeView::axisFor(int lane, const QString &unit)
     for (const auto &[k, axis] : std::as_const(m_axes))
         if (k == key)
             return axis;
+    return addValueAxis(lane, key, unit, unit);
+}
+
+QCPAxis *ScopeView::addValueAxis(int lane, const QString &key, const QString &sideKey, const QString &unit)
+{
     QCPAxisRect *rect = m_lanes[lane].rect;
     bool leftUsed = false, rightUsed = false;
     int inLane = 0;
@@ -154,10 +159,11 @@ QCPAxis *ScopeView::axisFor(int lane, const QString &unit)
         leftUsed = leftUsed || axis == rect->axis(QCPAxis::atLeft);
         rightUsed = rightUsed || axis == rect->axis(QCPAxis::atRight);
     }
-    // A unit keeps its side (saved with the session); a new one goes left, right, left, ...
-    const auto saved = m_axisSides.constFind(unit);
+    // A unit (or a channel's own axis) keeps its side (saved with the session); a new one goes
+    // left, right, left, ...
+    const auto saved = m_axisSides.constFind(sideKey);
     const bool right = saved != m_axisSides.constEnd() ? *saved : inLane % 2 == 1;
-    m_axisSides.insert(unit, right);
+    m_axisSides.insert(sideKey, right);
     QCPAxis *axis = nullptr;
     if (!right && !leftUsed) {
         axis = rect->axis(QCPAxis::atLeft);
