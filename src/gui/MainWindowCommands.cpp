@@ -111,7 +111,7 @@ void MainWindow::onExportImage()
     if (QFileInfo(path).suffix().isEmpty()) // the type chosen in the dialog gives the extension
         path += filter == svg ? QStringLiteral(".svg") : filter == pdf ? QStringLiteral(".pdf") : QStringLiteral(".png");
     QString error;
-    if (!m_scope->exportImage(path, &error)) {
+    if (!currentScope()->exportImage(path, &error)) {
         QMessageBox::warning(this, tr("Export View Image"), error);
         return;
     }

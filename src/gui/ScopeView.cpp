@@ -82,7 +82,12 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     setFocusProxy(m_plot);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &ScopeView::refresh);
+    // A view nobody can see (a dock tabbed behind another, the hidden central view) pulls nothing;
+    // it catches up on the first tick after it is shown (the revision has moved on).
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            refresh();
+    });
     m_timer->start();
     syncControls();
 }
