@@ -82,10 +82,11 @@ ScopeView::ScopeView(TraceStore *store, QWidget *parent)
     setFocusProxy(m_plot);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshIntervalMs);
-    // A view nobody can see (a dock tabbed behind another, the hidden central view) pulls nothing;
-    // it catches up on the first tick after it is shown (the revision has moved on).
+    // A view nobody can see pulls nothing: hidden (the central view behind the first screen), or
+    // a dock tabbed behind another (QMainWindow keeps it "visible", moved outside the window). It
+    // catches up on the first tick after it is shown (the revision has moved on).
     connect(m_timer, &QTimer::timeout, this, [this] {
-        if (isVisible())
+        if (isVisible() && !m_plot->visibleRegion().isEmpty())
             refresh();
     });
     m_timer->start();
