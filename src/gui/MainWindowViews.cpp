@@ -95,6 +95,8 @@ private:
 void MainWindow::setupScopeViewActions()
 {
     m_centralTitle = tr("Scope 1");
+    // Views docked above the central one leave the instrument panels the window's full height.
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     QMenu *view = m_ui->menuView;
     m_newViewAction = new QAction(tr("&New Scope View"), this);
     m_newViewAction->setObjectName(QStringLiteral("actionNewScopeView"));
