@@ -91,7 +91,11 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     statusBar()->showMessage(tr("Ready"), 3000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Deleting the docks may move the focus: no current-view bookkeeping on half-deleted children.
+    disconnect(qApp, &QApplication::focusChanged, this, nullptr);
+}
 
 void MainWindow::setupActions()
 {
