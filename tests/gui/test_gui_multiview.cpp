@@ -330,7 +330,9 @@ private Q_SLOTS:
         ScopeView *central = m_window->scopeView();
         const QString ramp = ChannelStyles::keyOf(QStringLiteral("gen"), QStringLiteral("sig"), QStringLiteral("Ramp"));
         central->setSpan(4.0);
+        central->refresh(); // its channels get their colours, which the new view copies
         ScopeView *second = m_window->addScopeView();
+        QCOMPARE(second->channelStyles()->toJson(), central->channelStyles()->toJson());
         m_window->scopeDock(second)->setTitle(QStringLiteral("Sine close-up"));
         second->channelStyles()->setVisible(ramp, false);
         second->setSpan(0.5);
