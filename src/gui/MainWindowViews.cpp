@@ -283,10 +283,13 @@ void MainWindow::updateCurrentScopeUi()
     for (InstrumentPanel *p : std::as_const(m_panels))
         p->channelList()->setStyles(current->channelStyles());
     for (const QPointer<ScopeViewDock> &d : std::as_const(m_scopeDocks))
-        if (d) { // the current view's title in bold (a tab shows its dock's title)
+        if (d) { // the current view's title in bold, its content as before (fonts are inherited)
             QFont f = d->font();
             f.setBold(d->view() == current);
             d->setFont(f);
+            QFont content = d->view()->font();
+            content.setBold(false);
+            d->view()->setFont(content);
         }
 }
 

@@ -20,8 +20,10 @@
 #include <Workspace.h>
 
 #include <QAction>
+#include <QApplication>
 #include <QDockWidget>
 #include <QFile>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,6 +32,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolBar>
 #include <qcustomplot.h>
 
@@ -318,6 +321,33 @@ private Q_SLOTS:
         m_window->scopeDock(back)->raise();
         QTRY_VERIFY_WITH_TIMEOUT(!back->plot()->visibleRegion().isEmpty(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(back->replotCount() > backReplots, 10000);
+    }
+
+    // A double-click on a view's title renames it (instead of floating it); blanks keep the name.
+    void renameByDoubleClickOnTheTitle()
+    {
+        ScopeView *v = m_window->addScopeView();
+        ScopeViewDock *dock = m_window->scopeDock(v);
+        QTRY_VERIFY_WITH_TIMEOUT(dock->isVisible() && v->geometry().top() > 4, 10000);
+        QString answer = QStringLiteral("  Beam   current ");
+        QTimer answerer;
+        connect(&answerer, &QTimer::timeout, this, [&answer] {
+            if (auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget())) {
+                dialog->setTextValue(answer);
+                dialog->accept();
+            }
+        });
+        answerer.start(20);
+        QTest::mouseDClick(dock, Qt::LeftButton, {}, QPoint(30, v->geometry().top() / 2));
+        QTRY_COMPARE_WITH_TIMEOUT(dock->title(), QStringLiteral("Beam current"), 10000);
+        QVERIFY(!dock->isFloating());
+        QCOMPARE(m_window->scopeTitle(v), QStringLiteral("Beam current"));
+        answer = QStringLiteral("   ");
+        QTest::mouseDClick(dock, Qt::LeftButton, {}, QPoint(30, v->geometry().top() / 2));
+        QCOMPARE(dock->title(), QStringLiteral("Beam current"));
+        // The current view's content keeps its own font (only the title is bold).
+        QVERIFY(dock->font().bold());
+        QVERIFY(!v->font().bold());
     }
 
     // The picture: the central view and a second one split above it, the Measurements dock on the second.
