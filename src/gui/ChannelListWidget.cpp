@@ -32,7 +32,6 @@ QIcon swatchIcon(const QColor &color)
 ChannelListWidget::ChannelListWidget(const QString &instrumentId, ChannelStyles *styles, QWidget *parent)
     : QWidget(parent)
     , m_instrumentId(instrumentId)
-    , m_styles(styles)
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -61,11 +60,31 @@ ChannelListWidget::ChannelListWidget(const QString &instrumentId, ChannelStyles 
     connect(all, &QPushButton::clicked, this, [this] { setAllVisible(true); });
     connect(none, &QPushButton::clicked, this, [this] { setAllVisible(false); });
 
-    if (m_styles) {
-        connect(m_styles, &ChannelStyles::styleChanged, this, &ChannelListWidget::refresh);
-        connect(m_styles, &ChannelStyles::stylesReset, this, &ChannelListWidget::refreshAll);
-    }
+    setStyles(styles);
     rebuild();
+}
+
+ChannelStyles *ChannelListWidget::styles() const
+{
+    return m_styles;
+}
+
+void ChannelListWidget::setStyles(ChannelStyles *styles)
+{
+    if (styles == m_styles && (styles == nullptr || !m_styleConnections.isEmpty()))
+        return;
+    for (const QMetaObject::Connection &c : std::as_const(m_styleConnections))
+        disconnect(c);
+    m_styleConnections.clear();
+    m_styles = styles;
+    if (!m_styles)
+        return;
+    m_styleConnections << connect(m_styles, &ChannelStyles::styleChanged, this, &ChannelListWidget::refresh)
+                       << connect(m_styles, &ChannelStyles::stylesReset, this, &ChannelListWidget::refreshAll);
+    for (const StreamInfo &s : std::as_const(m_streams))
+        for (const ChannelInfo &c : s.channels)
+            m_styles->style(ChannelStyles::keyOf(m_instrumentId, s.id, c.name), c.plotByDefault);
+    refreshAll();
 }
 
 void ChannelListWidget::setInstrumentState(Instrument::State state)

@@ -34,6 +34,9 @@ public:
     QString emptyText() const;
     int channelCount() const { return int(m_rows.size()); }
     QStringList keys() const { return m_keys; }
+    /// The styles the checkboxes and swatches read and write (the current scope view's); null: none.
+    ChannelStyles *styles() const;
+    void setStyles(ChannelStyles *styles);
 
 private:
     struct Row
@@ -57,6 +60,7 @@ private:
     QHash<QString, Row> m_rows;
     QStringList m_keys;
     QList<QWidget *> m_rowWidgets;
+    QList<QMetaObject::Connection> m_styleConnections;
 };
 
 } // namespace bs

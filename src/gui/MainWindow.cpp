@@ -58,6 +58,7 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     setupAnalysisDocks();
     setupRecordingActions();
     setupViewMenu();
+    setupScopeViewActions();
     setupFirstScreen();
 
     connect(workspace, &Workspace::instrumentAdded, this, &MainWindow::onInstrumentAdded);
@@ -67,14 +68,6 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
     for (InstrumentHost *h : workspace->instruments())
         onInstrumentAdded(h);
 
-    connect(m_scope->channelStyles(), &ChannelStyles::styleChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::spanChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::yAutoChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::axisSidesChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::lanesChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::channelScalesChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::triggerChanged, this, [this] { setModified(); });
-    connect(m_scope, &ScopeView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_record, &RecordController::recordingChanged, this, &MainWindow::updateRecordAction);
     connect(m_record, &RecordController::errorOccurred, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Recording error: %1").arg(message), 15000);
@@ -102,6 +95,8 @@ MainWindow::MainWindow(Workspace *workspace, TraceStore *store, Recorder *record
 MainWindow::~MainWindow()
 {
     stopRecordingOpening();
+    // Deleting the docks may move the focus: no current-view bookkeeping on half-deleted children.
+    disconnect(qApp, &QApplication::focusChanged, this, nullptr);
 }
 
 void MainWindow::setupActions()
@@ -179,14 +174,13 @@ void MainWindow::setupViewMenu()
 {
     QMenu *view = m_ui->menuView;
     connect(m_ui->actionScopeOptions, &QAction::toggled, this, [this](bool on) {
-        m_scope->controls()->setVisible(on);
-        m_scope->triggerBar()->setVisible(on && m_scope->triggered());
+        for (ScopeView *v : scopeViews()) {
+            v->controls()->setVisible(on);
+            v->triggerBar()->setVisible(on && v->triggered());
+        }
     });
-    view->addAction(m_scope->followAction());
-    view->addAction(m_scope->freezeAction());
-    view->addAction(m_scope->showAllAction());
-    view->addAction(m_scope->autoScaleAction());
-    view->addAction(m_scope->zoomBackAction());
+    // The current view's Follow, Freeze, Show All, Autoscale and Zoom Back go before Clear
+    // Display (updateCurrentScopeUi()).
     view->addAction(m_clearAction);
     view->addSeparator();
     view->addAction(m_measurementsDock->toggleViewAction());
@@ -199,7 +193,8 @@ void MainWindow::setupViewMenu()
 
 void MainWindow::onInstrumentAdded(InstrumentHost *host)
 {
-    auto *panel = new InstrumentPanel(host, m_scope->channelStyles(), this);
+    // Its channel list shows and sets the current view's channels (it follows the current view).
+    auto *panel = new InstrumentPanel(host, currentScope()->channelStyles(), this);
     const bool first = m_panels.isEmpty();
     InstrumentPanel *anchor = first ? nullptr : m_panels.constBegin().value();
     m_panels.insert(host->id(), panel);
@@ -213,9 +208,12 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
     m_states.insert(host->id(), host->state());
 
     const QString id = host->id();
-    m_scope->setInstrumentName(id, host->name());
-    connect(host, &InstrumentHost::nameChanged, this,
-        [this, id](const QString &name) { m_scope->setInstrumentName(id, name); });
+    for (ScopeView *v : scopeViews())
+        v->setInstrumentName(id, host->name());
+    connect(host, &InstrumentHost::nameChanged, this, [this, id](const QString &name) {
+        for (ScopeView *v : scopeViews())
+            v->setInstrumentName(id, name);
+    });
     connect(panel, &InstrumentPanel::statusMessage, this,
         [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(panel, &InstrumentPanel::userEdited, this, [this] { setModified(); });
@@ -229,8 +227,9 @@ void MainWindow::onInstrumentAdded(InstrumentHost *host)
         [this, id](Instrument::State s, const QString &) { onHostState(id, s); });
     connect(host, &InstrumentHost::eventOccurred, this, [this](const InstrumentEvent &e) {
         if (e.kind == InstrumentEvent::Kind::RunStarted || e.kind == InstrumentEvent::Kind::RunStopped)
-            m_scope->addRunMarker(
-                std::isfinite(e.time) ? e.time : SessionClock::now(), e.kind == InstrumentEvent::Kind::RunStarted);
+            for (ScopeView *v : scopeViews())
+                v->addRunMarker(
+                    std::isfinite(e.time) ? e.time : SessionClock::now(), e.kind == InstrumentEvent::Kind::RunStarted);
     });
     m_ui->actionRemoveInstrument->setEnabled(true);
     // The tab in front is the selected instrument (saved with the session).
@@ -309,7 +308,9 @@ void MainWindow::showRunning(bool running)
         m_running = running;
         if (running)
             m_status->resetCounters();
-        m_scope->addRunMarker(SessionClock::now(), running);
+        const double now = SessionClock::now();
+        for (ScopeView *v : scopeViews())
+            v->addRunMarker(now, running);
     }
     updateRunAction();
 }
@@ -327,7 +328,8 @@ void MainWindow::clearDisplay()
         m_workspace->stopAll();
     if (m_store)
         m_store->clear();
-    m_scope->clearRunMarkers();
+    for (ScopeView *v : scopeViews())
+        v->clearRunMarkers();
     m_workspace->resetTimeline(); // nothing is recording: the session timeline starts again at 0
     if (wasRunning)
         m_workspace->runAll(); // showRunning(): counters reset, the run marked
@@ -357,7 +359,8 @@ void MainWindow::updateRunAction()
     a->setText(m_running ? tr("&Stop") : tr("&Run"));
     a->setToolTip(m_running ? tr("Stop all instruments (F5, or Space on the plot)")
                             : tr("Start all instruments (F5, or Space on the plot)"));
-    m_scope->setAcquisitionRunning(m_running);
+    for (ScopeView *v : scopeViews())
+        v->setAcquisitionRunning(m_running);
 }
 
 void MainWindow::updateRecordAction()

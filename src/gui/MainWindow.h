@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -26,6 +27,7 @@ class RecordController;
 class Recorder;
 class RecordingWindow;
 class ScopeView;
+class ScopeViewDock;
 class SpectrumPanel;
 class StatisticsPanel;
 class StatusMonitor;
@@ -34,8 +36,8 @@ class ViewDataExportJob;
 class WelcomeWidget;
 class Workspace;
 
-/// The BenchScope main window (layout in ui/MainWindow.ui): the scope view in the centre, a dock
-/// per instrument, menus File / Instruments / Acquisition / Record / View / Help, a toolbar
+/// The BenchScope main window (layout in ui/MainWindow.ui): the scope view in the centre (more
+/// scope views in docks, View ▸ New Scope View), a dock per instrument, menus File / Instruments / Acquisition / Record / View / Help, a toolbar
 /// (Open, Save, Run/Stop, Record, Add Instrument) and a status bar with states, rates and losses.
 ///
 /// It only commands and displays: the Workspace, TraceStore and Recorder are created and wired
@@ -63,7 +65,24 @@ public:
     void newSession();
     QString sessionPath() const { return m_sessionPath; }
 
+    /// The central scope view (always there, cannot be closed).
     ScopeView *scopeView() const { return m_scope; }
+
+    // Several scope views (MainWindowViews.cpp).
+    /// View ▸ New Scope View (Ctrl+T): another view of the same data in a dock ("Scope 2", …)
+    /// beside the central one, with its own channels, lanes, span, mode, cursors and Freeze; it
+    /// becomes the current view. An empty title picks the next free "Scope N".
+    ScopeView *addScopeView(const QString &title = QString());
+    /// Every scope view: the central one first, then the docks in the order they were added.
+    QList<ScopeView *> scopeViews() const;
+    /// The dock of a view other than the central one (null for the central view).
+    ScopeViewDock *scopeDock(const ScopeView *view) const;
+    /// "Scope 1" (the central view, renamable through View ▸ Rename Scope View…), "Scope 2", …
+    QString scopeTitle(const ScopeView *view) const;
+    /// The view last focused or clicked: the Measurements and Spectrum docks, File ▸ Export View
+    /// Image, the View menu's Follow/Freeze/… and the instrument panels' channel lists act on it.
+    ScopeView *currentScope() const;
+    void setCurrentScope(ScopeView *view);
     MeasurementsPanel *measurementsPanel() const { return m_measurements; }
     SpectrumPanel *spectrumPanel() const { return m_spectrum; }
     StatisticsPanel *statisticsPanel() const { return m_statistics; }
@@ -137,6 +156,16 @@ private:
     void updateTitle();
     void setModified(bool modified = true);
     void restoreViews(const QJsonArray &views);
+    /// The session's scope entries (with "title" and, for the docks, their placement) in order.
+    QJsonArray saveScopeViews() const;
+    /// Replaces the docked views by those of `entries` (entries[0] is the central view).
+    void restoreScopeViews(const QList<QJsonObject> &entries);
+    void removeScopeDocks();
+    ScopeViewDock *createScopeDock(const QString &title);
+    /// Wires a view to the window: session modified, status messages, names, run marks.
+    void adoptScopeView(ScopeView *view);
+    void setupScopeViewActions();
+    void updateCurrentScopeUi();
     void setupFirstScreen();
     void updateFirstScreen();
     void startDemo();
@@ -170,6 +199,12 @@ private:
     TraceStore *m_store = nullptr;
     Recorder *m_recorder = nullptr;
     ScopeView *m_scope = nullptr;
+    QList<QPointer<ScopeViewDock>> m_scopeDocks;
+    QPointer<ScopeView> m_currentScope;
+    QString m_centralTitle;
+    QList<QAction *> m_currentViewActions; ///< the current view's actions shown in the View menu
+    QAction *m_newViewAction = nullptr;
+    QAction *m_renameViewAction = nullptr;
     MeasurementsPanel *m_measurements = nullptr;
     SpectrumPanel *m_spectrum = nullptr;
     QDockWidget *m_measurementsDock = nullptr;

@@ -103,7 +103,7 @@ void MainWindow::onRecordingSettings()
 
 void MainWindow::onExportImage()
 {
-    const QString path = exportViewImageInteractively(this, m_scope, m_record->directory());
+    const QString path = exportViewImageInteractively(this, currentScope(), m_record->directory());
     if (!path.isEmpty())
         statusBar()->showMessage(tr("Saved the view as %1").arg(QDir::toNativeSeparators(path)), 8000);
 }

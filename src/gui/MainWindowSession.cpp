@@ -27,7 +27,7 @@ namespace bs {
 Session MainWindow::currentSession() const
 {
     Session s = m_workspace->toSession();
-    s.views = QJsonArray { m_scope->saveState() };
+    s.views = saveScopeViews(); // the central view first, then the docked ones
     QJsonObject measurements = m_measurements->saveState();
     measurements.insert(QStringLiteral("visible"), !m_measurementsDock->isHidden());
     s.views.append(measurements);
@@ -64,7 +64,7 @@ bool MainWindow::applySession(const Session &session, QString *error, const Sess
 void MainWindow::restoreViews(const QJsonArray &views)
 {
     m_otherViews = QJsonArray();
-    bool scopeRestored = false;
+    QList<QJsonObject> scopes;
     bool measurementsRestored = false, spectrumRestored = false, statisticsRestored = false;
     for (const QJsonValue &v : views) {
         const QJsonObject o = v.toObject();
@@ -83,15 +83,16 @@ void MainWindow::restoreViews(const QJsonArray &views)
             m_statistics->restoreState(o);
             m_statisticsDock->setVisible(o.value(QStringLiteral("visible")).toBool(false));
             statisticsRestored = true;
-        } else if (!scopeRestored && o.value(QStringLiteral("type")).toString() == ScopeSettings::kType) {
-            m_scope->restoreState(o);
-            scopeRestored = true;
+        } else if (type == ScopeSettings::kType) {
+            scopes.append(o); // the first is the central view, the others docks
         } else {
             m_otherViews.append(v); // a view type of a newer BenchScope: keep it, do not show it
         }
     }
-    if (!scopeRestored)
-        m_scope->restoreState(QJsonObject());
+    {
+        const QScopedValueRollback restoring(m_restoring, true);
+        restoreScopeViews(scopes);
+    }
     if (!measurementsRestored) {
         m_measurements->restoreState(QJsonObject());
         m_measurementsDock->hide();

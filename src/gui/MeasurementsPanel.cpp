@@ -153,6 +153,16 @@ MeasurementsPanel::~MeasurementsPanel()
     delete m_measurer; // its thread has finished
 }
 
+void MeasurementsPanel::setScope(ScopeView *scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+    m_lastKeys.clear();
+    m_lastTo = m_lastFrom - 1; // measure again, on the new view
+    update();
+}
+
 void MeasurementsPanel::buildColumnsMenu()
 {
     auto *menu = new QMenu(m_columnsButton);
@@ -248,7 +258,7 @@ void MeasurementsPanel::rebuildHeader()
 
 void MeasurementsPanel::update()
 {
-    if (!isVisible())
+    if (!isVisible() || !m_scope)
         return; // a hidden panel costs nothing
     const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
     QPair<double, double> range = m_scope->visibleTimeRange();

@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QHash>
 #include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -46,6 +47,11 @@ public:
     MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidget *parent = nullptr);
     ~MeasurementsPanel() override;
 
+    /// The scope view whose channels and window are measured (the main window's current view).
+    /// Held by a QPointer: a view deleted meanwhile leaves the panel idle, never dangling.
+    ScopeView *scope() const { return m_scope; }
+    void setScope(ScopeView *scope);
+
     QStringList columns() const { return m_columns; }
     void setColumns(const QStringList &ids);
     bool betweenCursors() const { return m_betweenCursors; }
@@ -71,7 +77,7 @@ private:
     void showResult(const WindowMeasurer::ResultPtr &result);
 
     TraceSource *m_store;
-    ScopeView *m_scope;
+    QPointer<ScopeView> m_scope;
     QThread *m_thread = nullptr;
     WindowMeasurer *m_measurer = nullptr;
     QTimer *m_timer = nullptr;

@@ -85,7 +85,13 @@ ScopeView::ScopeView(TraceSource *store, QWidget *parent)
     setFocusProxy(m_plot);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &ScopeView::refresh);
+    // A view nobody can see pulls nothing: hidden (the central view behind the first screen), or
+    // a dock tabbed behind another (QMainWindow keeps it "visible", moved outside the window). It
+    // catches up on the first tick after it is shown (the revision has moved on).
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible() && !m_plot->visibleRegion().isEmpty())
+            refresh();
+    });
     m_timer->start();
     syncControls();
 }

@@ -217,7 +217,8 @@ public:
     QString emptyText() const;
 
     /// Pulls new data and replots now if anything changed; returns whether it replotted. The
-    /// timer calls this; tests may call it directly.
+    /// timer calls this while the view is visible (a dock tabbed behind another costs nothing);
+    /// tests may call it directly.
     bool refresh();
     /// Pixel columns of the last pull (= plot area width) and the most points any trace got.
     int columns() const { return m_columns; }

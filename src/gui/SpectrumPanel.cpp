@@ -78,6 +78,15 @@ void SpectrumPanel::setChannel(const QString &styleKey)
     update();
 }
 
+void SpectrumPanel::setScope(ScopeView *scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+    m_lastKey.clear(); // transform again, on the new view
+    update();
+}
+
 QJsonObject SpectrumPanel::saveState() const
 {
     QJsonObject o = m_view->saveState();
@@ -93,6 +102,8 @@ void SpectrumPanel::restoreState(const QJsonObject &state)
 
 void SpectrumPanel::update()
 {
+    if (!m_scope)
+        return;
     const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
     // The list follows the scope's channels; the chosen one stays chosen while it exists.
     QStringList keys;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -28,6 +29,10 @@ public:
     ~SpectrumPanel() override;
 
     SpectrumView *view() const { return m_view; }
+    /// The scope view whose channels and window are transformed (the main window's current
+    /// view). Held by a QPointer: a view deleted meanwhile leaves the panel idle, never dangling.
+    ScopeView *scope() const { return m_scope; }
+    void setScope(ScopeView *scope);
     /// The channel shown (style key "inst/stream/channel name"), empty for the first one.
     QString channel() const { return m_channel; }
     void setChannel(const QString &styleKey);
@@ -42,7 +47,7 @@ Q_SIGNALS:
 
 private:
     TraceSource *m_store;
-    ScopeView *m_scope;
+    QPointer<ScopeView> m_scope;
     QComboBox *m_channels = nullptr;
     SpectrumView *m_view = nullptr;
     QThread *m_thread = nullptr;

@@ -293,8 +293,19 @@ void StatisticsPanel::restoreState(const QJsonObject &state)
     setBetweenCursors(state.value(QStringLiteral("range")).toString() == QLatin1String("cursors"));
 }
 
+void StatisticsPanel::setScope(ScopeView *scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+    clearTrend(); // the trend was of the other view's windows
+    update();
+}
+
 void StatisticsPanel::refreshChannels()
 {
+    if (!m_scope)
+        return;
     const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
     QStringList keys;
     for (const ScopeView::ShownChannel &c : shown)
@@ -327,7 +338,7 @@ void StatisticsPanel::refreshChannels()
 void StatisticsPanel::update()
 {
     refreshChannels();
-    if (!isVisible() || m_key.instrumentId.isEmpty())
+    if (!m_scope || !isVisible() || m_key.instrumentId.isEmpty())
         return; // a hidden dock costs nothing
     const QString styleKey = m_channels->currentData().toString();
     const quint64 revision = m_store->revision();
@@ -420,7 +431,7 @@ void StatisticsPanel::drawHistogram()
     }
     m_histogramOutline->replace(outline);
     m_histogramX->setTitleText(channelLabel()); // as in the legend, with its unit: "Sine [V]"
-    const QString where = m_betweenCursors && m_scope->cursorsVisible() ? tr("between the cursors") : tr("window");
+    const QString where = m_betweenCursors && m_scope && m_scope->cursorsVisible() ? tr("between the cursors") : tr("window");
     m_histogramChart->setTitle(result ? tr("Histogram of %1, %2 %3 … %4")
                                             .arg(channelLabel(), where,
                                                 EngineeringFormat::format(result->from, QStringLiteral("s"), 6),

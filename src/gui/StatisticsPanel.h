@@ -6,6 +6,7 @@
 #include <WindowMeasurer.h>
 
 #include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 
 #include <limits>
@@ -60,6 +61,9 @@ public:
 
     /// Asks for a new histogram and trend point if anything changed (the timer calls it).
     void update();
+    /// The scope view followed (the main window's current view). Held by a QPointer: a view
+    /// deleted meanwhile leaves the panel idle.
+    void setScope(ScopeView *scope);
 
     const HistogramWorker::ResultPtr &histogram() const { return m_histogram; }
     const MeasurementTrend &trend() const { return m_trend; }
@@ -87,7 +91,7 @@ private:
     QString channelLabel() const;
 
     TraceSource *m_store;
-    ScopeView *m_scope;
+    QPointer<ScopeView> m_scope;
     QThread *m_thread = nullptr;
     HistogramWorker *m_binner = nullptr;
     WindowMeasurer *m_measurer = nullptr;
