@@ -90,7 +90,7 @@ ScopeView::ScopeView(TraceSource *store, QWidget *parent)
     // catches up on the first tick after it is shown (the revision has moved on).
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (isVisible() && !m_plot->visibleRegion().isEmpty())
-            refresh();
+            refreshNow(true);
     });
     m_timer->start();
     syncControls();

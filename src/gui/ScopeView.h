@@ -7,6 +7,7 @@
 #include <TraceTypes.h>
 #include <TriggerMonitor.h>
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QMap>
@@ -64,7 +65,8 @@ class TriggerBar;
 /// Backspace). Zooming/panning time turns Follow off, the value axes Autoscale off.
 ///
 /// Data comes only from TraceStore::envelope() with one column per pixel of the plot width, pulled
-/// by a ≤ 60 Hz timer and only when the store's revision or the view changed.
+/// by a ≤ 60 Hz timer and only when the store's revision or the view changed; new data alone
+/// redraws at most 30 times a second, a dense trace with a 1-pixel line without antialiasing.
 class ScopeView : public QWidget
 {
     Q_OBJECT
@@ -267,6 +269,8 @@ private:
     };
 
     void buildControls();
+    /// refresh(); `paced` (the timer): data-only changes at most every kDataRefreshMs.
+    bool refreshNow(bool paced);
     void dropLiveControls();
     void setupPlot();
     void rebuildGraphs();
@@ -427,6 +431,8 @@ private:
     int m_columns = 0;
     int m_maxPoints = 0;
     quint64 m_replots = 0;
+    QElapsedTimer m_sinceReplot; ///< since the last replot (data-only replots are paced by it)
+    static constexpr int kDataRefreshMs = 33;
 };
 
 } // namespace bs

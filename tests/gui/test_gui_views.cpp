@@ -113,6 +113,36 @@ private Q_SLOTS:
         QCOMPARE(timeAxis(view, 1)->range(), timeAxis(view, 0)->range());
     }
 
+    void densePicturesGetCheapPens()
+    {
+        // 2000 samples over ~800 columns: min/max points in every column, drawn with a 1-pixel line
+        // without antialiasing; zoomed in to 20 samples the same trace gets the smooth 1.5-pixel line.
+        TraceStore store;
+        ScopeView view(&store);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        feed(store);
+        view.showAll();
+        view.refresh();
+        auto graphOf = [&view](const QString &name) -> QCPGraph * {
+            for (int i = 0; i < view.plot()->graphCount(); ++i)
+                if (view.plot()->graph(i)->name().contains(name))
+                    return view.plot()->graph(i);
+            return nullptr;
+        };
+        QCPGraph *sine = graphOf(QStringLiteral("Sine"));
+        QVERIFY(sine);
+        QVERIFY(sine->dataCount() > view.columns() / 2);
+        QVERIFY(!sine->antialiased());
+        QCOMPARE(sine->pen().widthF(), 1.0);
+        view.plot()->xAxis->setRange(0.5, 0.52);
+        view.refresh();
+        QVERIFY(sine->dataCount() < view.columns() / 2);
+        QVERIFY(sine->antialiased());
+        QCOMPARE(sine->pen().widthF(), 1.5);
+    }
+
     void zoomingOneLaneMovesEveryLane()
     {
         TraceStore store;
