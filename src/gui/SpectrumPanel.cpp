@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrumPanel.h"
 
+#include "ChannelChooser.h"
+
 #include "ScopeView.h"
 #include "SpectrumView.h"
 
@@ -106,26 +108,10 @@ void SpectrumPanel::update()
         return;
     const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
     // The list follows the scope's channels; the chosen one stays chosen while it exists.
-    QStringList keys;
-    for (const ScopeView::ShownChannel &c : shown)
-        keys.append(c.styleKey);
-    QStringList listed;
-    for (int i = 0; i < m_channels->count(); ++i)
-        listed.append(m_channels->itemData(i).toString());
-    if (keys != listed) {
-        const QSignalBlocker block(m_channels);
-        m_channels->clear();
-        for (const ScopeView::ShownChannel &c : shown)
-            m_channels->addItem(c.label, c.styleKey); // the label names the unit, as in the legend
-    }
-    const int at = m_channels->findData(m_channel);
-    {
-        const QSignalBlocker block(m_channels);
-        m_channels->setCurrentIndex(at >= 0 ? at : 0);
-    }
-    if (!isVisible() || shown.isEmpty())
+    const int chosen = syncChannelChooser(m_channels, shown, m_channel);
+    if (!isVisible() || chosen < 0)
         return;
-    const ScopeView::ShownChannel &c = shown[std::max(0, m_channels->currentIndex())];
+    const ScopeView::ShownChannel &c = shown[chosen];
     const auto [from, to] = m_scope->visibleTimeRange();
     const quint64 revision = m_store->revision();
     if (c.styleKey == m_lastKey && from == m_lastFrom && to == m_lastTo && revision == m_lastRevision)

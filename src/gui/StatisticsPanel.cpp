@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "StatisticsPanel.h"
 
+#include "ChannelChooser.h"
+
 #include "ChartTicks.h"
 #include "MeasurementsPanel.h"
 #include "ScopeView.h"
@@ -307,22 +309,8 @@ void StatisticsPanel::refreshChannels()
     if (!m_scope)
         return;
     const QVector<ScopeView::ShownChannel> shown = m_scope->shownChannels();
-    QStringList keys;
-    for (const ScopeView::ShownChannel &c : shown)
-        keys.append(c.styleKey);
-    QStringList listed;
-    for (int i = 0; i < m_channels->count(); ++i)
-        listed.append(m_channels->itemData(i).toString());
-    const QSignalBlocker block(m_channels);
-    if (keys != listed) {
-        m_channels->clear();
-        for (const ScopeView::ShownChannel &c : shown)
-            m_channels->addItem(c.label, c.styleKey); // the label names the unit, as in the legend
-    }
-    const int at = m_channels->findData(m_channel);
-    m_channels->setCurrentIndex(at >= 0 ? at : 0);
-    const int i = m_channels->currentIndex();
-    if (i < 0 || i >= shown.size()) {
+    const int i = syncChannelChooser(m_channels, shown, m_channel);
+    if (i < 0) {
         m_key = ChannelKey();
         m_label.clear();
         m_unit.clear();
