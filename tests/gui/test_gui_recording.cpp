@@ -10,6 +10,7 @@
 #include <ScopeView.h>
 #include <StatisticsPanel.h>
 
+#include <Hdf5RecordingReader.h>
 #include <Recorder.h>
 #include <TraceStore.h>
 #include <Workspace.h>
@@ -23,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <qcustomplot.h>
+
+#include <hdf5.h>
 
 #include <cmath>
 #include <numbers>
@@ -43,6 +46,26 @@ double sine(std::uint64_t index)
 std::uint64_t indexOfRow(std::uint64_t row)
 {
     return row < kRows / 2 ? row : row + kLost;
+}
+
+/// Removes the overview of the first stream of an HDF5 recording (the state of an older file).
+bool dropOverview(const QString &path)
+{
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    QByteArray overview;
+    {
+        Hdf5RecordingReader r;
+        QString error;
+        if (!r.open(path, &error) || r.streams().isEmpty())
+            return false;
+        overview = (r.streams().at(0).group + QStringLiteral("/overview")).toUtf8();
+    } // closed before it is opened for writing
+    hid_t f = H5Fopen(path.toLocal8Bit().constData(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0)
+        return false;
+    const bool ok = H5Ldelete(f, overview.constData(), H5P_DEFAULT) >= 0;
+    H5Fclose(f);
+    return ok;
 }
 
 bool makeRecording(RecordingOptions::Format format, const QString &path)
@@ -185,6 +208,34 @@ private Q_SLOTS:
         QVERIFY2(src, qPrintable(error));
         QCOMPARE(src->format(), QStringLiteral("hdf5"));
         checkSource(*src, 1e-12);
+    }
+
+    void overviewMissingIsBuiltOnceAndKept()
+    {
+        // A recording without its overview (as an older BenchScope wrote them): the first opening
+        // builds it (progress reported up to 1) and keeps it in the file; the next opening finds it.
+        const QString old = m_dir.filePath(QStringLiteral("old.h5"));
+        QVERIFY(QFile::copy(m_h5, old));
+        QVERIFY(dropOverview(old));
+        double last = 0.0;
+        QString error;
+        auto src = RecordingTraceSource::open(old, [&last](double f) { last = f; return true; }, &error);
+        QVERIFY2(src, qPrintable(error));
+        QCOMPARE(last, 1.0);
+        QVERIFY2(src->notes().join(QLatin1Char(' ')).contains(QStringLiteral("stored in the file")),
+            qPrintable(src->notes().join(QLatin1Char(' '))));
+        checkSource(*src, 1e-12);
+        src.reset();
+        auto again = RecordingTraceSource::open(old, {}, &error);
+        QVERIFY2(again, qPrintable(error));
+        QVERIFY(again->notes().isEmpty());
+
+        // Cancelled: no source, no message (the user knows).
+        QVERIFY(QFile::copy(m_h5, m_dir.filePath(QStringLiteral("old2.h5"))));
+        QVERIFY(dropOverview(m_dir.filePath(QStringLiteral("old2.h5"))));
+        error.clear();
+        QVERIFY(!RecordingTraceSource::open(m_dir.filePath(QStringLiteral("old2.h5")), [](double) { return false; }, &error));
+        QVERIFY2(error.contains(QStringLiteral("cancelled")), qPrintable(error));
     }
 
     void csvRecordingReadsBackExactly()
