@@ -33,6 +33,7 @@ class StatisticsPanel;
 class StatusMonitor;
 class TraceStore;
 class ViewDataExportJob;
+class ViewDataExporter;
 class WelcomeWidget;
 class Workspace;
 
@@ -190,6 +191,7 @@ private:
     void onExportImage();
     /// File ▸ Export View Data (CSV): range and destination dialogs, then exportViewData().
     void onExportViewData();
+    ViewDataExporter *viewExporter();
     void onLastRecording();
     void onAbout();
     QString documentsDir() const;
@@ -215,7 +217,7 @@ private:
     RecordController *m_record = nullptr;
     RecentFiles *m_recent = nullptr;
     QAction *m_clearAction = nullptr;
-    ViewDataExportJob *m_viewExport = nullptr; ///< the export running, if any
+    ViewDataExporter *m_viewExporter = nullptr; ///< File ▸ Export View Data (made on first use)
     QHash<QString, InstrumentPanel *> m_panels;
     QHash<QString, Instrument::State> m_states;
     QJsonArray m_otherViews; ///< views of types this window does not show, kept for saving

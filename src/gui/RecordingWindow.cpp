@@ -7,10 +7,12 @@
 #include "ScopeView.h"
 #include "SpectrumPanel.h"
 #include "StatisticsPanel.h"
+#include "ViewDataExporter.h"
 
 #include <EngineeringFormat.h>
 
 #include <QAction>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -78,7 +80,8 @@ RecordingWindow::RecordingWindow(std::unique_ptr<RecordingTraceSource> source, Q
 
 RecordingWindow::~RecordingWindow()
 {
-    // The views and their worker threads read the source: they go before it does.
+    // The views, their worker threads and an export running read the source: they go before it.
+    delete m_exporter; // cancels a running export and waits for it
     delete m_measurements;
     delete m_spectrum;
     delete m_statistics;
@@ -97,6 +100,36 @@ void RecordingWindow::buildMenus()
         if (!path.isEmpty())
             statusBar()->showMessage(tr("Saved the view as %1").arg(QDir::toNativeSeparators(path)), 8000);
     });
+    auto *exporter = new ViewDataExporter(this, [this] {
+        // The headers of the exported files say what the recording's headers said.
+        ViewDataExporter::Context c;
+        c.source = m_source.get();
+        c.view = m_scope;
+        c.directory = QFileInfo(m_source->path()).absolutePath();
+        for (const RecordingStreamInfo &st : m_source->streams()) {
+            ViewExportInstrument &inst = c.instruments[st.header.instrumentId];
+            inst.name = st.header.instrumentName;
+            inst.type = st.header.instrumentType;
+            inst.address = st.header.instrumentAddress;
+            StreamInfo info;
+            info.id = st.streamKey();
+            info.name = st.header.streamName;
+            info.regular = st.regular;
+            inst.streams.append(info);
+            if (c.session.isEmpty())
+                c.session = st.header.session;
+            if (!c.sessionStartWallMs && !st.header.startTime.isEmpty()) {
+                const QDateTime start = QDateTime::fromString(st.header.startTime, Qt::ISODateWithMs);
+                c.sessionStartWallMs = start.isValid() ? start.toMSecsSinceEpoch() : 0;
+            }
+        }
+        return c;
+    });
+    QAction *exportData = file->addAction(tr("Export View &Data (CSV)…"));
+    exportData->setObjectName(QStringLiteral("actionExportViewData"));
+    exportData->setToolTip(tr("Every sample of the channels shown, in the window or between the cursors, as CSV"));
+    connect(exportData, &QAction::triggered, exporter, &ViewDataExporter::exportInteractively);
+    m_exporter = exporter;
     file->addSeparator();
     QAction *close = file->addAction(tr("&Close Recording"));
     close->setObjectName(QStringLiteral("actionCloseRecording"));

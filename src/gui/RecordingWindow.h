@@ -15,6 +15,7 @@ class RecordingTraceSource;
 class ScopeView;
 class SpectrumPanel;
 class StatisticsPanel;
+class ViewDataExporter;
 
 /// A recording opened with File ▸ Open Recording: the same scope (lanes, zoom down to single
 /// samples, cursors, gaps as breaks), Measurements and Spectrum docks and image export as the
@@ -35,6 +36,8 @@ public:
     StatisticsPanel *statistics() const { return m_statistics; }
     QDockWidget *statisticsDock() const { return m_statisticsDock; }
     const RecordingTraceSource &source() const { return *m_source; }
+    /// File ▸ Export View Data of this window.
+    ViewDataExporter *viewDataExporter() const { return m_exporter; }
     /// What the status bar says of the file: format, streams, time span, gaps.
     QString summary() const;
 
@@ -51,6 +54,7 @@ private:
     StatisticsPanel *m_statistics = nullptr;
     QDockWidget *m_statisticsDock = nullptr;
     QLabel *m_errorLabel = nullptr;
+    ViewDataExporter *m_exporter = nullptr;
 };
 
 } // namespace bs

@@ -9,6 +9,8 @@
 #include <RecordingWindow.h>
 #include <ScopeView.h>
 #include <StatisticsPanel.h>
+#include <ViewDataExportJob.h>
+#include <ViewDataExporter.h>
 
 #include <Hdf5RecordingReader.h>
 #include <Recorder.h>
@@ -316,8 +318,34 @@ private Q_SLOTS:
         scope->refresh();
         QVERIFY(scope->maxPointsPerTrace() >= 20 && scope->maxPointsPerTrace() <= 24);
 
+        // File ▸ Export View Data of the recording: every sample of the window, as recorded.
         scope->showAll();
         scope->refresh();
+        const QString csv = m_dir.filePath(QStringLiteral("from-the-window.csv"));
+        ViewDataExportJob *job = w->viewDataExporter()->start(csv, false, &error);
+        QVERIFY2(job, qPrintable(error));
+        QSignalSpy done(job, &ViewDataExportJob::finished);
+        QVERIFY(done.wait(30000));
+        const auto result = done.at(0).at(0).value<ViewDataResult>();
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.rows, quint64(kRows));
+        auto back = RecordingSource::open(csv, &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->streams().size(), 1);
+        QCOMPARE(back->streams().at(0).rows, quint64(kRows));
+        QCOMPARE(back->streams().at(0).header.instrumentName, QStringLiteral("Generator"));
+        std::uint64_t row = 0;
+        bool exact = true;
+        int gapsBack = 0;
+        QVERIFY(back->read(0, { 0 }, -INFINITY, INFINITY, [&](const RecordingPiece &p) {
+            gapsBack += p.gapBefore ? 1 : 0;
+            for (std::size_t i = 0; i < p.rows; ++i, ++row)
+                exact = exact && p.values[0][i] == sine(indexOfRow(row));
+            return true;
+        }, &error));
+        QVERIFY(exact);
+        QCOMPARE(gapsBack, 1);
+
         const QString png = QStringLiteral(BS_SCREENSHOT_DIR "/recording-window.png");
         QVERIFY(w->grab().save(png));
         w->close(); // deletes itself
