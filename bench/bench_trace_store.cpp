@@ -158,6 +158,56 @@ void benchEnvelope(std::size_t n, int lossEvery = 0)
         naiveUs / storeUs, zoomUs, sink % 10);
 }
 
+/// Issue 14's goal: the envelope of 100 M samples for a 2000-pixel view at every zoom level in
+/// under 2 ms. One int16 channel with a scale (a PicoScope's counts) of `n` samples at 10 MS/s;
+/// windows of the whole history, then 1/10, 1/100 … down to 2000 samples (one per column), each
+/// at 7 positions; the worst and the mean per zoom level.
+void benchEnvelopeZoomLevels(std::size_t n)
+{
+    const int columns = 2000;
+    TraceStore store;
+    store.setMemoryBudget(quint64(4) << 30);
+    const std::vector<SampleFormat> formats(1, SampleFormat::of(SampleType::Int16, 1e-3, 0.0));
+    const std::size_t block = 100000;
+    for (std::size_t r = 0; r < n; r += block) {
+        auto b = SampleBlock::make(QStringLiteral("z"), QStringLiteral("s"), formats, std::min(block, n - r), false);
+        b->firstIndex = r;
+        b->t0 = double(r) * 1e-7;
+        b->dt = 1e-7;
+        auto *d = b->data<std::int16_t>(0);
+        for (std::size_t i = 0; i < b->sampleCount; ++i)
+            d[i] = std::int16_t(int((r + i) * 2654435761u >> 20) % 20000 - 10000);
+        store.consume(b);
+    }
+    const ChannelKey key { QStringLiteral("z"), QStringLiteral("s"), 0 };
+    const TimeRange range = store.timeRange(key);
+    const double span = range.last - range.first;
+    std::printf("envelope zoom levels, %.0e int16 samples held (%.0f MB), %d columns:\n", double(store.stats().samplesHeld),
+        double(store.stats().bytesUsed) / 1e6, columns);
+    std::size_t sink = 0;
+    double worstAll = 0;
+    for (double width = span; width >= double(columns) * 1e-7 * 0.999; width /= 10) {
+        double worst = 0, sum = 0;
+        int count = 0;
+        for (int p = 0; p < 7; ++p) {
+            const double from = range.first + (span - width) * double(p) / 6.0;
+            int reps = 0;
+            const auto t0 = Clock::now();
+            do {
+                sink += store.envelope(key, from, from + width, columns).size();
+                ++reps;
+            } while (secondsSince(t0) < 0.05);
+            const double us = secondsSince(t0) / reps * 1e6;
+            worst = std::max(worst, us);
+            sum += us;
+            ++count;
+        }
+        worstAll = std::max(worstAll, worst);
+        std::printf("  window %10.3g samples: mean %8.1f us  worst %8.1f us\n", width / 1e-7, sum / count, worst);
+    }
+    std::printf("  worst of all levels %.1f us: %.2fx the 2 ms goal  [%zu]\n", worstAll, worstAll / 2000.0, sink % 10);
+}
+
 /// Display memory per sample held: 4 channels of one type streamed past a 256 MiB budget (so
 /// the figure is what a full, evicting store costs), PicoScope-like regular 10k-row blocks.
 double memoryPerSample(SampleType type)
@@ -194,6 +244,7 @@ int main()
     for (std::size_t n : { std::size_t(1000), std::size_t(100000), std::size_t(10000000) })
         benchEnvelope(n);
     benchEnvelope(10000000, 1); // 1000 breaks in the window
+    benchEnvelopeZoomLevels(100000000);
     const double i16 = memoryPerSample(SampleType::Int16);
     const double f64 = memoryPerSample(SampleType::Float64);
     std::printf("memory float64/int16: %.2fx more history per budget at int16 (goal: <= 2.5 bytes per int16 sample)\n",
