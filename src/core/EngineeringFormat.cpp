@@ -160,4 +160,9 @@ std::optional<double> parse(const QString &text, const QString &unit)
     return std::nullopt;
 }
 
+double roundingToZero(double value, double scale)
+{
+    return std::abs(value) < 1e-12 * std::abs(scale) ? 0.0 : value;
+}
+
 } // namespace bs::EngineeringFormat

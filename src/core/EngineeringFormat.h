@@ -22,6 +22,10 @@ QString format(double value, const QString &unit, int digits = 6);
 QString formatSignificant(double value, const QString &unit, int digits = 4);
 /// An integer exactly, digits grouped as in format(): "1 125 899 906 842 624 counts".
 QString formatInteger(qint64 value, const QString &unit = {});
+/// `value`, or 0 when its magnitude is below 1e-12 of `scale` (the largest magnitude among the
+/// values it was computed from): the rounding left by a sum, such as a sine's mean, which would
+/// otherwise read "0.04000 fV".
+double roundingToZero(double value, double scale);
 /// Parses what a user typed: "1e-3", "1 m", "1ms", "1 µs", "1 us", "2.5k", "2.5 kHz". The unit may
 /// be omitted; "−" and grouping spaces ("10 000") are read as format() writes them. Returns
 /// nullopt for anything else.

@@ -19,6 +19,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace bs {
 
 namespace {
@@ -324,7 +326,9 @@ void MeasurementsPanel::showResult(const WindowMeasurer::ResultPtr &result)
             QString text = QStringLiteral("—");
             QString tip;
             if (v && k) {
-                text = formatValue(*k, *v, info.unit);
+                // A mean at the rounding of its sum (a sine's) reads 0, not "0.04 fV".
+                const double scale = std::max(std::abs(c.result.min.value_or(0.0)), std::abs(c.result.max.value_or(0.0)));
+                text = formatValue(*k, id == QLatin1String("mean") ? EngineeringFormat::roundingToZero(*v, scale) : *v, info.unit);
             } else {
                 tip = c.result.samples == 0 ? tr("No samples in this window")
                                             : tr("Does not apply here (e.g. no complete period or edge in the window)");

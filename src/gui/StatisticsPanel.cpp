@@ -438,8 +438,10 @@ QString StatisticsPanel::histogramText() const
         parts.append(tr("No samples with a value in this range"));
     } else {
         parts.append(tr("%1 samples").arg(EngineeringFormat::formatInteger(qint64(h.count))));
-        if (h.mean)
-            parts.append(tr("mean %1").arg(fmt(*h.mean, m_unit)));
+        if (h.mean) {
+            const double scale = std::max(std::abs(h.min.value_or(0.0)), std::abs(h.max.value_or(0.0)));
+            parts.append(tr("mean %1").arg(fmt(EngineeringFormat::roundingToZero(*h.mean, scale), m_unit)));
+        }
         if (h.stdDev)
             parts.append(tr("std %1").arg(fmt(*h.stdDev, m_unit)));
         if (h.min)

@@ -13,6 +13,7 @@
 #include <ViewDataExporter.h>
 
 #include <Hdf5RecordingReader.h>
+#include <EngineeringFormat.h>
 #include <Recorder.h>
 #include <TraceStore.h>
 #include <Workspace.h>
@@ -291,7 +292,7 @@ private Q_SLOTS:
         // Measurements of what is shown: a 1 V, 3 Hz sine.
         w->measurementsDock()->show();
         MeasurementsPanel *panel = w->measurements();
-        panel->setColumns({ QStringLiteral("max"), QStringLiteral("min"), QStringLiteral("frequency") });
+        panel->setColumns({ QStringLiteral("max"), QStringLiteral("min"), QStringLiteral("frequency"), QStringLiteral("mean") });
         QVERIFY(QTest::qWaitFor(
             [&] {
                 panel->update();
@@ -301,6 +302,8 @@ private Q_SLOTS:
         QCOMPARE(panel->cellText(0, QStringLiteral("max")), QStringLiteral("1.000 V"));
         QCOMPARE(panel->cellText(0, QStringLiteral("min")), QStringLiteral("−1.000 V"));
         QCOMPARE(panel->cellText(0, QStringLiteral("frequency")), QStringLiteral("3.000 Hz"));
+        // Six whole periods: the mean is 0 up to the rounding of its sum, shown as 0 (not "fV").
+        QCOMPARE(panel->cellText(0, QStringLiteral("mean")), EngineeringFormat::formatSignificant(0.0, QStringLiteral("V"), 4));
 
         // The histogram of the whole recording: every sample, binned.
         w->statisticsDock()->show();
@@ -312,6 +315,7 @@ private Q_SLOTS:
             30000));
         QCOMPARE(w->statistics()->histogram()->histogram.count, quint64(kRows));
         QCOMPARE(w->statistics()->histogram()->histogram.nonFinite, quint64(0));
+        QVERIFY2(!w->statistics()->histogramText().contains(QStringLiteral("fV")), qPrintable(w->statistics()->histogramText()));
 
         // Zoomed in to a few samples: raw points.
         scope->plot()->xAxis->setRange(0.25, 0.25 + 20 * kDt);
