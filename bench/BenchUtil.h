@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers shared by the benchmarks: the machine's sequential write rate, fdatasync of a recorded
-// file, per-thread CPU use from /proc. Header-only, Linux (the benchmarks run on the dev machines).
+// file, per-thread CPU use from /proc, percentiles, the event-loop lag probe. Header-only, Linux (the benchmarks run on the dev machines).
 #pragma once
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,6 +23,36 @@
 #include <vector>
 
 namespace bs::bench {
+
+/// The p-quantile (0…1, nearest rank) of `v`; 0 when empty.
+inline double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
+}
+
+/// Runs the event loop until `clock` (started by the caller) passes `seconds`, with a 10 ms
+/// precise timer: how late each of its ticks fired (ms), the lag of the thread's event loop.
+inline std::vector<double> eventLoopLag(const QElapsedTimer &clock, double seconds)
+{
+    std::vector<double> lag;
+    QElapsedTimer sinceTick;
+    sinceTick.start();
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(10);
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        lag.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) / 1e6 - 10.0));
+        sinceTick.restart();
+        if (clock.elapsed() > seconds * 1000)
+            QCoreApplication::quit();
+    });
+    tick.start();
+    QCoreApplication::exec();
+    return lag;
+}
 
 /// fdatasync() of an already written file (so that a rate includes reaching the disk).
 inline bool syncFile(const QString &path)

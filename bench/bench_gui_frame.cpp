@@ -42,13 +42,7 @@
 
 namespace {
 
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
-}
+using bs::bench::percentile;
 
 double threadCpuSeconds()
 {
@@ -309,22 +303,10 @@ int main(int argc, char *argv[])
     bs::bench::ThreadCpu cpu;
     const bs::bench::ThreadCpu::Sample cpuA = cpu.sample();
     const double guiCpu0 = threadCpuSeconds();
-    std::vector<double> lag;
-    QElapsedTimer clock, sinceTick;
+    QElapsedTimer clock;
     clock.start();
-    sinceTick.start();
     app.recording = true;
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(10);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        lag.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) / 1e6 - 10.0));
-        sinceTick.restart();
-        if (clock.elapsed() > seconds * 1000)
-            QApplication::quit();
-    });
-    tick.start();
-    QApplication::exec();
+    const std::vector<double> lag = bs::bench::eventLoopLag(clock, seconds);
     app.recording = false;
     if (!screenshot.isEmpty() && !window.grab().save(screenshot))
         std::fprintf(stderr, "cannot write %s\n", qPrintable(screenshot));

@@ -3,6 +3,7 @@
 // the PandA simulator and driver in one process and measures, on the GUI thread, how late a 10 ms
 // timer fires (event-loop lag), how often the scope replots and how long a replot takes.
 // Usage: bench_gui_responsiveness [--seconds N] [--rate ROWS_PER_S]
+#include "BenchUtil.h"
 #include "DemoBench.h"
 #include "InstrumentHost.h"
 #include "MainWindow.h"
@@ -21,15 +22,7 @@
 #include <cstdio>
 #include <vector>
 
-namespace {
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
-}
-} // namespace
+using bs::bench::percentile;
 
 int main(int argc, char *argv[])
 {
@@ -77,21 +70,9 @@ int main(int argc, char *argv[])
     const quint64 rows0 = host->stats().samples;
     const quint64 replots0 = window.scopeView()->replotCount();
 
-    std::vector<double> lag;
-    QElapsedTimer clock, sinceTick;
+    QElapsedTimer clock;
     clock.start();
-    sinceTick.start();
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(10);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        lag.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) / 1e6 - 10.0));
-        sinceTick.restart();
-        if (clock.elapsed() > seconds * 1000)
-            QApplication::quit();
-    });
-    tick.start();
-    QApplication::exec();
+    const std::vector<double> lag = bs::bench::eventLoopLag(clock, seconds);
     const double elapsed = double(clock.elapsed()) / 1000.0;
     const quint64 rows = host->stats().samples - rows0;
     const quint64 replots = window.scopeView()->replotCount() - replots0;
