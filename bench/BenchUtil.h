@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers shared by the benchmarks: the machine's sequential write rate, fdatasync of a recorded
-// file, per-thread CPU use from /proc, percentiles, the event-loop lag probe. Header-only, Linux (the benchmarks run on the dev machines).
+// file, per-thread CPU use from /proc, percentiles, the event-loop lag probe. Header-only, Linux
+// (the benchmarks run on the dev machines).
 #pragma once
 
 #include <QCoreApplication>
