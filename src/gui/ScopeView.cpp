@@ -320,6 +320,11 @@ void ScopeView::setupPlot()
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
         &ScopeView::onXRangeChanged);
     m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
+    // QCustomPlot's "overlay" layer holds only its selection rectangle, which the scope does not use
+    // (box zoom is a QRubberBand); as a buffered layer it costs a second full-size paint buffer to
+    // clear and blend at every replot.
+    if (QCPLayer *overlay = m_plot->layer(QStringLiteral("overlay")))
+        m_plot->removeLayer(overlay);
 }
 
 void ScopeView::setSpan(double seconds)

@@ -3,6 +3,7 @@
 #include "ScopeView.h"
 
 #include "ChannelStyles.h"
+#include "EnvelopeGraph.h"
 #include "TriggerBar.h"
 
 #include <TraceStore.h>
@@ -147,7 +148,7 @@ void ScopeView::rebuildGraphs()
         if (!t.axis)
             t.axis = ownAxisFor(t);
         const ChannelStyles::Style st = m_styles->style(t.styleKey);
-        t.graph = m_plot->addGraph(m_lanes[t.lane].rect->axis(QCPAxis::atBottom), t.axis);
+        t.graph = new EnvelopeGraph(m_lanes[t.lane].rect->axis(QCPAxis::atBottom), t.axis);
         QPen pen(st.color);
         pen.setWidthF(1.5);
         t.graph->setPen(pen);

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// EnvelopeGraph: dense traces drawn as one vertical span of pixels per pixel column.
+#include "EnvelopeGraph.h"
+
+#include <QPaintEngine>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bs {
+
+namespace {
+/// The pixel row or column holding coordinate `c`, kept within [-1, limit] so that far-off
+/// values (a trace well outside its axis) neither overflow nor wrap.
+int cell(double c, int limit)
+{
+    if (!(c >= 0.0))
+        return -1;
+    if (c >= double(limit))
+        return limit;
+    return int(c);
+}
+
+/// Adds the rows from `y0` to `y1` to column `column`'s span, clipped to the image.
+void addSpan(int column, double y0, double y1, int width, int height, std::vector<int> &top, std::vector<int> &bottom)
+{
+    if (column < 0 || column >= width)
+        return;
+    int a = cell(std::min(y0, y1), height);
+    int b = cell(std::max(y0, y1), height);
+    if (b < 0 || a >= height) // wholly above or below
+        return;
+    a = std::max(a, 0);
+    b = std::min(b, height - 1);
+    top[std::size_t(column)] = std::min(top[std::size_t(column)], a);
+    bottom[std::size_t(column)] = std::max(bottom[std::size_t(column)], b);
+}
+
+bool finite(const QPointF &p)
+{
+    return std::isfinite(p.x()) && std::isfinite(p.y());
+}
+} // namespace
+
+void rasteriseColumns(const QPointF *points, qsizetype count, int width, int height, std::vector<int> &top,
+    std::vector<int> &bottom)
+{
+    top.assign(std::size_t(std::max(width, 0)), height);
+    bottom.assign(std::size_t(std::max(width, 0)), -1);
+    for (qsizetype i = 0; i < count; ++i) {
+        const QPointF &p = points[i];
+        if (!finite(p))
+            continue;
+        const bool hasNext = i + 1 < count && finite(points[i + 1]);
+        const bool hasPrevious = i > 0 && finite(points[i - 1]);
+        if (!hasNext) {
+            if (!hasPrevious) // a lone point between breaks: a dot
+                addSpan(cell(p.x(), width), p.y(), p.y(), width, height, top, bottom);
+            continue;
+        }
+        QPointF a = p, b = points[i + 1];
+        if (b.x() < a.x())
+            std::swap(a, b);
+        // Column by column, the part of the segment inside it: what a line rasteriser lights there.
+        const double first = std::max(std::floor(a.x()), 0.0);
+        const double last = std::min(std::floor(b.x()), double(width) - 1.0);
+        const double slope = b.x() > a.x() ? (b.y() - a.y()) / (b.x() - a.x()) : 0.0;
+        for (double c = first; c <= last; c += 1.0) {
+            if (b.x() == a.x()) {
+                addSpan(int(c), a.y(), b.y(), width, height, top, bottom);
+                continue;
+            }
+            const double x0 = std::max(a.x(), c), x1 = std::min(b.x(), c + 1.0);
+            if (std::abs(slope) <= 1.0) { // a flat piece: one row per column, as a line rasteriser
+                const double y = a.y() + slope * ((x0 + x1) / 2 - a.x());
+                addSpan(int(c), y, y, width, height, top, bottom);
+            } else {
+                addSpan(int(c), a.y() + slope * (x0 - a.x()), a.y() + slope * (x1 - a.x()), width, height, top, bottom);
+            }
+        }
+    }
+}
+
+EnvelopeGraph::EnvelopeGraph(QCPAxis *keyAxis, QCPAxis *valueAxis)
+    : QCPGraph(keyAxis, valueAxis)
+{
+}
+
+bool EnvelopeGraph::canDrawSpans(QCPPainter *painter) const
+{
+    const QPen pen = painter->pen();
+    if (pen.style() != Qt::SolidLine || pen.widthF() > 1.0 || painter->testRenderHint(QPainter::Antialiasing))
+        return false;
+    if (painter->modes().testFlag(QCPPainter::pmVectorized) || !painter->paintEngine()
+        || painter->paintEngine()->type() != QPaintEngine::Raster)
+        return false;
+    const QTransform t = painter->deviceTransform();
+    return t.type() <= QTransform::TxScale && t.m11() > 0.0 && t.m11() == t.m22();
+}
+
+void EnvelopeGraph::drawLinePlot(QCPPainter *painter, const QVector<QPointF> &lines) const
+{
+    if (painter->pen().style() == Qt::NoPen || painter->pen().color().alpha() == 0)
+        return;
+    applyDefaultAntialiasingHint(painter);
+    if (!canDrawSpans(painter)) {
+        QCPGraph::drawLinePlot(painter, lines);
+        return;
+    }
+    drawSpans(painter, lines);
+}
+
+void EnvelopeGraph::drawSpans(QCPPainter *painter, const QVector<QPointF> &lines) const
+{
+    const QTransform toDevice = painter->deviceTransform();
+    const QRect clip = toDevice.mapRect(QRectF(clipRect())).toAlignedRect();
+    if (clip.isEmpty())
+        return;
+    // The points in the image's pixels (device pixels, the clip's corner at 0, 0).
+    QVector<QPointF> points(lines.size());
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        points[i] = toDevice.map(lines[i]) - QPointF(clip.topLeft());
+    rasteriseColumns(points.constData(), points.size(), clip.width(), clip.height(), m_top, m_bottom);
+
+    int first = clip.width(), last = -1, topRow = clip.height(), bottomRow = -1;
+    for (int c = 0; c < clip.width(); ++c)
+        if (m_top[std::size_t(c)] <= m_bottom[std::size_t(c)]) {
+            first = std::min(first, c);
+            last = c;
+            topRow = std::min(topRow, m_top[std::size_t(c)]);
+            bottomRow = std::max(bottomRow, m_bottom[std::size_t(c)]);
+        }
+    if (m_image.size() != clip.size()) {
+        m_image = QImage(clip.size(), QImage::Format_ARGB32_Premultiplied);
+        m_image.fill(Qt::transparent);
+        m_shownTop.assign(std::size_t(clip.width()), clip.height());
+        m_shownBottom.assign(std::size_t(clip.width()), -1);
+    }
+    const QRgb color = qPremultiply(painter->pen().color().rgba());
+    if (color != m_shownColor) { // every pixel shown is rewritten
+        m_shownColor = color;
+        for (int c = 0; c < clip.width(); ++c)
+            m_shownBottom[std::size_t(c)] = -1;
+        m_image.fill(Qt::transparent);
+    }
+    // The image keeps the last picture: per column only the rows that change are written (a
+    // steady trace, such as a noisy or fast signal zoomed out, changes few pixels per picture).
+    const qsizetype stride = m_image.bytesPerLine();
+    uchar *bits = m_image.bits();
+    const auto paint = [bits, stride](int column, int from, int to, QRgb value) {
+        for (int y = from; y <= to; ++y)
+            reinterpret_cast<QRgb *>(bits + y * stride)[column] = value;
+    };
+    for (int c = 0; c < clip.width(); ++c) {
+        const std::size_t i = std::size_t(c);
+        const int ot = m_shownTop[i], ob = m_shownBottom[i], nt = m_top[i], nb = m_bottom[i];
+        if (ot > ob) {
+            paint(c, nt, nb, color);
+        } else if (nt > nb || nb < ot || nt > ob) { // nothing in common
+            paint(c, ot, ob, 0);
+            paint(c, nt, nb, color);
+        } else {
+            paint(c, ot, nt - 1, 0);
+            paint(c, nb + 1, ob, 0);
+            paint(c, nt, ot - 1, color);
+            paint(c, ob + 1, nb, color);
+        }
+        m_shownTop[i] = nt;
+        m_shownBottom[i] = nb;
+    }
+    if (last >= first) {
+        const QRect used(first, topRow, last - first + 1, bottomRow - topRow + 1);
+        const QTransform toLogical = toDevice.inverted();
+        painter->drawImage(toLogical.mapRect(QRectF(used.translated(clip.topLeft()))), m_image, QRectF(used));
+    }
+    ++m_spanDraws;
+}
+
+} // namespace bs

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// EnvelopeGraph: a QCPGraph that rasterises a dense min/max envelope itself, as one vertical span
+// of pixels per pixel column, instead of Qt stroking a polyline that zig-zags through every column.
+#pragma once
+
+#include <qcustomplot.h>
+
+#include <QImage>
+#include <vector>
+
+namespace bs {
+
+/// The scope's trace. On a raster device with a 1-pixel, solid, non-antialiased pen (what the scope
+/// gives a dense trace) the line is drawn as the pixels a polyline through the points would cover,
+/// column by column: each pixel column gets the vertical span of the line's pieces inside it, written
+/// straight into an image that is drawn once. Anything else (antialiased or wide pens, vector exports
+/// such as SVG and PDF, a rotated or sheared painter) goes the stock QCPGraph way. A lone point
+/// between two breaks is drawn as a dot (the polyline would leave it out).
+class EnvelopeGraph : public QCPGraph
+{
+public:
+    EnvelopeGraph(QCPAxis *keyAxis, QCPAxis *valueAxis);
+
+    /// How many draws took the span path so far (for tests and benchmarks).
+    int spanDraws() const { return m_spanDraws; }
+
+protected:
+    void drawLinePlot(QCPPainter *painter, const QVector<QPointF> &lines) const override;
+
+private:
+    bool canDrawSpans(QCPPainter *painter) const;
+    void drawSpans(QCPPainter *painter, const QVector<QPointF> &lines) const;
+
+    mutable QImage m_image; ///< the last picture (the lane's size in device pixels)
+    mutable std::vector<int> m_shownTop, m_shownBottom; ///< per column: the span in m_image
+    mutable QRgb m_shownColor = 0;
+    mutable std::vector<int> m_top, m_bottom; ///< per pixel column of the clip: the span drawn
+    mutable int m_spanDraws = 0;
+};
+
+/// The pixels, column by column, that a 1-pixel polyline through `points` (device pixels, NaN = a
+/// break) covers inside `[0, width) × [0, height)`: `top[c] <= bottom[c]` for a column with pixels,
+/// `top[c] > bottom[c]` for none. Each segment lights, in each column it crosses, the rows between
+/// its heights at the column's two borders. Pure, so it is tested apart from any painter.
+void rasteriseColumns(const QPointF *points, qsizetype count, int width, int height, std::vector<int> &top,
+    std::vector<int> &bottom);
+
+} // namespace bs
