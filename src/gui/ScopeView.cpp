@@ -297,6 +297,7 @@ void ScopeView::setupPlot()
     m_plot->legend->setIconTextPadding(4);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     m_plot->legend->setVisible(false);
+    m_plot->setAutoAddPlottableToLegend(false); // rebuildGraphs() adds ScopeLegendItems
 
     m_emptyItem = addOverlayText(m_plot, m_plot->axisRect(), 0.5, 0.5, Qt::AlignCenter);
     m_emptyItem->setTextAlignment(Qt::AlignCenter);

@@ -4,6 +4,7 @@
 
 #include "ChannelStyles.h"
 #include "EnvelopeGraph.h"
+#include "ScopeLegendItem.h"
 #include "TriggerBar.h"
 
 #include <TraceStore.h>
@@ -171,19 +172,16 @@ void ScopeView::rebuildGraphs()
         m_legendKeys.insert(g, t.styleKey);
         legendOrder.insert(t.order, g);
     }
-    if (!hidden.isEmpty()) {
-        m_plot->legend->clearItems();
-        for (QCPGraph *g : std::as_const(legendOrder)) {
-            g->addToLegend();
-            if (g->visible())
-                continue;
-            if (auto *item = m_plot->legend->itemWithPlottable(g)) {
-                item->setTextColor(QColor(0x9a, 0x9a, 0x9a));
-                QFont f = item->font();
-                f.setItalic(true);
-                item->setFont(f);
-            }
-        }
+    m_plot->legend->clearItems();
+    for (QCPGraph *g : std::as_const(legendOrder)) {
+        auto *item = new ScopeLegendItem(m_plot->legend, g); // its text laid out once, not per replot
+        m_plot->legend->addItem(item);
+        if (g->visible())
+            continue;
+        item->setTextColor(QColor(0x9a, 0x9a, 0x9a));
+        QFont f = item->font();
+        f.setItalic(true);
+        item->setFont(f);
     }
 
     for (const Lane &lane : std::as_const(m_lanes))

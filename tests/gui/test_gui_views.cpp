@@ -3,6 +3,8 @@
 // its own value axes on one shared time axis; the choice is saved with the view), Freeze, and the
 // view exported as PNG, SVG and PDF.
 #include <ChannelStyles.h>
+#include <EnvelopeGraph.h>
+#include <ScopeLegendItem.h>
 #include <ScopeView.h>
 
 #include <TraceStore.h>
@@ -141,6 +143,32 @@ private Q_SLOTS:
         QVERIFY(sine->dataCount() < view.columns() / 2);
         QVERIFY(sine->antialiased());
         QCOMPARE(sine->pen().widthF(), 1.5);
+    }
+
+    void legendEntriesAreDrawnOnceUntilTheyChange()
+    {
+        // The legend's text is laid out and drawn once; new pictures reuse it until the entry's
+        // name (or colour, font, icon) changes. The traces are the scope's EnvelopeGraphs.
+        TraceStore store;
+        ScopeView view(&store);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        feed(store);
+        view.showAll();
+        view.refresh();
+        QCPLegend *legend = view.plot()->legend;
+        QVERIFY(legend->itemCount() >= 2);
+        auto *first = dynamic_cast<ScopeLegendItem *>(legend->item(0));
+        QVERIFY(first);
+        for (int i = 0; i < 3; ++i)
+            view.plot()->replot();
+        QCOMPARE(first->renders(), 1);
+        auto *graph = dynamic_cast<EnvelopeGraph *>(first->plottable());
+        QVERIFY(graph);
+        graph->setName(graph->name() + QStringLiteral(" (renamed)"));
+        view.plot()->replot();
+        QCOMPARE(first->renders(), 2);
     }
 
     void zoomingOneLaneMovesEveryLane()
