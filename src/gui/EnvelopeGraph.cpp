@@ -107,20 +107,55 @@ void EnvelopeGraph::drawLinePlot(QCPPainter *painter, const QVector<QPointF> &li
         QCPGraph::drawLinePlot(painter, lines);
         return;
     }
+    QPaintDevice *device = painter->device();
+    if (device && device->devType() == QInternal::Image && painter->pen().color().alpha() == 255) {
+        auto *image = static_cast<QImage *>(device);
+        if (image->format() == QImage::Format_RGB32 || image->format() == QImage::Format_ARGB32_Premultiplied) {
+            drawSpansInto(*image, painter, lines);
+            return;
+        }
+    }
     drawSpans(painter, lines);
+}
+
+QRect EnvelopeGraph::deviceClip(QCPPainter *painter) const
+{
+    return painter->deviceTransform().mapRect(QRectF(clipRect())).toAlignedRect();
+}
+
+void EnvelopeGraph::columnsOf(QCPPainter *painter, const QVector<QPointF> &lines, const QRect &clip) const
+{
+    // The points in the clip's pixels (device pixels, its corner at 0, 0).
+    const QTransform toDevice = painter->deviceTransform();
+    m_points.resize(lines.size());
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        m_points[i] = toDevice.map(lines[i]) - QPointF(clip.topLeft());
+    rasteriseColumns(m_points.constData(), m_points.size(), clip.width(), clip.height(), m_top, m_bottom);
+}
+
+void EnvelopeGraph::drawSpansInto(QImage &image, QCPPainter *painter, const QVector<QPointF> &lines) const
+{
+    // An opaque pen on an image (the scope's own paint buffer): the pixels are written in place.
+    const QRect clip = deviceClip(painter).intersected(image.rect());
+    if (clip.isEmpty())
+        return;
+    columnsOf(painter, lines, clip);
+    const QRgb color = qPremultiply(painter->pen().color().rgba());
+    const qsizetype stride = image.bytesPerLine();
+    uchar *bits = image.bits() + clip.top() * stride;
+    for (int c = 0; c < clip.width(); ++c)
+        for (int y = m_top[std::size_t(c)]; y <= m_bottom[std::size_t(c)]; ++y)
+            reinterpret_cast<QRgb *>(bits + y * stride)[clip.left() + c] = color;
+    ++m_spanDraws;
 }
 
 void EnvelopeGraph::drawSpans(QCPPainter *painter, const QVector<QPointF> &lines) const
 {
     const QTransform toDevice = painter->deviceTransform();
-    const QRect clip = toDevice.mapRect(QRectF(clipRect())).toAlignedRect();
+    const QRect clip = deviceClip(painter);
     if (clip.isEmpty())
         return;
-    // The points in the image's pixels (device pixels, the clip's corner at 0, 0).
-    QVector<QPointF> points(lines.size());
-    for (qsizetype i = 0; i < lines.size(); ++i)
-        points[i] = toDevice.map(lines[i]) - QPointF(clip.topLeft());
-    rasteriseColumns(points.constData(), points.size(), clip.width(), clip.height(), m_top, m_bottom);
+    columnsOf(painter, lines, clip);
 
     int first = clip.width(), last = -1, topRow = clip.height(), bottomRow = -1;
     for (int c = 0; c < clip.width(); ++c)

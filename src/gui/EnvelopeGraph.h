@@ -13,7 +13,8 @@ namespace bs {
 /// The scope's trace. On a raster device with a 1-pixel, solid, non-antialiased pen (what the scope
 /// gives a dense trace) the line is drawn as the pixels a polyline through the points would cover,
 /// column by column: each pixel column gets the vertical span of the line's pieces inside it, written
-/// straight into an image that is drawn once. Anything else (antialiased or wide pens, vector exports
+/// straight into the image painted on (the scope's ScopePaintBuffer) or, on another device, into a
+/// kept image of the plot area that is drawn once. Anything else (antialiased or wide pens, vector exports
 /// such as SVG and PDF, a rotated or sheared painter) goes the stock QCPGraph way. A lone point
 /// between two breaks is drawn as a dot (the polyline would leave it out).
 class EnvelopeGraph : public QCPGraph
@@ -29,11 +30,18 @@ protected:
 
 private:
     bool canDrawSpans(QCPPainter *painter) const;
+    /// Into a kept image of the clip, drawn over the device (a QPixmap, a translucent pen).
     void drawSpans(QCPPainter *painter, const QVector<QPointF> &lines) const;
+    /// Straight into the image painted on (the scope's ScopePaintBuffer), for an opaque pen.
+    void drawSpansInto(QImage &image, QCPPainter *painter, const QVector<QPointF> &lines) const;
+    QRect deviceClip(QCPPainter *painter) const;
+    /// Fills m_top/m_bottom with the columns of `lines` inside `clip` (device pixels).
+    void columnsOf(QCPPainter *painter, const QVector<QPointF> &lines, const QRect &clip) const;
 
     mutable QImage m_image; ///< the last picture (the lane's size in device pixels)
     mutable std::vector<int> m_shownTop, m_shownBottom; ///< per column: the span in m_image
     mutable QRgb m_shownColor = 0;
+    mutable QVector<QPointF> m_points; ///< the points in the clip's device pixels
     mutable std::vector<int> m_top, m_bottom; ///< per pixel column of the clip: the span drawn
     mutable int m_spanDraws = 0;
 };

@@ -4,6 +4,7 @@
 #include "ChannelStyles.h"
 #include "Icons.h"
 #include "PlotOverlay.h"
+#include "ScopePlot.h"
 #include "TimeSpanBox.h"
 #include "TriggerBar.h"
 
@@ -251,7 +252,7 @@ void ScopeView::buildControls()
 
 void ScopeView::setupPlot()
 {
-    m_plot = new QCustomPlot(this);
+    m_plot = new ScopePlot(this); // one opaque image buffer, copied at a repaint
     m_plot->setObjectName(QStringLiteral("scopePlot"));
     m_plot->setMinimumSize(320, 200);
     m_plot->setFocusPolicy(Qt::StrongFocus); // takes the initial focus instead of the span box
@@ -321,11 +322,6 @@ void ScopeView::setupPlot()
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
         &ScopeView::onXRangeChanged);
     m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
-    // QCustomPlot's "overlay" layer holds only its selection rectangle, which the scope does not use
-    // (box zoom is a QRubberBand); as a buffered layer it costs a second full-size paint buffer to
-    // clear and blend at every replot.
-    if (QCPLayer *overlay = m_plot->layer(QStringLiteral("overlay")))
-        m_plot->removeLayer(overlay);
 }
 
 void ScopeView::setSpan(double seconds)

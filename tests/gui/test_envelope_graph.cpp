@@ -2,6 +2,7 @@
 // EnvelopeGraph (issue 14, the scope's speed): a dense trace drawn as per-column spans covers the
 // pixels a 1-pixel polyline through its points covers, within a pixel, and nothing else.
 #include <EnvelopeGraph.h>
+#include <ScopePlot.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -241,6 +242,40 @@ private slots:
         graph->setPen(QPen(Qt::red, 1.0));
         fresh->setPen(QPen(Qt::red, 1.0));
         QCOMPARE(plot.toPixmap(420, 260, 1.0).toImage(), other.toPixmap(420, 260, 1.0).toImage());
+    }
+
+    void theScopeBufferGetsTheSamePixels()
+    {
+        // In the scope's own plot the trace is written straight into its opaque image buffer, which
+        // a repaint copies to the widget: the same trace pixels as the picture QCustomPlot exports
+        // (drawn through the kept image), and the plot's white around them.
+        ScopePlot plot;
+        plot.resize(420, 260);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        auto *graph = new EnvelopeGraph(plot.xAxis, plot.yAxis);
+        graph->setAntialiased(false);
+        graph->setPen(QPen(Qt::blue, 1.0));
+        QVector<double> keys, values;
+        envelope(keys, values, 300, 5);
+        graph->setData(keys, values, true);
+        plot.xAxis->setRange(0, 1);
+        plot.yAxis->setRange(-1.2, 1.2);
+        plot.replot();
+        const QImage shown = plot.grab().toImage();
+        QVERIFY(plot.opaqueRepaints() > 0);
+        const QImage exported = plot.toPixmap(420, 260, 1.0).toImage();
+        QVERIFY(bluePixels(shown).size() > 2000);
+        QCOMPARE(bluePixels(shown), bluePixels(exported));
+        QCOMPARE(shown.pixelColor(2, 2), QColor(Qt::white));
+
+        // A translucent pen cannot be written in place: the kept image is blended instead.
+        const int before = graph->spanDraws();
+        graph->setPen(QPen(QColor(0, 0, 255, 128), 1.0));
+        plot.replot();
+        QCOMPARE(graph->spanDraws(), before + 1);
+        const QImage translucent = plot.grab().toImage();
+        QCOMPARE(translucent.pixelColor(2, 2), QColor(Qt::white));
     }
 
     void smoothPensAndVectorExportsTakeTheStockPath()
