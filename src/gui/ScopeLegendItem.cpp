@@ -6,39 +6,41 @@
 
 namespace bs {
 
-namespace {
-QString penKey(const QPen &pen)
-{
-    return QStringLiteral("%1/%2/%3").arg(pen.color().rgba()).arg(pen.widthF()).arg(int(pen.style()));
-}
-} // namespace
-
 ScopeLegendItem::ScopeLegendItem(QCPLegend *legend, QCPAbstractPlottable *plottable)
     : QCPPlottableLegendItem(legend, plottable)
 {
 }
 
-QString ScopeLegendItem::lookKey(const QSize &size, qreal scale) const
+ScopeLegendItem::Look ScopeLegendItem::look(const QSize &size, qreal scale) const
 {
+    Look l;
     const QCPAbstractPlottable *p = mPlottable;
-    QString scatter;
-    if (const auto *graph = qobject_cast<const QCPGraph *>(p))
-        scatter = QStringLiteral("%1/%2").arg(int(graph->scatterStyle().shape())).arg(graph->scatterStyle().size());
-    const QSize icon = mParentLegend->iconSize();
-    return QStringList { p ? p->name() : QString(), getFont().key(), QString::number(getTextColor().rgba()),
-        p ? penKey(p->pen()) : QString(), p ? QString::number(p->brush().color().rgba()) : QString(), scatter,
-        penKey(getIconBorderPen()), QStringLiteral("%1x%2").arg(icon.width()).arg(icon.height()),
-        QString::number(mParentLegend->iconTextPadding()), QStringLiteral("%1x%2").arg(size.width()).arg(size.height()),
-        QString::number(scale), QString::number(int(mSelected)),
-        QStringLiteral("%1,%2,%3,%4").arg(mMargins.left()).arg(mMargins.top()).arg(mMargins.right()).arg(mMargins.bottom()) }
-        .join(QLatin1Char('|'));
+    if (p) {
+        l.name = p->name();
+        l.pen = p->pen();
+        l.brush = p->brush();
+    }
+    if (const auto *graph = qobject_cast<const QCPGraph *>(p)) {
+        l.scatterShape = int(graph->scatterStyle().shape());
+        l.scatterSize = graph->scatterStyle().size();
+    }
+    l.font = getFont();
+    l.textColor = getTextColor();
+    l.iconBorder = getIconBorderPen();
+    l.iconSize = mParentLegend->iconSize();
+    l.iconTextPadding = mParentLegend->iconTextPadding();
+    l.size = size;
+    l.margins = mMargins;
+    l.scale = scale;
+    l.selected = mSelected;
+    return l;
 }
 
 QSize ScopeLegendItem::minimumOuterSizeHint() const
 {
-    const QString key = lookKey(QSize(), 1.0);
-    if (key != m_sizeKey) {
-        m_sizeKey = key;
+    Look now = look(QSize(), 1.0);
+    if (now != m_sizeLook) {
+        m_sizeLook = std::move(now);
         m_size = QCPPlottableLegendItem::minimumOuterSizeHint();
     }
     return m_size;
@@ -57,9 +59,9 @@ void ScopeLegendItem::draw(QCPPainter *painter)
         return;
     }
     const qreal scale = t.m11();
-    const QString key = lookKey(mRect.size(), scale);
-    if (key != m_pictureKey || m_picture.isNull()) {
-        m_pictureKey = key;
+    Look now = look(mRect.size(), scale);
+    if (now != m_pictureLook || m_picture.isNull()) {
+        m_pictureLook = std::move(now);
         m_picture = QPixmap((QSizeF(mRect.size()) * scale).toSize());
         m_picture.setDevicePixelRatio(scale);
         m_picture.fill(Qt::transparent);

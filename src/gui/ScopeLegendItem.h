@@ -8,6 +8,8 @@
 
 #include <QPixmap>
 
+#include <optional>
+
 namespace bs {
 
 class ScopeLegendItem : public QCPPlottableLegendItem
@@ -23,12 +25,28 @@ protected:
     QSize minimumOuterSizeHint() const override;
 
 private:
-    /// Everything the entry's look depends on; a change draws it afresh.
-    QString lookKey(const QSize &size, qreal scale) const;
+    /// Everything the entry's look depends on; a change draws it afresh. Compared field by field
+    /// (cheap: the strings, fonts and pens are shared, not copied).
+    struct Look {
+        QString name;
+        QFont font;
+        QColor textColor;
+        QPen pen, iconBorder;
+        QBrush brush;
+        int scatterShape = 0;
+        double scatterSize = 0;
+        QSize iconSize, size;
+        int iconTextPadding = 0;
+        QMargins margins;
+        qreal scale = 1;
+        bool selected = false;
+        bool operator==(const Look &o) const = default;
+    };
+    Look look(const QSize &size, qreal scale) const;
 
-    mutable QString m_sizeKey;
+    mutable std::optional<Look> m_sizeLook;
     mutable QSize m_size;
-    QString m_pictureKey;
+    std::optional<Look> m_pictureLook;
     QPixmap m_picture;
     int m_renders = 0;
 };
