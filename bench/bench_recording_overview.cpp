@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// bench_recording_overview [--gb G] [--type int16|float64] [--dir DIR] [--keep] [--no-drop]:
+// bench_recording_overview [--gb G] [--type int16|float64] [--dir DIR] [--keep] [--no-drop]
+//                          [--file PATH] [--snap-nodes N]:
 // writes a recording of G GB of samples (default 0.5) with Hdf5Writer (one regular stream of 4
 // channels at 10 MS/s: int16 counts with a scale, as a PicoScope delivers, or float64), then
 //  1. the writer's extra cost of the overview: the time OverviewAccumulator takes for the same
@@ -9,6 +10,8 @@
 //     whole recording) of one channel and of all four: cold (page cache dropped first, needs root;
 //     --no-drop skips that) and warm.
 // The file is removed unless --keep. --file PATH: only part 2, on a file written before (--keep).
+// --snap-nodes N: Hdf5Browser::setSnapNodes() (default its own, 64; 0 = every column exact, with
+// its ragged ends read raw, as before column edges moved to node boundaries), for A/B runs.
 #include "Hdf5Browser.h"
 #include "Hdf5Writer.h"
 #include "OverviewAccumulator.h"
@@ -79,6 +82,7 @@ int main(int argc, char *argv[])
     const bool keep = args.contains(QLatin1String("--keep"));
     const bool drop = !args.contains(QLatin1String("--no-drop"));
     const QString existing = option("--file", QString()); // only the first picture of that file
+    const QString snapArg = option("--snap-nodes", QString());
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/bench_overview_XXXXXX")
                                        : dirArg + QStringLiteral("/bench_overview_XXXXXX"));
     tmp.setAutoRemove(!keep);
@@ -189,6 +193,8 @@ int main(int argc, char *argv[])
         QElapsedTimer clock;
         clock.start();
         Hdf5Browser browser;
+        if (!snapArg.isEmpty())
+            browser.setSnapNodes(snapArg.toULongLong());
         if (!browser.open(path, &error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return;
@@ -217,6 +223,12 @@ int main(int argc, char *argv[])
         }
         std::printf("%-34s then panned by 10 %%: %.1f ms\n", "", double(clock.nsecsElapsed()) * 1e-6);
     };
+    const quint64 snap = snapArg.isEmpty() ? Hdf5Browser().snapNodes() : snapArg.toULongLong();
+    if (snap > 0)
+        std::printf("first picture: column edges moved to node boundaries between columns of >= %llu nodes each\n",
+            static_cast<unsigned long long>(snap));
+    else
+        std::printf("first picture: every column exact (--snap-nodes 0: ragged ends read raw)\n");
     const bool dropped = drop && dropCaches();
     if (drop && !dropped)
         std::printf("(cannot drop the page cache: not root; the cold figures are warm)\n");
