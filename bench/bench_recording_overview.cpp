@@ -13,7 +13,7 @@
 //     another min or max, the largest difference, columns whose min and max come in the other
 //     order, and how far a point moved in time.
 // The file is removed unless --keep. --file PATH: only part 2, on a file written before (--keep).
-// --snap-nodes N: Hdf5Browser::setSnapNodes() (default its own, 64; 0 = every column exact, with
+// --snap-nodes N: Hdf5Browser::setSnapNodes() (default its own, 4; 0 = every column exact, with
 // its ragged ends read raw, as before column edges moved to node boundaries), for A/B runs.
 #include "Hdf5Browser.h"
 #include "Hdf5Writer.h"

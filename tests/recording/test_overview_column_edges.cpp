@@ -221,7 +221,7 @@ void TestOverviewColumnEdges::initTestCase()
     Hdf5Browser b;
     QString why;
     QVERIFY2(b.open(m_path, &why), qPrintable(why));
-    QCOMPARE(b.snapNodes(), quint64(64)); // the default: ≤ 1/128 of a column
+    QCOMPARE(b.snapNodes(), quint64(4)); // the default: ≤ 1/8 of a column
     QCOMPARE(b.streams()[0].rows, Rows);
     QCOMPARE(b.streams()[0].gaps.size(), qsizetype(1));
     QCOMPARE(b.streams()[0].gaps[0].row, GapRow);
