@@ -252,7 +252,8 @@ int main(int argc, char *argv[])
             ok = browser.envelope(0, 0, s->firstTime, s->lastTime + Dt, 2000, &e[std::size_t(k)], &error);
         }
         if (!ok || e[0].size() != e[1].size()) {
-            std::fprintf(stderr, "comparing the pictures: %s\n", ok ? "not the same number of points" : qPrintable(error));
+            std::fprintf(
+                stderr, "comparing the pictures: %s\n", ok ? "not the same number of points" : qPrintable(error));
             return 1;
         }
         // Per column (two points each: no gaps here) its min and max, whichever comes first.

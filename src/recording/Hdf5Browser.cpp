@@ -422,7 +422,7 @@ bool Hdf5Browser::envelope(
                 // Zoomed out: an edge between two wide columns moves to the nearest node boundary
                 // (each node to the column holding its middle); those columns need no raw reads.
                 std::vector<bool> snapped(parts.size(), false);
-                const quint64 snapRows = m_snapNodes * Bucket;
+                const quint64 snapRows = std::min(m_snapNodes, ~quint64(0) / Bucket) * Bucket;
                 for (std::size_t k = 1; m_snapNodes > 0 && k < parts.size(); ++k) {
                     const quint64 edge = parts[k].first;
                     if (edge - parts[k - 1].first < snapRows || parts[k].second - edge < snapRows)

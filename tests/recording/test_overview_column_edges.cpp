@@ -246,13 +246,15 @@ void TestOverviewColumnEdges::spikesInRaggedEndsKeepTheirValue()
         const double value = Format.toValue(s.raw);
         // Where it is in the exact picture: an extreme of its own column.
         const auto [lo, hi] = extremes(exact.e, edgeTime(s.column), edgeTime(s.column + 1));
-        QVERIFY2(value == (s.raw > 0 ? hi : lo), qPrintable(QStringLiteral("spike %1 at row %2").arg(value).arg(s.row)));
+        QVERIFY2(value == (s.raw > 0 ? hi : lo),
+            qPrintable(QStringLiteral("spike %1 at row %2").arg(value).arg(s.row)));
         // In its own column or a neighbour (by time, with half a node's slack), value exact.
         const double a = edgeTime(std::max(s.column - 1, 0)) - nodeTime, b2 = edgeTime(s.column + 2) + nodeTime;
         bool found = false;
         for (std::size_t i = 0; i < moved.e.size(); ++i)
             found = found || (moved.e.v[i] == value && moved.e.t[i] >= a && moved.e.t[i] <= b2);
-        QVERIFY2(found, qPrintable(QStringLiteral("spike %1 at row %2 (column %3) missing").arg(value).arg(s.row).arg(s.column)));
+        QVERIFY2(found,
+            qPrintable(QStringLiteral("spike %1 at row %2 (column %3) missing").arg(value).arg(s.row).arg(s.column)));
         if (s.row != GapRow - 2 && s.row != GapRow + 1)
             ++inRaggedEnds;
     }
