@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// bench_recording_overview [--gb G] [--type int16|float64] [--dir DIR] [--keep] [--no-drop]:
+// bench_recording_overview [--gb G] [--type int16|float64] [--dir DIR] [--keep] [--no-drop]
+//                          [--file PATH] [--snap-nodes N]:
 // writes a recording of G GB of samples (default 0.5) with Hdf5Writer (one regular stream of 4
 // channels at 10 MS/s: int16 counts with a scale, as a PicoScope delivers, or float64), then
 //  1. the writer's extra cost of the overview: the time OverviewAccumulator takes for the same
@@ -7,8 +8,13 @@
 //     overview datasets hold per GB of samples;
 //  2. the time from Hdf5Browser::open() to the first full-width envelope (2000 columns over the
 //     whole recording) of one channel and of all four: cold (page cache dropped first, needs root;
-//     --no-drop skips that) and warm.
+//     --no-drop skips that) and warm;
+//  3. how far that picture of channel 0 is from the one with every column exact: columns with
+//     another min or max, the largest difference, columns whose min and max come in the other
+//     order, and how far a point moved in time.
 // The file is removed unless --keep. --file PATH: only part 2, on a file written before (--keep).
+// --snap-nodes N: Hdf5Browser::setSnapNodes() (default its own, 4; 0 = every column exact, with
+// its ragged ends read raw, as before column edges moved to node boundaries), for A/B runs.
 #include "Hdf5Browser.h"
 #include "Hdf5Writer.h"
 #include "OverviewAccumulator.h"
@@ -79,6 +85,7 @@ int main(int argc, char *argv[])
     const bool keep = args.contains(QLatin1String("--keep"));
     const bool drop = !args.contains(QLatin1String("--no-drop"));
     const QString existing = option("--file", QString()); // only the first picture of that file
+    const QString snapArg = option("--snap-nodes", QString());
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/bench_overview_XXXXXX")
                                        : dirArg + QStringLiteral("/bench_overview_XXXXXX"));
     tmp.setAutoRemove(!keep);
@@ -189,6 +196,8 @@ int main(int argc, char *argv[])
         QElapsedTimer clock;
         clock.start();
         Hdf5Browser browser;
+        if (!snapArg.isEmpty())
+            browser.setSnapNodes(snapArg.toULongLong());
         if (!browser.open(path, &error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return;
@@ -217,6 +226,12 @@ int main(int argc, char *argv[])
         }
         std::printf("%-34s then panned by 10 %%: %.1f ms\n", "", double(clock.nsecsElapsed()) * 1e-6);
     };
+    const quint64 snap = snapArg.isEmpty() ? Hdf5Browser().snapNodes() : snapArg.toULongLong();
+    if (snap > 0)
+        std::printf("first picture: column edges moved to node boundaries between columns of >= %llu nodes each\n",
+            static_cast<unsigned long long>(snap));
+    else
+        std::printf("first picture: every column exact (--snap-nodes 0: ragged ends read raw)\n");
     const bool dropped = drop && dropCaches();
     if (drop && !dropped)
         std::printf("(cannot drop the page cache: not root; the cold figures are warm)\n");
@@ -226,6 +241,40 @@ int main(int argc, char *argv[])
     firstPicture(dropped ? "cold, 4 channels:" : "4 channels:", true);
     firstPicture("warm, 1 channel:", false);
     firstPicture("warm, 4 channels:", true);
+    // 3. How far the picture with moved column edges is from the exact one (channel 0, warm).
+    if (snap > 0) {
+        Hdf5Browser browser;
+        std::vector<RecordingEnvelope> e(2);
+        bool ok = browser.open(path, &error);
+        const RecordingStreamInfo *s = ok ? &browser.streams().front() : nullptr;
+        for (int k = 0; ok && k < 2; ++k) {
+            browser.setSnapNodes(k == 0 ? 0 : snap);
+            ok = browser.envelope(0, 0, s->firstTime, s->lastTime + Dt, 2000, &e[std::size_t(k)], &error);
+        }
+        if (!ok || e[0].size() != e[1].size()) {
+            std::fprintf(
+                stderr, "comparing the pictures: %s\n", ok ? "not the same number of points" : qPrintable(error));
+            return 1;
+        }
+        // Per column (two points each: no gaps here) its min and max, whichever comes first.
+        double lo = INFINITY, hi = -INFINITY, dv = 0, dt = 0;
+        std::size_t differ = 0, swapped = 0;
+        for (std::size_t i = 0; i + 1 < e[0].size(); i += 2) {
+            const double a0 = std::min(e[0].v[i], e[0].v[i + 1]), b0 = std::max(e[0].v[i], e[0].v[i + 1]);
+            const double a1 = std::min(e[1].v[i], e[1].v[i + 1]), b1 = std::max(e[1].v[i], e[1].v[i + 1]);
+            lo = std::min(lo, a0);
+            hi = std::max(hi, b0);
+            differ += a0 != a1 || b0 != b1;
+            swapped += (e[0].v[i] < e[0].v[i + 1]) != (e[1].v[i] < e[1].v[i + 1]);
+            dv = std::max({ dv, std::abs(a0 - a1), std::abs(b0 - b1) });
+            dt = std::max({ dt, std::abs(e[0].t[i] - e[1].t[i]), std::abs(e[0].t[i + 1] - e[1].t[i + 1]) });
+        }
+        const double column = (s->lastTime + Dt - s->firstTime) / 2000;
+        std::printf("moved edges against every column exact: %zu of %zu columns with another min or max, largest "
+                    "difference %.3g (%.2f %% of the picture's range); the order of min and max differs in %zu; "
+                    "times differ by at most %.4f of a column\n",
+            differ, e[0].size() / 2, dv, 100.0 * dv / (hi - lo), swapped, dt / column);
+    }
     if (!keep && existing.isEmpty())
         QFile::remove(path);
     return 0;

@@ -402,6 +402,8 @@ bool Hdf5Browser::envelope(
                     items.push_back(col);
             } else {
                 // Many rows: per column two time searches and one overview query.
+                std::vector<std::pair<quint64, quint64>> parts; // rows [first, end) of each column
+                std::vector<double> firstTimes;
                 quint64 cur = from;
                 for (int c = 0; c < columns && cur < to; ++c) {
                     double tLo = NAN;
@@ -413,23 +415,51 @@ bool Hdf5Browser::envelope(
                     quint64 hi = to;
                     if (c < columns - 1 && !m_source->bound(stream, edge, false, cur, to, &hi, error))
                         return false;
+                    parts.emplace_back(cur, hi);
+                    firstTimes.push_back(tLo);
+                    cur = hi;
+                }
+                // Zoomed out: an edge between two wide columns moves to the nearest node boundary
+                // (each node to the column holding its middle); those columns need no raw reads.
+                std::vector<bool> snapped(parts.size(), false);
+                const quint64 snapRows = std::min(m_snapNodes, ~quint64(0) / Bucket) * Bucket;
+                for (std::size_t k = 1; m_snapNodes > 0 && k < parts.size(); ++k) {
+                    const quint64 edge = parts[k].first;
+                    if (edge - parts[k - 1].first < snapRows || parts[k].second - edge < snapRows)
+                        continue;
+                    const quint64 moved = (edge + Bucket / 2) / Bucket * Bucket;
+                    parts[k - 1].second = parts[k].first = moved;
+                    snapped[k - 1] = snapped[k] = true;
+                }
+                const std::vector<double> &level0 = m_overviews[std::size_t(stream)].levels.front();
+                const std::size_t width = 2 * std::size_t(r.streams()[stream].channels.size());
+                auto middle = [&](quint64 row) {
+                    const std::size_t at = std::size_t(row / Bucket) * width + 2 * std::size_t(channel);
+                    return 0.5 * (level0[at] + level0[at + 1]);
+                };
+                for (std::size_t k = 0; k < parts.size(); ++k) {
+                    const auto [lo0, hi0] = parts[k];
                     Item col;
                     col.kind = Item::Column;
-                    col.first = cur;
-                    col.last = hi - 1;
-                    col.n = hi - cur;
-                    col.tFirst = tLo;
-                    if (!timeOf(hi - 1, &col.tLast))
+                    col.first = lo0;
+                    col.last = hi0 - 1;
+                    col.n = hi0 - lo0;
+                    col.tFirst = firstTimes[k];
+                    if ((snapped[k] && !timeOf(lo0, &col.tFirst)) || !timeOf(hi0 - 1, &col.tLast))
                         return false;
                     if (col.n > 2) {
                         MinMax m;
-                        if (!range(stream, channel, cur, hi, &m, error))
+                        if (!range(stream, channel, lo0, hi0, &m, error))
                             return false;
                         col.min = m.min;
                         col.max = m.max;
                     }
+                    if (snapped[k]) { // the trend from the first and last node, not from two reads
+                        col.valuesKnown = true;
+                        col.vFirst = middle(lo0);
+                        col.vLast = middle(hi0 - 1);
+                    }
                     items.push_back(col);
-                    cur = hi;
                 }
             }
         }

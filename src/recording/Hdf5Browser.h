@@ -50,12 +50,23 @@ public:
     /// gap of the stream (RecordingStreamInfo::gaps) lies between two points. A column cut by a
     /// gap gives a part on each side. A stream whose overview is incomplete is completed first
     /// (a pass over the rows it lacks: call buildOverview() before for large old files).
+    /// Zoomed out (two neighbouring columns each of at least snapNodes() overview nodes) the
+    /// edge between them moves to the nearest node boundary: each node goes whole to the column
+    /// holding its middle, so such columns come from the overview alone, without reading their
+    /// ragged ends or end samples (the order of a column's min and max then follows the trend of
+    /// its first and last node). A sample thus lands at most half a node (≤ 1/8 of a column at
+    /// the default) in the neighbouring column, with its exact value; gaps and the window's
+    /// ends are never moved.
     bool envelope(int stream, int channel, double tFrom, double tTo, int columns, RecordingEnvelope *out,
         QString *error);
 
     /// A window holding at most max(4 · columns, this) rows is read whole and scanned (default
     /// 65 536); more go through the overview. For tests of the overview path on small files.
     void setScanRows(quint64 rows) { m_scanRows = rows; }
+    /// Overview nodes (level 0) two neighbouring columns must each span for the edge between them
+    /// to move to a node boundary (default 4); 0 never moves an edge (every column exact).
+    void setSnapNodes(quint64 nodes) { m_snapNodes = nodes; }
+    quint64 snapNodes() const { return m_snapNodes; }
     /// Raw reads the last envelope() made (rows), for tests and benchmarks.
     quint64 lastRowsRead() const { return m_rowsRead; }
 
@@ -93,6 +104,7 @@ private:
     std::vector<double> m_scratch;
     quint64 m_rowsRead = 0;
     quint64 m_scanRows = 16 * OverviewAccumulator::BucketRows;
+    quint64 m_snapNodes = 4;
 };
 
 } // namespace bs

@@ -11,6 +11,7 @@
 #include "RecordingTestUtil.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -244,6 +245,10 @@ int compareEnvelopes(Hdf5Browser &browser, unsigned seed, int windows)
     std::mt19937_64 rng(seed);
     const Hdf5RecordingReader &r = browser.source().reader();
     int compared = 0;
+    // Every column exact (column edges moved to node boundaries: test_overview_column_edges).
+    const quint64 snapNodes = browser.snapNodes();
+    browser.setSnapNodes(0);
+    const auto restore = qScopeGuard([&] { browser.setSnapNodes(snapNodes); });
     for (int s = 0; s < browser.streams().size(); ++s) {
         const RecordingStreamInfo &info = browser.streams()[s];
         if (info.rows == 0)
