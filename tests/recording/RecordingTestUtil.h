@@ -261,6 +261,20 @@ inline RecordingOptions options(RecordingOptions::Format format, const QString &
     return o;
 }
 
+/// Options for a recording of one ADC-like instrument `inst` (a PicoScope's counts in the tests of the
+/// overview and native types): session times as file times, a fixed wall-clock start, no queue bound.
+inline RecordingOptions adcOptions(RecordingOptions::Format format, const QString &path, const QString &inst)
+{
+    RecordingOptions o;
+    o.format = format;
+    o.path = path;
+    o.timeOrigin = 0;
+    o.sessionStartWallMs = 1700000000000LL;
+    o.maxQueueSeconds = 0; // the whole feed is queued at once
+    o.instruments = { { inst, QStringLiteral("picoscope"), QStringLiteral("ADC"), QString() } };
+    return o;
+}
+
 /// A python3 that can import h5py, or empty.
 inline QString pythonWithH5py()
 {

@@ -83,15 +83,9 @@ MutableSampleBlockPtr nativeBlock(std::mt19937_64 &rng, const std::vector<Sample
 
 RecordingOptions recOptions(RecordingOptions::Format f, const QString &path, Compression c = Compression::None)
 {
-    RecordingOptions o;
-    o.format = f;
-    o.path = path;
-    o.timeOrigin = 0;
-    o.sessionStartWallMs = 1700000000000LL;
+    RecordingOptions o = adcOptions(f, path, Inst);
     o.compression = c;
     o.compressionLevel = 4;
-    o.maxQueueSeconds = 0; // the whole feed is queued at once
-    o.instruments = { { Inst, QStringLiteral("picoscope"), QStringLiteral("ADC"), QString() } };
     return o;
 }
 

@@ -90,13 +90,7 @@ std::vector<Spike> spikes()
 
 QString record(const QString &path)
 {
-    RecordingOptions o;
-    o.format = RecordingOptions::Format::Hdf5;
-    o.path = path;
-    o.timeOrigin = 0;
-    o.sessionStartWallMs = 1700000000000LL;
-    o.maxQueueSeconds = 0;
-    o.instruments = { { Inst, QStringLiteral("picoscope"), QStringLiteral("ADC"), QString() } };
+    const RecordingOptions o = test::adcOptions(RecordingOptions::Format::Hdf5, path, Inst);
     StreamInfo s;
     s.id = s.name = QStringLiteral("block");
     s.regular = true;

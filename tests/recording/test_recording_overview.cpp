@@ -114,14 +114,7 @@ constexpr quint64 Rows = 4096 * 16 * 2 + 4096 * 3 + 1234; // levels 0 and 1 full
 
 RecordingOptions options(const QString &path)
 {
-    RecordingOptions o;
-    o.format = RecordingOptions::Format::Hdf5;
-    o.path = path;
-    o.timeOrigin = 0;
-    o.sessionStartWallMs = 1700000000000LL;
-    o.maxQueueSeconds = 0;
-    o.instruments = { { Inst, QStringLiteral("picoscope"), QStringLiteral("ADC"), QString() } };
-    return o;
+    return adcOptions(RecordingOptions::Format::Hdf5, path, Inst);
 }
 
 RecorderStats record(const RecordingOptions &o)
