@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TimeColumn.h"
 
+#include "GallopSearch.h"
+
 #include <algorithm>
 
 namespace bs {
@@ -93,6 +95,32 @@ std::size_t TimeColumn::lowerBound(double t) const
             hi = mid;
     }
     return lo;
+}
+
+std::size_t TimeColumn::lowerBound(double t, std::size_t from, std::size_t guess) const
+{
+    if (from >= m_size)
+        return m_size;
+    // From the segment holding `from`, the first segment starting at or after t; the answer is
+    // in the one before it (or is `from` itself).
+    const auto first = std::upper_bound(m_segments.begin(), m_segments.end(), from,
+                           [](std::size_t r, const Segment &s) { return r < s.start; })
+        - 1;
+    const std::size_t sf = std::size_t(first - m_segments.begin());
+    const std::size_t after = gallopSearch(sf, m_segments.size(), sf + 1,
+        [&](std::size_t i) { return !(timeIn(m_segments[i], m_segments[i].start) < t); });
+    if (after == sf)
+        return from;
+    const Segment &seg = m_segments[after - 1];
+    const std::size_t lo = std::max(from, seg.start);
+    const std::size_t hi = after < m_segments.size() ? m_segments[after].start : m_size;
+    if (!seg.explicitTimes) {
+        // The row where t0 + k·dt reaches t, clamped to the segment (also for dt = 0 and an
+        // infinite t); rounding may put it a row off, which the search below corrects.
+        const double k = (t - seg.t0) / seg.dt - double(seg.offset) + double(seg.start);
+        guess = k >= double(lo) ? (k < double(hi) ? std::size_t(k) : hi) : lo;
+    }
+    return gallopSearch(lo, hi, guess, [&](std::size_t row) { return !(timeIn(seg, row) < t); });
 }
 
 std::size_t TimeColumn::bytes() const

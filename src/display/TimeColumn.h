@@ -30,6 +30,12 @@ public:
     double last() const { return m_size ? at(m_size - 1) : 0.0; }
     /// First row whose time is >= t (`size()` if none), O(log segments + log rows).
     std::size_t lowerBound(double t) const;
+    /// First row at or after `from` whose time is >= t (`size()` if none): the same row as
+    /// lowerBound(t) when the rows before `from` are earlier than t. In a regular segment the row
+    /// is computed from t0 and dt (then checked against the times themselves, so it is exact);
+    /// in explicit times it is searched outwards from `guess` (gallopSearch()). For walking
+    /// forward through ascending times, e.g. the envelope's column edges.
+    std::size_t lowerBound(double t, std::size_t from, std::size_t guess) const;
     /// Heap bytes allocated (explicit times and segment table, by capacity).
     std::size_t bytes() const;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TraceStream.h"
 
+#include "GallopSearch.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -256,6 +258,23 @@ TraceStream::Pos TraceStream::lowerBound(double t) const
     return Pos { std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t) };
 }
 
+TraceStream::Pos TraceStream::seek(Pos from, double t, std::uint64_t guessRows) const
+{
+    if (isEnd(from))
+        return from;
+    // The same predicate as lowerBound(): the first chunk whose newest sample is >= t.
+    const std::size_t k = gallopSearch(from.chunk, m_chunks.size(), from.chunk,
+        [&](std::size_t i) { return !(m_chunks[i]->lastTime() < t); });
+    if (k >= m_chunks.size())
+        return endPos();
+    const TraceChunk &c = *m_chunks[k];
+    const std::size_t start = k == from.chunk ? from.row : 0;
+    const std::uint64_t target = rowOf(from) + guessRows;
+    const std::size_t guess
+        = target > c.firstRow() ? std::size_t(std::min<std::uint64_t>(target - c.firstRow(), c.size())) : 0;
+    return Pos { k, c.times().lowerBound(t, start, guess) };
+}
+
 TraceStream::Pos TraceStream::prev(Pos p) const
 {
     if (p.row > 0)
@@ -431,7 +450,10 @@ void TraceStream::scanColumns(
 
 void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const
 {
-    // Many samples: per column two binary searches and one pyramid query, O(columns · log n).
+    // Many samples: the columns in order, each one's end found forward from its start (seek():
+    // arithmetic on a regular sample clock, else a search around the last column's width) and
+    // its min/max from the pyramid.
+    std::uint64_t width = 0; // rows of the last column that held any
     for (int c = 0; c < columns && !isEnd(lo); ++c) {
         const double tLo = timeAt(lo);
         if (!(tLo < tTo))
@@ -439,7 +461,7 @@ void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, dou
         const double edge = columnEdge(tFrom, tTo, columns, c + 1);
         if (!(tLo < edge))
             continue; // empty column: cheap check, no search
-        const Pos hi = lowerBound(edge);
+        const Pos hi = seek(lo, edge, width);
         const Pos last = prev(hi);
         Column col;
         col.firstRow = rowOf(lo);
@@ -452,6 +474,7 @@ void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, dou
         if (col.n > 2)
             col.m = range(ch, lo, hi);
         out.column(col, c);
+        width = col.n;
         lo = hi;
     }
 }
