@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TraceStream.h"
 
-#include "GallopSearch.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -258,23 +256,6 @@ TraceStream::Pos TraceStream::lowerBound(double t) const
     return Pos { std::size_t(it - m_chunks.begin()), (*it)->times().lowerBound(t) };
 }
 
-TraceStream::Pos TraceStream::seek(Pos from, double t, std::uint64_t guessRows) const
-{
-    if (isEnd(from))
-        return from;
-    // The same predicate as lowerBound(): the first chunk whose newest sample is >= t.
-    const std::size_t k = gallopSearch(from.chunk, m_chunks.size(), from.chunk,
-        [&](std::size_t i) { return !(m_chunks[i]->lastTime() < t); });
-    if (k >= m_chunks.size())
-        return endPos();
-    const TraceChunk &c = *m_chunks[k];
-    const std::size_t start = k == from.chunk ? from.row : 0;
-    const std::uint64_t target = rowOf(from) + guessRows;
-    const std::size_t guess
-        = target > c.firstRow() ? std::size_t(std::min<std::uint64_t>(target - c.firstRow(), c.size())) : 0;
-    return Pos { k, c.times().lowerBound(t, start, guess) };
-}
-
 TraceStream::Pos TraceStream::prev(Pos p) const
 {
     if (p.row > 0)
@@ -448,35 +429,110 @@ void TraceStream::scanColumns(
     }
 }
 
+/// The envelope's columns of a window holding many samples, walked chunk by chunk: each column's
+/// end found forward from its start (TimeColumn::Reader: arithmetic on a regular sample clock,
+/// else a search around the last column's width), its min/max from the pyramid, the channel's
+/// type dispatched once per chunk. O(columns) for a regular stream, O(columns · log n) at worst.
+class TraceStream::ColumnWalk
+{
+public:
+    ColumnWalk(Emitter &out, double tFrom, double tTo, int columns)
+        : m_out(out)
+        , m_tFrom(tFrom)
+        , m_tTo(tTo)
+        , m_columns(columns)
+    {
+    }
+
+    /// False once the window or its columns are used up.
+    bool more() const { return !m_done; }
+    /// Rows [from, size) of the chunk, channel `ch`.
+    void chunk(const TraceChunk &chunk, int ch, std::size_t from)
+    {
+        const ChannelColumn &values = chunk.channel(ch);
+        values.visit([&](const auto &pyramid) { walk(chunk, values, pyramid, from); });
+    }
+    /// Emits the column still open when the chunks end.
+    void finish()
+    {
+        if (m_open)
+            close();
+    }
+
+private:
+    template <typename Pyramid>
+    void walk(const TraceChunk &chunk, const ChannelColumn &values, const Pyramid &pyramid, std::size_t row)
+    {
+        TimeColumn::Reader times(chunk.times());
+        const std::size_t size = chunk.size();
+        while (row < size) {
+            if (!m_open && !open(chunk.firstRow() + row, times.at(row), values.toValue(pyramid.value(row)))) {
+                m_done = true;
+                return;
+            }
+            // The column ends in this chunk if its newest sample reaches the edge (as lowerBound()).
+            const bool ends = !(chunk.lastTime() < m_edge);
+            std::size_t hi = size;
+            if (ends) {
+                const std::uint64_t guess = m_col.firstRow + m_width - chunk.firstRow();
+                hi = times.lowerBound(m_edge, row, std::size_t(std::max<std::uint64_t>(guess, row)));
+            }
+            if (hi > row) { // else it ended with the previous chunk
+                m_col.lastRow = chunk.firstRow() + hi - 1;
+                m_col.lastT = times.at(hi - 1);
+                m_col.lastV = values.toValue(pyramid.value(hi - 1));
+                m_col.m.add(values.toMinMax(pyramid.range(row, hi)));
+            }
+            row = hi;
+            if (ends)
+                close();
+        }
+    }
+
+    /// Starts the column holding a sample at time t (empty columns before it are skipped).
+    bool open(std::uint64_t row, double t, double v)
+    {
+        for (;; ++m_c) {
+            if (m_c >= m_columns || !(t < m_tTo))
+                return false;
+            m_edge = columnEdge(m_tFrom, m_tTo, m_columns, m_c + 1);
+            if (t < m_edge)
+                break;
+        }
+        m_col = Column {};
+        m_col.firstRow = row;
+        m_col.firstT = t;
+        m_col.firstV = v;
+        m_open = true;
+        return true;
+    }
+    void close()
+    {
+        // Rows are consecutive; min/max only counts for more than 2 (Emitter::column()).
+        m_col.n = m_col.lastRow + 1 - m_col.firstRow;
+        m_out.column(m_col, m_c);
+        m_width = m_col.n;
+        m_open = false;
+        ++m_c;
+    }
+
+    Emitter &m_out;
+    const double m_tFrom, m_tTo;
+    const int m_columns;
+    int m_c = 0; ///< the column open or next
+    double m_edge = 0; ///< right edge of column m_c (when open)
+    bool m_open = false;
+    bool m_done = false;
+    Column m_col;
+    std::uint64_t m_width = 0; ///< rows of the last column emitted: where to look for the next edge
+};
+
 void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const
 {
-    // Many samples: the columns in order, each one's end found forward from its start (seek():
-    // arithmetic on a regular sample clock, else a search around the last column's width) and
-    // its min/max from the pyramid.
-    std::uint64_t width = 0; // rows of the last column that held any
-    for (int c = 0; c < columns && !isEnd(lo); ++c) {
-        const double tLo = timeAt(lo);
-        if (!(tLo < tTo))
-            break;
-        const double edge = columnEdge(tFrom, tTo, columns, c + 1);
-        if (!(tLo < edge))
-            continue; // empty column: cheap check, no search
-        const Pos hi = seek(lo, edge, width);
-        const Pos last = prev(hi);
-        Column col;
-        col.firstRow = rowOf(lo);
-        col.lastRow = rowOf(hi) - 1;
-        col.n = col.lastRow + 1 - col.firstRow;
-        col.firstT = tLo;
-        col.firstV = valueAt(lo, ch);
-        col.lastT = timeAt(last);
-        col.lastV = valueAt(last, ch);
-        if (col.n > 2)
-            col.m = range(ch, lo, hi);
-        out.column(col, c);
-        width = col.n;
-        lo = hi;
-    }
+    ColumnWalk walk(out, tFrom, tTo, columns);
+    for (std::size_t k = lo.chunk; k < m_chunks.size() && walk.more(); ++k)
+        walk.chunk(*m_chunks[k], ch, k == lo.chunk ? lo.row : 0);
+    walk.finish();
 }
 
 Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) const

@@ -96,10 +96,6 @@ private:
         std::size_t row;
     };
     Pos lowerBound(double t) const;
-    /// lowerBound(t) found from `from`, for a `from` whose earlier rows are all before t: walks
-    /// forward (the chunks by a galloping search, a chunk's rows by TimeColumn's arithmetic or
-    /// a search around `guessRows` rows past `from`).
-    Pos seek(Pos from, double t, std::uint64_t guessRows) const;
     Pos endPos() const { return Pos { m_chunks.size(), 0 }; }
     bool isEnd(Pos p) const { return p.chunk >= m_chunks.size(); }
     std::uint64_t rowOf(Pos p) const { return isEnd(p) ? m_endRow : m_chunks[p.chunk]->firstRow() + p.row; }
@@ -123,6 +119,7 @@ private:
     std::uint64_t countBreaks(std::uint64_t lo, std::uint64_t hi) const;
 
     class Emitter;
+    class ColumnWalk;
     struct Column
     {
         double firstT = 0, firstV = 0, lastT = 0, lastV = 0;
