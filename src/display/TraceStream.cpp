@@ -436,8 +436,9 @@ void TraceStream::scanColumns(
 class TraceStream::ColumnWalk
 {
 public:
-    ColumnWalk(Emitter &out, double tFrom, double tTo, int columns)
+    ColumnWalk(Emitter &out, int ch, double tFrom, double tTo, int columns)
         : m_out(out)
+        , m_ch(ch)
         , m_tFrom(tFrom)
         , m_tTo(tTo)
         , m_columns(columns)
@@ -446,17 +447,19 @@ public:
 
     /// False once the window or its columns are used up.
     bool more() const { return !m_done; }
-    /// Rows [from, size) of the chunk, channel `ch`.
-    void chunk(const TraceChunk &chunk, int ch, std::size_t from)
+    /// Rows [from, size) of the chunk.
+    void chunk(const TraceChunk &chunk, std::size_t from)
     {
-        const ChannelColumn &values = chunk.channel(ch);
+        const ChannelColumn &values = chunk.channel(m_ch);
         values.visit([&](const auto &pyramid) { walk(chunk, values, pyramid, from); });
     }
     /// Emits the column still open when the chunks end.
     void finish()
     {
-        if (m_open)
+        if (m_open) {
+            takeLast();
             close();
+        }
     }
 
 private:
@@ -474,18 +477,27 @@ private:
             const bool ends = !(chunk.lastTime() < m_edge);
             std::size_t hi = size;
             if (ends) {
-                const std::uint64_t guess = m_col.firstRow + m_width - chunk.firstRow();
-                hi = times.lowerBound(m_edge, row, std::size_t(std::max<std::uint64_t>(guess, row)));
+                // Explicit times: look where a column as wide as the last one would end.
+                const std::uint64_t guess = std::max(m_col.firstRow + m_width, chunk.firstRow() + row);
+                hi = times.lowerBound(m_edge, row, std::size_t(guess - chunk.firstRow()));
             }
-            if (hi > row) { // else it ended with the previous chunk
-                m_col.lastRow = chunk.firstRow() + hi - 1;
-                m_col.lastT = times.at(hi - 1);
-                m_col.lastV = values.toValue(pyramid.value(hi - 1));
+            if (hi > row) {
                 m_col.m.add(values.toMinMax(pyramid.range(row, hi)));
+                m_last = &chunk;
+                m_lastRow = hi - 1;
             }
             row = hi;
-            if (ends)
+            if (ends) {
+                // The last sample's time and value, only now: a column wider than a chunk need
+                // not read the end of every chunk it passes.
+                if (m_last == &chunk) {
+                    m_col.lastT = times.at(m_lastRow);
+                    m_col.lastV = values.toValue(pyramid.value(m_lastRow));
+                } else { // it ended with an earlier chunk
+                    takeLast();
+                }
                 close();
+            }
         }
     }
 
@@ -506,8 +518,15 @@ private:
         m_open = true;
         return true;
     }
+    /// The last sample's time and value from the chunk that holds it (out of the way: rare).
+    Q_NEVER_INLINE void takeLast()
+    {
+        m_col.lastT = m_last->times().at(m_lastRow);
+        m_col.lastV = m_last->channel(m_ch).value(m_lastRow);
+    }
     void close()
     {
+        m_col.lastRow = m_last->firstRow() + m_lastRow;
         // Rows are consecutive; min/max only counts for more than 2 (Emitter::column()).
         m_col.n = m_col.lastRow + 1 - m_col.firstRow;
         m_out.column(m_col, m_c);
@@ -517,6 +536,7 @@ private:
     }
 
     Emitter &m_out;
+    const int m_ch;
     const double m_tFrom, m_tTo;
     const int m_columns;
     int m_c = 0; ///< the column open or next
@@ -524,14 +544,16 @@ private:
     bool m_open = false;
     bool m_done = false;
     Column m_col;
+    const TraceChunk *m_last = nullptr; ///< the chunk holding the open column's last sample so far
+    std::size_t m_lastRow = 0; ///< and its row there
     std::uint64_t m_width = 0; ///< rows of the last column emitted: where to look for the next edge
 };
 
 void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const
 {
-    ColumnWalk walk(out, tFrom, tTo, columns);
+    ColumnWalk walk(out, ch, tFrom, tTo, columns);
     for (std::size_t k = lo.chunk; k < m_chunks.size() && walk.more(); ++k)
-        walk.chunk(*m_chunks[k], ch, k == lo.chunk ? lo.row : 0);
+        walk.chunk(*m_chunks[k], k == lo.chunk ? lo.row : 0);
     walk.finish();
 }
 
