@@ -123,7 +123,11 @@ std::size_t TimeColumn::Reader::lowerBound(double t, std::size_t from, std::size
     if (!seg.explicitTimes) {
         // The row where t0 + k·dt reaches t, clamped to the segment (also for dt = 0 and an
         // infinite t); rounding may put it a row off, which the search below corrects.
-        const double k = (t - seg.t0) / seg.dt - double(seg.offset) + double(seg.start);
+        if (m_stepOf != m_segment) {
+            m_step = 1.0 / seg.dt;
+            m_stepOf = m_segment;
+        }
+        const double k = (t - seg.t0) * m_step - double(seg.offset) + double(seg.start);
         guess = k >= double(lo) ? (k < double(hi) ? std::size_t(k) : hi) : lo;
     }
     return gallopSearch(lo, hi, guess, [&](std::size_t row) { return !(m_c.timeIn(seg, row) < t); });

@@ -97,6 +97,8 @@ private:
 
     const TimeColumn &m_c;
     std::size_t m_segment = 0;
+    std::size_t m_stepOf = SIZE_MAX; ///< the segment m_step belongs to
+    double m_step = 0; ///< 1 / dt of that segment (a multiplication finds the row, not a division)
 };
 
 } // namespace bs

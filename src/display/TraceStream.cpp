@@ -355,9 +355,11 @@ public:
                 add(col.lastRow, col.lastT, col.lastV, c);
         } else if (col.m.isValid()) {
             // Follow the column's trend: max first when its first value exceeds its last.
+            // Picked by index, not by a branch: the trend is as random as the signal.
+            const double ends[2] = { col.m.min, col.m.max };
             const bool maxFirst = col.firstV > col.lastV;
-            add(col.firstRow, col.firstT, maxFirst ? col.m.max : col.m.min, c);
-            add(col.lastRow, col.lastT, maxFirst ? col.m.min : col.m.max, c);
+            add(col.firstRow, col.firstT, ends[maxFirst], c);
+            add(col.lastRow, col.lastT, ends[!maxFirst], c);
         }
     }
 
