@@ -163,10 +163,10 @@ void benchEnvelope(std::size_t n, int lossEvery = 0)
 /// under 2 ms. One int16 channel with a scale (a PicoScope's counts) of `n` samples at 10 MS/s;
 /// windows of the whole history, then 1/10, 1/100 … down to 2000 samples (one per column), each
 /// at 7 positions; the worst and the mean per zoom level. `explicitTimes`: the same samples with
-/// each time stored (as an irregular stream's are).
-void benchEnvelopeZoomLevels(std::size_t n, bool explicitTimes)
+/// each time stored (as an irregular stream's are). 741 columns: a scope view's plot width (as in
+/// bench_gui_frame), so at 10^8 a column holds more samples than a chunk.
+void benchEnvelopeZoomLevels(std::size_t n, bool explicitTimes, int columns = 2000)
 {
-    const int columns = 2000;
     TraceStore store;
     store.setMemoryBudget(quint64(4) << 30);
     const std::vector<SampleFormat> formats(1, SampleFormat::of(SampleType::Int16, 1e-3, 0.0));
@@ -253,6 +253,7 @@ int main(int argc, char **argv)
         benchEnvelope(10000000, 1);
         benchEnvelopeZoomLevels(100000000, false);
         benchEnvelopeZoomLevels(100000000, true);
+        benchEnvelopeZoomLevels(100000000, false, 741);
         return 0;
     }
     benchAppend(1, 8, false, 2000000, TraceStore::DefaultMemoryBudget);
@@ -264,6 +265,7 @@ int main(int argc, char **argv)
     benchEnvelope(10000000, 1); // 1000 breaks in the window
     benchEnvelopeZoomLevels(100000000, false);
     benchEnvelopeZoomLevels(100000000, true);
+    benchEnvelopeZoomLevels(100000000, false, 741);
     const double i16 = memoryPerSample(SampleType::Int16);
     const double f64 = memoryPerSample(SampleType::Float64);
     std::printf("memory float64/int16: %.2fx more history per budget at int16 (goal: <= 2.5 bytes per int16 sample)\n",
