@@ -30,6 +30,7 @@ public:
     double last() const { return m_size ? at(m_size - 1) : 0.0; }
     /// First row whose time is >= t (`size()` if none), O(log segments + log rows).
     std::size_t lowerBound(double t) const;
+    /// Reads the column front to back cheaply (below).
     class Reader;
     /// Heap bytes allocated (explicit times and segment table, by capacity).
     std::size_t bytes() const;

@@ -270,17 +270,6 @@ double TraceStream::timeOfRow(std::uint64_t row) const
     return (*it)->times().at(std::size_t(row - (*it)->firstRow()));
 }
 
-MinMax TraceStream::range(int ch, Pos from, Pos to) const
-{
-    MinMax m;
-    for (std::size_t c = from.chunk; c <= to.chunk && c < m_chunks.size(); ++c) {
-        const std::size_t lo = c == from.chunk ? from.row : 0;
-        const std::size_t hi = c == to.chunk ? to.row : m_chunks[c]->size();
-        m.add(m_chunks[c]->channel(ch).range(lo, hi));
-    }
-    return m;
-}
-
 void TraceStream::seekBreak(BreakCursor &b, std::uint64_t row) const
 {
     // The stream's list of break rows finds the next one; then its chunk and place there.
