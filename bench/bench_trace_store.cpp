@@ -244,7 +244,8 @@ int main(int argc, char **argv)
 {
     const bool envelopeOnly = argc > 1 && std::strcmp(argv[1], "--envelope") == 0;
     if (argc > 1 && !envelopeOnly) {
-        std::fprintf(stderr, "usage: bench_trace_store [--envelope]  (--envelope: only the envelope figures)\n");
+        std::fprintf(
+            stderr, "usage: bench_trace_store [--envelope]  (--envelope: only the envelope figures)\n");
         return 2;
     }
     std::printf("TraceStore benchmark (one run; figures depend on the machine)\n");

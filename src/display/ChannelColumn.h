@@ -38,7 +38,10 @@ public:
 
     /// Calls `fn` with the values' BasicMinMaxPyramid<T> (T: the native type), for loops that
     /// would otherwise dispatch on the type per call; convert with toValue()/toMinMax().
-    template <typename Fn> decltype(auto) visit(Fn &&fn) const { return std::visit(std::forward<Fn>(fn), m_values); }
+    template <typename Fn> decltype(auto) visit(Fn &&fn) const
+    {
+        return std::visit(std::forward<Fn>(fn), m_values);
+    }
     /// Engineering value of a raw number of this column.
     template <typename T> double toValue(T raw) const
     {

@@ -11,7 +11,8 @@ namespace bs {
 /// outwards from `guess` in steps 1, 2, 4 … and then halves the bracket found: O(log |answer -
 /// guess|) calls of `pred`, so a good guess (the same column width as the last one, a row
 /// computed from a regular sample clock) costs one or two calls. Any guess gives the same answer.
-template <typename Pred> std::size_t gallopSearch(std::size_t lo, std::size_t hi, std::size_t guess, Pred &&pred)
+template <typename Pred>
+std::size_t gallopSearch(std::size_t lo, std::size_t hi, std::size_t guess, Pred &&pred)
 {
     if (lo >= hi)
         return hi;

@@ -101,7 +101,8 @@ void TimeColumn::Reader::seekSegment(std::size_t row)
 {
     // The last segment starting at or before `row`, searched outwards from the current one.
     const auto &segs = m_c.m_segments;
-    m_segment = gallopSearch(0, segs.size(), m_segment, [&](std::size_t i) { return segs[i].start > row; }) - 1;
+    m_segment
+        = gallopSearch(0, segs.size(), m_segment, [&](std::size_t i) { return segs[i].start > row; }) - 1;
 }
 
 std::size_t TimeColumn::Reader::lowerBound(double t, std::size_t from, std::size_t guess)

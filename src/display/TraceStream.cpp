@@ -423,7 +423,8 @@ void TraceStream::scanColumns(
 /// The envelope's columns of a window holding many samples, walked chunk by chunk: each column's
 /// end found forward from its start (TimeColumn::Reader: arithmetic on a regular sample clock,
 /// else a search around the last column's width), its min/max from the pyramid, the channel's
-/// type dispatched once per chunk. O(columns) for a regular stream, O(columns · log n) at worst.
+/// type dispatched once per chunk. O(columns + chunks) on a regular clock, O(columns · log n)
+/// at worst.
 class TraceStream::ColumnWalk
 {
 public:

@@ -96,8 +96,9 @@ public:
                     T *out = b->template data<T>(ch);
                     for (std::size_t i = 0; i < n; ++i) {
                         m_phase += 1e-3;
-                        const double r = mode == 0 ? double(m_rng.bounded(4)) // ties
-                                                   : 3000.0 * std::sin(m_phase * (ch + 1)) + double(m_rng.bounded(200));
+                        const double r = mode == 0
+                            ? double(m_rng.bounded(4)) // ties
+                            : 3000.0 * std::sin(m_phase * (ch + 1)) + double(m_rng.bounded(200));
                         if constexpr (std::is_floating_point_v<T>)
                             out[i] = (mode == 1 && i % 97 < 40) || m_rng.bounded(200) == 0 ? T(NAN) : T(r);
                         else
@@ -168,7 +169,8 @@ private slots:
         QFETCH(int, clock);
         QFETCH(int, type);
         QFETCH(quint32, seed);
-        const SampleFormat format = SampleFormat::of(SampleType(type), type == int(SampleType::Int16) ? -1e-3 : 1.0, 0.5);
+        const SampleFormat format
+            = SampleFormat::of(SampleType(type), type == int(SampleType::Int16) ? -1e-3 : 1.0, 0.5);
         TraceStore store;
         store.setMemoryBudget(8ull << 20);
         Feeder feeder(seed, Clock(clock), format, 2);
@@ -204,7 +206,8 @@ private slots:
                     ++walked;
             }
         }
-        QVERIFY2(walked > queries / 3, qPrintable(QStringLiteral("%1 of %2 queries walked").arg(walked).arg(queries)));
+        QVERIFY2(walked > queries / 3,
+            qPrintable(QStringLiteral("%1 of %2 queries walked").arg(walked).arg(queries)));
     }
 
     void edgesOnSampleTimes()
@@ -220,7 +223,8 @@ private slots:
         QRandomGenerator rng(32);
         for (int q = 0; q < 300; ++q) {
             const std::size_t i = rng.bounded(quint32(ref.size()));
-            const std::size_t j = std::min(ref.size() - 1, i + 1 + rng.bounded(quint32(ref.size() / (1 + q % 50))));
+            const std::size_t j
+                = std::min(ref.size() - 1, i + 1 + rng.bounded(quint32(ref.size() / (1 + q % 50))));
             const double a = ref.t[i], b = ref.t[j];
             if (!(a < b))
                 continue;

@@ -126,8 +126,9 @@ private slots:
             else if (q % 3 == 1 && from < ref.size())
                 x = ref[std::min(ref.size() - 1, from + rng.bounded(2000))]; // near `from`
             const auto lb = std::size_t(std::lower_bound(ref.begin(), ref.end(), x) - ref.begin());
-            const std::size_t guess = rng.bounded(4) == 0 ? std::size_t(rng.bounded(quint32(2 * ref.size())))
-                                                          : lb + rng.bounded(5) - std::min<std::size_t>(lb, 2);
+            const std::size_t guess = rng.bounded(4) == 0
+                ? std::size_t(rng.bounded(quint32(2 * ref.size())))
+                : lb + rng.bounded(5) - std::min<std::size_t>(lb, 2);
             QCOMPARE(reader.lowerBound(x, from, guess), std::max(from, lb));
         }
     }
