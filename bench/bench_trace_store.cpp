@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <thread>
 #include <vector>
@@ -161,19 +162,23 @@ void benchEnvelope(std::size_t n, int lossEvery = 0)
 /// Issue 14's goal: the envelope of 100 M samples for a 2000-pixel view at every zoom level in
 /// under 2 ms. One int16 channel with a scale (a PicoScope's counts) of `n` samples at 10 MS/s;
 /// windows of the whole history, then 1/10, 1/100 … down to 2000 samples (one per column), each
-/// at 7 positions; the worst and the mean per zoom level.
-void benchEnvelopeZoomLevels(std::size_t n)
+/// at 7 positions; the worst and the mean per zoom level. `explicitTimes`: the same samples with
+/// each time stored (as an irregular stream's are). 741 columns: a scope view's plot width (as in
+/// bench_gui_frame), so at 10^8 a column holds more samples than a chunk.
+void benchEnvelopeZoomLevels(std::size_t n, bool explicitTimes, int columns = 2000)
 {
-    const int columns = 2000;
     TraceStore store;
     store.setMemoryBudget(quint64(4) << 30);
     const std::vector<SampleFormat> formats(1, SampleFormat::of(SampleType::Int16, 1e-3, 0.0));
     const std::size_t block = 100000;
     for (std::size_t r = 0; r < n; r += block) {
-        auto b = SampleBlock::make(QStringLiteral("z"), QStringLiteral("s"), formats, std::min(block, n - r), false);
+        auto b = SampleBlock::make(
+            QStringLiteral("z"), QStringLiteral("s"), formats, std::min(block, n - r), explicitTimes);
         b->firstIndex = r;
         b->t0 = double(r) * 1e-7;
-        b->dt = 1e-7;
+        b->dt = explicitTimes ? 0.0 : 1e-7;
+        for (std::size_t i = 0; i < b->times.size(); ++i)
+            b->times[i] = double(r + i) * 1e-7;
         auto *d = b->data<std::int16_t>(0);
         for (std::size_t i = 0; i < b->sampleCount; ++i)
             d[i] = std::int16_t(int((r + i) * 2654435761u >> 20) % 20000 - 10000);
@@ -182,8 +187,9 @@ void benchEnvelopeZoomLevels(std::size_t n)
     const ChannelKey key { QStringLiteral("z"), QStringLiteral("s"), 0 };
     const TimeRange range = store.timeRange(key);
     const double span = range.last - range.first;
-    std::printf("envelope zoom levels, %.0e int16 samples held (%.0f MB), %d columns:\n", double(store.stats().samplesHeld),
-        double(store.stats().bytesUsed) / 1e6, columns);
+    std::printf("envelope zoom levels, %.0e int16 samples held (%.0f MB, %s times), %d columns:\n",
+        double(store.stats().samplesHeld), double(store.stats().bytesUsed) / 1e6,
+        explicitTimes ? "explicit" : "regular", columns);
     std::size_t sink = 0;
     double worstAll = 0;
     for (double width = span; width >= double(columns) * 1e-7 * 0.999; width /= 10) {
@@ -234,9 +240,23 @@ double memoryPerSample(SampleType type)
 
 } // namespace
 
-int main()
+int main(int argc, char **argv)
 {
+    const bool envelopeOnly = argc > 1 && std::strcmp(argv[1], "--envelope") == 0;
+    if (argc > 1 && !envelopeOnly) {
+        std::fprintf(
+            stderr, "usage: bench_trace_store [--envelope]  (--envelope: only the envelope figures)\n");
+        return 2;
+    }
     std::printf("TraceStore benchmark (one run; figures depend on the machine)\n");
+    if (envelopeOnly) {
+        benchEnvelope(10000000);
+        benchEnvelope(10000000, 1);
+        benchEnvelopeZoomLevels(100000000, false);
+        benchEnvelopeZoomLevels(100000000, true);
+        benchEnvelopeZoomLevels(100000000, false, 741);
+        return 0;
+    }
     benchAppend(1, 8, false, 2000000, TraceStore::DefaultMemoryBudget);
     benchAppend(1, 8, true, 2000000, TraceStore::DefaultMemoryBudget);
     benchAppend(3, 8, false, 1000000, TraceStore::DefaultMemoryBudget);
@@ -244,7 +264,9 @@ int main()
     for (std::size_t n : { std::size_t(1000), std::size_t(100000), std::size_t(10000000) })
         benchEnvelope(n);
     benchEnvelope(10000000, 1); // 1000 breaks in the window
-    benchEnvelopeZoomLevels(100000000);
+    benchEnvelopeZoomLevels(100000000, false);
+    benchEnvelopeZoomLevels(100000000, true);
+    benchEnvelopeZoomLevels(100000000, false, 741);
     const double i16 = memoryPerSample(SampleType::Int16);
     const double f64 = memoryPerSample(SampleType::Float64);
     std::printf("memory float64/int16: %.2fx more history per budget at int16 (goal: <= 2.5 bytes per int16 sample)\n",

@@ -58,11 +58,7 @@ void ChannelColumn::appendNaN(std::size_t n)
 
 double ChannelColumn::value(std::size_t i) const
 {
-    return std::visit(
-        [&](const auto &p) {
-            return m_format.isIdentity() ? double(p.value(i)) : m_format.toValue(p.value(i));
-        },
-        m_values);
+    return std::visit([&](const auto &p) { return toValue(p.value(i)); }, m_values);
 }
 
 void ChannelColumn::toValues(std::size_t from, std::size_t to, double *out) const
@@ -83,18 +79,7 @@ void ChannelColumn::toValues(std::size_t from, std::size_t to, double *out) cons
 
 MinMax ChannelColumn::range(std::size_t from, std::size_t to) const
 {
-    return std::visit(
-        [&](const auto &p) {
-            const auto r = p.range(from, to);
-            MinMax out;
-            if (r.isValid()) {
-                // Adding both ends orders them whatever the scale's sign (and skips a NaN scale).
-                out.add(m_format.isIdentity() ? double(r.min) : m_format.toValue(r.min));
-                out.add(m_format.isIdentity() ? double(r.max) : m_format.toValue(r.max));
-            }
-            return out;
-        },
-        m_values);
+    return std::visit([&](const auto &p) { return toMinMax(p.range(from, to)); }, m_values);
 }
 
 std::size_t ChannelColumn::bytes() const

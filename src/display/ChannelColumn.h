@@ -7,6 +7,7 @@
 #include <SampleFormat.h>
 
 #include <cstdint>
+#include <utility>
 #include <variant>
 
 namespace bs {
@@ -34,6 +35,29 @@ public:
     /// Min/max engineering value over rows [from, to) (NaN skipped; a negative scale swaps the
     /// raw minimum and maximum).
     MinMax range(std::size_t from, std::size_t to) const;
+
+    /// Calls `fn` with the values' BasicMinMaxPyramid<T> (T: the native type), for loops that
+    /// would otherwise dispatch on the type per call; convert with toValue()/toMinMax().
+    template <typename Fn> decltype(auto) visit(Fn &&fn) const
+    {
+        return std::visit(std::forward<Fn>(fn), m_values);
+    }
+    /// Engineering value of a raw number of this column.
+    template <typename T> double toValue(T raw) const
+    {
+        return m_format.isIdentity() ? double(raw) : m_format.toValue(raw);
+    }
+    /// Engineering min/max of a raw min/max of this column (what range() returns).
+    template <typename T> MinMax toMinMax(const BasicMinMax<T> &r) const
+    {
+        MinMax out;
+        if (r.isValid()) {
+            // Adding both ends orders them whatever the scale's sign (and skips a NaN scale).
+            out.add(toValue(r.min));
+            out.add(toValue(r.max));
+        }
+        return out;
+    }
 
     template <typename T> T raw(std::size_t i) const { return std::get<BasicMinMaxPyramid<T>>(m_values).value(i); }
     template <typename T> BasicMinMax<T> rawRange(std::size_t from, std::size_t to) const

@@ -62,7 +62,8 @@ using MinMax = BasicMinMax<double>;
 template <typename T> class BasicMinMaxPyramid
 {
 public:
-    static constexpr std::size_t Fanout = 16;
+    static constexpr std::size_t FanoutBits = 4;
+    static constexpr std::size_t Fanout = std::size_t(1) << FanoutBits;
     using Range = BasicMinMax<T>;
 
     explicit BasicMinMaxPyramid(std::size_t capacity)
@@ -159,21 +160,20 @@ typename BasicMinMaxPyramid<T>::Range BasicMinMaxPyramid<T>::range(std::size_t f
     if (from >= to)
         return out;
     // Walk up: at each level scan the ragged ends, hand the aligned middle to the next level.
-    std::size_t unit = 1; // samples per node at the current level (level -1 = raw values)
+    // [from, to) counts the current level's entries (raw values first, then level-k nodes); a
+    // level up is a shift by FanoutBits (no division).
     int level = -1;
     for (;;) {
-        const std::size_t next = unit * Fanout;
-        const std::size_t alignedFrom = (from + next - 1) / next * next;
-        const std::size_t alignedTo = to / next * next;
-        if (std::size_t(level + 1) >= m_levels.size() || alignedFrom >= alignedTo) {
-            scan(level, from / unit, to / unit, out);
+        const std::size_t up = (from + Fanout - 1) >> FanoutBits;
+        const std::size_t upTo = to >> FanoutBits;
+        if (std::size_t(level + 1) >= m_levels.size() || up >= upTo) {
+            scan(level, from, to, out);
             return out;
         }
-        scan(level, from / unit, alignedFrom / unit, out);
-        scan(level, alignedTo / unit, to / unit, out);
-        from = alignedFrom;
-        to = alignedTo;
-        unit = next;
+        scan(level, from, up << FanoutBits, out);
+        scan(level, upTo << FanoutBits, to, out);
+        from = up;
+        to = upTo;
         ++level;
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TimeColumn.h"
 
+#include "GallopSearch.h"
+
 #include <algorithm>
 
 namespace bs {
@@ -93,6 +95,43 @@ std::size_t TimeColumn::lowerBound(double t) const
             hi = mid;
     }
     return lo;
+}
+
+void TimeColumn::Reader::seekSegment(std::size_t row)
+{
+    // The last segment starting at or before `row`, searched outwards from the current one.
+    const auto &segs = m_c.m_segments;
+    m_segment
+        = gallopSearch(0, segs.size(), m_segment, [&](std::size_t i) { return segs[i].start > row; }) - 1;
+}
+
+std::size_t TimeColumn::Reader::lowerBound(double t, std::size_t from, std::size_t guess)
+{
+    if (from >= m_c.m_size)
+        return m_c.m_size;
+    moveTo(from);
+    // The first segment after `from`'s that starts at or after t; the answer is in the one
+    // before it (or is `from` itself).
+    const auto &segs = m_c.m_segments;
+    const std::size_t after = gallopSearch(m_segment, segs.size(), m_segment + 1,
+        [&](std::size_t i) { return !(m_c.timeIn(segs[i], segs[i].start) < t); });
+    if (after == m_segment)
+        return from;
+    m_segment = after - 1;
+    const Segment &seg = segs[m_segment];
+    const std::size_t lo = std::max(from, seg.start);
+    const std::size_t hi = m_c.segmentEnd(m_segment);
+    if (!seg.explicitTimes) {
+        // The row where t0 + k·dt reaches t, clamped to the segment (also for dt = 0 and an
+        // infinite t); rounding may put it a row off, which the search below corrects.
+        if (m_stepOf != m_segment) {
+            m_step = 1.0 / seg.dt;
+            m_stepOf = m_segment;
+        }
+        const double k = (t - seg.t0) * m_step - double(seg.offset) + double(seg.start);
+        guess = k >= double(lo) ? (k < double(hi) ? std::size_t(k) : hi) : lo;
+    }
+    return gallopSearch(lo, hi, guess, [&](std::size_t row) { return !(m_c.timeIn(seg, row) < t); });
 }
 
 std::size_t TimeColumn::bytes() const

@@ -94,8 +94,9 @@ public:
     /// (a device loss, a jump in sample indices, a new capture), a point with a NaN value at the
     /// time of the point before comes between them, so no line bridges the gap; at most one per
     /// column (the points of a column and the one before its first point), and one more before
-    /// the point after tTo. Cost O(columns · log n) (a window holding <= 4·columns samples is
-    /// scanned directly); a break adds one binary search.
+    /// the point after tTo. Cost O(columns + chunks spanned) on a regular sample clock,
+    /// O(columns · log n) at worst (a window holding <= 4·columns samples is scanned directly);
+    /// a break adds one binary search.
     Envelope envelope(const ChannelKey &key, double tFrom, double tTo, int columns) const override;
     /// The gaps of the channel's stream that touch [tFrom, tTo), in time order: those whose
     /// first sample after is at or after tFrom and whose last sample before is before tTo (the

@@ -270,17 +270,6 @@ double TraceStream::timeOfRow(std::uint64_t row) const
     return (*it)->times().at(std::size_t(row - (*it)->firstRow()));
 }
 
-MinMax TraceStream::range(int ch, Pos from, Pos to) const
-{
-    MinMax m;
-    for (std::size_t c = from.chunk; c <= to.chunk && c < m_chunks.size(); ++c) {
-        const std::size_t lo = c == from.chunk ? from.row : 0;
-        const std::size_t hi = c == to.chunk ? to.row : m_chunks[c]->size();
-        m.add(m_chunks[c]->channel(ch).range(lo, hi));
-    }
-    return m;
-}
-
 void TraceStream::seekBreak(BreakCursor &b, std::uint64_t row) const
 {
     // The stream's list of break rows finds the next one; then its chunk and place there.
@@ -355,9 +344,11 @@ public:
                 add(col.lastRow, col.lastT, col.lastV, c);
         } else if (col.m.isValid()) {
             // Follow the column's trend: max first when its first value exceeds its last.
+            // Picked by index, not by a branch: the trend is as random as the signal.
+            const double ends[2] = { col.m.min, col.m.max };
             const bool maxFirst = col.firstV > col.lastV;
-            add(col.firstRow, col.firstT, maxFirst ? col.m.max : col.m.min, c);
-            add(col.lastRow, col.lastT, maxFirst ? col.m.min : col.m.max, c);
+            add(col.firstRow, col.firstT, ends[maxFirst], c);
+            add(col.lastRow, col.lastT, ends[!maxFirst], c);
         }
     }
 
@@ -429,31 +420,133 @@ void TraceStream::scanColumns(
     }
 }
 
+/// The envelope's columns of a window holding many samples, walked chunk by chunk: each column's
+/// end found forward from its start (TimeColumn::Reader: arithmetic on a regular sample clock,
+/// else a search around the last column's width), its min/max from the pyramid, the channel's
+/// type dispatched once per chunk. O(columns + chunks) on a regular clock, O(columns · log n)
+/// at worst.
+class TraceStream::ColumnWalk
+{
+public:
+    ColumnWalk(Emitter &out, int ch, double tFrom, double tTo, int columns)
+        : m_out(out)
+        , m_ch(ch)
+        , m_tFrom(tFrom)
+        , m_tTo(tTo)
+        , m_columns(columns)
+    {
+    }
+
+    /// False once the window or its columns are used up.
+    bool more() const { return !m_done; }
+    /// Rows [from, size) of the chunk.
+    void chunk(const TraceChunk &chunk, std::size_t from)
+    {
+        const ChannelColumn &values = chunk.channel(m_ch);
+        values.visit([&](const auto &pyramid) { walk(chunk, values, pyramid, from); });
+    }
+    /// Emits the column still open when the chunks end.
+    void finish()
+    {
+        if (m_open) {
+            takeLast();
+            close();
+        }
+    }
+
+private:
+    template <typename Pyramid>
+    void walk(const TraceChunk &chunk, const ChannelColumn &values, const Pyramid &pyramid, std::size_t row)
+    {
+        TimeColumn::Reader times(chunk.times());
+        const std::size_t size = chunk.size();
+        while (row < size) {
+            if (!m_open && !open(chunk.firstRow() + row, times.at(row), values.toValue(pyramid.value(row)))) {
+                m_done = true;
+                return;
+            }
+            // The column ends in this chunk if its newest sample reaches the edge (as lowerBound()).
+            const bool ends = !(chunk.lastTime() < m_edge);
+            std::size_t hi = size;
+            if (ends) {
+                // Explicit times: look where a column as wide as the last one would end.
+                const std::uint64_t guess = std::max(m_col.firstRow + m_width, chunk.firstRow() + row);
+                hi = times.lowerBound(m_edge, row, std::size_t(guess - chunk.firstRow()));
+            }
+            if (hi > row) {
+                m_col.m.add(values.toMinMax(pyramid.range(row, hi)));
+                m_last = &chunk;
+                m_lastRow = hi - 1;
+            }
+            row = hi;
+            if (ends) {
+                // The last sample's time and value, only now: a column wider than a chunk need
+                // not read the end of every chunk it passes.
+                if (m_last == &chunk) {
+                    m_col.lastT = times.at(m_lastRow);
+                    m_col.lastV = values.toValue(pyramid.value(m_lastRow));
+                } else { // it ended with an earlier chunk
+                    takeLast();
+                }
+                close();
+            }
+        }
+    }
+
+    /// Starts the column holding a sample at time t (empty columns before it are skipped).
+    bool open(std::uint64_t row, double t, double v)
+    {
+        for (;; ++m_c) {
+            if (m_c >= m_columns || !(t < m_tTo))
+                return false;
+            m_edge = columnEdge(m_tFrom, m_tTo, m_columns, m_c + 1);
+            if (t < m_edge)
+                break;
+        }
+        m_col = Column {};
+        m_col.firstRow = row;
+        m_col.firstT = t;
+        m_col.firstV = v;
+        m_open = true;
+        return true;
+    }
+    /// The last sample's time and value from the chunk that holds it (out of the way: rare).
+    Q_NEVER_INLINE void takeLast()
+    {
+        m_col.lastT = m_last->times().at(m_lastRow);
+        m_col.lastV = m_last->channel(m_ch).value(m_lastRow);
+    }
+    void close()
+    {
+        m_col.lastRow = m_last->firstRow() + m_lastRow;
+        // Rows are consecutive; min/max only counts for more than 2 (Emitter::column()).
+        m_col.n = m_col.lastRow + 1 - m_col.firstRow;
+        m_out.column(m_col, m_c);
+        m_width = m_col.n;
+        m_open = false;
+        ++m_c;
+    }
+
+    Emitter &m_out;
+    const int m_ch;
+    const double m_tFrom, m_tTo;
+    const int m_columns;
+    int m_c = 0; ///< the column open or next
+    double m_edge = 0; ///< right edge of column m_c (when open)
+    bool m_open = false;
+    bool m_done = false;
+    Column m_col;
+    const TraceChunk *m_last = nullptr; ///< the chunk holding the open column's last sample so far
+    std::size_t m_lastRow = 0; ///< and its row there
+    std::uint64_t m_width = 0; ///< rows of the last column emitted: where to look for the next edge
+};
+
 void TraceStream::pyramidColumns(Emitter &out, int ch, Pos lo, double tFrom, double tTo, int columns) const
 {
-    // Many samples: per column two binary searches and one pyramid query, O(columns · log n).
-    for (int c = 0; c < columns && !isEnd(lo); ++c) {
-        const double tLo = timeAt(lo);
-        if (!(tLo < tTo))
-            break;
-        const double edge = columnEdge(tFrom, tTo, columns, c + 1);
-        if (!(tLo < edge))
-            continue; // empty column: cheap check, no search
-        const Pos hi = lowerBound(edge);
-        const Pos last = prev(hi);
-        Column col;
-        col.firstRow = rowOf(lo);
-        col.lastRow = rowOf(hi) - 1;
-        col.n = col.lastRow + 1 - col.firstRow;
-        col.firstT = tLo;
-        col.firstV = valueAt(lo, ch);
-        col.lastT = timeAt(last);
-        col.lastV = valueAt(last, ch);
-        if (col.n > 2)
-            col.m = range(ch, lo, hi);
-        out.column(col, c);
-        lo = hi;
-    }
+    ColumnWalk walk(out, ch, tFrom, tTo, columns);
+    for (std::size_t k = lo.chunk; k < m_chunks.size() && walk.more(); ++k)
+        walk.chunk(*m_chunks[k], k == lo.chunk ? lo.row : 0);
+    walk.finish();
 }
 
 Envelope TraceStream::envelope(int ch, double tFrom, double tTo, int columns) const

@@ -103,7 +103,6 @@ private:
     double timeAt(Pos p) const { return m_chunks[p.chunk]->times().at(p.row); }
     double valueAt(Pos p, int ch) const { return m_chunks[p.chunk]->channel(ch).value(p.row); }
     double timeOfRow(std::uint64_t row) const;
-    MinMax range(int ch, Pos from, Pos to) const;
 
     /// A place in the chunks' break lists: the first break at or after a row (seekBreak(), a
     /// binary search), then forward one by one (forEachBreak()).
@@ -119,6 +118,7 @@ private:
     std::uint64_t countBreaks(std::uint64_t lo, std::uint64_t hi) const;
 
     class Emitter;
+    class ColumnWalk;
     struct Column
     {
         double firstT = 0, firstV = 0, lastT = 0, lastV = 0;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MinMaxPyramid and TimeColumn against naive scans on seeded random data.
+// MinMaxPyramid, TimeColumn (and its Reader) and gallopSearch() against naive scans on seeded
+// random data.
+#include <GallopSearch.h>
 #include <MinMaxPyramid.h>
 #include <SampleBlock.h>
 #include <TimeColumn.h>
@@ -7,6 +9,7 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace bs;
@@ -107,6 +110,78 @@ private slots:
                 x = ref[rng.bounded(quint32(ref.size()))]; // exact hits, incl. runs of equal times
             const auto want = std::size_t(std::lower_bound(ref.begin(), ref.end(), x) - ref.begin());
             QCOMPARE(col.lowerBound(x), want);
+        }
+
+        // A Reader: times anywhere (back and forth), and the search from a row with any guess
+        // is the first row at or after it whose time is >= x.
+        TimeColumn::Reader reader(col);
+        for (int q = 0; q < 20000; ++q) {
+            const std::size_t row = q % 2 ? std::size_t(rng.bounded(quint32(ref.size())))
+                                          : std::min(ref.size() - 1, std::size_t(q) * 4 + rng.bounded(3));
+            QCOMPARE(reader.at(row), ref[row]);
+            const std::size_t from = q % 5 == 0 ? 0 : std::size_t(rng.bounded(quint32(ref.size() + 1)));
+            double x = -1.0 + (ref.back() + 2.0) * rng.generateDouble();
+            if (q % 3 == 0)
+                x = ref[rng.bounded(quint32(ref.size()))];
+            else if (q % 3 == 1 && from < ref.size())
+                x = ref[std::min(ref.size() - 1, from + rng.bounded(2000))]; // near `from`
+            const auto lb = std::size_t(std::lower_bound(ref.begin(), ref.end(), x) - ref.begin());
+            const std::size_t guess = rng.bounded(4) == 0
+                ? std::size_t(rng.bounded(quint32(2 * ref.size())))
+                : lb + rng.bounded(5) - std::min<std::size_t>(lb, 2);
+            QCOMPARE(reader.lowerBound(x, from, guess), std::max(from, lb));
+        }
+    }
+
+    void timeColumnWithCoarseClock()
+    {
+        // A regular clock whose t0 + k·dt rounds to the same time for many k (t0 = 1e6 s, dt =
+        // 1e-11 s) and a dt = 0 piece: the computed row is off, the search must still be exact.
+        TimeColumn col { 20000 };
+        std::vector<double> ref;
+        double t0 = 1e6;
+        for (int piece = 0; piece < 40; ++piece) {
+            const double dt = piece % 7 == 3 ? 0.0 : 1e-11;
+            const std::size_t n = 100 + std::size_t(piece) * 7;
+            col.appendRegular(t0, dt, 0, n);
+            for (std::size_t i = 0; i < n; ++i)
+                ref.push_back(t0 + double(i) * dt);
+            t0 = ref.back() + (piece % 5 == 0 ? 1e-9 : 0.0);
+        }
+        TimeColumn::Reader reader(col);
+        QRandomGenerator rng(9);
+        for (int q = 0; q < 5000; ++q) {
+            const double x = q % 2 ? ref[rng.bounded(quint32(ref.size()))]
+                                   : ref.front() + (ref.back() - ref.front()) * 1.01 * rng.generateDouble();
+            const auto lb = std::size_t(std::lower_bound(ref.begin(), ref.end(), x) - ref.begin());
+            const std::size_t from = std::size_t(rng.bounded(quint32(lb + 1)));
+            QCOMPARE(reader.lowerBound(x, from, from), lb);
+            QCOMPARE(col.lowerBound(x), lb);
+        }
+    }
+
+    void gallopSearchMatchesPartitionPoint()
+    {
+        QRandomGenerator rng(5);
+        for (int q = 0; q < 20000; ++q) {
+            const std::size_t n = rng.bounded(300);
+            const std::size_t answer = rng.bounded(quint32(n + 1));
+            const std::size_t lo = rng.bounded(quint32(n + 1));
+            const std::size_t hi = lo + rng.bounded(quint32(n + 1 - lo));
+            const std::size_t guess = rng.bounded(quint32(2 * n + 2));
+            int calls = 0;
+            const auto pred = [&](std::size_t i) {
+                ++calls;
+                if (i < lo || i >= hi)
+                    QTest::qFail("pred called outside [lo, hi)", __FILE__, __LINE__);
+                return i >= answer;
+            };
+            const std::size_t want = std::clamp(answer, lo, hi);
+            QCOMPARE(gallopSearch(lo, hi, guess, pred), want);
+            // A guess on the answer costs at most two calls.
+            calls = 0;
+            QCOMPARE(gallopSearch(lo, hi, want, pred), want);
+            QVERIFY(calls <= 2);
         }
     }
 };
