@@ -407,16 +407,19 @@ bool ScopeView::refreshNow(bool paced)
         updateLegendWrap();
         m_dirty = true;
     }
-    if (m_triggered && !m_frozen && pullTriggerFrame())
-        m_dirty = true;
+    // From the timer, new data alone (new samples, a new trigger frame) redraws at most every
+    // kDataRefreshMs (30 Hz: smooth rolling for the eye, half the drawing of 60 Hz); a change of the
+    // view (zoom, pan, a setting) at once. A trigger frame waiting meanwhile is the monitor's latest.
+    const bool dataDue = !paced || m_dirty || !m_sinceReplot.isValid() || m_sinceReplot.elapsed() >= kDataRefreshMs;
+    bool newFrame = false;
+    if (m_triggered && !m_frozen && dataDue)
+        newFrame = pullTriggerFrame();
     const quint64 revision = m_store->revision();
     // Frozen: new data does not move the picture (zoom and pan still do). Triggered: the picture
     // changes with the frames, not with every block.
-    if ((revision == m_revision || m_frozen || m_triggered) && !m_dirty)
+    if ((revision == m_revision || m_frozen || m_triggered) && !m_dirty && !newFrame)
         return false;
-    // From the timer, new data alone redraws at most every kDataRefreshMs (30 Hz: smooth rolling
-    // for the eye, half the drawing of 60 Hz); a change of the view (zoom, pan, a setting) at once.
-    if (paced && !m_dirty && m_sinceReplot.isValid() && m_sinceReplot.elapsed() < kDataRefreshMs)
+    if (!dataDue)
         return false;
     m_sinceReplot.start();
     m_revision = revision;
