@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MeasurementsPanel.h"
 
+#include "AnalysisThread.h"
 #include "ScopeView.h"
 
 #include <EngineeringFormat.h>
@@ -141,7 +142,7 @@ MeasurementsPanel::MeasurementsPanel(TraceSource *store, ScopeView *scope, QWidg
     m_measurer = new WindowMeasurer(*m_store);
     m_measurer->moveToThread(m_thread);
     connect(m_measurer, &WindowMeasurer::measured, this, &MeasurementsPanel::showResult, Qt::QueuedConnection);
-    m_thread->start();
+    startAnalysisThread(m_thread);
     m_timer = new QTimer(this);
     m_timer->setInterval(kUpdateMs);
     connect(m_timer, &QTimer::timeout, this, &MeasurementsPanel::update);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrumPanel.h"
 
+#include "AnalysisThread.h"
 #include "ChannelChooser.h"
 
 #include "ScopeView.h"
@@ -51,7 +52,7 @@ SpectrumPanel::SpectrumPanel(TraceSource *store, ScopeView *scope, QWidget *pare
     m_worker->moveToThread(m_thread); // with its child, the source
     m_view->attach(m_worker);
     connect(m_source, &SpectrumSource::refused, m_view, &SpectrumView::setResult, Qt::QueuedConnection);
-    m_thread->start();
+    startAnalysisThread(m_thread);
 
     connect(m_channels, &QComboBox::activated, this, [this] {
         m_channel = m_channels->currentData().toString();

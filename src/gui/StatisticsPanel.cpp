@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "StatisticsPanel.h"
 
+#include "AnalysisThread.h"
 #include "ChannelChooser.h"
 
 #include "ChartTicks.h"
@@ -201,7 +202,7 @@ StatisticsPanel::StatisticsPanel(TraceSource *store, ScopeView *scope, QWidget *
     m_measurer->moveToThread(m_thread);
     connect(m_binner, &HistogramWorker::computed, this, &StatisticsPanel::showHistogram, Qt::QueuedConnection);
     connect(m_measurer, &WindowMeasurer::measured, this, &StatisticsPanel::addTrendPoint, Qt::QueuedConnection);
-    m_thread->start();
+    startAnalysisThread(m_thread);
     m_timer = new QTimer(this);
     m_timer->setInterval(kUpdateMs);
     connect(m_timer, &QTimer::timeout, this, &StatisticsPanel::update);
