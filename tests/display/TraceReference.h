@@ -7,6 +7,7 @@
 #include <TraceTypes.h>
 
 #include <QRandomGenerator>
+#include <QString>
 
 #include <cmath>
 #include <algorithm>
@@ -175,6 +176,26 @@ inline bool sameEnvelope(const Envelope &a, const Envelope &b)
             return false;
     }
     return true;
+}
+
+/// Where two envelopes first differ, for a failure message ("sizes 10 vs 12; first difference at 3
+/// got (t, v) want (t, v)"); a break (NaN) equals a break.
+inline QString envelopeDifference(const Envelope &a, const Envelope &b)
+{
+    QString out = QStringLiteral("sizes %1 vs %2").arg(a.size()).arg(b.size());
+    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+        const bool same = i < a.size() && i < b.size() && a.t[i] == b.t[i]
+            && (a.v[i] == b.v[i] || (std::isnan(a.v[i]) && std::isnan(b.v[i])));
+        if (!same) {
+            out += QStringLiteral("; first difference at %1").arg(i);
+            if (i < a.size())
+                out += QStringLiteral(" got (%1, %2)").arg(a.t[i], 0, 'g', 17).arg(a.v[i], 0, 'g', 17);
+            if (i < b.size())
+                out += QStringLiteral(" want (%1, %2)").arg(b.t[i], 0, 'g', 17).arg(b.v[i], 0, 'g', 17);
+            break;
+        }
+    }
+    return out;
 }
 
 /// The gaps of rows [from, size) touching [tFrom, tTo), each one (no merging).

@@ -14,23 +14,6 @@ namespace {
 const QString kInst = QStringLiteral("inst");
 const QString kStream = QStringLiteral("s");
 
-QString describe(const Envelope &a, const Envelope &b)
-{
-    QString out = QStringLiteral("sizes %1 vs %2").arg(a.size()).arg(b.size());
-    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-        const bool same = i < a.size() && i < b.size() && a.t[i] == b.t[i] && a.v[i] == b.v[i];
-        if (!same) {
-            out += QStringLiteral("; first difference at %1").arg(i);
-            if (i < a.size())
-                out += QStringLiteral(" got (%1, %2)").arg(a.t[i], 0, 'g', 17).arg(a.v[i], 0, 'g', 17);
-            if (i < b.size())
-                out += QStringLiteral(" want (%1, %2)").arg(b.t[i], 0, 'g', 17).arg(b.v[i], 0, 'g', 17);
-            break;
-        }
-    }
-    return out;
-}
-
 /// Random windows (inside, around and beyond the data) and column counts; exact comparison.
 void checkRandomQueries(const TraceStore &store, const RefStream &ref, std::size_t firstRow, int channels,
     QRandomGenerator &rng, int queries)
@@ -51,7 +34,7 @@ void checkRandomQueries(const TraceStore &store, const RefStream &ref, std::size
         const Envelope want = naiveEnvelope(ref, firstRow, ch, a, b, columns);
         QVERIFY2(sameEnvelope(got, want),
             qPrintable(QStringLiteral("query %1 [%2, %3) x%4: ").arg(q).arg(a).arg(b).arg(columns)
-                + describe(got, want)));
+                + envelopeDifference(got, want)));
         // Breaks (NaN) are outside the 2-per-column budget: at most one per column and one before
         // the point after the window.
         const auto breaks = std::size_t(std::count_if(got.v.begin(), got.v.end(), [](double x) { return std::isnan(x); }));

@@ -122,24 +122,6 @@ private:
     double m_phase = 0.0;
 };
 
-QString difference(const Envelope &a, const Envelope &b)
-{
-    QString out = QStringLiteral("sizes %1 vs %2").arg(a.size()).arg(b.size());
-    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-        const bool same = i < a.size() && i < b.size() && a.t[i] == b.t[i]
-            && (a.v[i] == b.v[i] || (std::isnan(a.v[i]) && std::isnan(b.v[i])));
-        if (!same) {
-            out += QStringLiteral("; first difference at %1").arg(i);
-            if (i < a.size())
-                out += QStringLiteral(" got (%1, %2)").arg(a.t[i], 0, 'g', 17).arg(a.v[i], 0, 'g', 17);
-            if (i < b.size())
-                out += QStringLiteral(" want (%1, %2)").arg(b.t[i], 0, 'g', 17).arg(b.v[i], 0, 'g', 17);
-            break;
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 class TestTraceEnvelopeWalk : public QObject
@@ -200,7 +182,7 @@ private slots:
                                    .arg(a, 0, 'g', 17)
                                    .arg(b, 0, 'g', 17)
                                    .arg(columns)
-                        + difference(got, want)));
+                        + envelopeDifference(got, want)));
                 // More than 4 samples per column: the pyramid walk, not the direct scan.
                 if (ref.firstAtOrAfter(b) - ref.firstAtOrAfter(a) > std::size_t(4 * columns))
                     ++walked;
@@ -232,7 +214,7 @@ private slots:
             for (int columns : { 1, 2, 4, 16 }) {
                 const Envelope got = store.envelope(ChannelKey { kInst, kStream, 0 }, a, b, columns);
                 const Envelope want = naiveEnvelope(ref, 0, 0, a, b, columns);
-                QVERIFY2(sameEnvelope(got, want), qPrintable(difference(got, want)));
+                QVERIFY2(sameEnvelope(got, want), qPrintable(envelopeDifference(got, want)));
             }
         }
     }
@@ -256,7 +238,7 @@ private slots:
             const int columns = 1 + int(rng.bounded(2000));
             const Envelope got = store.envelope(ChannelKey { kInst, kStream, 0 }, a, a + width, columns);
             const Envelope want = naiveEnvelope(ref, firstRow, 0, a, a + width, columns);
-            QVERIFY2(sameEnvelope(got, want), qPrintable(difference(got, want)));
+            QVERIFY2(sameEnvelope(got, want), qPrintable(envelopeDifference(got, want)));
         }
     }
 };
