@@ -137,7 +137,7 @@ QRect EnvelopeGraph::deviceClip(QCPPainter *painter) const
     return painter->deviceTransform().mapRect(QRectF(clipRect())).toAlignedRect();
 }
 
-void EnvelopeGraph::columnsOf(QCPPainter *painter, const QVector<QPointF> &lines, const QRect &clip) const
+QRect EnvelopeGraph::columnsOf(QCPPainter *painter, const QVector<QPointF> &lines, const QRect &clip) const
 {
     // The points in the clip's pixels (device pixels, its corner at 0, 0).
     const QTransform toDevice = painter->deviceTransform();
@@ -145,21 +145,9 @@ void EnvelopeGraph::columnsOf(QCPPainter *painter, const QVector<QPointF> &lines
     for (qsizetype i = 0; i < lines.size(); ++i)
         m_points[i] = toDevice.map(lines[i]) - QPointF(clip.topLeft());
     rasteriseColumns(m_points.constData(), m_points.size(), clip.width(), clip.height(), m_top, m_bottom);
-}
-
-void EnvelopeGraph::drawSpansInto(QImage &image, QCPPainter *painter, const QVector<QPointF> &lines) const
-{
-    // An opaque pen on an image (the scope's own paint buffer): the pixels are written in place.
-    const QRect clip = deviceClip(painter).intersected(image.rect());
-    if (clip.isEmpty())
-        return;
-    columnsOf(painter, lines, clip);
-    const QRgb color = qPremultiply(painter->pen().color().rgba());
-    const qsizetype stride = image.bytesPerLine();
-    QRgb *origin = reinterpret_cast<QRgb *>(image.bits() + clip.top() * stride) + clip.left();
     // The box the spans lie in, and how much of it they fill.
     int first = clip.width(), last = -1, topRow = clip.height(), bottomRow = -1;
-    qint64 filled = 0;
+    m_filled = 0;
     for (int c = 0; c < clip.width(); ++c) {
         const int t = m_top[std::size_t(c)], b = m_bottom[std::size_t(c)];
         if (t > b)
@@ -168,84 +156,58 @@ void EnvelopeGraph::drawSpansInto(QImage &image, QCPPainter *painter, const QVec
         last = c;
         topRow = std::min(topRow, t);
         bottomRow = std::max(bottomRow, b);
-        filled += b - t + 1;
+        m_filled += b - t + 1;
     }
-    if (last < first) {
-        ++m_spanDraws;
-        return;
-    }
-    const qint64 box = qint64(last - first + 1) * (bottomRow - topRow + 1);
-    if (filled * 4 >= box) {
+    return last < first ? QRect() : QRect(first, topRow, last - first + 1, bottomRow - topRow + 1);
+}
+
+void EnvelopeGraph::writeSpans(QRgb *origin, qsizetype stride, const QRect &box, QRgb color) const
+{
+    if (m_filled * 4 >= qint64(box.width()) * box.height()) {
         // A dense picture (a zig-zag over the lane's height): row by row, each pixel of the box
         // once, in memory order, instead of one cache line per pixel down each column.
-        fillRows(origin, stride, m_top.data() + first, m_bottom.data() + first, first, last - first + 1, topRow,
-            bottomRow, color);
-    } else {
-        for (int c = first; c <= last; ++c)
-            for (int y = m_top[std::size_t(c)]; y <= m_bottom[std::size_t(c)]; ++y)
-                reinterpret_cast<QRgb *>(reinterpret_cast<uchar *>(origin) + y * stride)[c] = color;
+        fillRows(origin, stride, m_top.data() + box.left(), m_bottom.data() + box.left(), box.left(), box.width(),
+            box.top(), box.bottom(), color);
+        return;
     }
+    for (int c = box.left(); c <= box.right(); ++c)
+        for (int y = m_top[std::size_t(c)]; y <= m_bottom[std::size_t(c)]; ++y)
+            reinterpret_cast<QRgb *>(reinterpret_cast<uchar *>(origin) + y * stride)[c] = color;
+}
+
+void EnvelopeGraph::drawSpansInto(QImage &image, QCPPainter *painter, const QVector<QPointF> &lines) const
+{
+    // An opaque pen on an image (the scope's own paint buffer): the pixels are written in place.
+    const QRect clip = deviceClip(painter).intersected(image.rect());
+    if (clip.isEmpty())
+        return;
+    const QRect box = columnsOf(painter, lines, clip);
+    const qsizetype stride = image.bytesPerLine();
+    if (!box.isEmpty())
+        writeSpans(reinterpret_cast<QRgb *>(image.bits() + clip.top() * stride) + clip.left(), stride, box,
+            qPremultiply(painter->pen().color().rgba()));
     ++m_spanDraws;
 }
 
 void EnvelopeGraph::drawSpans(QCPPainter *painter, const QVector<QPointF> &lines) const
 {
+    // Another device (a QPixmap of an export) or a translucent pen: the spans are written into an
+    // image of the clip, transparent elsewhere, which is drawn over the device.
     const QTransform toDevice = painter->deviceTransform();
     const QRect clip = deviceClip(painter);
     if (clip.isEmpty())
         return;
-    columnsOf(painter, lines, clip);
-
-    int first = clip.width(), last = -1, topRow = clip.height(), bottomRow = -1;
-    for (int c = 0; c < clip.width(); ++c)
-        if (m_top[std::size_t(c)] <= m_bottom[std::size_t(c)]) {
-            first = std::min(first, c);
-            last = c;
-            topRow = std::min(topRow, m_top[std::size_t(c)]);
-            bottomRow = std::max(bottomRow, m_bottom[std::size_t(c)]);
-        }
-    if (m_image.size() != clip.size()) {
-        m_image = QImage(clip.size(), QImage::Format_ARGB32_Premultiplied);
-        m_image.fill(Qt::transparent);
-        m_shownTop.assign(std::size_t(clip.width()), clip.height());
-        m_shownBottom.assign(std::size_t(clip.width()), -1);
-    }
-    const QRgb color = qPremultiply(painter->pen().color().rgba());
-    if (color != m_shownColor) { // every pixel shown is rewritten
-        m_shownColor = color;
-        for (int c = 0; c < clip.width(); ++c)
-            m_shownBottom[std::size_t(c)] = -1;
-        m_image.fill(Qt::transparent);
-    }
-    // The image keeps the last picture: per column only the rows that change are written (a
-    // steady trace, such as a noisy or fast signal zoomed out, changes few pixels per picture).
-    const qsizetype stride = m_image.bytesPerLine();
-    uchar *bits = m_image.bits();
-    const auto paint = [bits, stride](int column, int from, int to, QRgb value) {
-        for (int y = from; y <= to; ++y)
-            reinterpret_cast<QRgb *>(bits + y * stride)[column] = value;
-    };
-    for (int c = 0; c < clip.width(); ++c) {
-        const std::size_t i = std::size_t(c);
-        const int ot = m_shownTop[i], ob = m_shownBottom[i], nt = m_top[i], nb = m_bottom[i];
-        if (ot > ob) {
-            paint(c, nt, nb, color);
-        } else if (nt > nb || nb < ot || nt > ob) { // nothing in common
-            paint(c, ot, ob, 0);
-            paint(c, nt, nb, color);
-        } else {
-            paint(c, ot, nt - 1, 0);
-            paint(c, nb + 1, ob, 0);
-            paint(c, nt, ot - 1, color);
-            paint(c, ob + 1, nb, color);
-        }
-        m_shownTop[i] = nt;
-        m_shownBottom[i] = nb;
-    }
-    if (last >= first) {
-        const QRect used(first, topRow, last - first + 1, bottomRow - topRow + 1);
-        const QTransform toLogical = toDevice.inverted();
-        painter->drawImage(toLogical.mapRect(QRectF(used.translated(clip.topLeft()))), m_image, QRectF(used));
+    const QRect box = columnsOf(painter, lines, clip);
+    if (!box.isEmpty()) {
+        if (m_image.size() != clip.size())
+            m_image = QImage(clip.size(), QImage::Format_ARGB32_Premultiplied);
+        const qsizetype stride = m_image.bytesPerLine();
+        auto *origin = reinterpret_cast<QRgb *>(m_image.bits());
+        for (int y = box.top(); y <= box.bottom(); ++y) // clear only what is drawn from
+            std::fill_n(reinterpret_cast<QRgb *>(reinterpret_cast<uchar *>(origin) + y * stride) + box.left(),
+                box.width(), QRgb(0));
+        writeSpans(origin, stride, box, qPremultiply(painter->pen().color().rgba()));
+        painter->drawImage(toDevice.inverted().mapRect(QRectF(box.translated(clip.topLeft()))), m_image, QRectF(box));
     }
     ++m_spanDraws;
 }

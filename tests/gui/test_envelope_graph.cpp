@@ -207,8 +207,8 @@ private slots:
 
     void aRedrawLeavesNothingOfThePictureBefore()
     {
-        // The graph keeps its image between pictures and rewrites only the rows that change: after
-        // new data the picture must be exactly that of a graph drawing the new data first.
+        // The graph reuses its image between pictures: after new data the picture must be exactly
+        // that of a graph drawing the new data first.
         QCustomPlot plot;
         plot.resize(420, 260);
         auto *graph = new EnvelopeGraph(plot.xAxis, plot.yAxis);
@@ -248,7 +248,7 @@ private slots:
     {
         // In the scope's own plot the trace is written straight into its opaque image buffer, which
         // a repaint copies to the widget: the same trace pixels as the picture QCustomPlot exports
-        // (drawn through the kept image), and the plot's white around them.
+        // (drawn through an image of the plot area), and the plot's white around them.
         ScopePlot plot;
         plot.resize(420, 260);
         plot.show();
@@ -269,7 +269,7 @@ private slots:
         QCOMPARE(bluePixels(shown), bluePixels(exported));
         QCOMPARE(shown.pixelColor(2, 2), QColor(Qt::white));
 
-        // A translucent pen cannot be written in place: the kept image is blended instead.
+        // A translucent pen cannot be written in place: an image of the plot area is blended instead.
         const int before = graph->spanDraws();
         graph->setPen(QPen(QColor(0, 0, 255, 128), 1.0));
         plot.replot();
